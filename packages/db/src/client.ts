@@ -1,0 +1,40 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+
+import { Prisma, PrismaClient } from './generated/prisma/client.js';
+
+/** The application's database client (Prisma over node-postgres). */
+export type Db = PrismaClient;
+/** A client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Prisma.TransactionClient;
+/** Either: functions that work in or out of a transaction take this. */
+export type DbOrTx = Db | Tx;
+
+export type CreateDbOptions = {
+  /** Maximum connections in the pool (default 10). */
+  poolSize?: number;
+  /** Application name shown in pg_stat_activity. */
+  applicationName?: string;
+};
+
+/**
+ * Creates a Prisma client over a pg pool for `url`. The caller owns it: `await db.$disconnect()`.
+ */
+export function createDb(url: string, options: CreateDbOptions = {}): Db {
+  const adapter = new PrismaPg({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'commander',
+  });
+  return new PrismaClient({ adapter });
+}
+
+/** True when `error` is a unique-constraint violation (optionally on a field of `target`). */
+export function isUniqueViolation(error: unknown, field?: string): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') {
+    return false;
+  }
+  if (field === undefined) {
+    return true;
+  }
+  return JSON.stringify(error.meta ?? {}).includes(field);
+}

@@ -1,0 +1,4 @@
+export * from './client.js';
+export * from './generated/prisma/client.js';
+export * from './migrate.js';
+export * from './server.js';

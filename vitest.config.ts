@@ -1,0 +1,38 @@
+import path from 'node:path';
+
+import { defineConfig } from 'vitest/config';
+
+// One Vitest run for the whole workspace (`pnpm test:unit`). Each package is a project named
+// after its package.json; `pnpm --filter <pkg> test` runs just that project.
+// Unit tests are `*.test.ts`; integration tests (`*.int.test.ts`) use a real PostgreSQL that
+// test/global-setup.ts provides: DATABASE_URL's server, or an embedded one under .data/test-pg.
+const dirs = [
+  'packages/contracts',
+  'packages/core',
+  'packages/crypto',
+  'packages/db',
+  'packages/dhctl',
+  'packages/gotemplate',
+  'packages/renderer',
+  'apps/api',
+  'apps/manager',
+  'apps/dhctl-sim',
+  'apps/web',
+];
+
+export default defineConfig({
+  test: {
+    globalSetup: [path.join(import.meta.dirname, 'test/global-setup.ts')],
+    projects: dirs.map((dir) => ({
+      extends: true,
+      test: {
+        name: `@commander/${dir.split('/')[1]}`,
+        root: dir,
+        include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
+      },
+    })),
+    passWithNoTests: true,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
