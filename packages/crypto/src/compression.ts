@@ -1,0 +1,28 @@
+import { deflate, inflate } from 'pako';
+
+import { MalformedMessageError } from './errors.js';
+
+/**
+ * zlib (RFC 1950, `78 9c`) at the default level with zlib's classic hash, which reproduces the
+ * bytes of Ruby's `Zlib::Deflate.deflate` on canonical zlib. Node's own zlib (a Chromium fork) and
+ * pako 3's default hash produce different, equally valid, streams; that would break deterministic
+ * lookups of values over 140 bytes written by Rails.
+ */
+export function compress(bytes: Buffer): Buffer {
+  return Buffer.from(deflate(bytes, { legacyHash: true }));
+}
+
+/**
+ * Inflates a zlib stream.
+ *
+ * @throws MalformedMessageError when the stream is corrupt.
+ */
+export function uncompress(bytes: Buffer): Buffer {
+  try {
+    return Buffer.from(inflate(bytes));
+  } catch (error) {
+    throw new MalformedMessageError('malformed encrypted value: compressed payload is corrupt', {
+      cause: error,
+    });
+  }
+}
