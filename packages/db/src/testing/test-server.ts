@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 import pg from 'pg';
@@ -15,26 +15,61 @@ export type TestDatabaseInfo = {
   template: string;
 };
 
-/** Port of the embedded PostgreSQL used by tests when DATABASE_URL is not set. */
-export const TEST_PG_PORT = 54329;
+/** A PostgreSQL server many machines (and CI) have: used by tests when DATABASE_URL is unset. */
+export const LOCAL_PG_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 type Prepared = { info: TestDatabaseInfo; server: EmbeddedServer | null };
 
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 /**
  * Finds or starts the PostgreSQL server for tests and makes sure a migrated template database
- * exists. The template's name carries a hash of the migrations, so a changed schema gets a new
- * template and stale ones are dropped.
+ * exists. The server is DATABASE_URL's, else a local one on 127.0.0.1:5432 (trust auth), else an
+ * embedded one started for this run in a temporary folder (removed afterwards), so parallel runs
+ * never share a data directory. The template's name carries a hash of the migrations, so a
+ * changed schema gets a new template and stale ones are dropped.
  */
 export async function prepareTestServer(databaseUrl: string | undefined): Promise<Prepared> {
   let server: EmbeddedServer | null = null;
   let adminUrl: string;
   if (databaseUrl) {
     adminUrl = withDatabase(databaseUrl, 'postgres');
+  } else if (await canConnect(LOCAL_PG_URL)) {
+    adminUrl = LOCAL_PG_URL;
   } else {
-    server = await startEmbeddedPostgres({
-      dataDir: path.join(REPO_ROOT, '.data/test-pg'),
-      port: TEST_PG_PORT,
-    });
+    const port = await freePort();
+    const dataDir = path.join(REPO_ROOT, `.data/test-pg-${process.pid}-${port}`);
+    const started = await startEmbeddedPostgres({ dataDir, port });
+    server = {
+      url: started.url,
+      stop: async () => {
+        await started.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
     adminUrl = server.url;
   }
   const template = `commander_tpl_${await migrationsHash()}`;

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { AuditSink, Encryptor, InstanceInfo } from '@commander/core';
+import type { Db } from '@commander/db';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+
+import type { Config } from './config.js';
+import { authPlugin } from './plugins/auth.js';
+import { describeCallerPlugin } from './plugins/describe-caller.js';
+import { errorHandler } from './plugins/error-handler.js';
+import { eventsPlugin } from './plugins/events.js';
+import { openApiPlugin } from './plugins/openapi.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { registerApiRoutes } from './routes/index.js';
+
+export type AppDeps = {
+  db: Db;
+  encryptor: Encryptor;
+  instance: InstanceInfo;
+  /** Where audit lines go (stdout as one JSON line by default). */
+  auditSink?: AuditSink;
+};
+
+/** Builds the HTTP application; never listens (server.ts does). */
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers["x-auth-token"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+          },
+    trustProxy: config.trustProxy,
+    genReqId: () => randomUUID(),
+    bodyLimit: 5 * 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const undeclared: string[] = [];
+  app.addHook('onRoute', (route) => {
+    const c = (route.config ?? {}) as { permission?: string; public?: boolean; authenticated?: boolean };
+    if (route.url.startsWith('/api/') && !c.permission && !c.public && !c.authenticated) {
+      undeclared.push(`${String(route.method)} ${route.url}`);
+    }
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(errorHandler);
+  await app.register(openApiPlugin);
+  const auditSink: AuditSink = deps.auditSink ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  await app.register(authPlugin, { db: deps.db, encryptor: deps.encryptor, instance: deps.instance, auditSink });
+  await app.register(describeCallerPlugin, { db: deps.db });
+  await app.register(eventsPlugin, { databaseUrl: config.databaseUrl });
+  await registerApiRoutes(app, { secureCookies: config.secureCookies, loginRateLimit: config.loginRateLimit });
+  await app.register(healthRoutes, { db: deps.db });
+
+  const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
+  }
+  // The SPA owns every other GET path; the API and the docs keep their JSON 404.
+  app.setNotFoundHandler((request, reply) => {
+    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/documentation');
+    if (hasWeb && isPage) {
+      return reply.sendFile('index.html');
+    }
+    return reply.code(404).send({ error: { code: 'not_found', message: `Route ${request.method} ${request.url.split('?')[0] ?? ''} not found` } });
+  });
+
+  await app.ready();
+  if (undeclared.length > 0) {
+    throw new Error(`Routes without a declared permission (config.permission/public/authenticated): ${undeclared.join(', ')}`);
+  }
+  return app;
+}

@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { z } from 'zod';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const EnvSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  /** Public URL of this Commander (template variable dc_domain is its host). */
+  COMMANDER_PUBLIC_URL: z.url().default('http://localhost:8080'),
+  /** Base64 PEM bundle the agents trust (dc_caBundle). */
+  COMMANDER_CA_BUNDLE: z.string().default(''),
+  COMMANDER_ADMIN_EMAIL: optional,
+  COMMANDER_ADMIN_PASSWORD: optional,
+  COMMANDER_BOOTSTRAP_TOKEN: optional.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: optional,
+  /** Older primary keys, comma-separated, still accepted for decryption (rotation). */
+  ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS: optional,
+  ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: optional,
+  ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: optional,
+  /** Key file used when the three variables are unset; generated on first start. */
+  COMMANDER_KEY_FILE: z.string().default(path.join(REPO_ROOT, '.data/encryption-keys.json')),
+  /** Built web app served at `/` (apps/web/dist). */
+  COMMANDER_WEB_DIST: z.string().default(path.join(REPO_ROOT, 'apps/web/dist')),
+  /** Secure cookies (HTTPS); defaults to true when the public URL is https. */
+  COMMANDER_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+  /** Trust X-Forwarded-* from a reverse proxy (client address for audit and rate limits). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** Sign-in attempts per minute per client address. */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+});
+
+export type Config = {
+  host: string;
+  port: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  databaseUrl: string;
+  publicUrl: string;
+  caBundle: string;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  bootstrapToken: string | undefined;
+  encryption: {
+    primaryKey: string | undefined;
+    previousPrimaryKeys: string[];
+    deterministicKey: string | undefined;
+    keyDerivationSalt: string | undefined;
+    keyFile: string;
+  };
+  webDist: string;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  loginRateLimit: number;
+};
+
+/** Parses the environment once, at start-up; the only reader of process.env in the API. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: e.COMMANDER_PUBLIC_URL,
+    caBundle: e.COMMANDER_CA_BUNDLE,
+    adminEmail: e.COMMANDER_ADMIN_EMAIL,
+    adminPassword: e.COMMANDER_ADMIN_PASSWORD,
+    bootstrapToken: e.COMMANDER_BOOTSTRAP_TOKEN,
+    encryption: {
+      primaryKey: e.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY,
+      previousPrimaryKeys: (e.ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+      deterministicKey: e.ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY,
+      keyDerivationSalt: e.ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT,
+      keyFile: e.COMMANDER_KEY_FILE,
+    },
+    webDist: e.COMMANDER_WEB_DIST,
+    secureCookies: e.COMMANDER_SECURE_COOKIES ? e.COMMANDER_SECURE_COOKIES === 'true' : e.COMMANDER_PUBLIC_URL.startsWith('https:'),
+    trustProxy: e.TRUST_PROXY === 'true',
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
+  };
+}

@@ -1,0 +1,28 @@
+import { createDb } from '@commander/db';
+import closeWithGrace from 'close-with-grace';
+
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { prepareRuntime } from './runtime.js';
+
+const config = loadConfig();
+const db = createDb(config.databaseUrl, { poolSize: 20, applicationName: 'commander-api' });
+const print = (text: string) => process.stderr.write(`${text}\n`);
+const runtime = await prepareRuntime(config, db, print);
+const app = await buildApp(config, { db, encryptor: runtime.encryptor, instance: runtime.instance });
+
+closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  if (err) {
+    app.log.error({ err }, 'shutting down after an error');
+  }
+  await app.close();
+  await db.$disconnect();
+});
+
+await app.listen({ host: config.host, port: config.port });
+const admin = runtime.bootstrap.createdAdmin;
+if (admin) {
+  print(
+    `First administrator created: ${admin.email} / ${admin.generated ? admin.password : '(the password from COMMANDER_ADMIN_PASSWORD)'}`,
+  );
+}

@@ -1,0 +1,61 @@
+import { ERROR_STATUS, type ErrorCode } from '@commander/contracts';
+import { AppError } from '@commander/core';
+import { EncryptionKeyError } from '@commander/crypto';
+import type { FastifyError } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+
+function isClientError(error: unknown): error is FastifyError & { statusCode: number } {
+  const status = (error as Partial<FastifyError> | null)?.statusCode;
+  return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
+}
+
+function zodIssues(error: ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+/**
+ * The one place that turns errors into responses: `{error: {code, message, details?}}` with the
+ * status of the code (contracts ERROR_STATUS). Never a stack trace; unexpected errors are logged
+ * and answered 500.
+ */
+export const errorHandler = fp(
+  async (app) => {
+    app.setErrorHandler((error, request, reply) => {
+      if (hasZodFastifySchemaValidationErrors(error)) {
+        const issues = error.validation.map((v) => ({
+          path: `${error.validationContext ?? ''}${v.instancePath.replace(/\//g, '.')}`,
+          message: v.message ?? 'invalid',
+        }));
+        return reply.code(400).send({ error: { code: 'validation_failed', message: 'Invalid request', details: { issues } } });
+      }
+      if (error instanceof AppError) {
+        const status = ERROR_STATUS[error.code];
+        if (status >= 500) {
+          request.log.error({ err: error }, 'request failed');
+        }
+        return reply.code(status).send({ error: { code: error.code, message: error.message, details: error.details } });
+      }
+      if (error instanceof ZodError) {
+        return reply.code(400).send({ error: { code: 'validation_failed', message: 'Invalid request', details: { issues: zodIssues(error) } } });
+      }
+      if (error instanceof EncryptionKeyError) {
+        request.log.error({ err: error }, 'encryption key error');
+        return reply.code(500).send({ error: { code: 'encryption_key_error', message: error.message } });
+      }
+      if (isResponseSerializationError(error)) {
+        request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its contract');
+        return reply.code(500).send({ error: { code: 'internal', message: 'Internal server error' } });
+      }
+      if (isClientError(error)) {
+        const code: ErrorCode =
+          error.statusCode === 429 ? 'rate_limited' : error.statusCode === 404 ? 'not_found' : error.statusCode === 401 ? 'unauthorized' : 'bad_request';
+        return reply.code(error.statusCode).send({ error: { code, message: error.message } });
+      }
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(500).send({ error: { code: 'internal', message: 'Internal server error' } });
+    });
+  },
+  { name: 'error-handler' },
+);

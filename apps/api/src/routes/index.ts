@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+
+import { authRoutes, type AuthRoutesOptions } from './auth.routes.js';
+import { authTokenRoutes } from './auth-tokens.routes.js';
+import { clusterTemplateRoutes } from './cluster-templates.routes.js';
+import { clusterRoutes } from './clusters.routes.js';
+import { eventRoutes } from './events.routes.js';
+import { operationRoutes } from './operations.routes.js';
+import { workspaceRoutes } from './workspaces.routes.js';
+
+/** THE route table of /api/v1. */
+export async function registerApiRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { prefix: '/auth', ...options });
+      await api.register(workspaceRoutes, { prefix: '/workspaces' });
+      await api.register(authTokenRoutes, { prefix: '/auth_tokens' });
+      await api.register(clusterTemplateRoutes, { prefix: '/cluster_templates' });
+      await api.register(clusterRoutes, { prefix: '/clusters' });
+      await api.register(operationRoutes, { prefix: '/operations' });
+      await api.register(eventRoutes, { prefix: '/events' });
+    },
+    { prefix: '/api/v1' },
+  );
+}

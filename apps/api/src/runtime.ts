@@ -1,0 +1,39 @@
+import { bootstrapInstallation, type BootstrapResult, generatedKeysWarning, type InstanceInfo, openEncryption } from '@commander/core';
+import type { Encryptor } from '@commander/crypto';
+import type { Db } from '@commander/db';
+
+import type { Config } from './config.js';
+
+export type Runtime = { encryptor: Encryptor; instance: InstanceInfo; bootstrap: BootstrapResult };
+
+/**
+ * Start-up work before serving: encryption keys (generated on a first start, with a loud
+ * warning), the key check against this database, and the installation bootstrap.
+ */
+export async function prepareRuntime(config: Config, db: Db, print: (text: string) => void): Promise<Runtime> {
+  const { encryptor, resolved } = await openEncryption(db, {
+    primaryKey: config.encryption.primaryKey,
+    previousPrimaryKeys: config.encryption.previousPrimaryKeys,
+    deterministicKey: config.encryption.deterministicKey,
+    keyDerivationSalt: config.encryption.keyDerivationSalt,
+    keyFile: config.encryption.keyFile,
+    generateIfMissing: true,
+  });
+  if (resolved.source === 'generated') {
+    print(generatedKeysWarning(resolved.keyFile));
+  }
+  for (const warning of resolved.warnings) {
+    print(`warning: ${warning}`);
+  }
+  const bootstrap = await bootstrapInstallation(db, {
+    adminEmail: config.adminEmail,
+    adminPassword: config.adminPassword,
+    bootstrapToken: config.bootstrapToken,
+  });
+  const instance: InstanceInfo = {
+    publicHost: new URL(config.publicUrl).host,
+    caBundle: config.caBundle,
+    commanderUuid: bootstrap.commanderUuid,
+  };
+  return { encryptor, instance, bootstrap };
+}

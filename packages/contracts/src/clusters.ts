@@ -1,0 +1,154 @@
+import { z } from 'zod';
+
+import { JsonObjectSchema, TimestampSchema } from './common.js';
+
+/** Cluster statuses as the API spells them (ARCHITECTURE.md §4). */
+export const CLUSTER_STATUSES = [
+  'new',
+  'configuration_error',
+  'creating',
+  'creation_failed',
+  'in_sync',
+  'out_of_sync',
+  'pending_changes',
+  'destructive_changes',
+  'changing',
+  'synchronization_failure',
+  'delete',
+  'deletion_failed',
+  'deleted',
+  'ready_to_join',
+  'joining',
+  'detached',
+  'unknown',
+] as const;
+export const ClusterStatusSchema = z.enum(CLUSTER_STATUSES);
+export type ClusterStatus = z.infer<typeof ClusterStatusSchema>;
+
+/** Statuses in which an operation is (or is about to be) under way. */
+export const TRANSITIONAL_CLUSTER_STATUSES: ReadonlySet<ClusterStatus> = new Set([
+  'new',
+  'creating',
+  'changing',
+  'delete',
+  'joining',
+  'out_of_sync',
+]);
+
+export const ChangeModeSchema = z.enum(['auto', 'manual']);
+export type ChangeMode = z.infer<typeof ChangeModeSchema>;
+
+/** Minimum and maximum reconcile interval, in minutes. */
+export const CHECK_INTERVAL_MIN = 1;
+export const CHECK_INTERVAL_MAX = 7 * 24 * 60;
+
+export const ClusterSettingsSchema = z.object({
+  change_mode: ChangeModeSchema,
+  /** Minutes between configuration checks (reconcile). */
+  check_interval: z.number().int().min(CHECK_INTERVAL_MIN).max(CHECK_INTERVAL_MAX),
+});
+export type ClusterSettings = z.infer<typeof ClusterSettingsSchema>;
+
+export const RenderErrorSchema = z.object({
+  section: z.string(),
+  document: z.number().int().nullable().optional(),
+  line: z.number().int().nullable().optional(),
+  column: z.number().int().nullable().optional(),
+  field: z.string().nullable().optional(),
+  message: z.string(),
+});
+export type RenderError = z.infer<typeof RenderErrorSchema>;
+
+export const ClusterSchema = z.object({
+  id: z.uuid(),
+  uuid: z.uuid(),
+  workspace_id: z.uuid(),
+  name: z.string(),
+  status: ClusterStatusSchema,
+  values: JsonObjectSchema,
+  /** Keys of `format: password` values: their value is null in `values` unless revealed. */
+  secret_values: z.record(z.string(), z.object({ has_value: z.boolean() })),
+  cluster_template_version_id: z.uuid().nullable(),
+  cluster_template_id: z.uuid().nullable(),
+  registry_id: z.uuid().nullable(),
+  registry_mode: z.string().nullable(),
+  current_revision: z.number().int(),
+  was_created: z.boolean(),
+  is_locked: z.boolean(),
+  cluster_type: z.string().nullable(),
+  settings: ClusterSettingsSchema,
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+  archived_at: TimestampSchema.nullable(),
+  archive_number: z.number().int().nullable(),
+  render_errors: z.array(RenderErrorSchema).nullable(),
+  desired_cluster_configuration_rendered: z.string().nullable(),
+  desired_provider_specific_cluster_configuration_rendered: z.string().nullable(),
+  desired_resources_rendered: z.string().nullable(),
+  applied_cluster_configuration_rendered: z.string().nullable(),
+  applied_provider_specific_cluster_configuration_rendered: z.string().nullable(),
+  applied_resources_rendered: z.string().nullable(),
+  cluster_configuration_checked_at: TimestampSchema.nullable(),
+  cluster_configuration_applied_at: TimestampSchema.nullable(),
+  cluster_template_version_switched_at: TimestampSchema.nullable(),
+  resources_sync_state: z.string(),
+  resources_state_results: z.array(z.unknown()),
+  agent_status: z.string(),
+  cluster_agent_data: z.array(z.object({ source: z.string(), data: z.unknown() })),
+  connection_hosts: z.object({
+    masters: z.array(z.object({ host: z.string(), user: z.string().nullable() })),
+  }),
+  /** The latest operation, for lists and status displays. */
+  last_operation: z
+    .object({
+      id: z.uuid(),
+      kind: z.string(),
+      status: z.string(),
+      progress: z.number(),
+      phase: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type Cluster = z.infer<typeof ClusterSchema>;
+
+const ClusterNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\s/\\][^/\\]*$/, 'must not start with a space or contain slashes');
+
+export const CreateClusterBodySchema = z.strictObject({
+  name: ClusterNameSchema,
+  cluster_template_version_id: z.uuid(),
+  values: JsonObjectSchema.default({}),
+  registry_id: z.uuid().nullable().optional(),
+  registry_mode: z.string().nullable().optional(),
+  settings: ClusterSettingsSchema.partial().optional(),
+});
+export type CreateClusterBody = z.input<typeof CreateClusterBodySchema>;
+
+/** PUT replaces the cluster's configuration; it carries the revision it was based on. */
+export const UpdateClusterBodySchema = z.strictObject({
+  name: ClusterNameSchema,
+  cluster_template_version_id: z.uuid(),
+  values: JsonObjectSchema,
+  current_revision: z.number().int().optional(),
+  registry_id: z.uuid().nullable().optional(),
+  registry_mode: z.string().nullable().optional(),
+  settings: ClusterSettingsSchema.partial().optional(),
+});
+export type UpdateClusterBody = z.input<typeof UpdateClusterBodySchema>;
+
+export const ListClustersQuerySchema = z.object({
+  status: ClusterStatusSchema.optional(),
+  cluster_template_id: z.uuid().optional(),
+  q: z.string().max(100).optional(),
+});
+
+export const GetClusterQuerySchema = z.object({
+  reveal: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * Machine-readable error codes of the API (the closed set the error handler emits). HTTP status
+ * per code: see `ERROR_STATUS`.
+ */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  bad_request: 400,
+  workspace_required: 400,
+  unauthorized: 401,
+  session_expired: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  read_only_token: 403,
+  not_found: 404,
+  conflict: 409,
+  stale_revision: 409,
+  name_taken: 409,
+  slug_taken: 409,
+  already_deleted: 409,
+  invalid_state: 409,
+  already_approved: 409,
+  already_completed: 409,
+  cluster_cannot_be_converged: 409,
+  operation_in_progress: 409,
+  in_use: 409,
+  workspace_not_empty: 409,
+  invalid_values: 422,
+  unprocessable: 422,
+  template_version_unavailable: 422,
+  immutable_field: 422,
+  not_unique: 422,
+  invalid_template: 422,
+  rate_limited: 429,
+  internal: 500,
+  encryption_key_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Body of every non-2xx response. */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
+
+/** ISO 8601 timestamp with offset, as every timestamp in the API. */
+export const TimestampSchema = z.iso.datetime({ offset: true });
+
+/** `?limit=&offset=` of list endpoints (default 100, max 1000); the total is in X-Total-Count. */
+export const PaginationQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** Query flags shared by lists of archivable objects. */
+export const ArchivedQuerySchema = z.object({
+  without_archived: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+
+export const IdParamsSchema = z.object({ id: z.uuid() });
+
+/** Arbitrary JSON value (template values, results). */
+export const JsonValueSchema = z.json();
+export type JsonValue = z.infer<typeof JsonValueSchema>;
+
+/** A JSON object. */
+export const JsonObjectSchema = z.record(z.string(), z.json());
+export type JsonObject = z.infer<typeof JsonObjectSchema>;
+
+/** Pagination defaults; also used by the services. */
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;

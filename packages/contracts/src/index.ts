@@ -1,0 +1,6 @@
+export * from './auth.js';
+export * from './cluster-templates.js';
+export * from './clusters.js';
+export * from './common.js';
+export * from './operations.js';
+export * from './workspaces.js';

@@ -1,0 +1,115 @@
+import type { Cluster as ClusterDto, ClusterStatus as ApiClusterStatus } from '@commander/contracts';
+import type { Cluster, ClusterOperation, ClusterTemplateVersion } from '@commander/db';
+
+import type { Encryptor } from '../context.js';
+import { decryptRendered, joinResources, type RenderedConfig } from './rendered-config.js';
+
+export type ClusterRow = Cluster & {
+  clusterTemplateVersion: Pick<ClusterTemplateVersion, 'clusterTemplateId'> | null;
+  operations: Pick<ClusterOperation, 'id' | 'kind' | 'status' | 'progress' | 'phase'>[];
+};
+
+/** Prisma `include` that loads what toClusterDto needs. */
+export const CLUSTER_DTO_INCLUDE = {
+  clusterTemplateVersion: { select: { clusterTemplateId: true } },
+  operations: {
+    orderBy: { createdAt: 'desc' },
+    take: 1,
+    select: { id: true, kind: true, status: true, progress: true, phase: true },
+  },
+} as const;
+
+export type ClusterDtoOptions = {
+  /** Decrypt and include the rendered configurations (detail views). */
+  withRendered: boolean;
+  encryptor: Encryptor;
+  /** Secret input values to show in plaintext (the caller may reveal them), else null. */
+  revealedSecrets?: Record<string, unknown> | null;
+  /** Keys of secret values that are set (for `secret_values`). */
+  secretKeys?: string[];
+  /** Plaintext secret values to mask inside rendered documents. */
+  maskValues?: string[];
+};
+
+export function toApiStatus(status: Cluster['status']): ApiClusterStatus {
+  return status.toLowerCase() as ApiClusterStatus;
+}
+
+/** Maps a cluster row to the API object (an allowlist: nothing else leaves the server). */
+export function toClusterDto(row: ClusterRow, options: ClusterDtoOptions): ClusterDto {
+  let desired: RenderedConfig | null = null;
+  let applied: RenderedConfig | null = null;
+  if (options.withRendered) {
+    desired = decryptRendered(options.encryptor, row.desiredRenderedEncrypted);
+    applied = decryptRendered(options.encryptor, row.appliedRenderedEncrypted);
+  }
+  const mask = (text: string | undefined): string | null => (text === undefined ? null : maskSecrets(text, options.maskValues ?? []));
+  const values = { ...(row.values as Record<string, unknown>) };
+  const secretValues: Record<string, { has_value: boolean }> = {};
+  for (const key of options.secretKeys ?? []) {
+    secretValues[key] = { has_value: true };
+    values[key] = options.revealedSecrets?.[key] ?? null;
+  }
+  const last = row.operations[0];
+  const hosts = (row.connectionHosts as { masters?: { host: string; user: string | null }[] } | null)?.masters ?? [];
+  return {
+    id: row.id,
+    uuid: row.uuid,
+    workspace_id: row.workspaceId,
+    name: row.name,
+    status: toApiStatus(row.status),
+    values: values as ClusterDto['values'],
+    secret_values: secretValues,
+    cluster_template_version_id: row.clusterTemplateVersionId,
+    cluster_template_id: row.clusterTemplateVersion?.clusterTemplateId ?? null,
+    registry_id: row.registryId,
+    registry_mode: row.registryMode,
+    current_revision: row.currentRevision,
+    was_created: row.wasCreated,
+    is_locked: row.isLocked,
+    cluster_type: row.clusterType,
+    settings: {
+      change_mode: row.changeMode === 'MANUAL' ? 'manual' : 'auto',
+      check_interval: Math.max(1, Math.round(row.checkIntervalSeconds / 60)),
+    },
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    archived_at: row.archivedAt?.toISOString() ?? null,
+    archive_number: row.archiveNumber === 0 ? null : row.archiveNumber,
+    render_errors: (row.renderErrors as ClusterDto['render_errors']) ?? null,
+    desired_cluster_configuration_rendered: mask(desired?.cluster_configuration),
+    desired_provider_specific_cluster_configuration_rendered: mask(desired?.provider_specific_cluster_configuration),
+    desired_resources_rendered: desired ? mask(joinResources(desired)) : null,
+    applied_cluster_configuration_rendered: mask(applied?.cluster_configuration),
+    applied_provider_specific_cluster_configuration_rendered: mask(applied?.provider_specific_cluster_configuration),
+    applied_resources_rendered: applied ? mask(joinResources(applied)) : null,
+    cluster_configuration_checked_at: row.clusterConfigurationCheckedAt?.toISOString() ?? null,
+    cluster_configuration_applied_at: row.clusterConfigurationAppliedAt?.toISOString() ?? null,
+    cluster_template_version_switched_at: row.templateVersionSwitchedAt?.toISOString() ?? null,
+    resources_sync_state: row.resourcesSyncState,
+    resources_state_results: (row.resourcesStateResults as unknown[]) ?? [],
+    agent_status: row.agentStatus,
+    cluster_agent_data: (row.agentData as ClusterDto['cluster_agent_data'] | null) ?? [],
+    connection_hosts: { masters: hosts },
+    last_operation: last
+      ? {
+          id: last.id,
+          kind: last.kind.toLowerCase(),
+          status: last.status.toLowerCase(),
+          progress: last.progress,
+          phase: last.phase,
+        }
+      : null,
+  };
+}
+
+/** Replaces every occurrence of a secret value (4+ characters) in rendered text. */
+export function maskSecrets(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) {
+      out = out.split(secret).join('******');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Cluster, CreateClusterBody } from '@commander/contracts';
+import { CreateClusterBodySchema } from '@commander/contracts';
+import { generateSshKeyPair } from '@commander/crypto';
+import { isUniqueViolation, type Prisma } from '@commander/db';
+
+import { recordAudit } from '../audit/record-audit.js';
+import type { ServiceContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { notifyChange } from '../events/notify.js';
+import { queueOperation } from '../operations/queue-operation.js';
+import { requireWorkspace } from '../workspaces/require-workspace.js';
+import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
+import { getUsableVersion } from './get-usable-version.js';
+import { prepareConfiguration } from './prepare-configuration.js';
+import { encryptRendered } from './rendered-config.js';
+import { settingsToColumns } from './settings.js';
+
+/**
+ * Registers a cluster from a template version and input values and, when its configuration
+ * renders and validates, queues its installation in the same transaction. A configuration that
+ * does not render leaves the cluster in configuration_error with render_errors and no operation.
+ * @throws AppError not_found (template version), template_version_unavailable, name_taken.
+ */
+export async function createCluster(ctx: ServiceContext, body: CreateClusterBody): Promise<Cluster> {
+  const input = CreateClusterBodySchema.parse(body);
+  const workspace = requireWorkspace(ctx);
+  const version = await getUsableVersion(ctx, input.cluster_template_version_id);
+  await assertNameFree(ctx, workspace.id, input.name);
+
+  const id = randomUUID();
+  const uuid = id;
+  const ssh = generateSshKeyPair(`commander-${uuid}`);
+  const prepared = prepareConfiguration({
+    version,
+    values: input.values,
+    clusterUuid: uuid,
+    sshPublicKey: ssh.publicKey,
+    sshPrivateKey: ssh.privateKey,
+    instance: ctx.instance,
+  });
+  const isValid = prepared.errors.length === 0 && prepared.rendered !== null;
+  const now = new Date();
+
+  try {
+    const row = await ctx.db.$transaction(async (tx) => {
+      const data: Prisma.ClusterUncheckedCreateInput = {
+        id,
+        uuid,
+        workspaceId: workspace.id,
+        name: input.name,
+        status: isValid ? 'NEW' : 'CONFIGURATION_ERROR',
+        clusterTemplateVersionId: version.id,
+        registryId: input.registry_id ?? null,
+        registryMode: input.registry_mode ?? null,
+        values: prepared.publicValues as Prisma.InputJsonValue,
+        secretValuesEncrypted:
+          Object.keys(prepared.secretValues).length > 0 ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues)) : null,
+        clusterType: prepared.clusterType,
+        sshPublicKey: ssh.publicKey,
+        sshPrivateKeyEncrypted: ctx.encryptor.encrypt(ssh.privateKey),
+        desiredRevision: 1,
+        desiredRenderedEncrypted: prepared.rendered ? encryptRendered(ctx.encryptor, prepared.rendered) : null,
+        renderErrors: isValid ? undefined : (prepared.errors as Prisma.InputJsonValue),
+        connectionHosts: prepared.connectionHosts as Prisma.InputJsonValue,
+        clusterConfigurationUpdatedAt: now,
+        templateVersionSwitchedAt: now,
+        createdByName: ctx.actor.name,
+        ...settingsToColumns(input.settings),
+      };
+      await tx.cluster.create({ data });
+      await recordAudit(tx, ctx, {
+        action: 'create',
+        auditableType: 'Cluster',
+        auditableId: id,
+        changes: {
+          name: input.name,
+          cluster_template_version_id: version.id,
+          values: prepared.publicValues,
+          status: isValid ? 'new' : 'configuration_error',
+        },
+      });
+      if (isValid) {
+        await queueOperation(tx, ctx, { clusterId: id, workspaceId: workspace.id, kind: 'INSTALL', desiredRevision: 1 });
+      }
+      await notifyChange(tx, { type: 'cluster', id, workspace_id: workspace.id, cluster_id: id, action: 'create' });
+      return tx.cluster.findUniqueOrThrow({ where: { id }, include: CLUSTER_DTO_INCLUDE });
+    });
+    return toClusterDto(row, { withRendered: true, encryptor: ctx.encryptor, secretKeys: Object.keys(prepared.secretValues) });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError('name_taken', `A cluster named "${input.name}" already exists in this workspace`);
+    }
+    throw error;
+  }
+}
+
+async function assertNameFree(ctx: ServiceContext, workspaceId: string, name: string, exceptId?: string): Promise<void> {
+  const clash = await ctx.db.cluster.findFirst({
+    where: { workspaceId, name, archiveNumber: 0, ...(exceptId ? { id: { not: exceptId } } : {}) },
+    select: { id: true },
+  });
+  if (clash) {
+    throw new AppError('name_taken', `A cluster named "${name}" already exists in this workspace`);
+  }
+}
+
+export { assertNameFree };

@@ -1,0 +1,67 @@
+import type { Cluster } from '@commander/contracts';
+
+import { recordAudit } from '../audit/record-audit.js';
+import type { ServiceContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { notifyChange } from '../events/notify.js';
+import { queueOperation } from '../operations/queue-operation.js';
+import { requireWorkspace } from '../workspaces/require-workspace.js';
+import { archiveCluster } from './archive.js';
+import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
+import { loadCluster } from './get-cluster.js';
+import { nextStatus } from './status-machine.js';
+
+/**
+ * Deletes a cluster. An installed (or partly installed) cluster gets status `delete` and a
+ * destroy operation; after it, the cluster is archived and `GET` answers 404. A cluster that
+ * never reached dhctl (new with its install still queued, or a configuration error) is archived
+ * at once.
+ * @throws AppError not_found; already_deleted when a deletion is already under way.
+ */
+export async function deleteCluster(ctx: ServiceContext, id: string): Promise<Cluster> {
+  const workspace = requireWorkspace(ctx);
+  const cluster = await loadCluster(ctx, id);
+  if (cluster.status === 'DELETE') {
+    throw new AppError('already_deleted', `Cluster "${cluster.name}" is already being deleted`);
+  }
+  const row = await ctx.db.$transaction(async (tx) => {
+    // Serialise with other writers of this cluster (a concurrent delete or update).
+    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
+    const fresh = await tx.cluster.findUniqueOrThrow({ where: { id } });
+    if (fresh.status === 'DELETE') {
+      throw new AppError('already_deleted', `Cluster "${fresh.name}" is already being deleted`);
+    }
+    const started = await tx.clusterOperation.count({
+      where: { clusterId: id, status: { in: ['RUNNING', 'SUCCEEDED', 'FAILED'] }, kind: { in: ['INSTALL', 'ATTACH'] } },
+    });
+    const neverReachedDhctl = !fresh.wasCreated && started === 0;
+    if (neverReachedDhctl) {
+      await tx.clusterOperation.updateMany({
+        where: { clusterId: id, status: 'QUEUED' },
+        data: { status: 'CANCELLED', finishedAt: new Date() },
+      });
+      await archiveCluster(tx, id, 'DELETED');
+    } else {
+      const status = nextStatus(fresh.status, 'delete_requested');
+      await tx.clusterOperation.updateMany({
+        where: { clusterId: id, status: 'QUEUED', kind: { in: ['UPDATE', 'CHECK'] } },
+        data: { status: 'SUPERSEDED', finishedAt: new Date() },
+      });
+      await tx.changeRequest.updateMany({ where: { clusterId: id, status: 'PENDING' }, data: { status: 'SUPERSEDED' } });
+      await tx.cluster.update({
+        where: { id },
+        data: { status, nextCheckAt: null, currentRevision: { increment: 1 } },
+      });
+      await queueOperation(tx, ctx, { clusterId: id, workspaceId: workspace.id, kind: 'DELETE' });
+    }
+    await recordAudit(tx, ctx, {
+      action: 'delete',
+      auditableType: 'Cluster',
+      auditableId: id,
+      changes: { status: [fresh.status.toLowerCase(), neverReachedDhctl ? 'deleted' : 'delete'] },
+    });
+    await notifyChange(tx, { type: 'cluster', id, workspace_id: workspace.id, cluster_id: id, action: 'delete' });
+    return tx.cluster.findUniqueOrThrow({ where: { id }, include: CLUSTER_DTO_INCLUDE });
+  });
+  return toClusterDto(row, { withRendered: true, encryptor: ctx.encryptor, secretKeys: [] });
+}

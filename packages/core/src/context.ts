@@ -1,0 +1,67 @@
+import type { Db } from '@commander/db';
+
+/** Minimal structured logger (pino-compatible subset). */
+export type Logger = {
+  info: (obj: object | string, msg?: string) => void;
+  warn: (obj: object | string, msg?: string) => void;
+  error: (obj: object | string, msg?: string) => void;
+  debug: (obj: object | string, msg?: string) => void;
+};
+
+/** Encryption at rest as packages/crypto provides it (Rails Active Record format). */
+export type Encryptor = {
+  encrypt: (plaintext: string, options?: { deterministic?: boolean }) => string;
+  decrypt: (message: string) => string;
+};
+
+/** Who is acting: recorded in audit events and operations. */
+export type Actor = {
+  type: 'user' | 'auth_token' | 'system' | 'agent';
+  /** User, token or cluster id; null for the system. */
+  id: string | null;
+  /** Email, token name or "system". */
+  name: string;
+};
+
+/** The workspace a workspace-scoped call works in. */
+export type WorkspaceRef = { id: string; slug: string };
+
+/** Facts about this installation that templates and dhctl need. */
+export type InstanceInfo = {
+  /** Commander's public host (template variable dc_domain). */
+  publicHost: string;
+  /** Base64 CA bundle agents trust (dc_caBundle); empty when not configured. */
+  caBundle: string;
+  /** This installation's UUID (dhctl's commander_uuid). */
+  commanderUuid: string;
+};
+
+/** Writes one audit line to stdout (tagged ["audit"]); injected so tests can capture it. */
+export type AuditSink = (line: Record<string, unknown>) => void;
+
+/**
+ * Everything a use case needs; built per request by the API's auth plugin and per job by the
+ * manager. Use cases never read process.env, Fastify or globals.
+ */
+export type ServiceContext = {
+  db: Db;
+  actor: Actor;
+  /** The current workspace of workspace-scoped calls; null on global calls. */
+  workspace: WorkspaceRef | null;
+  /** Effective permissions of the actor (global ones plus those in `workspace`). */
+  permissions: ReadonlySet<string>;
+  log: Logger;
+  encryptor: Encryptor;
+  instance: InstanceInfo;
+  auditSink: AuditSink;
+  requestId?: string | undefined;
+  remoteAddress?: string | undefined;
+};
+
+/** A logger that drops everything (tests, scripts). */
+export const silentLogger: Logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};

@@ -1,0 +1,92 @@
+import type { Prisma } from '@commander/db';
+
+import { archiveCluster } from '../clusters/archive.js';
+import { encryptRendered } from '../clusters/rendered-config.js';
+import { canTransition } from '../clusters/status-machine.js';
+import { transitionCluster } from '../clusters/transition.js';
+import type { ServiceContext } from '../context.js';
+import { notifyChange } from '../events/notify.js';
+import type { ClaimedOperation } from './execution.js';
+import { finishOperationRow } from './execution.js';
+import { queueOperation } from './queue-operation.js';
+
+/** What dhctl answered, reduced to what the domain needs. */
+export type DhctlOutcome = {
+  /** Empty/undefined = success. */
+  error?: string | null;
+  /** dhctl's final state cache (JSON), stored encrypted for the next operation. */
+  state?: string | null;
+  /** Parsed result JSON (check/converge/attach), kept on the operation. */
+  result?: unknown;
+};
+
+/**
+ * Records the end of an install: on success the cluster is created and its applied
+ * configuration is the one this operation installed; changes saved meanwhile are converged next.
+ * On failure the cluster shows a creation error (a retry resumes from dhctl's state).
+ */
+export async function completeInstall(ctx: ServiceContext, claimed: ClaimedOperation, outcome: DhctlOutcome): Promise<void> {
+  const ok = !outcome.error;
+  await ctx.db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
+    const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });
+    await finishOperationRow(tx, claimed.operation.id, {
+      status: ok ? 'SUCCEEDED' : 'FAILED',
+      error: outcome.error ?? null,
+      result: outcome.result,
+    });
+    const stateData: Prisma.ClusterUncheckedUpdateInput = outcome.state
+      ? { dhctlStateEncrypted: ctx.encryptor.encrypt(outcome.state) }
+      : {};
+    if (!ok) {
+      if (canTransition(cluster.status, 'install_failed')) {
+        await transitionCluster(tx, ctx, cluster, 'install_failed', stateData);
+      } else {
+        await tx.cluster.update({ where: { id: cluster.id }, data: stateData });
+      }
+      return;
+    }
+    const appliedRevision = claimed.operation.desiredRevision ?? cluster.desiredRevision;
+    const now = new Date();
+    const data: Prisma.ClusterUncheckedUpdateInput = {
+      ...stateData,
+      wasCreated: true,
+      appliedRevision,
+      appliedRenderedEncrypted: claimed.desired ? encryptRendered(ctx.encryptor, claimed.desired) : null,
+      clusterConfigurationAppliedAt: now,
+      clusterConfigurationCheckedAt: now,
+      nextCheckAt: new Date(now.getTime() + cluster.checkIntervalSeconds * 1000),
+    };
+    if (!canTransition(cluster.status, 'install_succeeded')) {
+      // Deleted meanwhile (status delete): record what exists, leave the status to the delete.
+      await tx.cluster.update({ where: { id: cluster.id }, data });
+      return;
+    }
+    await transitionCluster(tx, ctx, cluster, 'install_succeeded', data);
+    if (cluster.desiredRevision > appliedRevision) {
+      await transitionCluster(tx, ctx, { ...cluster, status: 'IN_SYNC' }, 'change_queued');
+      await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'UPDATE', desiredRevision: cluster.desiredRevision });
+    }
+  });
+}
+
+/**
+ * Records the end of a destroy: on success the cluster is archived (GET answers 404, the list
+ * shows it archived, exclusive inventory records are freed); on failure it shows a deletion error.
+ */
+export async function completeDelete(ctx: ServiceContext, claimed: ClaimedOperation, outcome: DhctlOutcome): Promise<void> {
+  const ok = !outcome.error;
+  await ctx.db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
+    const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });
+    await finishOperationRow(tx, claimed.operation.id, { status: ok ? 'SUCCEEDED' : 'FAILED', error: outcome.error ?? null, result: outcome.result });
+    const stateData: Prisma.ClusterUncheckedUpdateInput = outcome.state ? { dhctlStateEncrypted: ctx.encryptor.encrypt(outcome.state) } : {};
+    if (ok) {
+      await transitionCluster(tx, ctx, cluster, 'delete_succeeded', stateData);
+      await archiveCluster(tx, cluster.id, 'DELETED');
+    } else if (canTransition(cluster.status, 'delete_failed')) {
+      await transitionCluster(tx, ctx, cluster, 'delete_failed', stateData);
+    }
+    await notifyChange(tx, { type: 'cluster', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id, action: ok ? 'deleted' : 'deletion_failed' });
+  });
+}

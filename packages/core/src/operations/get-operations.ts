@@ -1,0 +1,53 @@
+import type { Operation, OperationLogLine } from '@commander/contracts';
+
+import type { ServiceContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { requireWorkspace } from '../workspaces/require-workspace.js';
+import { toOperationDto } from './operation-dto.js';
+
+/** Operations of a cluster of the current workspace, newest first. */
+export async function listClusterOperations(
+  ctx: ServiceContext,
+  clusterId: string,
+  page: { limit: number; offset: number },
+): Promise<{ items: Operation[]; total: number }> {
+  const workspace = requireWorkspace(ctx);
+  const cluster = await ctx.db.cluster.findFirst({ where: { id: clusterId, workspaceId: workspace.id }, select: { id: true } });
+  if (!cluster) {
+    throw notFound('Cluster', clusterId);
+  }
+  const where = { clusterId };
+  const [rows, total] = await Promise.all([
+    ctx.db.clusterOperation.findMany({ where, orderBy: { createdAt: 'desc' }, take: page.limit, skip: page.offset }),
+    ctx.db.clusterOperation.count({ where }),
+  ]);
+  return { items: rows.map(toOperationDto), total };
+}
+
+/** One operation of a cluster of the current workspace. @throws AppError not_found */
+export async function getOperation(ctx: ServiceContext, id: string): Promise<Operation> {
+  const workspace = requireWorkspace(ctx);
+  const row = await ctx.db.clusterOperation.findFirst({ where: { id, cluster: { workspaceId: workspace.id } } });
+  if (!row) {
+    throw notFound('Operation', id);
+  }
+  return toOperationDto(row);
+}
+
+/**
+ * Log lines of an operation, in order, after sequence number `after` (exclusive).
+ * @throws AppError not_found
+ */
+export async function getOperationLogs(
+  ctx: ServiceContext,
+  id: string,
+  input: { after?: number; limit: number },
+): Promise<{ lines: OperationLogLine[]; operation: Operation }> {
+  const operation = await getOperation(ctx, id);
+  const rows = await ctx.db.operationLog.findMany({
+    where: { operationId: id, ...(input.after !== undefined ? { seq: { gt: input.after } } : {}) },
+    orderBy: { seq: 'asc' },
+    take: input.limit,
+  });
+  return { operation, lines: rows.map((r) => ({ seq: r.seq, ts: r.ts.toISOString(), line: r.line })) };
+}

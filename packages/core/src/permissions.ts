@@ -1,0 +1,104 @@
+/**
+ * Named permissions. Global ones concern the installation (workspaces, users, roles, global
+ * tokens, audit of everything); workspace ones concern what lives inside a workspace.
+ * `*:write` implies `*:read`; `clusters:secrets:read` lets a caller reveal password values.
+ */
+export const GLOBAL_PERMISSIONS = [
+  'workspaces:read',
+  'workspaces:write',
+  'users:read',
+  'users:write',
+  'roles:read',
+  'roles:write',
+  'role_bindings:read',
+  'role_bindings:write',
+  'global_tokens:read',
+  'global_tokens:write',
+  'audit:read',
+] as const;
+
+export const WORKSPACE_PERMISSIONS = [
+  'clusters:read',
+  'clusters:write',
+  'clusters:secrets:read',
+  'cluster_templates:read',
+  'cluster_templates:write',
+  'catalogs:read',
+  'catalogs:write',
+  'registries:read',
+  'registries:write',
+  'workspace_tokens:read',
+  'workspace_tokens:write',
+  'workspace_audit:read',
+  'workspace_members:read',
+  'workspace_members:write',
+] as const;
+
+export type GlobalPermission = (typeof GLOBAL_PERMISSIONS)[number];
+export type WorkspacePermission = (typeof WORKSPACE_PERMISSIONS)[number];
+export type Permission = GlobalPermission | WorkspacePermission;
+
+const READ_ONLY_WORKSPACE: WorkspacePermission[] = WORKSPACE_PERMISSIONS.filter(
+  (p) => p.endsWith(':read') && p !== 'clusters:secrets:read',
+);
+
+/** Built-in roles, created at start-up and kept in sync with this table. */
+export const BUILT_IN_ROLES = {
+  global: {
+    admin: {
+      description: 'Manages the installation: workspaces, users, roles, global tokens; admin in every workspace.',
+      permissions: [...GLOBAL_PERMISSIONS] as Permission[],
+    },
+    viewer: {
+      description: 'Reads workspaces, users, roles and the audit log.',
+      permissions: GLOBAL_PERMISSIONS.filter((p) => p.endsWith(':read')) as Permission[],
+    },
+  },
+  workspace: {
+    admin: {
+      description: 'Everything inside the workspace, including secrets, tokens and members.',
+      permissions: [...WORKSPACE_PERMISSIONS] as Permission[],
+    },
+    operator: {
+      description: 'Creates and changes clusters, templates, inventory and registries; no secrets, tokens or members.',
+      permissions: [
+        ...READ_ONLY_WORKSPACE,
+        'clusters:write',
+        'cluster_templates:write',
+        'catalogs:write',
+        'registries:write',
+      ] as Permission[],
+    },
+    viewer: {
+      description: 'Reads everything inside the workspace except secrets.',
+      permissions: READ_ONLY_WORKSPACE as Permission[],
+    },
+  },
+} as const;
+
+/** Permissions of a workspace API token of the given scope. */
+export function workspaceTokenPermissions(scope: 'read' | 'write'): Permission[] {
+  return scope === 'write'
+    ? [...BUILT_IN_ROLES.workspace.admin.permissions]
+    : [...BUILT_IN_ROLES.workspace.viewer.permissions];
+}
+
+/** Permissions of a global API token of the given scope. */
+export function globalTokenPermissions(scope: 'read' | 'write'): Permission[] {
+  return scope === 'write'
+    ? [...BUILT_IN_ROLES.global.admin.permissions]
+    : [...BUILT_IN_ROLES.global.viewer.permissions];
+}
+
+/** True when `held` grants `needed` (a `:write` grants the matching `:read`). */
+export function grants(held: ReadonlySet<string>, needed: Permission): boolean {
+  if (held.has(needed)) {
+    return true;
+  }
+  return needed.endsWith(':read') && needed !== 'clusters:secrets:read' && held.has(needed.replace(/:read$/, ':write'));
+}
+
+/** True when the permission is checked against the current workspace (not globally). */
+export function isWorkspacePermission(p: Permission): p is WorkspacePermission {
+  return (WORKSPACE_PERMISSIONS as readonly string[]).includes(p);
+}

@@ -1,0 +1,32 @@
+import type { DbOrTx } from '@commander/db';
+
+import { type TaskName, type TaskPayload, TaskPayloads } from './registry.js';
+
+export type EnqueueOptions = {
+  jobKey?: string;
+  jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
+  runAt?: Date;
+  maxAttempts?: number;
+};
+
+/**
+ * Adds a graphile-worker job inside the caller's transaction, so it commits or rolls back with
+ * the rows it belongs to (STYLE rule 9).
+ */
+export async function enqueueTask<N extends TaskName>(
+  db: DbOrTx,
+  name: N,
+  payload: TaskPayload<N>,
+  options: EnqueueOptions = {},
+): Promise<void> {
+  const body = JSON.stringify(TaskPayloads[name].parse(payload));
+  await db.$executeRaw`
+    SELECT graphile_worker.add_job(
+      ${name}::text,
+      ${body}::json,
+      run_at := ${options.runAt ?? null}::timestamptz,
+      max_attempts := ${options.maxAttempts ?? 25}::int,
+      job_key := ${options.jobKey ?? null}::text,
+      job_key_mode := ${options.jobKeyMode ?? 'replace'}::text
+    )`;
+}

@@ -1,0 +1,84 @@
+import type { CreateWorkspaceBody, Workspace } from '@commander/contracts';
+import { isUniqueViolation, type Workspace as WorkspaceRow } from '@commander/db';
+
+import { recordAudit } from '../audit/record-audit.js';
+import type { ServiceContext } from '../context.js';
+import { AppError, notFound } from '../errors.js';
+import { notifyChange } from '../events/notify.js';
+
+export function toWorkspaceDto(row: WorkspaceRow, clusterCounts?: Record<string, number>): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    current_revision: row.currentRevision,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    archived_at: row.archivedAt?.toISOString() ?? null,
+    ...(clusterCounts ? { cluster_counts: clusterCounts } : {}),
+  };
+}
+
+/**
+ * Workspaces the caller may see (`visibleIds` null = all), with live cluster counts by status.
+ */
+export async function listWorkspaces(
+  ctx: ServiceContext,
+  input: { visibleIds: string[] | null; withoutArchived?: boolean },
+): Promise<Workspace[]> {
+  const rows = await ctx.db.workspace.findMany({
+    where: {
+      ...(input.visibleIds ? { id: { in: input.visibleIds } } : {}),
+      ...(input.withoutArchived ? { archivedAt: null } : {}),
+    },
+    orderBy: { name: 'asc' },
+  });
+  const counts = await ctx.db.cluster.groupBy({
+    by: ['workspaceId', 'status'],
+    where: { archivedAt: null, workspaceId: { in: rows.map((r) => r.id) } },
+    _count: { _all: true },
+  });
+  return rows.map((row) => {
+    const byStatus: Record<string, number> = {};
+    for (const c of counts) {
+      if (c.workspaceId === row.id) {
+        byStatus[c.status.toLowerCase()] = c._count._all;
+      }
+    }
+    return toWorkspaceDto(row, byStatus);
+  });
+}
+
+/** @throws AppError not_found */
+export async function getWorkspace(ctx: ServiceContext, idOrSlug: string): Promise<WorkspaceRow> {
+  const isId = /^[0-9a-f-]{36}$/i.test(idOrSlug);
+  const row = await ctx.db.workspace.findFirst({ where: isId ? { id: idOrSlug } : { slug: idOrSlug } });
+  if (!row) {
+    throw notFound('Workspace', idOrSlug);
+  }
+  return row;
+}
+
+/** Creates a workspace. @throws AppError slug_taken */
+export async function createWorkspace(ctx: ServiceContext, body: CreateWorkspaceBody): Promise<Workspace> {
+  try {
+    const row = await ctx.db.$transaction(async (tx) => {
+      const created = await tx.workspace.create({ data: { name: body.name, slug: body.slug } });
+      await recordAudit(tx, ctx, {
+        action: 'create',
+        auditableType: 'Workspace',
+        auditableId: created.id,
+        changes: { name: body.name, slug: body.slug },
+        workspace: { id: created.id, slug: created.slug },
+      });
+      await notifyChange(tx, { type: 'workspace', id: created.id, workspace_id: created.id, action: 'create' });
+      return created;
+    });
+    return toWorkspaceDto(row, {});
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError('slug_taken', `A workspace with slug "${body.slug}" already exists`);
+    }
+    throw error;
+  }
+}
