@@ -17,20 +17,23 @@ const dirs = [
   'apps/api',
   'apps/manager',
   'apps/dhctl-sim',
-  'apps/web',
 ];
 
 export default defineConfig({
   test: {
     globalSetup: [path.join(import.meta.dirname, 'test/global-setup.ts')],
-    projects: dirs.map((dir) => ({
-      extends: true,
-      test: {
-        name: `@commander/${dir.split('/')[1]}`,
-        root: dir,
-        include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
-      },
-    })),
+    projects: [
+      ...dirs.map((dir) => ({
+        extends: true,
+        test: {
+          name: `@commander/${dir.split('/')[1]}`,
+          root: dir,
+          include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
+        },
+      })),
+      // The web app has its own config (jsdom, React); it needs no database.
+      'apps/web/vitest.config.ts',
+    ],
     passWithNoTests: true,
     testTimeout: 30_000,
     hookTimeout: 60_000,
