@@ -280,15 +280,16 @@ export function createEncryptor(keys: EncryptionKeys, options: EncryptorOptions 
   deterministicKey();
 
   function candidates(options: DecryptOptions): Array<() => DerivedKey> {
-    // Newest primary key first: after a rotation most values use it.
-    const primary = primaryKeys.flatMap((list) => [...list].reverse());
-    if (options.deterministic === true) {
-      return deterministicKeys;
-    }
-    if (options.deterministic === false) {
-      return primary;
-    }
-    return [...primary, ...deterministicKeys];
+    // Configured digest before the SHA-1 fallback, so current data never pays for deriving the
+    // fallback keys; newest primary key first, since after a rotation most values use it.
+    return digests.flatMap((_, digestIndex) => {
+      const primary = [...(primaryKeys[digestIndex] ?? [])].reverse();
+      const deterministic = deterministicKeys[digestIndex];
+      if (options.deterministic === false || deterministic === undefined) {
+        return primary;
+      }
+      return options.deterministic === true ? [deterministic] : [...primary, deterministic];
+    });
   }
 
   const core: EncryptorCore = {

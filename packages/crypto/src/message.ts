@@ -128,15 +128,29 @@ export function parseMessage(text: string): Message {
 // TextDecoder would read ISO-8859-1 as windows-1252, which differs in 0x80-0x9F.
 const LATIN1_ENCODINGS = new Set(['ASCII-8BIT', 'BINARY', 'US-ASCII', 'ASCII', 'ISO-8859-1']);
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * Turns decrypted bytes into a string using the message's `e` header (Ruby encoding name; UTF-8
- * when absent). Invalid UTF-8 becomes U+FFFD, as Ruby would hand back an invalid string.
+ * when absent).
  *
- * @throws MalformedMessageError for an encoding Node cannot decode.
+ * UTF-8 is decoded strictly: Ruby would hand back an invalid string, JavaScript would silently
+ * substitute U+FFFD, and either is garbage. Invalid UTF-8 after successful authentication means
+ * the unauthenticated headers were altered (say `c` removed) or the writer stored bytes that are
+ * not text; {@link reencrypt} still carries such values over byte for byte.
+ *
+ * @throws MalformedMessageError for invalid UTF-8 or an encoding Node cannot decode.
  */
 export function decodeText(bytes: Buffer, encoding: string | null): string {
   if (encoding === null || encoding.toUpperCase() === 'UTF-8') {
-    return bytes.toString('utf8');
+    try {
+      return utf8.decode(bytes);
+    } catch (error) {
+      throw new MalformedMessageError(
+        'malformed encrypted value: the decrypted bytes are not valid UTF-8',
+        { cause: error },
+      );
+    }
   }
   if (LATIN1_ENCODINGS.has(encoding.toUpperCase())) {
     return bytes.toString('latin1');
