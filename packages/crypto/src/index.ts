@@ -37,6 +37,8 @@ export {
   type ResolvedEncryptionKeys,
   resolveEncryptionKeys,
   type ResolveEncryptionKeysInput,
+  withNewPrimaryKey,
+  withoutPreviousPrimaryKeys,
   writeKeyFile,
   type WriteKeyFileOptions,
 } from './keys.js';

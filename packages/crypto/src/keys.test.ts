@@ -9,6 +9,8 @@ import {
   generateEncryptionKeys,
   readKeyFile,
   resolveEncryptionKeys,
+  withNewPrimaryKey,
+  withoutPreviousPrimaryKeys,
   writeKeyFile,
 } from './keys.js';
 
@@ -48,6 +50,24 @@ describe('generateEncryptionKeys', () => {
     }
     expect(new Set([keys.primaryKey, keys.deterministicKey, keys.keyDerivationSalt]).size).toBe(3);
     expect(generateEncryptionKeys().primaryKey).not.toBe(keys.primaryKey);
+  });
+});
+
+describe('rotation of key material', () => {
+  it('appends a new primary key, then drops the previous ones', () => {
+    const rotated = withNewPrimaryKey(env);
+    expect(rotated.primaryKey).toEqual([
+      env.primaryKey,
+      expect.stringMatching(/^[A-Za-z0-9]{32}$/),
+    ]);
+    expect(rotated.deterministicKey).toBe(env.deterministicKey);
+    const twice = withNewPrimaryKey(rotated, 'an explicit third primary key');
+    expect(twice.primaryKey).toHaveLength(3);
+    expect(withoutPreviousPrimaryKeys(twice)).toEqual({
+      ...env,
+      primaryKey: 'an explicit third primary key',
+    });
+    expect(() => withNewPrimaryKey(env, env.primaryKey)).toThrow(RangeError);
   });
 });
 

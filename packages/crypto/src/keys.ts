@@ -32,6 +32,35 @@ export function generateEncryptionKeys(): EncryptionKeys {
   };
 }
 
+/**
+ * First step of a primary key rotation: returns the keys with a new primary key appended (a
+ * fresh random one unless given). The new key encrypts from then on; the old ones still decrypt.
+ * Save the result (e.g. {@link writeKeyFile}), restart, re-encrypt every value with
+ * `reencrypt()`, and only then drop the old keys with {@link withoutPreviousPrimaryKeys}.
+ */
+export function withNewPrimaryKey(
+  keys: EncryptionKeys,
+  newPrimaryKey: string = randomAlphanumeric(32),
+): EncryptionKeys {
+  const current = typeof keys.primaryKey === 'string' ? [keys.primaryKey] : keys.primaryKey;
+  if (current.includes(newPrimaryKey)) {
+    throw new RangeError('the new primary key is already in the list');
+  }
+  return { ...keys, primaryKey: [...current, newPrimaryKey] };
+}
+
+/**
+ * Last step of a rotation: keeps only the current (last) primary key. Values still encrypted
+ * with an older key become unreadable, so call it only after every value was re-encrypted.
+ */
+export function withoutPreviousPrimaryKeys(keys: EncryptionKeys): EncryptionKeys {
+  const current = typeof keys.primaryKey === 'string' ? keys.primaryKey : keys.primaryKey.at(-1);
+  if (current === undefined) {
+    throw new RangeError('no primary key');
+  }
+  return { ...keys, primaryKey: current };
+}
+
 type KeyFileContents = {
   primary_key: string | string[];
   deterministic_key: string;
