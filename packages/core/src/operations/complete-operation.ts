@@ -90,3 +90,18 @@ export async function completeDelete(ctx: ServiceContext, claimed: ClaimedOperat
     await notifyChange(tx, { type: 'cluster', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id, action: ok ? 'deleted' : 'deletion_failed' });
   });
 }
+
+/**
+ * Records a failure that happened outside dhctl (a bug, a missing configuration, transport
+ * failures after the last attempt) the same way a failed dhctl result is recorded.
+ */
+export async function failOperation(ctx: ServiceContext, claimed: ClaimedOperation, error: string): Promise<void> {
+  switch (claimed.operation.kind) {
+    case 'INSTALL':
+      return completeInstall(ctx, claimed, { error });
+    case 'DELETE':
+      return completeDelete(ctx, claimed, { error });
+    default:
+      await ctx.db.$transaction((tx) => finishOperationRow(tx, claimed.operation.id, { status: 'FAILED', error }));
+  }
+}

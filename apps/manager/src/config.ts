@@ -1,0 +1,88 @@
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { z } from 'zod';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** dhctl server per DKP version, JSON: {"1.69": "host:port", "default": "host:port"}. */
+  DHCTL_SERVERS: optional,
+  /** Shorthand for DHCTL_SERVERS={"default": "<address>"}. */
+  DHCTL_SERVER_ADDRESS: z.string().default('127.0.0.1:9090'),
+  MANAGER_REPLICA_ID: optional,
+  /** How often a replica reports it is alive and checks for dead ones. */
+  MANAGER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** A replica silent this long is declared dead and its operation taken over. */
+  MANAGER_DEAD_AFTER_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** How often the reconcile scheduler looks for clusters due a check. */
+  MANAGER_RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000).default(30_000),
+  COMMANDER_PUBLIC_URL: z.url().default('http://localhost:8080'),
+  COMMANDER_CA_BUNDLE: z.string().default(''),
+  ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: optional,
+  ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS: optional,
+  ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: optional,
+  ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: optional,
+  COMMANDER_KEY_FILE: z.string().default(path.join(REPO_ROOT, '.data/encryption-keys.json')),
+});
+
+export type ManagerConfig = {
+  databaseUrl: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  dhctlServers: Record<string, string>;
+  replicaId: string;
+  heartbeatMs: number;
+  deadAfterMs: number;
+  reconcileEveryMs: number;
+  publicUrl: string;
+  caBundle: string;
+  encryption: {
+    primaryKey: string | undefined;
+    previousPrimaryKeys: string[];
+    deterministicKey: string | undefined;
+    keyDerivationSalt: string | undefined;
+    keyFile: string;
+  };
+};
+
+const ServersSchema = z.record(z.string(), z.string().min(1));
+
+/** Parses the environment once; the only reader of process.env in the manager. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  const e = parsed.data;
+  let servers: Record<string, string> = { default: e.DHCTL_SERVER_ADDRESS };
+  if (e.DHCTL_SERVERS) {
+    const json: unknown = JSON.parse(e.DHCTL_SERVERS);
+    servers = ServersSchema.parse(json);
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    dhctlServers: servers,
+    replicaId: e.MANAGER_REPLICA_ID ?? `${hostname()}-${process.pid}`,
+    heartbeatMs: e.MANAGER_HEARTBEAT_MS,
+    deadAfterMs: e.MANAGER_DEAD_AFTER_MS,
+    reconcileEveryMs: e.MANAGER_RECONCILE_EVERY_MS,
+    publicUrl: e.COMMANDER_PUBLIC_URL,
+    caBundle: e.COMMANDER_CA_BUNDLE,
+    encryption: {
+      primaryKey: e.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY,
+      previousPrimaryKeys: (e.ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+      deterministicKey: e.ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY,
+      keyDerivationSalt: e.ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT,
+      keyFile: e.COMMANDER_KEY_FILE,
+    },
+  };
+}

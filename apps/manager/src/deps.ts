@@ -1,0 +1,77 @@
+import type { AuditSink, Encryptor, InstanceInfo, Logger, ServiceContext } from '@commander/core';
+import type { Db } from '@commander/db';
+import { createDhctlClient, type Dhctl, pickDhctlServer } from '@commander/dhctl';
+
+import { ClusterLocks } from './cluster-lock.js';
+
+/** What the task executors need, injected (tests build their own). */
+export type ManagerDeps = {
+  db: Db;
+  encryptor: Encryptor;
+  instance: InstanceInfo;
+  log: Logger;
+  auditSink: AuditSink;
+  replicaId: string;
+  locks: ClusterLocks;
+  /** The dhctl server for a DKP version (undefined = the default server). */
+  dhctlFor: (dkpVersion?: string) => Dhctl;
+  /** Operations running on this replica: id → abort controller (cancel, shutdown). */
+  running: Map<string, AbortController>;
+  close: () => Promise<void>;
+};
+
+export type CreateDepsInput = {
+  db: Db;
+  databaseUrl: string;
+  encryptor: Encryptor;
+  instance: InstanceInfo;
+  log: Logger;
+  replicaId: string;
+  dhctlServers: Record<string, string>;
+  auditSink?: AuditSink;
+};
+
+export function createDeps(input: CreateDepsInput): ManagerDeps {
+  const clients = new Map<string, Dhctl>();
+  const locks = new ClusterLocks(input.databaseUrl, (err) => input.log.warn({ err }, 'cluster-lock connection lost'));
+  return {
+    db: input.db,
+    encryptor: input.encryptor,
+    instance: input.instance,
+    log: input.log,
+    auditSink: input.auditSink ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`)),
+    replicaId: input.replicaId,
+    locks,
+    running: new Map(),
+    dhctlFor: (dkpVersion) => {
+      const address = pickDhctlServer(input.dhctlServers, dkpVersion);
+      let client = clients.get(address);
+      if (!client) {
+        client = createDhctlClient(address);
+        clients.set(address, client);
+      }
+      return client;
+    },
+    close: async () => {
+      for (const client of clients.values()) {
+        client.close();
+      }
+      clients.clear();
+      await locks.close();
+    },
+  };
+}
+
+/** The use-case context of work done by this replica (audited as the system). */
+export function systemContext(deps: ManagerDeps): ServiceContext {
+  return {
+    db: deps.db,
+    actor: { type: 'system', id: null, name: `cluster-manager ${deps.replicaId}` },
+    workspace: null,
+    permissions: new Set(),
+    log: deps.log,
+    encryptor: deps.encryptor,
+    instance: deps.instance,
+    auditSink: deps.auditSink,
+  };
+}

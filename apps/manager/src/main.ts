@@ -1,0 +1,60 @@
+import { openEncryption } from '@commander/core';
+import { createDb } from '@commander/db';
+import { run } from 'graphile-worker';
+
+import { loadConfig } from './config.js';
+import { createDeps } from './deps.js';
+import { createLogger } from './logger.js';
+import { ReplicaHeartbeat } from './replica.js';
+import { buildTaskList } from './task-list.js';
+
+const config = loadConfig();
+const log = createLogger(config.logLevel, config.replicaId);
+const db = createDb(config.databaseUrl, { poolSize: 5, applicationName: `commander-manager ${config.replicaId}` });
+
+const { encryptor } = await openEncryption(db, { ...config.encryption, generateIfMissing: false });
+const uuidSetting = await db.systemSetting.findUnique({ where: { key: 'commander_uuid' } });
+if (!uuidSetting) {
+  throw new Error('This database has not been initialised by the API yet: start the API first');
+}
+const deps = createDeps({
+  db,
+  databaseUrl: config.databaseUrl,
+  encryptor,
+  instance: { publicHost: new URL(config.publicUrl).host, caBundle: config.caBundle, commanderUuid: String(uuidSetting.value) },
+  log,
+  replicaId: config.replicaId,
+  dhctlServers: config.dhctlServers,
+});
+const heartbeat = new ReplicaHeartbeat(deps, { heartbeatMs: config.heartbeatMs, deadAfterMs: config.deadAfterMs });
+await heartbeat.start();
+
+// Single-threaded by design (as Commander's cluster manager): one operation at a time per
+// replica; scale by adding replicas.
+const runner = await run({
+  connectionString: config.databaseUrl,
+  concurrency: 1,
+  noHandleSignals: true,
+  pollInterval: 1_000,
+  taskList: buildTaskList(deps),
+  gracefulShutdownAbortTimeout: 60_000,
+});
+runner.events.on('worker:create', ({ worker }) => heartbeat.addWorkerId(worker.workerId));
+log.info({ dhctlServers: config.dhctlServers }, 'cluster manager started');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) {
+    return;
+  }
+  stopping = true;
+  log.info({ signal }, 'stopping: finishing the current operation');
+  await runner.stop();
+  await heartbeat.stop();
+  await deps.close();
+  await db.$disconnect();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+await runner.promise;

@@ -1,0 +1,112 @@
+import type { OperationPhase } from '@commander/contracts';
+import { appendOperationLogs, updateOperationProgress } from '@commander/core';
+import type { Db } from '@commander/db';
+import type { Progress } from '@commander/dhctl';
+
+const LOG_FLUSH_MS = 300;
+const LOG_FLUSH_LINES = 200;
+const PROGRESS_MIN_INTERVAL_MS = 250;
+
+/** Maps dhctl's progress snapshot to our phase list with a status per phase. */
+export function phasesFromProgress(progress: Progress, previous: OperationPhase[]): OperationPhase[] {
+  const names = progress.phases.map((p) => p.phase);
+  const currentIndex = names.indexOf(progress.current_phase);
+  const completedIndex = names.indexOf(progress.completed_phase);
+  const done = progress.progress >= 1 && progress.current_phase === '';
+  const now = new Date().toISOString();
+  return progress.phases.map((p, i) => {
+    const before = previous.find((x) => x.name === p.phase);
+    let status: OperationPhase['status'];
+    if (p.action === 'skip') {
+      status = 'skipped';
+    } else if (done || i <= completedIndex || (currentIndex >= 0 && i < currentIndex)) {
+      status = 'completed';
+    } else if (i === currentIndex) {
+      status = 'running';
+    } else {
+      status = 'pending';
+    }
+    return {
+      name: p.phase,
+      status,
+      started_at: before?.started_at ?? (status === 'running' || status === 'completed' ? now : null),
+      finished_at: before?.finished_at ?? (status === 'completed' ? now : null),
+    };
+  });
+}
+
+/**
+ * Buffers an operation's log lines and progress and writes them in batches: logs every 300 ms
+ * or 200 lines, progress at most every 250 ms (the latest wins). `flush()` before anything that
+ * must see them stored (a phase end, the result).
+ */
+export class OperationRecorder {
+  readonly #db: Db;
+  readonly #operationId: string;
+  #lines: string[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #pendingProgress: Progress | null = null;
+  #lastProgressAt = 0;
+  #phases: OperationPhase[] = [];
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(db: Db, operationId: string, initialPhases: OperationPhase[] = []) {
+    this.#db = db;
+    this.#operationId = operationId;
+    this.#phases = initialPhases;
+  }
+
+  /** Adds log lines (dhctl batches or the manager's own notes). */
+  log(lines: string[]): Promise<void> {
+    this.#lines.push(...lines);
+    if (this.#lines.length >= LOG_FLUSH_LINES) {
+      return this.flush();
+    }
+    this.#timer ??= setTimeout(() => void this.flush(), LOG_FLUSH_MS);
+    return Promise.resolve();
+  }
+
+  progress(progress: Progress): Promise<void> {
+    this.#pendingProgress = progress;
+    if (Date.now() - this.#lastProgressAt >= PROGRESS_MIN_INTERVAL_MS) {
+      return this.flush();
+    }
+    this.#timer ??= setTimeout(() => void this.flush(), PROGRESS_MIN_INTERVAL_MS);
+    return Promise.resolve();
+  }
+
+  /** Writes everything buffered; serialised so writes stay in order. */
+  flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    const lines = this.#lines;
+    this.#lines = [];
+    const progress = this.#pendingProgress;
+    this.#pendingProgress = null;
+    this.#chain = this.#chain.then(async () => {
+      if (lines.length > 0) {
+        await appendOperationLogs(this.#db, this.#operationId, lines);
+      }
+      if (progress) {
+        this.#lastProgressAt = Date.now();
+        this.#phases = phasesFromProgress(progress, this.#phases);
+        const current = progress.current_phase || progress.completed_phase || null;
+        await updateOperationProgress(this.#db, this.#operationId, { progress: progress.progress, phase: current, phases: this.#phases });
+      }
+    });
+    return this.#chain;
+  }
+
+  /** Marks the running phase failed (after an error result). */
+  async failCurrentPhase(): Promise<void> {
+    await this.flush();
+    const phases = this.#phases.map((p) => (p.status === 'running' ? { ...p, status: 'failed' as const, finished_at: new Date().toISOString() } : p));
+    if (phases.some((p) => p.status === 'failed')) {
+      this.#phases = phases;
+      const op = await this.#db.clusterOperation.findUniqueOrThrow({ where: { id: this.#operationId }, select: { progress: true, phase: true } });
+      await updateOperationProgress(this.#db, this.#operationId, { progress: op.progress, phase: op.phase, phases });
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { completeInstall } from '@commander/core';
+
+import { bootstrapDocuments, commanderOptions, type OperationRun, recordingHooks, startState } from './operation-context.js';
+
+/** install: dhctl Bootstrap of the desired configuration. */
+export async function runInstall(run: OperationRun): Promise<void> {
+  const dhctl = run.deps.dhctlFor();
+  const resuming = run.claimed.phaseState !== null;
+  await run.recorder.log([
+    resuming
+      ? `Resuming the installation after phase ${run.claimed.operation.lastCompletedPhase ?? '?'} (attempt ${run.claimed.operation.attempt})`
+      : `Installing cluster ${run.claimed.cluster.name} with dhctl at ${dhctl.address}`,
+  ]);
+  const outcome = await dhctl.bootstrap(
+    { ...bootstrapDocuments(run), state: startState(run), options: commanderOptions(run) },
+    recordingHooks(run),
+  );
+  await run.recorder.flush();
+  if (!outcome.ok) {
+    await run.recorder.failCurrentPhase();
+  }
+  await completeInstall(run.ctx, run.claimed, { error: outcome.ok ? null : outcome.error, state: outcome.state });
+}

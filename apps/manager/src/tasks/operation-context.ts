@@ -1,0 +1,71 @@
+import type { ClaimedOperation, ServiceContext } from '@commander/core';
+import type { BootstrapStart, DhctlCallOptions, MessageInput } from '@commander/dhctl';
+import { encodeDhctlState } from '@commander/dhctl';
+import { savePhaseState } from '@commander/core';
+
+import type { ManagerDeps } from '../deps.js';
+import type { OperationRecorder } from '../recorder.js';
+
+/** Everything a kind handler needs for one run of one operation. */
+export type OperationRun = {
+  deps: ManagerDeps;
+  ctx: ServiceContext;
+  claimed: ClaimedOperation;
+  recorder: OperationRecorder;
+  signal: AbortSignal;
+};
+
+/** Options every dhctl start carries in commander mode. */
+export function commanderOptions(run: OperationRun) {
+  return {
+    commander_mode: true,
+    commander_uuid: run.deps.instance.commanderUuid,
+    log_width: 120,
+  };
+}
+
+/**
+ * Hooks that stream logs and progress into the operation and store each completed phase's
+ * state (encrypted) before dhctl is told to go on.
+ */
+export function recordingHooks(run: OperationRun): DhctlCallOptions {
+  return {
+    signal: run.signal,
+    onLogs: (lines) => run.recorder.log(lines),
+    onProgress: (progress) => run.recorder.progress(progress),
+    onPhaseEnd: async (phaseEnd): Promise<'next'> => {
+      await run.recorder.flush();
+      if (phaseEnd.completed_phase) {
+        await savePhaseState(
+          run.deps.db,
+          run.deps.encryptor,
+          run.claimed.operation.id,
+          phaseEnd.completed_phase,
+          encodeDhctlState(phaseEnd.completed_phase_state),
+        );
+      }
+      return 'next';
+    },
+  };
+}
+
+/** The state to start dhctl with: this operation's last phase state (resume), else the cluster's. */
+export function startState(run: OperationRun): string {
+  return run.claimed.phaseState ?? run.claimed.dhctlState ?? '';
+}
+
+/** Bootstrap documents of a rendered configuration. */
+export function bootstrapDocuments(run: OperationRun): Omit<MessageInput<BootstrapStart>, 'state' | 'options'> {
+  const desired = run.claimed.desired;
+  if (!desired) {
+    throw new Error('the cluster has no rendered configuration to install');
+  }
+  return {
+    connection_config: desired.connection_config,
+    init_config: desired.init_configuration,
+    cluster_config: desired.cluster_configuration,
+    provider_specific_cluster_config: desired.provider_specific_cluster_configuration,
+    init_resources: '',
+    resources: desired.primary_resources,
+  };
+}

@@ -1,0 +1,92 @@
+import { claimOperation, failOperation, heartbeatOperation, TaskPayloads } from '@commander/core';
+import { DhctlTransportError } from '@commander/dhctl';
+import type { Task } from 'graphile-worker';
+
+import { type ManagerDeps, systemContext } from '../deps.js';
+import { OperationRecorder } from '../recorder.js';
+import { runDelete } from './delete.js';
+import { runInstall } from './install.js';
+import type { OperationRun } from './operation-context.js';
+
+type Handler = (run: OperationRun) => Promise<void>;
+
+const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED']);
+/** How long to wait before trying a job again when its cluster is busy. */
+const BUSY_RETRY_MS = 2_000;
+
+export type OperationHandlers = Partial<Record<'INSTALL' | 'UPDATE' | 'DELETE' | 'CHECK' | 'ATTACH' | 'DETACH', Handler>>;
+
+export const DEFAULT_HANDLERS: OperationHandlers = {
+  INSTALL: runInstall,
+  DELETE: runDelete,
+};
+
+/**
+ * The executor of every cluster operation task: parse, take the cluster's lock (or come back
+ * in a moment), claim the operation, run the kind's handler, record. Re-delivery of a finished
+ * operation is a no-op; a dhctl transport failure is retried by graphile-worker (the next
+ * attempt resumes from the last stored phase state).
+ */
+export function operationTask(deps: ManagerDeps, handlers: OperationHandlers = DEFAULT_HANDLERS): Task {
+  return async (rawPayload, helpers) => {
+    const { operationId } = TaskPayloads['cluster/install'].parse(rawPayload);
+    const op = await deps.db.clusterOperation.findUnique({
+      where: { id: operationId },
+      select: { clusterId: true, status: true, kind: true },
+    });
+    if (!op || FINAL.has(op.status)) {
+      helpers.logger.debug(`operation ${operationId} is no longer runnable`);
+      return;
+    }
+    const handler = handlers[op.kind];
+    if (!handler) {
+      throw new Error(`no handler for ${op.kind} operations`);
+    }
+    if (!(await deps.locks.tryLock(op.clusterId))) {
+      // Another replica is working on this cluster: come back shortly, without using an attempt.
+      await helpers.addJob(helpers.job.task_identifier, { operationId }, { runAt: new Date(Date.now() + BUSY_RETRY_MS), maxAttempts: helpers.job.max_attempts });
+      return;
+    }
+    const abort = new AbortController();
+    deps.running.set(operationId, abort);
+    let beat: NodeJS.Timeout | null = null;
+    try {
+      const claimed = await claimOperation(deps.db, deps.encryptor, operationId, deps.replicaId);
+      if (!claimed) {
+        return;
+      }
+      const recorder = new OperationRecorder(deps.db, operationId, (claimed.operation.phases as never) ?? []);
+      beat = setInterval(() => {
+        void heartbeatOperation(deps.db, operationId)
+          .then(({ cancelRequested }) => {
+            if (cancelRequested && !abort.signal.aborted) {
+              abort.abort(new Error('cancelled by a user'));
+            }
+          })
+          .catch((err: unknown) => deps.log.warn({ err }, 'operation heartbeat failed'));
+      }, 2_000);
+      const run: OperationRun = { deps, ctx: systemContext(deps), claimed, recorder, signal: abort.signal };
+      try {
+        await handler(run);
+      } catch (error) {
+        await recorder.flush().catch(() => undefined);
+        const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof DhctlTransportError && !isLastAttempt) {
+          await recorder.log([`dhctl is unreachable (${message}); the operation will be retried`]).then(() => recorder.flush());
+          throw error;
+        }
+        deps.log.error({ err: error, operationId }, 'operation failed');
+        await recorder.log([`Operation failed: ${message}`]).then(() => recorder.flush());
+        await recorder.failCurrentPhase().catch(() => undefined);
+        await failOperation(run.ctx, claimed, message);
+      }
+    } finally {
+      if (beat) {
+        clearInterval(beat);
+      }
+      deps.running.delete(operationId);
+      await deps.locks.unlock(op.clusterId);
+    }
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * `pnpm start`: the whole system on one machine. PostgreSQL (embedded when DATABASE_URL is
+ * unset, data under .data/), migrations, the simulated dhctl, the API (serving the web UI) and
+ * the cluster-manager replicas, each supervised (restarted if it dies). Prints the URL and the
+ * first administrator's credentials. Ctrl+C stops everything.
+ *
+ * Environment (all optional): DATABASE_URL, PORT (8080), HOST, COMMANDER_DATA_DIR (.data),
+ * MANAGER_REPLICAS (2), DHCTL_SIM_GRPC_PORT (9090), DHCTL_SIM_HTTP_PORT (9091),
+ * DHCTL_SIM_PHASE_DELAY_MS, EMBEDDED_PG_PORT (54320), COMMANDER_ADMIN_EMAIL,
+ * COMMANDER_ADMIN_PASSWORD, COMMANDER_BOOTSTRAP_TOKEN, and everything apps/api and
+ * apps/manager read (see README.md).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { migrateDatabase, startEmbeddedPostgres, withDatabase } from '@commander/db';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+const dataDir = path.resolve(ROOT, env.COMMANDER_DATA_DIR ?? '.data');
+const port = Number(env.PORT ?? 8080);
+const host = env.HOST ?? '0.0.0.0';
+const replicas = Number(env.MANAGER_REPLICAS ?? 2);
+const simGrpcPort = Number(env.DHCTL_SIM_GRPC_PORT ?? 9090);
+const simHttpPort = Number(env.DHCTL_SIM_HTTP_PORT ?? 9091);
+const publicUrl = env.COMMANDER_PUBLIC_URL ?? `http://localhost:${port}`;
+const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
+
+const children = new Map<string, { child: ChildProcess | null; stopping: boolean }>();
+let shuttingDown = false;
+let stopDatabase: (() => Promise<void>) | null = null;
+
+function say(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.WritableStream): void {
+  let buffer = '';
+  stream.setEncoding?.('utf8');
+  stream.on('data', (chunk: string) => {
+    buffer += chunk;
+    let index: number;
+    while ((index = buffer.indexOf('\n')) >= 0) {
+      out.write(`[${name}] ${buffer.slice(0, index)}\n`);
+      buffer = buffer.slice(index + 1);
+    }
+  });
+}
+
+/** Starts a process and restarts it (with backoff) if it exits while we are running. */
+function supervise(name: string, script: string, extraEnv: Record<string, string>): void {
+  const entry = { child: null as ChildProcess | null, stopping: false };
+  children.set(name, entry);
+  let restarts = 0;
+  const launch = () => {
+    const child = spawn(tsx, [script], {
+      cwd: ROOT,
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    entry.child = child;
+    prefixLines(name, child.stdout, process.stdout);
+    prefixLines(name, child.stderr, process.stderr);
+    const startedAt = Date.now();
+    child.on('exit', (code, signal) => {
+      entry.child = null;
+      if (shuttingDown || entry.stopping) {
+        return;
+      }
+      restarts = Date.now() - startedAt > 60_000 ? 0 : restarts + 1;
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(restarts, 6));
+      say(`[start] ${name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
+      setTimeout(launch, delay);
+    });
+  };
+  launch();
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) {
+        return;
+      }
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') {
+      continue;
+    }
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the web app when dist is missing or older than its sources. */
+async function ensureWebBuilt(): Promise<void> {
+  const index = path.join(ROOT, 'apps/web/dist/index.html');
+  const sources = ['apps/web/src', 'apps/web/index.html', 'packages/contracts/src', 'packages/gotemplate/src', 'packages/renderer/src']
+    .map((p) => path.join(ROOT, p))
+    .filter((p) => existsSync(p));
+  const newest = Math.max(...sources.map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)));
+  if (existsSync(index) && statSync(index).mtimeMs >= newest && env.COMMANDER_REBUILD_WEB !== 'true') {
+    return;
+  }
+  say('[start] building the web UI (apps/web) …');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('pnpm', ['--filter', '@commander/web', 'exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`web build failed (exit ${code})`))));
+  });
+}
+
+/** The first admin's credentials: from the environment, or generated once and kept in .data. */
+function adminCredentials(): { email: string; password: string } {
+  const email = env.COMMANDER_ADMIN_EMAIL ?? 'admin@commander.local';
+  if (env.COMMANDER_ADMIN_PASSWORD) {
+    return { email, password: env.COMMANDER_ADMIN_PASSWORD };
+  }
+  const file = path.join(dataDir, 'initial-admin.json');
+  if (existsSync(file)) {
+    return JSON.parse(readFileSync(file, 'utf8')) as { email: string; password: string };
+  }
+  const created = { email, password: randomBytes(12).toString('base64url') };
+  writeFileSync(file, JSON.stringify(created), { mode: 0o600 });
+  return created;
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (shuttingDown) {
+    return;
+  }
+  shuttingDown = true;
+  say('[start] stopping …');
+  const order = [...children.keys()].sort((a, b) => rank(a) - rank(b));
+  for (const name of order) {
+    const entry = children.get(name);
+    const child = entry?.child;
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 15_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+  await stopDatabase?.().catch(() => undefined);
+  process.exit(code);
+}
+
+function rank(name: string): number {
+  return name.startsWith('manager') ? 0 : name === 'api' ? 1 : 2;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pgPort = Number(env.EMBEDDED_PG_PORT ?? 54320);
+    say(`[start] starting embedded PostgreSQL (data in ${path.join(dataDir, 'postgres')}, port ${pgPort}) …`);
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: pgPort });
+    stopDatabase = server.stop;
+    databaseUrl = withDatabase(server.url, 'commander');
+  }
+  say('[start] applying database migrations …');
+  await migrateDatabase(databaseUrl);
+  await ensureWebBuilt();
+
+  const admin = adminCredentials();
+  const common = {
+    DATABASE_URL: databaseUrl,
+    COMMANDER_PUBLIC_URL: publicUrl,
+    COMMANDER_KEY_FILE: env.COMMANDER_KEY_FILE ?? path.join(dataDir, 'encryption-keys.json'),
+    LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+  };
+  supervise('dhctl-sim', 'apps/dhctl-sim/src/main.ts', {
+    DHCTL_SIM_GRPC_PORT: String(simGrpcPort),
+    DHCTL_SIM_HTTP_PORT: String(simHttpPort),
+    DHCTL_SIM_STATE_FILE: env.DHCTL_SIM_STATE_FILE ?? path.join(dataDir, 'dhctl-sim-state.json'),
+    ...common,
+  });
+  supervise('api', 'apps/api/src/main.ts', {
+    ...common,
+    HOST: host,
+    PORT: String(port),
+    COMMANDER_ADMIN_EMAIL: admin.email,
+    COMMANDER_ADMIN_PASSWORD: admin.password,
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/readyz`, 120_000);
+  for (let i = 1; i <= replicas; i++) {
+    supervise(`manager-${i}`, 'apps/manager/src/main.ts', {
+      ...common,
+      MANAGER_REPLICA_ID: `manager-${i}`,
+      DHCTL_SERVER_ADDRESS: env.DHCTL_SERVER_ADDRESS ?? `127.0.0.1:${simGrpcPort}`,
+    });
+  }
+  say('');
+  say('  Commander is running.');
+  say(`    Web UI and API:   ${publicUrl}   (API docs: ${publicUrl}/documentation)`);
+  say(`    Administrator:    ${admin.email} / ${admin.password}`);
+  say(`    dhctl simulator:  grpc 127.0.0.1:${simGrpcPort}, control API http://127.0.0.1:${simHttpPort}/sim/clusters`);
+  say(`    Data:             ${dataDir}${env.DATABASE_URL ? ' (PostgreSQL from DATABASE_URL)' : ''}`);
+  say('  Press Ctrl+C to stop.');
+  say('');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[start] ${error instanceof Error ? error.message : String(error)}\n`);
+  void shutdown(1);
+});
