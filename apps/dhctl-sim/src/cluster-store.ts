@@ -1,0 +1,159 @@
+// In-memory registry of virtual clusters, optionally mirrored to a JSON file so clusters
+// survive a restart. Emits a `change` event on every mutation: a future simulated
+// commander-agent subscribes to it to start/stop per-cluster agents.
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { VirtualCluster } from './cluster-model.js';
+import { cloneJson } from './documents.js';
+
+/** A store mutation. `cluster` is a snapshot (for `removed`: the last state). */
+export type ClusterChange = {
+  type: 'created' | 'updated' | 'removed';
+  cluster: VirtualCluster;
+};
+
+type StateFile = { version: 1; clusters: VirtualCluster[] };
+
+/**
+ * The virtual clusters. Reads return copies; writes go through `create`, `update` and
+ * `remove` so every change is persisted and announced.
+ */
+export class ClusterStore {
+  readonly #clusters = new Map<string, VirtualCluster>();
+  readonly #events = new EventEmitter();
+  readonly #stateFile: string | null;
+  #writes: Promise<void> = Promise.resolve();
+  #writeError: Error | null = null;
+
+  constructor(stateFile: string | null) {
+    this.#stateFile = stateFile;
+  }
+
+  /** Loads clusters from the state file (a missing file is an empty store). */
+  async load(): Promise<void> {
+    if (!this.#stateFile) {
+      return;
+    }
+    let text: string;
+    try {
+      text = await readFile(this.#stateFile, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return;
+      }
+      throw error;
+    }
+    const data = JSON.parse(text) as Partial<StateFile>;
+    if (data.version !== 1 || !Array.isArray(data.clusters)) {
+      throw new Error(`${this.#stateFile}: not a dhctl-sim state file (version 1)`);
+    }
+    for (const cluster of data.clusters) {
+      // An operation in flight when the process stopped did not finish.
+      const status = cluster.status === 'bootstrapping' ? 'bootstrap_failed' : cluster.status;
+      this.#clusters.set(cluster.uuid, { ...cluster, status });
+    }
+  }
+
+  /** Subscribes to changes; returns the unsubscribe function. */
+  onChange(listener: (change: ClusterChange) => void): () => void {
+    this.#events.on('change', listener);
+    return () => this.#events.off('change', listener);
+  }
+
+  /** All clusters (copies), oldest first. */
+  list(): VirtualCluster[] {
+    return [...this.#clusters.values()].map((cluster) => cloneJson(cluster));
+  }
+
+  /** A copy of one cluster, or `null`. */
+  get(uuid: string): VirtualCluster | null {
+    const cluster = this.#clusters.get(uuid);
+    return cluster ? cloneJson(cluster) : null;
+  }
+
+  /** The cluster one of whose SSH hosts is `host`, or `null`. */
+  findByHost(host: string): VirtualCluster | null {
+    for (const cluster of this.#clusters.values()) {
+      if (cluster.hosts.includes(host)) {
+        return cloneJson(cluster);
+      }
+    }
+    return null;
+  }
+
+  /** Adds a cluster. @throws Error when the uuid exists. */
+  create(cluster: VirtualCluster): VirtualCluster {
+    if (this.#clusters.has(cluster.uuid)) {
+      throw new Error(`virtual cluster ${cluster.uuid} already exists`);
+    }
+    this.#clusters.set(cluster.uuid, cloneJson(cluster));
+    this.#changed('created', cluster);
+    return cloneJson(cluster);
+  }
+
+  /**
+   * Applies `mutate` to the stored cluster and persists it. Returns the new copy, or `null`
+   * when the cluster is gone (destroyed meanwhile).
+   */
+  update(uuid: string, mutate: (cluster: VirtualCluster) => void): VirtualCluster | null {
+    const current = this.#clusters.get(uuid);
+    if (!current) {
+      return null;
+    }
+    const next = cloneJson(current);
+    mutate(next);
+    next.uuid = uuid;
+    next.updatedAt = new Date().toISOString();
+    this.#clusters.set(uuid, next);
+    this.#changed('updated', next);
+    return cloneJson(next);
+  }
+
+  /** Removes a cluster; returns whether it existed. */
+  remove(uuid: string): boolean {
+    const current = this.#clusters.get(uuid);
+    if (!current) {
+      return false;
+    }
+    this.#clusters.delete(uuid);
+    this.#changed('removed', current);
+    return true;
+  }
+
+  /** Waits until pending writes of the state file are done; rethrows the last write error. */
+  async flush(): Promise<void> {
+    await this.#writes;
+    if (this.#writeError) {
+      const error = this.#writeError;
+      this.#writeError = null;
+      throw error;
+    }
+  }
+
+  #changed(type: ClusterChange['type'], cluster: VirtualCluster): void {
+    this.#persist();
+    this.#events.emit('change', { type, cluster: cloneJson(cluster) } satisfies ClusterChange);
+  }
+
+  #persist(): void {
+    const file = this.#stateFile;
+    if (!file) {
+      return;
+    }
+    const snapshot: StateFile = { version: 1, clusters: [...this.#clusters.values()] };
+    const text = `${JSON.stringify(snapshot, null, 2)}\n`;
+    // Serialize writes and replace the file atomically, so a crash never leaves half a file.
+    this.#writes = this.#writes.then(async () => {
+      try {
+        await mkdir(path.dirname(file), { recursive: true });
+        const temporary = `${file}.${process.pid}.tmp`;
+        await writeFile(temporary, text, 'utf8');
+        await rename(temporary, file);
+      } catch (error) {
+        this.#writeError = error as Error;
+      }
+    });
+  }
+}

@@ -1,0 +1,50 @@
+// Environment configuration of the simulator process; the only reader of process.env.
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const envSchema = z.object({
+  DHCTL_SIM_GRPC_PORT: port(9090),
+  DHCTL_SIM_HTTP_PORT: port(9091),
+  DHCTL_SIM_HOST: z.string().min(1).default('127.0.0.1'),
+  DHCTL_SIM_PHASE_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(400),
+  DHCTL_SIM_STATE_FILE: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? null : value)),
+  DHCTL_SIM_VERSION: z.string().min(1).default('dhctl-sim'),
+  DHCTL_SIM_PARALLEL_TASKS_LIMIT: z.coerce.number().int().min(1).max(10_000).default(64),
+});
+
+/** The simulator's configuration. */
+export type SimConfig = {
+  host: string;
+  grpcPort: number;
+  httpPort: number;
+  phaseDelayMs: number;
+  stateFile: string | null;
+  version: string;
+  parallelTasksLimit: number;
+};
+
+/**
+ * Reads the configuration from the environment.
+ *
+ * @throws Error listing every invalid variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new Error(`invalid dhctl-sim configuration:\n${z.prettifyError(result.error)}`);
+  }
+  const data = result.data;
+  return {
+    host: data.DHCTL_SIM_HOST,
+    grpcPort: data.DHCTL_SIM_GRPC_PORT,
+    httpPort: data.DHCTL_SIM_HTTP_PORT,
+    phaseDelayMs: data.DHCTL_SIM_PHASE_DELAY_MS,
+    stateFile: data.DHCTL_SIM_STATE_FILE,
+    version: data.DHCTL_SIM_VERSION,
+    parallelTasksLimit: data.DHCTL_SIM_PARALLEL_TASKS_LIMIT,
+  };
+}

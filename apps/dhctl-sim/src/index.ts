@@ -1,0 +1,12 @@
+export type {
+  ClusterDrift,
+  ClusterSummary,
+  VirtualCluster,
+  VirtualClusterStatus,
+  VirtualNode,
+} from './cluster-model.js';
+export { clusterIdFromCommanderUrl, commanderUrlOf, summarizeCluster } from './cluster-model.js';
+export { type ClusterChange, ClusterStore } from './cluster-store.js';
+export { loadConfig, type SimConfig } from './config.js';
+export { type Fault, FAULT_OPERATIONS, type FaultOperation, FaultRegistry } from './faults.js';
+export { type DhctlSim, type DhctlSimOptions, startDhctlSim } from './sim.js';

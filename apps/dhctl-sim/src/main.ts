@@ -1,0 +1,38 @@
+// The simulator process: configuration from the environment, then serve until a signal.
+import { loadConfig } from './config.js';
+import { startDhctlSim } from './sim.js';
+
+const config = loadConfig();
+const sim = await startDhctlSim({
+  host: config.host,
+  grpcPort: config.grpcPort,
+  httpPort: config.httpPort,
+  phaseDelayMs: config.phaseDelayMs,
+  stateFile: config.stateFile,
+  version: config.version,
+  parallelTasksLimit: config.parallelTasksLimit,
+  log: (message) => console.error(`[dhctl-sim] ${message}`),
+});
+console.log(
+  `[dhctl-sim] ${config.version}: gRPC on ${sim.grpcAddress}, control API on ${sim.httpUrl ?? '(disabled)'}, ` +
+    `phase delay ${config.phaseDelayMs} ms, ${sim.clusters.list().length} virtual clusters` +
+    (config.stateFile ? ` (state file ${config.stateFile})` : ''),
+);
+
+let isStopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (isStopping) {
+      return;
+    }
+    isStopping = true;
+    console.log(`[dhctl-sim] ${signal}: stopping`);
+    sim.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

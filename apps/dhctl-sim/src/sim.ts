@@ -1,0 +1,141 @@
+// Starts the simulated dhctl server: gRPC (dhctl.DHCTL, dhctl.Validation, dhctl.Status,
+// grpc.health.v1.Health) plus the HTTP control API, over one set of virtual clusters.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { DHCTL_SERVICE_NAMES, dhctlServiceDefinitions } from '@commander/dhctl';
+import * as grpc from '@grpc/grpc-js';
+
+import { ClusterStore } from './cluster-store.js';
+import { controlApiHandler } from './control-api.js';
+import { countedUnary, dhctlHandlers, statusHandlers } from './dhctl-service.js';
+import { FaultRegistry } from './faults.js';
+import { addHealthService } from './health.js';
+import type { SimDeps } from './operation-run.js';
+import { RequestStats, TaskLimiter } from './request-stats.js';
+import { validationHandlers } from './validation.js';
+
+/** Options of {@link startDhctlSim}; every field has a test-friendly default. */
+export type DhctlSimOptions = {
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** gRPC port; 0 (default) picks a free one. */
+  grpcPort?: number;
+  /** HTTP control API port; 0 (default) picks a free one, `null` disables the API. */
+  httpPort?: number | null;
+  /** Simulated duration of a phase, in ms. Default 0. */
+  phaseDelayMs?: number;
+  /** JSON file keeping virtual clusters across restarts. Default: none (memory only). */
+  stateFile?: string | null;
+  /** Version label for logs and /healthz. Default "dhctl-sim". */
+  version?: string;
+  /** Concurrent DHCTL operations before ResourceExhausted. Default 64. */
+  parallelTasksLimit?: number;
+  /** Diagnostic log sink. Default: nothing. */
+  log?: (message: string) => void;
+};
+
+/** A running simulator. */
+export type DhctlSim = {
+  /** `host:port` for `createDhctlClient`. */
+  grpcAddress: string;
+  /** Base URL of the control API (`http://host:port`), or `null` when disabled. */
+  httpUrl: string | null;
+  /** The virtual clusters (inspection, and events for future simulated agents). */
+  clusters: ClusterStore;
+  /** Registered faults. */
+  faults: FaultRegistry;
+  /** Stops both servers (in-flight streams are cut) and flushes the state file. */
+  stop(): Promise<void>;
+};
+
+function bindGrpc(server: grpc.Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => {
+      if (error) {
+        reject(error);
+      } else {
+        resolve(port);
+      }
+    });
+  });
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts a simulator. Ports default to 0 (random), so parallel tests never collide.
+ *
+ * @throws when a port cannot be bound or the state file is unreadable.
+ */
+export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<DhctlSim> {
+  const host = options.host ?? '127.0.0.1';
+  const clusters = new ClusterStore(options.stateFile ?? null);
+  await clusters.load();
+  const faults = new FaultRegistry();
+  const version = options.version ?? 'dhctl-sim';
+  const deps: SimDeps = {
+    clusters,
+    faults,
+    phaseDelayMs: options.phaseDelayMs ?? 0,
+    version,
+    log: options.log ?? (() => undefined),
+  };
+  const stats = new RequestStats();
+  const limiter = new TaskLimiter(options.parallelTasksLimit ?? 64);
+  const definitions = dhctlServiceDefinitions();
+
+  const server = new grpc.Server();
+  server.addService(definitions.dhctl, dhctlHandlers(deps, stats, limiter));
+  server.addService(
+    definitions.validation,
+    countedUnary(DHCTL_SERVICE_NAMES.validation, validationHandlers(), stats),
+  );
+  server.addService(
+    definitions.status,
+    countedUnary(DHCTL_SERVICE_NAMES.status, statusHandlers(stats), stats),
+  );
+  addHealthService(server, Object.values(DHCTL_SERVICE_NAMES));
+  const grpcPort = await bindGrpc(server, `${formatHost(host)}:${options.grpcPort ?? 0}`);
+
+  let httpServer: http.Server | null = null;
+  let httpUrl: string | null = null;
+  if (options.httpPort !== null) {
+    const created = http.createServer(controlApiHandler({ clusters, faults, version }));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        created.once('error', reject);
+        created.listen(options.httpPort ?? 0, host, () => {
+          created.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      server.forceShutdown();
+      throw error;
+    }
+    httpServer = created;
+    httpUrl = `http://${formatHost(host)}:${(created.address() as AddressInfo).port}`;
+  }
+
+  let stopped: Promise<void> | null = null;
+  return {
+    grpcAddress: `${formatHost(host)}:${grpcPort}`,
+    httpUrl,
+    clusters,
+    faults,
+    stop() {
+      stopped ??= (async () => {
+        server.forceShutdown();
+        if (httpServer) {
+          httpServer.closeAllConnections();
+          await new Promise<void>((resolve) => httpServer?.close(() => resolve()));
+        }
+        await clusters.flush();
+      })();
+      return stopped;
+    },
+  };
+}
