@@ -5,7 +5,7 @@ import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import type { Db } from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -40,7 +40,7 @@ export type TestApp = {
 export function useTestApp(env: Record<string, string> = {}): TestApp {
   const t = { auditLines: [] as Record<string, unknown>[], suffix: randomBytes(3).toString('hex') } as TestApp;
   beforeAll(async () => {
-    const database = await createTestDatabase(inject('testDatabase'));
+    const database = await createTestDatabase();
     const globalToken = `test-bootstrap-${randomBytes(12).toString('hex')}`;
     const adminPassword = 'correct horse battery staple';
     const config = loadConfig({

@@ -1,6 +1,6 @@
 import { openEncryption } from '@commander/core';
 import { createDb } from '@commander/db';
-import { run } from 'graphile-worker';
+import { Logger, run } from 'graphile-worker';
 
 import { loadConfig } from './config.js';
 import { createDeps } from './deps.js';
@@ -38,6 +38,19 @@ const runner = await run({
   pollInterval: 1_000,
   taskList: buildTaskList(deps),
   gracefulShutdownAbortTimeout: 60_000,
+  // graphile-worker's own messages go to our JSON log.
+  logger: new Logger((scope) => (level, message, meta) => {
+    const line = { ...scope, ...meta, source: 'graphile-worker' };
+    if (level === 'error') {
+      log.error(line, message);
+    } else if (level === 'warning') {
+      log.warn(line, message);
+    } else if (level === 'info') {
+      log.info(line, message);
+    } else {
+      log.debug(line, message);
+    }
+  }),
 });
 runner.events.on('worker:create', ({ worker }) => heartbeat.addWorkerId(worker.workerId));
 log.info({ dhctlServers: config.dhctlServers }, 'cluster manager started');

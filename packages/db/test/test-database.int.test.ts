@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 describe('test databases', () => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createTestDatabase(inject('testDatabase'));
+    t = await createTestDatabase();
   });
   afterAll(async () => {
     await t.drop();

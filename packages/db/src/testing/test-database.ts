@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import pg from 'pg';
+import { inject } from 'vitest';
 
 import { createDb, type Db } from '../client.js';
 import { quoteIdent, withDatabase } from '../server.js';
@@ -15,11 +16,16 @@ export type TestDatabase = {
   drop: () => Promise<void>;
 };
 
+/** The test server and template the root global setup prepared (vitest inject). */
+export function injectedTestDatabase(): TestDatabaseInfo {
+  return inject('testDatabase');
+}
+
 /**
  * Creates a fresh database cloned from the migrated template (milliseconds, not a migration
  * run) and a Prisma client on it. Each test file gets its own, so files run in parallel.
  */
-export async function createTestDatabase(info: TestDatabaseInfo): Promise<TestDatabase> {
+export async function createTestDatabase(info: TestDatabaseInfo = injectedTestDatabase()): Promise<TestDatabase> {
   const name = `commander_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: info.adminUrl });
   await admin.connect();

@@ -115,3 +115,10 @@ async function migrationsHash(): Promise<string> {
   hash.update(graphile.version);
   return hash.digest('hex').slice(0, 12);
 }
+
+declare module 'vitest' {
+  /** Provided by the root global setup (test/global-setup.ts) to every test file. */
+  export interface ProvidedContext {
+    testDatabase: TestDatabaseInfo;
+  }
+}

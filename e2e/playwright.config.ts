@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests against the whole system, started the way a user starts it (`scripts/start.ts`)
+ * with its own data directory and ports, in Debian's Chromium. See e2e/README.md.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const port = Number(process.env.E2E_PORT ?? 8095);
+const simGrpcPort = Number(process.env.E2E_SIM_GRPC_PORT ?? 9195);
+const simHttpPort = Number(process.env.E2E_SIM_HTTP_PORT ?? 9196);
+const dataDir = path.join(root, '.data/e2e');
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const E2E = {
+  baseURL: `http://127.0.0.1:${port}`,
+  simURL: `http://127.0.0.1:${simHttpPort}`,
+  adminEmail: 'admin@e2e.test',
+  adminPassword: 'e2e-admin-password',
+  bootstrapToken: 'e2e-bootstrap-token-0123456789abcdef',
+};
+
+export default defineConfig({
+  testDir: './specs',
+  outputDir: './test-results',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    baseURL: E2E.baseURL,
+    trace: 'retain-on-failure',
+    video: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: existsSync(chromium) ? chromium : undefined,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: {
+    // A fresh system for every run: its data directory is wiped first.
+    command: `rm -rf "${dataDir}" && node_modules/.bin/tsx scripts/start.ts`,
+    cwd: root,
+    url: `${E2E.baseURL}/readyz`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: process.env.E2E_SERVER_LOGS ? 'pipe' : 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
+    env: {
+      COMMANDER_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      COMMANDER_PUBLIC_URL: E2E.baseURL,
+      EMBEDDED_PG_PORT: String(Number(process.env.E2E_PG_PORT ?? 54395)),
+      DHCTL_SIM_GRPC_PORT: String(simGrpcPort),
+      DHCTL_SIM_HTTP_PORT: String(simHttpPort),
+      DHCTL_SIM_PHASE_DELAY_MS: '150',
+      COMMANDER_ADMIN_EMAIL: E2E.adminEmail,
+      COMMANDER_ADMIN_PASSWORD: E2E.adminPassword,
+      COMMANDER_BOOTSTRAP_TOKEN: E2E.bootstrapToken,
+      MANAGER_REPLICAS: '2',
+      MANAGER_HEARTBEAT_MS: '1000',
+      MANAGER_DEAD_AFTER_MS: '5000',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});
