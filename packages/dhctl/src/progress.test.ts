@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { plannedPhases } from './phases.js';
-import { ProgressTracker, progressPercent } from './progress.js';
+import { progressPercent, ProgressTracker } from './progress.js';
 
 describe('ProgressTracker', () => {
   it('computes phase and sub-phase progress as dhctl does', () => {

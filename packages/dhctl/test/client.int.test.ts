@@ -178,7 +178,19 @@ describe('streaming conversation', () => {
       const messages = inbox(call);
       void (async () => {
         await messages.next();
-        call.write({ progress: { operation: 'Check', progress: 0.5, phases: [] } });
+        call.write({
+          progress: {
+            operation: 'Check',
+            progress: 0.5,
+            completed_phase: 'CheckInfra',
+            current_phase: 'CheckConfiguration',
+            next_phase: '',
+            completed_sub_phase: '',
+            current_sub_phase: '',
+            next_sub_phase: '',
+            phases: [],
+          },
+        });
         const next = await messages.next();
         if (next.cancel) {
           call.write({ result: { state: '{"uuid":"eA=="}', result: '', err: 'canceled' } });
