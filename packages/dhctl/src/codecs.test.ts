@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { dhctlServiceDefinitions } from './proto.js';
 import {
   DhctlResultParseError,
   parseCheckResult,
@@ -64,9 +65,26 @@ describe('google.protobuf.Struct', () => {
   it('round-trips plain JSON', () => {
     const value = { a: 1, b: 'x', c: [true, null, { d: 'e' }], f: { g: 2 } };
     const struct = toProtoStruct(value);
-    expect(struct.fields.a).toEqual({ number_value: 1 });
+    expect(struct.fields.a).toEqual({ numberValue: 1 });
     expect(fromProtoStruct(struct)).toEqual(value);
     expect(fromProtoStruct(null)).toEqual({});
+  });
+
+  it('survives protobuf encoding inside a request', () => {
+    const method = dhctlServiceDefinitions().dhctl.CommanderAttach;
+    if (!method) {
+      throw new Error('CommanderAttach missing');
+    }
+    const values = { commanderUrl: 'https://c/agent_api/x', replicas: 3, tags: ['a'] };
+    const decoded = method.requestDeserialize(
+      method.requestSerialize({
+        start: { resources_values: toProtoStruct(values), scan_only: true },
+      }),
+    ) as {
+      start: { resources_values: Parameters<typeof fromProtoStruct>[0]; scan_only?: boolean };
+    };
+    expect(fromProtoStruct(decoded.start.resources_values)).toEqual(values);
+    expect(decoded.start.scan_only).toBe(true);
   });
 });
 

@@ -20,16 +20,19 @@ export type ContinueValue =
 /** `google.protobuf.Duration` (`seconds` is an int64, so a string when decoded). */
 export type Duration = { seconds: string | number; nanos: number };
 
-/** `google.protobuf.Value` with `keepCase` (exactly one kind is set). */
+/**
+ * `google.protobuf.Value`. proto-loader always uses protobufjs's bundled copy of the
+ * well-known types, whose field names are camelCase, so these stay camelCase even with
+ * `keepCase`. Exactly one kind is set.
+ */
 export type ProtoValue = {
-  null_value?: 'NULL_VALUE' | 0;
-  number_value?: number;
-  string_value?: string;
-  bool_value?: boolean;
-  struct_value?: ProtoStruct;
-  list_value?: { values: ProtoValue[] };
-  kind?:
-    'null_value' | 'number_value' | 'string_value' | 'bool_value' | 'struct_value' | 'list_value';
+  nullValue?: 'NULL_VALUE' | 0;
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  structValue?: ProtoStruct;
+  listValue?: { values: ProtoValue[] };
+  kind?: 'nullValue' | 'numberValue' | 'stringValue' | 'boolValue' | 'structValue' | 'listValue';
 };
 
 /** `google.protobuf.Struct`: use `toProtoStruct` / `fromProtoStruct` to convert plain JSON. */

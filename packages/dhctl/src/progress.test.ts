@@ -58,6 +58,13 @@ describe('ProgressTracker', () => {
     expect(done.phases.filter((p) => p.action === 'skip')).toHaveLength(5);
   });
 
+  it('finishes at 1.0 when only planned-skipped phases follow the last one that ran', () => {
+    const tracker = new ProgressTracker('Destroy', plannedPhases('Destroy', 'Static'));
+    tracker.enterPhase('DeleteResources');
+    tracker.enterPhase('AllNodes');
+    expect(tracker.finish().progress).toBe(1);
+  });
+
   it('plans Static clusters with BaseInfra skipped', () => {
     const phases = plannedPhases('Bootstrap', 'Static');
     expect(phases.find((p) => p.phase === 'BaseInfra')?.action).toBe('skip');

@@ -6,8 +6,9 @@ import type { PhaseWithSubPhases, Progress } from './messages.js';
  * - entering phase `P` (a phase boundary): `progress = max(previous, index(P) / len(phases))`;
  *   phases jumped over get `action: "skip"`;
  * - completing a sub-phase of the current phase adds `(1 / len(phases)) / len(subPhases)`;
- * - finishing: `1.0` when the last phase ran, otherwise `(index of the last phase that ran + 1) / len`;
- *   `current_*` and `next_*` are cleared.
+ * - finishing: `1.0` when the last phase ran (phases skipped by plan, such as `BaseInfra` on
+ *   Static, do not count), otherwise `(index of the last phase that ran + 1) / len`; phases that
+ *   never ran become `"skip"`, `current_*` and `next_*` are cleared.
  *
  * Phases that are not in the planned list (for example Destroy's `CommanderUUIDWasChecked`)
  * leave the snapshot unchanged. Progress never decreases.
@@ -111,15 +112,21 @@ export class ProgressTracker {
     this.#currentSubPhase = '';
     this.#nextSubPhase = '';
     let lastRan = -1;
+    let lastPlanned = -1;
     this.#phases.forEach((entry, i) => {
       if (this.#ran.has(entry.phase)) {
         lastRan = i;
-      } else {
+      }
+      if (entry.action !== 'skip') {
+        lastPlanned = i;
+      }
+      if (!this.#ran.has(entry.phase)) {
         entry.action = 'skip';
       }
     });
-    const last = this.#phases.length - 1;
-    const final = lastRan === last ? 1 : (lastRan + 1) / this.#phases.length;
+    // Phases skipped by plan (BaseInfra on Static) do not hold the end below 1.0; phases the
+    // operation never reached (a converge that found nothing to do) do.
+    const final = lastRan >= lastPlanned ? 1 : (lastRan + 1) / this.#phases.length;
     this.#progress = Math.max(this.#progress, final);
     return this.snapshot();
   }

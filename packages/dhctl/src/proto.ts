@@ -31,9 +31,10 @@ export const DHCTL_SERVICE_NAMES = {
 } as const;
 
 /**
- * Where protobufjs keeps `google/protobuf/*.proto`. protobufjs also has the common
- * well-known types built in, so this is a belt-and-braces include path; `null` when the
- * package cannot be located (the built-in copies are then used).
+ * Where protobufjs keeps `google/protobuf/*.proto`, added to the include path for any
+ * well-known type it does not bundle. The bundled ones (Duration, Struct…) always win, and
+ * they use camelCase field names even with `keepCase` (see `ProtoValue`). `null` when the
+ * package cannot be located.
  */
 function wellKnownTypesDir(): string | null {
   try {

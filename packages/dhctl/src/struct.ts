@@ -6,45 +6,45 @@ export type JsonValue =
 
 function toValue(value: unknown): ProtoValue {
   if (value === null || value === undefined) {
-    return { null_value: 'NULL_VALUE' };
+    return { nullValue: 'NULL_VALUE' };
   }
   if (typeof value === 'boolean') {
-    return { bool_value: value };
+    return { boolValue: value };
   }
   if (typeof value === 'number') {
-    return { number_value: value };
+    return { numberValue: value };
   }
   if (typeof value === 'string') {
-    return { string_value: value };
+    return { stringValue: value };
   }
   if (Array.isArray(value)) {
-    return { list_value: { values: value.map(toValue) } };
+    return { listValue: { values: value.map(toValue) } };
   }
   if (typeof value === 'object') {
-    return { struct_value: toProtoStruct(value as Record<string, unknown>) };
+    return { structValue: toProtoStruct(value as Record<string, unknown>) };
   }
   // Not JSON: a bigint keeps its digits; symbols and functions become null, as JSON would drop them.
   if (typeof value === 'bigint') {
-    return { string_value: value.toString() };
+    return { stringValue: value.toString() };
   }
-  return { null_value: 'NULL_VALUE' };
+  return { nullValue: 'NULL_VALUE' };
 }
 
 function fromValue(value: ProtoValue): JsonValue {
-  if (value.struct_value) {
-    return fromProtoStruct(value.struct_value);
+  if (value.structValue) {
+    return fromProtoStruct(value.structValue);
   }
-  if (value.list_value) {
-    return (value.list_value.values ?? []).map(fromValue);
+  if (value.listValue) {
+    return (value.listValue.values ?? []).map(fromValue);
   }
-  if (value.string_value !== undefined) {
-    return value.string_value;
+  if (value.stringValue !== undefined) {
+    return value.stringValue;
   }
-  if (value.number_value !== undefined) {
-    return value.number_value;
+  if (value.numberValue !== undefined) {
+    return value.numberValue;
   }
-  if (value.bool_value !== undefined) {
-    return value.bool_value;
+  if (value.boolValue !== undefined) {
+    return value.boolValue;
   }
   return null;
 }
