@@ -17,6 +17,11 @@ export type ManagerDeps = {
   dhctlFor: (dkpVersion?: string) => Dhctl;
   /** Operations running on this replica: id → abort controller (cancel, shutdown). */
   running: Map<string, AbortController>;
+  /**
+   * Set on SIGTERM: running operations stop at their next phase boundary and are handed back
+   * to the queue (another replica resumes them from the stored phase state).
+   */
+  stopping: { value: boolean };
   close: () => Promise<void>;
 };
 
@@ -43,6 +48,7 @@ export function createDeps(input: CreateDepsInput): ManagerDeps {
     replicaId: input.replicaId,
     locks,
     running: new Map(),
+    stopping: { value: false },
     dhctlFor: (dkpVersion) => {
       const address = pickDhctlServer(input.dhctlServers, dkpVersion);
       let client = clients.get(address);

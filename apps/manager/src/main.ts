@@ -5,6 +5,7 @@ import { Logger, run } from 'graphile-worker';
 import { loadConfig } from './config.js';
 import { createDeps } from './deps.js';
 import { createLogger } from './logger.js';
+import { startReconcileLoop } from './reconcile.js';
 import { ReplicaHeartbeat } from './replica.js';
 import { buildTaskList } from './task-list.js';
 
@@ -53,6 +54,7 @@ const runner = await run({
   }),
 });
 runner.events.on('worker:create', ({ worker }) => heartbeat.addWorkerId(worker.workerId));
+const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs);
 log.info({ dhctlServers: config.dhctlServers }, 'cluster manager started');
 
 let stopping = false;
@@ -61,7 +63,10 @@ async function shutdown(signal: string): Promise<void> {
     return;
   }
   stopping = true;
-  log.info({ signal }, 'stopping: finishing the current operation');
+  // The running operation stops at its next phase boundary and is handed back to the queue.
+  deps.stopping.value = true;
+  stopReconcile();
+  log.info({ signal }, 'stopping: the current operation is handed back after its current phase');
   await runner.stop();
   await heartbeat.stop();
   await deps.close();

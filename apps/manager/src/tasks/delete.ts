@@ -1,6 +1,6 @@
-import { completeDelete } from '@commander/core';
+import { completeDelete, handBackOperation } from '@commander/core';
 
-import { bootstrapDocuments, commanderOptions, type OperationRun, recordingHooks, startState } from './operation-context.js';
+import { bootstrapDocuments, cancelledByUser, commanderOptions, type OperationRun, recordingHooks, startState } from './operation-context.js';
 
 /**
  * delete: dhctl Destroy of an installed cluster, or Abort when its bootstrap never finished
@@ -34,8 +34,12 @@ export async function runDelete(run: OperationRun): Promise<void> {
     outcome = await dhctl.abort({ ...bootstrapDocuments({ ...run, claimed: { ...run.claimed, desired: config } }), state, options: commanderOptions(run) }, hooks);
   }
   await run.recorder.flush();
+  if (outcome.ok && outcome.stopped) {
+    await handBackOperation(run.ctx, run.claimed.operation.id);
+    return;
+  }
   if (!outcome.ok) {
     await run.recorder.failCurrentPhase();
   }
-  await completeDelete(run.ctx, run.claimed, { error: outcome.ok ? null : outcome.error, state: outcome.state });
+  await completeDelete(run.ctx, run.claimed, outcome.ok ? { state: outcome.state } : { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) });
 }

@@ -1,6 +1,6 @@
-import { completeInstall } from '@commander/core';
+import { completeInstall, handBackOperation } from '@commander/core';
 
-import { bootstrapDocuments, commanderOptions, type OperationRun, recordingHooks, startState } from './operation-context.js';
+import { bootstrapDocuments, cancelledByUser, commanderOptions, type OperationRun, recordingHooks, startState } from './operation-context.js';
 
 /** install: dhctl Bootstrap of the desired configuration. */
 export async function runInstall(run: OperationRun): Promise<void> {
@@ -16,8 +16,12 @@ export async function runInstall(run: OperationRun): Promise<void> {
     recordingHooks(run),
   );
   await run.recorder.flush();
+  if (outcome.ok && outcome.stopped) {
+    await handBackOperation(run.ctx, run.claimed.operation.id);
+    return;
+  }
   if (!outcome.ok) {
     await run.recorder.failCurrentPhase();
   }
-  await completeInstall(run.ctx, run.claimed, { error: outcome.ok ? null : outcome.error, state: outcome.state });
+  await completeInstall(run.ctx, run.claimed, outcome.ok ? { state: outcome.state } : { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) });
 }

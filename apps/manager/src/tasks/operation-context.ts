@@ -33,7 +33,7 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
     signal: run.signal,
     onLogs: (lines) => run.recorder.log(lines),
     onProgress: (progress) => run.recorder.progress(progress),
-    onPhaseEnd: async (phaseEnd): Promise<'next'> => {
+    onPhaseEnd: async (phaseEnd): Promise<'next' | 'stop'> => {
       await run.recorder.flush();
       if (phaseEnd.completed_phase) {
         await savePhaseState(
@@ -44,9 +44,27 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
           encodeDhctlState(phaseEnd.completed_phase_state),
         );
       }
+      if (run.deps.stopping.value) {
+        await run.recorder.log([`This replica is stopping: handing the operation back after phase ${phaseEnd.completed_phase || '(start)'}`]);
+        return 'stop';
+      }
       return 'next';
     },
   };
+}
+
+/** True when the run was cancelled by a user (not by a shutdown). */
+export function cancelledByUser(run: OperationRun): boolean {
+  return run.signal.aborted && String((run.signal.reason as Error | undefined)?.message ?? '').includes('cancelled by');
+}
+
+/** The documents of the configuration to converge/check with (desired, else applied). */
+export function configDocuments(run: OperationRun, which: 'desired' | 'applied' = 'desired') {
+  const config = (which === 'desired' ? run.claimed.desired : run.claimed.applied) ?? run.claimed.desired ?? run.claimed.applied;
+  if (!config) {
+    throw new Error('the cluster has no configuration');
+  }
+  return config;
 }
 
 /** The state to start dhctl with: this operation's last phase state (resume), else the cluster's. */

@@ -4,8 +4,12 @@ import type { Task } from 'graphile-worker';
 
 import { type ManagerDeps, systemContext } from '../deps.js';
 import { OperationRecorder } from '../recorder.js';
+import { runAttach } from './attach.js';
+import { runCheck } from './check.js';
 import { runDelete } from './delete.js';
+import { runDetach } from './detach.js';
 import { runInstall } from './install.js';
+import { runUpdate } from './update.js';
 import type { OperationRun } from './operation-context.js';
 
 type Handler = (run: OperationRun) => Promise<void>;
@@ -18,7 +22,11 @@ export type OperationHandlers = Partial<Record<'INSTALL' | 'UPDATE' | 'DELETE' |
 
 export const DEFAULT_HANDLERS: OperationHandlers = {
   INSTALL: runInstall,
+  UPDATE: runUpdate,
   DELETE: runDelete,
+  CHECK: runCheck,
+  ATTACH: runAttach,
+  DETACH: runDetach,
 };
 
 /**

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../context.js';
 import { notifyChange } from '../events/notify.js';
 import type { ClaimedOperation } from './execution.js';
 import { finishOperationRow } from './execution.js';
+import { completeAttach, completeCheck, completeDetach, completeUpdate } from './complete-lifecycle.js';
 import { queueOperation } from './queue-operation.js';
 
 /** What dhctl answered, reduced to what the domain needs. */
@@ -18,6 +19,8 @@ export type DhctlOutcome = {
   state?: string | null;
   /** Parsed result JSON (check/converge/attach), kept on the operation. */
   result?: unknown;
+  /** The failure was a cancellation asked for by a user. */
+  cancelled?: boolean;
 };
 
 /**
@@ -31,7 +34,7 @@ export async function completeInstall(ctx: ServiceContext, claimed: ClaimedOpera
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
     const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });
     await finishOperationRow(tx, claimed.operation.id, {
-      status: ok ? 'SUCCEEDED' : 'FAILED',
+      status: ok ? 'SUCCEEDED' : outcome.cancelled ? 'CANCELLED' : 'FAILED',
       error: outcome.error ?? null,
       result: outcome.result,
     });
@@ -79,7 +82,11 @@ export async function completeDelete(ctx: ServiceContext, claimed: ClaimedOperat
   await ctx.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
     const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });
-    await finishOperationRow(tx, claimed.operation.id, { status: ok ? 'SUCCEEDED' : 'FAILED', error: outcome.error ?? null, result: outcome.result });
+    await finishOperationRow(tx, claimed.operation.id, {
+      status: ok ? 'SUCCEEDED' : outcome.cancelled ? 'CANCELLED' : 'FAILED',
+      error: outcome.error ?? null,
+      result: outcome.result,
+    });
     const stateData: Prisma.ClusterUncheckedUpdateInput = outcome.state ? { dhctlStateEncrypted: ctx.encryptor.encrypt(outcome.state) } : {};
     if (ok) {
       await transitionCluster(tx, ctx, cluster, 'delete_succeeded', stateData);
@@ -96,12 +103,19 @@ export async function completeDelete(ctx: ServiceContext, claimed: ClaimedOperat
  * failures after the last attempt) the same way a failed dhctl result is recorded.
  */
 export async function failOperation(ctx: ServiceContext, claimed: ClaimedOperation, error: string): Promise<void> {
+  const outcome = { error };
   switch (claimed.operation.kind) {
     case 'INSTALL':
-      return completeInstall(ctx, claimed, { error });
+      return completeInstall(ctx, claimed, outcome);
     case 'DELETE':
-      return completeDelete(ctx, claimed, { error });
-    default:
-      await ctx.db.$transaction((tx) => finishOperationRow(tx, claimed.operation.id, { status: 'FAILED', error }));
+      return completeDelete(ctx, claimed, outcome);
+    case 'UPDATE':
+      return completeUpdate(ctx, claimed, outcome);
+    case 'CHECK':
+      return completeCheck(ctx, claimed, outcome);
+    case 'ATTACH':
+      return completeAttach(ctx, claimed, outcome);
+    case 'DETACH':
+      return completeDetach(ctx, claimed, outcome);
   }
 }

@@ -1,0 +1,43 @@
+import { completeUpdate, type ConvergeVerdict, handBackOperation } from '@commander/core';
+
+import { cancelledByUser, commanderOptions, configDocuments, type OperationRun, recordingHooks, startState } from './operation-context.js';
+
+/**
+ * update: dhctl Converge of the desired configuration. dhctl checks first; destructive changes
+ * are applied only with the approved destructive change id.
+ */
+export async function runUpdate(run: OperationRun): Promise<void> {
+  const dhctl = run.deps.dhctlFor();
+  const config = configDocuments(run, 'desired');
+  const approveId = run.claimed.operation.approveDestructionChangeId;
+  await run.recorder.log([
+    `Converging cluster ${run.claimed.cluster.name} to revision ${run.claimed.operation.desiredRevision ?? '?'}` +
+      (approveId ? ` (destructive change ${approveId.slice(0, 12)}… approved)` : ''),
+  ]);
+  const outcome = await dhctl.converge(
+    {
+      connection_config: config.connection_config,
+      cluster_config: config.cluster_configuration,
+      provider_specific_cluster_config: config.provider_specific_cluster_configuration,
+      state: startState(run),
+      approve_destruction_change_id: approveId ?? '',
+      options: commanderOptions(run),
+    },
+    recordingHooks(run),
+  );
+  await run.recorder.flush();
+  if (outcome.ok && outcome.stopped) {
+    await handBackOperation(run.ctx, run.claimed.operation.id);
+    return;
+  }
+  if (!outcome.ok) {
+    await run.recorder.failCurrentPhase();
+    await completeUpdate(run.ctx, run.claimed, { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) });
+    return;
+  }
+  const verdict = outcome.result as ConvergeVerdict | null;
+  if (verdict?.status === 'NeedApproveForDestructiveChange') {
+    await run.recorder.log(['dhctl found destructive changes: waiting for a person to approve them']);
+  }
+  await completeUpdate(run.ctx, run.claimed, { state: outcome.state, verdict, result: verdict });
+}

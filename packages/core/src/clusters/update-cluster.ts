@@ -1,0 +1,207 @@
+import type { Cluster, ClusterSettings, UpdateClusterBody } from '@commander/contracts';
+import { UpdateClusterBodySchema } from '@commander/contracts';
+import { type ClusterStatus, isUniqueViolation, Prisma } from '@commander/db';
+
+import { diffChanges, recordAudit } from '../audit/record-audit.js';
+import { openChangeRequest } from '../change-requests/open-change-request.js';
+import type { ServiceContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { notifyChange } from '../events/notify.js';
+import { queueOperation } from '../operations/queue-operation.js';
+import { requireWorkspace } from '../workspaces/require-workspace.js';
+import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
+import { assertNameFree } from './create-cluster.js';
+import { getCluster, loadCluster, readSecretValues } from './get-cluster.js';
+import { getUsableVersion } from './get-usable-version.js';
+import { prepareConfiguration } from './prepare-configuration.js';
+import { encryptRendered } from './rendered-config.js';
+import { settingsToColumns } from './settings.js';
+import { canTransition, FINAL_STATUSES } from './status-machine.js';
+import { transitionCluster } from './transition.js';
+
+/** Statuses in which a new configuration cannot be accepted. */
+const NOT_EDITABLE = new Set(['DELETE', 'DELETED', 'DETACHED', 'READY_TO_JOIN', 'JOINING']);
+
+/**
+ * Replaces a cluster's configuration (PUT): name, template version and the full values. A
+ * configuration that renders becomes the new desired revision: a never-installed cluster's
+ * install picks it up; an installed one gets a converge (auto mode) or a change request
+ * (manual mode). Changes saved while an operation runs are kept and converged after it. A stale
+ * `current_revision` is refused.
+ * @throws AppError not_found, stale_revision, invalid_state, name_taken, template_version_unavailable
+ */
+export async function updateCluster(ctx: ServiceContext, id: string, body: UpdateClusterBody): Promise<Cluster> {
+  const input = UpdateClusterBodySchema.parse(body);
+  const workspace = requireWorkspace(ctx);
+  const existing = await loadCluster(ctx, id);
+  if (NOT_EDITABLE.has(existing.status)) {
+    throw new AppError('invalid_state', `A cluster in status ${existing.status.toLowerCase()} cannot be changed`);
+  }
+  if (input.current_revision !== undefined && input.current_revision !== existing.currentRevision) {
+    throw new AppError('stale_revision', 'The cluster was changed by someone else; reload it and apply your change again', {
+      current_revision: existing.currentRevision,
+    });
+  }
+  const switching = input.cluster_template_version_id !== existing.clusterTemplateVersionId;
+  const version = await getUsableVersion(ctx, input.cluster_template_version_id, { allowUnavailable: !switching });
+  if (input.name !== existing.name) {
+    await assertNameFree(ctx, workspace.id, input.name, id);
+  }
+  const sshPrivateKey = existing.sshPrivateKeyEncrypted ? ctx.encryptor.decrypt(existing.sshPrivateKeyEncrypted) : '';
+  const prepared = prepareConfiguration({
+    version,
+    values: input.values,
+    clusterUuid: existing.uuid,
+    sshPublicKey: existing.sshPublicKey ?? '',
+    sshPrivateKey,
+    instance: ctx.instance,
+  });
+  const oldValues = existing.values as Record<string, unknown>;
+  const oldSecrets = readSecretValues(ctx, existing.secretValuesEncrypted);
+  const isValid = prepared.errors.length === 0 && prepared.rendered !== null;
+  const configChanged =
+    switching ||
+    JSON.stringify(oldValues) !== JSON.stringify(prepared.publicValues) ||
+    JSON.stringify(oldSecrets) !== JSON.stringify(prepared.secretValues) ||
+    existing.renderErrors !== null;
+
+  try {
+    await ctx.db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
+      const fresh = await tx.cluster.findUniqueOrThrow({ where: { id } });
+      if (fresh.currentRevision !== existing.currentRevision) {
+        throw new AppError('stale_revision', 'The cluster was changed meanwhile; reload it and apply your change again', {
+          current_revision: fresh.currentRevision,
+        });
+      }
+      const now = new Date();
+      const data: Prisma.ClusterUncheckedUpdateInput = {
+        name: input.name,
+        currentRevision: { increment: 1 },
+        ...(input.registry_id !== undefined ? { registryId: input.registry_id } : {}),
+        ...(input.registry_mode !== undefined ? { registryMode: input.registry_mode } : {}),
+        ...settingsToColumns(input.settings),
+      };
+      if (configChanged) {
+        Object.assign(data, {
+          clusterTemplateVersionId: version.id,
+          values: prepared.publicValues as Prisma.InputJsonValue,
+          secretValuesEncrypted: Object.keys(prepared.secretValues).length > 0 ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues)) : null,
+          connectionHosts: prepared.connectionHosts as Prisma.InputJsonValue,
+          clusterConfigurationUpdatedAt: now,
+          ...(switching ? { templateVersionSwitchedAt: now } : {}),
+        });
+        if (isValid) {
+          Object.assign(data, {
+            desiredRevision: fresh.desiredRevision + 1,
+            desiredRenderedEncrypted: encryptRendered(ctx.encryptor, prepared.rendered!),
+            renderErrors: Prisma.DbNull,
+            clusterType: prepared.clusterType ?? fresh.clusterType,
+          });
+        } else {
+          data.renderErrors = prepared.errors as Prisma.InputJsonValue;
+        }
+      }
+      await tx.cluster.update({ where: { id }, data });
+      await recordAudit(tx, ctx, {
+        action: 'update',
+        auditableType: 'Cluster',
+        auditableId: id,
+        changes: diffChanges(
+          { name: fresh.name, cluster_template_version_id: fresh.clusterTemplateVersionId, values: oldValues },
+          { name: input.name, cluster_template_version_id: version.id, values: prepared.publicValues },
+        ),
+      });
+      if (configChanged) {
+        await afterConfigurationChange(tx, ctx, { ...fresh, desiredRevision: isValid ? fresh.desiredRevision + 1 : fresh.desiredRevision }, isValid);
+      }
+      await notifyChange(tx, { type: 'cluster', id, workspace_id: workspace.id, cluster_id: id, action: 'update' });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError('name_taken', `A cluster named "${input.name}" already exists in this workspace`);
+    }
+    throw error;
+  }
+  return getCluster(ctx, id);
+}
+
+/** What a saved configuration change sets in motion. */
+async function afterConfigurationChange(
+  tx: Prisma.TransactionClient,
+  ctx: ServiceContext,
+  cluster: { id: string; workspaceId: string; status: ClusterStatus; wasCreated: boolean; changeMode: 'AUTO' | 'MANUAL'; desiredRevision: number },
+  isValid: boolean,
+): Promise<void> {
+  if (!isValid) {
+    if (canTransition(cluster.status, 'render_failed')) {
+      await transitionCluster(tx, ctx, cluster, 'render_failed');
+    }
+    return;
+  }
+  if (!cluster.wasCreated) {
+    // Not installed yet: a queued install applies the latest revision; a failed or
+    // misconfigured one is queued again.
+    if (cluster.status === 'CONFIGURATION_ERROR' || cluster.status === 'CREATION_FAILED') {
+      await transitionCluster(tx, ctx, cluster, 'install_queued');
+      await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'INSTALL', desiredRevision: cluster.desiredRevision });
+    }
+    return;
+  }
+  if (cluster.status === 'CHANGING') {
+    // The running converge finishes first; its completion converges this revision next.
+    return;
+  }
+  if (cluster.changeMode === 'MANUAL') {
+    if (canTransition(cluster.status, 'change_pending')) {
+      await transitionCluster(tx, ctx, cluster, 'change_pending');
+    }
+    await openChangeRequest(tx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, destructive: false, destructiveChangeId: null, desiredRevision: cluster.desiredRevision });
+    return;
+  }
+  if (canTransition(cluster.status, 'change_queued')) {
+    await transitionCluster(tx, ctx, cluster, 'change_queued');
+  }
+  await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'UPDATE', desiredRevision: cluster.desiredRevision });
+}
+
+/**
+ * Changes a cluster's processing settings (change mode, check interval). Switching manual →
+ * auto releases a pending (non-destructive) change to converge.
+ */
+export async function updateClusterSettings(ctx: ServiceContext, id: string, settings: Partial<ClusterSettings>): Promise<Cluster> {
+  const workspace = requireWorkspace(ctx);
+  const existing = await loadCluster(ctx, id);
+  if (FINAL_STATUSES.has(existing.status)) {
+    throw new AppError('invalid_state', 'An archived cluster has no settings to change');
+  }
+  await ctx.db.$transaction(async (tx) => {
+    const columns = settingsToColumns(settings);
+    const now = new Date();
+    const fresh = await tx.cluster.update({
+      where: { id },
+      data: {
+        ...columns,
+        currentRevision: { increment: 1 },
+        ...(columns.checkIntervalSeconds && existing.wasCreated ? { nextCheckAt: new Date(now.getTime() + columns.checkIntervalSeconds * 1000) } : {}),
+      },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'update',
+      auditableType: 'ClusterSettings',
+      auditableId: id,
+      changes: diffChanges(
+        { change_mode: existing.changeMode.toLowerCase(), check_interval: existing.checkIntervalSeconds / 60 },
+        { change_mode: fresh.changeMode.toLowerCase(), check_interval: fresh.checkIntervalSeconds / 60 },
+      ),
+    });
+    if (existing.changeMode === 'MANUAL' && fresh.changeMode === 'AUTO' && fresh.status === 'PENDING_CHANGES') {
+      await tx.changeRequest.updateMany({ where: { clusterId: id, status: 'PENDING', destructive: false }, data: { status: 'SUPERSEDED' } });
+      await transitionCluster(tx, ctx, fresh, 'change_queued');
+      await queueOperation(tx, ctx, { clusterId: id, workspaceId: workspace.id, kind: 'UPDATE', desiredRevision: fresh.desiredRevision });
+    }
+    await notifyChange(tx, { type: 'cluster', id, workspace_id: workspace.id, cluster_id: id, action: 'settings' });
+  });
+  const row = await ctx.db.cluster.findUniqueOrThrow({ where: { id }, include: CLUSTER_DTO_INCLUDE });
+  return toClusterDto(row, { withRendered: false, encryptor: ctx.encryptor });
+}

@@ -1,0 +1,253 @@
+import type { Cluster, Prisma, Tx } from '@commander/db';
+
+import { completeApprovedChangeRequests, openChangeRequest } from '../change-requests/open-change-request.js';
+import { archiveCluster } from '../clusters/archive.js';
+import { encryptRendered, type RenderedConfig } from '../clusters/rendered-config.js';
+import { canTransition } from '../clusters/status-machine.js';
+import { transitionCluster } from '../clusters/transition.js';
+import type { ServiceContext } from '../context.js';
+import type { DhctlOutcome } from './complete-operation.js';
+import { type ClaimedOperation, finishOperationRow } from './execution.js';
+import { queueOperation } from './queue-operation.js';
+
+/** dhctl's check verdict (§3.1 of the protocol). */
+export type CheckVerdict = {
+  status: 'InSync' | 'OutOfSync' | 'DestructiveOutOfSync';
+  destructive_change_id?: string;
+  [key: string]: unknown;
+};
+
+/** dhctl's converge verdict (§3.3). */
+export type ConvergeVerdict = {
+  status: 'InSync' | 'Converged' | 'NeedApproveForDestructiveChange';
+  check_result?: CheckVerdict;
+};
+
+async function lockedCluster(tx: Tx, id: string): Promise<Cluster> {
+  await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
+  return tx.cluster.findUniqueOrThrow({ where: { id } });
+}
+
+function stateColumns(ctx: ServiceContext, outcome: DhctlOutcome): Prisma.ClusterUncheckedUpdateInput {
+  return outcome.state ? { dhctlStateEncrypted: ctx.encryptor.encrypt(outcome.state) } : {};
+}
+
+function nextCheck(cluster: Cluster, now: Date): Date {
+  return new Date(now.getTime() + cluster.checkIntervalSeconds * 1000);
+}
+
+/** After an applied configuration: converge again when changes arrived meanwhile. */
+async function convergeNewerRevision(tx: Tx, ctx: ServiceContext, cluster: Cluster, appliedRevision: number): Promise<void> {
+  if (cluster.desiredRevision <= appliedRevision || cluster.renderErrors !== null) {
+    return;
+  }
+  const current = await tx.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
+  if (cluster.changeMode === 'MANUAL') {
+    if (canTransition(current.status, 'change_pending')) {
+      await transitionCluster(tx, ctx, current, 'change_pending');
+      await openChangeRequest(tx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, destructive: false, destructiveChangeId: null, desiredRevision: cluster.desiredRevision });
+    }
+    return;
+  }
+  if (canTransition(current.status, 'change_queued')) {
+    await transitionCluster(tx, ctx, current, 'change_queued');
+  }
+  await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'UPDATE', desiredRevision: cluster.desiredRevision });
+}
+
+/**
+ * Records the end of a converge. Converged or already in sync: the applied configuration is
+ * the one this operation converged to. Destructive changes without (the right) approval: the
+ * cluster waits in destructive_changes with a change request. An error: change error.
+ */
+export async function completeUpdate(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome & { verdict?: ConvergeVerdict | null },
+): Promise<void> {
+  await ctx.db.$transaction(async (tx) => {
+    const cluster = await lockedCluster(tx, claimed.cluster.id);
+    const now = new Date();
+    if (outcome.error) {
+      await finishOperationRow(tx, claimed.operation.id, { status: outcome.cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error, result: outcome.result });
+      if (canTransition(cluster.status, 'converge_failed')) {
+        await transitionCluster(tx, ctx, cluster, 'converge_failed', { ...stateColumns(ctx, outcome), nextCheckAt: nextCheck(cluster, now) });
+      } else {
+        await tx.cluster.update({ where: { id: cluster.id }, data: stateColumns(ctx, outcome) });
+      }
+      return;
+    }
+    const verdict = outcome.verdict;
+    await finishOperationRow(tx, claimed.operation.id, { status: 'SUCCEEDED', result: verdict ?? outcome.result });
+    const revision = claimed.operation.desiredRevision ?? cluster.desiredRevision;
+    if (verdict?.status === 'NeedApproveForDestructiveChange') {
+      const data = { ...stateColumns(ctx, outcome), clusterConfigurationCheckedAt: now };
+      if (canTransition(cluster.status, 'converge_needs_approval')) {
+        await transitionCluster(tx, ctx, cluster, 'converge_needs_approval', data);
+        await openChangeRequest(tx, {
+          clusterId: cluster.id,
+          workspaceId: cluster.workspaceId,
+          destructive: true,
+          destructiveChangeId: verdict.check_result?.destructive_change_id ?? null,
+          desiredRevision: revision,
+          checkResult: verdict.check_result,
+        });
+      } else {
+        await tx.cluster.update({ where: { id: cluster.id }, data });
+      }
+      return;
+    }
+    const data: Prisma.ClusterUncheckedUpdateInput = {
+      ...stateColumns(ctx, outcome),
+      appliedRevision: revision,
+      appliedRenderedEncrypted: claimed.desired ? encryptRendered(ctx.encryptor, claimed.desired) : cluster.appliedRenderedEncrypted,
+      clusterConfigurationAppliedAt: now,
+      clusterConfigurationCheckedAt: now,
+      nextCheckAt: nextCheck(cluster, now),
+    };
+    if (canTransition(cluster.status, 'converge_succeeded')) {
+      await transitionCluster(tx, ctx, cluster, 'converge_succeeded', data);
+    } else {
+      await tx.cluster.update({ where: { id: cluster.id }, data });
+    }
+    await completeApprovedChangeRequests(tx, cluster.id, revision);
+    await convergeNewerRevision(tx, ctx, cluster, revision);
+  });
+}
+
+/**
+ * Records a configuration check (reconcile). In sync: ready. Out of sync: converge now (auto
+ * mode) or wait for a person (manual mode). Destructive drift: a change request to approve. A
+ * failed check keeps the status and records the error; the next check comes after the interval.
+ */
+export async function completeCheck(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome & { verdict?: CheckVerdict | null },
+): Promise<void> {
+  await ctx.db.$transaction(async (tx) => {
+    const cluster = await lockedCluster(tx, claimed.cluster.id);
+    const now = new Date();
+    const base: Prisma.ClusterUncheckedUpdateInput = { ...stateColumns(ctx, outcome), clusterConfigurationCheckedAt: now, nextCheckAt: nextCheck(cluster, now) };
+    const verdict = outcome.verdict;
+    if (outcome.error || !verdict) {
+      await finishOperationRow(tx, claimed.operation.id, { status: outcome.cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error ?? 'no check result', result: outcome.result });
+      await tx.cluster.update({ where: { id: cluster.id }, data: base });
+      return;
+    }
+    await finishOperationRow(tx, claimed.operation.id, { status: 'SUCCEEDED', result: verdict });
+    const revision = cluster.desiredRevision;
+    if (verdict.status === 'InSync') {
+      if (canTransition(cluster.status, 'check_in_sync')) {
+        await transitionCluster(tx, ctx, cluster, 'check_in_sync', base);
+      } else {
+        await tx.cluster.update({ where: { id: cluster.id }, data: base });
+      }
+      await tx.changeRequest.updateMany({ where: { clusterId: cluster.id, status: 'PENDING' }, data: { status: 'SUPERSEDED' } });
+      return;
+    }
+    if (verdict.status === 'DestructiveOutOfSync') {
+      if (canTransition(cluster.status, 'check_destructive')) {
+        await transitionCluster(tx, ctx, cluster, 'check_destructive', base);
+        await openChangeRequest(tx, {
+          clusterId: cluster.id,
+          workspaceId: cluster.workspaceId,
+          destructive: true,
+          destructiveChangeId: verdict.destructive_change_id ?? null,
+          desiredRevision: revision,
+          checkResult: verdict,
+        });
+      } else {
+        await tx.cluster.update({ where: { id: cluster.id }, data: base });
+      }
+      return;
+    }
+    if (cluster.changeMode === 'MANUAL') {
+      if (canTransition(cluster.status, 'check_out_of_sync_manual')) {
+        await transitionCluster(tx, ctx, cluster, 'check_out_of_sync_manual', base);
+        await openChangeRequest(tx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, destructive: false, destructiveChangeId: null, desiredRevision: revision, checkResult: verdict });
+      } else {
+        await tx.cluster.update({ where: { id: cluster.id }, data: base });
+      }
+      return;
+    }
+    if (canTransition(cluster.status, 'check_out_of_sync')) {
+      await transitionCluster(tx, ctx, cluster, 'check_out_of_sync', base);
+      await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'UPDATE', desiredRevision: revision });
+    } else {
+      await tx.cluster.update({ where: { id: cluster.id }, data: base });
+    }
+  });
+}
+
+/** What a CommanderAttach scan or join found. */
+export type AttachFindings = {
+  /** Scan only (ready to join) or a completed join. */
+  phase: 'scanned' | 'attached';
+  /** The cluster's actual configuration, from the scan. */
+  config: RenderedConfig | null;
+  clusterType: string | null;
+};
+
+/**
+ * Records the end of an attach operation: a scan makes the cluster ready to join with the
+ * configuration found in it; a join takes it under management (in sync). A failed scan leaves a
+ * new cluster that can be retried or deleted; a failed join goes back to ready to join.
+ */
+export async function completeAttach(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome & { findings?: AttachFindings | null },
+): Promise<void> {
+  await ctx.db.$transaction(async (tx) => {
+    const cluster = await lockedCluster(tx, claimed.cluster.id);
+    const now = new Date();
+    if (outcome.error || !outcome.findings) {
+      await finishOperationRow(tx, claimed.operation.id, { status: outcome.cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error ?? 'no attach result', result: outcome.result });
+      if (canTransition(cluster.status, 'join_failed')) {
+        await transitionCluster(tx, ctx, cluster, 'join_failed', stateColumns(ctx, outcome));
+      }
+      return;
+    }
+    await finishOperationRow(tx, claimed.operation.id, { status: 'SUCCEEDED', result: outcome.result });
+    const { findings } = outcome;
+    const configColumns: Prisma.ClusterUncheckedUpdateInput = findings.config
+      ? {
+          desiredRenderedEncrypted: encryptRendered(ctx.encryptor, findings.config),
+          clusterType: findings.clusterType,
+        }
+      : {};
+    if (findings.phase === 'scanned') {
+      await transitionCluster(tx, ctx, cluster, 'attach_scanned', { ...configColumns, ...stateColumns(ctx, outcome) });
+      return;
+    }
+    const desired = findings.config ?? claimed.desired;
+    await transitionCluster(tx, ctx, cluster, 'join_succeeded', {
+      ...configColumns,
+      ...stateColumns(ctx, outcome),
+      wasCreated: true,
+      appliedRevision: cluster.desiredRevision,
+      appliedRenderedEncrypted: desired ? encryptRendered(ctx.encryptor, desired) : null,
+      clusterConfigurationAppliedAt: now,
+      clusterConfigurationCheckedAt: now,
+      nextCheckAt: nextCheck(cluster, now),
+    });
+  });
+}
+
+/** Records the end of a detach: the cluster becomes autonomous and is archived. */
+export async function completeDetach(ctx: ServiceContext, claimed: ClaimedOperation, outcome: DhctlOutcome): Promise<void> {
+  await ctx.db.$transaction(async (tx) => {
+    const cluster = await lockedCluster(tx, claimed.cluster.id);
+    if (outcome.error) {
+      await finishOperationRow(tx, claimed.operation.id, { status: outcome.cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error, result: outcome.result });
+      await tx.cluster.update({ where: { id: cluster.id }, data: stateColumns(ctx, outcome) });
+      return;
+    }
+    await finishOperationRow(tx, claimed.operation.id, { status: 'SUCCEEDED', result: outcome.result });
+    if (canTransition(cluster.status, 'detach_succeeded')) {
+      await transitionCluster(tx, ctx, cluster, 'detach_succeeded', { ...stateColumns(ctx, outcome), clusterTemplateVersionId: null });
+    }
+    await archiveCluster(tx, cluster.id, 'DETACHED');
+  });
+}
