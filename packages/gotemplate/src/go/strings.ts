@@ -1,0 +1,167 @@
+// Go's strings package functions with their exact (rune- and byte-level) semantics.
+
+import { GoPanic } from '../funcs.js';
+import {
+  byteLength,
+  isAscii,
+  isDigit,
+  isLetter,
+  isSpace,
+  toTitleRune,
+  utf8Decode,
+  utf8Encode,
+} from './utf8.js';
+
+/** strings.TrimSpace (Unicode white space). */
+export function trimSpace(s: string): string {
+  const cps = [...s];
+  let a = 0;
+  let b = cps.length;
+  while (a < b && isSpace(cps[a]!.codePointAt(0) ?? 0)) {
+    a++;
+  }
+  while (b > a && isSpace(cps[b - 1]!.codePointAt(0) ?? 0)) {
+    b--;
+  }
+  return cps.slice(a, b).join('');
+}
+
+/** strings.Trim(s, cutset). */
+export function trimCutset(s: string, cutset: string): string {
+  if (s === '' || cutset === '') {
+    return s;
+  }
+  const set = new Set([...cutset]);
+  const cps = [...s];
+  let a = 0;
+  let b = cps.length;
+  while (a < b && set.has(cps[a]!)) {
+    a++;
+  }
+  while (b > a && set.has(cps[b - 1]!)) {
+    b--;
+  }
+  return cps.slice(a, b).join('');
+}
+
+function isSeparator(r: number): boolean {
+  if (r <= 0x7f) {
+    if (
+      (r >= 0x30 && r <= 0x39) ||
+      (r >= 0x61 && r <= 0x7a) ||
+      (r >= 0x41 && r <= 0x5a) ||
+      r === 0x5f
+    ) {
+      return false;
+    }
+    return true;
+  }
+  if (isLetter(r) || isDigit(r)) {
+    return false;
+  }
+  return isSpace(r);
+}
+
+/** strings.Title (deprecated in Go, still what sprig's `title` uses). */
+export function title(s: string): string {
+  let prev = 0x20;
+  let out = '';
+  for (const ch of s) {
+    const r = ch.codePointAt(0) ?? 0;
+    if (isSeparator(prev)) {
+      prev = r;
+      out += String.fromCodePoint(toTitleRune(r));
+    } else {
+      prev = r;
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** strings.Replace(s, old, new, -1). */
+export function replaceAll(s: string, old: string, nw: string): string {
+  if (old === '') {
+    const cps = [...s];
+    return nw + cps.map((c) => c + nw).join('');
+  }
+  return s.split(old).join(nw);
+}
+
+/** strings.Split(s, sep). */
+export function split(s: string, sep: string): string[] {
+  if (sep === '') {
+    return [...s];
+  }
+  return s.split(sep);
+}
+
+/** strings.SplitN(s, sep, n). Returns null for n == 0 (Go's nil). */
+export function splitN(s: string, sep: string, n: number): string[] | null {
+  if (n === 0) {
+    return null;
+  }
+  if (n < 0) {
+    return split(s, sep);
+  }
+  if (sep === '') {
+    const cps = [...s];
+    if (cps.length <= n) {
+      return cps;
+    }
+    return [...cps.slice(0, n - 1), cps.slice(n - 1).join('')];
+  }
+  const out: string[] = [];
+  let rest = s;
+  while (out.length < n - 1) {
+    const i = rest.indexOf(sep);
+    if (i < 0) {
+      break;
+    }
+    out.push(rest.slice(0, i));
+    rest = rest.slice(i + sep.length);
+  }
+  out.push(rest);
+  return out;
+}
+
+/** strings.Repeat (panics on a negative count like Go). */
+export function repeat(s: string, count: number): string {
+  if (count < 0) {
+    throw new GoPanic('strings: negative Repeat count');
+  }
+  if (count > 0 && s.length * count > 1 << 28) {
+    throw new GoPanic('strings: Repeat output length overflow');
+  }
+  return s.repeat(count);
+}
+
+/** Go's s[low:high] on a string (byte offsets), panicking like the runtime when out of range. */
+export function sliceString(s: string, low: number, high?: number): string {
+  const len = byteLength(s);
+  if (high === undefined) {
+    if (low < 0) {
+      throw new GoPanic(`runtime error: slice bounds out of range [${low}:]`);
+    }
+    if (low > len) {
+      throw new GoPanic(`runtime error: slice bounds out of range [${low}:${len}]`);
+    }
+  } else {
+    if (high < 0) {
+      throw new GoPanic(`runtime error: slice bounds out of range [:${high}]`);
+    }
+    if (high > len) {
+      throw new GoPanic(`runtime error: slice bounds out of range [:${high}] with length ${len}`);
+    }
+    if (low < 0) {
+      throw new GoPanic(`runtime error: slice bounds out of range [${low}:]`);
+    }
+    if (low > high) {
+      throw new GoPanic(`runtime error: slice bounds out of range [${low}:${high}]`);
+    }
+  }
+  if (isAscii(s)) {
+    return s.slice(low, high);
+  }
+  return utf8Decode(utf8Encode(s).subarray(low, high));
+}

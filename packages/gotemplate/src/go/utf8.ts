@@ -1,0 +1,253 @@
+// Go strings are byte sequences; JavaScript strings are UTF-16. The engine keeps strings as
+// JavaScript strings and converts to UTF-8 only where Go's byte semantics show (len, index,
+// slice, substr, trunc, %x, error columns).
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false });
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Reports whether every code unit of `s` is ASCII (so byte offsets equal string offsets). */
+export function isAscii(s: string): boolean {
+  return ASCII.test(s);
+}
+
+/** The UTF-8 bytes of `s`. */
+export function utf8Encode(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/**
+ * Decodes UTF-8 bytes the way Go walks them: every byte that does not start a valid sequence
+ * becomes one U+FFFD (as Go's JSON encoder shows invalid bytes).
+ */
+export function utf8Decode(bytes: Uint8Array): string {
+  let ascii = true;
+  for (const b of bytes) {
+    if (b >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    return decoder.decode(bytes);
+  }
+  let out = '';
+  let i = 0;
+  const n = bytes.length;
+  while (i < n) {
+    const b0 = bytes[i] ?? 0;
+    if (b0 < 0x80) {
+      out += String.fromCharCode(b0);
+      i++;
+      continue;
+    }
+    const [r, size] = decodeRune(bytes, i);
+    out += String.fromCodePoint(r);
+    i += size;
+  }
+  return out;
+}
+
+function cont(b: number | undefined, lo = 0x80, hi = 0xbf): boolean {
+  return b !== undefined && b >= lo && b <= hi;
+}
+
+/** Go's utf8.DecodeRune at offset i: [rune, size], (0xFFFD, 1) on invalid input. */
+function decodeRune(p: Uint8Array, i: number): [number, number] {
+  const b0 = p[i] ?? 0;
+  if (b0 >= 0xc2 && b0 <= 0xdf && cont(p[i + 1])) {
+    return [((b0 & 0x1f) << 6) | ((p[i + 1] ?? 0) & 0x3f), 2];
+  }
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const lo = b0 === 0xe0 ? 0xa0 : 0x80;
+    const hi = b0 === 0xed ? 0x9f : 0xbf;
+    if (cont(p[i + 1], lo, hi) && cont(p[i + 2])) {
+      return [((b0 & 0x0f) << 12) | (((p[i + 1] ?? 0) & 0x3f) << 6) | ((p[i + 2] ?? 0) & 0x3f), 3];
+    }
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const lo = b0 === 0xf0 ? 0x90 : 0x80;
+    const hi = b0 === 0xf4 ? 0x8f : 0xbf;
+    if (cont(p[i + 1], lo, hi) && cont(p[i + 2]) && cont(p[i + 3])) {
+      return [
+        ((b0 & 0x07) << 18) |
+          (((p[i + 1] ?? 0) & 0x3f) << 12) |
+          (((p[i + 2] ?? 0) & 0x3f) << 6) |
+          ((p[i + 3] ?? 0) & 0x3f),
+        4,
+      ];
+    }
+  }
+  return [0xfffd, 1];
+}
+
+/** Go's len(s): the number of UTF-8 bytes. */
+export function byteLength(s: string): number {
+  if (isAscii(s)) {
+    return s.length;
+  }
+  return encoder.encode(s).length;
+}
+
+/** Go's s[start:end] on bytes. */
+export function byteSlice(s: string, start: number, end?: number): string {
+  if (isAscii(s)) {
+    return s.slice(start, end);
+  }
+  return utf8Decode(encoder.encode(s).subarray(start, end));
+}
+
+/** Go's utf8.RuneCountInString. */
+export function runeCount(s: string): number {
+  if (isAscii(s)) {
+    return s.length;
+  }
+  let n = 0;
+  for (const _ of s) {
+    n++;
+  }
+  return n;
+}
+
+/** The code points of `s` (Go's `for _, r := range s`). */
+export function runes(s: string): number[] {
+  const out: number[] = [];
+  for (const ch of s) {
+    out.push(ch.codePointAt(0) ?? 0);
+  }
+  return out;
+}
+
+const PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+const GRAPHIC_SPACE = /^\p{Zs}$/u;
+const LETTER = /^\p{L}$/u;
+const DIGIT = /^\p{Nd}$/u;
+const SPACE = /^[\t\n\v\f\r \u0085\u00a0\p{Z}]$/u;
+const UPPER = /^\p{Lu}$/u;
+const LOWER = /^\p{Ll}$/u;
+const TITLE = /^\p{Lt}$/u;
+const PUNCT = /^\p{P}$/u;
+
+/** Go's unicode.IsPrint / strconv.IsPrint. */
+export function isPrint(r: number): boolean {
+  if (r < 0x80) {
+    return r >= 0x20 && r < 0x7f;
+  }
+  return PRINT.test(String.fromCodePoint(r));
+}
+
+/** Go's unicode.IsGraphic. */
+export function isGraphic(r: number): boolean {
+  return isPrint(r) || GRAPHIC_SPACE.test(String.fromCodePoint(r));
+}
+
+/** Go's unicode.IsLetter. */
+export function isLetter(r: number): boolean {
+  if (r < 0x80) {
+    return (r >= 0x41 && r <= 0x5a) || (r >= 0x61 && r <= 0x7a);
+  }
+  return LETTER.test(String.fromCodePoint(r));
+}
+
+/** Go's unicode.IsDigit. */
+export function isDigit(r: number): boolean {
+  if (r < 0x80) {
+    return r >= 0x30 && r <= 0x39;
+  }
+  return DIGIT.test(String.fromCodePoint(r));
+}
+
+/** Go's unicode.IsSpace. */
+export function isSpace(r: number): boolean {
+  if (r < 0x80) {
+    return r === 0x20 || (r >= 0x09 && r <= 0x0d);
+  }
+  return SPACE.test(String.fromCodePoint(r));
+}
+
+/** Go's unicode.IsUpper. */
+export function isUpper(r: number): boolean {
+  if (r < 0x80) {
+    return r >= 0x41 && r <= 0x5a;
+  }
+  return UPPER.test(String.fromCodePoint(r));
+}
+
+/** Go's unicode.IsLower. */
+export function isLower(r: number): boolean {
+  if (r < 0x80) {
+    return r >= 0x61 && r <= 0x7a;
+  }
+  return LOWER.test(String.fromCodePoint(r));
+}
+
+/** Go's unicode.IsTitle. */
+export function isTitle(r: number): boolean {
+  return TITLE.test(String.fromCodePoint(r));
+}
+
+/** Go's unicode.IsPunct. */
+export function isPunct(r: number): boolean {
+  return PUNCT.test(String.fromCodePoint(r));
+}
+
+/** Go's unicode.ToUpper for one rune (single code point results only). */
+export function toUpperRune(r: number): number {
+  const s = String.fromCodePoint(r).toUpperCase();
+  return [...s].length === 1 ? (s.codePointAt(0) ?? r) : r;
+}
+
+/** Go's unicode.ToLower for one rune (single code point results only). */
+export function toLowerRune(r: number): number {
+  const s = String.fromCodePoint(r).toLowerCase();
+  return [...s].length === 1 ? (s.codePointAt(0) ?? r) : r;
+}
+
+/** Go's unicode.ToTitle for one rune. Title case equals upper case outside a few digraphs. */
+export function toTitleRune(r: number): number {
+  switch (r) {
+    case 0x01c4:
+    case 0x01c5:
+    case 0x01c6:
+      return 0x01c5;
+    case 0x01c7:
+    case 0x01c8:
+    case 0x01c9:
+      return 0x01c8;
+    case 0x01ca:
+    case 0x01cb:
+    case 0x01cc:
+      return 0x01cb;
+    case 0x01f1:
+    case 0x01f2:
+    case 0x01f3:
+      return 0x01f2;
+    default:
+      return toUpperRune(r);
+  }
+}
+
+/** Go's strings.ToUpper: rune-wise mapping (no length-changing special casing). */
+export function goToUpper(s: string): string {
+  if (isAscii(s)) {
+    return s.toUpperCase();
+  }
+  let out = '';
+  for (const ch of s) {
+    out += String.fromCodePoint(toUpperRune(ch.codePointAt(0) ?? 0));
+  }
+  return out;
+}
+
+/** Go's strings.ToLower: rune-wise mapping. */
+export function goToLower(s: string): string {
+  if (isAscii(s)) {
+    return s.toLowerCase();
+  }
+  let out = '';
+  for (const ch of s) {
+    out += String.fromCodePoint(toLowerRune(ch.codePointAt(0) ?? 0));
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+// The public engine: parse (with a small cache) and execute, as
+// template.New(name).Option("missingkey=default").Funcs(sprig.TxtFuncMap()).Parse(text).Execute.
+
+import { builtins } from './builtins.js';
+import { type ExecTemplateSet, execute } from './exec.js';
+import { fromJSON, MAP_STRING_IFACE, type Val, val } from './go/types.js';
+import { parseTrees, type Tree } from './parse.js';
+import { sprigFuncs } from './sprig/index.js';
+
+/** Options for parsing and rendering. */
+export type TemplateOptions = {
+  /** The template name used in error messages (Go's `template.New(name)`). Default `"template"`. */
+  name?: string;
+};
+
+/** A parsed template, ready to execute any number of times. */
+export type ParsedTemplate = {
+  readonly name: string;
+  readonly text: string;
+  /** Names of all templates defined by the text (the main one and every `define`/`block`). */
+  readonly templateNames: readonly string[];
+  /** @internal */
+  readonly set: ExecTemplateSet;
+};
+
+const DEFAULT_NAME = 'template';
+const CACHE_LIMIT = 200;
+const cache = new Map<string, ParsedTemplate>();
+
+function hasFunction(name: string): boolean {
+  return sprigFuncs.has(name) || builtins.has(name);
+}
+
+/**
+ * Parses `text` as Go's text/template with the sprig function set, without executing it.
+ * Results are cached by name and text.
+ * @throws {TemplateError} kind `'parse'`, with Go's message (`template: NAME:LINE: …`).
+ */
+export function parseTemplate(text: string, options: TemplateOptions = {}): ParsedTemplate {
+  const name = options.name === undefined || options.name === '' ? DEFAULT_NAME : options.name;
+  const key = `${name}\u0000${text}`;
+  const hit = cache.get(key);
+  if (hit) {
+    // Refresh recency.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const trees: Map<string, Tree> = parseTrees(name, text, hasFunction);
+  const parsed: ParsedTemplate = {
+    name,
+    text,
+    templateNames: [...trees.keys()],
+    set: { parseName: name, text, trees, funcs: sprigFuncs, builtins },
+  };
+  cache.set(key, parsed);
+  if (cache.size > CACHE_LIMIT) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) {
+      cache.delete(oldest);
+    }
+  }
+  return parsed;
+}
+
+/** Converts JSON-like values to the Go data the oracle sees (`map[string]interface{}` for objects). */
+export function toGoData(values: unknown): Val {
+  if (values === null || values === undefined) {
+    return val(MAP_STRING_IFACE, null);
+  }
+  return fromJSON(values);
+}
+
+/**
+ * Executes a parsed template with `values` (JSON-like data: objects, arrays, strings, numbers,
+ * booleans, null; numbers behave as Go's float64).
+ * @throws {TemplateError} kind `'exec'`, with Go's message (`template: NAME:LINE:COL: executing …`).
+ */
+export function executeTemplate(parsed: ParsedTemplate, values: unknown): string {
+  return execute(parsed.set, parsed.name, toGoData(values));
+}
+
+/**
+ * Renders `template` with `values`, exactly as Go's text/template with sprig and
+ * `missingkey=default` would.
+ * @throws {TemplateError} on parse or execution errors.
+ */
+export function render(template: string, values: unknown, options: TemplateOptions = {}): string {
+  return executeTemplate(parseTemplate(template, options), values);
+}
