@@ -455,7 +455,8 @@ export function controlApiHandler(deps: ControlApiDeps): http.RequestListener {
       send(404, { error: { code: 'NOT_FOUND', message: `no route ${path}` } });
       return;
     }
-    route.handle(match, request).then(
+    // Through a promise so that a handler throwing synchronously still gets an error response.
+    new Promise<[number, unknown]>((resolve) => resolve(route.handle(match, request))).then(
       ([status, body]) => send(status, body),
       (error: unknown) => {
         if (error instanceof HttpError) {
