@@ -1,0 +1,60 @@
+import { notifications } from '@mantine/notifications';
+import { MutationCache, QueryClient } from '@tanstack/react-query';
+import type { i18n as I18n } from 'i18next';
+
+import { ApiError } from '../lib/api-client.js';
+
+declare module '@tanstack/react-query' {
+  interface Register {
+    mutationMeta: {
+      /** Shown as a green notification when the mutation succeeds. */
+      successMessage?: string;
+      /** Title of the red notification on failure (default: "The request failed"). */
+      errorTitle?: string;
+      /** False when the form shows the error itself (next to its fields). */
+      notifyError?: boolean;
+    };
+  }
+}
+
+/** 4xx answers will not change on retry (401, 403, 404, 409, 422…); network and 5xx may. */
+function shouldRetry(failureCount: number, error: Error): boolean {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
+    return false;
+  }
+  return failureCount < 2;
+}
+
+/**
+ * The app's QueryClient. Every mutation answers with a notification (UI.md): its meta names the
+ * success message; failures show the API's message and code unless the form shows them.
+ */
+export function createQueryClient(i18n: I18n): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: shouldRetry, staleTime: 10_000 },
+      mutations: { retry: false },
+    },
+    mutationCache: new MutationCache({
+      onSuccess: (_data, _variables, _context, mutation) => {
+        const message = mutation.meta?.successMessage;
+        if (message) {
+          notifications.show({ color: 'teal', message });
+        }
+      },
+      onError: (error, _variables, _context, mutation) => {
+        if (
+          mutation.meta?.notifyError === false ||
+          (error instanceof ApiError && error.status === 401)
+        ) {
+          return;
+        }
+        notifications.show({
+          color: 'red',
+          title: mutation.meta?.errorTitle ?? i18n.t('errors.requestFailed'),
+          message: error instanceof ApiError ? `${error.message} (${error.code})` : error.message,
+        });
+      },
+    }),
+  });
+}

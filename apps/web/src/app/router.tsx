@@ -1,0 +1,100 @@
+import { Center, Container } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import {
+  createBrowserRouter,
+  Navigate,
+  Outlet,
+  type RouteObject,
+  useRouteError,
+} from 'react-router';
+
+import { ErrorAlert } from '../components/ui/error-alert.js';
+import { AuthRedirector } from '../features/auth/auth-redirector.js';
+import { SignInPage } from '../features/auth/pages/sign-in-page.js';
+import { RequireAuth } from '../features/auth/require-auth.js';
+import { ApiTokensPage } from '../features/auth-tokens/pages/api-tokens-page.js';
+import { TemplatesPage } from '../features/cluster-templates/pages/templates-page.js';
+import { ClusterOperationsTab } from '../features/clusters/pages/cluster-operations-tab.js';
+import { ClusterOverviewTab } from '../features/clusters/pages/cluster-overview-tab.js';
+import { ClusterPage } from '../features/clusters/pages/cluster-page.js';
+import { ClustersPage } from '../features/clusters/pages/clusters-page.js';
+import { CreateClusterPage } from '../features/clusters/pages/create-cluster-page.js';
+import { StartPage } from '../features/workspaces/pages/start-page.js';
+import { WorkspaceLayout } from '../features/workspaces/workspace-layout.js';
+import { AppLayout } from './layout/app-layout.js';
+import { NotFoundPage } from './not-found-page.js';
+
+function RootLayout() {
+  return (
+    <>
+      <AuthRedirector />
+      <Outlet />
+    </>
+  );
+}
+
+function RouteError() {
+  const { t } = useTranslation();
+  const error = useRouteError();
+  return (
+    <Container size="sm" py="xl">
+      <Center>
+        <ErrorAlert
+          title={t('errors.unexpected')}
+          error={error instanceof Error ? error : new Error(String(error))}
+        />
+      </Center>
+    </Container>
+  );
+}
+
+/**
+ * The app's routes. Workspace pages live under `/w/:slug`; the cluster's tabs are paths
+ * (`/operations`, `/operations/:operationId`) so every view can be shared.
+ */
+export const routes: RouteObject[] = [
+  {
+    element: <RootLayout />,
+    errorElement: <RouteError />,
+    children: [
+      { path: '/sign-in', element: <SignInPage /> },
+      {
+        element: <RequireAuth />,
+        children: [
+          {
+            element: <AppLayout />,
+            errorElement: <RouteError />,
+            children: [
+              { index: true, element: <StartPage /> },
+              {
+                path: 'w/:slug',
+                element: <WorkspaceLayout />,
+                children: [
+                  { index: true, element: <Navigate to="clusters" replace /> },
+                  { path: 'clusters', element: <ClustersPage /> },
+                  { path: 'clusters/new', element: <CreateClusterPage /> },
+                  {
+                    path: 'clusters/:clusterId',
+                    element: <ClusterPage />,
+                    children: [
+                      { index: true, element: <ClusterOverviewTab /> },
+                      { path: 'operations', element: <ClusterOperationsTab /> },
+                      { path: 'operations/:operationId', element: <ClusterOperationsTab /> },
+                    ],
+                  },
+                  { path: 'templates', element: <TemplatesPage /> },
+                  { path: 'settings/tokens', element: <ApiTokensPage /> },
+                ],
+              },
+              { path: '*', element: <NotFoundPage /> },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+];
+
+export function createAppRouter() {
+  return createBrowserRouter(routes);
+}

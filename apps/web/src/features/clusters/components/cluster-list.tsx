@@ -1,0 +1,278 @@
+import type { Cluster, ClusterTemplate } from '@commander/contracts';
+import {
+  Anchor,
+  Button,
+  EmptyState,
+  Group,
+  Pagination,
+  Progress,
+  Stack,
+  Table,
+  Text,
+  Tooltip,
+} from '@mantine/core';
+import { IconFilterOff, IconPlus, IconServer2 } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+} from '@tanstack/react-table';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
+import { formatDateTime, formatRelative } from '../../../lib/format.js';
+import {
+  clusterTemplateQueries,
+  findVersion,
+} from '../../cluster-templates/cluster-templates.api.js';
+import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
+import { type ClusterListFilter, clusterQueries,CLUSTERS_PAGE_SIZE } from '../clusters.api.js';
+import { ClusterStatusBadge } from './cluster-status-badge.js';
+
+export type ClusterListProps = {
+  slug: string;
+  filter: ClusterListFilter;
+  canCreate: boolean;
+  onClearFilters: () => void;
+  onPageChange: (page: number) => void;
+};
+
+/** The workspace's clusters for a filter; live through the event stream, polled while busy. */
+export function ClusterList({
+  slug,
+  filter,
+  canCreate,
+  onClearFilters,
+  onPageChange,
+}: ClusterListProps) {
+  const clusters = useQuery(clusterQueries.list(slug, filter));
+  const templates = useQuery(clusterTemplateQueries.list(slug));
+  if (clusters.isPending) {
+    return <TableSkeleton rows={6} columns={5} />;
+  }
+  if (clusters.isError) {
+    return <ErrorAlert error={clusters.error} onRetry={() => void clusters.refetch()} />;
+  }
+  return (
+    <ClusterListView
+      slug={slug}
+      clusters={clusters.data.items}
+      total={clusters.data.total}
+      page={filter.page}
+      templates={templates.data?.items}
+      hasFilters={filter.status !== undefined || Boolean(filter.q)}
+      canCreate={canCreate}
+      onClearFilters={onClearFilters}
+      onPageChange={onPageChange}
+    />
+  );
+}
+
+export type ClusterListViewProps = {
+  slug: string;
+  clusters: Cluster[];
+  /** All clusters matching the filter (X-Total-Count), for pagination. */
+  total: number;
+  page: number;
+  templates: ClusterTemplate[] | undefined;
+  hasFilters: boolean;
+  canCreate: boolean;
+  onClearFilters: () => void;
+  onPageChange: (page: number) => void;
+};
+
+const column = createColumnHelper<Cluster>();
+
+export function ClusterListView({
+  slug,
+  clusters,
+  total,
+  page,
+  templates,
+  hasFilters,
+  canCreate,
+  onClearFilters,
+  onPageChange,
+}: ClusterListViewProps) {
+  const { t, i18n } = useTranslation();
+  const columns = useMemo(
+    () => [
+      column.accessor('name', {
+        header: () => t('clusters.columns.name'),
+        cell: (info) => (
+          <Anchor component={Link} to={`/w/${slug}/clusters/${info.row.original.id}`} fw={500}>
+            {info.getValue()}
+          </Anchor>
+        ),
+      }),
+      column.accessor('status', {
+        header: () => t('clusters.columns.status'),
+        cell: (info) => <ClusterStatusBadge status={info.getValue()} size="sm" />,
+      }),
+      column.display({
+        id: 'template',
+        header: () => t('clusters.columns.template'),
+        cell: (info) => {
+          const found = findVersion(templates, info.row.original.cluster_template_version_id);
+          return found ? (
+            <Text size="sm">
+              {t('clusters.templateVersion', {
+                template: found.template.name,
+                version: found.version.number,
+              })}
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              —
+            </Text>
+          );
+        },
+      }),
+      column.accessor('last_operation', {
+        header: () => t('clusters.columns.lastOperation'),
+        cell: (info) => {
+          const op = info.getValue();
+          if (!op) {
+            return (
+              <Text size="sm" c="dimmed">
+                {t('clusters.noOperations')}
+              </Text>
+            );
+          }
+          const kind = operationKindWord(op.kind, t);
+          const percent = Math.round(op.progress * 100);
+          return (
+            <Stack gap={4} maw={220}>
+              <Text size="xs">
+                {kind} · {operationStatusWord(op.status, t)} · {percent}%
+              </Text>
+              <Progress
+                value={percent}
+                size="sm"
+                color={op.status === 'failed' ? 'red' : op.status === 'succeeded' ? 'teal' : 'blue'}
+                aria-label={t('clusters.operationProgress', { kind, percent })}
+              />
+            </Stack>
+          );
+        },
+      }),
+      column.accessor('created_at', {
+        header: () => t('clusters.columns.created'),
+        cell: (info) => (
+          <Tooltip label={formatDateTime(info.getValue(), i18n.language)}>
+            <Text size="sm" component="time" dateTime={info.getValue()}>
+              {formatRelative(info.getValue(), i18n.language)}
+            </Text>
+          </Tooltip>
+        ),
+      }),
+    ],
+    [t, i18n.language, slug, templates],
+  );
+  const table = useReactTable({
+    data: clusters,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (c) => c.id,
+  });
+
+  if (clusters.length === 0) {
+    return hasFilters ? (
+      <EmptyState
+        icon={<IconFilterOff size={32} aria-hidden />}
+        title={t('clusters.emptyFilteredTitle')}
+        description={t('clusters.emptyFilteredDescription')}
+      >
+        <EmptyState.Actions>
+          <Button variant="default" onClick={onClearFilters}>
+            {t('clusters.clearFilters')}
+          </Button>
+        </EmptyState.Actions>
+      </EmptyState>
+    ) : (
+      <EmptyState
+        icon={<IconServer2 size={32} aria-hidden />}
+        title={t('clusters.emptyTitle')}
+        description={
+          canCreate ? t('clusters.emptyDescription') : t('clusters.emptyDescriptionReadOnly')
+        }
+      >
+        {canCreate && (
+          <EmptyState.Actions>
+            <Button
+              component={Link}
+              to={`/w/${slug}/clusters/new`}
+              leftSection={<IconPlus size={16} aria-hidden />}
+            >
+              {t('clusters.create.button')}
+            </Button>
+          </EmptyState.Actions>
+        )}
+      </EmptyState>
+    );
+  }
+
+  const pages = Math.max(1, Math.ceil(total / CLUSTERS_PAGE_SIZE));
+  return (
+    <Stack gap="md">
+      <Table.ScrollContainer minWidth={720}>
+        <Table highlightOnHover verticalSpacing="sm" aria-label={t('clusters.tableLabel')}>
+          <Table.Thead>
+            {table.getHeaderGroups().map((group) => (
+              <Table.Tr key={group.id}>
+                {group.headers.map((header) => (
+                  <Table.Th key={header.id} scope="col">
+                    {flexRender(header.column.columnDef.header, header.getContext())}
+                  </Table.Th>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Thead>
+          <Table.Tbody>
+            {table.getRowModel().rows.map((row) => (
+              <Table.Tr key={row.id}>
+                {row.getVisibleCells().map((cell) => (
+                  <Table.Td key={cell.id}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {t('clusters.shown', {
+            from: (page - 1) * CLUSTERS_PAGE_SIZE + 1,
+            to: (page - 1) * CLUSTERS_PAGE_SIZE + clusters.length,
+            total,
+          })}
+        </Text>
+        {pages > 1 && (
+          <nav aria-label={t('clusters.pagination')}>
+            <Pagination
+              total={pages}
+              value={page}
+              onChange={onPageChange}
+              getControlProps={(control) => ({
+                'aria-label':
+                  control === 'next'
+                    ? t('pagination.next')
+                    : control === 'previous'
+                      ? t('pagination.previous')
+                      : undefined,
+              })}
+              getItemProps={(item) => ({ 'aria-label': t('pagination.page', { page: item }) })}
+            />
+          </nav>
+        )}
+      </Group>
+    </Stack>
+  );
+}

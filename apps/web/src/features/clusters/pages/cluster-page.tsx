@@ -1,0 +1,109 @@
+import { Button, EmptyState, Stack, Tabs } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconLayoutDashboard, IconListDetails, IconServerOff } from '@tabler/icons-react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate, useParams } from 'react-router';
+
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
+import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
+import { isApiError } from '../../../lib/api-client.js';
+import { canInWorkspace } from '../../auth/permissions.js';
+import { clusterTemplateQueries } from '../../cluster-templates/cluster-templates.api.js';
+import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
+import { workspaceQueries } from '../../workspaces/workspaces.api.js';
+import type { ClusterOutletContext } from '../cluster-context.js';
+import { clusterQueries } from '../clusters.api.js';
+import { ClusterHeader } from '../components/cluster-header.js';
+import { DeleteClusterButton } from '../components/delete-cluster-button.js';
+
+/** A cluster: header, tabs in the URL (`/operations`), and the tab below. */
+export function ClusterPage() {
+  const { t } = useTranslation();
+  const slug = useRequiredWorkspaceSlug();
+  const { clusterId = '' } = useParams();
+  const { me } = useCurrentWorkspace();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const detail = useQuery(clusterQueries.detail(slug, clusterId));
+  const templates = useQuery(clusterTemplateQueries.list(slug));
+
+  // The cluster existed on this page and now answers 404: its deletion has finished.
+  const wasDeleted = isApiError(detail.error, 'not_found') && detail.data !== undefined;
+  const deletedName = detail.data?.name;
+  useEffect(() => {
+    if (!wasDeleted) {
+      return;
+    }
+    notifications.show({
+      color: 'teal',
+      message: t('clusters.delete.done', { name: deletedName }),
+    });
+    void queryClient.invalidateQueries({ queryKey: clusterQueries.lists(slug) });
+    void queryClient.invalidateQueries({ queryKey: workspaceQueries.list().queryKey });
+    queryClient.removeQueries({ queryKey: clusterQueries.one(slug, clusterId) });
+    void navigate(`/w/${slug}/clusters`, { replace: true });
+  }, [wasDeleted, deletedName, slug, clusterId, navigate, queryClient, t]);
+
+  if (detail.isPending || wasDeleted) {
+    return <PageSkeleton />;
+  }
+  if (detail.isError && detail.data === undefined) {
+    if (isApiError(detail.error, 'not_found')) {
+      return (
+        <EmptyState
+          icon={<IconServerOff size={32} aria-hidden />}
+          title={t('clusters.notFoundTitle')}
+          description={t('clusters.notFoundDescription')}
+        >
+          <EmptyState.Actions>
+            <Button component={Link} to={`/w/${slug}/clusters`} variant="default">
+              {t('clusters.backToList')}
+            </Button>
+          </EmptyState.Actions>
+        </EmptyState>
+      );
+    }
+    return <ErrorAlert error={detail.error} onRetry={() => void detail.refetch()} />;
+  }
+  const cluster = detail.data;
+  if (!cluster) {
+    return <PageSkeleton />;
+  }
+  const base = `/w/${slug}/clusters/${cluster.id}`;
+  const tab = location.pathname.startsWith(`${base}/operations`) ? 'operations' : 'overview';
+  const canDelete = canInWorkspace(me, slug, 'clusters:write') && cluster.status !== 'delete';
+  const context: ClusterOutletContext = { slug, cluster };
+
+  return (
+    <Stack gap="md">
+      <PageBreadcrumbs
+        items={[{ label: t('clusters.title'), to: `/w/${slug}/clusters` }, { label: cluster.name }]}
+      />
+      <ClusterHeader
+        cluster={cluster}
+        templates={templates.data?.items}
+        actions={canDelete ? <DeleteClusterButton slug={slug} cluster={cluster} /> : null}
+      />
+      <Tabs
+        value={tab}
+        onChange={(value) => void navigate(value === 'operations' ? `${base}/operations` : base)}
+      >
+        <Tabs.List>
+          <Tabs.Tab value="overview" leftSection={<IconLayoutDashboard size={16} aria-hidden />}>
+            {t('clusters.tabs.overview')}
+          </Tabs.Tab>
+          <Tabs.Tab value="operations" leftSection={<IconListDetails size={16} aria-hidden />}>
+            {t('clusters.tabs.operations')}
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value={tab} pt="md">
+          <Outlet context={context} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,78 @@
+import { ClusterStatusSchema } from '@commander/contracts';
+import { Button, Group, Stack, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+
+import { canInWorkspace } from '../../auth/permissions.js';
+import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
+import type { ClusterListFilter } from '../clusters.api.js';
+import { ClusterFilters } from '../components/cluster-filters.js';
+import { ClusterList } from '../components/cluster-list.js';
+
+/** Reads the list filter from the URL (`?status=&q=&page=`), ignoring malformed values. */
+export function filterFromSearch(params: URLSearchParams): ClusterListFilter {
+  const status = ClusterStatusSchema.safeParse(params.get('status'));
+  const page = Number(params.get('page'));
+  const q = params.get('q')?.trim();
+  return {
+    status: status.success ? status.data : undefined,
+    q: q ? q : undefined,
+    page: Number.isInteger(page) && page > 0 ? page : 1,
+  };
+}
+
+export function ClustersPage() {
+  const { t } = useTranslation();
+  const slug = useRequiredWorkspaceSlug();
+  const { me } = useCurrentWorkspace();
+  const [params, setParams] = useSearchParams();
+  const filter = filterFromSearch(params);
+  const canCreate = canInWorkspace(me, slug, 'clusters:write');
+
+  const update = (changes: Record<string, string | undefined>) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === undefined || value === '') {
+            next.delete(key);
+          } else {
+            next.set(key, value);
+          }
+        }
+        return next;
+      },
+      { replace: true },
+    );
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between">
+        <Title order={1}>{t('clusters.title')}</Title>
+        {canCreate && (
+          <Button
+            component={Link}
+            to={`/w/${slug}/clusters/new`}
+            leftSection={<IconPlus size={16} aria-hidden />}
+          >
+            {t('clusters.create.button')}
+          </Button>
+        )}
+      </Group>
+      <ClusterFilters
+        status={filter.status}
+        q={filter.q ?? ''}
+        onStatusChange={(status) => update({ status, page: undefined })}
+        onQueryChange={(q) => update({ q, page: undefined })}
+      />
+      <ClusterList
+        slug={slug}
+        filter={filter}
+        canCreate={canCreate}
+        onClearFilters={() => update({ status: undefined, q: undefined, page: undefined })}
+        onPageChange={(page) => update({ page: page === 1 ? undefined : String(page) })}
+      />
+    </Stack>
+  );
+}

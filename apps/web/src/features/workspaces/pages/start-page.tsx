@@ -1,0 +1,35 @@
+import { Button, Group, Stack, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconPlus } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+
+import { authQueries } from '../../auth/auth.api.js';
+import { canGlobally } from '../../auth/permissions.js';
+import { CreateWorkspaceModal } from '../components/create-workspace-modal.js';
+import { WorkspaceCards } from '../components/workspace-cards.js';
+
+/** Start page: the workspaces the user can enter. */
+export function StartPage() {
+  const { t } = useTranslation();
+  const me = useQuery(authQueries.me());
+  const [opened, { open, close }] = useDisclosure(false);
+  const canCreate = canGlobally(me.data, 'workspaces:write');
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end">
+        <Stack gap={4}>
+          <Title order={1}>{t('workspaces.title')}</Title>
+          <Text c="dimmed">{t('workspaces.subtitle')}</Text>
+        </Stack>
+        {canCreate && (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+            {t('workspaces.create')}
+          </Button>
+        )}
+      </Group>
+      <WorkspaceCards />
+      {canCreate && <CreateWorkspaceModal opened={opened} onClose={close} />}
+    </Stack>
+  );
+}

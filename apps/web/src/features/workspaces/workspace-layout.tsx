@@ -1,0 +1,34 @@
+import { Button, EmptyState } from '@mantine/core';
+import { IconLock } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet } from 'react-router';
+
+import { useLiveEvents } from '../events/live-events.js';
+import { useCurrentWorkspace } from './use-workspace.js';
+
+function LiveWorkspace({ slug }: { slug: string }) {
+  useLiveEvents(slug);
+  return <Outlet />;
+}
+
+/** Everything under `/w/:slug`: checks the user may enter, keeps its data live. */
+export function WorkspaceLayout() {
+  const { t } = useTranslation();
+  const { slug, workspace } = useCurrentWorkspace();
+  if (slug === null || workspace === null) {
+    return (
+      <EmptyState
+        icon={<IconLock size={32} aria-hidden />}
+        title={t('workspaces.noAccessTitle')}
+        description={t('workspaces.noAccessDescription', { slug })}
+      >
+        <EmptyState.Actions>
+          <Button component={Link} to="/" variant="default">
+            {t('workspaces.all')}
+          </Button>
+        </EmptyState.Actions>
+      </EmptyState>
+    );
+  }
+  return <LiveWorkspace key={slug} slug={slug} />;
+}

@@ -1,0 +1,49 @@
+import i18next, { type i18n as I18n } from 'i18next';
+import { initReactI18next } from 'react-i18next';
+
+import en from './locales/en.json';
+import ru from './locales/ru.json';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof en };
+  }
+}
+
+export const SUPPORTED_LANGUAGES = ['en', 'ru'] as const;
+export type Language = (typeof SUPPORTED_LANGUAGES)[number];
+
+const STORAGE_KEY = 'commander.language';
+
+/** The language the user chose before, else the browser's when we have it, else English. */
+export function detectLanguage(): Language {
+  const stored = window.localStorage.getItem(STORAGE_KEY);
+  if (stored === 'en' || stored === 'ru') {
+    return stored;
+  }
+  return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+}
+
+/** Switches the language and remembers the choice. */
+export async function changeLanguage(i18n: I18n, language: Language): Promise<void> {
+  window.localStorage.setItem(STORAGE_KEY, language);
+  await i18n.changeLanguage(language);
+  document.documentElement.lang = language;
+}
+
+/** A ready i18next instance with every resource bundled (no loading step). */
+export function createI18n(language: Language = detectLanguage()): I18n {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    resources: { en: { translation: en }, ru: { translation: ru } },
+    lng: language,
+    fallbackLng: 'en',
+    supportedLngs: [...SUPPORTED_LANGUAGES],
+    interpolation: { escapeValue: false },
+    initAsync: false,
+    returnNull: false,
+  });
+  document.documentElement.lang = language;
+  return instance;
+}
