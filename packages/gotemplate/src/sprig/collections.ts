@@ -174,7 +174,7 @@ function sliceFn(mustForm: boolean): FuncDef {
       const end = idx.length < 2 ? len : toIntIndex(idx[1] ?? null);
       // reflect.Value.Slice panics outside 0 <= start <= end <= cap.
       if (start < 0 || end < start || end > len) {
-        throw new GoPanic('reflect: slice index out of range');
+        throw new GoPanic('reflect.Value.Slice: slice index out of bounds');
       }
       return val(l.t, arr.slice(start, end));
     },
