@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      grpcPort: 9090,
+      httpPort: 9091,
+      phaseDelayMs: 400,
+      stateFile: null,
+      version: 'dhctl-sim',
+      parallelTasksLimit: 64,
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig({
+        DHCTL_SIM_HOST: '0.0.0.0',
+        DHCTL_SIM_GRPC_PORT: '0',
+        DHCTL_SIM_HTTP_PORT: '19091',
+        DHCTL_SIM_PHASE_DELAY_MS: '0',
+        DHCTL_SIM_STATE_FILE: '/var/lib/dhctl-sim/state.json',
+        DHCTL_SIM_VERSION: '1.69.3',
+        DHCTL_SIM_PARALLEL_TASKS_LIMIT: '10',
+      }),
+    ).toEqual({
+      host: '0.0.0.0',
+      grpcPort: 0,
+      httpPort: 19091,
+      phaseDelayMs: 0,
+      stateFile: '/var/lib/dhctl-sim/state.json',
+      version: '1.69.3',
+      parallelTasksLimit: 10,
+    });
+  });
+
+  it('fails with a readable message on invalid values', () => {
+    expect(() =>
+      loadConfig({ DHCTL_SIM_GRPC_PORT: 'ninety', DHCTL_SIM_PHASE_DELAY_MS: '-1' }),
+    ).toThrow(
+      /invalid dhctl-sim configuration:[\s\S]*DHCTL_SIM_GRPC_PORT[\s\S]*DHCTL_SIM_PHASE_DELAY_MS/,
+    );
+  });
+});
