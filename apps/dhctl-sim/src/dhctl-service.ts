@@ -76,6 +76,8 @@ async function serveOperation<TStart>(
       deps.log(`${method} failed unexpectedly: ${(error as Error).stack ?? String(error)}`);
     }
   }
+  const uuid = state.get('uuid')?.toString('utf8') ?? '-';
+  deps.log(`${method} cluster=${uuid}: ${err === '' ? 'ok' : `error: ${err}`}`);
   await conversation.finish(result(encodeDhctlState(Object.fromEntries(state)), err, json));
 }
 

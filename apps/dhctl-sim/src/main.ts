@@ -11,7 +11,7 @@ const sim = await startDhctlSim({
   stateFile: config.stateFile,
   version: config.version,
   parallelTasksLimit: config.parallelTasksLimit,
-  log: (message) => console.error(`[dhctl-sim] ${message}`),
+  log: (message) => console.log(`[dhctl-sim] ${message}`),
 });
 console.log(
   `[dhctl-sim] ${config.version}: gRPC on ${sim.grpcAddress}, control API on ${sim.httpUrl ?? '(disabled)'}, ` +

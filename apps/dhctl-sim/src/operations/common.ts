@@ -59,7 +59,8 @@ export function stateUuid(state: StateBag): string | null {
 }
 
 /**
- * Finds the cluster an operation targets: by the state's `uuid`, else by an SSH host.
+ * Finds the cluster an operation targets: by the state's `uuid` when the state has one (a
+ * different cluster on the same host must not be picked up), else by an SSH host.
  *
  * @throws OperationFailed when there is no such virtual cluster (a real dhctl cannot reach it).
  */
@@ -69,8 +70,11 @@ export function resolveCluster(
   hosts: readonly string[],
 ): VirtualCluster {
   const uuid = stateUuid(state);
-  const byUuid = uuid ? deps.clusters.get(uuid) : null;
-  if (byUuid) {
+  if (uuid) {
+    const byUuid = deps.clusters.get(uuid);
+    if (!byUuid) {
+      throw new OperationFailed(`cluster ${uuid} not found: no virtual cluster with this uuid`);
+    }
     return byUuid;
   }
   for (const host of hosts) {
@@ -78,9 +82,6 @@ export function resolveCluster(
     if (byHost) {
       return byHost;
     }
-  }
-  if (uuid) {
-    throw new OperationFailed(`cluster ${uuid} not found: no virtual cluster with this uuid`);
   }
   const target = hosts[0] ? `${hosts[0]}:22` : 'the cluster';
   throw new OperationFailed(
