@@ -1,7 +1,7 @@
 // Regrows the conformance corpus: runs every case source in fixtures/cases/*.ts through the Go
 // oracle (../shared/tools/gotmpl-oracle, `-batch` mode) and writes fixtures/<topic>.json.
 //
-//   GOTMPL_ORACLE=/tmp/gotmpl-oracle pnpm exec tsx packages/gotemplate/scripts/generate-fixtures.ts
+//   pnpm exec tsx packages/gotemplate/scripts/generate-fixtures.ts [--oracle PATH] [topic…]
 //
 // Build the oracle first: /work/shared/tools/gotmpl-oracle/build.sh /tmp/gotmpl-oracle
 // Only the generator needs the oracle; the conformance test reads the committed JSON.
@@ -17,7 +17,10 @@ type Expected = { output: string } | { error: string };
 
 const root = path.resolve(import.meta.dirname, '..');
 const casesDir = path.join(root, 'fixtures', 'cases');
-const oracle = process.env.GOTMPL_ORACLE ?? '/tmp/gotmpl-oracle';
+const args = process.argv.slice(2);
+const oracleFlag = args.indexOf('--oracle');
+const oracle = oracleFlag >= 0 ? (args[oracleFlag + 1] ?? '') : '/tmp/gotmpl-oracle';
+const only = args.filter((a, i) => a !== '--oracle' && (oracleFlag < 0 || i !== oracleFlag + 1));
 
 function runOracle(cases: CaseSource[]): Expected[] {
   const input = cases.map((c) => ({
@@ -43,7 +46,6 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const only = process.argv.slice(2);
   const files = readdirSync(casesDir)
     .filter((f) => f.endsWith('.ts') && f !== 'case.ts')
     .filter((f) => only.length === 0 || only.includes(path.basename(f, '.ts')));

@@ -4,6 +4,7 @@
 import { builtins } from './builtins.js';
 import { type ExecTemplateSet, execute } from './exec.js';
 import { fromJSON, MAP_STRING_IFACE, type Val, val } from './go/types.js';
+import { toDisplayString } from './go/utf8.js';
 import { parseTrees, type Tree } from './parse.js';
 import { sprigFuncs } from './sprig/index.js';
 
@@ -77,7 +78,7 @@ export function toGoData(values: unknown): Val {
  * @throws {TemplateError} kind `'exec'`, with Go's message (`template: NAME:LINE:COL: executing …`).
  */
 export function executeTemplate(parsed: ParsedTemplate, values: unknown): string {
-  return execute(parsed.set, parsed.name, toGoData(values));
+  return toDisplayString(execute(parsed.set, parsed.name, toGoData(values)));
 }
 
 /**

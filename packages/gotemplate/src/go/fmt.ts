@@ -16,7 +16,7 @@ import {
   type Val,
   val,
 } from './types.js';
-import { isPrint, runeCount } from './utf8.js';
+import { isPrint, runeCount, utf8Decode } from './utf8.js';
 
 const ldigits = '0123456789abcdefx';
 const udigits = '0123456789ABCDEFX';
@@ -721,7 +721,7 @@ class Printer {
         t.elem?.kind === 'uint8'
       ) {
         const arr = (value.v as bigint[] | null) ?? [];
-        const s = new TextDecoder().decode(Uint8Array.from(arr.map((b) => Number(b))));
+        const s = utf8Decode(Uint8Array.from(arr.map((b) => Number(b))));
         this.fmtString(s, verb === 's' ? 's' : verb);
         return;
       }

@@ -427,7 +427,7 @@ function encodeValue(v: Val, opts: EncOpts, depth: number): string {
     return encodeString(v.v as string, opts.escapeHTML);
   }
   if (k === 'interface') {
-    return encodeValue(v.v as Val, opts, depth + 1);
+    return encodeValue(v.v as Val, opts, depth);
   }
   const nl = opts.indent === null ? '' : '\n' + opts.indent.repeat(depth + 1);
   const nlEnd = opts.indent === null ? '' : '\n' + opts.indent.repeat(depth);

@@ -1,7 +1,7 @@
 // Ports of the parts of Go's strconv package the template engine relies on: quoting, unquoting
 // and number parsing with Go's exact acceptance rules.
 
-import { isGraphic, isPrint, utf8Decode, utf8Encode } from './utf8.js';
+import { escapedByteAt, isGraphic, isPrint, utf8Decode, utf8Encode } from './utf8.js';
 
 const lowerhex = '0123456789abcdef';
 
@@ -65,11 +65,15 @@ function appendEscapedRune(
 
 function quoteWith(s: string, quote: number, asciiOnly: boolean, graphicOnly: boolean): string {
   let out = String.fromCharCode(quote);
+  let i = 0;
   for (const ch of s) {
     const r = ch.codePointAt(0) ?? 0;
+    const at = i;
+    i += ch.length;
     if (r >= 0xd800 && r <= 0xdfff) {
-      // A lone surrogate stands for bytes that were not valid UTF-8.
-      out += '\\ufffd';
+      // A lone surrogate stands for a byte that was not valid UTF-8: Go quotes it as \xNN.
+      const b = escapedByteAt(s, at);
+      out += b >= 0 ? '\\x' + hex(b, 2) : '\\ufffd';
       continue;
     }
     out += appendEscapedRune(r, quote, asciiOnly, graphicOnly);

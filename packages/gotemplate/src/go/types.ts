@@ -6,6 +6,8 @@
 //   pointer → pointee data | null; struct → a JavaScript object owned by the type.
 // `null` where a `Val` is expected is Go's invalid (zero) reflect.Value.
 
+import { toDisplayString, utf8Encode } from './utf8.js';
+
 /** Go's reflect.Kind, spelled as reflect.Kind.String() does in Go 1.19. */
 export type Kind =
   | 'bool'
@@ -319,7 +321,6 @@ export function lenOf(v: GoValue): number {
 }
 
 const stringBytesCache = new Map<string, Uint8Array>();
-const encoder = new TextEncoder();
 
 /** The UTF-8 bytes of a Go string (memoised for repeated indexing). */
 export function stringBytes(s: string): Uint8Array {
@@ -328,7 +329,7 @@ export function stringBytes(s: string): Uint8Array {
     if (stringBytesCache.size > 256) {
       stringBytesCache.clear();
     }
-    b = encoder.encode(s);
+    b = utf8Encode(s);
     stringBytesCache.set(s, b);
   }
   return b;
@@ -368,7 +369,7 @@ export function fromJSON(x: unknown): Val {
   }
   switch (typeof x) {
     case 'string':
-      return val(STRING, x);
+      return val(STRING, toDisplayString(x));
     case 'number':
       return val(FLOAT64, x);
     case 'boolean':
@@ -384,7 +385,7 @@ export function fromJSON(x: unknown): Val {
       }
       const m = new Map<string, Val>();
       for (const [k, e] of Object.entries(x as Record<string, unknown>)) {
-        m.set(k, fromJSON(e));
+        m.set(toDisplayString(k), fromJSON(e));
       }
       return val(MAP_STRING_IFACE, m);
     }

@@ -12,14 +12,66 @@ export function isAscii(s: string): boolean {
   return ASCII.test(s);
 }
 
-/** The UTF-8 bytes of `s`. */
+// Go strings may hold bytes that are not valid UTF-8 (b64dec of binary data, byte slicing). They
+// are kept as lone low surrogates U+DC80..U+DCFF ("surrogateescape"), so that re-encoding gives
+// the original bytes back; final output shows each such byte as U+FFFD, as Go's JSON would.
+const ESCAPED_BYTE = /[\udc80-\udcff]/;
+
+/** The UTF-8 bytes of `s` (escaped raw bytes are restored). */
 export function utf8Encode(s: string): Uint8Array {
-  return encoder.encode(s);
+  if (!ESCAPED_BYTE.test(s)) {
+    return encoder.encode(s);
+  }
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc80 && c <= 0xdcff && !(i > 0 && isHighSurrogate(s.charCodeAt(i - 1)))) {
+      out.push(c - 0xdc00);
+      continue;
+    }
+    let j = i + 1;
+    while (j < s.length) {
+      const d = s.charCodeAt(j);
+      if (d >= 0xdc80 && d <= 0xdcff && !isHighSurrogate(s.charCodeAt(j - 1))) {
+        break;
+      }
+      j++;
+    }
+    for (const b of encoder.encode(s.slice(i, j))) {
+      out.push(b);
+    }
+    i = j - 1;
+  }
+  return Uint8Array.from(out);
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/** If `c` (a UTF-16 unit at `i` of `s`) stands for a raw byte, returns the byte, else -1. */
+export function escapedByteAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c >= 0xdc80 && c <= 0xdcff && !(i > 0 && isHighSurrogate(s.charCodeAt(i - 1)))) {
+    return c - 0xdc00;
+  }
+  return -1;
+}
+
+/** Replaces escaped raw bytes (and any other lone surrogate) with U+FFFD for display. */
+export function toDisplayString(s: string): string {
+  if (!/[\ud800-\udfff]/.test(s)) {
+    return s;
+  }
+  return s.replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
 }
 
 /**
  * Decodes UTF-8 bytes the way Go walks them: every byte that does not start a valid sequence
- * becomes one U+FFFD (as Go's JSON encoder shows invalid bytes).
+ * is kept as an escaped raw byte (see utf8Encode).
  */
 export function utf8Decode(bytes: Uint8Array): string {
   let ascii = true;
@@ -43,7 +95,7 @@ export function utf8Decode(bytes: Uint8Array): string {
       continue;
     }
     const [r, size] = decodeRune(bytes, i);
-    out += String.fromCodePoint(r);
+    out += size === 1 && r === 0xfffd ? String.fromCharCode(0xdc00 + b0) : String.fromCodePoint(r);
     i += size;
   }
   return out;
@@ -87,7 +139,7 @@ export function byteLength(s: string): number {
   if (isAscii(s)) {
     return s.length;
   }
-  return encoder.encode(s).length;
+  return utf8Encode(s).length;
 }
 
 /** Go's s[start:end] on bytes. */
@@ -95,7 +147,7 @@ export function byteSlice(s: string, start: number, end?: number): string {
   if (isAscii(s)) {
     return s.slice(start, end);
   }
-  return utf8Decode(encoder.encode(s).subarray(start, end));
+  return utf8Decode(utf8Encode(s).subarray(start, end));
 }
 
 /** Go's utf8.RuneCountInString. */

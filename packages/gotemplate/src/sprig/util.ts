@@ -14,6 +14,7 @@ import {
   type Val,
   val,
 } from '../go/types.js';
+import { utf8Decode } from '../go/utf8.js';
 
 /** The string data of a string-typed argument. */
 export function str(v: Val): string {
@@ -168,7 +169,7 @@ export function strval(v: Val): string {
   }
   if (v.t.kind === 'slice' && v.t.elem?.kind === 'uint8') {
     const arr = (v.v as bigint[] | null) ?? [];
-    return new TextDecoder().decode(Uint8Array.from(arr.map((b) => Number(b))));
+    return utf8Decode(Uint8Array.from(arr.map((b) => Number(b))));
   }
   return formatV(v);
 }
