@@ -18,6 +18,7 @@ import {
   indexValue,
   indirectInterface,
   INT,
+  INT64,
   isComplexKind,
   isFloatKind,
   isIntKind,
@@ -156,7 +157,9 @@ class State {
   }
 
   pop(mark: number): void {
-    this.vars.length = mark;
+    if (this.vars.length > mark) {
+      this.vars.length = mark;
+    }
   }
 
   setVar(name: string, value: Val): void {
@@ -297,24 +300,6 @@ class State {
         v = v.t.kind === 'interface' ? (v.v as Val) : val(v.t.elem ?? IFACE, v.v);
       }
       const mark = this.mark();
-      const declCount = r.pipe.decl.length;
-      const oneIteration = (index: Val, elem: Val): void => {
-        if (declCount > 0) {
-          this.setTopVar(1, elem);
-        }
-        if (declCount > 1) {
-          this.setTopVar(2, index);
-        }
-        try {
-          this.walk(elem, r.list);
-        } catch (e) {
-          if (e !== walkContinue) {
-            throw e;
-          }
-        } finally {
-          this.pop(mark);
-        }
-      };
       let iterated = false;
       if (v === null) {
         // An invalid value acts like an empty map.
@@ -322,7 +307,7 @@ class State {
         const n = lenOf(v);
         if (n > 0) {
           for (let i = 0; i < n; i++) {
-            oneIteration(val(INT, BigInt(i)), indexValue(v, i));
+            this.rangeIteration(r, mark, val(INT, BigInt(i)), indexValue(v, i));
           }
           iterated = true;
         }
@@ -332,7 +317,7 @@ class State {
           const keyType = v.t.key ?? STRING;
           const elemType = v.t.elem ?? IFACE;
           for (const k of sortedKeys(m)) {
-            oneIteration(val(keyType, k), val(elemType, m.get(k)));
+            this.rangeIteration(r, mark, val(keyType, k), val(elemType, m.get(k)));
           }
           iterated = true;
         }
@@ -348,6 +333,26 @@ class State {
       }
     } finally {
       this.pop(outerMark);
+    }
+  }
+
+  /** One iteration of a range body (Go's oneIteration closure). */
+  rangeIteration(r: BranchNode, mark: number, index: Val, elem: Val): void {
+    const declCount = r.pipe.decl.length;
+    if (declCount > 0) {
+      this.setTopVar(1, elem);
+    }
+    if (declCount > 1) {
+      this.setTopVar(2, index);
+    }
+    try {
+      this.walk(elem, r.list);
+    } catch (e) {
+      if (e !== walkContinue) {
+        throw e;
+      }
+    } finally {
+      this.pop(mark);
     }
   }
 
@@ -587,18 +592,20 @@ class State {
     args0: Node[] | null,
     final: Val,
   ): Val {
-    const args = args0 === null ? [] : args0.slice(1);
-    const numParams = fn.params.length;
-    let numIn = args.length;
+    // args0[0] is the function's own node (as in Go); arguments start at 1.
+    const nargs = args0 === null ? 0 : args0.length - 1;
+    const params = fn.params;
+    const numParams = params.length;
+    let numIn = nargs;
     if (final !== MISSING) {
       numIn++;
     }
-    let numFixed = args.length;
+    let numFixed = nargs;
     if (fn.variadic) {
       numFixed = numParams - 1;
       if (numIn < numFixed) {
         this.errorf(
-          `wrong number of args for ${name}: want at least ${numParams - 1} got ${args.length}`,
+          `wrong number of args for ${name}: want at least ${numParams - 1} got ${nargs}`,
         );
       }
     } else if (numIn !== numParams) {
@@ -607,8 +614,8 @@ class State {
 
     if (isBuiltin && (name === 'and' || name === 'or')) {
       let v: Val = null;
-      for (const arg of args) {
-        v = this.evalArg(dot, REFLECT_VALUE, arg);
+      for (let k = 1; k <= nargs; k++) {
+        v = this.evalArg(dot, REFLECT_VALUE, (args0 as Node[])[k] as Node);
         if (truth(v) === (name === 'or')) {
           return v;
         }
@@ -619,35 +626,32 @@ class State {
       return v;
     }
 
-    const argv: Val[] = [];
+    // Interface parameters see the concrete value (or nil), as a Go function body does.
+    const argv: Val[] = new Array<Val>(numIn);
     let i = 0;
-    for (; i < numFixed && i < args.length; i++) {
-      argv.push(this.evalArg(dot, fn.params[i] ?? IFACE, args[i] as Node));
+    for (; i < numFixed && i < nargs; i++) {
+      const pt = params[i] ?? IFACE;
+      const v = this.evalArg(dot, pt, (args0 as Node[])[i + 1] as Node);
+      argv[i] = pt === IFACE ? indirectInterface(v) : v;
     }
     if (fn.variadic) {
-      const elemType = fn.params[numParams - 1] ?? IFACE;
-      for (; i < args.length; i++) {
-        argv.push(this.evalArg(dot, elemType, args[i] as Node));
+      const elemType = params[numParams - 1] ?? IFACE;
+      for (; i < nargs; i++) {
+        const v = this.evalArg(dot, elemType, (args0 as Node[])[i + 1] as Node);
+        argv[i] = elemType === IFACE ? indirectInterface(v) : v;
       }
     }
     if (final !== MISSING) {
-      let t = fn.params[numParams - 1] ?? IFACE;
+      let t = params[numParams - 1] ?? IFACE;
       if (fn.variadic && numIn - 1 < numFixed) {
-        t = fn.params[numIn - 1] ?? IFACE;
+        t = params[numIn - 1] ?? IFACE;
       }
-      argv.push(this.validateType(final, t));
+      const v = this.validateType(final, t);
+      argv[i] = t === IFACE ? indirectInterface(v) : v;
     }
-    // Interface parameters see the concrete value (or nil), as a Go function body does.
-    const callArgs = argv.map((a, idx) => {
-      const pt = idx < numFixed ? fn.params[idx] : fn.params[numParams - 1];
-      if (pt === IFACE) {
-        return indirectInterface(a);
-      }
-      return a;
-    });
     let result: Val;
     try {
-      result = fn.impl(callArgs);
+      result = fn.impl(argv);
     } catch (e) {
       if (e instanceof TemplateError) {
         throw e;
@@ -815,9 +819,24 @@ class State {
     if (x.t.kind === 'interface') {
       x = x.v as Val;
     }
-    if (x !== null && x.t.kind === 'string') {
-      this.out.s += x.v as string;
-      return;
+    if (x !== null) {
+      const t = x.t;
+      if (t === STRING) {
+        this.out.s += x.v as string;
+        return;
+      }
+      if (t === INT || t === INT64) {
+        this.out.s += (x.v as bigint).toString();
+        return;
+      }
+      if (t === FLOAT64) {
+        const f = x.v as number;
+        // %v of a float64 is %g: plain digits below 1e21 only while the exponent is < 6.
+        if (Number.isInteger(f) && f > -1e6 && f < 1e6 && !Object.is(f, -0)) {
+          this.out.s += String(f);
+          return;
+        }
+      }
     }
     this.out.s += sprint([x]);
   }

@@ -4,7 +4,7 @@
 import { builtins } from './builtins.js';
 import { type ExecTemplateSet, execute } from './exec.js';
 import { fromJSON, MAP_STRING_IFACE, type Val, val } from './go/types.js';
-import { toDisplayString } from './go/utf8.js';
+import { escapedByteCount, toDisplayString } from './go/utf8.js';
 import { parseTrees, type Tree } from './parse.js';
 import { sprigFuncs } from './sprig/index.js';
 
@@ -26,7 +26,10 @@ export type ParsedTemplate = {
 
 const DEFAULT_NAME = 'template';
 const CACHE_LIMIT = 200;
-const cache = new Map<string, ParsedTemplate>();
+// name → text → parsed. Keyed by the text itself so repeated renders of the same string hit
+// V8's cached string hash instead of hashing a freshly concatenated key.
+const cache = new Map<string, Map<string, ParsedTemplate>>();
+let cacheSize = 0;
 
 function hasFunction(name: string): boolean {
   return sprigFuncs.has(name) || builtins.has(name);
@@ -39,12 +42,8 @@ function hasFunction(name: string): boolean {
  */
 export function parseTemplate(text: string, options: TemplateOptions = {}): ParsedTemplate {
   const name = options.name === undefined || options.name === '' ? DEFAULT_NAME : options.name;
-  const key = `${name}\u0000${text}`;
-  const hit = cache.get(key);
+  const hit = cache.get(name)?.get(text);
   if (hit) {
-    // Refresh recency.
-    cache.delete(key);
-    cache.set(key, hit);
     return hit;
   }
   const trees: Map<string, Tree> = parseTrees(name, text, hasFunction);
@@ -54,13 +53,18 @@ export function parseTemplate(text: string, options: TemplateOptions = {}): Pars
     templateNames: [...trees.keys()],
     set: { parseName: name, text, trees, funcs: sprigFuncs, builtins },
   };
-  cache.set(key, parsed);
-  if (cache.size > CACHE_LIMIT) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) {
-      cache.delete(oldest);
-    }
+  if (cacheSize >= CACHE_LIMIT) {
+    // Simple and bounded: start over rather than track recency on every hit.
+    cache.clear();
+    cacheSize = 0;
   }
+  let byText = cache.get(name);
+  if (!byText) {
+    byText = new Map();
+    cache.set(name, byText);
+  }
+  byText.set(text, parsed);
+  cacheSize++;
   return parsed;
 }
 
@@ -78,7 +82,10 @@ export function toGoData(values: unknown): Val {
  * @throws {TemplateError} kind `'exec'`, with Go's message (`template: NAME:LINE:COL: executing …`).
  */
 export function executeTemplate(parsed: ParsedTemplate, values: unknown): string {
-  return toDisplayString(execute(parsed.set, parsed.name, toGoData(values)));
+  const before = escapedByteCount();
+  const out = execute(parsed.set, parsed.name, toGoData(values));
+  // Raw (non-UTF-8) bytes can only appear if some function produced them during this run.
+  return escapedByteCount() === before ? out : toDisplayString(out);
 }
 
 /**

@@ -115,6 +115,20 @@ class Printer {
 
   /** fmt.fmtInteger: u is the two's-complement uint64 bit pattern. */
   fmtInteger(u0: bigint, base: number, isSigned: boolean, verb: string, digits: string): void {
+    const f = this.f;
+    if (
+      base === 10 &&
+      !f.widPresent &&
+      !f.precPresent &&
+      !f.plus &&
+      !f.space &&
+      !f.sharp &&
+      verb !== 'O'
+    ) {
+      // Fast path: plain decimal.
+      this.buf += (isSigned ? BigInt.asIntN(64, u0) : BigInt.asUintN(64, u0)).toString();
+      return;
+    }
     let u = u0 & MASK64;
     const negative = isSigned && u >= 1n << 63n;
     if (negative) {

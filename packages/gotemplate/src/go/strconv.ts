@@ -81,8 +81,13 @@ function quoteWith(s: string, quote: number, asciiOnly: boolean, graphicOnly: bo
   return out + String.fromCharCode(quote);
 }
 
+const PLAIN_QUOTABLE = /^[ !#-[\]-~]*$/;
+
 /** strconv.Quote. */
 export function quote(s: string): string {
+  if (PLAIN_QUOTABLE.test(s)) {
+    return '"' + s + '"';
+  }
   return quoteWith(s, 0x22, false, false);
 }
 

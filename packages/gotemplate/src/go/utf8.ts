@@ -58,6 +58,13 @@ export function escapedByteAt(s: string, i: number): number {
   return -1;
 }
 
+let escapedCount = 0;
+
+/** How many raw bytes utf8Decode has escaped so far (lets callers skip toDisplayString). */
+export function escapedByteCount(): number {
+  return escapedCount;
+}
+
 /** Replaces escaped raw bytes (and any other lone surrogate) with U+FFFD for display. */
 export function toDisplayString(s: string): string {
   if (!/[\ud800-\udfff]/.test(s)) {
@@ -95,7 +102,12 @@ export function utf8Decode(bytes: Uint8Array): string {
       continue;
     }
     const [r, size] = decodeRune(bytes, i);
-    out += size === 1 && r === 0xfffd ? String.fromCharCode(0xdc00 + b0) : String.fromCodePoint(r);
+    if (size === 1 && r === 0xfffd) {
+      escapedCount++;
+      out += String.fromCharCode(0xdc00 + b0);
+    } else {
+      out += String.fromCodePoint(r);
+    }
     i += size;
   }
   return out;
