@@ -129,9 +129,21 @@ function docError(
   };
 }
 
-/** Schema checks of every sound document of a section; returns the documents with a mapping value. */
-function checkDocuments(section: string, docs: ParsedDoc[], report: Reporter): ParsedDoc[] {
-  const sound: ParsedDoc[] = [];
+/** Which kinds a section takes, and how to say so when a document has another one. */
+type SectionKinds = { allowed: (kind: string) => boolean; expected: string };
+
+/**
+ * Checks the documents of a section: each must be a mapping with a kind the section takes
+ * (otherwise "unknown kind", as dhctl says, and no schema check), then its kind's schema.
+ * Returns the documents of an allowed kind.
+ */
+function checkDocuments(
+  section: string,
+  docs: ParsedDoc[],
+  kinds: SectionKinds,
+  report: Reporter,
+): ParsedDoc[] {
+  const kept: ParsedDoc[] = [];
   for (const doc of docs) {
     if (doc.broken) {
       continue;
@@ -140,16 +152,21 @@ function checkDocuments(section: string, docs: ParsedDoc[], report: Reporter): P
       report(docError(section, doc, [], 'a document must be a mapping with apiVersion and kind'));
       continue;
     }
-    if (typeof doc.value.kind !== 'string' || doc.value.kind === '') {
+    const kind = doc.value.kind;
+    if (typeof kind !== 'string' || kind === '') {
       report(docError(section, doc, ['kind'], 'is required'));
+      continue;
+    }
+    if (!kinds.allowed(kind)) {
+      report(docError(section, doc, ['kind'], `unknown kind, expected ${kinds.expected}`));
       continue;
     }
     for (const issue of validateDocument(doc.value, section === 'placement')) {
       report(docError(section, doc, issue.path, issue.message));
     }
-    sound.push(doc);
+    kept.push(doc);
   }
-  return sound;
+  return kept;
 }
 
 function exactlyOne(
@@ -175,23 +192,6 @@ function exactlyOne(
     );
   }
   return found[0] ?? null;
-}
-
-function rejectKinds(
-  section: string,
-  docs: ParsedDoc[],
-  allowed: (kind: string) => boolean,
-  expected: string,
-  report: Reporter,
-): ParsedDoc[] {
-  return docs.filter((d) => {
-    const kind = kindOf(d);
-    if (kind !== null && !allowed(kind)) {
-      report(docError(section, d, ['kind'], `unknown kind, expected ${expected}`));
-      return false;
-    }
-    return true;
-  });
 }
 
 function factsFrom(clusterConfig: ParsedDoc | null): Omit<ClusterFacts, 'connectionHosts'> {
@@ -258,11 +258,10 @@ export function validateSections(sections: readonly SectionText[]): Configuratio
   let clusterConfig: ParsedDoc | null = null;
   const kubernetes = parsed.get('kubernetes');
   if (kubernetes) {
-    const docs = rejectKinds(
+    const docs = checkDocuments(
       'kubernetes',
-      checkDocuments('kubernetes', kubernetes, report),
-      (k) => k === 'ClusterConfiguration',
-      '"ClusterConfiguration"',
+      kubernetes,
+      { allowed: (k) => k === 'ClusterConfiguration', expected: '"ClusterConfiguration"' },
       report,
     );
     clusterConfig = exactlyOne('kubernetes', 'ClusterConfiguration', docs, report, {
@@ -274,25 +273,25 @@ export function validateSections(sections: readonly SectionText[]): Configuratio
   // placement
   const placement = parsed.get('placement');
   if (placement) {
-    const docs = checkDocuments('placement', placement, report);
     const anyBroken = placement.some((d) => d.broken);
     if (facts.clusterType === 'static') {
-      const kept = rejectKinds(
+      const kept = checkDocuments(
         'placement',
-        docs,
-        (k) => k === 'StaticClusterConfiguration',
-        '"StaticClusterConfiguration" for a Static cluster',
+        placement,
+        {
+          allowed: (k) => k === 'StaticClusterConfiguration',
+          expected: '"StaticClusterConfiguration" for a Static cluster',
+        },
         report,
       );
       exactlyOne('placement', 'StaticClusterConfiguration', kept, report, { allowNone: true });
     } else if (facts.clusterType === 'cloud' && facts.cloudProvider !== null) {
       const provider = facts.cloudProvider;
       const expected = `"${provider === 'vSphere' ? 'Vsphere' : provider}ClusterConfiguration" (cloud.provider is ${provider})`;
-      const kept = rejectKinds(
+      const kept = checkDocuments(
         'placement',
-        docs,
-        (k) => providerKindMatches(k, provider),
-        expected,
+        placement,
+        { allowed: (k) => providerKindMatches(k, provider), expected },
         report,
       );
       if (kept.length === 0 && !anyBroken) {
@@ -309,11 +308,13 @@ export function validateSections(sections: readonly SectionText[]): Configuratio
       }
     } else {
       // ClusterConfiguration unreadable: check only that placement holds one placement document.
-      const kept = rejectKinds(
+      const kept = checkDocuments(
         'placement',
-        docs,
-        (k) => k === 'StaticClusterConfiguration' || k.endsWith('ClusterConfiguration'),
-        '"StaticClusterConfiguration" or "<Provider>ClusterConfiguration"',
+        placement,
+        {
+          allowed: (k) => k.endsWith('ClusterConfiguration') && k !== 'ClusterConfiguration',
+          expected: '"StaticClusterConfiguration" or "<Provider>ClusterConfiguration"',
+        },
         report,
       );
       for (const extra of kept.slice(1)) {
@@ -326,11 +327,13 @@ export function validateSections(sections: readonly SectionText[]): Configuratio
   const masters: ClusterFacts['connectionHosts']['masters'] = [];
   const ssh = parsed.get('ssh');
   if (ssh) {
-    const docs = rejectKinds(
+    const docs = checkDocuments(
       'ssh',
-      checkDocuments('ssh', ssh, report),
-      (k) => k === 'SSHConfig' || k === 'SSHHost',
-      'one of (SSHConfig, SSHHost)',
+      ssh,
+      {
+        allowed: (k) => k === 'SSHConfig' || k === 'SSHHost',
+        expected: 'one of (SSHConfig, SSHHost)',
+      },
       report,
     );
     const anyBroken = ssh.some((d) => d.broken);
@@ -367,11 +370,13 @@ export function validateSections(sections: readonly SectionText[]): Configuratio
   // installation
   const installation = parsed.get('installation');
   if (installation) {
-    const docs = rejectKinds(
+    const docs = checkDocuments(
       'installation',
-      checkDocuments('installation', installation, report),
-      (k) => k === 'InitConfiguration' || k === 'ModuleConfig',
-      'one of (InitConfiguration, ModuleConfig)',
+      installation,
+      {
+        allowed: (k) => k === 'InitConfiguration' || k === 'ModuleConfig',
+        expected: 'one of (InitConfiguration, ModuleConfig)',
+      },
       report,
     );
     exactlyOne('installation', 'InitConfiguration', docs, report, {
@@ -390,11 +395,13 @@ export function validateSections(sections: readonly SectionText[]): Configuratio
     if (!docs) {
       continue;
     }
-    const sound = rejectKinds(
+    const sound = checkDocuments(
       section,
-      checkDocuments(section, docs, report),
-      (k) => !CONFIGURATION_KINDS.has(k),
-      'a Kubernetes resource (configuration documents belong to their own sections)',
+      docs,
+      {
+        allowed: (k) => !CONFIGURATION_KINDS.has(k),
+        expected: 'a Kubernetes resource (configuration documents belong to their own sections)',
+      },
       report,
     );
     for (const d of sound) {

@@ -48,11 +48,38 @@ function isEmptyFor(field: ParamField, value: unknown): boolean {
  * The parsed output is the values to store and pass to the template. Every issue's path is
  * `[fieldKey]`, and its message names the item or property for nested problems
  * ("Item 2: x-commander-record-id must be a record id (a UUID)").
+ *
+ * Schemas are cached per `items` array: do not mutate a params list after compiling it.
  */
 export function compileValuesSchema(
   items: readonly ParamItem[],
   options: ValuesSchemaOptions = {},
 ): z.ZodType<Record<string, unknown>, unknown> {
+  // Building zod schemas costs far more than running them, and the form validates on every
+  // keystroke with the same parsed params: cache by the params array (treated as immutable).
+  const variant = options.allowMissingSecrets === true ? 'secrets-optional' : 'strict';
+  let byVariant = schemaCache.get(items);
+  if (byVariant === undefined) {
+    byVariant = new Map();
+    schemaCache.set(items, byVariant);
+  }
+  const cached = byVariant.get(variant);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const schema = buildValuesSchema(items, options);
+  byVariant.set(variant, schema);
+  return schema;
+}
+
+type ValuesSchema = z.ZodType<Record<string, unknown>, unknown>;
+
+const schemaCache = new WeakMap<readonly ParamItem[], Map<string, ValuesSchema>>();
+
+function buildValuesSchema(
+  items: readonly ParamItem[],
+  options: ValuesSchemaOptions,
+): ValuesSchema {
   const fields = paramFields(items);
   const compiled = fields.map((field) => ({ field, schema: fieldValueSchema(field) }));
   const known = new Set(fields.map((f) => f.key));
