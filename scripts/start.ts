@@ -27,7 +27,6 @@ const replicas = Number(env.MANAGER_REPLICAS ?? 2);
 const simGrpcPort = Number(env.DHCTL_SIM_GRPC_PORT ?? 9090);
 const simHttpPort = Number(env.DHCTL_SIM_HTTP_PORT ?? 9091);
 const publicUrl = env.COMMANDER_PUBLIC_URL ?? `http://localhost:${port}`;
-const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
 
 const children = new Map<string, { child: ChildProcess | null; stopping: boolean }>();
 let shuttingDown = false;
@@ -56,7 +55,8 @@ function supervise(name: string, script: string, extraEnv: Record<string, string
   children.set(name, entry);
   let restarts = 0;
   const launch = () => {
-    const child = spawn(tsx, [script], {
+    // node --import tsx keeps each component one process (signals reach it directly).
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: ROOT,
       env: { ...env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],

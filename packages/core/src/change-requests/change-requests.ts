@@ -1,3 +1,4 @@
+import type { ChangeRequest } from '@commander/contracts';
 import type { ChangeRequest as ChangeRequestRow } from '@commander/db';
 
 import { recordAudit } from '../audit/record-audit.js';
@@ -11,21 +12,7 @@ import { notifyChange } from '../events/notify.js';
 import { queueOperation } from '../operations/queue-operation.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 
-export type ChangeRequestDto = {
-  id: string;
-  cluster_id: string;
-  status: 'pending' | 'approved' | 'completed' | 'rejected' | 'superseded';
-  destructive: boolean;
-  destructive_change_id: string | null;
-  desired_revision: number | null;
-  /** Applied vs desired configuration, per section (secrets masked). */
-  diff: Record<string, { applied: string; desired: string }>;
-  check_result: unknown;
-  approved_by: string | null;
-  approved_at: string | null;
-  created_at: string;
-  updated_at: string;
-};
+export type ChangeRequestDto = ChangeRequest;
 
 const SECTIONS = ['cluster_configuration', 'provider_specific_cluster_configuration'] as const;
 

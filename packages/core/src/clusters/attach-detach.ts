@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Cluster, Operation } from '@commander/contracts';
+import { type AttachClusterBody, AttachClusterBodySchema, type Cluster, type Operation } from '@commander/contracts';
 import { generateSshKeyPair } from '@commander/crypto';
 import { isUniqueViolation, type Prisma } from '@commander/db';
 import { parseAllDocuments } from 'yaml';
-import { z } from 'zod';
 
 import { recordAudit } from '../audit/record-audit.js';
 import type { ServiceContext } from '../context.js';
@@ -17,13 +16,6 @@ import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { assertNameFree } from './create-cluster.js';
 import { loadCluster } from './get-cluster.js';
 import { encryptRendered, type RenderedConfig } from './rendered-config.js';
-
-export const AttachClusterBodySchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  /** SSHConfig + SSHHost documents (YAML) to reach a master of the existing cluster. */
-  connection_config: z.string().min(1),
-});
-export type AttachClusterBody = z.infer<typeof AttachClusterBodySchema>;
 
 /** Parses and checks an SSH connection config: one SSHConfig, at least one SSHHost. */
 export function parseConnectionConfig(text: string): { masters: { host: string; user: string | null }[] } {

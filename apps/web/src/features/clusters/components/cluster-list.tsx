@@ -31,7 +31,7 @@ import {
   findVersion,
 } from '../../cluster-templates/cluster-templates.api.js';
 import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
-import { type ClusterListFilter, clusterQueries,CLUSTERS_PAGE_SIZE } from '../clusters.api.js';
+import { type ClusterListFilter, clusterQueries, CLUSTERS_PAGE_SIZE } from '../clusters.api.js';
 import { ClusterStatusBadge } from './cluster-status-badge.js';
 
 export type ClusterListProps = {

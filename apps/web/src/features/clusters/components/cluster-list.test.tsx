@@ -1,0 +1,152 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
+
+import { clusterFixture, templateFixture, versionFixture } from '../../../test/fixtures.js';
+import { server } from '../../../test/msw-server.js';
+import { renderRoutes, renderWithProviders } from '../../../test/render.js';
+import { ClustersPage } from '../pages/clusters-page.js';
+import { ClusterListView, type ClusterListViewProps } from './cluster-list.js';
+
+function renderView(props: Partial<ClusterListViewProps>) {
+  return renderWithProviders(
+    <ClusterListView
+      slug="default"
+      clusters={[]}
+      total={0}
+      page={1}
+      templates={[]}
+      hasFilters={false}
+      canCreate
+      onClearFilters={() => undefined}
+      onPageChange={() => undefined}
+      {...props}
+    />,
+  );
+}
+
+describe('ClusterListView', () => {
+  it('shows each cluster with its status as words, template version and operation progress', () => {
+    const version = versionFixture({ number: 3 });
+    const template = templateFixture({
+      name: 'Yandex Cloud',
+      cluster_template_versions: [version],
+    });
+    renderView({
+      total: 3,
+      templates: [template],
+      clusters: [
+        clusterFixture({
+          name: 'prod-1',
+          status: 'in_sync',
+          cluster_template_version_id: version.id,
+        }),
+        clusterFixture({ name: 'stage', status: 'creation_failed' }),
+        clusterFixture({
+          name: 'dev',
+          status: 'creating',
+          last_operation: {
+            id: '00000000-0000-4000-8000-00000000ffff',
+            kind: 'install',
+            status: 'running',
+            progress: 0.42,
+            phase: 'base-infrastructure',
+          },
+        }),
+      ],
+    });
+    const table = screen.getByRole('table', { name: 'Clusters' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(4);
+    const prod = rows[1]!;
+    expect(within(prod).getByRole('link', { name: 'prod-1' })).toHaveAttribute(
+      'href',
+      expect.stringMatching(/^\/w\/default\/clusters\/[0-9a-f-]+$/),
+    );
+    expect(within(prod).getByRole('status', { name: 'Status: Ready' })).toBeInTheDocument();
+    expect(within(prod).getByText('Yandex Cloud · v3')).toBeInTheDocument();
+    expect(
+      within(rows[2]!).getByRole('status', { name: 'Status: Creation error' }),
+    ).toBeInTheDocument();
+    expect(within(rows[3]!).getByRole('status', { name: 'Status: Creating' })).toBeInTheDocument();
+    expect(
+      within(rows[3]!).getByRole('progressbar', { name: 'Installation progress: 42%' }),
+    ).toHaveAttribute('aria-valuenow', '42');
+    expect(screen.getByText('1–3 of 3')).toBeInTheDocument();
+  });
+
+  it('explains how to create the first cluster when there is none', () => {
+    renderView({ clusters: [] });
+    expect(screen.getByText('No clusters yet')).toBeInTheDocument();
+    expect(screen.getByText(/Create a cluster from a template/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Create cluster' })).toHaveAttribute(
+      'href',
+      '/w/default/clusters/new',
+    );
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('offers no create button to readers', () => {
+    renderView({ clusters: [], canCreate: false });
+    expect(screen.queryByRole('link', { name: 'Create cluster' })).not.toBeInTheDocument();
+  });
+
+  it('offers to clear filters that match nothing', async () => {
+    const onClearFilters = vi.fn();
+    renderView({ clusters: [], hasFilters: true, onClearFilters });
+    expect(screen.getByText('No clusters match the filters')).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(onClearFilters).toHaveBeenCalledOnce();
+  });
+});
+
+describe('ClustersPage', () => {
+  it('asks the API with the filters and page from the URL, in the workspace of the URL', async () => {
+    const requests: URL[] = [];
+    const workspaces: (string | null)[] = [];
+    server.use(
+      http.get('*/api/v1/clusters', ({ request }) => {
+        requests.push(new URL(request.url));
+        workspaces.push(request.headers.get('x-workspace'));
+        return HttpResponse.json([clusterFixture({ name: 'prod-7', status: 'in_sync' })], {
+          headers: { 'x-total-count': '51' },
+        });
+      }),
+      http.get('*/api/v1/cluster_templates', () => HttpResponse.json([])),
+    );
+    renderRoutes({
+      path: '/w/default/clusters?status=in_sync&q=prod&page=3',
+      routes: [{ path: '/w/:slug/clusters', element: <ClustersPage /> }],
+    });
+    expect(await screen.findByRole('link', { name: 'prod-7' })).toBeInTheDocument();
+    const url = requests.at(-1)!;
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      without_archived: 'true',
+      status: 'in_sync',
+      q: 'prod',
+      limit: '25',
+      offset: '50',
+    });
+    expect(workspaces.at(-1)).toBe('default');
+    expect(screen.getByLabelText('Search by name')).toHaveValue('prod');
+    expect(screen.getByRole('navigation', { name: 'Cluster pages' })).toBeInTheDocument();
+    expect(screen.getByText('51–51 of 51')).toBeInTheDocument();
+  });
+
+  it('shows a skeleton while loading, not a spinner', async () => {
+    server.use(
+      http.get('*/api/v1/clusters', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return HttpResponse.json([]);
+      }),
+      http.get('*/api/v1/cluster_templates', () => HttpResponse.json([])),
+    );
+    renderRoutes({
+      path: '/w/default/clusters',
+      routes: [{ path: '/w/:slug/clusters', element: <ClustersPage /> }],
+    });
+    expect(screen.getByRole('table', { name: 'Loading' })).toHaveAttribute('aria-busy', 'true');
+    expect(await screen.findByText('No clusters yet')).toBeInTheDocument();
+  });
+});
