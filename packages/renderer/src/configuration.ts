@@ -7,6 +7,7 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import {
   CONFIGURATION_KINDS,
   isProviderClusterConfiguration,
+  providerKind,
   providerKindMatches,
   validateDocument,
 } from './kinds.js';
@@ -287,7 +288,7 @@ export function validateSections(sections: readonly SectionText[]): Configuratio
       exactlyOne('placement', 'StaticClusterConfiguration', kept, report, { allowNone: true });
     } else if (facts.clusterType === 'cloud' && facts.cloudProvider !== null) {
       const provider = facts.cloudProvider;
-      const expected = `"${provider === 'vSphere' ? 'Vsphere' : provider}ClusterConfiguration" (cloud.provider is ${provider})`;
+      const expected = `"${providerKind(provider)}" (cloud.provider is ${provider})`;
       const kept = checkDocuments(
         'placement',
         placement,

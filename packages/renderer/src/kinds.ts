@@ -388,9 +388,20 @@ export function isProviderClusterConfiguration(kind: string, apiVersion: unknown
   );
 }
 
-/** The placement kind for a `cloud.provider` value (case as DKP spells it: `vSphere` → Vsphere…). */
+// How DKP spells the placement kind of each provider (the provider name is not always its prefix).
+const PROVIDER_KINDS: Record<string, string> = {
+  vSphere: 'VsphereClusterConfiguration',
+  Huaweicloud: 'HuaweiCloudClusterConfiguration',
+};
+
+/** The placement document kind for a `cloud.provider` value, e.g. `Yandex` → `YandexClusterConfiguration`. */
+export function providerKind(provider: string): string {
+  return PROVIDER_KINDS[provider] ?? `${provider}ClusterConfiguration`;
+}
+
+/** Whether `kind` is the placement kind of `provider` (case-insensitively, as DKP's spellings vary). */
 export function providerKindMatches(kind: string, provider: string): boolean {
-  return kind.toLowerCase() === `${provider.toLowerCase()}clusterconfiguration`;
+  return kind.toLowerCase() === providerKind(provider).toLowerCase();
 }
 
 /**
