@@ -228,15 +228,21 @@ class State {
   // ---- walking ----
 
   walk(dot: Val, node: Node): void {
-    this.at(node);
-    switch (node.type) {
-      case 'action': {
-        const v = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) {
-          this.printValue(node, v);
-        }
-        return;
+    this.node = node;
+    // The two most frequent nodes first (avoids walking the whole switch).
+    const type = node.type;
+    if (type === 'text') {
+      this.out.s += node.text;
+      return;
+    }
+    if (type === 'action') {
+      const v = this.evalPipeline(dot, node.pipe);
+      if (node.pipe.decl.length === 0) {
+        this.printValue(node, v);
       }
+      return;
+    }
+    switch (node.type) {
       case 'break':
         throw walkBreak;
       case 'comment':
@@ -257,9 +263,6 @@ class State {
         return;
       case 'template':
         this.walkTemplate(dot, node);
-        return;
-      case 'text':
-        this.out.s += node.text;
         return;
       default:
         this.errorf(`unknown node: ${nodeString(node)}`);
@@ -460,7 +463,7 @@ class State {
 
   evalFieldNode(dot: Val, field: FieldNode, args: Node[] | null, final: Val): Val {
     this.at(field);
-    return this.evalFieldChain(dot, dot, field, field.ident, args, final);
+    return this.evalFieldChain(dot, dot, field, field.ident, 0, args, final);
   }
 
   evalChainNode(dot: Val, chain: ChainNode, args: Node[] | null, final: Val): Val {
@@ -472,7 +475,7 @@ class State {
       this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     }
     const pipe = this.evalArg(dot, null, chain.node);
-    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final);
+    return this.evalFieldChain(dot, pipe, chain, chain.field, 0, args, final);
   }
 
   evalVariableNode(dot: Val, variable: VariableNode, args: Node[] | null, final: Val): Val {
@@ -482,7 +485,7 @@ class State {
       this.notAFunction(args ?? [], final);
       return value;
     }
-    return this.evalFieldChain(dot, value, variable, variable.ident.slice(1), args, final);
+    return this.evalFieldChain(dot, value, variable, variable.ident, 1, args, final);
   }
 
   evalFieldChain(
@@ -490,11 +493,12 @@ class State {
     receiver: Val,
     node: Node,
     ident: string[],
+    from: number,
     args: Node[] | null,
     final: Val,
   ): Val {
     const n = ident.length;
-    for (let i = 0; i < n - 1; i++) {
+    for (let i = from; i < n - 1; i++) {
       receiver = this.evalField(dot, ident[i] ?? '', node, null, MISSING, receiver);
     }
     return this.evalField(dot, ident[n - 1] ?? '', node, args, final, receiver);
