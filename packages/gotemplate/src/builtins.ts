@@ -200,6 +200,10 @@ function goEqual(a: GoValue, b: GoValue): boolean {
     }
     return goEqual(x, y);
   }
+  if (a.t.kind === 'ptr') {
+    // Pointers are equal only when they point to the same value.
+    return a.v === b.v;
+  }
   if (typeof a.v === 'object' && a.v !== null) {
     return (
       JSON.stringify(a.v, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ===
