@@ -4,3 +4,4 @@ export * from './clusters.js';
 export * from './common.js';
 export * from './operations.js';
 export * from './workspaces.js';
+export * from './agent.js';
