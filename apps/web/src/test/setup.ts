@@ -34,12 +34,6 @@ function polyfill(target: object, name: string, value: unknown): void {
 
 polyfill(window, 'ResizeObserver', ResizeObserverStub);
 polyfill(Element.prototype, 'scrollIntoView', () => undefined);
-// Scrolling moves scrollTop, as in a browser (the log view's auto-scroll relies on it).
-polyfill(Element.prototype, 'scrollTo', function scrollTo(this: Element, options?: ScrollToOptions) {
-  if (options?.top !== undefined) {
-    this.scrollTop = options.top;
-  }
-});
 polyfill(Range.prototype, 'getClientRects', () => Object.assign([], { item: () => null }));
 polyfill(Range.prototype, 'getBoundingClientRect', () => new DOMRect(0, 0, 0, 0));
 

@@ -9,7 +9,12 @@ import { renderRoutes } from '../../../test/render.js';
 import { CreateClusterPage } from '../pages/create-cluster-page.js';
 
 const v1 = versionFixture({ number: 1, available: true });
-const v2 = versionFixture({ number: 2, available: true, comment: 'newer', params: [{ key: 'replicas', type: 'number', title: 'Replicas', default: 5 }] });
+const v2 = versionFixture({
+  number: 2,
+  available: true,
+  comment: 'newer',
+  params: [{ key: 'replicas', type: 'number', title: 'Replicas', default: 5 }],
+});
 const hidden = versionFixture({ number: 3, available: false });
 const template = templateFixture({
   name: 'Static cluster',
@@ -40,13 +45,25 @@ describe('create cluster form', () => {
   it('shows a taken name next to the Name field', async () => {
     server.use(
       http.post('*/api/v1/clusters', () =>
-        HttpResponse.json({ error: { code: 'name_taken', message: 'A cluster named "prod" already exists in this workspace' } }, { status: 409 }),
+        HttpResponse.json(
+          {
+            error: {
+              code: 'name_taken',
+              message: 'A cluster named "prod" already exists in this workspace',
+            },
+          },
+          { status: 409 },
+        ),
       ),
     );
     renderCreate();
     const { user, input } = await fillName('prod');
     await user.click(screen.getByRole('button', { name: 'Create cluster' }));
-    await waitFor(() => expect(input).toHaveAccessibleDescription(expect.stringContaining('A cluster with this name already exists in this workspace')));
+    await waitFor(() =>
+      expect(input).toHaveAccessibleDescription(
+        expect.stringContaining('A cluster with this name already exists in this workspace'),
+      ),
+    );
     expect(input).toHaveAttribute('aria-invalid', 'true');
     expect(screen.queryByText('Cluster page')).not.toBeInTheDocument();
   });
@@ -59,7 +76,11 @@ describe('create cluster form', () => {
             error: {
               code: 'validation_failed',
               message: 'Invalid request',
-              details: { issues: [{ path: 'body.name', message: 'must not start with a space or contain slashes' }] },
+              details: {
+                issues: [
+                  { path: 'body.name', message: 'must not start with a space or contain slashes' },
+                ],
+              },
             },
           },
           { status: 400 },
@@ -69,25 +90,36 @@ describe('create cluster form', () => {
     renderCreate();
     const { user, input } = await fillName('ok-name');
     await user.click(screen.getByRole('button', { name: 'Create cluster' }));
-    await waitFor(() => expect(input).toHaveAccessibleDescription(expect.stringContaining('must not start with a space or contain slashes')));
+    await waitFor(() =>
+      expect(input).toHaveAccessibleDescription(
+        expect.stringContaining('must not start with a space or contain slashes'),
+      ),
+    );
   });
 
   it('shows errors that belong to no field above the form', async () => {
     server.use(
       http.post('*/api/v1/clusters', () =>
-        HttpResponse.json({ error: { code: 'forbidden', message: 'This needs the clusters:write permission' } }, { status: 403 }),
+        HttpResponse.json(
+          { error: { code: 'forbidden', message: 'This needs the clusters:write permission' } },
+          { status: 403 },
+        ),
       ),
     );
     renderCreate();
     const { user } = await fillName('prod');
     await user.click(screen.getByRole('button', { name: 'Create cluster' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('This needs the clusters:write permission (forbidden)');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'This needs the clusters:write permission (forbidden)',
+    );
   });
 
   it('validates the name as the user types, with the server schema', async () => {
     renderCreate();
     const { input } = await fillName('a/b');
-    expect(input).toHaveAccessibleDescription(expect.stringContaining('Must not start with a space or contain slashes'));
+    expect(input).toHaveAccessibleDescription(
+      expect.stringContaining('Must not start with a space or contain slashes'),
+    );
   });
 
   it('creates the cluster from the current version with its default values and opens its page', async () => {
@@ -101,10 +133,16 @@ describe('create cluster form', () => {
     const { router } = renderCreate();
     const { user } = await fillName('prod');
     expect(screen.getByRole('combobox', { name: /^version/i })).toHaveValue('Version 2 — newer');
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Create cluster' })).toBeEnabled());
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Create cluster' })).toBeEnabled(),
+    );
     await user.click(screen.getByRole('button', { name: 'Create cluster' }));
     expect(await screen.findByText('Cluster page')).toBeInTheDocument();
     expect(router.state.location.pathname).toMatch(/^\/w\/default\/clusters\/[0-9a-f-]+$/);
-    expect(body).toEqual({ name: 'prod', cluster_template_version_id: v2.id, values: { replicas: 5 } });
+    expect(body).toEqual({
+      name: 'prod',
+      cluster_template_version_id: v2.id,
+      values: { replicas: 5 },
+    });
   });
 });

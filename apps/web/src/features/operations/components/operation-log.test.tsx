@@ -40,7 +40,9 @@ function liveLog() {
       controller.enqueue(encoder.encode(chunk));
     },
     end(status: string) {
-      controller.enqueue(encoder.encode(`event: end\ndata: ${JSON.stringify({ status, error: null })}\n\n`));
+      controller.enqueue(
+        encoder.encode(`event: end\ndata: ${JSON.stringify({ status, error: null })}\n\n`),
+      );
       controller.close();
     },
   };
@@ -49,8 +51,13 @@ function liveLog() {
 // jsdom lays nothing out: give elements a height, a scroll height (the virtual list's total size)
 // and a scroll position, so the log virtualizes and scrolls as in a browser.
 const restorers: (() => void)[] = [];
-function stub(name: 'clientHeight' | 'scrollHeight' | 'scrollTop' | 'scrollTo', descriptor: PropertyDescriptor) {
-  const original = Object.getOwnPropertyDescriptor(Element.prototype, name) ?? Object.getOwnPropertyDescriptor(HTMLElement.prototype, name);
+function stub(
+  name: 'clientHeight' | 'scrollHeight' | 'scrollTop' | 'scrollTo',
+  descriptor: PropertyDescriptor,
+) {
+  const original =
+    Object.getOwnPropertyDescriptor(Element.prototype, name) ??
+    Object.getOwnPropertyDescriptor(HTMLElement.prototype, name);
   Object.defineProperty(HTMLElement.prototype, name, { configurable: true, ...descriptor });
   restorers.push(() => {
     if (original) {
@@ -92,7 +99,9 @@ afterEach(() => {
 });
 
 function renderLog() {
-  return renderWithProviders(<OperationLog slug="default" clusterId={CLUSTER} operationId={OPERATION} />);
+  return renderWithProviders(
+    <OperationLog slug="default" clusterId={CLUSTER} operationId={OPERATION} />,
+  );
 }
 
 describe('operation log', () => {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+
+import { createI18n } from '../../i18n/i18n.js';
+import { ApiError } from '../../lib/api-client.js';
+import { createClusterErrorFields } from './components/create-cluster-form.js';
+import { filterFromSearch } from './pages/clusters-page.js';
+
+describe('filterFromSearch', () => {
+  it('reads status, search and page, ignoring malformed values', () => {
+    expect(filterFromSearch(new URLSearchParams('status=in_sync&q=%20prod%20&page=3'))).toEqual({
+      status: 'in_sync',
+      q: 'prod',
+      page: 3,
+    });
+    expect(filterFromSearch(new URLSearchParams('status=bogus&page=-1&q='))).toEqual({
+      status: undefined,
+      q: undefined,
+      page: 1,
+    });
+  });
+});
+
+describe('createClusterErrorFields', () => {
+  const { t } = createI18n('en');
+  it('puts each API error next to its field', () => {
+    expect(createClusterErrorFields(new ApiError(409, 'name_taken', 'taken'), t).fields).toEqual({
+      name: 'A cluster with this name already exists in this workspace',
+    });
+    expect(
+      createClusterErrorFields(new ApiError(422, 'template_version_unavailable', 'x'), t).fields,
+    ).toHaveProperty('versionId');
+    expect(
+      createClusterErrorFields(new ApiError(422, 'invalid_values', 'replicas must be at most 5'), t)
+        .fields,
+    ).toEqual({
+      values: 'replicas must be at most 5',
+    });
+  });
+
+  it('keeps the rest for the form as a whole', () => {
+    expect(
+      createClusterErrorFields(new ApiError(500, 'internal', 'Internal server error'), t),
+    ).toEqual({
+      fields: {},
+      general: 'Internal server error (internal)',
+    });
+    expect(
+      createClusterErrorFields(
+        new ApiError(400, 'validation_failed', 'Invalid request', { issues: [] }),
+        t,
+      ).general,
+    ).toBe('Invalid request (validation_failed)');
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+
+import en from './locales/en.json';
+import ru from './locales/ru.json';
+
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+
+/** Leaf keys, with plural forms folded into their base key. */
+function keys(tree: object, prefix = ''): Set<string> {
+  const out = new Set<string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = `${prefix}${key}`;
+    if (value !== null && typeof value === 'object') {
+      for (const k of keys(value as object, `${path}.`)) {
+        out.add(k);
+      }
+    } else {
+      out.add(path.replace(PLURAL, ''));
+    }
+  }
+  return out;
+}
+
+describe('translations', () => {
+  it('Russian has every English key and no others', () => {
+    expect([...keys(ru)].sort()).toEqual([...keys(en)].sort());
+  });
+
+  it('Russian plurals have the one/few/many/other forms', () => {
+    const flat = JSON.stringify(ru);
+    for (const match of flat.matchAll(/"([\w]+)_one"/g)) {
+      const base = match[1];
+      for (const form of ['few', 'many', 'other']) {
+        expect(flat, `${base}_${form}`).toContain(`"${base}_${form}"`);
+      }
+    }
+  });
+
+  it('interpolations match between languages', () => {
+    const vars = (s: string) => [...s.matchAll(/{{(\w+)}}/g)].map((m) => m[1]).sort();
+    const walk = (a: object, b: object, path: string) => {
+      for (const [key, value] of Object.entries(a)) {
+        const other =
+          (b as Record<string, unknown>)[key] ??
+          (b as Record<string, unknown>)[key.replace(PLURAL, '_other')];
+        if (typeof value === 'string' && typeof other === 'string') {
+          expect(vars(other), `${path}${key}`).toEqual(vars(value));
+        } else if (
+          value !== null &&
+          typeof value === 'object' &&
+          other !== null &&
+          typeof other === 'object'
+        ) {
+          walk(value as object, other, `${path}${key}.`);
+        }
+      }
+    };
+    walk(en, ru, '');
+  });
+});
