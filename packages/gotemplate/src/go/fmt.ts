@@ -642,7 +642,7 @@ class Printer {
       if (value.t.kind === 'interface') {
         const inner = value.v as Val;
         if (inner === null) {
-          this.buf += '<nil>';
+          this.buf += this.f.sharpV ? value.t.name + '(nil)' : '<nil>';
           return;
         }
         this.printValue(inner, verb, depth + 1);

@@ -1,6 +1,8 @@
 // A subset of Go's time package: Time (UTC, Local = UTC, fixed zones, IANA zones via Intl),
 // Format / Parse with Go layouts, Duration formatting and parsing.
 
+import { utf8Encode } from './utf8.js';
+
 /** A location: UTC, Local (treated as UTC, as on Commander's servers), fixed offset or IANA. */
 export type Loc =
   | { kind: 'utc' }
@@ -614,7 +616,7 @@ function timeQuote(s: string): string {
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;
     if (c >= 0x80 || c < 0x20) {
-      for (const b of new TextEncoder().encode(ch)) {
+      for (const b of utf8Encode(ch)) {
         out += '\\x' + b.toString(16).padStart(2, '0');
       }
     } else {

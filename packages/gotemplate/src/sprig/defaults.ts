@@ -65,6 +65,14 @@ export function deepCopyValue(v: Val): Val {
   return v;
 }
 
+/** copystructure panics on a nil interface (reflect on the zero Value). */
+function nonNil(v: Val): Val {
+  if (v === null) {
+    throw new GoPanic('reflect: call of reflect.Value.Type on zero Value');
+  }
+  return v;
+}
+
 function kindString(v: Val): string {
   return v === null ? 'invalid' : v.t.kind;
 }
@@ -176,8 +184,8 @@ export const defaultFuncs: Record<string, FuncDef> = {
   ternary: def([IFACE, IFACE, BOOL], IFACE, (a) =>
     bool(a[2] ?? null) ? (a[0] ?? null) : (a[1] ?? null),
   ),
-  deepCopy: def([IFACE], IFACE, (a) => deepCopyValue(a[0] ?? null)),
-  mustDeepCopy: def([IFACE], IFACE, (a) => deepCopyValue(a[0] ?? null), { hasError: true }),
+  deepCopy: def([IFACE], IFACE, (a) => deepCopyValue(nonNil(a[0] ?? null))),
+  mustDeepCopy: def([IFACE], IFACE, (a) => deepCopyValue(nonNil(a[0] ?? null)), { hasError: true }),
   typeOf: def([IFACE], STRING, (a) => val(STRING, typeString(a[0] ?? null))),
   typeIs: def([STRING, IFACE], BOOL, (a) =>
     val(BOOL, str(a[0] ?? null) === typeString(a[1] ?? null)),

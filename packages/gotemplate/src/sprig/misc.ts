@@ -9,6 +9,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 
 import { def, type FuncDef, GoError, GoPanic } from '../funcs.js';
 import { base64Encode } from '../go/encoding.js';
+import { quote } from '../go/strconv.js';
 import {
   BOOL,
   type GoType,
@@ -243,7 +244,7 @@ function escape(s: string, mode: 'path' | 'userinfo' | 'query' | 'fragment' | 'h
   return out;
 }
 
-function unescape(s: string): string {
+function unescape(s: string, orig: string): string {
   if (!s.includes('%')) {
     return s;
   }
@@ -258,7 +259,7 @@ function unescape(s: string): string {
         i += 2;
         continue;
       }
-      throw new GoPanic(`unable to parse url: invalid URL escape "%${h}"`);
+      urlError(orig, `invalid URL escape ${quote('%' + h)}`);
     }
     bytes.push(b);
   }
@@ -275,13 +276,43 @@ type ParsedURL = {
   fragment: string;
 };
 
+function urlError(raw: string, msg: string): never {
+  throw new GoPanic(`unable to parse url: parse ${quote(raw)}: ${msg}`);
+}
+
+/** net/url's getScheme. */
+function getScheme(raw: string, orig: string): [string, string] {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i] ?? '';
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      continue;
+    }
+    if ((c >= '0' && c <= '9') || c === '+' || c === '-' || c === '.') {
+      if (i === 0) {
+        return ['', raw];
+      }
+      continue;
+    }
+    if (c === ':') {
+      if (i === 0) {
+        urlError(orig, 'missing protocol scheme');
+      }
+      return [raw.slice(0, i), raw.slice(i + 1)];
+    }
+    return ['', raw];
+  }
+  return ['', raw];
+}
+
+/** url.Parse, reduced to the fields sprig's urlParse exposes. */
 function parseURL(raw: string): ParsedURL {
-  let rest = raw;
-  let fragment = '';
-  const hashAt = rest.indexOf('#');
-  if (hashAt >= 0) {
-    fragment = unescape(rest.slice(hashAt + 1));
-    rest = rest.slice(0, hashAt);
+  const hashAt = raw.indexOf('#');
+  const u0 = hashAt >= 0 ? raw.slice(0, hashAt) : raw;
+  const frag = hashAt >= 0 ? raw.slice(hashAt + 1) : '';
+  for (const b of utf8Encode(u0)) {
+    if (b < 0x20 || b === 0x7f) {
+      urlError(u0, 'net/url: invalid control character in URL');
+    }
   }
   const u: ParsedURL = {
     scheme: '',
@@ -290,52 +321,68 @@ function parseURL(raw: string): ParsedURL {
     host: '',
     path: '',
     rawQuery: '',
-    fragment,
+    fragment: '',
   };
-  const sm = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
-  if (sm) {
-    u.scheme = (sm[1] ?? '').toLowerCase();
-    rest = rest.slice(sm[0].length);
-  } else if (
-    /^[0-9+.-]/.test(rest) &&
-    rest.includes(':') &&
-    !rest.slice(0, rest.indexOf(':')).includes('/')
-  ) {
-    throw new GoPanic(
-      `unable to parse url: parse ${JSON.stringify(raw)}: first path segment in URL cannot contain colon`,
-    );
-  }
-  const q = rest.indexOf('?');
-  if (q >= 0) {
-    u.rawQuery = rest.slice(q + 1);
-    rest = rest.slice(0, q);
-  }
-  if (u.scheme !== '' && !rest.startsWith('/')) {
-    u.opaque = rest;
-    return u;
-  }
-  if ((u.scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//')) {
-    rest = rest.slice(2);
-    const slash = rest.indexOf('/');
-    let authority = slash >= 0 ? rest.slice(0, slash) : rest;
-    rest = slash >= 0 ? rest.slice(slash) : '';
-    const at = authority.lastIndexOf('@');
-    if (at >= 0) {
-      const ui = authority.slice(0, at);
-      const colon = ui.indexOf(':');
-      u.userinfo =
-        colon >= 0
-          ? `${unescape(ui.slice(0, colon))}:${unescape(ui.slice(colon + 1))}`
-          : unescape(ui);
-      u.userinfo =
-        colon >= 0
-          ? `${escape(unescape(ui.slice(0, colon)), 'userinfo')}:${escape(unescape(ui.slice(colon + 1)), 'userinfo')}`
-          : escape(unescape(ui), 'userinfo');
-      authority = authority.slice(at + 1);
+  if (u0 === '*') {
+    u.path = '*';
+  } else {
+    const [scheme, rest0] = getScheme(u0, u0);
+    let rest = rest0;
+    u.scheme = scheme.toLowerCase();
+    if (rest.endsWith('?') && rest.split('?').length === 2) {
+      rest = rest.slice(0, -1);
+    } else {
+      const q = rest.indexOf('?');
+      if (q >= 0) {
+        u.rawQuery = rest.slice(q + 1);
+        rest = rest.slice(0, q);
+      }
     }
-    u.host = unescape(authority);
+    if (!rest.startsWith('/')) {
+      if (u.scheme !== '') {
+        u.opaque = rest;
+        rest = '';
+      } else {
+        const segment = rest.split('/')[0] ?? '';
+        if (segment.includes(':')) {
+          urlError(u0, 'first path segment in URL cannot contain colon');
+        }
+      }
+    }
+    if (u.opaque === '') {
+      if ((u.scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//')) {
+        let authority = rest.slice(2);
+        rest = '';
+        const slash = authority.indexOf('/');
+        if (slash >= 0) {
+          rest = authority.slice(slash);
+          authority = authority.slice(0, slash);
+        }
+        const at = authority.lastIndexOf('@');
+        if (at >= 0) {
+          const ui = authority.slice(0, at);
+          const colon = ui.indexOf(':');
+          u.userinfo =
+            colon >= 0
+              ? `${escape(unescape(ui.slice(0, colon), u0), 'userinfo')}:${escape(unescape(ui.slice(colon + 1), u0), 'userinfo')}`
+              : escape(unescape(ui, u0), 'userinfo');
+          authority = authority.slice(at + 1);
+        }
+        const portAt = authority.lastIndexOf(':');
+        if (portAt >= 0 && !authority.startsWith('[')) {
+          const port = authority.slice(portAt);
+          if (!/^:\d*$/.test(port)) {
+            urlError(u0, `invalid port ${quote(port)} after host`);
+          }
+        }
+        u.host = unescape(authority, u0);
+      }
+      u.path = unescape(rest, u0);
+    }
   }
-  u.path = unescape(rest);
+  if (frag !== '') {
+    u.fragment = unescape(frag, raw);
+  }
   return u;
 }
 
