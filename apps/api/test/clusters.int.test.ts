@@ -1,14 +1,14 @@
+import { createTestTemplate } from '@commander/core/testing';
 import { describe, expect, it } from 'vitest';
 
 import { useTestApp } from './helpers.js';
 
+let testVersionId: string | null = null;
+
+/** A simple template (all values optional) created once for this file. */
 async function presetVersionId(t: ReturnType<typeof useTestApp>): Promise<string> {
-  const res = await t.app.inject({ method: 'GET', url: '/api/v1/cluster_templates', headers: t.headers() });
-  expect(res.statusCode).toBe(200);
-  const templates = res.json<{ name: string; current_cluster_template_version_id: string }[]>();
-  const preset = templates.find((x) => x.name === 'Static cluster');
-  expect(preset).toBeDefined();
-  return preset!.current_cluster_template_version_id;
+  testVersionId ??= (await createTestTemplate(t.db, t.defaultWorkspaceId, { name: 'api-test' })).versionId;
+  return testVersionId;
 }
 
 describe('clusters API', () => {

@@ -7,6 +7,7 @@ import {
   silentLogger,
   WORKSPACE_PERMISSIONS,
 } from '@commander/core';
+import { createTestTemplate } from '@commander/core/testing';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { type DhctlSim, startDhctlSim } from '@commander/dhctl-sim';
@@ -54,12 +55,12 @@ export function useManagerEnv(options: { phaseDelayMs?: number } = {}): ManagerT
       });
     const deps = makeDeps('test-replica-1');
     const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
-    const template = await database.db.clusterTemplate.findFirstOrThrow({ where: { workspaceId: workspace.id } });
+    const template = await createTestTemplate(database.db, workspace.id);
     Object.assign(env, {
       database,
       sim,
       deps,
-      defaultTemplateVersionId: template.currentClusterTemplateVersionId,
+      defaultTemplateVersionId: template.versionId,
       ctx: {
         db: database.db,
         actor: { type: 'user', id: null, name: 'tester@example.com' },

@@ -100,36 +100,54 @@ describe('cluster lifecycle through dhctl-sim', () => {
     expect(update.result).toMatchObject({ status: 'Converged' });
   });
 
-  it('a changed configuration (PUT, new template version) converges; a destructive one waits for approval', async () => {
+  it('changed values converge; a destructive change waits for approval; immutable values stay', async () => {
     const c = await readyCluster();
-    const db = env.database.db;
-    const base = await db.clusterTemplateVersion.findUniqueOrThrow({ where: { id: env.defaultTemplateVersionId } });
-    const { id: _id, number: _n, createdAt: _c, updatedAt: _u, ...content } = base;
-    const numbers = await db.clusterTemplateVersion.aggregate({ where: { clusterTemplateId: base.clusterTemplateId }, _max: { number: true } });
-    const v2 = await db.clusterTemplateVersion.create({
-      data: { ...content, params: content.params as never, resources: content.resources as never, number: (numbers._max.number ?? 1) + 1, kubernetesTemplate: base.kubernetesTemplate.replace('"1.33"', '"1.34"') },
-    });
     const current = await getCluster(env.ctx, c.id);
-    const updated = await updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: v2.id, values: {}, current_revision: current.current_revision });
+    const updated = await updateCluster(env.ctx, c.id, {
+      name: c.name,
+      cluster_template_version_id: env.defaultTemplateVersionId,
+      values: { kubeVersion: '1.34' },
+      current_revision: current.current_revision,
+    });
     expect(['out_of_sync', 'changing', 'in_sync']).toContain(updated.status);
     await expect(
-      updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: v2.id, values: {}, current_revision: current.current_revision }),
+      updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: env.defaultTemplateVersionId, values: {}, current_revision: current.current_revision }),
     ).rejects.toMatchObject({ code: 'stale_revision' });
     await eventually(async () => (await lastOp(c.id, 'UPDATE')).status === 'SUCCEEDED', 30_000, 'converge');
     const ready = await waitStatus(c.id, 'in_sync');
     expect(ready.applied_cluster_configuration_rendered).toContain('"1.34"');
-    expect(ready.cluster_template_version_id).toBe(v2.id);
 
-    const v3 = await db.clusterTemplateVersion.create({
-      data: { ...content, params: content.params as never, resources: content.resources as never, number: v2.number + 1, kubernetesTemplate: v2.kubernetesTemplate.replace('10.111.0.0/16', '10.112.0.0/16') },
-    });
-    await updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: v3.id, values: {} });
+    await updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: env.defaultTemplateVersionId, values: { kubeVersion: '1.34', podSubnetCIDR: '10.112.0.0/16' } });
     await waitStatus(c.id, 'destructive_changes');
     const [request] = await listChangeRequests(env.ctx, { clusterId: c.id, status: 'pending' });
     expect((await lastOp(c.id, 'UPDATE')).result).toMatchObject({ status: 'NeedApproveForDestructiveChange' });
     await approveChangeRequest(env.ctx, request!.id);
     const done = await waitStatus(c.id, 'in_sync');
     expect(done.applied_cluster_configuration_rendered).toContain('10.112.0.0/16');
+    await expect(
+      updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: env.defaultTemplateVersionId, values: { kubeVersion: '1.34', podSubnetCIDR: '10.113.0.0/16' } }),
+    ).rejects.toMatchObject({ code: 'immutable_field' });
+  });
+
+  it('switching to another template version is an update', async () => {
+    const c = await readyCluster();
+    const db = env.database.db;
+    const base = await db.clusterTemplateVersion.findUniqueOrThrow({ where: { id: env.defaultTemplateVersionId } });
+    const { id: _id, number: _n, createdAt: _c, updatedAt: _u, ...content } = base;
+    const v2 = await db.clusterTemplateVersion.create({
+      data: {
+        ...content,
+        params: content.params as never,
+        resources: content.resources as never,
+        number: base.number + 100 + seq,
+        kubernetesTemplate: base.kubernetesTemplate.replace('default "1.33"', 'default "1.32"'),
+      },
+    });
+    await updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: v2.id, values: {} });
+    await eventually(async () => (await lastOp(c.id, 'UPDATE')).status === 'SUCCEEDED', 30_000, 'converge');
+    const ready = await waitStatus(c.id, 'in_sync');
+    expect(ready.cluster_template_version_id).toBe(v2.id);
+    expect(ready.applied_cluster_configuration_rendered).toContain('"1.32"');
   });
 
   it('a failed install phase gives creation_failed; retry resumes and reaches in_sync', async () => {

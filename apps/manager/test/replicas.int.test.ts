@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { bootstrapInstallation, createCluster, getCluster, type ServiceContext, silentLogger, WORKSPACE_PERMISSIONS } from '@commander/core';
+import { createTestTemplate } from '@commander/core/testing';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { type DhctlSim, startDhctlSim } from '@commander/dhctl-sim';
@@ -63,8 +64,7 @@ describe('manager replicas as processes', () => {
     sim = await startDhctlSim({ phaseDelayMs: 700 });
     const boot = await bootstrapInstallation(database.db, {});
     const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
-    const template = await database.db.clusterTemplate.findFirstOrThrow({ where: { workspaceId: workspace.id } });
-    versionId = template.currentClusterTemplateVersionId!;
+    versionId = (await createTestTemplate(database.db, workspace.id)).versionId;
     ctx = {
       db: database.db,
       actor: { type: 'user', id: null, name: 'tester' },

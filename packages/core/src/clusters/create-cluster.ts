@@ -14,6 +14,7 @@ import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
+import { applyRecordUsages } from './record-usages.js';
 import { encryptRendered } from './rendered-config.js';
 import { settingsToColumns } from './settings.js';
 
@@ -32,13 +33,13 @@ export async function createCluster(ctx: ServiceContext, body: CreateClusterBody
   const id = randomUUID();
   const uuid = id;
   const ssh = generateSshKeyPair(`commander-${uuid}`);
-  const prepared = prepareConfiguration({
+  const prepared = await prepareConfiguration(ctx, {
     version,
     values: input.values,
+    clusterId: id,
     clusterUuid: uuid,
     sshPublicKey: ssh.publicKey,
     sshPrivateKey: ssh.privateKey,
-    instance: ctx.instance,
   });
   const isValid = prepared.errors.length === 0 && prepared.rendered !== null;
   const now = new Date();
@@ -70,6 +71,7 @@ export async function createCluster(ctx: ServiceContext, body: CreateClusterBody
         ...settingsToColumns(input.settings),
       };
       await tx.cluster.create({ data });
+      await applyRecordUsages(tx, id, prepared.recordUsages);
       await recordAudit(tx, ctx, {
         action: 'create',
         auditableType: 'Cluster',

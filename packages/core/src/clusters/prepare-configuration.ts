@@ -1,84 +1,224 @@
 import type { RenderError } from '@commander/contracts';
-import type { ClusterTemplateVersion } from '@commander/db';
-import { parseAllDocuments } from 'yaml';
+import type { ClusterTemplateVersion, Prisma } from '@commander/db';
+import {
+  immutableViolations,
+  type ParamField,
+  paramFields,
+  parseParams,
+  RECORD_ID_KEY,
+  renderClusterConfiguration,
+  secretKeys,
+  validateValues,
+} from '@commander/renderer';
 
-import type { InstanceInfo } from '../context.js';
+import type { ServiceContext } from '../context.js';
+import { AppError } from '../errors.js';
 import type { RenderedConfig } from './rendered-config.js';
 
 export type PrepareInput = {
   version: ClusterTemplateVersion;
+  /** Values as the caller sent them (password values may be null/absent: "keep the stored one"). */
   values: Record<string, unknown>;
+  clusterId: string;
   clusterUuid: string;
   sshPublicKey: string;
   sshPrivateKey: string;
-  instance: InstanceInfo;
+  /** The cluster's current values (update), for secrets kept, immutability and record reuse. */
+  previous?: { publicValues: Record<string, unknown>; secretValues: Record<string, unknown> } | null;
 };
 
+/** An inventory record a cluster's values use. */
+export type RecordUsage = { recordId: string; fieldKey: string; exclusive: boolean };
+
 export type PreparedConfiguration = {
-  /** Values to store in plaintext (everything but secrets). */
+  /** Values to store in plaintext (everything but password fields). */
   publicValues: Record<string, unknown>;
   /** Values of password fields, stored encrypted. */
   secretValues: Record<string, unknown>;
+  /** Null when a section failed to render; see `errors`. */
   rendered: RenderedConfig | null;
+  /** Render, YAML and document errors: the cluster is in configuration_error while any exist. */
   errors: RenderError[];
   clusterType: string | null;
   connectionHosts: { masters: { host: string; user: string | null }[] };
+  recordUsages: RecordUsage[];
 };
 
-/**
- * Turns a template version and input values into the cluster's desired configuration.
- * The sections are used as literal YAML and checked to parse.
- */
-export function prepareConfiguration(input: PrepareInput): PreparedConfiguration {
-  const v = input.version;
-  const rendered: RenderedConfig = {
-    cluster_configuration: v.kubernetesTemplate,
-    provider_specific_cluster_configuration: v.placementTemplate,
-    init_configuration: v.installationTemplate,
-    connection_config: v.sshTemplate,
-    primary_resources: v.primaryResourcesTemplate,
-    resources: (v.resources as { name: string; sync_mode?: 'managed' | 'unmanaged'; template: string }[]).map((g) => ({
-      name: g.name,
-      sync_mode: g.sync_mode ?? 'managed',
-      yaml: g.template,
-    })),
-  };
-  const errors: RenderError[] = [];
-  const sections: [string, string][] = [
-    ['kubernetes', rendered.cluster_configuration],
-    ['placement', rendered.provider_specific_cluster_configuration],
-    ['installation', rendered.init_configuration],
-    ['ssh', rendered.connection_config],
-    ['primary_resources', rendered.primary_resources],
-    ...rendered.resources.map((g): [string, string] => [`resources/${g.name}`, g.yaml]),
-  ];
-  const docsBySection = new Map<string, Record<string, unknown>[]>();
-  for (const [section, text] of sections) {
-    const docs = parseAllDocuments(text);
-    const parsed: Record<string, unknown>[] = [];
-    docs.forEach((doc, index) => {
-      for (const err of doc.errors) {
-        errors.push({ section, document: index, line: err.linePos?.[0].line ?? null, message: err.message });
-      }
-      const value: unknown = doc.toJS();
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        parsed.push(value as Record<string, unknown>);
-      }
-    });
-    docsBySection.set(section, parsed);
+type RecordRow = { id: string; values: Prisma.JsonValue; clusterId: string | null; catalog: { slug: string; usage: 'SHARED' | 'EXCLUSIVE' } };
+
+function recordIdOf(value: unknown): string | null {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const id = (value as Record<string, unknown>)[RECORD_ID_KEY];
+    return typeof id === 'string' ? id : null;
   }
-  const clusterConfig = docsBySection.get('kubernetes')?.find((d) => d.kind === 'ClusterConfiguration');
-  const sshDocs = docsBySection.get('ssh') ?? [];
-  const sshUser = sshDocs.find((d) => d.kind === 'SSHConfig')?.sshUser;
-  const masters = sshDocs
-    .filter((d) => d.kind === 'SSHHost' && typeof d.host === 'string')
-    .map((d) => ({ host: d.host as string, user: typeof sshUser === 'string' ? sshUser : null }));
+  return null;
+}
+
+/**
+ * Resolves catalog fields: every referenced record must exist in the workspace (its current
+ * values replace what the caller sent, so templates see the inventory as it is), records of
+ * exclusive catalogs must be free or already this cluster's, and `autoselect` fields left empty
+ * get free records.
+ */
+async function resolveCatalogValues(
+  ctx: ServiceContext,
+  workspaceId: string,
+  clusterId: string,
+  fields: ParamField[],
+  values: Record<string, unknown>,
+): Promise<{ values: Record<string, unknown>; usages: RecordUsage[]; errors: { path: string; message: string }[] }> {
+  const out = { ...values };
+  const usages: RecordUsage[] = [];
+  const errors: { path: string; message: string }[] = [];
+  for (const field of fields.filter((f) => f.catalog !== undefined)) {
+    const multi = field.minItems !== undefined || field.maxItems !== undefined;
+    const raw = values[field.key];
+    const given = raw === undefined || raw === null || raw === '' ? [] : Array.isArray(raw) ? raw : [raw];
+    const wanted = given.map(recordIdOf);
+    if (wanted.some((id) => id === null)) {
+      continue; // malformed: values validation reports it
+    }
+    const ids = wanted as string[];
+    const rows: RecordRow[] = ids.length
+      ? await ctx.db.record.findMany({
+          where: { id: { in: ids }, archivedAt: null, catalog: { workspaceId, archivedAt: null } },
+          select: { id: true, values: true, clusterId: true, catalog: { select: { slug: true, usage: true } } },
+        })
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const chosen: RecordRow[] = [];
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (!row) {
+        errors.push({ path: field.key, message: `Record ${id} does not exist in this workspace's inventory` });
+      } else if (row.catalog.usage === 'EXCLUSIVE' && row.clusterId !== null && row.clusterId !== clusterId) {
+        errors.push({ path: field.key, message: `Record ${id} of catalog "${row.catalog.slug}" is used by another cluster` });
+      } else {
+        chosen.push(row);
+      }
+    }
+    if (ids.length === 0 && field.autoselect && field.catalog) {
+      const count = Math.max(1, field.minItems ?? 1);
+      const free = await ctx.db.record.findMany({
+        where: {
+          archivedAt: null,
+          schemaMatches: true,
+          catalog: { workspaceId, slug: field.catalog, archivedAt: null },
+          OR: [{ catalog: { usage: 'SHARED' } }, { clusterId: null }, { clusterId }],
+        },
+        select: { id: true, values: true, clusterId: true, catalog: { select: { slug: true, usage: true } } },
+        orderBy: { createdAt: 'asc' },
+        take: count,
+      });
+      if (free.length < count) {
+        errors.push({
+          path: field.key,
+          message: `Catalog "${field.catalog}" has ${free.length} free record(s); ${count} needed to choose automatically`,
+        });
+        continue;
+      }
+      chosen.push(...free);
+    }
+    if (chosen.length === 0) {
+      continue;
+    }
+    const resolved = chosen.map((r) => ({ ...(r.values as Record<string, unknown>), [RECORD_ID_KEY]: r.id }));
+    out[field.key] = multi ? resolved : resolved[0];
+    for (const r of chosen) {
+      usages.push({ recordId: r.id, fieldKey: field.key, exclusive: r.catalog.usage === 'EXCLUSIVE' });
+    }
+  }
+  return { values: out, usages, errors };
+}
+
+/**
+ * Turns a template version and input values into the cluster's desired configuration:
+ * values are checked against the version's input schema (422 `invalid_values` with per-field
+ * details), immutable fields may not change, unique fields may not repeat another live
+ * cluster's value in the workspace, password values are split off to be encrypted (an omitted
+ * one keeps the stored value), catalog fields resolve to their records, and every section is
+ * rendered with the special variables and validated. Render problems are returned as `errors`
+ * (configuration_error), never thrown.
+ * @throws AppError invalid_values, immutable_field, not_unique
+ */
+export async function prepareConfiguration(ctx: ServiceContext, input: PrepareInput): Promise<PreparedConfiguration> {
+  const workspaceId = ctx.workspace?.id;
+  if (!workspaceId) {
+    throw new AppError('workspace_required', 'A workspace is needed to prepare a configuration');
+  }
+  const params = parseParams(input.version.params as unknown[]);
+  const fields = paramFields(params.fields);
+  const secrets = new Set(secretKeys(params.fields));
+  const previous = input.previous ?? null;
+
+  // Passwords come back from the API as null: absent or null means "keep the stored value".
+  const incoming: Record<string, unknown> = { ...input.values };
+  for (const key of secrets) {
+    if ((incoming[key] === undefined || incoming[key] === null) && previous?.secretValues[key] !== undefined) {
+      incoming[key] = previous.secretValues[key];
+    }
+  }
+  const catalogs = await resolveCatalogValues(ctx, workspaceId, input.clusterId, fields, incoming);
+  const validation = validateValues(params.fields, catalogs.values);
+  const valueErrors = [...catalogs.errors, ...(validation.ok ? [] : validation.errors)];
+  if (valueErrors.length > 0 || !validation.ok) {
+    throw new AppError('invalid_values', 'The values do not match the template\'s input parameters', valueErrors);
+  }
+  const values = validation.values;
+  if (previous) {
+    const violations = immutableViolations(params.fields, { ...previous.publicValues, ...previous.secretValues }, values);
+    if (violations.length > 0) {
+      throw new AppError('immutable_field', 'Immutable parameters cannot change once set', violations);
+    }
+  }
+  for (const field of fields.filter((f) => f.unique && !secrets.has(f.key))) {
+    const value = values[field.key];
+    if (value === undefined || value === null || value === '') {
+      continue;
+    }
+    const clash = await ctx.db.$queryRaw<{ name: string }[]>`
+      SELECT name FROM clusters
+      WHERE workspace_id = ${workspaceId}::uuid AND archived_at IS NULL AND id <> ${input.clusterId}::uuid
+        AND values -> ${field.key} = ${JSON.stringify(value)}::jsonb
+      LIMIT 1`;
+    if (clash.length > 0) {
+      throw new AppError('not_unique', `"${field.title}" must be unique in the workspace; cluster "${clash[0]?.name ?? ''}" uses this value`, [
+        { path: field.key, message: `Already used by cluster "${clash[0]?.name ?? ''}"` },
+      ]);
+    }
+  }
+
+  const publicValues: Record<string, unknown> = {};
+  const secretValues: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    (secrets.has(key) ? secretValues : publicValues)[key] = value;
+  }
+  const result = renderClusterConfiguration(
+    {
+      kubernetes_template: input.version.kubernetesTemplate,
+      placement_template: input.version.placementTemplate,
+      ssh_template: input.version.sshTemplate,
+      installation_template: input.version.installationTemplate,
+      primary_resources_template: input.version.primaryResourcesTemplate,
+      resources: input.version.resources as never,
+    },
+    values,
+    {
+      dc_sshPublicKey: input.sshPublicKey,
+      dc_sshPrivateKey: input.sshPrivateKey,
+      dc_clusterUUID: input.clusterUuid,
+      dc_domain: ctx.instance.publicHost,
+      dc_caBundle: ctx.instance.caBundle,
+    },
+  );
+  const errors = [...params.errors.map((e) => ({ section: 'params', line: e.line, message: e.message })), ...result.errors];
   return {
-    publicValues: input.values,
-    secretValues: {},
-    rendered: errors.length === 0 ? rendered : null,
+    publicValues,
+    secretValues,
+    rendered: errors.length === 0 ? result.rendered : null,
     errors,
-    clusterType: typeof clusterConfig?.clusterType === 'string' ? clusterConfig.clusterType.toLowerCase() : null,
-    connectionHosts: { masters },
+    clusterType: result.facts.clusterType,
+    connectionHosts: result.facts.connectionHosts,
+    recordUsages: catalogs.usages,
   };
 }

@@ -14,6 +14,7 @@ import { assertNameFree } from './create-cluster.js';
 import { getCluster, loadCluster, readSecretValues } from './get-cluster.js';
 import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
+import { applyRecordUsages } from './record-usages.js';
 import { encryptRendered } from './rendered-config.js';
 import { settingsToColumns } from './settings.js';
 import { canTransition, FINAL_STATUSES } from './status-machine.js';
@@ -48,16 +49,18 @@ export async function updateCluster(ctx: ServiceContext, id: string, body: Updat
     await assertNameFree(ctx, workspace.id, input.name, id);
   }
   const sshPrivateKey = existing.sshPrivateKeyEncrypted ? ctx.encryptor.decrypt(existing.sshPrivateKeyEncrypted) : '';
-  const prepared = prepareConfiguration({
+  const oldValues = existing.values as Record<string, unknown>;
+  const oldSecrets = readSecretValues(ctx, existing.secretValuesEncrypted);
+  const prepared = await prepareConfiguration(ctx, {
     version,
     values: input.values,
+    clusterId: existing.id,
     clusterUuid: existing.uuid,
     sshPublicKey: existing.sshPublicKey ?? '',
     sshPrivateKey,
-    instance: ctx.instance,
+    // Switching templates starts a new lifecycle for the parameters: immutability is per form.
+    previous: switching && version.clusterTemplateId !== existing.clusterTemplateVersion?.clusterTemplateId ? { publicValues: {}, secretValues: oldSecrets } : { publicValues: oldValues, secretValues: oldSecrets },
   });
-  const oldValues = existing.values as Record<string, unknown>;
-  const oldSecrets = readSecretValues(ctx, existing.secretValuesEncrypted);
   const isValid = prepared.errors.length === 0 && prepared.rendered !== null;
   const configChanged =
     switching ||
@@ -103,6 +106,9 @@ export async function updateCluster(ctx: ServiceContext, id: string, body: Updat
         }
       }
       await tx.cluster.update({ where: { id }, data });
+      if (configChanged) {
+        await applyRecordUsages(tx, id, prepared.recordUsages);
+      }
       await recordAudit(tx, ctx, {
         action: 'update',
         auditableType: 'Cluster',

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from '@commander/db';
 
-import { PRESET_TEMPLATES, type PresetTemplate } from './presets/index.js';
+import { PRESET_CATALOGS, PRESET_TEMPLATES, type PresetTemplate } from './presets/index.js';
 
 function sameContent(version: Record<string, unknown>, preset: PresetTemplate): boolean {
   return (
@@ -19,6 +19,20 @@ function sameContent(version: Record<string, unknown>, preset: PresetTemplate): 
  * when a shipped preset changed. Archived presets are left alone (the user archived them).
  */
 export async function installPresetTemplates(db: Db, workspaceId: string): Promise<void> {
+  for (const catalog of PRESET_CATALOGS) {
+    await db.$transaction(async (tx) => {
+      const existing = await tx.catalog.findFirst({ where: { workspaceId, slug: catalog.slug } });
+      if (existing) {
+        return;
+      }
+      const created = await tx.catalog.create({
+        data: { workspaceId, slug: catalog.slug, name: catalog.name, usage: catalog.usage, params: catalog.params as Prisma.InputJsonValue },
+      });
+      await tx.record.createMany({
+        data: catalog.records.map((values) => ({ catalogId: created.id, values: values as Prisma.InputJsonValue })),
+      });
+    });
+  }
   for (const preset of PRESET_TEMPLATES) {
     await db.$transaction(async (tx) => {
       const existing = await tx.clusterTemplate.findFirst({
