@@ -280,7 +280,8 @@ class Printer {
     this.pad(this.f.plus ? quoteRuneToASCII(r) : quoteRune(r));
   }
 
-  fmtUnicode(u: bigint): void {
+  fmtUnicode(u0: bigint): void {
+    const u = u0 & MASK64;
     let prec = 4;
     if (this.f.precPresent && this.prec > 4) {
       prec = this.prec;

@@ -413,9 +413,12 @@ export class GoRegexp {
           dst += m[ex.num] ?? '';
         }
       } else {
-        const idx = this.subexpNames.indexOf(ex.name);
-        if (idx > 0) {
-          dst += m[idx] ?? '';
+        // The first group of that name that took part in the match (names may repeat).
+        for (let idx = 1; idx < this.subexpNames.length; idx++) {
+          if (this.subexpNames[idx] === ex.name && m[idx] !== undefined) {
+            dst += m[idx];
+            break;
+          }
         }
       }
     }
@@ -484,12 +487,16 @@ function translate(expr: string): { source: string; names: string[] } {
   // Index in `out` of the last atom (for quantifiers), null if there is none (start, after `(` or `|`).
   let lastAtom: number | null = null;
   let lastAtomIsAssertion = false;
+  // Go lets a repetition apply to an already repeated atom when a flag group separates them,
+  // e.g. `(x)?(?s)+`; JavaScript needs a group around the first repetition.
+  let lastAtomQuantified = false;
   let lastRepeat = '';
   let t = expr;
 
   const pushAtom = (js: string, assertion = false): void => {
     lastAtom = out.length;
     lastAtomIsAssertion = assertion;
+    lastAtomQuantified = false;
     out.push(js);
   };
 
@@ -507,8 +514,10 @@ function translate(expr: string): { source: string; names: string[] } {
           }
           stack.push({ flags, start: out.length, capture: r.kind === 'named' });
           if (r.kind === 'named') {
+            // Go allows duplicate names; JavaScript does not. Names are only needed for
+            // expansion, which this module resolves itself, so emit a plain group.
             names.push(r.name);
-            out.push(`(?<${r.name}>`);
+            out.push('(');
           } else {
             out.push('(?:');
           }
@@ -539,6 +548,7 @@ function translate(expr: string): { source: string; names: string[] } {
         // The whole group is now the last atom.
         lastAtom = frame.start;
         lastAtomIsAssertion = false;
+        lastAtomQuantified = false;
         t = t.slice(1);
         break;
       }
@@ -582,8 +592,14 @@ function translate(expr: string): { source: string; names: string[] } {
             before.slice(0, before.length - after.length),
           );
         }
-        applyQuantifier(out, lastAtom, lastAtomIsAssertion, c + (lazy ? '?' : ''));
+        applyQuantifier(
+          out,
+          lastAtom,
+          lastAtomIsAssertion || lastAtomQuantified,
+          c + (lazy ? '?' : ''),
+        );
         lastAtomIsAssertion = false;
+        lastAtomQuantified = true;
         repeat = before;
         t = after;
         break;
@@ -631,8 +647,14 @@ function translate(expr: string): { source: string; names: string[] } {
             : rep.max === rep.min
               ? `{${rep.min}}`
               : `{${rep.min},${rep.max}}`;
-        applyQuantifier(out, lastAtom, lastAtomIsAssertion, q + (lazy ? '?' : ''));
+        applyQuantifier(
+          out,
+          lastAtom,
+          lastAtomIsAssertion || lastAtomQuantified,
+          q + (lazy ? '?' : ''),
+        );
         lastAtomIsAssertion = false;
+        lastAtomQuantified = true;
         repeat = before;
         t = after;
         break;
@@ -705,9 +727,9 @@ function translate(expr: string): { source: string; names: string[] } {
   return { source: out.join(''), names };
 }
 
-function applyQuantifier(out: string[], atomIndex: number, isAssertion: boolean, q: string): void {
-  if (isAssertion) {
-    // JavaScript cannot quantify assertions directly; Go can (the group matches empty).
+function applyQuantifier(out: string[], atomIndex: number, mustWrap: boolean, q: string): void {
+  if (mustWrap) {
+    // JavaScript cannot quantify assertions or repeat a repetition directly; Go can.
     out[atomIndex] = `(?:${out[atomIndex] ?? ''}`;
     out.push(')');
   } else if (
