@@ -264,6 +264,10 @@ export function toUpperRune(r: number): number {
 
 /** Go's unicode.ToLower for one rune (single code point results only). */
 export function toLowerRune(r: number): number {
+  if (r === 0x130) {
+    // İ: full lower casing gives two code points; the simple mapping Go uses is plain i.
+    return 0x69;
+  }
   const s = String.fromCodePoint(r).toLowerCase();
   return [...s].length === 1 ? (s.codePointAt(0) ?? r) : r;
 }

@@ -447,20 +447,17 @@ function toCamelCase(s: string): string {
   let out = '';
   let idx = 0;
   let r0 = 0;
-  let found = false;
   while (idx < cps.length) {
     r0 = cps[idx++] ?? 0;
     if (!isConnector(r0)) {
       r0 = toUpperRune(r0);
-      found = true;
       break;
     }
     out += String.fromCodePoint(r0);
   }
   if (idx >= cps.length) {
-    if (found) {
-      out += String.fromCodePoint(r0);
-    }
+    // As in xstrings, the last rune read is written again (even a connector).
+    out += String.fromCodePoint(r0);
     return out;
   }
   while (idx < cps.length) {
