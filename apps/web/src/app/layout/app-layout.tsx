@@ -58,7 +58,7 @@ export function AppLayout() {
     <AppShell
       header={{ height: 56 }}
       navbar={{
-        width: 232,
+        width: 256,
         breakpoint: 'sm',
         collapsed: { mobile: !opened || !hasNav, desktop: !hasNav },
       }}

@@ -5,6 +5,12 @@ import { useMemo } from 'react';
 
 import type { CodeEditorProps } from './code-editor.js';
 
+// One font for text and line numbers, so the gutter lines up with the content.
+const fontTheme = EditorView.theme({
+  '&': { fontSize: '13px' },
+  '.cm-scroller': { fontFamily: 'var(--mantine-font-family-monospace)', lineHeight: '1.5' },
+});
+
 /** CodeMirror 6 with YAML; loaded lazily (see code-editor.tsx). */
 export function CodeEditorImpl({
   value,
@@ -15,11 +21,13 @@ export function CodeEditorImpl({
   invalid,
   minHeight,
   maxHeight,
+  placeholder,
 }: CodeEditorProps) {
   const scheme = useComputedColorScheme('light');
   const extensions = useMemo(
     () => [
       yaml(),
+      fontTheme,
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({
         'aria-labelledby': labelId,
@@ -42,6 +50,7 @@ export function CodeEditorImpl({
       maxHeight={maxHeight}
       // Tab moves focus out of the editor (keyboard users must not be trapped).
       indentWithTab={false}
+      placeholder={placeholder}
       basicSetup={{
         foldGutter: !readOnly,
         highlightActiveLine: !readOnly,

@@ -13,6 +13,8 @@ export type CodeEditorProps = {
   invalid?: boolean;
   minHeight?: string;
   maxHeight?: string;
+  /** Shown while the editor is empty. */
+  placeholder?: string;
 };
 
 // CodeMirror is the heaviest dependency; only pages that show YAML load it.
@@ -34,6 +36,7 @@ export type YamlFieldProps = {
   required?: boolean;
   minHeight?: string;
   maxHeight?: string;
+  placeholder?: string;
 };
 
 /** A labelled YAML editor (or read-only viewer) with its description and error. */
@@ -47,6 +50,7 @@ export function YamlField({
   required,
   minHeight,
   maxHeight,
+  placeholder,
 }: YamlFieldProps) {
   const id = useId();
   const labelId = `${id}-label`;
@@ -84,6 +88,7 @@ export function YamlField({
             invalid={Boolean(error)}
             minHeight={minHeight}
             maxHeight={maxHeight}
+            placeholder={placeholder}
           />
         </Suspense>
       </div>

@@ -61,6 +61,7 @@ export function ValuesEditor({ version, onChange, error }: ValuesEditorProps) {
       error={result.problem ?? error ?? undefined}
       value={text}
       onChange={setText}
+      placeholder={t('clusters.values.placeholder')}
       minHeight="220px"
       maxHeight="480px"
     />
