@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './catalogs.js';
 export * from './cluster-templates.js';
 export * from './clusters.js';
 export * from './common.js';

@@ -39,3 +39,8 @@ export * from './clusters/update-cluster.js';
 export * from './operations/operation-actions.js';
 export * from './operations/schedule-checks.js';
 export * from './clusters/attach-detach.js';
+export * from './templates/import-export.js';
+export * from './templates/manage-templates.js';
+export * from './templates/render-preview.js';
+export * from './templates/switch-versions.js';
+export * from './catalogs/catalogs.js';

@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 
 import { authRoutes, type AuthRoutesOptions } from './auth.routes.js';
 import { authTokenRoutes } from './auth-tokens.routes.js';
+import { catalogRoutes, recordRoutes } from './catalogs.routes.js';
 import { changeRequestRoutes } from './change-requests.routes.js';
 import { clusterTemplateRoutes } from './cluster-templates.routes.js';
 import { clusterRoutes } from './clusters.routes.js';
 import { eventRoutes } from './events.routes.js';
 import { operationRoutes } from './operations.routes.js';
+import { renderRoutes } from './render.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
 
 /** THE route table of /api/v1. */
@@ -18,6 +20,9 @@ export async function registerApiRoutes(app: FastifyInstance, options: AuthRoute
       await api.register(authTokenRoutes, { prefix: '/auth_tokens' });
       await api.register(clusterTemplateRoutes, { prefix: '/cluster_templates' });
       await api.register(clusterRoutes, { prefix: '/clusters' });
+      await api.register(catalogRoutes, { prefix: '/catalogs' });
+      await api.register(recordRoutes, { prefix: '/records' });
+      await api.register(renderRoutes, { prefix: '/render' });
       await api.register(operationRoutes, { prefix: '/operations' });
       await api.register(changeRequestRoutes, { prefix: '/cluster_change_requests' });
       await api.register(eventRoutes, { prefix: '/events' });

@@ -60,7 +60,7 @@ function recordIdOf(value: unknown): string | null {
  * exclusive catalogs must be free or already this cluster's, and `autoselect` fields left empty
  * get free records.
  */
-async function resolveCatalogValues(
+export async function resolveCatalogValues(
   ctx: ServiceContext,
   workspaceId: string,
   clusterId: string,

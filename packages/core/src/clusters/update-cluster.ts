@@ -29,9 +29,17 @@ const NOT_EDITABLE = new Set(['DELETE', 'DELETED', 'DETACHED', 'READY_TO_JOIN', 
  * install picks it up; an installed one gets a converge (auto mode) or a change request
  * (manual mode). Changes saved while an operation runs are kept and converged after it. A stale
  * `current_revision` is refused.
- * @throws AppError not_found, stale_revision, invalid_state, name_taken, template_version_unavailable
+ * `rejectInvalid` refuses a configuration that does not render instead of saving it in
+ * configuration_error (bulk version switches).
+ * @throws AppError not_found, stale_revision, invalid_state, name_taken, template_version_unavailable,
+ *   invalid_values, immutable_field, not_unique, unprocessable (rejectInvalid)
  */
-export async function updateCluster(ctx: ServiceContext, id: string, body: UpdateClusterBody): Promise<Cluster> {
+export async function updateCluster(
+  ctx: ServiceContext,
+  id: string,
+  body: UpdateClusterBody,
+  options: { rejectInvalid?: boolean } = {},
+): Promise<Cluster> {
   const input = UpdateClusterBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
   const existing = await loadCluster(ctx, id);
@@ -62,6 +70,9 @@ export async function updateCluster(ctx: ServiceContext, id: string, body: Updat
     previous: switching && version.clusterTemplateId !== existing.clusterTemplateVersion?.clusterTemplateId ? { publicValues: {}, secretValues: oldSecrets } : { publicValues: oldValues, secretValues: oldSecrets },
   });
   const isValid = prepared.errors.length === 0 && prepared.rendered !== null;
+  if (!isValid && options.rejectInvalid) {
+    throw new AppError('unprocessable', 'The configuration does not render with this template version', prepared.errors);
+  }
   const configChanged =
     switching ||
     JSON.stringify(oldValues) !== JSON.stringify(prepared.publicValues) ||

@@ -33,6 +33,7 @@ const COMMON_PARAMS: Record<string, unknown>[] = [
     title: 'Kubernetes version',
     enum: ['Automatic', '1.32', '1.33', '1.34'],
     default: '1.33',
+    optional: true,
     span: 1,
   },
   {
@@ -41,6 +42,7 @@ const COMMON_PARAMS: Record<string, unknown>[] = [
     title: 'Update channel',
     enum: ['Alpha', 'Beta', 'EarlyAccess', 'Stable', 'RockSolid'],
     default: 'Stable',
+    optional: true,
     span: 1,
   },
   {
@@ -250,9 +252,9 @@ const YANDEX: PresetTemplate = {
       span: 4,
     },
     { key: 'nodeNetworkCIDR', type: 'string', title: 'Node network', default: '10.241.32.0/20', optional: true, immutable: true, span: 2 },
-    { key: 'layout', type: 'string', title: 'Layout', enum: ['Standard', 'WithoutNAT'], default: 'Standard', span: 2 },
+    { key: 'layout', type: 'string', title: 'Layout', enum: ['Standard', 'WithoutNAT'], default: 'Standard', optional: true, span: 2 },
     { header: 'Masters' },
-    { key: 'masterReplicas', type: 'number', title: 'Masters', enum: [1, 3], default: 1, span: 1 },
+    { key: 'masterReplicas', type: 'number', title: 'Masters', enum: [1, 3], default: 1, optional: true, span: 1 },
     { key: 'masterCores', type: 'number', title: 'CPU cores', default: 4, min: 2, max: 64, optional: true, span: 1 },
     { key: 'masterMemory', type: 'number', title: 'Memory, MiB', default: 8192, min: 4096, max: 262144, optional: true, span: 1 },
     { key: 'imageID', type: 'string', title: 'Image ID', default: 'fd80bm0rh4rkepi5ksdi', optional: true, span: 1 },
