@@ -325,10 +325,43 @@ export function checkValid(data: Uint8Array): void {
   throw new JSONError(err ?? 'unexpected end of JSON input');
 }
 
-/** json.Unmarshal into interface{}: the concrete Go value (null for JSON null). */
-export function unmarshal(text: string): Val {
+/** The first number literal of (valid) JSON text that overflows float64, if any. */
+function firstOverflowingNumber(text: string): string | null {
+  const re = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const tok = m[0];
+    if (tok[0] !== '"' && !Number.isFinite(Number(tok))) {
+      return tok;
+    }
+  }
+  return null;
+}
+
+/**
+ * json.Unmarshal into interface{}. Returns the concrete Go value (null for JSON null) and the
+ * error Go reports alongside a (partial) value, e.g. for numbers that overflow float64.
+ * Throws JSONError for syntax errors.
+ */
+export function unmarshalPartial(text: string): { value: Val; error: JSONError | null } {
   checkValid(utf8Encode(text));
-  return fromJSON(JSON.parse(text));
+  const parsed: unknown = JSON.parse(text, (_k, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? null : v,
+  );
+  const overflow = firstOverflowingNumber(text);
+  const error =
+    overflow === null
+      ? null
+      : new JSONError(`json: cannot unmarshal number ${overflow} into Go value of type float64`);
+  return { value: fromJSON(parsed), error };
+}
+
+/** json.Unmarshal into interface{}: the concrete Go value (null for JSON null). Throws JSONError. */
+export function unmarshal(text: string): Val {
+  const { value, error } = unmarshalPartial(text);
+  if (error) {
+    throw error;
+  }
+  return value;
 }
 
 // ---- encoder ----

@@ -3,7 +3,14 @@
 
 import { def, type FuncDef, GoError, GoPanic } from '../funcs.js';
 import { sprintf } from '../go/fmt.js';
-import { JSONError, marshal, marshalIndent, marshalNoEscape, unmarshal } from '../go/json.js';
+import {
+  JSONError,
+  marshal,
+  marshalIndent,
+  marshalNoEscape,
+  unmarshal,
+  unmarshalPartial,
+} from '../go/json.js';
 import { BOOL, type GoValue, IFACE, STRING, type Val, val } from '../go/types.js';
 import { bool, deepEqual, empty, str } from './util.js';
 
@@ -132,7 +139,8 @@ export const defaultFuncs: Record<string, FuncDef> = {
   ),
   fromJson: def([STRING], IFACE, (a) => {
     try {
-      return unmarshal(str(a[0] ?? null));
+      // Errors are ignored; a partially decoded value is still returned, as in Go.
+      return unmarshalPartial(str(a[0] ?? null)).value;
     } catch (e) {
       if (e instanceof JSONError) {
         return null;
