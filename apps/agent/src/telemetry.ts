@@ -15,6 +15,8 @@ type NodeObject = KubeObject & {
   status?: { capacity?: Record<string, string>; conditions?: Condition[] };
 };
 
+type NodeMetricsObject = KubeObject & { usage?: Record<string, string> };
+
 type WorkloadObject = KubeObject & {
   spec?: { replicas?: number };
   status?: {
@@ -103,7 +105,12 @@ export async function collectTelemetry(kube: KubeClient, log: Logger): Promise<T
   const [volumes, nodeMetrics, version, releases, deckhouseDeployment, moduleConfig, workloads] =
     await Promise.all([
       optional(log, 'PersistentVolumes', () => kube.list('v1', 'PersistentVolume')),
-      optional(log, 'NodeMetrics', () => kube.list('metrics.k8s.io/v1beta1', 'NodeMetrics')),
+      optional(
+        log,
+        'NodeMetrics',
+        async () =>
+          (await kube.list('metrics.k8s.io/v1beta1', 'NodeMetrics')) as NodeMetricsObject[],
+      ),
       optional(log, 'version', () => kube.version()),
       optional(log, 'DeckhouseReleases', () =>
         kube.list('deckhouse.io/v1alpha1', 'DeckhouseRelease'),
@@ -209,14 +216,15 @@ export async function collectTelemetry(kube: KubeClient, log: Logger): Promise<T
     moduleConfig as { spec?: { settings?: { releaseChannel?: unknown } } } | null
   )?.spec?.settings?.releaseChannel;
 
-  const usage = nodeMetrics;
   return {
     ts: new Date().toISOString(),
     cpu_cores: sum(nodes.map((node) => parseQuantity(node.status?.capacity?.cpu))),
-    ...(usage && usage.length > 0
+    ...(nodeMetrics && nodeMetrics.length > 0
       ? {
-          cpu_usage: sum(usage.map((m) => parseQuantity(m.usage?.cpu))),
-          memory_used_bytes: Math.round(sum(usage.map((m) => parseQuantity(m.usage?.memory)))),
+          cpu_usage: sum(nodeMetrics.map((m) => parseQuantity(m.usage?.cpu))),
+          memory_used_bytes: Math.round(
+            sum(nodeMetrics.map((m) => parseQuantity(m.usage?.memory))),
+          ),
         }
       : {}),
     memory_bytes: sum(nodes.map((node) => parseQuantity(node.status?.capacity?.memory))),
