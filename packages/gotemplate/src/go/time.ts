@@ -708,19 +708,21 @@ function getnum3(s: string, fixed: boolean): [number, string] {
   return [n, s.slice(i)];
 }
 
+/** time's atoi: optional sign, then digits only (an empty digit string is 0). */
 function atoiStrict(s: string): number {
   let neg = false;
   if (s !== '' && (s[0] === '-' || s[0] === '+')) {
     neg = s[0] === '-';
     s = s.slice(1);
   }
-  if (!/^\d+$/.test(s)) {
+  if (!/^\d*$/.test(s)) {
     throw new Bad();
   }
-  const n = Number(s);
+  const n = s === '' ? 0 : Number(s);
   return neg ? -n : n;
 }
 
+/** time's parseNanoseconds: [nanoseconds, range error text]. */
 function parseNanoseconds(value: string, nbytes: number): [number, string] {
   if (value[0] !== '.' && value[0] !== ',') {
     throw new Bad();
@@ -729,11 +731,13 @@ function parseNanoseconds(value: string, nbytes: number): [number, string] {
     value = value.slice(0, 10);
     nbytes = 10;
   }
-  const digits = value.slice(1, nbytes);
-  if (!/^\d*$/.test(digits)) {
-    throw new Bad();
+  let ns = atoiStrict(value.slice(1, nbytes));
+  if (ns < 0) {
+    return [0, 'fractional second'];
   }
-  const ns = Number(digits.padEnd(9, '0'));
+  for (let i = 0; i < 10 - nbytes; i++) {
+    ns *= 10;
+  }
   return [ns, ''];
 }
 
@@ -833,13 +837,15 @@ export function parseTime(layout0: string, value0: string, defaultLoc: Loc): GoT
           year += year >= 69 ? 1900 : 2000;
           break;
         }
-        case std.longYear:
+        case std.longYear: {
           if (value.length < 4 || !isDigitAt(value, 0)) {
             throw new Bad();
           }
-          year = atoiStrict(value.slice(0, 4));
+          const p = value.slice(0, 4);
           value = value.slice(4);
+          year = atoiStrict(p);
           break;
+        }
         case std.month:
           [month, value] = lookup(shortMonthNames, value);
           month++;
@@ -914,8 +920,9 @@ export function parseTime(layout0: string, value0: string, defaultLoc: Loc): GoT
             while (n < value.length && isDigitAt(value, n)) {
               n++;
             }
-            [nsec] = parseNanoseconds(value, n);
+            const frac = value;
             value = value.slice(n);
+            [nsec, rangeErr] = parseNanoseconds(frac, n);
           }
           break;
         }
@@ -1043,8 +1050,9 @@ export function parseTime(layout0: string, value0: string, defaultLoc: Loc): GoT
           if (value.length < ndigit) {
             throw new Bad();
           }
-          [nsec] = parseNanoseconds(value, ndigit);
+          const frac = value;
           value = value.slice(ndigit);
+          [nsec, rangeErr] = parseNanoseconds(frac, ndigit);
           break;
         }
         case std.fracSecond9: {
@@ -1055,8 +1063,9 @@ export function parseTime(layout0: string, value0: string, defaultLoc: Loc): GoT
           while (i < 9 && i + 1 < value.length && isDigitAt(value, i + 1)) {
             i++;
           }
-          [nsec] = parseNanoseconds(value, 1 + i);
+          const frac = value;
           value = value.slice(1 + i);
+          [nsec, rangeErr] = parseNanoseconds(frac, 1 + i);
           break;
         }
       }
