@@ -16,6 +16,7 @@ import { describeCallerPlugin } from './plugins/describe-caller.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { eventsPlugin } from './plugins/events.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { agentRoutes } from './routes/agent.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { registerApiRoutes } from './routes/index.js';
 
@@ -61,6 +62,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(describeCallerPlugin, { db: deps.db });
   await app.register(eventsPlugin, { databaseUrl: config.databaseUrl });
   await registerApiRoutes(app, { secureCookies: config.secureCookies, loginRateLimit: config.loginRateLimit });
+  await app.register(agentRoutes, { prefix: '/agent_api', db: deps.db, encryptor: deps.encryptor, publicUrl: deps.instance.publicUrl });
   await app.register(healthRoutes, { db: deps.db });
 
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));

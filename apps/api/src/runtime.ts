@@ -32,6 +32,7 @@ export async function prepareRuntime(config: Config, db: Db, print: (text: strin
   });
   const instance: InstanceInfo = {
     publicHost: new URL(config.publicUrl).host,
+    publicUrl: config.publicUrl,
     caBundle: config.caBundle,
     commanderUuid: bootstrap.commanderUuid,
   };

@@ -58,7 +58,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       adminPassword: config.adminPassword,
       bootstrapToken: globalToken,
     });
-    const instance = { publicHost: 'commander.test', caBundle: '', commanderUuid: boot.commanderUuid };
+    const instance = { publicHost: 'commander.test', publicUrl: 'http://commander.test', caBundle: '', commanderUuid: boot.commanderUuid };
     const auditSink: AuditSink = (line) => t.auditLines.push(line);
     const app = await buildApp(config, { db: database.db, encryptor, instance, auditSink });
     const systemContext = (): ServiceContext => ({

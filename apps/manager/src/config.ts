@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   MANAGER_DEAD_AFTER_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** How often the reconcile scheduler looks for clusters due a check. */
   MANAGER_RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** An agent silent this long is marked lost (default: 4 telemetry intervals). */
+  MANAGER_AGENT_SILENT_AFTER_MS: z.coerce.number().int().min(1_000).default(120_000),
   COMMANDER_PUBLIC_URL: z.url().default('http://localhost:8080'),
   COMMANDER_CA_BUNDLE: z.string().default(''),
   ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: optional,
@@ -42,6 +44,7 @@ export type ManagerConfig = {
   heartbeatMs: number;
   deadAfterMs: number;
   reconcileEveryMs: number;
+  agentSilentAfterMs: number;
   publicUrl: string;
   caBundle: string;
   encryption: {
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     heartbeatMs: e.MANAGER_HEARTBEAT_MS,
     deadAfterMs: e.MANAGER_DEAD_AFTER_MS,
     reconcileEveryMs: e.MANAGER_RECONCILE_EVERY_MS,
+    agentSilentAfterMs: e.MANAGER_AGENT_SILENT_AFTER_MS,
     publicUrl: e.COMMANDER_PUBLIC_URL,
     caBundle: e.COMMANDER_CA_BUNDLE,
     encryption: {

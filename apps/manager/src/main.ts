@@ -24,7 +24,12 @@ const deps = createDeps({
   db,
   databaseUrl: config.databaseUrl,
   encryptor,
-  instance: { publicHost: new URL(config.publicUrl).host, caBundle: config.caBundle, commanderUuid: String(uuidSetting.value) },
+  instance: {
+    publicHost: new URL(config.publicUrl).host,
+    publicUrl: config.publicUrl,
+    caBundle: config.caBundle,
+    commanderUuid: String(uuidSetting.value),
+  },
   log,
   replicaId: config.replicaId,
   dhctlServers: config.dhctlServers,
@@ -62,7 +67,7 @@ const runner = await run({
     }
   }),
 });
-const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs);
+const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs, { agentSilentAfterMs: config.agentSilentAfterMs });
 log.info({ dhctlServers: config.dhctlServers }, 'cluster manager started');
 
 let stopping = false;

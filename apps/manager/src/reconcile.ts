@@ -1,19 +1,32 @@
-import { scheduleDueChecks } from '@commander/core';
+import { markSilentAgents, rollupTelemetry, scheduleDueChecks } from '@commander/core';
 
 import { type ManagerDeps, systemContext } from './deps.js';
 
 /**
- * The reconcile scheduler loop of a replica: every `everyMs` it queues checks for clusters
- * whose check interval elapsed. Every replica runs it; one at a time does the work.
+ * The periodic work of a replica: every `everyMs` it queues checks for clusters whose check
+ * interval elapsed and marks silent agents lost; every ten minutes it downsamples and expires
+ * telemetry. Every replica runs it; each job takes a lock, so one at a time does the work.
  */
-export function startReconcileLoop(deps: ManagerDeps, everyMs: number): () => void {
+export function startReconcileLoop(deps: ManagerDeps, everyMs: number, options: { agentSilentAfterMs: number }): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
+  let lastRollup = 0;
   const tick = async () => {
     try {
       const queued = await scheduleDueChecks(systemContext(deps));
       if (queued > 0) {
         deps.log.info({ queued }, 'queued configuration checks');
+      }
+      const lost = await markSilentAgents(deps.db, options.agentSilentAfterMs);
+      if (lost > 0) {
+        deps.log.warn({ lost }, 'agents went silent');
+      }
+      if (Date.now() - lastRollup > 10 * 60_000) {
+        lastRollup = Date.now();
+        const rollup = await rollupTelemetry(deps.db);
+        if (rollup.rolledUp + rollup.deleted > 0) {
+          deps.log.info(rollup, 'telemetry downsampled and expired');
+        }
       }
     } catch (err) {
       deps.log.warn({ err }, 'reconcile scheduling failed; will retry');

@@ -40,7 +40,7 @@ export function useManagerEnv(options: { phaseDelayMs?: number } = {}): ManagerT
     const sim = await startDhctlSim({ phaseDelayMs: options.phaseDelayMs ?? 0 });
     const encryptor = createEncryptor(generateEncryptionKeys());
     const boot = await bootstrapInstallation(database.db, {});
-    const instance = { publicHost: 'commander.test', caBundle: '', commanderUuid: boot.commanderUuid };
+    const instance = { publicHost: 'commander.test', publicUrl: 'http://commander.test', caBundle: '', commanderUuid: boot.commanderUuid };
     const auditSink: AuditSink = (line) => env.auditLines.push(line);
     const makeDeps = (replicaId: string) =>
       createDeps({

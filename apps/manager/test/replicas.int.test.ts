@@ -72,7 +72,7 @@ describe('manager replicas as processes', () => {
       permissions: new Set<string>(WORKSPACE_PERMISSIONS),
       log: silentLogger,
       encryptor: createEncryptor(keys),
-      instance: { publicHost: 'commander.test', caBundle: '', commanderUuid: boot.commanderUuid },
+      instance: { publicHost: 'commander.test', publicUrl: 'http://commander.test', caBundle: '', commanderUuid: boot.commanderUuid },
       auditSink: () => undefined,
     };
   });

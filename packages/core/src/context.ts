@@ -30,6 +30,8 @@ export type WorkspaceRef = { id: string; slug: string };
 export type InstanceInfo = {
   /** Commander's public host (template variable dc_domain). */
   publicHost: string;
+  /** Commander's public URL (agents reach the agent API under it). */
+  publicUrl: string;
   /** Base64 CA bundle agents trust (dc_caBundle); empty when not configured. */
   caBundle: string;
   /** This installation's UUID (dhctl's commander_uuid). */

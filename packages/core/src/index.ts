@@ -44,3 +44,5 @@ export * from './templates/manage-templates.js';
 export * from './templates/render-preview.js';
 export * from './templates/switch-versions.js';
 export * from './catalogs/catalogs.js';
+export * from './agent/agent.js';
+export * from './telemetry/telemetry.js';

@@ -9,6 +9,7 @@ import {
   OperationSchema,
   PaginationQuerySchema,
   UpdateClusterBodySchema,
+  TelemetryPointSchema,
   UpdateClusterSettingsBodySchema,
 } from '@commander/contracts';
 import {
@@ -22,6 +23,8 @@ import {
   listClusterOperations,
   listClusters,
   retryCluster,
+  rotateAgentKey,
+  getTelemetry,
   updateCluster,
   updateClusterSettings,
 } from '@commander/core';
@@ -174,5 +177,34 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => reply.code(201).send(await attachCluster(request.ctx, request.body)),
+  );
+
+  app.get(
+    '/:id/telemetry',
+    {
+      config: { permission: 'clusters:read' },
+      schema: {
+        tags: ['clusters'],
+        summary: 'Telemetry history (?from=&to=, ISO 8601; default the last 6 hours), at most 500 points',
+        params: IdParamsSchema,
+        querystring: z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }),
+        response: { 200: z.array(TelemetryPointSchema) },
+      },
+    },
+    async (request) => getTelemetry(request.ctx, request.params.id, request.query),
+  );
+
+  app.post(
+    '/:id/agent_key/rotate',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary: "Rotate the cluster's agent key (the old key works one more hour while the agent fetches the new one)",
+        params: IdParamsSchema,
+        response: { 200: z.object({ rotated_at: z.string(), previous_key_expires_at: z.string() }) },
+      },
+    },
+    async (request) => rotateAgentKey(request.ctx, request.params.id),
   );
 };

@@ -2,7 +2,7 @@ import { completeAttach, type RenderedConfig } from '@commander/core';
 import type { CommanderAttachResult } from '@commander/dhctl';
 import { parseAllDocuments } from 'yaml';
 
-import { cancelledByUser, commanderOptions, configDocuments, type OperationRun, recordingHooks } from './operation-context.js';
+import { agentResourcesYaml, cancelledByUser, commanderOptions, configDocuments, joinYaml, type OperationRun, recordingHooks } from './operation-context.js';
 
 function clusterTypeOf(clusterConfiguration: string): string | null {
   for (const doc of parseAllDocuments(clusterConfiguration)) {
@@ -28,7 +28,7 @@ export async function runAttach(run: OperationRun): Promise<void> {
     {
       connection_config: config.connection_config,
       scan_only: scanOnly,
-      resources_template: config.primary_resources,
+      resources_template: scanOnly ? '' : joinYaml(config.primary_resources, await agentResourcesYaml(run)),
       options: commanderOptions(run),
     },
     { ...recordingHooks(run) },

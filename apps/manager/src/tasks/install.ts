@@ -1,6 +1,6 @@
 import { completeInstall, handBackOperation } from '@commander/core';
 
-import { bootstrapDocuments, cancelledByUser, commanderOptions, type OperationRun, recordingHooks, startState } from './operation-context.js';
+import { agentResourcesYaml, bootstrapDocuments, cancelledByUser, commanderOptions, type OperationRun, recordingHooks, startState } from './operation-context.js';
 
 /** install: dhctl Bootstrap of the desired configuration. */
 export async function runInstall(run: OperationRun): Promise<void> {
@@ -11,8 +11,9 @@ export async function runInstall(run: OperationRun): Promise<void> {
       ? `Resuming the installation after phase ${run.claimed.operation.lastCompletedPhase ?? '?'} (attempt ${run.claimed.operation.attempt})`
       : `Installing cluster ${run.claimed.cluster.name} with dhctl at ${dhctl.address}`,
   ]);
+  const agentYaml = await agentResourcesYaml(run);
   const outcome = await dhctl.bootstrap(
-    { ...bootstrapDocuments(run), state: startState(run), options: commanderOptions(run) },
+    { ...bootstrapDocuments(run, agentYaml), state: startState(run), options: commanderOptions(run) },
     recordingHooks(run),
   );
   await run.recorder.flush();

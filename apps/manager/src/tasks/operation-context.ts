@@ -1,7 +1,7 @@
 import type { ClaimedOperation, ServiceContext } from '@commander/core';
 import type { BootstrapStart, DhctlCallOptions, MessageInput } from '@commander/dhctl';
 import { encodeDhctlState } from '@commander/dhctl';
-import { savePhaseState } from '@commander/core';
+import { agentBootstrapYaml, agentUrl, ensureAgentKey, savePhaseState } from '@commander/core';
 
 import type { ManagerDeps } from '../deps.js';
 import type { OperationRecorder } from '../recorder.js';
@@ -72,8 +72,22 @@ export function startState(run: OperationRun): string {
   return run.claimed.phaseState ?? run.claimed.dhctlState ?? '';
 }
 
-/** Bootstrap documents of a rendered configuration. */
-export function bootstrapDocuments(run: OperationRun): Omit<MessageInput<BootstrapStart>, 'state' | 'options'> {
+/**
+ * The agent's credentials (namespace + Secret) as YAML: Commander adds them to what it installs,
+ * so commander-agent can reach the agent API. Gives the cluster its agent key on first use.
+ */
+export async function agentResourcesYaml(run: OperationRun): Promise<string> {
+  const key = await run.deps.db.$transaction((tx) => ensureAgentKey(tx, run.deps.encryptor, run.claimed.cluster.id));
+  return agentBootstrapYaml(key, agentUrl(run.deps.instance.publicUrl, run.claimed.cluster.uuid));
+}
+
+/** Joins multi-document YAML streams, skipping empty ones. */
+export function joinYaml(...parts: string[]): string {
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0).join('\n---\n');
+}
+
+/** Bootstrap documents of a rendered configuration (plus the agent's credentials, when given). */
+export function bootstrapDocuments(run: OperationRun, agentYaml = ''): Omit<MessageInput<BootstrapStart>, 'state' | 'options'> {
   const desired = run.claimed.desired;
   if (!desired) {
     throw new Error('the cluster has no rendered configuration to install');
@@ -84,6 +98,6 @@ export function bootstrapDocuments(run: OperationRun): Omit<MessageInput<Bootstr
     cluster_config: desired.cluster_configuration,
     provider_specific_cluster_config: desired.provider_specific_cluster_configuration,
     init_resources: '',
-    resources: desired.primary_resources,
+    resources: joinYaml(desired.primary_resources, agentYaml),
   };
 }

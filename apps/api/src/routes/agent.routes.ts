@@ -1,0 +1,75 @@
+import { AgentResourcesSchema, ResourcesStatusBodySchema, TelemetryBodySchema } from '@commander/contracts';
+import { AppError, authenticateAgent, type Encryptor, getAgentResources, recordResourcesStatus, recordTelemetry } from '@commander/core';
+import type { Cluster, Db } from '@commander/db';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export type AgentRoutesOptions = { db: Db; encryptor: Encryptor; publicUrl: string };
+
+const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
+
+/**
+ * The agent API (`/agent_api/:cluster_uuid/…`), authenticated by the cluster's agent key
+ * (`Authorization: Bearer`); a key opens its own cluster only.
+ */
+export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app, { db, encryptor, publicUrl }) => {
+  async function agentCluster(request: FastifyRequest & { params: { cluster_uuid: string } }): Promise<Cluster> {
+    const header = request.headers.authorization;
+    const key = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const cluster = key ? await authenticateAgent(db, request.params.cluster_uuid, key) : null;
+    if (!cluster) {
+      throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
+    }
+    return cluster;
+  }
+
+  app.get(
+    '/:cluster_uuid/resources',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['agent'],
+        summary: 'Desired resources by group (ETag; 304 when unchanged)',
+        params: ParamsSchema,
+        response: { 200: AgentResourcesSchema, 304: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const cluster = await agentCluster(request);
+      const ifNoneMatch = request.headers['if-none-match'];
+      const resources = await getAgentResources(db, encryptor, cluster, publicUrl, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
+      if (!resources) {
+        return reply.code(304).send(null);
+      }
+      return reply.header('etag', `"${resources.version}"`).send(resources);
+    },
+  );
+
+  app.post(
+    '/:cluster_uuid/resources/status',
+    {
+      config: { public: true },
+      bodyLimit: 10 * 1024 * 1024,
+      schema: { tags: ['agent'], summary: 'Per-resource apply results', params: ParamsSchema, body: ResourcesStatusBodySchema, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      const cluster = await agentCluster(request);
+      await recordResourcesStatus(db, encryptor, cluster, publicUrl, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/:cluster_uuid/telemetry',
+    {
+      config: { public: true },
+      schema: { tags: ['agent'], summary: 'A telemetry sample', params: ParamsSchema, body: TelemetryBodySchema, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      const cluster = await agentCluster(request);
+      await recordTelemetry(db, cluster, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,310 @@
+import { createHash } from 'node:crypto';
+
+import {
+  AGENT_CREDENTIALS_SECRET,
+  type AgentResources,
+  HERITAGE_LABEL,
+  type KubeObject,
+  type ResourcesStatusBody,
+  type TelemetryBody,
+  TelemetryBodySchema,
+} from '@commander/contracts';
+import { generateToken, hashToken, timingSafeEqualHex } from '@commander/crypto';
+import type { Cluster, Db, Prisma, Tx } from '@commander/db';
+import { parseAllDocuments } from 'yaml';
+
+import { recordAudit } from '../audit/record-audit.js';
+import { decryptRendered } from '../clusters/rendered-config.js';
+import type { Encryptor, ServiceContext } from '../context.js';
+import { AppError, notFound } from '../errors.js';
+import { notifyChange } from '../events/notify.js';
+import { requireWorkspace } from '../workspaces/require-workspace.js';
+
+/** How often agents poll for resources and report telemetry (seconds). */
+export const AGENT_POLL_INTERVAL_SECONDS = 30;
+export const AGENT_TELEMETRY_INTERVAL_SECONDS = 30;
+/** A rotated key keeps working this long, so the agent can fetch its new one. */
+export const PREVIOUS_KEY_GRACE_MS = 60 * 60 * 1000;
+/** Name of the resource group Commander adds for the agent's own credentials. */
+export const AGENT_GROUP = 'commander-agent';
+
+/**
+ * Gives a cluster an agent key if it has none (at install or join), inside the caller's
+ * transaction: stored hashed for authentication and encrypted so Commander can hand it to the
+ * agent in its credentials Secret. Returns the key.
+ */
+export async function ensureAgentKey(tx: Tx, encryptor: Encryptor, clusterId: string): Promise<string> {
+  const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { agentKeyEncrypted: true } });
+  if (cluster.agentKeyEncrypted) {
+    return encryptor.decrypt(cluster.agentKeyEncrypted);
+  }
+  const key = generateToken('agent');
+  await tx.cluster.update({ where: { id: clusterId }, data: { agentKeyHash: hashToken(key), agentKeyEncrypted: encryptor.encrypt(key) } });
+  return key;
+}
+
+/** The agent URL of a cluster (`commanderUrl`). */
+export function agentUrl(publicUrl: string, clusterUuid: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/agent_api/${clusterUuid}`;
+}
+
+/** The credentials Secret the agent reads (Commander adds it to the cluster's resources). */
+export function agentCredentialsSecret(key: string, commanderUrl: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: AGENT_CREDENTIALS_SECRET.name,
+      namespace: AGENT_CREDENTIALS_SECRET.namespace,
+      labels: { [HERITAGE_LABEL.key]: HERITAGE_LABEL.value },
+    },
+    type: 'Opaque',
+    stringData: { token: key, commander_url: commanderUrl },
+  };
+}
+
+const NAMESPACE_DOC: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: AGENT_CREDENTIALS_SECRET.namespace, labels: { [HERITAGE_LABEL.key]: HERITAGE_LABEL.value } },
+};
+
+/** YAML of the agent's namespace and credentials, appended to what dhctl installs at bootstrap. */
+export function agentBootstrapYaml(key: string, commanderUrl: string): string {
+  return [NAMESPACE_DOC, agentCredentialsSecret(key, commanderUrl)].map((d) => JSON.stringify(d)).join('\n---\n');
+}
+
+/**
+ * The cluster whose agent calls, when `key` is its agent key (or its previous key within the
+ * grace period after a rotation). Null otherwise: the caller answers 401 without saying which.
+ */
+export async function authenticateAgent(db: Db, clusterUuid: string, key: string): Promise<Cluster | null> {
+  const cluster = await db.cluster.findUnique({ where: { uuid: clusterUuid } });
+  if (!cluster || cluster.archivedAt !== null || !cluster.agentKeyHash) {
+    return null;
+  }
+  const hash = hashToken(key);
+  if (timingSafeEqualHex(hash, cluster.agentKeyHash)) {
+    return cluster;
+  }
+  const previousValid = cluster.agentPreviousKeyHash && cluster.agentPreviousKeyExpiresAt && cluster.agentPreviousKeyExpiresAt > new Date();
+  return previousValid && timingSafeEqualHex(hash, cluster.agentPreviousKeyHash!) ? cluster : null;
+}
+
+function parseDocuments(yaml: string): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const doc of parseAllDocuments(yaml)) {
+    const value: unknown = doc.toJS();
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      out.push(value as KubeObject);
+    }
+  }
+  return out;
+}
+
+/**
+ * The desired resources of a cluster by group, with a content version: the template's
+ * resource groups as last rendered, plus Commander's own group with the agent's credentials.
+ */
+export function desiredAgentResources(encryptor: Encryptor, cluster: Cluster, publicUrl: string): AgentResources {
+  const desired = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
+  const groups: AgentResources['groups'] = (desired?.resources ?? []).map((g) => ({
+    name: g.name,
+    sync_mode: g.sync_mode,
+    resources: parseDocuments(g.yaml),
+  }));
+  if (cluster.agentKeyEncrypted) {
+    groups.push({
+      name: AGENT_GROUP,
+      sync_mode: 'managed',
+      resources: [agentCredentialsSecret(encryptor.decrypt(cluster.agentKeyEncrypted), agentUrl(publicUrl, cluster.uuid))],
+    });
+  }
+  const version = createHash('sha256').update(JSON.stringify(groups)).digest('hex').slice(0, 32);
+  return {
+    version,
+    groups,
+    poll_interval_seconds: AGENT_POLL_INTERVAL_SECONDS,
+    telemetry_interval_seconds: AGENT_TELEMETRY_INTERVAL_SECONDS,
+  };
+}
+
+/** Marks the agent seen (online). Throttled: at most one write per 10 s per cluster. */
+async function touchAgent(db: Db, cluster: Cluster): Promise<void> {
+  if (cluster.agentStatus === 'online' && cluster.agentLastSeenAt && Date.now() - cluster.agentLastSeenAt.getTime() < 10_000) {
+    return;
+  }
+  await db.cluster.update({ where: { id: cluster.id }, data: { agentStatus: 'online', agentLastSeenAt: new Date() } });
+}
+
+/** `GET /resources`: the desired resources, or null when `ifNoneMatch` is the current version (304). */
+export async function getAgentResources(
+  db: Db,
+  encryptor: Encryptor,
+  cluster: Cluster,
+  publicUrl: string,
+  ifNoneMatch: string | undefined,
+): Promise<AgentResources | null> {
+  await touchAgent(db, cluster);
+  const resources = desiredAgentResources(encryptor, cluster, publicUrl);
+  if (cluster.resourcesVersion !== resources.version) {
+    await db.cluster.update({ where: { id: cluster.id }, data: { resourcesVersion: resources.version } });
+  }
+  const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '');
+  return wanted === resources.version ? null : resources;
+}
+
+/**
+ * `POST /resources/status`: per-resource apply results. The cluster's resources are
+ * `configured` when every resource of the current version applied, `not_configured` otherwise
+ * (errors, or results for an older version).
+ */
+export async function recordResourcesStatus(db: Db, encryptor: Encryptor, cluster: Cluster, publicUrl: string, body: ResourcesStatusBody): Promise<void> {
+  const current = desiredAgentResources(encryptor, cluster, publicUrl).version;
+  const errors = body.results.filter((r) => r.status === 'error');
+  const state = body.version === current && errors.length === 0 ? 'configured' : 'not_configured';
+  const results = body.results.map((r) => ({
+    group: r.group,
+    api_version: r.api_version,
+    kind: r.kind,
+    namespace: r.namespace ?? null,
+    name: r.name,
+    status: r.status,
+    errors: r.status === 'error' ? [r.message ?? 'apply failed'] : [],
+  }));
+  const now = new Date();
+  await db.cluster.update({
+    where: { id: cluster.id },
+    data: {
+      resourcesSyncState: state,
+      resourcesStateResults: results as Prisma.InputJsonValue,
+      resourcesCheckedAt: now,
+      ...(state === 'configured' ? { resourcesAppliedAt: now } : {}),
+      agentStatus: 'online',
+      agentLastSeenAt: now,
+    },
+  });
+  if (state !== cluster.resourcesSyncState || errors.length > 0) {
+    await notifyChange(db, { type: 'cluster', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id, action: 'resources' });
+  }
+}
+
+/** Commander's `cluster_agent_data` shape, from a telemetry report. */
+function agentData(body: ReturnType<typeof TelemetryBodySchema.parse>, at: Date): unknown[] {
+  return [
+    {
+      source: 'overview',
+      data: {
+        reported_at: at.toISOString(),
+        dkp_version: body.dkp_version ?? null,
+        kubernetes_version: body.kubernetes_version ?? null,
+        update_channel: body.update_channel ?? null,
+        update_available: body.update_available ?? false,
+        metrics: {
+          cpu_cores: body.cpu_cores,
+          cpu_usage: body.cpu_usage ?? null,
+          memory_bytes: body.memory_bytes,
+          memory_used_bytes: body.memory_used_bytes ?? null,
+          storage_bytes: body.storage_bytes,
+          storage_used_bytes: body.storage_used_bytes ?? null,
+          node_count: body.node_count,
+        },
+        warnings: { firing_alerts: body.alerts.map((a) => ({ alert: a.name, severity: a.severity, message: a.message })) },
+      },
+    },
+    { source: 'upmeter', data: { rows: [{ probes: body.components.map((c) => ({ probe: c.name, availability: c.availability })) }] } },
+  ];
+}
+
+/** `POST /telemetry`: stores a sample and the cluster's latest snapshot. */
+export async function recordTelemetry(db: Db, cluster: Cluster, raw: TelemetryBody): Promise<void> {
+  const body = TelemetryBodySchema.parse(raw);
+  const now = new Date();
+  const ts = body.ts ? new Date(body.ts) : now;
+  if (ts.getTime() > now.getTime() + 5 * 60_000) {
+    throw new AppError('validation_failed', 'ts is in the future');
+  }
+  await db.$transaction([
+    db.telemetrySample.create({
+      data: {
+        clusterId: cluster.id,
+        ts,
+        cpuCores: body.cpu_cores,
+        cpuUsage: body.cpu_usage ?? null,
+        memoryBytes: body.memory_bytes,
+        memoryUsedBytes: body.memory_used_bytes ?? null,
+        storageBytes: body.storage_bytes,
+        storageUsedBytes: body.storage_used_bytes ?? null,
+        nodeCount: body.node_count,
+      },
+    }),
+    db.cluster.update({
+      where: { id: cluster.id },
+      data: { agentData: agentData(body, ts) as Prisma.InputJsonValue, agentStatus: 'online', agentLastSeenAt: now },
+    }),
+  ]);
+  await notifyChange(db, { type: 'telemetry', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id });
+}
+
+/**
+ * Agents silent longer than `silentAfterMs` are lost: their cluster's agent status becomes
+ * `lost`, resources `no_data`, and an `AgentLost` alert is raised on the cluster.
+ * @returns how many clusters were marked.
+ */
+export async function markSilentAgents(db: Db, silentAfterMs: number): Promise<number> {
+  const cutoff = new Date(Date.now() - silentAfterMs);
+  const silent = await db.cluster.findMany({
+    where: { archivedAt: null, agentStatus: 'online', agentLastSeenAt: { lt: cutoff } },
+    select: { id: true, workspaceId: true, agentData: true, agentLastSeenAt: true },
+  });
+  for (const cluster of silent) {
+    const data = Array.isArray(cluster.agentData) ? (cluster.agentData as Record<string, unknown>[]) : [];
+    const alert = { alert: 'AgentLost', severity: 'critical', message: `No report from the agent since ${cluster.agentLastSeenAt?.toISOString() ?? 'ever'}` };
+    const overview = data.find((d) => d.source === 'overview') as { data?: { warnings?: { firing_alerts?: unknown[] } } } | undefined;
+    const withAlert = overview
+      ? data.map((d) =>
+          d === overview
+            ? { ...d, data: { ...overview.data, warnings: { firing_alerts: [...(overview.data?.warnings?.firing_alerts ?? []).filter((a) => (a as { alert?: string }).alert !== 'AgentLost'), alert] } } }
+            : d,
+        )
+      : [{ source: 'overview', data: { warnings: { firing_alerts: [alert] } } }, ...data];
+    const { count } = await db.cluster.updateMany({
+      where: { id: cluster.id, agentStatus: 'online', agentLastSeenAt: { lt: cutoff } },
+      data: { agentStatus: 'lost', resourcesSyncState: 'no_data', agentData: withAlert as Prisma.InputJsonValue },
+    });
+    if (count > 0) {
+      await notifyChange(db, { type: 'cluster', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id, action: 'agent_lost' });
+    }
+  }
+  return silent.length;
+}
+
+/**
+ * Rotates a cluster's agent key: the new key reaches the agent through its credentials Secret
+ * (the agent fetches it with the old key, which keeps working for an hour).
+ */
+export async function rotateAgentKey(ctx: ServiceContext, clusterId: string): Promise<{ rotated_at: string; previous_key_expires_at: string }> {
+  const workspace = requireWorkspace(ctx);
+  const cluster = await ctx.db.cluster.findFirst({ where: { id: clusterId, workspaceId: workspace.id, archivedAt: null } });
+  if (!cluster) {
+    throw notFound('Cluster', clusterId);
+  }
+  if (!cluster.agentKeyHash) {
+    throw new AppError('invalid_state', 'This cluster has no agent yet (it gets one when it is installed or joined)');
+  }
+  const key = generateToken('agent');
+  const expires = new Date(Date.now() + PREVIOUS_KEY_GRACE_MS);
+  await ctx.db.$transaction(async (tx) => {
+    await tx.cluster.update({
+      where: { id: clusterId },
+      data: {
+        agentPreviousKeyHash: cluster.agentKeyHash,
+        agentPreviousKeyExpiresAt: expires,
+        agentKeyHash: hashToken(key),
+        agentKeyEncrypted: ctx.encryptor.encrypt(key),
+      },
+    });
+    await recordAudit(tx, ctx, { action: 'rotate_agent_key', auditableType: 'Cluster', auditableId: clusterId });
+  });
+  return { rotated_at: new Date().toISOString(), previous_key_expires_at: expires.toISOString() };
+}
