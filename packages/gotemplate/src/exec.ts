@@ -22,7 +22,6 @@ import {
   isComplexKind,
   isFloatKind,
   isIntKind,
-  isNilValue,
   isUintKind,
   lenOf,
   REFLECT_VALUE,
@@ -863,9 +862,4 @@ export function execute(set: ExecTemplateSet, name: string, data: Val): string {
   }
   state.walk(data, tree.root);
   return out.s;
-}
-
-/** True if `v` is nil for its kind (used by builtins). */
-export function isNilOrInvalid(v: Val): boolean {
-  return v === null || isNilValue(v);
 }

@@ -60,11 +60,6 @@ function isEmptyTree(n: Node | null): boolean {
   }
 }
 
-/** Go's parse.IsEmptyTree. */
-export function isEmptyTreeRoot(n: ListNode): boolean {
-  return isEmptyTree(n);
-}
-
 type ParseContext = {
   parseName: string;
   text: string;

@@ -5,16 +5,7 @@ import { base64Encode } from './encoding.js';
 import { sortedKeys } from './fmt.js';
 import { formatFloat } from './ftoa.js';
 import { quote } from './strconv.js';
-import {
-  fromJSON,
-  type GoValue,
-  IFACE,
-  isFloatKind,
-  isIntKind,
-  isUintKind,
-  type Val,
-  val,
-} from './types.js';
+import { fromJSON, IFACE, isFloatKind, isIntKind, isUintKind, type Val, val } from './types.js';
 import { utf8Encode } from './utf8.js';
 
 /** A json error (its message is Go's err.Error()). */
@@ -527,9 +518,4 @@ export function marshalIndent(v: Val, indent: string): string {
 /** json.Encoder with SetEscapeHTML(false), without the trailing newline. */
 export function marshalNoEscape(v: Val): string {
   return encodeValue(v, { escapeHTML: false, indent: null }, 0);
-}
-
-/** A GoValue's JSON (helper for marshalJSON implementations of struct types). */
-export function jsonOf(v: GoValue): string {
-  return marshal(v);
 }

@@ -13,7 +13,9 @@ export type Loc =
 /** time.Time: seconds since the Unix epoch, nanoseconds, location. */
 export type GoTime = { sec: number; nsec: number; loc: Loc; mono?: number };
 
+/** time.UTC. */
 export const UTC: Loc = { kind: 'utc' };
+/** time.Local (UTC here). */
 export const LOCAL: Loc = { kind: 'local' };
 
 /** An error from time parsing (message is Go's). */

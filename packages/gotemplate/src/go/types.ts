@@ -78,23 +78,42 @@ function basic(kind: Kind, name: string = kind): GoType {
   return { kind, name };
 }
 
+// The predeclared Go types (reflect.Type singletons; compare with ===).
+/** Go's bool. */
 export const BOOL = basic('bool');
+/** Go's int. */
 export const INT = basic('int');
+/** Go's int8. */
 export const INT8 = basic('int8');
+/** Go's int16. */
 export const INT16 = basic('int16');
+/** Go's int32. */
 export const INT32 = basic('int32');
+/** Go's int64. */
 export const INT64 = basic('int64');
+/** Go's uint. */
 export const UINT = basic('uint');
+/** Go's uint8. */
 export const UINT8 = basic('uint8');
+/** Go's uint16. */
 export const UINT16 = basic('uint16');
+/** Go's uint32. */
 export const UINT32 = basic('uint32');
+/** Go's uint64. */
 export const UINT64 = basic('uint64');
+/** Go's uintptr. */
 export const UINTPTR = basic('uintptr');
+/** Go's float32. */
 export const FLOAT32 = basic('float32');
+/** Go's float64. */
 export const FLOAT64 = basic('float64');
+/** Go's complex64. */
 export const COMPLEX64 = basic('complex64');
+/** Go's complex128. */
 export const COMPLEX128 = basic('complex128');
+/** Go's string. */
 export const STRING = basic('string');
+/** The empty interface, `interface {}`. */
 export const IFACE: GoType = { kind: 'interface', name: 'interface {}' };
 /** The error interface type (only used as a declared type). */
 export const ERROR_IFACE: GoType = { kind: 'interface', name: 'error' };
@@ -136,10 +155,15 @@ export function ptrTo(elem: GoType): GoType {
   return t;
 }
 
+/** `[]interface {}` (JSON arrays, sprig lists). */
 export const SLICE_IFACE = sliceOf(IFACE);
+/** `[]string`. */
 export const SLICE_STRING = sliceOf(STRING);
+/** `[]int`. */
 export const SLICE_INT = sliceOf(INT);
+/** `map[string]interface {}` (JSON objects, sprig dicts). */
 export const MAP_STRING_IFACE = mapOf(STRING, IFACE);
+/** `map[string]string` (sprig split). */
 export const MAP_STRING_STRING = mapOf(STRING, STRING);
 
 /** Builds a value. */
@@ -147,37 +171,14 @@ export function val(t: GoType, v: unknown): GoValue {
   return { t, v };
 }
 
+/** The bool values. */
 export const TRUE = val(BOOL, true);
+/** See {@link TRUE}. */
 export const FALSE = val(BOOL, false);
 
 /** A Go bool value. */
 export function boolVal(b: boolean): GoValue {
   return b ? TRUE : FALSE;
-}
-
-/** A Go string value. */
-export function stringVal(s: string): GoValue {
-  return { t: STRING, v: s };
-}
-
-/** A Go int value. */
-export function intVal(n: bigint | number): GoValue {
-  return { t: INT, v: typeof n === 'bigint' ? n : BigInt(n) };
-}
-
-/** A Go int64 value. */
-export function int64Val(n: bigint | number): GoValue {
-  return { t: INT64, v: typeof n === 'bigint' ? n : BigInt(n) };
-}
-
-/** A Go float64 value. */
-export function float64Val(n: number): GoValue {
-  return { t: FLOAT64, v: n };
-}
-
-/** An interface{} holding `inner` (or nil). */
-export function ifaceVal(inner: Val): GoValue {
-  return { t: IFACE, v: inner };
 }
 
 /** Kinds with integer semantics, signed. */
@@ -392,27 +393,4 @@ export function fromJSON(x: unknown): Val {
     default:
       return null;
   }
-}
-
-/** The Go data for an element of type `elem` holding `v` (boxing into interface when needed). */
-export function toElemData(elem: GoType, v: Val): unknown {
-  if (elem.kind === 'interface') {
-    return indirectInterface(v);
-  }
-  return v === null ? zeroOf(elem).v : v.v;
-}
-
-/** A []interface{} value from concrete values. */
-export function ifaceSlice(items: Val[] | null): GoValue {
-  return val(SLICE_IFACE, items);
-}
-
-/** A []string value. */
-export function stringSlice(items: string[] | null): GoValue {
-  return val(SLICE_STRING, items);
-}
-
-/** Returns the concrete value held in an interface data slot (slice element / map value). */
-export function elemValue(elem: GoType, data: unknown): GoValue {
-  return val(elem, data);
 }

@@ -174,15 +174,6 @@ export function runeCount(s: string): number {
   return n;
 }
 
-/** The code points of `s` (Go's `for _, r := range s`). */
-export function runes(s: string): number[] {
-  const out: number[] = [];
-  for (const ch of s) {
-    out.push(ch.codePointAt(0) ?? 0);
-  }
-  return out;
-}
-
 const PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 const GRAPHIC_SPACE = /^\p{Zs}$/u;
 const LETTER = /^\p{L}$/u;

@@ -1,6 +1,6 @@
 // sprig's list.go and dict.go.
 
-import { def, type FuncDef, GoError, GoPanic, nilDeref } from '../funcs.js';
+import { def, type FuncDef, GoError, GoPanic } from '../funcs.js';
 import {
   BOOL,
   type GoValue,
@@ -506,6 +506,3 @@ export const collectionFuncs: Record<string, FuncDef> = {
     { variadic: true, hasError: true },
   ),
 };
-
-/** Re-exported so other modules can build nil-receiver panics consistently. */
-export { nilDeref };

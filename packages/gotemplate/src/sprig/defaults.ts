@@ -11,7 +11,7 @@ import {
   unmarshal,
   unmarshalPartial,
 } from '../go/json.js';
-import { BOOL, type GoValue, IFACE, STRING, type Val, val } from '../go/types.js';
+import { BOOL, IFACE, STRING, type Val, val } from '../go/types.js';
 import { bool, deepEqual, empty, str } from './util.js';
 
 function jsonOrEmpty(f: () => string): Val {
@@ -209,6 +209,3 @@ export const defaultFuncs: Record<string, FuncDef> = {
   ),
   deepEqual: def([IFACE, IFACE], BOOL, (a) => val(BOOL, deepEqual(a[0] ?? null, a[1] ?? null))),
 };
-
-/** Re-exported for the list functions. */
-export type { GoValue };
