@@ -45,3 +45,18 @@ export function validationIssuesByField(details: unknown): Record<string, string
   }
   return out;
 }
+
+/**
+ * Per-value problems of a 422 (`invalid_values`, `not_unique`, `immutable_field`): the details
+ * are a list of `{path, message}`, e.g. `replicas: must be at most 5`.
+ */
+export function valueIssueLines(details: unknown): string[] {
+  const list = Array.isArray(details) ? (details as unknown[]) : [];
+  return list.flatMap((item) => {
+    const { path, message } = (item ?? {}) as { path?: unknown; message?: unknown };
+    if (typeof message !== 'string') {
+      return [];
+    }
+    return [typeof path === 'string' && path !== '' ? `${path}: ${message}` : message];
+  });
+}

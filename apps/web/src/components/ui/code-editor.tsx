@@ -67,7 +67,7 @@ export function YamlField({
       description={description}
       descriptionProps={{ id: descriptionId }}
       error={error}
-      errorProps={{ id: errorId, role: 'alert' }}
+      errorProps={{ id: errorId, role: 'alert', style: { whiteSpace: 'pre-line' } }}
       required={required}
     >
       <div

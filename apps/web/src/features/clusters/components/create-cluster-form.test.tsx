@@ -97,6 +97,35 @@ describe('create cluster form', () => {
     );
   });
 
+  it('shows values the template refuses under the values editor', async () => {
+    server.use(
+      http.post('*/api/v1/clusters', () =>
+        HttpResponse.json(
+          {
+            error: {
+              code: 'invalid_values',
+              message: "The values do not match the template's input parameters",
+              details: [{ path: 'replicas', message: 'must be at most 3' }],
+            },
+          },
+          { status: 422 },
+        ),
+      ),
+    );
+    renderCreate();
+    const { user } = await fillName('prod');
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Create cluster' })).toBeEnabled(),
+    );
+    await user.click(screen.getByRole('button', { name: 'Create cluster' }));
+    const error = await screen.findByRole('alert');
+    expect(error).toHaveTextContent("The values do not match the template's input parameters");
+    expect(error).toHaveTextContent('replicas: must be at most 3');
+    expect(
+      await screen.findByRole('textbox', { name: 'Values (YAML or JSON)' }),
+    ).toHaveAccessibleDescription(expect.stringContaining('replicas: must be at most 3'));
+  });
+
   it('shows errors that belong to no field above the form', async () => {
     server.use(
       http.post('*/api/v1/clusters', () =>

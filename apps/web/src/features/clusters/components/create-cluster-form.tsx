@@ -15,7 +15,7 @@ import { Link, useNavigate } from 'react-router';
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { ApiError } from '../../../lib/api-client.js';
-import { fieldRule, validationIssuesByField } from '../../../lib/validation.js';
+import { fieldRule, validationIssuesByField, valueIssueLines } from '../../../lib/validation.js';
 import {
   availableVersions,
   clusterTemplateQueries,
@@ -79,7 +79,12 @@ export function createClusterErrorFields(
     case 'template_version_unavailable':
       return { fields: { versionId: t('clusters.create.versionUnavailable') }, general: null };
     case 'invalid_values':
-      return { fields: { values: error.message }, general: null };
+    case 'not_unique':
+    case 'immutable_field':
+      return {
+        fields: { values: [error.message, ...valueIssueLines(error.details)].join('\n') },
+        general: null,
+      };
     case 'validation_failed': {
       const issues = validationIssuesByField(error.details);
       const fields: Partial<Record<keyof FormValues | 'values', string>> = {};
