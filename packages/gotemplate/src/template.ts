@@ -2,6 +2,7 @@
 // template.New(name).Option("missingkey=default").Funcs(sprig.TxtFuncMap()).Parse(text).Execute.
 
 import { builtins } from './builtins.js';
+import { TemplateError } from './errors.js';
 import { type ExecTemplateSet, execute } from './exec.js';
 import { fromJSON, MAP_STRING_IFACE, type Val, val } from './go/types.js';
 import { escapedByteCount, toDisplayString } from './go/utf8.js';
@@ -46,7 +47,12 @@ export function parseTemplate(text: string, options: TemplateOptions = {}): Pars
   if (hit) {
     return hit;
   }
-  const trees: Map<string, Tree> = parseTrees(name, text, hasFunction);
+  let trees: Map<string, Tree>;
+  try {
+    trees = parseTrees(name, text, hasFunction);
+  } catch (e) {
+    throw tooDeep(e, name, 'parse');
+  }
   const parsed: ParsedTemplate = {
     name,
     text,
@@ -68,6 +74,18 @@ export function parseTemplate(text: string, options: TemplateOptions = {}): Pars
   return parsed;
 }
 
+/**
+ * JavaScript's stack is smaller than Go's: absurdly deep nesting (thousands of nested actions or
+ * data levels) overflows it. Report that as a TemplateError instead of a RangeError.
+ */
+function tooDeep(e: unknown, name: string, kind: 'parse' | 'exec'): unknown {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    const reason = 'template nests too deeply';
+    return new TemplateError(`template: ${name}: ${reason}`, { kind, templateName: name, reason });
+  }
+  return e;
+}
+
 /** Converts JSON-like values to the Go data the oracle sees (`map[string]interface{}` for objects). */
 export function toGoData(values: unknown): Val {
   if (values === null || values === undefined) {
@@ -83,7 +101,12 @@ export function toGoData(values: unknown): Val {
  */
 export function executeTemplate(parsed: ParsedTemplate, values: unknown): string {
   const before = escapedByteCount();
-  const out = execute(parsed.set, parsed.name, toGoData(values));
+  let out: string;
+  try {
+    out = execute(parsed.set, parsed.name, toGoData(values));
+  } catch (e) {
+    throw tooDeep(e, parsed.name, 'exec');
+  }
   // Raw (non-UTF-8) bytes can only appear if some function produced them during this run.
   return escapedByteCount() === before ? out : toDisplayString(out);
 }

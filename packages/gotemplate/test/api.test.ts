@@ -163,3 +163,17 @@ describe('isomorphism', () => {
     }
   });
 });
+
+describe('limits', () => {
+  it('reports absurd nesting as a TemplateError rather than a stack overflow', () => {
+    const deep = '{{ if true }}'.repeat(20000) + 'x' + '{{ end }}'.repeat(20000);
+    const e = catchError(() => parseTemplate(deep, { name: 'deep' }));
+    expect(e.kind).toBe('parse');
+    expect(e.message).toBe('template: deep: template nests too deeply');
+  });
+
+  it('handles ordinary nesting', () => {
+    const nested = '{{ if true }}'.repeat(200) + 'x' + '{{ end }}'.repeat(200);
+    expect(render(nested, {})).toBe('x');
+  });
+});
