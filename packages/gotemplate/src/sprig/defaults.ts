@@ -11,7 +11,8 @@ import {
   unmarshal,
   unmarshalPartial,
 } from '../go/json.js';
-import { BOOL, IFACE, STRING, type Val, val } from '../go/types.js';
+import { BOOL, IFACE, STRING, type Val, val, zeroOf } from '../go/types.js';
+import { PTR_VERSION, VERSION } from './regex-semver.js';
 import { bool, deepEqual, empty, str } from './util.js';
 
 function jsonOrEmpty(f: () => string): Val {
@@ -57,6 +58,10 @@ export function deepCopyValue(v: Val): Val {
       );
     }
     return val(t, [...arr]);
+  }
+  if (t === PTR_VERSION || t === VERSION) {
+    // copystructure cannot see semver.Version's unexported fields: the copy is a zero Version.
+    return val(t, zeroOf(VERSION).v);
   }
   if (t.kind === 'map') {
     const m = v.v as Map<string, unknown> | null;
