@@ -67,7 +67,7 @@ export function YamlField({
       description={description}
       descriptionProps={{ id: descriptionId }}
       error={error}
-      errorProps={{ id: errorId, role: 'alert', style: { whiteSpace: 'pre-line' } }}
+      errorProps={{ id: errorId, role: 'alert', style: { whiteSpace: 'pre-line', marginTop: 6 } }}
       required={required}
     >
       <div
