@@ -20,6 +20,20 @@ import { agentRoutes } from './routes/agent.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { registerApiRoutes } from './routes/index.js';
 
+/** A registered route and the access it declares. */
+export type RouteEntry = {
+  method: string;
+  url: string;
+  permission: string | null;
+  kind: 'permission' | 'authenticated' | 'public' | 'undeclared';
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
 export type AppDeps = {
   db: Db;
   encryptor: Encryptor;
@@ -45,11 +59,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const undeclared: string[] = [];
+  // Every route and what it declares (for the start-up check and the authorization tests).
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     const c = (route.config ?? {}) as { permission?: string; public?: boolean; authenticated?: boolean };
-    if (route.url.startsWith('/api/') && !c.permission && !c.public && !c.authenticated) {
-      undeclared.push(`${String(route.method)} ${route.url}`);
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') {
+        continue;
+      }
+      routeTable.push({
+        method,
+        url: route.url,
+        permission: c.permission ?? null,
+        kind: c.permission ? 'permission' : c.public ? 'public' : c.authenticated ? 'authenticated' : 'undeclared',
+      });
     }
   });
 
@@ -79,8 +103,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   await app.ready();
+  const undeclared = routeTable.filter((r) => r.url.startsWith('/api/') && r.kind === 'undeclared');
   if (undeclared.length > 0) {
-    throw new Error(`Routes without a declared permission (config.permission/public/authenticated): ${undeclared.join(', ')}`);
+    throw new Error(`Routes without a declared permission (config.permission/public/authenticated): ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`);
   }
   return app;
 }

@@ -6,3 +6,4 @@ export * from './common.js';
 export * from './operations.js';
 export * from './workspaces.js';
 export * from './agent.js';
+export * from './identity.js';

@@ -46,3 +46,6 @@ export * from './templates/switch-versions.js';
 export * from './catalogs/catalogs.js';
 export * from './agent/agent.js';
 export * from './telemetry/telemetry.js';
+export * from './audit/list-audit.js';
+export * from './clusters/move-cluster.js';
+export * from './identity/identity.js';

@@ -76,7 +76,8 @@ export const authPlugin = fp<AuthOptions>(
       request.ctx = baseContext(request, options, null, new Set());
     });
 
-    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    // preValidation: callers are authenticated and authorized before their input is even looked at.
+    app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
       const access = request.routeOptions.config;
       if (!request.url.startsWith('/api/') || access.public) {
         return;

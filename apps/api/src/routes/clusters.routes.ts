@@ -9,6 +9,7 @@ import {
   OperationSchema,
   PaginationQuerySchema,
   UpdateClusterBodySchema,
+  MoveClusterBodySchema,
   TelemetryPointSchema,
   UpdateClusterSettingsBodySchema,
 } from '@commander/contracts';
@@ -22,6 +23,8 @@ import {
   joinCluster,
   listClusterOperations,
   listClusters,
+  moveCluster,
+  permissionsIn,
   retryCluster,
   rotateAgentKey,
   getTelemetry,
@@ -206,5 +209,24 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => rotateAgentKey(request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/:id/move',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary: 'Move a cluster to another workspace (it leaves its template; exclusive records move, shared ones are copied)',
+        params: IdParamsSchema,
+        body: MoveClusterBodySchema,
+        response: { 200: ClusterSchema },
+      },
+    },
+    async (request) =>
+      moveCluster(request.ctx, request.params.id, request.body.workspace_id, async (workspaceId) => {
+        const held = request.grants;
+        return held !== null && permissionsIn(held, workspaceId).has('clusters:write');
+      }),
   );
 };

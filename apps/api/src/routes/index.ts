@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 
+import { auditRoutes } from './audit.routes.js';
 import { authRoutes, type AuthRoutesOptions } from './auth.routes.js';
 import { authTokenRoutes } from './auth-tokens.routes.js';
 import { catalogRoutes, recordRoutes } from './catalogs.routes.js';
@@ -7,6 +8,7 @@ import { changeRequestRoutes } from './change-requests.routes.js';
 import { clusterTemplateRoutes } from './cluster-templates.routes.js';
 import { clusterRoutes } from './clusters.routes.js';
 import { eventRoutes } from './events.routes.js';
+import { bindingRoutes, globalRoleRoutes, passwordRoutes, roleRoutes, userRoutes } from './identity.routes.js';
 import { operationRoutes } from './operations.routes.js';
 import { renderRoutes } from './render.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
@@ -17,6 +19,13 @@ export async function registerApiRoutes(app: FastifyInstance, options: AuthRoute
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', ...options });
       await api.register(workspaceRoutes, { prefix: '/workspaces' });
+      await api.register(passwordRoutes, { prefix: '/auth/password' });
+      await api.register(userRoutes, { prefix: '/users' });
+      await api.register(roleRoutes, { prefix: '/roles' });
+      await api.register(globalRoleRoutes, { prefix: '/global_roles' });
+      await api.register(bindingRoutes(null), { prefix: '/role_bindings' });
+      await api.register(bindingRoutes('workspace'), { prefix: '/workspace_role_bindings' });
+      await api.register(auditRoutes, { prefix: '/audit_events' });
       await api.register(authTokenRoutes, { prefix: '/auth_tokens' });
       await api.register(clusterTemplateRoutes, { prefix: '/cluster_templates' });
       await api.register(clusterRoutes, { prefix: '/clusters' });

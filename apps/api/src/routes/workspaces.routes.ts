@@ -1,5 +1,5 @@
-import { ArchivedQuerySchema, CreateWorkspaceBodySchema, WorkspaceSchema } from '@commander/contracts';
-import { createWorkspace, listWorkspaces, visibleWorkspaceIds } from '@commander/core';
+import { ArchivedQuerySchema, CreateWorkspaceBodySchema, IdParamsSchema, UpdateWorkspaceByIdBodySchema, WorkspaceSchema } from '@commander/contracts';
+import { AppError, createWorkspace, deleteWorkspace, getWorkspace, listWorkspaces, renameWorkspace, toWorkspaceDto, visibleWorkspaceIds } from '@commander/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -25,5 +25,46 @@ export const workspaceRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['workspaces'], summary: 'Create a workspace', body: CreateWorkspaceBodySchema, response: { 201: WorkspaceSchema } },
     },
     async (request, reply) => reply.code(201).send(await createWorkspace(request.ctx, request.body)),
+  );
+
+  app.get(
+    '/:id',
+    {
+      config: { authenticated: true },
+      schema: { tags: ['workspaces'], summary: 'Get a workspace', params: IdParamsSchema, response: { 200: WorkspaceSchema } },
+    },
+    async (request) => {
+      const visible = request.grants ? visibleWorkspaceIds(request.grants) : [];
+      if (visible !== null && !visible.includes(request.params.id)) {
+        throw new AppError('not_found', `Workspace ${request.params.id} not found`);
+      }
+      return toWorkspaceDto(await getWorkspace(request.ctx, request.params.id));
+    },
+  );
+
+  app.put(
+    '/:id',
+    {
+      config: { permission: 'workspaces:write' },
+      schema: { tags: ['workspaces'], summary: 'Rename a workspace', params: IdParamsSchema, body: UpdateWorkspaceByIdBodySchema, response: { 200: WorkspaceSchema } },
+    },
+    async (request) => renameWorkspace(request.ctx, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      config: { permission: 'workspaces:write' },
+      schema: {
+        tags: ['workspaces'],
+        summary: 'Delete a workspace (409 workspace_not_empty while it has clusters; templates and inventory go with it)',
+        params: IdParamsSchema,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await deleteWorkspace(request.ctx, request.params.id);
+      return reply.code(204).send(null);
+    },
   );
 };

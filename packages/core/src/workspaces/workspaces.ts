@@ -82,3 +82,35 @@ export async function createWorkspace(ctx: ServiceContext, body: CreateWorkspace
     throw error;
   }
 }
+
+/** Renames a workspace (its slug never changes). @throws AppError not_found, stale_revision */
+export async function renameWorkspace(ctx: ServiceContext, id: string, input: { name: string; current_revision?: number | undefined }): Promise<Workspace> {
+  const row = await getWorkspace(ctx, id);
+  if (input.current_revision !== undefined && input.current_revision !== row.currentRevision) {
+    throw new AppError('stale_revision', 'The workspace was changed meanwhile', { current_revision: row.currentRevision });
+  }
+  const updated = await ctx.db.$transaction(async (tx) => {
+    const saved = await tx.workspace.update({ where: { id: row.id }, data: { name: input.name, currentRevision: { increment: 1 } } });
+    await recordAudit(tx, ctx, { action: 'update', auditableType: 'Workspace', auditableId: row.id, changes: { name: [row.name, saved.name] }, workspace: { id: row.id, slug: row.slug } });
+    return saved;
+  });
+  return toWorkspaceDto(updated);
+}
+
+/**
+ * Deletes a workspace, as Commander does: its clusters must be deleted, detached or moved
+ * first; templates, inventory, tokens and bindings go with it, irreversibly.
+ * @throws AppError not_found, workspace_not_empty
+ */
+export async function deleteWorkspace(ctx: ServiceContext, id: string): Promise<void> {
+  const row = await getWorkspace(ctx, id);
+  const live = await ctx.db.cluster.count({ where: { workspaceId: row.id, archivedAt: null } });
+  if (live > 0) {
+    throw new AppError('workspace_not_empty', `The workspace still has ${live} cluster(s): delete, detach or move them first`, { clusters: live });
+  }
+  await ctx.db.$transaction(async (tx) => {
+    await recordAudit(tx, ctx, { action: 'delete', auditableType: 'Workspace', auditableId: row.id, changes: { slug: row.slug, name: row.name }, workspace: null });
+    await tx.workspace.delete({ where: { id: row.id } });
+    await notifyChange(tx, { type: 'workspace', id: row.id, workspace_id: row.id, action: 'delete' });
+  });
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+import { TimestampSchema } from './common.js';
+
+export const UserSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  is_disabled: z.boolean(),
+  last_seen_at: TimestampSchema.nullable(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+  /** Global roles, and workspace roles by workspace slug. */
+  global_roles: z.array(z.string()),
+  workspace_roles: z.array(z.object({ workspace_id: z.uuid(), workspace_slug: z.string(), role: z.string() })),
+});
+export type User = z.infer<typeof UserSchema>;
+
+/** At least 12 characters: long passwords beat composition rules (NIST SP 800-63B). */
+export const PasswordSchema = z.string().min(12, 'at least 12 characters').max(1024);
+
+export const CreateUserBodySchema = z.strictObject({
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(200),
+  password: PasswordSchema,
+});
+
+export const UpdateUserBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  is_disabled: z.boolean().optional(),
+  password: PasswordSchema.optional(),
+});
+
+export const ChangePasswordBodySchema = z.strictObject({
+  current_password: z.string().min(1).max(1024),
+  new_password: PasswordSchema,
+});
+
+export const RoleScopeSchema = z.enum(['global', 'workspace']);
+
+export const RoleSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scope: RoleScopeSchema,
+  description: z.string(),
+  permissions: z.array(z.string()),
+  is_built_in: z.boolean(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+});
+export type Role = z.infer<typeof RoleSchema>;
+
+export const CreateRoleBodySchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'),
+  scope: RoleScopeSchema,
+  description: z.string().max(500).default(''),
+  permissions: z.array(z.string()).min(1),
+});
+
+export const UpdateRoleBodySchema = z.strictObject({
+  description: z.string().max(500).optional(),
+  permissions: z.array(z.string()).min(1).optional(),
+});
+
+export const RoleBindingSchema = z.object({
+  id: z.uuid(),
+  user_id: z.uuid(),
+  user_email: z.string(),
+  role_id: z.uuid(),
+  role_name: z.string(),
+  scope: RoleScopeSchema,
+  /** Null for a global binding. */
+  workspace_id: z.uuid().nullable(),
+  current_revision: z.number().int(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+});
+export type RoleBinding = z.infer<typeof RoleBindingSchema>;
+
+export const CreateRoleBindingBodySchema = z.strictObject({
+  user_id: z.uuid(),
+  role_id: z.uuid(),
+  /** Required for workspace roles; absent/null for global roles. */
+  workspace_id: z.uuid().nullable().optional(),
+});
+
+export const UpdateRoleBindingBodySchema = z.strictObject({
+  role_id: z.uuid(),
+  current_revision: z.number().int().optional(),
+});
+
+export const ListBindingsQuerySchema = z.object({
+  workspace_id: z.uuid().optional(),
+  user_id: z.uuid().optional(),
+});
+
+export const AuditEventSchema = z.object({
+  id: z.string(),
+  ts: TimestampSchema,
+  workspace_id: z.uuid().nullable(),
+  workspace_slug: z.string().nullable(),
+  user_type: z.string(),
+  user_id: z.string().nullable(),
+  user_name: z.string(),
+  action: z.string(),
+  auditable_type: z.string(),
+  auditable_id: z.string(),
+  audited_changes: z.unknown(),
+  remote_address: z.string().nullable(),
+  request_id: z.string().nullable(),
+});
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+
+export const AuditQuerySchema = z.object({
+  auditable_type: z.string().max(100).optional(),
+  auditable_id: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  user_name: z.string().max(320).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** `jsonl`: one JSON object per line (for export), instead of a JSON array. */
+  format: z.enum(['json', 'jsonl']).default('json'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const MoveClusterBodySchema = z.strictObject({ workspace_id: z.uuid() });
+
+export const UpdateWorkspaceByIdBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  current_revision: z.number().int().optional(),
+});
