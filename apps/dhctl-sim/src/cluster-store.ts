@@ -1,6 +1,6 @@
 // In-memory registry of virtual clusters, optionally mirrored to a JSON file so clusters
-// survive a restart. Emits a `change` event on every mutation: a future simulated
-// commander-agent subscribes to it to start/stop per-cluster agents.
+// survive a restart. Emits a `change` event on every mutation: the simulated agents
+// (agents/agent-fleet.ts) subscribe to it to start and stop per-cluster agents.
 import { EventEmitter } from 'node:events';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +26,7 @@ export class ClusterStore {
   readonly #stateFile: string | null;
   #writes: Promise<void> = Promise.resolve();
   #writeError: Error | null = null;
+  #isWriteQueued = false;
 
   constructor(stateFile: string | null) {
     this.#stateFile = stateFile;
@@ -71,6 +72,16 @@ export class ClusterStore {
   get(uuid: string): VirtualCluster | null {
     const cluster = this.#clusters.get(uuid);
     return cluster ? cloneJson(cluster) : null;
+  }
+
+  /**
+   * Runs `read` on the stored cluster without copying it (for frequent readers such as the
+   * simulated agents) and returns its result, or `null` when the cluster does not exist.
+   * `read` must not modify the cluster or keep references to it.
+   */
+  peek<T>(uuid: string, read: (cluster: Readonly<VirtualCluster>) => T): T | null {
+    const cluster = this.#clusters.get(uuid);
+    return cluster ? read(cluster) : null;
   }
 
   /** The cluster one of whose SSH hosts is `host`, or `null`. */
@@ -139,13 +150,17 @@ export class ClusterStore {
 
   #persist(): void {
     const file = this.#stateFile;
-    if (!file) {
+    if (!file || this.#isWriteQueued) {
       return;
     }
-    const snapshot: StateFile = { version: 1, clusters: [...this.#clusters.values()] };
-    const text = `${JSON.stringify(snapshot, null, 2)}\n`;
     // Serialize writes and replace the file atomically, so a crash never leaves half a file.
+    // The snapshot is taken when the write starts, so a burst of changes (thousands of
+    // simulated agents applying resources) costs one write, not one per change.
+    this.#isWriteQueued = true;
     this.#writes = this.#writes.then(async () => {
+      this.#isWriteQueued = false;
+      const snapshot: StateFile = { version: 1, clusters: [...this.#clusters.values()] };
+      const text = `${JSON.stringify(snapshot, null, 2)}\n`;
       try {
         await mkdir(path.dirname(file), { recursive: true });
         const temporary = `${file}.${process.pid}.tmp`;

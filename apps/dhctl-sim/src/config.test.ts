@@ -12,6 +12,10 @@ describe('loadConfig', () => {
       stateFile: null,
       version: 'dhctl-sim',
       parallelTasksLimit: 64,
+      agents: true,
+      agentPollMs: 10_000,
+      agentTelemetryMs: 15_000,
+      commanderUrl: null,
     });
   });
 
@@ -25,6 +29,10 @@ describe('loadConfig', () => {
         DHCTL_SIM_STATE_FILE: '/var/lib/dhctl-sim/state.json',
         DHCTL_SIM_VERSION: '1.69.3',
         DHCTL_SIM_PARALLEL_TASKS_LIMIT: '10',
+        DHCTL_SIM_AGENTS: 'off',
+        DHCTL_SIM_AGENT_POLL_MS: '2000',
+        DHCTL_SIM_TELEMETRY_MS: '3000',
+        DHCTL_SIM_COMMANDER_URL: 'http://api:8080',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -34,6 +42,10 @@ describe('loadConfig', () => {
       stateFile: '/var/lib/dhctl-sim/state.json',
       version: '1.69.3',
       parallelTasksLimit: 10,
+      agents: false,
+      agentPollMs: 2000,
+      agentTelemetryMs: 3000,
+      commanderUrl: 'http://api:8080',
     });
   });
 
@@ -43,5 +55,8 @@ describe('loadConfig', () => {
     ).toThrow(
       /invalid dhctl-sim configuration:[\s\S]*DHCTL_SIM_GRPC_PORT[\s\S]*DHCTL_SIM_PHASE_DELAY_MS/,
     );
+    expect(() =>
+      loadConfig({ DHCTL_SIM_AGENTS: 'maybe', DHCTL_SIM_COMMANDER_URL: 'ftp://x' }),
+    ).toThrow(/DHCTL_SIM_AGENTS[\s\S]*DHCTL_SIM_COMMANDER_URL/);
   });
 });

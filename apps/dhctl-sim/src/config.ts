@@ -14,6 +14,14 @@ const envSchema = z.object({
     .transform((value) => (value === undefined || value.trim() === '' ? null : value)),
   DHCTL_SIM_VERSION: z.string().min(1).default('dhctl-sim'),
   DHCTL_SIM_PARALLEL_TASKS_LIMIT: z.coerce.number().int().min(1).max(10_000).default(64),
+  DHCTL_SIM_AGENTS: z.enum(['on', 'off']).default('on'),
+  DHCTL_SIM_AGENT_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  DHCTL_SIM_TELEMETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(15_000),
+  DHCTL_SIM_COMMANDER_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? null : value.trim()))
+    .pipe(z.url({ protocol: /^https?$/ }).nullable()),
 });
 
 /** The simulator's configuration. */
@@ -25,6 +33,12 @@ export type SimConfig = {
   stateFile: string | null;
   version: string;
   parallelTasksLimit: number;
+  /** Whether simulated commander-agents run (DHCTL_SIM_AGENTS=on|off). */
+  agents: boolean;
+  agentPollMs: number;
+  agentTelemetryMs: number;
+  /** Replaces the origin of the agents' Commander URL, or `null`. */
+  commanderUrl: string | null;
 };
 
 /**
@@ -46,5 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimConfig {
     stateFile: data.DHCTL_SIM_STATE_FILE,
     version: data.DHCTL_SIM_VERSION,
     parallelTasksLimit: data.DHCTL_SIM_PARALLEL_TASKS_LIMIT,
+    agents: data.DHCTL_SIM_AGENTS === 'on',
+    agentPollMs: data.DHCTL_SIM_AGENT_POLL_MS,
+    agentTelemetryMs: data.DHCTL_SIM_TELEMETRY_MS,
+    commanderUrl: data.DHCTL_SIM_COMMANDER_URL,
   };
 }

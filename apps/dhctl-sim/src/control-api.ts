@@ -13,7 +13,10 @@ import {
 } from '@commander/dhctl';
 import { z } from 'zod';
 
+import type { AgentFleet } from './agents/agent-fleet.js';
+import { refOfDocument } from './agents/virtual-sync.js';
 import {
+  commanderUrlOf,
   type DesiredCluster,
   kubernetesVersionOf,
   plannedNodes,
@@ -27,7 +30,13 @@ import { newUuid } from './operations/common.js';
 import { providerKind } from './validation.js';
 
 /** What the control API works on. */
-export type ControlApiDeps = { clusters: ClusterStore; faults: FaultRegistry; version: string };
+export type ControlApiDeps = {
+  clusters: ClusterStore;
+  faults: FaultRegistry;
+  version: string;
+  /** The simulated agents, or `null` when they are off. */
+  agents?: AgentFleet | null;
+};
 
 class HttpError extends Error {
   readonly status: number;
@@ -109,6 +118,14 @@ const FAULT_PHASES: Record<FaultOperation, readonly string[]> = {
   CommanderDetach: COMMANDER_DETACH_PHASES.map((p) => p.phase),
 };
 
+const resourceErrorSchema = z
+  .object({
+    kind: z.string().min(1).max(200),
+    name: z.string().min(1).max(253),
+    message: z.string().min(1).max(4000),
+  })
+  .strict();
+
 const faultSchema = z
   .object({
     operation: z.enum(FAULT_OPERATIONS),
@@ -163,7 +180,7 @@ async function readJson(request: http.IncomingMessage): Promise<unknown> {
   }
 }
 
-function clusterDetail(cluster: VirtualCluster) {
+function clusterDetail(cluster: VirtualCluster, agents: AgentFleet | null) {
   return {
     ...summarizeCluster(cluster),
     cluster_configuration: cluster.clusterConfiguration,
@@ -172,6 +189,8 @@ function clusterDetail(cluster: VirtualCluster) {
     resources: cluster.resources,
     completed_bootstrap_phases: cluster.completedBootstrapPhases,
     ssh_user: cluster.sshUser,
+    /** The simulated agent (last sync, last telemetry, errors), `null` when it has none. */
+    agent: agents?.snapshot(cluster.uuid) ?? null,
   };
 }
 
@@ -301,6 +320,10 @@ function defaultDriftKind(cluster: VirtualCluster, destructive: boolean): DriftK
   return cluster.clusterType === 'Cloud' ? 'abandoned_node' : 'pod_subnet';
 }
 
+function queryOf(request: http.IncomingMessage): URLSearchParams {
+  return new URL(request.url ?? '/', 'http://localhost').searchParams;
+}
+
 type Route = {
   method: string;
   pattern: RegExp;
@@ -309,6 +332,12 @@ type Route = {
 
 /** The request handler of the control API (mount it on any node:http server). */
 export function controlApiHandler(deps: ControlApiDeps): http.RequestListener {
+  const agentsOr409 = (): AgentFleet => {
+    if (!deps.agents) {
+      throw new HttpError(409, 'CONFLICT', 'simulated agents are off (DHCTL_SIM_AGENTS=off)');
+    }
+    return deps.agents;
+  };
   const clusterOr404 = (uuid: string): VirtualCluster => {
     const cluster = deps.clusters.get(uuid);
     if (!cluster) {
@@ -347,7 +376,10 @@ export function controlApiHandler(deps: ControlApiDeps): http.RequestListener {
       method: 'GET',
       pattern: /^\/sim\/clusters\/([^/]+)$/,
       handle: (match) =>
-        Promise.resolve([200, { cluster: clusterDetail(clusterOr404(match[1] ?? '')) }]),
+        Promise.resolve([
+          200,
+          { cluster: clusterDetail(clusterOr404(match[1] ?? ''), deps.agents ?? null) },
+        ]),
     },
     {
       method: 'DELETE',
@@ -402,6 +434,93 @@ export function controlApiHandler(deps: ControlApiDeps): http.RequestListener {
             cluster: summarizeCluster(updated),
           },
         ];
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/sim\/clusters\/([^/]+)\/resources\/([^/]+)\/([^/]+)$/,
+      handle: (match, request) => {
+        const cluster = clusterOr404(match[1] ?? '');
+        const kind = decodeURIComponent(match[2] ?? '');
+        const name = decodeURIComponent(match[3] ?? '');
+        const namespace = queryOf(request).get('namespace');
+        const matches = (document: KubeDocument) => {
+          const ref = refOfDocument(document);
+          return (
+            ref.kind === kind &&
+            ref.name === name &&
+            (namespace === null || (ref.namespace ?? '') === namespace)
+          );
+        };
+        const removed = cluster.resources.filter(matches).length;
+        if (removed === 0) {
+          throw new HttpError(
+            404,
+            'NOT_FOUND',
+            `no ${kind} ${namespace ? `${namespace}/` : ''}${name} in virtual cluster ${cluster.uuid}`,
+          );
+        }
+        deps.clusters.update(cluster.uuid, (c) => {
+          c.resources = c.resources.filter((document) => !matches(document));
+          c.commanderUrl = commanderUrlOf(c.resources);
+        });
+        return Promise.resolve([200, { removed }]);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/sim\/clusters\/([^/]+)\/resource-errors$/,
+      handle: (match) => {
+        const cluster = clusterOr404(match[1] ?? '');
+        return Promise.resolve([
+          200,
+          { resource_errors: agentsOr409().resourceErrors(cluster.uuid) },
+        ]);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/sim\/clusters\/([^/]+)\/resource-errors$/,
+      handle: async (match, request) => {
+        const cluster = clusterOr404(match[1] ?? '');
+        const input = parseBody(resourceErrorSchema, await readJson(request));
+        agentsOr409().setResourceError(cluster.uuid, input);
+        return [201, { resource_error: input }];
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/sim\/clusters\/([^/]+)\/resource-errors$/,
+      handle: (match, request) => {
+        const cluster = clusterOr404(match[1] ?? '');
+        const query = queryOf(request);
+        const kind = query.get('kind');
+        const name = query.get('name');
+        if ((kind === null) !== (name === null)) {
+          throw new HttpError(400, 'VALIDATION_FAILED', 'give both kind and name, or neither');
+        }
+        const cleared = agentsOr409().clearResourceErrors(
+          cluster.uuid,
+          kind !== null && name !== null ? { kind, name } : undefined,
+        );
+        return Promise.resolve([200, { cleared }]);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/sim\/agents$/,
+      handle: (_match, request) => {
+        const agents = deps.agents ?? null;
+        const limit = Math.max(
+          0,
+          Math.min(10_000, Number(queryOf(request).get('limit') ?? 100) || 0),
+        );
+        return Promise.resolve([
+          200,
+          agents
+            ? { enabled: true, stats: agents.stats(), agents: agents.list().slice(0, limit) }
+            : { enabled: false, stats: null, agents: [] },
+        ]);
       },
     },
     {

@@ -1,3 +1,11 @@
+export {
+  AgentFleet,
+  type AgentFleetOptions,
+  type AgentSnapshot,
+  type FleetStats,
+  type ResourceError,
+} from './agents/agent-fleet.js';
+export { type SchedulerStats, TaskScheduler } from './agents/scheduler.js';
 export type {
   ClusterDrift,
   ClusterSummary,

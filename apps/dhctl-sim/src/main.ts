@@ -11,11 +11,19 @@ const sim = await startDhctlSim({
   stateFile: config.stateFile,
   version: config.version,
   parallelTasksLimit: config.parallelTasksLimit,
+  agents: config.agents,
+  agentPollMs: config.agentPollMs,
+  agentTelemetryMs: config.agentTelemetryMs,
+  commanderUrl: config.commanderUrl,
   log: (message) => console.log(`[dhctl-sim] ${message}`),
 });
 console.log(
   `[dhctl-sim] ${config.version}: gRPC on ${sim.grpcAddress}, control API on ${sim.httpUrl ?? '(disabled)'}, ` +
-    `phase delay ${config.phaseDelayMs} ms, ${sim.clusters.list().length} virtual clusters` +
+    `phase delay ${config.phaseDelayMs} ms, ${sim.clusters.list().length} virtual clusters, ` +
+    (config.agents
+      ? `agents on (poll ${config.agentPollMs} ms, telemetry ${config.agentTelemetryMs} ms` +
+        (config.commanderUrl ? `, Commander at ${config.commanderUrl})` : ')')
+      : 'agents off') +
     (config.stateFile ? ` (state file ${config.stateFile})` : ''),
 );
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { DHCTL_SERVICE_NAMES, dhctlServiceDefinitions } from '@commander/dhctl';
 import * as grpc from '@grpc/grpc-js';
 
+import { AgentFleet } from './agents/agent-fleet.js';
 import { ClusterStore } from './cluster-store.js';
 import { controlApiHandler } from './control-api.js';
 import { countedUnary, dhctlHandlers, statusHandlers } from './dhctl-service.js';
@@ -33,6 +34,19 @@ export type DhctlSimOptions = {
   parallelTasksLimit?: number;
   /** Diagnostic log sink. Default: nothing. */
   log?: (message: string) => void;
+  /** Run simulated commander-agents (DHCTL_SIM_AGENTS). Default true. */
+  agents?: boolean;
+  /** Agents' resource poll interval in ms (DHCTL_SIM_AGENT_POLL_MS). Default 10000. */
+  agentPollMs?: number;
+  /** Agents' telemetry interval in ms (DHCTL_SIM_TELEMETRY_MS). Default 15000. */
+  agentTelemetryMs?: number;
+  /**
+   * Replaces the origin of the agents' Commander URL (DHCTL_SIM_COMMANDER_URL), e.g.
+   * `http://api:8080` when the template's domain does not resolve here. Default: none.
+   */
+  commanderUrl?: string | null;
+  /** Agent API requests in flight at most, across all agents. Default 128. */
+  agentConcurrency?: number;
 };
 
 /** A running simulator. */
@@ -45,6 +59,8 @@ export type DhctlSim = {
   clusters: ClusterStore;
   /** Registered faults. */
   faults: FaultRegistry;
+  /** The simulated commander-agents, or `null` when disabled. */
+  agents: AgentFleet | null;
   /** Stops both servers (in-flight streams are cut) and flushes the state file. */
   stop(): Promise<void>;
 };
@@ -100,10 +116,22 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
   addHealthService(server, Object.values(DHCTL_SERVICE_NAMES));
   const grpcPort = await bindGrpc(server, `${formatHost(host)}:${options.grpcPort ?? 0}`);
 
+  const agents =
+    options.agents === false
+      ? null
+      : new AgentFleet({
+          clusters,
+          pollMs: options.agentPollMs ?? 10_000,
+          telemetryMs: options.agentTelemetryMs ?? 15_000,
+          commanderUrlOverride: options.commanderUrl ?? null,
+          maxConcurrent: options.agentConcurrency ?? 128,
+          log: deps.log,
+        });
+
   let httpServer: http.Server | null = null;
   let httpUrl: string | null = null;
   if (options.httpPort !== null) {
-    const created = http.createServer(controlApiHandler({ clusters, faults, version }));
+    const created = http.createServer(controlApiHandler({ clusters, faults, version, agents }));
     try {
       await new Promise<void>((resolve, reject) => {
         created.once('error', reject);
@@ -114,11 +142,14 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
       });
     } catch (error) {
       server.forceShutdown();
+      await agents?.stop();
       throw error;
     }
     httpServer = created;
     httpUrl = `http://${formatHost(host)}:${(created.address() as AddressInfo).port}`;
   }
+
+  agents?.start();
 
   let stopped: Promise<void> | null = null;
   return {
@@ -126,9 +157,11 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
     httpUrl,
     clusters,
     faults,
+    agents,
     stop() {
       stopped ??= (async () => {
         server.forceShutdown();
+        await agents?.stop();
         if (httpServer) {
           httpServer.closeAllConnections();
           await new Promise<void>((resolve) => httpServer?.close(() => resolve()));
