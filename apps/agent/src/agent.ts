@@ -121,6 +121,10 @@ export function startAgent(options: AgentOptions): RunningAgent {
   loop('sync', async () => {
     const outcome = await sync.runPass();
     status.lastSync = { at: new Date(), outcome };
+    if (outcome.mode === 'full') {
+      // A new version may carry a rotated key in the credentials Secret: read it again.
+      options.credentials.invalidate();
+    }
     const errors = outcome.results.filter((result) => result.status === 'error').length;
     log[errors > 0 ? 'warn' : 'debug'](
       {

@@ -178,6 +178,15 @@ export async function startFakeKube(options: { gitVersion?: string } = {}): Prom
   let isDown = false;
 
   const save = (type: ResourceType, object: FakeObject) => {
+    // Like the real API server: stringData is write-only, merged into data as base64.
+    if (type.kind === 'Secret' && typeof object.stringData === 'object' && object.stringData) {
+      const data = { ...(object.data as Record<string, string> | undefined) };
+      for (const [key, value] of Object.entries(object.stringData as Record<string, string>)) {
+        data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+      }
+      object.data = data;
+      delete object.stringData;
+    }
     resourceVersion += 1;
     object.metadata.resourceVersion = String(resourceVersion);
     object.metadata.uid ??= `uid-${resourceVersion}`;
