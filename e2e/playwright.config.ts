@@ -13,7 +13,7 @@ const root = path.resolve(here, '..');
 const port = Number(process.env.E2E_PORT ?? 8095);
 const simGrpcPort = Number(process.env.E2E_SIM_GRPC_PORT ?? 9195);
 const simHttpPort = Number(process.env.E2E_SIM_HTTP_PORT ?? 9196);
-const dataDir = path.join(root, '.data/e2e');
+const dataDir = path.resolve(root, process.env.E2E_DATA_DIR ?? '.data/e2e');
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const E2E = {
@@ -37,7 +37,7 @@ export default defineConfig({
   use: {
     baseURL: E2E.baseURL,
     trace: 'retain-on-failure',
-    video: 'retain-on-failure',
+    video: 'off',
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: existsSync(chromium) ? chromium : undefined,
@@ -64,6 +64,8 @@ export default defineConfig({
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
     env: {
+      // Always the embedded PostgreSQL: the fresh-machine path, isolated from any DATABASE_URL.
+      DATABASE_URL: '',
       COMMANDER_DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',

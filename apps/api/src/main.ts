@@ -6,7 +6,11 @@ import { loadConfig } from './config.js';
 import { prepareRuntime } from './runtime.js';
 
 const config = loadConfig();
-const db = createDb(config.databaseUrl, { poolSize: 20, applicationName: 'commander-api' });
+const db = createDb(config.databaseUrl, {
+  poolSize: 20,
+  applicationName: 'commander-api',
+  onConnectionError: (err) => process.stderr.write(`database connection lost (${err.message}); reconnecting on demand\n`),
+});
 const print = (text: string) => process.stderr.write(`${text}\n`);
 const runtime = await prepareRuntime(config, db, print);
 const app = await buildApp(config, { db, encryptor: runtime.encryptor, instance: runtime.instance });

@@ -13,7 +13,11 @@ import { buildTaskList } from './task-list.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel, config.replicaId);
-const db = createDb(config.databaseUrl, { poolSize: 5, applicationName: `commander-manager ${config.replicaId}` });
+const db = createDb(config.databaseUrl, {
+  poolSize: 5,
+  applicationName: `commander-manager ${config.replicaId}`,
+  onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting on demand'),
+});
 
 const { encryptor } = await openEncryption(db, { ...config.encryption, generateIfMissing: false });
 const uuidSetting = await db.systemSetting.findUnique({ where: { key: 'commander_uuid' } });
@@ -55,7 +59,9 @@ const runner = await run({
   gracefulShutdownAbortTimeout: 60_000,
   // graphile-worker's own messages go to our JSON log.
   logger: new Logger((scope) => (level, message, meta) => {
-    const line = { ...scope, ...meta, source: 'graphile-worker' };
+    // graphile attaches whole pg clients to some errors: keep the message, drop the rest.
+    const { error, ...rest } = (meta ?? {}) as { error?: unknown };
+    const line = { ...scope, ...rest, ...(error ? { error: error instanceof Error ? error.message : String((error as { message?: unknown }).message ?? error) } : {}), source: 'graphile-worker' };
     if (level === 'error') {
       log.error(line, message);
     } else if (level === 'warning') {

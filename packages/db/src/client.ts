@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 
 import { Prisma, PrismaClient } from './generated/prisma/client.js';
 
@@ -14,17 +15,26 @@ export type CreateDbOptions = {
   poolSize?: number;
   /** Application name shown in pg_stat_activity. */
   applicationName?: string;
+  /** Told about connections lost while idle (the pool replaces them). */
+  onConnectionError?: (error: Error) => void;
 };
 
 /**
  * Creates a Prisma client over a pg pool for `url`. The caller owns it: `await db.$disconnect()`.
  */
 export function createDb(url: string, options: CreateDbOptions = {}): Db {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'commander',
   });
+  // An idle connection that PostgreSQL closes (a restart, a failover, an administrator)
+  // emits 'error' on the pool; unhandled, that would end the process. The pool drops the
+  // connection and opens a new one on the next query.
+  pool.on('error', (error) => {
+    options.onConnectionError?.(error);
+  });
+  const adapter = new PrismaPg(pool);
   return new PrismaClient({ adapter });
 }
 

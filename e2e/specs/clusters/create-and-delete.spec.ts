@@ -1,0 +1,48 @@
+import { expect, test } from '../../fixtures.js';
+
+/**
+ * The walking skeleton, as a user does it: sign in, create a cluster from the preset static
+ * template, watch it become Ready, delete it. Also through the API with a token.
+ */
+test('sign in, create a cluster, see it Ready, delete it', async ({ page, signIn, shot }) => {
+  await signIn(page);
+  await shot(page, 'workspaces');
+  await page.goto('/w/default/clusters');
+  await shot(page, 'clusters-empty');
+  await page.getByRole('link', { name: 'Create cluster' }).first().click();
+
+  await page.getByRole('combobox', { name: 'Template' }).click();
+  await page.getByRole('option', { name: 'Static cluster' }).click();
+  const name = `e2e-static-${Date.now().toString(36)}`;
+  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await shot(page, 'create-form');
+  await page.getByRole('button', { name: 'Create cluster' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByRole('status', { name: 'Status: Ready' }).first()).toBeVisible({ timeout: 90_000 });
+  await shot(page, 'cluster-ready');
+
+  await page.getByRole('tab', { name: 'Operations' }).click();
+  await expect(page.getByRole('log', { name: 'Operation log' })).toContainText('Deckhouse cluster was created successfully!');
+  await shot(page, 'operations');
+
+  await page.getByRole('button', { name: 'Delete cluster' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('textbox').fill(name);
+  await dialog.getByRole('button', { name: /Delete/ }).click();
+  await expect(page.getByText(`Cluster ${name} was deleted`)).toBeVisible({ timeout: 90_000 });
+  await shot(page, 'deleted');
+});
+
+test('create and delete a cluster through the API with a workspace token', async ({ api }) => {
+  const templates = await api.get<{ name: string; current_cluster_template_version_id: string }[]>('/api/v1/cluster_templates');
+  const version = templates.find((t) => t.name === 'Static cluster')!.current_cluster_template_version_id;
+  const cluster = await api.post<{ id: string; status: string }>('/api/v1/clusters', { name: `api-${Date.now().toString(36)}`, cluster_template_version_id: version, values: {} });
+  expect(cluster.status).toBe('new');
+  await expect.poll(async () => (await api.get<{ status: string }>(`/api/v1/clusters/${cluster.id}`)).status, { timeout: 90_000 }).toBe('in_sync');
+  const deleting = await api.request.delete(`/api/v1/clusters/${cluster.id}`, { headers: { 'x-auth-token': api.token } });
+  expect((await deleting.json()).status).toBe('delete');
+  await expect
+    .poll(async () => (await api.request.get(`/api/v1/clusters/${cluster.id}`, { headers: { 'x-auth-token': api.token } })).status(), { timeout: 90_000 })
+    .toBe(404);
+});
