@@ -1,6 +1,8 @@
 // Type-aware lint for the whole workspace (STYLE.md §7). Per-package `pnpm lint` runs the same config.
 import js from '@eslint/js';
+import pluginQuery from '@tanstack/eslint-plugin-query';
 import prettierConfig from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
@@ -61,7 +63,12 @@ export default tseslint.config(
   },
   {
     files: ['apps/web/**/*.{ts,tsx}'],
+    plugins: { '@tanstack/query': pluginQuery, 'react-hooks': reactHooks },
     rules: {
+      ...pluginQuery.configs['flat/recommended'][0].rules,
+      '@tanstack/query/prefer-query-options': 'error',
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
       'no-restricted-imports': [
         'error',
         { patterns: ['@commander/core*', '@commander/db*', '@commander/crypto*', '@commander/dhctl*'] },
