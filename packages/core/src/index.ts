@@ -49,3 +49,4 @@ export * from './telemetry/telemetry.js';
 export * from './audit/list-audit.js';
 export * from './clusters/move-cluster.js';
 export * from './identity/identity.js';
+export * from './security/rotate-keys.js';
