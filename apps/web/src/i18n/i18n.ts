@@ -2,12 +2,14 @@ import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 import en from './locales/en.json';
+import enTemplates from './locales/en-templates.json';
 import ru from './locales/ru.json';
+import ruTemplates from './locales/ru-templates.json';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof en };
+    resources: { translation: typeof en & typeof enTemplates };
   }
 }
 
@@ -36,7 +38,11 @@ export async function changeLanguage(i18n: I18n, language: Language): Promise<vo
 export function createI18n(language: Language = detectLanguage()): I18n {
   const instance = i18next.createInstance();
   void instance.use(initReactI18next).init({
-    resources: { en: { translation: en }, ru: { translation: ru } },
+    // Features may keep their strings in their own files (top-level keys must not collide).
+    resources: {
+      en: { translation: { ...en, ...enTemplates } },
+      ru: { translation: { ...ru, ...ruTemplates } },
+    },
     lng: language,
     fallbackLng: 'en',
     supportedLngs: [...SUPPORTED_LANGUAGES],

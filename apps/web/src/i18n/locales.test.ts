@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import en from './locales/en.json';
-import ru from './locales/ru.json';
+import baseEn from './locales/en.json';
+import enTemplates from './locales/en-templates.json';
+import baseRu from './locales/ru.json';
+import ruTemplates from './locales/ru-templates.json';
+
+const en = { ...baseEn, ...enTemplates };
+const ru = { ...baseRu, ...ruTemplates };
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -22,6 +27,12 @@ function keys(tree: object, prefix = ''): Set<string> {
 }
 
 describe('translations', () => {
+  it('feature files do not override top-level keys of the main file', () => {
+    for (const key of Object.keys(enTemplates)) {
+      expect(Object.keys(baseEn), key).not.toContain(key);
+    }
+  });
+
   it('Russian has every English key and no others', () => {
     expect([...keys(ru)].sort()).toEqual([...keys(en)].sort());
   });
