@@ -169,6 +169,12 @@ export async function request<S extends z.ZodType>(
   return parseBody(o.schema, json, res.status, path);
 }
 
+/** GETs a text body (exports: YAML or JSON files to download). Throws ApiError on any failure. */
+async function text(path: string, o: RequestOptions = {}): Promise<string> {
+  const res = await send('GET', path, o, '*/*');
+  return res.text();
+}
+
 /** GETs a list endpoint: a bare JSON array, with the total in X-Total-Count. */
 async function list<S extends z.ZodType>(
   path: string,
@@ -231,4 +237,5 @@ export const api = {
     request('DELETE', path, o),
   list,
   stream,
+  text,
 };
