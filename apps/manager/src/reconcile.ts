@@ -29,7 +29,7 @@ export function startReconcileLoop(deps: ManagerDeps, everyMs: number, options: 
         }
       }
     } catch (err) {
-      deps.log.warn({ err }, 'reconcile scheduling failed; will retry');
+      deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'periodic work failed (database unreachable?); will retry');
     }
     if (!stopped) {
       timer = setTimeout(() => void tick(), everyMs);

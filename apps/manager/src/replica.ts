@@ -49,7 +49,7 @@ export class ReplicaHeartbeat {
       });
       await recoverDeadReplicas(db, this.#deadAfterMs, this.#deps.replicaId, (msg, extra) => this.#deps.log.warn(extra, msg));
     } catch (err) {
-      this.#deps.log.warn({ err }, 'replica heartbeat failed (database unreachable?); retrying');
+      this.#deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'replica heartbeat failed (database unreachable?); retrying');
     }
   }
 

@@ -11,6 +11,19 @@ function isClientError(error: unknown): error is FastifyError & { statusCode: nu
   return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
 }
 
+/** PostgreSQL is unreachable or restarting: the request may succeed later (503, short log). */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } } | null;
+  const cause = e?.meta?.driverAdapterError?.cause;
+  return (
+    e?.code === 'P1001' ||
+    e?.code === 'P1017' ||
+    cause?.kind === 'DatabaseNotReachable' ||
+    ['57P01', '57P02', '57P03', '08006', '08001'].includes(cause?.originalCode ?? '') ||
+    (error instanceof Error && /not queryable|Connection terminated|ECONNREFUSED/.test(error.message))
+  );
+}
+
 function zodIssues(error: ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
@@ -47,6 +60,10 @@ export const errorHandler = fp(
       if (isResponseSerializationError(error)) {
         request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its contract');
         return reply.code(500).send({ error: { code: 'internal', message: 'Internal server error' } });
+      }
+      if (isDatabaseUnavailable(error)) {
+        request.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'database unavailable');
+        return reply.code(503).send({ error: { code: 'service_unavailable', message: 'The database is unavailable; try again shortly' } });
       }
       if (isClientError(error)) {
         const code: ErrorCode =
