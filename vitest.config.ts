@@ -14,7 +14,9 @@ const dirs = [
   'packages/dhctl',
   'packages/gotemplate',
   'packages/renderer',
+  'packages/agent-client',
   'apps/api',
+  'apps/agent',
   'apps/manager',
   'apps/dhctl-sim',
 ];
