@@ -31,7 +31,7 @@ export type ManagerTestEnv = {
 };
 
 /** A database, a simulator and replicas running in this process, for one test file. */
-export function useManagerEnv(options: { phaseDelayMs?: number } = {}): ManagerTestEnv {
+export function useManagerEnv(options: { phaseDelayMs?: number; dhctlServers?: (defaultSim: DhctlSim) => Promise<Record<string, string>> } = {}): ManagerTestEnv {
   const env = { auditLines: [] as Record<string, unknown>[], suffix: randomBytes(3).toString('hex') } as ManagerTestEnv;
   const runners: Runner[] = [];
   const extraDeps: ManagerDeps[] = [];
@@ -42,6 +42,7 @@ export function useManagerEnv(options: { phaseDelayMs?: number } = {}): ManagerT
     const boot = await bootstrapInstallation(database.db, {});
     const instance = { publicHost: 'commander.test', publicUrl: 'http://commander.test', caBundle: '', commanderUuid: boot.commanderUuid };
     const auditSink: AuditSink = (line) => env.auditLines.push(line);
+    const servers = options.dhctlServers ? await options.dhctlServers(sim) : { default: sim.grpcAddress };
     const makeDeps = (replicaId: string) =>
       createDeps({
         db: database.db,
@@ -50,7 +51,7 @@ export function useManagerEnv(options: { phaseDelayMs?: number } = {}): ManagerT
         instance,
         log: silentLogger,
         replicaId,
-        dhctlServers: { default: sim.grpcAddress },
+        dhctlServers: servers,
         auditSink,
       });
     const deps = makeDeps('test-replica-1');

@@ -4,7 +4,7 @@ import { agentResourcesYaml, bootstrapDocuments, cancelledByUser, commanderOptio
 
 /** install: dhctl Bootstrap of the desired configuration. */
 export async function runInstall(run: OperationRun): Promise<void> {
-  const dhctl = run.deps.dhctlFor();
+  const dhctl = run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
   const resuming = run.claimed.phaseState !== null;
   await run.recorder.log([
     resuming

@@ -19,6 +19,8 @@ export type ClaimedOperation = {
     desiredRevision: number;
     appliedRevision: number | null;
     changeMode: 'AUTO' | 'MANUAL';
+    /** DKP version its agent last reported (picks the dhctl server); null when unknown. */
+    dkpVersion: string | null;
   };
   /** The configuration this operation applies (desired, as of the claim). */
   desired: RenderedConfig | null;
@@ -30,6 +32,15 @@ export type ClaimedOperation = {
   phaseState: string | null;
   sshPrivateKey: string | null;
 };
+
+/** The DKP version in a cluster's latest telemetry snapshot (`cluster_agent_data`). */
+export function reportedDkpVersion(agentData: unknown): string | null {
+  if (!Array.isArray(agentData)) {
+    return null;
+  }
+  const overview = agentData.find((d: { source?: string }) => d?.source === 'overview') as { data?: { dkp_version?: unknown } } | undefined;
+  return typeof overview?.data?.dkp_version === 'string' ? overview.data.dkp_version : null;
+}
 
 /** The status event a starting operation of each kind causes, if any. */
 const START_EVENTS: Partial<Record<OperationKind, ClusterEvent>> = {
@@ -97,6 +108,7 @@ export async function claimOperation(
       desiredRevision: cluster.desiredRevision,
       appliedRevision: cluster.appliedRevision,
       changeMode: cluster.changeMode,
+      dkpVersion: reportedDkpVersion(cluster.agentData),
     },
     desired: decryptRendered(encryptor, cluster.desiredRenderedEncrypted),
     applied: decryptRendered(encryptor, cluster.appliedRenderedEncrypted),
