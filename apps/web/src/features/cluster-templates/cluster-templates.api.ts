@@ -1,12 +1,26 @@
 import {
+  ClusterSchema,
   type ClusterTemplate,
   ClusterTemplateSchema,
   type ClusterTemplateVersion,
+  ClusterTemplateVersionSchema,
+  type CreateClusterTemplateBody,
+  type CreateTemplateVersionBody,
+  SwitchVersionResultSchema,
 } from '@commander/contracts';
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
 
 import { api } from '../../lib/api-client.js';
+import { clusterQueries } from '../clusters/clusters.api.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
+
+/** Per-cluster result of a bulk version switch. */
+export type SwitchVersionResult = z.infer<typeof SwitchVersionResultSchema>[number];
+
+/** Clusters of one template shown on its page (the API's maximum page). */
+const TEMPLATE_CLUSTERS_LIMIT = 1000;
 
 export const clusterTemplateQueries = {
   all: (slug: string) => [...workspaceQueries.scope(slug), 'cluster-templates'] as const,
@@ -23,6 +37,42 @@ export const clusterTemplateQueries = {
         }),
       staleTime: 60_000,
     }),
+  /** Every template of the workspace, archived ones included (the templates page). */
+  listWithArchived: (slug: string) =>
+    queryOptions({
+      queryKey: [...clusterTemplateQueries.all(slug), 'list', 'with-archived'] as const,
+      queryFn: ({ signal }) =>
+        api.list('/cluster_templates', { schema: ClusterTemplateSchema, workspace: slug, signal }),
+    }),
+  detail: (slug: string, templateId: string) =>
+    queryOptions({
+      queryKey: [...clusterTemplateQueries.all(slug), 'template', templateId] as const,
+      queryFn: ({ signal }) =>
+        api.get(`/cluster_templates/${templateId}`, {
+          schema: ClusterTemplateSchema,
+          workspace: slug,
+          signal,
+        }),
+    }),
+  /**
+   * Clusters on a template. Kept under the cluster lists' key, so cluster change events
+   * refresh it.
+   */
+  clusters: (slug: string, templateId: string) =>
+    queryOptions({
+      queryKey: [...clusterQueries.lists(slug), { templateId }] as const,
+      queryFn: ({ signal }) =>
+        api.list('/clusters', {
+          schema: ClusterSchema,
+          workspace: slug,
+          signal,
+          query: {
+            cluster_template_id: templateId,
+            without_archived: true,
+            limit: TEMPLATE_CLUSTERS_LIMIT,
+          },
+        }),
+    }),
 };
 
 /** Versions a new cluster may use: available ones, newest first. */
@@ -30,6 +80,21 @@ export function availableVersions(template: ClusterTemplate): ClusterTemplateVer
   return template.cluster_template_versions
     .filter((v) => v.available)
     .sort((a, b) => b.number - a.number);
+}
+
+/** The template's versions, newest first. */
+export function versionsNewestFirst(template: ClusterTemplate): ClusterTemplateVersion[] {
+  return [...template.cluster_template_versions].sort((a, b) => b.number - a.number);
+}
+
+/** The template's current version (or its newest), null for a template without versions. */
+export function currentVersion(template: ClusterTemplate): ClusterTemplateVersion | null {
+  const versions = versionsNewestFirst(template);
+  return (
+    versions.find((v) => v.id === template.current_cluster_template_version_id) ??
+    versions[0] ??
+    null
+  );
 }
 
 /** The template and version a cluster uses, looked up in the template list. */
@@ -47,4 +112,146 @@ export function findVersion(
     }
   }
   return null;
+}
+
+function useInvalidateTemplates(slug: string) {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: clusterTemplateQueries.all(slug) });
+}
+
+export function useCreateTemplate(slug: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateTemplates(slug);
+  return useMutation({
+    mutationFn: (body: CreateClusterTemplateBody) =>
+      api.post('/cluster_templates', { body, schema: ClusterTemplateSchema, workspace: slug }),
+    meta: { successMessage: t('tpl.create.created'), notifyError: false },
+    onSuccess: invalidate,
+  });
+}
+
+export type ImportTemplateInput = { content: string; name?: string };
+
+export function useImportTemplate(slug: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateTemplates(slug);
+  return useMutation({
+    mutationFn: (body: ImportTemplateInput) =>
+      api.post('/cluster_templates/import', {
+        body,
+        schema: ClusterTemplateSchema,
+        workspace: slug,
+      }),
+    meta: { successMessage: t('tpl.import.imported'), notifyError: false },
+    onSuccess: invalidate,
+  });
+}
+
+export function useArchiveTemplate(slug: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateTemplates(slug);
+  return useMutation({
+    mutationFn: (templateId: string) =>
+      api.delete(`/cluster_templates/${templateId}`, {
+        schema: ClusterTemplateSchema,
+        workspace: slug,
+      }),
+    meta: { successMessage: t('tpl.archive.archived'), errorTitle: t('tpl.archive.failed') },
+    onSuccess: invalidate,
+  });
+}
+
+/** Downloads the template's export (YAML or JSON) as a file. */
+export function useExportTemplate(slug: string) {
+  const { t } = useTranslation();
+  return useMutation({
+    mutationFn: async ({
+      template,
+      format,
+    }: {
+      template: Pick<ClusterTemplate, 'id' | 'name'>;
+      format: 'yaml' | 'json';
+    }) => {
+      const text = await api.text(`/cluster_templates/${template.id}/export`, {
+        workspace: slug,
+        query: { format },
+      });
+      downloadText(text, `${fileSafe(template.name)}.${format}`, format);
+    },
+    meta: { successMessage: t('tpl.export.done'), errorTitle: t('tpl.export.failed') },
+  });
+}
+
+function fileSafe(name: string): string {
+  return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'template';
+}
+
+function downloadText(text: string, fileName: string, format: 'yaml' | 'json'): void {
+  const type = format === 'json' ? 'application/json' : 'application/yaml';
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoke later: some browsers start the download asynchronously.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function useCreateVersion(slug: string, templateId: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateTemplates(slug);
+  return useMutation({
+    mutationFn: (body: CreateTemplateVersionBody) =>
+      api.post(`/cluster_templates/${templateId}/versions`, {
+        body,
+        schema: ClusterTemplateVersionSchema,
+        workspace: slug,
+      }),
+    meta: { successMessage: t('tpl.save.saved'), notifyError: false },
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateVersion(slug: string, templateId: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateTemplates(slug);
+  return useMutation({
+    mutationFn: ({
+      versionId,
+      ...body
+    }: {
+      versionId: string;
+      comment?: string;
+      available?: boolean;
+    }) =>
+      api.put(`/cluster_templates/${templateId}/versions/${versionId}`, {
+        body,
+        schema: ClusterTemplateVersionSchema,
+        workspace: slug,
+      }),
+    meta: { successMessage: t('tpl.versions.updated'), errorTitle: t('tpl.versions.updateFailed') },
+    onSuccess: invalidate,
+  });
+}
+
+export function useSwitchVersion(slug: string, templateId: string) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { cluster_template_version_id: string; cluster_ids: string[] }) =>
+      api.post(`/cluster_templates/${templateId}/switch_version`, {
+        body,
+        schema: SwitchVersionResultSchema,
+        workspace: slug,
+      }),
+    meta: { successMessage: t('tpl.switch.done'), errorTitle: t('tpl.switch.failed') },
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: clusterQueries.all(slug) }),
+        queryClient.invalidateQueries({ queryKey: clusterTemplateQueries.all(slug) }),
+      ]);
+    },
+  });
 }

@@ -3,12 +3,23 @@ import {
   type CreateClusterBody,
   CreateClusterBodySchema,
 } from '@commander/contracts';
-import { Alert, Button, EmptyState, Group, Select, Stack, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Box,
+  Button,
+  Divider,
+  EmptyState,
+  Grid,
+  Group,
+  Select,
+  Stack,
+  TextInput,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertTriangle, IconTemplate } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 
@@ -20,8 +31,11 @@ import {
   availableVersions,
   clusterTemplateQueries,
 } from '../../cluster-templates/cluster-templates.api.js';
+import { ClusterValuesFields } from '../../cluster-form/components/cluster-values-fields.js';
+import { RenderedConfiguration } from '../../cluster-form/components/rendered-configuration.js';
+import { parseForm } from '../../cluster-form/form-state.js';
+import { useClusterValuesForm } from '../../cluster-form/use-cluster-values-form.js';
 import { useCreateCluster } from '../clusters.api.js';
-import { ValuesEditor, type ValuesResult } from './values-editor.js';
 
 /** Creates a cluster and opens its page. */
 export function CreateClusterForm({ slug }: { slug: string }) {
@@ -53,6 +67,7 @@ export function CreateClusterForm({ slug }: { slug: string }) {
   }
   return (
     <CreateClusterFormView
+      slug={slug}
       templates={usable}
       onCancel={() => void navigate(`/w/${slug}/clusters`)}
       onSubmit={async (body) => {
@@ -107,6 +122,7 @@ export function createClusterErrorFields(
 }
 
 export type CreateClusterFormViewProps = {
+  slug: string;
   templates: ClusterTemplate[];
   /** Rejects with the API's error, which the form shows next to the field it concerns. */
   onSubmit: (body: CreateClusterBody) => Promise<void>;
@@ -122,7 +138,10 @@ function defaultVersionId(template: ClusterTemplate | undefined): string | null 
   return (current ?? versions[0])?.id ?? null;
 }
 
+const NO_PARAMS: Record<string, unknown>[] = [];
+
 export function CreateClusterFormView({
+  slug,
   templates,
   onSubmit,
   onCancel,
@@ -139,8 +158,6 @@ export function CreateClusterFormView({
     },
     validateInputOnChange: ['name'],
   });
-  const [values, setValues] = useState<ValuesResult>({ values: {}, problem: null });
-  const [valuesServerError, setValuesServerError] = useState<string | null>(null);
   const [generalError, setGeneralError] = useState<string | null>(null);
   const [isSubmitting, setSubmitting] = useState(false);
 
@@ -148,100 +165,132 @@ export function CreateClusterFormView({
   const template = templates.find((tpl) => tpl.id === templateId);
   const versions = template ? availableVersions(template) : [];
   const version = versions.find((v) => v.id === versionId) ?? null;
-
-  const submit = form.onSubmit(async ({ name, versionId: chosen }) => {
-    if (values.values === null || chosen === null) {
-      return;
-    }
-    setGeneralError(null);
-    setValuesServerError(null);
-    setSubmitting(true);
-    try {
-      await onSubmit({
-        name: name.trim(),
-        cluster_template_version_id: chosen,
-        values: values.values,
-      });
-    } catch (error) {
-      const { fields, general } = createClusterErrorFields(error, t);
-      const { values: valuesError, ...formFields } = fields;
-      form.setErrors(formFields);
-      setValuesServerError(valuesError ?? null);
-      setGeneralError(general);
-    } finally {
-      setSubmitting(false);
-    }
+  const parsed = useMemo(() => parseForm(version?.params ?? NO_PARAMS), [version]);
+  const values = useClusterValuesForm({
+    slug,
+    parsed,
+    sections: version,
+    stored: null,
+    clusterId: null,
+    clusterUuid: null,
   });
+
+  const submit = form.onSubmit(
+    async ({ name, versionId: chosen }) => {
+      if (!values.isValid) {
+        values.showAllProblems();
+        return;
+      }
+      if (chosen === null) {
+        return;
+      }
+      setGeneralError(null);
+      setSubmitting(true);
+      try {
+        await onSubmit({
+          name: name.trim(),
+          cluster_template_version_id: chosen,
+          values: values.values as CreateClusterBody['values'],
+        });
+      } catch (error) {
+        if (!values.applyServerError(error)) {
+          const { fields, general } = createClusterErrorFields(error, t);
+          const { values: valuesError, ...formFields } = fields;
+          form.setErrors(formFields);
+          setGeneralError([general, valuesError].filter(Boolean).join('\n') || null);
+        }
+      } finally {
+        setSubmitting(false);
+      }
+    },
+    () => values.showAllProblems(),
+  );
 
   return (
     <form onSubmit={submit} noValidate aria-label={t('clusters.create.title')}>
-      <Stack gap="md" maw={860}>
-        {generalError !== null && (
-          <Alert
-            color="red"
-            variant="light"
-            role="alert"
-            icon={<IconAlertTriangle aria-hidden />}
-            title={t('clusters.create.failed')}
-          >
-            {generalError}
-          </Alert>
-        )}
-        <Group grow align="flex-start">
-          <Select
-            label={t('clusters.create.template')}
-            required
-            data={templates.map((tpl) => ({ value: tpl.id, label: tpl.name }))}
-            allowDeselect={false}
-            {...form.getInputProps('templateId')}
-            onChange={(value: string | null) => {
-              form.setFieldValue('templateId', value);
-              form.setFieldValue(
-                'versionId',
-                defaultVersionId(templates.find((tpl) => tpl.id === value)),
-              );
-            }}
-          />
-          <Select
-            label={t('clusters.create.version')}
-            required
-            data={versions.map((v) => ({
-              value: v.id,
-              label: v.comment
-                ? t('clusters.create.versionOptionWithComment', {
-                    number: v.number,
-                    comment: v.comment,
-                  })
-                : t('clusters.create.versionOption', { number: v.number }),
-            }))}
-            allowDeselect={false}
-            {...form.getInputProps('versionId')}
-          />
-        </Group>
-        <TextInput
-          label={t('clusters.create.name')}
-          description={t('clusters.create.nameHelp')}
-          required
-          autoComplete="off"
-          {...form.getInputProps('name')}
-        />
-        <ValuesEditor
-          version={version}
-          error={valuesServerError}
-          onChange={(result) => {
-            setValues(result);
-            setValuesServerError(null);
-          }}
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            {t('actions.cancel')}
-          </Button>
-          <Button type="submit" loading={isSubmitting} disabled={values.values === null}>
-            {t('clusters.create.submit')}
-          </Button>
-        </Group>
-      </Stack>
+      <Grid gap="lg" align="flex-start">
+        <Grid.Col span={{ base: 12, lg: 6 }}>
+          <Stack gap="md">
+            {generalError !== null && (
+              <Alert
+                color="red"
+                variant="light"
+                role="alert"
+                icon={<IconAlertTriangle aria-hidden />}
+                title={t('clusters.create.failed')}
+                style={{ whiteSpace: 'pre-line' }}
+              >
+                {generalError}
+              </Alert>
+            )}
+            <Group grow align="flex-start">
+              <Select
+                label={t('clusters.create.template')}
+                required
+                data={templates.map((tpl) => ({ value: tpl.id, label: tpl.name }))}
+                allowDeselect={false}
+                {...form.getInputProps('templateId')}
+                onChange={(value: string | null) => {
+                  form.setFieldValue('templateId', value);
+                  form.setFieldValue(
+                    'versionId',
+                    defaultVersionId(templates.find((tpl) => tpl.id === value)),
+                  );
+                }}
+              />
+              <Select
+                label={t('clusters.create.version')}
+                required
+                data={versions.map((v) => ({
+                  value: v.id,
+                  label: v.comment
+                    ? t('clusters.create.versionOptionWithComment', {
+                        number: v.number,
+                        comment: v.comment,
+                      })
+                    : t('clusters.create.versionOption', { number: v.number }),
+                }))}
+                allowDeselect={false}
+                {...form.getInputProps('versionId')}
+              />
+            </Group>
+            <TextInput
+              label={t('clusters.create.name')}
+              description={t('clusters.create.nameHelp')}
+              required
+              autoComplete="off"
+              {...form.getInputProps('name')}
+            />
+            <Divider label={t('clusterForm.values')} labelPosition="left" />
+            <ClusterValuesFields
+              parsed={values.parsed}
+              state={values.state}
+              context={values.context}
+              choices={values.choices}
+              errors={values.errors}
+              generalErrors={values.generalErrors}
+              onChange={values.setField}
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onCancel}>
+                {t('actions.cancel')}
+              </Button>
+              <Button type="submit" loading={isSubmitting}>
+                {t('clusters.create.submit')}
+              </Button>
+            </Group>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 6 }}>
+          <Box pos="sticky" top={72}>
+            <RenderedConfiguration
+              result={values.render.result}
+              isStale={values.render.isStale}
+              note={t('clusterForm.previewNote')}
+            />
+          </Box>
+        </Grid.Col>
+      </Grid>
     </form>
   );
 }

@@ -1,0 +1,155 @@
+import {
+  type Catalog,
+  CatalogSchema,
+  type CreateCatalogBody,
+  type InventoryRecord,
+  RecordSchema,
+} from '@commander/contracts';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+
+import { api } from '../../lib/api-client.js';
+import { workspaceQueries } from '../workspaces/workspaces.api.js';
+
+/** Records loaded at once (the API's maximum page). */
+export const RECORDS_LIMIT = 1000;
+
+export const inventoryQueries = {
+  all: (slug: string) => [...workspaceQueries.scope(slug), 'inventory'] as const,
+  catalogs: (slug: string) =>
+    queryOptions({
+      queryKey: [...inventoryQueries.all(slug), 'catalogs'] as const,
+      queryFn: ({ signal }) =>
+        api.list('/catalogs', {
+          schema: CatalogSchema,
+          workspace: slug,
+          query: { without_archived: true },
+          signal,
+        }),
+    }),
+  catalog: (slug: string, catalogId: string) =>
+    queryOptions({
+      queryKey: [...inventoryQueries.all(slug), 'catalog', catalogId] as const,
+      queryFn: ({ signal }) =>
+        api.get(`/catalogs/${catalogId}`, { schema: CatalogSchema, workspace: slug, signal }),
+    }),
+  /**
+   * A catalog's records (up to the API's page maximum). The table filters (free/used by
+   * `used_by`, which also covers shared catalogs) and pages them in the browser.
+   */
+  records: (slug: string, catalogId: string) =>
+    queryOptions({
+      queryKey: [...inventoryQueries.all(slug), 'records', catalogId] as const,
+      queryFn: ({ signal }) =>
+        api.list('/records', {
+          schema: RecordSchema,
+          workspace: slug,
+          signal,
+          query: { catalog_id: catalogId, without_archived: true, limit: RECORDS_LIMIT },
+        }),
+    }),
+  /** Records a cluster form may choose from: free ones of exclusive catalogs, all of shared ones. */
+  pickable: (slug: string, catalog: Pick<Catalog, 'id' | 'usage'>) =>
+    queryOptions({
+      queryKey: [...inventoryQueries.all(slug), 'pickable', catalog.id, catalog.usage] as const,
+      queryFn: ({ signal }) =>
+        api.list('/records', {
+          schema: RecordSchema,
+          workspace: slug,
+          signal,
+          query: {
+            catalog_id: catalog.id,
+            free: catalog.usage === 'exclusive' ? true : undefined,
+            without_archived: true,
+            limit: RECORDS_LIMIT,
+          },
+        }),
+    }),
+};
+
+function useInvalidateInventory(slug: string) {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: inventoryQueries.all(slug) });
+}
+
+/** Creates a catalog, or imports records into one (same endpoint; 200 when the slug existed). */
+export function useCreateCatalog(slug: string, successMessage: string) {
+  const invalidate = useInvalidateInventory(slug);
+  return useMutation({
+    mutationFn: (body: CreateCatalogBody) =>
+      api.post('/catalogs', { body, schema: CatalogSchema, workspace: slug }),
+    meta: { successMessage, notifyError: false },
+    onSuccess: invalidate,
+  });
+}
+
+export type UpdateCatalogInput = {
+  name: string;
+  params?: string | Record<string, unknown>[];
+  usage?: Catalog['usage'];
+  current_revision?: number;
+};
+
+export function useUpdateCatalog(slug: string, catalogId: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateInventory(slug);
+  return useMutation({
+    mutationFn: (body: UpdateCatalogInput) =>
+      api.put(`/catalogs/${catalogId}`, { body, schema: CatalogSchema, workspace: slug }),
+    meta: { successMessage: t('inventory.edit.saved'), notifyError: false },
+    onSuccess: invalidate,
+  });
+}
+
+export function useArchiveCatalog(slug: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateInventory(slug);
+  return useMutation({
+    mutationFn: (catalogId: string) =>
+      api.delete(`/catalogs/${catalogId}`, { schema: CatalogSchema, workspace: slug }),
+    meta: {
+      successMessage: t('inventory.archive.archived'),
+      errorTitle: t('inventory.archive.failed'),
+    },
+    onSuccess: invalidate,
+  });
+}
+
+export function useSaveRecord(slug: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateInventory(slug);
+  return useMutation({
+    mutationFn: (
+      input:
+        | { kind: 'create'; catalogId: string; values: Record<string, unknown> }
+        | { kind: 'update'; record: InventoryRecord; values: Record<string, unknown> },
+    ) =>
+      input.kind === 'create'
+        ? api.post('/records', {
+            body: { catalog_id: input.catalogId, values: input.values },
+            schema: RecordSchema,
+            workspace: slug,
+          })
+        : api.put(`/records/${input.record.id}`, {
+            body: { values: input.values, current_revision: input.record.current_revision },
+            schema: RecordSchema,
+            workspace: slug,
+          }),
+    meta: { successMessage: t('inventory.records.saved'), notifyError: false },
+    onSuccess: invalidate,
+  });
+}
+
+export function useArchiveRecord(slug: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateInventory(slug);
+  return useMutation({
+    mutationFn: (recordId: string) =>
+      api.delete(`/records/${recordId}`, { schema: RecordSchema, workspace: slug }),
+    meta: {
+      successMessage: t('inventory.records.archived'),
+      errorTitle: t('inventory.records.archiveFailed'),
+    },
+    onSuccess: invalidate,
+  });
+}
