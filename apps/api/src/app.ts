@@ -40,6 +40,8 @@ export type AppDeps = {
   instance: InstanceInfo;
   /** Where audit lines go (stdout as one JSON line by default). */
   auditSink?: AuditSink;
+  /** Where request logs go (stdout by default); tests capture them. */
+  logStream?: NodeJS.WritableStream;
 };
 
 /** Builds the HTTP application; never listens (server.ts does). */
@@ -51,6 +53,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         : {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers["x-auth-token"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+            ...(deps.logStream ? { stream: deps.logStream } : {}),
           },
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
