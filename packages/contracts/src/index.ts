@@ -7,3 +7,4 @@ export * from './operations.js';
 export * from './workspaces.js';
 export * from './agent.js';
 export * from './identity.js';
+export * from './registries.js';

@@ -50,3 +50,4 @@ export * from './audit/list-audit.js';
 export * from './clusters/move-cluster.js';
 export * from './identity/identity.js';
 export * from './security/rotate-keys.js';
+export * from './registries/registries.js';

@@ -10,6 +10,7 @@ import { clusterRoutes } from './clusters.routes.js';
 import { eventRoutes } from './events.routes.js';
 import { bindingRoutes, globalRoleRoutes, passwordRoutes, roleRoutes, userRoutes } from './identity.routes.js';
 import { operationRoutes } from './operations.routes.js';
+import { registryRoutes } from './registries.routes.js';
 import { renderRoutes } from './render.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
 
@@ -32,6 +33,7 @@ export async function registerApiRoutes(app: FastifyInstance, options: AuthRoute
       await api.register(catalogRoutes, { prefix: '/catalogs' });
       await api.register(recordRoutes, { prefix: '/records' });
       await api.register(renderRoutes, { prefix: '/render' });
+      await api.register(registryRoutes, { prefix: '/registries' });
       await api.register(operationRoutes, { prefix: '/operations' });
       await api.register(changeRequestRoutes, { prefix: '/cluster_change_requests' });
       await api.register(eventRoutes, { prefix: '/events' });

@@ -10,6 +10,7 @@ import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { queueOperation } from '../operations/queue-operation.js';
+import { assertRegistry } from '../registries/registries.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { getUsableVersion } from './get-usable-version.js';
@@ -28,6 +29,7 @@ export async function createCluster(ctx: ServiceContext, body: CreateClusterBody
   const input = CreateClusterBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
   const version = await getUsableVersion(ctx, input.cluster_template_version_id);
+  await assertRegistry(ctx, input.registry_id);
   await assertNameFree(ctx, workspace.id, input.name);
 
   const id = randomUUID();

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { queueOperation } from '../operations/queue-operation.js';
+import { assertRegistry } from '../registries/registries.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { assertNameFree } from './create-cluster.js';
@@ -51,6 +52,7 @@ export async function updateCluster(
       current_revision: existing.currentRevision,
     });
   }
+  await assertRegistry(ctx, input.registry_id);
   const switching = input.cluster_template_version_id !== existing.clusterTemplateVersionId;
   const version = await getUsableVersion(ctx, input.cluster_template_version_id, { allowUnavailable: !switching });
   if (input.name !== existing.name) {
