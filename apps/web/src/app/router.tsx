@@ -9,6 +9,11 @@ import {
 } from 'react-router';
 
 import { ErrorAlert } from '../components/ui/error-alert.js';
+import {
+  ClusterAuditTab,
+  GlobalAuditPage,
+  WorkspaceAuditPage,
+} from '../features/audit/pages/audit-pages.js';
 import { AuthRedirector } from '../features/auth/auth-redirector.js';
 import { SignInPage } from '../features/auth/pages/sign-in-page.js';
 import { RequireAuth } from '../features/auth/require-auth.js';
@@ -19,6 +24,15 @@ import { ClusterOverviewTab } from '../features/clusters/pages/cluster-overview-
 import { ClusterPage } from '../features/clusters/pages/cluster-page.js';
 import { ClustersPage } from '../features/clusters/pages/clusters-page.js';
 import { CreateClusterPage } from '../features/clusters/pages/create-cluster-page.js';
+import { AdminLayout } from '../features/identity/pages/admin-layout.js';
+import { GlobalTokensPage } from '../features/identity/pages/global-tokens-page.js';
+import { MembersPage } from '../features/identity/pages/members-page.js';
+import { RolesPage } from '../features/identity/pages/roles-page.js';
+import { UserPage } from '../features/identity/pages/user-page.js';
+import { UsersPage } from '../features/identity/pages/users-page.js';
+import { WorkspacesAdminPage } from '../features/identity/pages/workspaces-admin-page.js';
+import { ClusterSettingsTab } from '../features/lifecycle/pages/cluster-settings-tab.js';
+import { ClusterResourcesTab } from '../features/resources/pages/cluster-resources-tab.js';
 import { StartPage } from '../features/workspaces/pages/start-page.js';
 import { WorkspaceLayout } from '../features/workspaces/workspace-layout.js';
 import { AppLayout } from './layout/app-layout.js';
@@ -80,10 +94,27 @@ export const routes: RouteObject[] = [
                       { index: true, element: <ClusterOverviewTab /> },
                       { path: 'operations', element: <ClusterOperationsTab /> },
                       { path: 'operations/:operationId', element: <ClusterOperationsTab /> },
+                      { path: 'resources', element: <ClusterResourcesTab /> },
+                      { path: 'audit', element: <ClusterAuditTab /> },
+                      { path: 'settings', element: <ClusterSettingsTab /> },
                     ],
                   },
                   { path: 'templates', element: <TemplatesPage /> },
                   { path: 'settings/tokens', element: <ApiTokensPage /> },
+                  { path: 'settings/members', element: <MembersPage /> },
+                  { path: 'audit', element: <WorkspaceAuditPage /> },
+                ],
+              },
+              {
+                path: 'settings',
+                element: <AdminLayout />,
+                children: [
+                  { path: 'users', element: <UsersPage /> },
+                  { path: 'users/:userId', element: <UserPage /> },
+                  { path: 'roles', element: <RolesPage /> },
+                  { path: 'tokens', element: <GlobalTokensPage /> },
+                  { path: 'workspaces', element: <WorkspacesAdminPage /> },
+                  { path: 'audit', element: <GlobalAuditPage /> },
                 ],
               },
               { path: '*', element: <NotFoundPage /> },

@@ -2,14 +2,16 @@ import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 import en from './locales/en.json';
+import enManage from './locales/en-manage.json';
 import enTemplates from './locales/en-templates.json';
 import ru from './locales/ru.json';
+import ruManage from './locales/ru-manage.json';
 import ruTemplates from './locales/ru-templates.json';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof en & typeof enTemplates };
+    resources: { translation: typeof en & typeof enTemplates & typeof enManage };
   }
 }
 
@@ -40,8 +42,8 @@ export function createI18n(language: Language = detectLanguage()): I18n {
   void instance.use(initReactI18next).init({
     // Features may keep their strings in their own files (top-level keys must not collide).
     resources: {
-      en: { translation: { ...en, ...enTemplates } },
-      ru: { translation: { ...ru, ...ruTemplates } },
+      en: { translation: { ...en, ...enTemplates, ...enManage } },
+      ru: { translation: { ...ru, ...ruTemplates, ...ruManage } },
     },
     lng: language,
     fallbackLng: 'en',

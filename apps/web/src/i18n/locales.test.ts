@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import baseEn from './locales/en.json';
+import enManage from './locales/en-manage.json';
 import enTemplates from './locales/en-templates.json';
 import baseRu from './locales/ru.json';
+import ruManage from './locales/ru-manage.json';
 import ruTemplates from './locales/ru-templates.json';
 
-const en = { ...baseEn, ...enTemplates };
-const ru = { ...baseRu, ...ruTemplates };
+const en = { ...baseEn, ...enTemplates, ...enManage };
+const ru = { ...baseRu, ...ruTemplates, ...ruManage };
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -30,6 +32,9 @@ describe('translations', () => {
   it('feature files do not override top-level keys of the main file', () => {
     for (const key of Object.keys(enTemplates)) {
       expect(Object.keys(baseEn), key).not.toContain(key);
+    }
+    for (const key of Object.keys(enManage)) {
+      expect([...Object.keys(baseEn), ...Object.keys(enTemplates)], key).not.toContain(key);
     }
   });
 

@@ -3,9 +3,11 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconBook2,
   IconExternalLink,
+  IconHistory,
   IconKey,
   IconServer2,
   IconTemplate,
+  IconUsers,
 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
@@ -32,9 +34,15 @@ function WorkspaceNav({ slug, onNavigate }: { slug: string; onNavigate: () => vo
     <nav aria-label={t('nav.label')}>
       {item(`/w/${slug}/clusters`, t('nav.clusters'), <IconServer2 size={18} aria-hidden />)}
       {item(`/w/${slug}/templates`, t('nav.templates'), <IconTemplate size={18} aria-hidden />)}
+      {item(`/w/${slug}/audit`, t('workspaceNav.audit'), <IconHistory size={18} aria-hidden />)}
       <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4}>
         {t('nav.settings')}
       </Text>
+      {item(
+        `/w/${slug}/settings/members`,
+        t('workspaceNav.members'),
+        <IconUsers size={18} aria-hidden />,
+      )}
       {item(`/w/${slug}/settings/tokens`, t('nav.apiTokens'), <IconKey size={18} aria-hidden />)}
       <NavLink
         href="/documentation"

@@ -43,7 +43,9 @@ export function ConfirmByNameModal({
         }}
       >
         <Stack>
-          <Text size="sm">{description}</Text>
+          <Text size="sm" component="div">
+            {description}
+          </Text>
           <TextInput
             label={t('confirm.typeName', { name: expected })}
             value={typed}

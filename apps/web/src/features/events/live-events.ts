@@ -4,9 +4,11 @@ import { z } from 'zod';
 
 import { api, isApiError } from '../../lib/api-client.js';
 import { authQueries } from '../auth/auth.api.js';
+import { changeRequestQueries } from '../change-requests/change-requests.api.js';
 import { clusterTemplateQueries } from '../cluster-templates/cluster-templates.api.js';
 import { clusterQueries } from '../clusters/clusters.api.js';
 import { operationQueries } from '../operations/operations.api.js';
+import { telemetryQueries } from '../telemetry/telemetry.api.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
 
 /** A `change` event of `/api/v1/events`: ids only, never data (listeners refetch). */
@@ -39,6 +41,11 @@ export function keysForEvent(slug: string, event: ChangeEvent): QueryKey[] {
             operationQueries.all(slug, clusterId),
             clusterQueries.detail(slug, clusterId).queryKey,
             clusterQueries.lists(slug),
+            ...(event.type === 'change_request'
+              ? [changeRequestQueries.all(slug, clusterId)]
+              : event.type === 'telemetry'
+                ? [telemetryQueries.all(slug, clusterId)]
+                : []),
           ]
         : [clusterQueries.all(slug)];
     case 'cluster_template':

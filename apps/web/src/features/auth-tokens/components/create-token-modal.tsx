@@ -42,7 +42,8 @@ export function CreateTokenModal({
   opened,
   onClose,
 }: {
-  slug: string;
+  /** A workspace slug, or null for a global token. */
+  slug: string | null;
   opened: boolean;
   onClose: () => void;
 }) {

@@ -32,7 +32,7 @@ export function tokenState(token: AuthToken, now: number = Date.now()): TokenSta
   return 'active';
 }
 
-export function TokenList({ slug, canWrite }: { slug: string; canWrite: boolean }) {
+export function TokenList({ slug, canWrite }: { slug: string | null; canWrite: boolean }) {
   const tokens = useQuery(authTokenQueries.list(slug));
   const revoke = useRevokeAuthToken(slug);
   if (tokens.isPending) {

@@ -1,6 +1,7 @@
 import type { Cluster, ClusterTemplate } from '@commander/contracts';
 import {
   Anchor,
+  Badge,
   Button,
   EmptyState,
   Group,
@@ -10,13 +11,24 @@ import {
   Table,
   Text,
   Tooltip,
+  UnstyledButton,
 } from '@mantine/core';
-import { IconFilterOff, IconPlus, IconServer2 } from '@tabler/icons-react';
+import {
+  IconAlertTriangle,
+  IconArrowDown,
+  IconArrowsSort,
+  IconArrowUp,
+  IconFilterOff,
+  IconPlus,
+  IconServer2,
+} from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import {
   createColumnHelper,
   flexRender,
   getCoreRowModel,
+  getSortedRowModel,
+  type SortingState,
   useReactTable,
 } from '@tanstack/react-table';
 import { useMemo } from 'react';
@@ -31,12 +43,29 @@ import {
   findVersion,
 } from '../../cluster-templates/cluster-templates.api.js';
 import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
+import { readAgentData } from '../../telemetry/agent-data.js';
+import { AgentStatusBadge } from '../../telemetry/components/agent-status-badge.js';
 import { type ClusterListFilter, clusterQueries, CLUSTERS_PAGE_SIZE } from '../clusters.api.js';
 import { ClusterStatusBadge } from './cluster-status-badge.js';
+
+/** Client-side order of the current page (the API has no sort parameter). */
+export type ClusterSort = { column: ClusterSortColumn; desc: boolean } | null;
+export const CLUSTER_SORT_COLUMNS = [
+  'name',
+  'status',
+  'dkp',
+  'kubernetes',
+  'nodes',
+  'health',
+  'created_at',
+] as const;
+export type ClusterSortColumn = (typeof CLUSTER_SORT_COLUMNS)[number];
 
 export type ClusterListProps = {
   slug: string;
   filter: ClusterListFilter;
+  sort?: ClusterSort;
+  onSortChange?: (sort: ClusterSort) => void;
   canCreate: boolean;
   onClearFilters: () => void;
   onPageChange: (page: number) => void;
@@ -46,14 +75,16 @@ export type ClusterListProps = {
 export function ClusterList({
   slug,
   filter,
+  sort = null,
+  onSortChange = () => undefined,
   canCreate,
   onClearFilters,
   onPageChange,
 }: ClusterListProps) {
   const clusters = useQuery(clusterQueries.list(slug, filter));
-  const templates = useQuery(clusterTemplateQueries.list(slug));
+  const templateList = useQuery(clusterTemplateQueries.list(slug));
   if (clusters.isPending) {
-    return <TableSkeleton rows={6} columns={5} />;
+    return <TableSkeleton rows={6} columns={9} />;
   }
   if (clusters.isError) {
     return <ErrorAlert error={clusters.error} onRetry={() => void clusters.refetch()} />;
@@ -64,7 +95,9 @@ export function ClusterList({
       clusters={clusters.data.items}
       total={clusters.data.total}
       page={filter.page}
-      templates={templates.data?.items}
+      sort={sort}
+      onSortChange={onSortChange}
+      templates={templateList.data?.items}
       hasFilters={filter.status !== undefined || Boolean(filter.q)}
       canCreate={canCreate}
       onClearFilters={onClearFilters}
@@ -79,6 +112,8 @@ export type ClusterListViewProps = {
   /** All clusters matching the filter (X-Total-Count), for pagination. */
   total: number;
   page: number;
+  sort?: ClusterSort;
+  onSortChange?: (sort: ClusterSort) => void;
   templates: ClusterTemplate[] | undefined;
   hasFilters: boolean;
   canCreate: boolean;
@@ -88,11 +123,25 @@ export type ClusterListViewProps = {
 
 const column = createColumnHelper<Cluster>();
 
+function Version({ value }: { value: string }) {
+  return value === '' ? (
+    <Text size="sm" c="dimmed">
+      —
+    </Text>
+  ) : (
+    <Text size="sm" ff="monospace">
+      {value}
+    </Text>
+  );
+}
+
 export function ClusterListView({
   slug,
   clusters,
   total,
   page,
+  sort = null,
+  onSortChange = () => undefined,
   templates,
   hasFilters,
   canCreate,
@@ -114,8 +163,55 @@ export function ClusterListView({
         header: () => t('clusters.columns.status'),
         cell: (info) => <ClusterStatusBadge status={info.getValue()} size="sm" />,
       }),
+      column.accessor((c) => readAgentData(c.cluster_agent_data).alerts.length, {
+        id: 'health',
+        header: () => t('clusterColumns.health'),
+        // Lost agents first, then by how many alerts fire.
+        sortingFn: (a, b) =>
+          Number(a.original.agent_status === 'lost') - Number(b.original.agent_status === 'lost') ||
+          (a.getValue<number>('health') - b.getValue<number>('health')),
+        cell: (info) => {
+          const alerts = info.getValue();
+          return (
+            <Group gap={6} wrap="nowrap">
+              <AgentStatusBadge status={info.row.original.agent_status} size="sm" />
+              {alerts > 0 && (
+                <Badge
+                  size="sm"
+                  color="red"
+                  variant="light"
+                  tt="none"
+                  leftSection={<IconAlertTriangle size={10} aria-hidden />}
+                >
+                  {t('clusterColumns.alerts', { count: alerts })}
+                </Badge>
+              )}
+            </Group>
+          );
+        },
+      }),
+      column.accessor((c) => readAgentData(c.cluster_agent_data).dkpVersion ?? '', {
+        id: 'dkp',
+        header: () => t('clusterColumns.dkp'),
+        sortingFn: 'alphanumeric',
+        cell: (info) => <Version value={info.getValue()} />,
+      }),
+      column.accessor((c) => readAgentData(c.cluster_agent_data).kubernetesVersion ?? '', {
+        id: 'kubernetes',
+        header: () => t('clusterColumns.kubernetes'),
+        sortingFn: 'alphanumeric',
+        cell: (info) => <Version value={info.getValue()} />,
+      }),
+      column.accessor((c) => readAgentData(c.cluster_agent_data).nodeCount ?? -1, {
+        id: 'nodes',
+        header: () => t('clusterColumns.nodes'),
+        cell: (info) => (
+          <Text size="sm">{info.getValue() < 0 ? '—' : info.getValue()}</Text>
+        ),
+      }),
       column.display({
         id: 'template',
+        enableSorting: false,
         header: () => t('clusters.columns.template'),
         cell: (info) => {
           const found = findVersion(templates, info.row.original.cluster_template_version_id);
@@ -135,6 +231,7 @@ export function ClusterListView({
       }),
       column.accessor('last_operation', {
         header: () => t('clusters.columns.lastOperation'),
+        enableSorting: false,
         cell: (info) => {
           const op = info.getValue();
           if (!op) {
@@ -174,10 +271,22 @@ export function ClusterListView({
     ],
     [t, i18n.language, slug, templates],
   );
+  const sorting: SortingState = sort ? [{ id: sort.column, desc: sort.desc }] : [];
   const table = useReactTable({
     data: clusters,
     columns,
+    state: { sorting },
+    onSortingChange: (updater) => {
+      const next = typeof updater === 'function' ? updater(sorting) : updater;
+      const first = next[0];
+      onSortChange(
+        first && (CLUSTER_SORT_COLUMNS as readonly string[]).includes(first.id)
+          ? { column: first.id as ClusterSortColumn, desc: first.desc }
+          : null,
+      );
+    },
     getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
     getRowId: (c) => c.id,
   });
 
@@ -220,16 +329,43 @@ export function ClusterListView({
   const pages = Math.max(1, Math.ceil(total / CLUSTERS_PAGE_SIZE));
   return (
     <Stack gap="md">
-      <Table.ScrollContainer minWidth={720}>
+      <Table.ScrollContainer minWidth={1080}>
         <Table highlightOnHover verticalSpacing="sm" aria-label={t('clusters.tableLabel')}>
           <Table.Thead>
             {table.getHeaderGroups().map((group) => (
               <Table.Tr key={group.id}>
-                {group.headers.map((header) => (
-                  <Table.Th key={header.id} scope="col">
-                    {flexRender(header.column.columnDef.header, header.getContext())}
-                  </Table.Th>
-                ))}
+                {group.headers.map((header) => {
+                  const title = flexRender(header.column.columnDef.header, header.getContext());
+                  if (!header.column.getCanSort()) {
+                    return (
+                      <Table.Th key={header.id} scope="col">
+                        {title}
+                      </Table.Th>
+                    );
+                  }
+                  const direction = header.column.getIsSorted();
+                  const SortIcon =
+                    direction === 'asc' ? IconArrowUp : direction === 'desc' ? IconArrowDown : IconArrowsSort;
+                  return (
+                    <Table.Th
+                      key={header.id}
+                      scope="col"
+                      aria-sort={
+                        direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'
+                      }
+                    >
+                      <UnstyledButton
+                        onClick={header.column.getToggleSortingHandler()}
+                        fw={700}
+                        fz="sm"
+                        style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}
+                      >
+                        {title}
+                        <SortIcon size={14} aria-hidden style={{ opacity: direction ? 1 : 0.4 }} />
+                      </UnstyledButton>
+                    </Table.Th>
+                  );
+                })}
               </Table.Tr>
             ))}
           </Table.Thead>

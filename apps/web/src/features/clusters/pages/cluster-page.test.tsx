@@ -38,6 +38,7 @@ function renderCluster(
       HttpResponse.json({ ...cluster, status: 'delete' }),
     ),
     http.get('*/api/v1/clusters', () => HttpResponse.json([])),
+    http.get('*/api/v1/cluster_change_requests', () => HttpResponse.json([])),
   );
   const result = renderRoutes({
     me,

@@ -1,6 +1,13 @@
 import { Button, EmptyState, Stack, Tabs } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconLayoutDashboard, IconListDetails, IconServerOff } from '@tabler/icons-react';
+import {
+  IconHistory,
+  IconLayoutDashboard,
+  IconListDetails,
+  IconPackages,
+  IconServerOff,
+  IconSettings,
+} from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,6 +26,9 @@ import { clusterQueries } from '../clusters.api.js';
 import { ClusterHeader } from '../components/cluster-header.js';
 import { DeleteClusterButton } from '../components/delete-cluster-button.js';
 
+/** Path segments of the cluster's tabs (Overview is the cluster's own path). */
+const CLUSTER_TABS = ['overview', 'operations', 'resources', 'audit', 'settings'] as const;
+
 /** A cluster: header, tabs in the URL (`/operations`), and the tab below. */
 export function ClusterPage() {
   const { t } = useTranslation();
@@ -34,19 +44,23 @@ export function ClusterPage() {
   // The cluster existed on this page and now answers 404: its deletion has finished.
   const wasDeleted = isApiError(detail.error, 'not_found') && detail.data !== undefined;
   const deletedName = detail.data?.name;
+  // A detach also ends in 404 (the cluster is archived), after a detach operation.
+  const wasDetached = detail.data?.last_operation?.kind === 'detach';
   useEffect(() => {
     if (!wasDeleted) {
       return;
     }
     notifications.show({
       color: 'teal',
-      message: t('clusters.delete.done', { name: deletedName }),
+      message: wasDetached
+        ? t('lifecycle.detach.done', { name: deletedName })
+        : t('clusters.delete.done', { name: deletedName }),
     });
     void queryClient.invalidateQueries({ queryKey: clusterQueries.lists(slug) });
     void queryClient.invalidateQueries({ queryKey: workspaceQueries.list().queryKey });
     queryClient.removeQueries({ queryKey: clusterQueries.one(slug, clusterId) });
     void navigate(`/w/${slug}/clusters`, { replace: true });
-  }, [wasDeleted, deletedName, slug, clusterId, navigate, queryClient, t]);
+  }, [wasDeleted, wasDetached, deletedName, slug, clusterId, navigate, queryClient, t]);
 
   if (detail.isPending || wasDeleted) {
     return <PageSkeleton />;
@@ -74,7 +88,9 @@ export function ClusterPage() {
     return <PageSkeleton />;
   }
   const base = `/w/${slug}/clusters/${cluster.id}`;
-  const tab = location.pathname.startsWith(`${base}/operations`) ? 'operations' : 'overview';
+  // The tab is the first path segment after the cluster (`/operations/:id` → operations).
+  const segment = location.pathname.slice(base.length).split('/')[1] ?? '';
+  const tab = (CLUSTER_TABS as readonly string[]).includes(segment) ? segment : 'overview';
   const canDelete = canInWorkspace(me, slug, 'clusters:write') && cluster.status !== 'delete';
   const context: ClusterOutletContext = { slug, cluster };
 
@@ -90,7 +106,9 @@ export function ClusterPage() {
       />
       <Tabs
         value={tab}
-        onChange={(value) => void navigate(value === 'operations' ? `${base}/operations` : base)}
+        onChange={(value) =>
+          void navigate(value === null || value === 'overview' ? base : `${base}/${value}`)
+        }
       >
         <Tabs.List>
           <Tabs.Tab value="overview" leftSection={<IconLayoutDashboard size={16} aria-hidden />}>
@@ -98,6 +116,15 @@ export function ClusterPage() {
           </Tabs.Tab>
           <Tabs.Tab value="operations" leftSection={<IconListDetails size={16} aria-hidden />}>
             {t('clusters.tabs.operations')}
+          </Tabs.Tab>
+          <Tabs.Tab value="resources" leftSection={<IconPackages size={16} aria-hidden />}>
+            {t('clusterTabs.resources')}
+          </Tabs.Tab>
+          <Tabs.Tab value="audit" leftSection={<IconHistory size={16} aria-hidden />}>
+            {t('clusterTabs.audit')}
+          </Tabs.Tab>
+          <Tabs.Tab value="settings" leftSection={<IconSettings size={16} aria-hidden />}>
+            {t('clusterTabs.settings')}
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value={tab} pt="md">

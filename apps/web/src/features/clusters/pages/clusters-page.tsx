@@ -1,14 +1,21 @@
 import { ClusterStatusSchema } from '@commander/contracts';
 import { Button, Group, Stack, Title } from '@mantine/core';
-import { IconPlus } from '@tabler/icons-react';
+import { useDisclosure } from '@mantine/hooks';
+import { IconPlugConnected, IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 
 import { canInWorkspace } from '../../auth/permissions.js';
+import { AttachClusterModal } from '../../lifecycle/components/attach-cluster-modal.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import type { ClusterListFilter } from '../clusters.api.js';
 import { ClusterFilters } from '../components/cluster-filters.js';
-import { ClusterList } from '../components/cluster-list.js';
+import {
+  CLUSTER_SORT_COLUMNS,
+  ClusterList,
+  type ClusterSort,
+  type ClusterSortColumn,
+} from '../components/cluster-list.js';
 
 /** Reads the list filter from the URL (`?status=&q=&page=`), ignoring malformed values. */
 export function filterFromSearch(params: URLSearchParams): ClusterListFilter {
@@ -22,13 +29,24 @@ export function filterFromSearch(params: URLSearchParams): ClusterListFilter {
   };
 }
 
+/** Reads the page's order from the URL (`?sort=nodes&order=desc`). */
+export function sortFromSearch(params: URLSearchParams): ClusterSort {
+  const column = params.get('sort');
+  if (column === null || !(CLUSTER_SORT_COLUMNS as readonly string[]).includes(column)) {
+    return null;
+  }
+  return { column: column as ClusterSortColumn, desc: params.get('order') === 'desc' };
+}
+
 export function ClustersPage() {
   const { t } = useTranslation();
   const slug = useRequiredWorkspaceSlug();
   const { me } = useCurrentWorkspace();
   const [params, setParams] = useSearchParams();
   const filter = filterFromSearch(params);
+  const sort = sortFromSearch(params);
   const canCreate = canInWorkspace(me, slug, 'clusters:write');
+  const [attaching, { open: openAttach, close: closeAttach }] = useDisclosure(false);
 
   const update = (changes: Record<string, string | undefined>) =>
     setParams(
@@ -51,13 +69,22 @@ export function ClustersPage() {
       <Group justify="space-between">
         <Title order={1}>{t('clusters.title')}</Title>
         {canCreate && (
-          <Button
-            component={Link}
-            to={`/w/${slug}/clusters/new`}
-            leftSection={<IconPlus size={16} aria-hidden />}
-          >
-            {t('clusters.create.button')}
-          </Button>
+          <Group gap="sm">
+            <Button
+              variant="default"
+              leftSection={<IconPlugConnected size={16} aria-hidden />}
+              onClick={openAttach}
+            >
+              {t('attach.button')}
+            </Button>
+            <Button
+              component={Link}
+              to={`/w/${slug}/clusters/new`}
+              leftSection={<IconPlus size={16} aria-hidden />}
+            >
+              {t('clusters.create.button')}
+            </Button>
+          </Group>
         )}
       </Group>
       <ClusterFilters
@@ -69,10 +96,18 @@ export function ClustersPage() {
       <ClusterList
         slug={slug}
         filter={filter}
+        sort={sort}
+        onSortChange={(next) =>
+          update({
+            sort: next?.column,
+            order: next === null ? undefined : next.desc ? 'desc' : 'asc',
+          })
+        }
         canCreate={canCreate}
         onClearFilters={() => update({ status: undefined, q: undefined, page: undefined })}
         onPageChange={(page) => update({ page: page === 1 ? undefined : String(page) })}
       />
+      {canCreate && <AttachClusterModal slug={slug} opened={attaching} onClose={closeAttach} />}
     </Stack>
   );
 }

@@ -17,16 +17,23 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { formatDateTime, formatDuration, spanDuration } from '../../../lib/format.js';
+import { CancelOperationButton } from '../../lifecycle/components/cancel-operation-button.js';
 import { operationKindWord } from '../operation-words.js';
 import { operationQueries } from '../operations.api.js';
 import { OperationLog } from './operation-log.js';
 import { OperationPhases } from './operation-phases.js';
 import { OperationStatusBadge } from './operation-status-badge.js';
 
-export type OperationDetailsProps = { slug: string; clusterId: string; operationId: string };
+export type OperationDetailsProps = {
+  slug: string;
+  clusterId: string;
+  operationId: string;
+  /** Whether the caller may cancel it. */
+  canWrite?: boolean;
+};
 
 /** One operation: status, progress, phases, timings and its live log. */
-export function OperationDetails({ slug, clusterId, operationId }: OperationDetailsProps) {
+export function OperationDetails({ slug, clusterId, operationId, canWrite }: OperationDetailsProps) {
   const operation = useQuery(operationQueries.detail(slug, clusterId, operationId));
   if (operation.isPending) {
     return <PageSkeleton />;
@@ -36,13 +43,26 @@ export function OperationDetails({ slug, clusterId, operationId }: OperationDeta
   }
   return (
     <Stack gap="md">
-      <OperationDetailsView operation={operation.data} />
+      <OperationDetailsView
+        operation={operation.data}
+        actions={
+          canWrite ? (
+            <CancelOperationButton slug={slug} clusterId={clusterId} operation={operation.data} />
+          ) : null
+        }
+      />
       <OperationLog slug={slug} clusterId={clusterId} operationId={operationId} />
     </Stack>
   );
 }
 
-export function OperationDetailsView({ operation }: { operation: Operation }) {
+export type OperationDetailsViewProps = {
+  operation: Operation;
+  /** Buttons beside the title (cancel). */
+  actions?: React.ReactNode;
+};
+
+export function OperationDetailsView({ operation, actions }: OperationDetailsViewProps) {
   const { t, i18n } = useTranslation();
   const kind = operationKindWord(operation.kind, t);
   const percent = Math.round(operation.progress * 100);
@@ -58,9 +78,12 @@ export function OperationDetailsView({ operation }: { operation: Operation }) {
             </Title>
             <OperationStatusBadge status={operation.status} size="md" />
           </Group>
-          <Text size="sm" c="dimmed">
-            {operation.phase ? t('operations.currentPhase', { phase: operation.phase }) : null}
-          </Text>
+          <Group gap="sm">
+            <Text size="sm" c="dimmed">
+              {operation.phase ? t('operations.currentPhase', { phase: operation.phase }) : null}
+            </Text>
+            {actions}
+          </Group>
         </Group>
         <Group gap="xs" wrap="nowrap">
           <Progress

@@ -1,0 +1,27 @@
+import {
+  IconBuildingWarehouse,
+  IconHistory,
+  IconKey,
+  IconShieldCheck,
+  IconUsers,
+} from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+
+import { authQueries } from '../auth/auth.api.js';
+import { canGlobally } from '../auth/permissions.js';
+
+/** Pages of the administration area and the global permission each needs. */
+export const ADMIN_PAGES = [
+  { path: 'users', permission: 'users:read', icon: IconUsers },
+  { path: 'roles', permission: 'roles:read', icon: IconShieldCheck },
+  { path: 'tokens', permission: 'global_tokens:read', icon: IconKey },
+  { path: 'workspaces', permission: 'workspaces:write', icon: IconBuildingWarehouse },
+  { path: 'audit', permission: 'audit:read', icon: IconHistory },
+] as const;
+
+/** Whether the caller may see any page of the administration area. */
+export function useHasAdminArea(): boolean {
+  const me = useQuery(authQueries.me());
+  return ADMIN_PAGES.some((p) => canGlobally(me.data, p.permission));
+}
+

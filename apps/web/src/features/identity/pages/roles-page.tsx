@@ -1,0 +1,234 @@
+import type { Role } from '@commander/contracts';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconAlertTriangle, IconLock, IconPlus } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
+import { isApiError } from '../../../lib/api-client.js';
+import { authQueries } from '../../auth/auth.api.js';
+import { canGlobally } from '../../auth/permissions.js';
+import { RoleForm } from '../components/role-form.js';
+import { identityQueries, useCreateRole, useDeleteRole, useUpdateRole } from '../identity.api.js';
+
+export type RolesTableProps = {
+  roles: Role[];
+  canWrite: boolean;
+  onOpen: (role: Role) => void;
+  onDelete: (role: Role) => void;
+};
+
+/** Roles with their scope and permissions; built-in ones are marked and read-only. */
+export function RolesTable({ roles, canWrite, onOpen, onDelete }: RolesTableProps) {
+  const { t } = useTranslation();
+  const sorted = [...roles].sort(
+    (a, b) =>
+      a.scope.localeCompare(b.scope) ||
+      Number(b.is_built_in) - Number(a.is_built_in) ||
+      a.name.localeCompare(b.name),
+  );
+  return (
+    <Table.ScrollContainer minWidth={760}>
+      <Table verticalSpacing="sm" aria-label={t('identity.roles.tableLabel')}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('identity.roles.name')}</Table.Th>
+            <Table.Th scope="col">{t('identity.roles.scope')}</Table.Th>
+            <Table.Th scope="col">{t('identity.roles.description')}</Table.Th>
+            <Table.Th scope="col">{t('identity.roles.permissions')}</Table.Th>
+            <Table.Th scope="col">
+              <VisuallyHidden>{t('identity.users.columns.actions')}</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {sorted.map((role) => {
+            const label = `${role.name} (${t(`identity.roles.scopes.${role.scope}`)})`;
+            return (
+              <Table.Tr key={role.id}>
+                <Table.Td>
+                  <Group gap="xs">
+                    <Text size="sm" fw={500} ff="monospace">
+                      {role.name}
+                    </Text>
+                    {role.is_built_in && (
+                      <Badge
+                        size="sm"
+                        variant="light"
+                        color="gray"
+                        tt="none"
+                        leftSection={<IconLock size={10} aria-hidden />}
+                      >
+                        {t('identity.roles.builtIn')}
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{t(`identity.roles.scopes.${role.scope}`)}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">{role.description || '—'}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">
+                    {t('identity.roles.permissionCount', { count: role.permissions.length })}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap="xs" justify="flex-end" wrap="nowrap">
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      aria-label={
+                        role.is_built_in || !canWrite
+                          ? t('identity.roles.viewNamed', { role: label })
+                          : t('identity.roles.editNamed', { role: label })
+                      }
+                      onClick={() => onOpen(role)}
+                    >
+                      {role.is_built_in || !canWrite ? t('identity.roles.view') : t('identity.roles.edit')}
+                    </Button>
+                    {canWrite && !role.is_built_in && (
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        aria-label={t('identity.roles.deleteNamed', { role: label })}
+                        onClick={() => onDelete(role)}
+                      >
+                        {t('identity.roles.delete')}
+                      </Button>
+                    )}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** `/settings/roles`: built-in roles (read-only) and custom roles with their permissions. */
+export function RolesPage() {
+  const { t } = useTranslation();
+  const me = useQuery(authQueries.me());
+  const roles = useQuery(identityQueries.roles());
+  const canWrite = canGlobally(me.data, 'roles:write');
+  const [creating, { open, close }] = useDisclosure(false);
+  const [opened, setOpened] = useState<Role | null>(null);
+  const [deleting, setDeleting] = useState<Role | null>(null);
+  const create = useCreateRole();
+  const update = useUpdateRole();
+  const remove = useDeleteRole();
+  const closeCreate = () => {
+    create.reset();
+    close();
+  };
+  const closeEdit = () => {
+    update.reset();
+    setOpened(null);
+  };
+  const closeDelete = () => {
+    remove.reset();
+    setDeleting(null);
+  };
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end">
+        <Stack gap={4}>
+          <Title order={1}>{t('identity.roles.title')}</Title>
+          <Text c="dimmed">{t('identity.roles.subtitle')}</Text>
+        </Stack>
+        {canWrite && (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+            {t('identity.roles.create')}
+          </Button>
+        )}
+      </Group>
+      {roles.isPending ? (
+        <TableSkeleton rows={5} columns={5} />
+      ) : roles.isError ? (
+        <ErrorAlert error={roles.error} onRetry={() => void roles.refetch()} />
+      ) : (
+        <RolesTable roles={roles.data.items} canWrite={canWrite} onOpen={setOpened} onDelete={setDeleting} />
+      )}
+      <Modal opened={creating} onClose={closeCreate} title={t('identity.roles.createTitle')} size="lg">
+        {create.error && <ErrorAlert error={create.error} title={t('identity.roles.createFailed')} />}
+        <RoleForm
+          readOnly={false}
+          isPending={create.isPending}
+          onCancel={closeCreate}
+          onSubmit={(input) => create.mutate(input, { onSuccess: closeCreate })}
+        />
+      </Modal>
+      <Modal
+        opened={opened !== null}
+        onClose={closeEdit}
+        title={t('identity.roles.editTitle', { name: opened?.name ?? '' })}
+        size="lg"
+      >
+        {opened && (
+          <>
+            {update.error && <ErrorAlert error={update.error} title={t('identity.roles.saveFailed')} />}
+            <RoleForm
+              key={opened.id}
+              role={opened}
+              readOnly={opened.is_built_in || !canWrite}
+              isPending={update.isPending}
+              onCancel={closeEdit}
+              onSubmit={(input) =>
+                update.mutate(
+                  { role: opened, body: { description: input.description, permissions: input.permissions } },
+                  { onSuccess: closeEdit },
+                )
+              }
+            />
+          </>
+        )}
+      </Modal>
+      <Modal
+        opened={deleting !== null}
+        onClose={closeDelete}
+        title={t('identity.roles.deleteTitle', { name: deleting?.name ?? '' })}
+      >
+        <Stack>
+          <Text size="sm">{t('identity.roles.deleteDescription')}</Text>
+          {remove.error && (
+            <Alert color="red" variant="light" role="alert" icon={<IconAlertTriangle aria-hidden />}>
+              {isApiError(remove.error, 'in_use')
+                ? t('identity.roles.inUse', { message: remove.error.message })
+                : remove.error.message}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={closeDelete}>
+              {t('actions.cancel')}
+            </Button>
+            <Button
+              color="red"
+              loading={remove.isPending}
+              onClick={() => deleting && remove.mutate(deleting, { onSuccess: closeDelete })}
+            >
+              {t('identity.roles.delete')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,286 @@
+import type { Role, RoleBinding, Workspace } from '@commander/contracts';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
+import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
+import { authQueries } from '../../auth/auth.api.js';
+import { canGlobally } from '../../auth/permissions.js';
+import {
+  identityQueries,
+  useCreateBinding,
+  useDeleteBinding,
+  useUpdateBinding,
+} from '../identity.api.js';
+
+export type UserBindingsViewProps = {
+  bindings: RoleBinding[];
+  roles: Role[];
+  workspaces: Workspace[];
+  canWrite: boolean;
+  isBusy: boolean;
+  onAdd: (roleId: string, workspaceId: string | null) => void;
+  onChangeRole: (binding: RoleBinding, roleId: string) => void;
+  onRemove: (binding: RoleBinding) => void;
+};
+
+/** A user's global roles and, per workspace, their workspace role. */
+export function UserBindingsView({
+  bindings,
+  roles,
+  workspaces,
+  canWrite,
+  isBusy,
+  onAdd,
+  onChangeRole,
+  onRemove,
+}: UserBindingsViewProps) {
+  const { t } = useTranslation();
+  const [globalRole, setGlobalRole] = useState<string | null>(null);
+  const [workspaceId, setWorkspaceId] = useState<string | null>(null);
+  const [workspaceRole, setWorkspaceRole] = useState<string | null>(null);
+  const globalRoles = roles.filter((r) => r.scope === 'global');
+  const workspaceRoles = roles.filter((r) => r.scope === 'workspace');
+  const global = bindings.filter((b) => b.scope === 'global');
+  const local = bindings.filter((b) => b.scope === 'workspace');
+  const workspaceName = (id: string | null) =>
+    workspaces.find((w) => w.id === id)?.name ?? id ?? '—';
+  const freeGlobal = globalRoles.filter((r) => !global.some((b) => b.role_id === r.id));
+  const freeWorkspaces = workspaces.filter((w) => !local.some((b) => b.workspace_id === w.id));
+  return (
+    <Stack gap="md">
+      <Paper withBorder p="md" component="section" aria-labelledby="user-global-roles">
+        <Stack gap="sm">
+          <Title order={2} size="h5" id="user-global-roles">
+            {t('identity.bindings.globalTitle')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('identity.bindings.globalHelp')}
+          </Text>
+          {global.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('identity.bindings.noGlobal')}
+            </Text>
+          ) : (
+            <Group gap="xs">
+              {global.map((b) => (
+                <Badge
+                  key={b.id}
+                  size="lg"
+                  variant="light"
+                  tt="none"
+                  rightSection={
+                    canWrite ? (
+                      <ActionIcon
+                        size="xs"
+                        variant="transparent"
+                        color="red"
+                        aria-label={t('identity.bindings.removeGlobal', { role: b.role_name })}
+                        onClick={() => onRemove(b)}
+                      >
+                        <IconTrash size={12} aria-hidden />
+                      </ActionIcon>
+                    ) : null
+                  }
+                >
+                  {b.role_name}
+                </Badge>
+              ))}
+            </Group>
+          )}
+          {canWrite && freeGlobal.length > 0 && (
+            <Group align="flex-end">
+              <Select
+                label={t('identity.bindings.globalRole')}
+                data={freeGlobal.map((r) => ({ value: r.id, label: r.name }))}
+                value={globalRole}
+                onChange={setGlobalRole}
+                w={240}
+              />
+              <Button
+                variant="default"
+                leftSection={<IconPlus size={16} aria-hidden />}
+                disabled={globalRole === null}
+                loading={isBusy}
+                onClick={() => {
+                  if (globalRole !== null) {
+                    onAdd(globalRole, null);
+                    setGlobalRole(null);
+                  }
+                }}
+              >
+                {t('identity.bindings.addGlobal')}
+              </Button>
+            </Group>
+          )}
+        </Stack>
+      </Paper>
+      <Paper withBorder p="md" component="section" aria-labelledby="user-workspace-roles">
+        <Stack gap="sm">
+          <Title order={2} size="h5" id="user-workspace-roles">
+            {t('identity.bindings.workspaceTitle')}
+          </Title>
+          {local.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('identity.bindings.noWorkspace')}
+            </Text>
+          ) : (
+            <Table verticalSpacing="xs" aria-label={t('identity.bindings.workspaceTitle')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('identity.bindings.workspace')}</Table.Th>
+                  <Table.Th scope="col">{t('identity.bindings.role')}</Table.Th>
+                  {canWrite && (
+                    <Table.Th scope="col">
+                      <VisuallyHidden>{t('identity.users.columns.actions')}</VisuallyHidden>
+                    </Table.Th>
+                  )}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {local.map((b) => {
+                  const name = workspaceName(b.workspace_id);
+                  return (
+                    <Table.Tr key={b.id}>
+                      <Table.Td>{name}</Table.Td>
+                      <Table.Td>
+                        {canWrite ? (
+                          <Select
+                            size="xs"
+                            w={200}
+                            aria-label={t('identity.bindings.roleIn', { workspace: name })}
+                            data={workspaceRoles.map((r) => ({ value: r.id, label: r.name }))}
+                            value={b.role_id}
+                            allowDeselect={false}
+                            onChange={(value) => value && value !== b.role_id && onChangeRole(b, value)}
+                          />
+                        ) : (
+                          b.role_name
+                        )}
+                      </Table.Td>
+                      {canWrite && (
+                        <Table.Td>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={t('identity.bindings.removeFrom', { workspace: name })}
+                            onClick={() => onRemove(b)}
+                          >
+                            <IconTrash size={16} aria-hidden />
+                          </ActionIcon>
+                        </Table.Td>
+                      )}
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          )}
+          {canWrite && freeWorkspaces.length > 0 && (
+            <Group align="flex-end">
+              <Select
+                label={t('identity.bindings.workspace')}
+                data={freeWorkspaces.map((w) => ({ value: w.id, label: w.name }))}
+                value={workspaceId}
+                onChange={setWorkspaceId}
+                searchable
+                w={240}
+              />
+              <Select
+                label={t('identity.bindings.role')}
+                data={workspaceRoles.map((r) => ({ value: r.id, label: r.name }))}
+                value={workspaceRole}
+                onChange={setWorkspaceRole}
+                w={200}
+              />
+              <Button
+                variant="default"
+                leftSection={<IconPlus size={16} aria-hidden />}
+                disabled={workspaceId === null || workspaceRole === null}
+                loading={isBusy}
+                onClick={() => {
+                  if (workspaceId !== null && workspaceRole !== null) {
+                    onAdd(workspaceRole, workspaceId);
+                    setWorkspaceId(null);
+                    setWorkspaceRole(null);
+                  }
+                }}
+              >
+                {t('identity.bindings.addWorkspace')}
+              </Button>
+            </Group>
+          )}
+        </Stack>
+      </Paper>
+    </Stack>
+  );
+}
+
+/** `/settings/users/:userId`: who the user is and their role bindings. */
+export function UserPage() {
+  const { t } = useTranslation();
+  const { userId = '' } = useParams();
+  const me = useQuery(authQueries.me());
+  const user = useQuery(identityQueries.user(userId));
+  const bindings = useQuery(identityQueries.userBindings(userId));
+  const roles = useQuery(identityQueries.roles());
+  const workspaces = useQuery(identityQueries.workspaces());
+  const create = useCreateBinding();
+  const update = useUpdateBinding();
+  const remove = useDeleteBinding();
+  const canWrite = canGlobally(me.data, 'role_bindings:write');
+  const failed = user.error ?? bindings.error ?? roles.error ?? workspaces.error;
+  return (
+    <Stack gap="lg">
+      <PageBreadcrumbs
+        items={[
+          { label: t('identity.users.title'), to: '/settings/users' },
+          { label: user.data?.email ?? '…' },
+        ]}
+      />
+      {failed ? (
+        <ErrorAlert error={failed} />
+      ) : !user.data || !bindings.data || !roles.data || !workspaces.data ? (
+        <PageSkeleton />
+      ) : (
+        <>
+          <Stack gap={4}>
+            <Title order={1}>{user.data.name}</Title>
+            <Text c="dimmed">{user.data.email}</Text>
+          </Stack>
+          <UserBindingsView
+            bindings={bindings.data.items}
+            roles={roles.data.items}
+            workspaces={workspaces.data.items}
+            canWrite={canWrite}
+            isBusy={create.isPending || update.isPending || remove.isPending}
+            onAdd={(roleId, workspaceId) =>
+              create.mutate({ user_id: userId, role_id: roleId, workspace_id: workspaceId })
+            }
+            onChangeRole={(binding, roleId) =>
+              update.mutate({ id: binding.id, roleId, revision: binding.current_revision })
+            }
+            onRemove={(binding) => remove.mutate(binding.id)}
+          />
+        </>
+      )}
+    </Stack>
+  );
+}
