@@ -18,6 +18,11 @@ import { AuthRedirector } from '../features/auth/auth-redirector.js';
 import { SignInPage } from '../features/auth/pages/sign-in-page.js';
 import { RequireAuth } from '../features/auth/require-auth.js';
 import { ApiTokensPage } from '../features/auth-tokens/pages/api-tokens-page.js';
+import { ClusterConfigurationTab } from '../features/cluster-configuration/pages/cluster-configuration-tab.js';
+import { TemplateClustersTab } from '../features/cluster-templates/pages/template-clusters-tab.js';
+import { TemplateEditorTab } from '../features/cluster-templates/pages/template-editor-tab.js';
+import { TemplatePage } from '../features/cluster-templates/pages/template-page.js';
+import { TemplateVersionsTab } from '../features/cluster-templates/pages/template-versions-tab.js';
 import { TemplatesPage } from '../features/cluster-templates/pages/templates-page.js';
 import { ClusterOperationsTab } from '../features/clusters/pages/cluster-operations-tab.js';
 import { ClusterOverviewTab } from '../features/clusters/pages/cluster-overview-tab.js';
@@ -31,6 +36,8 @@ import { RolesPage } from '../features/identity/pages/roles-page.js';
 import { UserPage } from '../features/identity/pages/user-page.js';
 import { UsersPage } from '../features/identity/pages/users-page.js';
 import { WorkspacesAdminPage } from '../features/identity/pages/workspaces-admin-page.js';
+import { CatalogPage } from '../features/inventory/pages/catalog-page.js';
+import { InventoryPage } from '../features/inventory/pages/inventory-page.js';
 import { ClusterSettingsTab } from '../features/lifecycle/pages/cluster-settings-tab.js';
 import { ClusterResourcesTab } from '../features/resources/pages/cluster-resources-tab.js';
 import { StartPage } from '../features/workspaces/pages/start-page.js';
@@ -94,12 +101,25 @@ export const routes: RouteObject[] = [
                       { index: true, element: <ClusterOverviewTab /> },
                       { path: 'operations', element: <ClusterOperationsTab /> },
                       { path: 'operations/:operationId', element: <ClusterOperationsTab /> },
+                      { path: 'configuration', element: <ClusterConfigurationTab /> },
                       { path: 'resources', element: <ClusterResourcesTab /> },
                       { path: 'audit', element: <ClusterAuditTab /> },
                       { path: 'settings', element: <ClusterSettingsTab /> },
                     ],
                   },
                   { path: 'templates', element: <TemplatesPage /> },
+                  {
+                    path: 'templates/:templateId',
+                    element: <TemplatePage />,
+                    children: [
+                      { index: true, element: <Navigate to="versions" replace /> },
+                      { path: 'versions', element: <TemplateVersionsTab /> },
+                      { path: 'editor', element: <TemplateEditorTab /> },
+                      { path: 'clusters', element: <TemplateClustersTab /> },
+                    ],
+                  },
+                  { path: 'inventory', element: <InventoryPage /> },
+                  { path: 'inventory/:catalogId', element: <CatalogPage /> },
                   { path: 'settings/tokens', element: <ApiTokensPage /> },
                   { path: 'settings/members', element: <MembersPage /> },
                   { path: 'audit', element: <WorkspaceAuditPage /> },

@@ -1,0 +1,729 @@
+// Issue 4: how many cluster operations per second N manager replicas (real processes, as in
+// production) get through, and how long an operation waits in the queue, against dhctl-sim
+// with zero phase delay, compared with 1 replica and with graphile-worker draining no-op jobs.
+import { readFileSync } from 'node:fs';
+
+import {
+  bootstrapInstallation,
+  checkClusterNow,
+  createCluster,
+  type ServiceContext,
+  silentLogger,
+  WORKSPACE_PERMISSIONS,
+} from '@commander/core';
+import { createTestTemplate } from '@commander/core/testing';
+import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
+import pg from 'pg';
+
+import { mapLimit } from '../concurrency.js';
+import { CpuMeter, type CpuUsage } from '../cpu.js';
+import {
+  analyzeProfiles,
+  describeBreakdown,
+  type ProfileBreakdown,
+  profileClockNow,
+  profileFiles,
+} from '../cpu-profile.js';
+import type { BenchDatabase, BenchEnvironment } from '../environment.js';
+import { NOOP_TASK } from '../noop-task.js';
+import { describeWaits, type WaitProfile, WaitSampler } from '../pg-waits.js';
+import { type AppProcess, freePort, startApp, waitFor } from '../processes.js';
+import { type BenchmarkReport, markdownTable } from '../report.js';
+import { formatNumber, formatPercent, formatRatio, summarize, type Summary } from '../stats.js';
+
+/** Sizes of one run of the benchmark. */
+export type OperationsOptions = {
+  /** Replica counts to measure; the first is the baseline of the ratios. */
+  replicaCounts: number[];
+  /** Check operations queued per replica count (on as many installed clusters). */
+  checks: number;
+  /** No-op jobs drained per worker-process count (the graphile-worker ceiling). */
+  noopJobs: number;
+  /** API-like concurrency of the enqueueing burst. */
+  enqueueConcurrency: number;
+};
+
+/** Full run: 300 installs (100 per replica count) then 300 checks per replica count. */
+export const FULL_OPERATIONS: OperationsOptions = {
+  replicaCounts: [1, 2, 4],
+  checks: 300,
+  noopJobs: 3000,
+  enqueueConcurrency: 4,
+};
+/** Smoke run (`--quick`): the same steps, ten times smaller. */
+export const QUICK_OPERATIONS: OperationsOptions = {
+  replicaCounts: [1, 2, 4],
+  checks: 30,
+  noopJobs: 300,
+  enqueueConcurrency: 4,
+};
+
+type Workload = 'install' | 'check' | 'noop';
+
+/** What one (workload, replica count) run measured. */
+type RunResult = {
+  workload: Workload;
+  replicas: number;
+  operations: number;
+  succeeded: number;
+  /** Operations per second from the first queued to the last finished. */
+  throughput: number;
+  /** From the first queued to the last finished, seconds. */
+  makespanSeconds: number;
+  /** Operations queued per second during the burst (null for no-op jobs: one bulk insert). */
+  enqueueRate: number | null;
+  /** created_at → started_at, ms (null for no-op jobs, which keep no timestamps). */
+  queueToStart: Summary | null;
+  /** started_at → finished_at, ms. */
+  runTime: Summary | null;
+  cpu: CpuUsage;
+  waits: WaitProfile;
+  /** The measured window on the CPU profiles' clock, and whose profiles (file name prefix). */
+  window: { fromUs: number; toUs: number; prefix: string };
+  /** Where the managers (or no-op workers) spent their CPU in the window, once analysed. */
+  profile: ProfileBreakdown | null;
+};
+
+const FINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED'] as const;
+
+type Setup = {
+  database: BenchDatabase;
+  ctx: ServiceContext;
+  versionId: string;
+  sim: AppProcess;
+  simGrpc: string;
+  managerEnv: Record<string, string>;
+};
+
+async function setUp(env: BenchEnvironment): Promise<Setup> {
+  const database = await env.createDatabase('operations');
+  const keys = generateEncryptionKeys();
+  const boot = await bootstrapInstallation(database.db, {});
+  const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
+  const { versionId } = await createTestTemplate(database.db, workspace.id, {
+    name: 'bench-template',
+  });
+  const ctx: ServiceContext = {
+    db: database.db,
+    actor: { type: 'user', id: null, name: 'bench@example.com' },
+    workspace: { id: workspace.id, slug: workspace.slug },
+    permissions: new Set<string>(WORKSPACE_PERMISSIONS),
+    log: silentLogger,
+    encryptor: createEncryptor(keys),
+    instance: {
+      publicHost: 'commander.bench',
+      publicUrl: 'http://commander.bench',
+      caBundle: '',
+      commanderUuid: boot.commanderUuid,
+    },
+    // Audit lines would go to stdout in production; the benchmark has no reader for them.
+    auditSink: () => undefined,
+  };
+  const [grpcPort, httpPort] = [await freePort(), await freePort()];
+  // The simulator as its own process (as in production, where dhctl is a separate server), so
+  // its CPU is measured apart from the managers'.
+  const sim = startApp(
+    'dhctl-sim',
+    'apps/dhctl-sim/src/main.ts',
+    {
+      DHCTL_SIM_GRPC_PORT: String(grpcPort),
+      DHCTL_SIM_HTTP_PORT: String(httpPort),
+      DHCTL_SIM_PHASE_DELAY_MS: '0',
+      DHCTL_SIM_AGENTS: 'off',
+    },
+    env.workDir,
+    { profileDir: env.profileDir ?? undefined },
+  );
+  env.defer('stop dhctl-sim', () => sim.stop());
+  await waitFor(
+    'dhctl-sim to answer',
+    async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok,
+    {
+      timeoutMs: 60_000,
+      watch: [sim],
+    },
+  );
+  const managerEnv = {
+    DATABASE_URL: database.url,
+    DHCTL_SERVER_ADDRESS: `127.0.0.1:${grpcPort}`,
+    // No scheduled checks during the measurements: only the operations we queue run.
+    MANAGER_RECONCILE_EVERY_MS: '600000',
+    // What `pnpm start` runs (info), so the cost of logging is part of the measurement.
+    LOG_LEVEL: 'info',
+    COMMANDER_PUBLIC_URL: 'http://commander.bench',
+    ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: keys.primaryKey as string,
+    ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: keys.deterministicKey,
+    ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: keys.keyDerivationSalt,
+  };
+  return { database, ctx, versionId, sim, simGrpc: `127.0.0.1:${grpcPort}`, managerEnv };
+}
+
+async function startReplicas(
+  env: BenchEnvironment,
+  setup: Setup,
+  label: string,
+  count: number,
+): Promise<AppProcess[]> {
+  const ids = Array.from({ length: count }, (_, i) => `bench-${label}-${count}x-${i + 1}`);
+  const replicas = ids.map((id) =>
+    startApp(
+      id,
+      'apps/manager/src/main.ts',
+      { ...setup.managerEnv, MANAGER_REPLICA_ID: id },
+      env.workDir,
+      { profileDir: env.profileDir ?? undefined },
+    ),
+  );
+  for (const replica of replicas) {
+    env.defer(`stop ${replica.name}`, () => replica.stop(5_000));
+  }
+  // Ready = registered with its graphile worker id (it takes jobs from then on).
+  await waitFor(
+    `${count} manager replicas to register`,
+    async () => {
+      const rows = await setup.database.db.managerReplica.count({
+        where: { id: { in: ids }, stoppedAt: null, workerId: { not: null } },
+      });
+      return rows === ids.length;
+    },
+    { timeoutMs: 120_000, everyMs: 200, watch: replicas },
+  );
+  return replicas;
+}
+
+/** Waits until the operations are final (warm-up bursts, not measured). */
+async function settle(setup: Setup, replicas: AppProcess[], ids: string[]): Promise<void> {
+  await waitFor(
+    `${ids.length} warm-up operations to finish`,
+    async () =>
+      (await setup.database.db.clusterOperation.count({
+        where: { id: { in: ids }, status: { in: [...FINAL] } },
+      })) === ids.length,
+    { timeoutMs: 5 * 60_000, everyMs: 100, watch: [...replicas, setup.sim] },
+  );
+}
+
+/** Measures one burst: starts the meters, queues the operations, waits for all to finish. */
+async function measureOperations(
+  env: BenchEnvironment,
+  setup: Setup,
+  workload: 'install' | 'check',
+  replicas: AppProcess[],
+  enqueue: () => Promise<string[]>,
+): Promise<RunResult> {
+  const db = setup.database.db;
+  const sampler = new WaitSampler(setup.database.url, setup.database.name, 25);
+  await sampler.start();
+  const meter = new CpuMeter([
+    { name: 'managers', pids: () => replicas.map((r) => r.pid) },
+    { name: 'dhctl-sim', pids: () => [setup.sim.pid] },
+    { name: 'PostgreSQL backends', pids: () => sampler.backendPids() },
+    { name: 'bench process', pids: () => [process.pid] },
+  ]);
+  await meter.start();
+  const fromUs = profileClockNow();
+  const queuedAt = performance.now();
+  const ids = await enqueue();
+  const enqueueSeconds = (performance.now() - queuedAt) / 1000;
+  await waitFor(
+    `${ids.length} ${workload} operations to finish`,
+    async () =>
+      (await db.clusterOperation.count({
+        where: { id: { in: ids }, status: { in: [...FINAL] } },
+      })) === ids.length,
+    { timeoutMs: 15 * 60_000, everyMs: 100, watch: [...replicas, setup.sim] },
+  );
+  const cpu = await meter.stop();
+  const toUs = profileClockNow();
+  const waits = await sampler.stop();
+  const rows = await db.clusterOperation.findMany({
+    where: { id: { in: ids } },
+    select: { status: true, createdAt: true, startedAt: true, finishedAt: true, error: true },
+  });
+  const failed = rows.filter((r) => r.status !== 'SUCCEEDED');
+  if (failed.length > 0) {
+    process.stderr.write(
+      `[bench] ${failed.length} ${workload} operations did not succeed, e.g.: ${failed[0]?.error ?? failed[0]?.status}\n`,
+    );
+  }
+  const first = Math.min(...rows.map((r) => r.createdAt.getTime()));
+  const last = Math.max(...rows.map((r) => (r.finishedAt ?? r.createdAt).getTime()));
+  const makespanSeconds = (last - first) / 1000;
+  return {
+    workload,
+    replicas: replicas.length,
+    operations: ids.length,
+    succeeded: rows.length - failed.length,
+    throughput: ids.length / makespanSeconds,
+    makespanSeconds,
+    enqueueRate: ids.length / enqueueSeconds,
+    queueToStart: summarize(
+      rows.filter((r) => r.startedAt).map((r) => r.startedAt!.getTime() - r.createdAt.getTime()),
+    ),
+    runTime: summarize(
+      rows
+        .filter((r) => r.startedAt && r.finishedAt)
+        .map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime()),
+    ),
+    cpu,
+    waits,
+    window: { fromUs, toUs, prefix: `bench-${workload}-${replicas.length}x-` },
+    profile: null,
+  };
+}
+
+/** The graphile-worker ceiling: `count` no-op worker processes drain `jobs` bulk-queued jobs. */
+async function measureNoopDrain(
+  env: BenchEnvironment,
+  database: BenchDatabase,
+  count: number,
+  jobs: number,
+): Promise<RunResult> {
+  const workers = Array.from({ length: count }, (_, i) =>
+    startApp(
+      `noop-worker-${count}x-${i + 1}`,
+      'bench/src/noop-worker.ts',
+      { DATABASE_URL: database.url },
+      env.workDir,
+      {
+        profileDir: env.profileDir ?? undefined,
+      },
+    ),
+  );
+  for (const worker of workers) {
+    env.defer(`stop ${worker.name}`, () => worker.stop(5_000));
+  }
+  await waitFor(
+    `${count} no-op workers`,
+    () =>
+      Promise.resolve(
+        workers.every((w) => readFileSync(w.logFile, 'utf8').includes('noop worker ready')),
+      ),
+    { timeoutMs: 60_000, everyMs: 100, watch: workers },
+  );
+  const client = new pg.Client({
+    connectionString: database.url,
+    application_name: 'commander-bench noop',
+  });
+  await client.connect();
+  const sampler = new WaitSampler(database.url, database.name, 25);
+  await sampler.start();
+  const meter = new CpuMeter([
+    { name: 'workers', pids: () => workers.map((w) => w.pid) },
+    { name: 'PostgreSQL backends', pids: () => sampler.backendPids() },
+    { name: 'bench process', pids: () => [process.pid] },
+  ]);
+  try {
+    await meter.start();
+    const fromUs = profileClockNow();
+    const started = performance.now();
+    // One statement, one NOTIFY (graphile's perfTest queues the same way).
+    await client.query(
+      `SELECT graphile_worker.add_jobs(array(
+         SELECT json_populate_recordset(null::graphile_worker.job_spec, $1::json)))`,
+      [
+        JSON.stringify(
+          Array.from({ length: jobs }, (_, i) => ({ identifier: NOOP_TASK, payload: { i } })),
+        ),
+      ],
+    );
+    await waitFor(
+      `${jobs} no-op jobs to drain`,
+      async () => {
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT count(*) AS n FROM graphile_worker._private_jobs j
+             JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = $1`,
+          [NOOP_TASK],
+        );
+        return Number(rows[0]?.n) === 0;
+      },
+      { timeoutMs: 10 * 60_000, everyMs: 20, watch: workers },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = await meter.stop();
+    const toUs = profileClockNow();
+    const waits = await sampler.stop();
+    return {
+      workload: 'noop',
+      replicas: count,
+      operations: jobs,
+      succeeded: jobs,
+      throughput: jobs / seconds,
+      makespanSeconds: seconds,
+      enqueueRate: null,
+      queueToStart: null,
+      runTime: null,
+      cpu,
+      waits,
+      window: { fromUs, toUs, prefix: `noop-worker-${count}x-` },
+      profile: null,
+    };
+  } finally {
+    await client.end();
+    await Promise.all(workers.map((w) => w.stop(5_000)));
+  }
+}
+
+/**
+ * Runs the operations benchmark: no-op drains with 1, 2, 4 worker processes; then per replica
+ * count a burst of installs (a third of the clusters each) and, once all are installed, a burst
+ * of checks on every cluster per replica count.
+ */
+export async function runOperationsBenchmark(
+  env: BenchEnvironment,
+  options: OperationsOptions,
+  log: (line: string) => void,
+): Promise<BenchmarkReport> {
+  const setup = await setUp(env);
+  const results: RunResult[] = [];
+
+  for (const count of options.replicaCounts) {
+    log(`no-op drain: ${options.noopJobs} jobs, ${count} worker process(es)`);
+    const noopDb = await env.createDatabase('noop');
+    results.push(await measureNoopDrain(env, noopDb, count, options.noopJobs));
+    await noopDb.drop();
+  }
+
+  const installsPerRun = Math.ceil(options.checks / options.replicaCounts.length);
+  let clusterNumber = 0;
+  const queueInstalls = async (count: number, prefix: string): Promise<string[]> => {
+    const names = Array.from(
+      { length: count },
+      () => `${prefix}-${String(++clusterNumber).padStart(4, '0')}`,
+    );
+    const clusters = await mapLimit(names, options.enqueueConcurrency, (name) =>
+      createCluster(setup.ctx, { name, cluster_template_version_id: setup.versionId, values: {} }),
+    );
+    const ops = await setup.database.db.clusterOperation.findMany({
+      where: { clusterId: { in: clusters.map((c) => c.id) }, kind: 'INSTALL' },
+      select: { id: true },
+    });
+    return ops.map((o) => o.id);
+  };
+  const queueChecks = async (clusterIds: string[]): Promise<string[]> =>
+    (
+      await mapLimit(clusterIds, options.enqueueConcurrency, (id) => checkClusterNow(setup.ctx, id))
+    ).map((o) => o.id);
+
+  for (const count of options.replicaCounts) {
+    log(`install: ${installsPerRun} clusters, ${count} replica(s)`);
+    const replicas = await startReplicas(env, setup, 'install', count);
+    // Warm replicas, as in production: two operations each before the measured burst.
+    await settle(setup, replicas, await queueInstalls(2 * count, 'warm'));
+    results.push(
+      await measureOperations(env, setup, 'install', replicas, () =>
+        queueInstalls(installsPerRun, 'bench'),
+      ),
+    );
+    await Promise.all(replicas.map((r) => r.stop()));
+  }
+
+  const installed = await setup.database.db.cluster.findMany({
+    where: { status: 'IN_SYNC', name: { startsWith: 'bench-' } },
+    select: { id: true },
+    orderBy: { name: 'asc' },
+  });
+  const warmTargets = (
+    await setup.database.db.cluster.findMany({
+      where: { status: 'IN_SYNC', name: { startsWith: 'warm-' } },
+      select: { id: true },
+    })
+  ).map((c) => c.id);
+  const checkTargets = installed.slice(0, options.checks).map((c) => c.id);
+  for (const count of options.replicaCounts) {
+    log(`check: ${checkTargets.length} operations, ${count} replica(s)`);
+    const replicas = await startReplicas(env, setup, 'check', count);
+    await settle(setup, replicas, await queueChecks(warmTargets.slice(0, 2 * count)));
+    results.push(
+      await measureOperations(env, setup, 'check', replicas, () => queueChecks(checkTargets)),
+    );
+    await Promise.all(replicas.map((r) => r.stop()));
+  }
+
+  await setup.sim.stop();
+  await setup.database.drop();
+  // Every process has exited, so every profile is on disk.
+  if (env.profileDir) {
+    for (const run of results) {
+      run.profile = analyzeProfiles(
+        profileFiles(env.profileDir, run.window.prefix),
+        run.window.fromUs,
+        run.window.toUs,
+      );
+    }
+  }
+  return {
+    name: 'operations',
+    title: 'Operations: manager replicas against dhctl-sim (issue 4)',
+    body: renderBody(results, options),
+  };
+}
+
+function latencyCell(s: Summary | null): string {
+  return s
+    ? `${formatNumber(s.p50, 0)} / ${formatNumber(s.p95, 0)} / ${formatNumber(s.max, 0)}`
+    : '—';
+}
+
+function cpuOf(run: RunResult, group: string): number {
+  return run.cpu.groups.find((g) => g.name === group)?.cores ?? Number.NaN;
+}
+
+/** CPU milliseconds one operation costs a group of processes (cores × wall time ÷ operations). */
+function cpuMsPerOp(run: RunResult, group: string): number {
+  return (cpuOf(run, group) * run.cpu.wallSeconds * 1000) / run.operations;
+}
+
+const LABELS: Record<Workload, string> = {
+  noop: 'no-op jobs (graphile-worker)',
+  install: 'install',
+  check: 'check',
+};
+
+function renderBody(results: RunResult[], options: OperationsOptions): string {
+  const baselineOf = (workload: Workload) =>
+    results.find((r) => r.workload === workload && r.replicas === options.replicaCounts[0]);
+  const noopBaseline = baselineOf('noop');
+  const throughputRows = results.map((r) => [
+    LABELS[r.workload],
+    r.workload === 'noop'
+      ? `${r.replicas} worker process${r.replicas > 1 ? 'es' : ''}`
+      : `${r.replicas}`,
+    r.operations,
+    r.succeeded,
+    formatNumber(r.throughput, 1),
+    formatRatio(r.throughput, baselineOf(r.workload)?.throughput ?? Number.NaN),
+    formatRatio(r.throughput, noopBaseline?.throughput ?? Number.NaN),
+    latencyCell(r.queueToStart),
+    r.runTime ? formatNumber(r.runTime.p50, 0) : '—',
+    r.enqueueRate === null ? 'bulk' : formatNumber(r.enqueueRate, 0),
+  ]);
+  const cpuRows = results.map((r) => {
+    const system =
+      r.workload === 'noop'
+        ? ['workers', 'PostgreSQL backends']
+        : ['managers', 'dhctl-sim', 'PostgreSQL backends'];
+    const perOp = system.map((g) => cpuMsPerOp(r, g));
+    const total = perOp.reduce((sum, v) => sum + v, 0);
+    return [
+      LABELS[r.workload],
+      r.replicas,
+      formatNumber(r.cpu.machineCores, 2),
+      r.workload === 'noop'
+        ? formatNumber(cpuOf(r, 'workers'), 2)
+        : formatNumber(cpuOf(r, 'managers'), 2),
+      r.workload === 'noop' ? '—' : formatNumber(cpuOf(r, 'dhctl-sim'), 2),
+      formatNumber(cpuOf(r, 'PostgreSQL backends'), 2),
+      formatNumber(cpuOf(r, 'bench process'), 2),
+      formatNumber(r.cpu.otherCores, 2),
+      `${perOp.map((v) => formatNumber(v, 1)).join(' + ')} = ${formatNumber(total, 1)}`,
+      formatNumber((r.cpu.cpuCount * 1000) / total, 0),
+      describeWaits(r.waits, 3),
+    ];
+  });
+  const check = (n: number) => results.find((r) => r.workload === 'check' && r.replicas === n);
+  const install = (n: number) => results.find((r) => r.workload === 'install' && r.replicas === n);
+  const noop = (n: number) => results.find((r) => r.workload === 'noop' && r.replicas === n);
+  const most = options.replicaCounts[options.replicaCounts.length - 1] ?? 1;
+  const least = options.replicaCounts[0] ?? 1;
+  const lines: string[] = [];
+  lines.push(
+    'N manager replicas run as real processes (`node --import tsx apps/manager/src/main.ts`, graphile-worker',
+    'concurrency 1, `LOG_LEVEL=info` as `pnpm start`) against one dhctl-sim process with zero phase',
+    'delay (agents off), all on this machine with PostgreSQL. Each row is one burst: the operations',
+    `are queued through the core use cases (\`createCluster\`, \`checkClusterNow\`) ${options.enqueueConcurrency} at a`,
+    'time, as API requests would, while the replicas are already running and warm (two operations',
+    'each before the burst, not measured); the run ends when every operation is final. Installs: a',
+    'third of the clusters per replica count; checks: every installed cluster, per replica count.',
+    'The ceiling baseline is graphile-worker itself draining bulk-queued',
+    'no-op jobs with the same settings (concurrency 1, no local queue or batching) in 1, 2 and 4',
+    'worker processes.',
+    '',
+    '### Throughput and queue wait',
+    '',
+    markdownTable(
+      [
+        'Workload',
+        'Replicas',
+        'Operations',
+        'Succeeded',
+        'Throughput (op/s)',
+        `vs ${least} replica`,
+        'vs no-op ceiling (1 worker)',
+        'Queued → started p50 / p95 / max (ms)',
+        'Run time p50 (ms)',
+        'Queued per s',
+      ],
+      throughputRows,
+    ),
+    '',
+    'Throughput = operations ÷ (last `finished_at` − first `created_at`). In a burst the queue wait',
+    'is mostly the time the operations ahead of it take (position ÷ throughput), so its p50 is about',
+    'half the burst; an operation queued on an idle replica starts within the graphile pickup',
+    '(LISTEN/NOTIFY, a few ms) plus the claim transaction.',
+    '',
+    '### Where the CPU went',
+    '',
+    markdownTable(
+      [
+        'Workload',
+        'Replicas',
+        'Machine busy (cores)',
+        'Managers / workers',
+        'dhctl-sim',
+        'PostgreSQL backends',
+        'bench process',
+        'Other processes',
+        'CPU ms per operation (managers + sim + PG)',
+        'CPU ceiling (op/s)',
+        'PostgreSQL wait events (active backends)',
+      ],
+      cpuRows,
+    ),
+    '',
+    `Cores are CPU seconds per wall second during the run (the machine has ${results[0]?.cpu.cpuCount ?? '?'}). "Other"`,
+    "is everything else busy on the machine meanwhile: PostgreSQL's background processes (WAL writer,",
+    'checkpointer), the kernel, and other work sharing the machine. The CPU ceiling is cores ÷ CPU',
+    'per operation: the rate the machine could sustain if nothing but this system ran and nothing',
+    'waited. Wait events come from sampling `pg_stat_activity` every 25 ms (`CPU` = executing;',
+    '`Lock:object` = the NOTIFY commit lock; `IO:WALSync` / `LWLock:WALWrite` = commits waiting for the',
+    'WAL flush; `Client:ClientRead` would be a backend waiting for its client).',
+    '',
+  );
+  const profiled = results.filter((r) => r.profile && r.profile.busyMs > 0);
+  if (profiled.length > 0) {
+    lines.push(
+      '### Where the managers spend their CPU',
+      '',
+      markdownTable(
+        [
+          'Workload',
+          'Replicas',
+          'CPU sampled (s)',
+          "Share of the managers' (or no-op workers') CPU by component",
+        ],
+        profiled.map((r) => [
+          LABELS[r.workload],
+          r.replicas,
+          formatNumber(r.profile!.busyMs / 1000, 1),
+          describeBreakdown(r.profile!),
+        ]),
+        ['l', 'r', 'r', 'l'],
+      ),
+      '',
+      "From V8's sampling profiler (`node --cpu-prof`, 1 ms interval) in every manager process, samples",
+      'of the measured window only; each sample counts for the function on CPU (self time). "Prisma',
+      'query compiler" is the Wasm module that turns each Prisma call into SQL; "Node.js internals"',
+      'includes promises, streams, crypto and the event loop.',
+      '',
+    );
+  }
+  lines.push('### Reading', '');
+  const c1 = check(least);
+  const cN = check(most);
+  const i1 = install(least);
+  const iN = install(most);
+  const n1 = noop(least);
+  const nN = noop(most);
+  if (c1 && cN && i1 && iN && n1 && nN) {
+    lines.push(...reading({ c1, cN, i1, iN, n1, nN, least, most }));
+  }
+  return lines.join('\n');
+}
+
+const SYSTEM = ['managers', 'dhctl-sim', 'PostgreSQL backends'];
+
+function shareOf(waits: WaitProfile, events: string[]): number {
+  return waits.events.filter((e) => events.includes(e.event)).reduce((sum, e) => sum + e.share, 0);
+}
+
+function profileShare(run: RunResult, components: string[]): number {
+  return (
+    run.profile?.shares
+      .filter((s) => components.includes(s.component))
+      .reduce((sum, s) => sum + s.share, 0) ?? Number.NaN
+  );
+}
+
+/** The findings, written from the numbers of this run (so they stay true when the numbers move). */
+function reading(runs: {
+  c1: RunResult;
+  cN: RunResult;
+  i1: RunResult;
+  iN: RunResult;
+  n1: RunResult;
+  nN: RunResult;
+  least: number;
+  most: number;
+}): string[] {
+  const { c1, cN, i1, iN, n1, nN, least, most } = runs;
+  const cpus = cN.cpu.cpuCount;
+  const perCheck = SYSTEM.reduce((sum, g) => sum + cpuMsPerOp(cN, g), 0);
+  const perInstall = SYSTEM.reduce((sum, g) => sum + cpuMsPerOp(iN, g), 0);
+  const busy = cN.cpu.machineCores;
+  const isSaturated = busy >= 0.9 * cpus;
+  const system = SYSTEM.reduce((sum, g) => sum + cpuOf(cN, g), 0);
+  const out: string[] = [];
+  out.push(
+    `- **Scaling.** Checks: ${formatNumber(c1.throughput)} op/s with ${least} replica, ${formatNumber(cN.throughput)} with ${most}` +
+      ` (${formatRatio(cN.throughput, c1.throughput)}). Installs: ${formatNumber(i1.throughput)} → ${formatNumber(iN.throughput)} op/s` +
+      ` (${formatRatio(iN.throughput, i1.throughput)}). No-op jobs: ${formatNumber(n1.throughput, 0)} → ${formatNumber(nN.throughput, 0)} jobs/s` +
+      ` (${formatRatio(nN.throughput, n1.throughput)}).`,
+  );
+  if (isSaturated) {
+    out.push(
+      `- **The limit on this machine is CPU.** With ${most} check replicas the machine was busy ${formatNumber(busy, 2)} of its ${cpus} cores` +
+        ` (${formatPercent(busy / cpus)}); managers, dhctl-sim and PostgreSQL backends used ${formatNumber(system, 2)} of them and other processes` +
+        ` ${formatNumber(cN.cpu.otherCores, 2)} (PostgreSQL's WAL writer, the kernel, and whatever else shared the machine). One check costs` +
+        ` ${formatNumber(perCheck)} ms of CPU across manager, dhctl-sim and PostgreSQL, one install ${formatNumber(perInstall)} ms, so` +
+        ` ${cpus} cores cap checks near ${formatNumber((cpus * 1000) / perCheck, 0)} op/s and installs near ${formatNumber((cpus * 1000) / perInstall, 0)} op/s` +
+        ` even with nothing else running. More replicas cannot add CPU: once the cores are busy they only share them.`,
+    );
+  } else {
+    out.push(
+      `- **CPU was not saturated** (${formatNumber(busy, 2)} of ${cpus} cores busy with ${most} check replicas), so the limit is waiting inside` +
+        ' an operation (PostgreSQL commits, gRPC round trips) rather than CPU; see the wait events.',
+    );
+  }
+  const prisma = profileShare(cN, ['Prisma client runtime', 'Prisma query compiler (Wasm)']);
+  const pgDriver = profileShare(cN, ['pg driver (pg, adapter-pg)']);
+  out.push(
+    `- **Where the CPU goes: the managers.** They used ${formatNumber(cpuOf(cN, 'managers'), 2)} cores with ${most} check replicas` +
+      ` (${formatNumber(cpuMsPerOp(cN, 'managers'))} ms per check, against ${formatNumber(cpuMsPerOp(cN, 'PostgreSQL backends'))} ms in PostgreSQL and` +
+      ` ${formatNumber(cpuMsPerOp(cN, 'dhctl-sim'))} ms in dhctl-sim).` +
+      (Number.isFinite(prisma)
+        ? ` Their profile puts ${formatPercent(prisma)} of it in Prisma (client runtime and Wasm query compiler) and ${formatPercent(pgDriver)} in the pg` +
+          ' driver: the cost is the number of Prisma calls per operation (claim, progress, logs, phase state, completion), not the work of each.'
+        : ''),
+  );
+  const commit = ['IO:WALSync', 'LWLock:WALWrite', 'Lock:object'];
+  const lock1 = shareOf(c1.waits, ['Lock:object']);
+  const lockN = shareOf(cN.waits, ['Lock:object']);
+  out.push(
+    `- **PostgreSQL: commits, then the NOTIFY lock.** With ${most} check replicas ${formatNumber(cN.waits.avgActive, 2)} backends were active on` +
+      ` average and ${formatPercent(shareOf(cN.waits, commit))} of their samples waited on commits: WAL flush` +
+      ` ${formatPercent(shareOf(cN.waits, ['IO:WALSync', 'LWLock:WALWrite']))}, NOTIFY commit lock (\`Lock:object\`) ${formatPercent(lockN)}` +
+      ` (${formatPercent(lock1)} with ${least} replica). Every state change of an operation publishes a change event (\`pg_notify\`) in its` +
+      ' transaction and graphile-worker notifies on every enqueue; PostgreSQL lets one notifying transaction commit at a time, across its' +
+      ` WAL flush, so ${lockN >= 0.15 ? 'with more replicas this lock becomes the next limit after CPU: it serializes their commits' : 'this lock grows with replicas but is not yet a limit at these rates'}.` +
+      ` ${formatNumber(cN.waits.avgIdleInTransaction, 2)} backends were idle in a transaction on average (waiting for a manager mid-transaction, i.e. for its CPU).`,
+  );
+  const sim = Math.max(cpuOf(cN, 'dhctl-sim'), cpuOf(iN, 'dhctl-sim'));
+  out.push(
+    sim < 0.5
+      ? `- **dhctl-sim is not the limit**: at most ${formatNumber(sim, 2)} cores (one Node process could use one).`
+      : `- **dhctl-sim is close to a limit**: ${formatNumber(sim, 2)} cores of its one-process maximum of 1.`,
+    `- **graphile-worker is not the limit.** One no-op worker drains ${formatNumber(n1.throughput, 0)} jobs/s (${formatNumber(1000 / n1.throughput)} ms per job,` +
+      ` under the same machine load), against a p50 run time of ${formatNumber(c1.runTime?.p50 ?? Number.NaN, 0)} ms per check and` +
+      ` ${formatNumber(i1.runTime?.p50 ?? Number.NaN, 0)} ms per install with ${least} replica: one replica runs checks at` +
+      ` ${formatRatio(c1.throughput, n1.throughput)} of the no-op rate. The work is in the operation, not in the queue.`,
+    `- **Queue wait.** A burst of ${cN.operations} checks waited ${formatNumber(cN.queueToStart?.p50 ?? Number.NaN, 0)} ms (p50), at most` +
+      ` ${formatNumber(cN.queueToStart?.max ?? Number.NaN, 0)} ms, with ${most} replicas; ${formatNumber(c1.queueToStart?.p50 ?? Number.NaN, 0)} /` +
+      ` ${formatNumber(c1.queueToStart?.max ?? Number.NaN, 0)} ms with ${least}. Run times grow with replicas (p50 check` +
+      ` ${formatNumber(c1.runTime?.p50 ?? Number.NaN, 0)} → ${formatNumber(cN.runTime?.p50 ?? Number.NaN, 0)} ms) because the replicas share the cores.`,
+    "- **On a bigger machine** (managers, dhctl and PostgreSQL on their own cores or hosts) replicas scale until PostgreSQL's commit",
+    '  rate and the NOTIFY commit lock are the limit; batching change events (one NOTIFY per operation step at most, or none for log',
+    "  lines) is the lever there, as graphile-worker's docs advise for enqueueing.",
+  );
+  return out;
+}
