@@ -2,6 +2,7 @@ import { Anchor, AppShell, Burger, Group, NavLink, ScrollArea, Text } from '@man
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconBook2,
+  IconDatabase,
   IconExternalLink,
   IconHistory,
   IconKey,
@@ -34,6 +35,7 @@ function WorkspaceNav({ slug, onNavigate }: { slug: string; onNavigate: () => vo
     <nav aria-label={t('nav.label')}>
       {item(`/w/${slug}/clusters`, t('nav.clusters'), <IconServer2 size={18} aria-hidden />)}
       {item(`/w/${slug}/templates`, t('nav.templates'), <IconTemplate size={18} aria-hidden />)}
+      {item(`/w/${slug}/inventory`, t('inventory.title'), <IconDatabase size={18} aria-hidden />)}
       {item(`/w/${slug}/audit`, t('workspaceNav.audit'), <IconHistory size={18} aria-hidden />)}
       <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4}>
         {t('nav.settings')}

@@ -7,6 +7,7 @@ import { authQueries } from '../auth/auth.api.js';
 import { changeRequestQueries } from '../change-requests/change-requests.api.js';
 import { clusterTemplateQueries } from '../cluster-templates/cluster-templates.api.js';
 import { clusterQueries } from '../clusters/clusters.api.js';
+import { inventoryQueries } from '../inventory/inventory.api.js';
 import { operationQueries } from '../operations/operations.api.js';
 import { telemetryQueries } from '../telemetry/telemetry.api.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
@@ -50,6 +51,9 @@ export function keysForEvent(slug: string, event: ChangeEvent): QueryKey[] {
         : [clusterQueries.all(slug)];
     case 'cluster_template':
       return [clusterTemplateQueries.all(slug)];
+    case 'catalog':
+    case 'record':
+      return [inventoryQueries.all(slug)];
     case 'workspace':
       return [workspaceQueries.list().queryKey, authQueries.me().queryKey];
     default:

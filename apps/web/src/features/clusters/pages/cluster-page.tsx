@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import {
   IconHistory,
   IconLayoutDashboard,
+  IconAdjustments,
   IconListDetails,
   IconPackages,
   IconServerOff,
@@ -27,7 +28,14 @@ import { ClusterHeader } from '../components/cluster-header.js';
 import { DeleteClusterButton } from '../components/delete-cluster-button.js';
 
 /** Path segments of the cluster's tabs (Overview is the cluster's own path). */
-const CLUSTER_TABS = ['overview', 'operations', 'resources', 'audit', 'settings'] as const;
+const CLUSTER_TABS = [
+  'overview',
+  'configuration',
+  'operations',
+  'resources',
+  'audit',
+  'settings',
+] as const;
 
 /** A cluster: header, tabs in the URL (`/operations`), and the tab below. */
 export function ClusterPage() {
@@ -113,6 +121,9 @@ export function ClusterPage() {
         <Tabs.List>
           <Tabs.Tab value="overview" leftSection={<IconLayoutDashboard size={16} aria-hidden />}>
             {t('clusters.tabs.overview')}
+          </Tabs.Tab>
+          <Tabs.Tab value="configuration" leftSection={<IconAdjustments size={16} aria-hidden />}>
+            {t('clusterConfig.title')}
           </Tabs.Tab>
           <Tabs.Tab value="operations" leftSection={<IconListDetails size={16} aria-hidden />}>
             {t('clusters.tabs.operations')}
