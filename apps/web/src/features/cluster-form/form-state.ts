@@ -321,6 +321,14 @@ export function previewValues(
   return values;
 }
 
+/** A value as one line of text: strings as they are, anything else as JSON. */
+export function displayValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  return JSON.stringify(value) ?? '';
+}
+
 /**
  * A record's one-line label (Commander's `identifier` rule): the fields marked `identifier: true`
  * when any is; otherwise every field but those marked `identifier: false`. Passwords never show.
@@ -332,14 +340,14 @@ export function recordLabel(schema: readonly ParamItem[], values: Record<string,
   const parts = shown
     .map((f) => values[f.key])
     .filter((v) => v !== undefined && v !== null && v !== '')
-    .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+    .map(displayValue);
   if (parts.length > 0) {
     return parts.join(', ');
   }
   // A record that matches no field of the schema (imported without checks): show its values.
   const raw = Object.entries(values)
     .filter(([k]) => k !== RECORD_ID_KEY)
-    .map(([, v]) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+    .map(([, v]) => displayValue(v));
   return raw.join(', ');
 }
 
@@ -367,7 +375,10 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Server 422 details (`[{path, message}]`) by field key; problems without a known key under ''. */
-export function serverProblems(details: unknown, keys: ReadonlySet<string>): Record<string, string> {
+export function serverProblems(
+  details: unknown,
+  keys: ReadonlySet<string>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const list = Array.isArray(details) ? (details as unknown[]) : [];
   for (const item of list) {

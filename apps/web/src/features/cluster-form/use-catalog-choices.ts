@@ -66,7 +66,11 @@ export function useCatalogChoices(
     queries: used.map((catalog) => inventoryQueries.pickable(slug, catalog)),
     // Structurally shared: the same object while no query's data or state changes.
     combine: (results) =>
-      results.map((r) => ({ items: r.data?.items ?? null, isPending: r.isPending, error: r.error })),
+      results.map((r) => ({
+        items: r.data?.items ?? null,
+        isPending: r.isPending,
+        error: r.error,
+      })),
   });
   const catalogsPending = hasCatalogFields && catalogs.isPending;
   const catalogsError = catalogs.error;

@@ -86,8 +86,7 @@ export function useClusterValuesForm(options: ClusterValuesFormOptions): Cluster
     const out: Record<string, string> = {};
     for (const field of parsed.form.fields) {
       const message =
-        server[field.key] ??
-        (showAll || touched.has(field.key) ? problems[field.key] : undefined);
+        server[field.key] ?? (showAll || touched.has(field.key) ? problems[field.key] : undefined);
       if (message !== undefined) {
         out[field.key] = message;
       }

@@ -51,7 +51,12 @@ export function useLiveRender(
         texts: {},
         documents: {},
         errors: [{ section: 'render', message }],
-        facts: { clusterType: null, cloudProvider: null, kubernetesVersion: null, connectionHosts: { masters: [] } },
+        facts: {
+          clusterType: null,
+          cloudProvider: null,
+          kubernetesVersion: null,
+          connectionHosts: { masters: [] },
+        },
       };
       return failed;
     }

@@ -37,12 +37,17 @@ export const clusterTemplateQueries = {
         }),
       staleTime: 60_000,
     }),
-  /** Every template of the workspace, archived ones included (the templates page). */
-  listWithArchived: (slug: string) =>
+  /** The templates page's list: live templates, or every one with archived ones. */
+  browse: (slug: string, withArchived: boolean) =>
     queryOptions({
-      queryKey: [...clusterTemplateQueries.all(slug), 'list', 'with-archived'] as const,
+      queryKey: [...clusterTemplateQueries.all(slug), 'list', 'browse', withArchived] as const,
       queryFn: ({ signal }) =>
-        api.list('/cluster_templates', { schema: ClusterTemplateSchema, workspace: slug, signal }),
+        api.list('/cluster_templates', {
+          schema: ClusterTemplateSchema,
+          workspace: slug,
+          query: { without_archived: !withArchived },
+          signal,
+        }),
     }),
   detail: (slug: string, templateId: string) =>
     queryOptions({

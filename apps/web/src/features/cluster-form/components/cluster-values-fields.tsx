@@ -18,6 +18,7 @@ import { IconAlertTriangle, IconLock } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
 import {
+  displayValue,
   type FormContext,
   type FormState,
   isEmptyInput,
@@ -91,9 +92,7 @@ export function ClusterValuesFields({
                   value={state[item.key]}
                   error={errors[item.key]}
                   context={context}
-                  catalog={
-                    item.catalog ? (choices.bySlug.get(item.catalog.slug) ?? null) : null
-                  }
+                  catalog={item.catalog ? (choices.bySlug.get(item.catalog.slug) ?? null) : null}
                   readOnly={readOnly || context.lockedKeys.has(item.key)}
                   onChange={(value) => onChange(item.key, value)}
                 />
@@ -129,7 +128,15 @@ function toLocalInput(value: unknown): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-function FieldInput({ field, value, error, context, catalog, readOnly, onChange }: FieldInputProps) {
+function FieldInput({
+  field,
+  value,
+  error,
+  context,
+  catalog,
+  readOnly,
+  onChange,
+}: FieldInputProps) {
   const { t } = useTranslation();
   const message = error === REQUIRED ? t('validation.required') : error;
   const locked = context.lockedKeys.has(field.key);
@@ -202,9 +209,7 @@ function FieldInput({ field, value, error, context, catalog, readOnly, onChange 
         <TextInput
           {...common}
           type="datetime-local"
-          description={[field.description, t('clusterForm.dateTimeHint')]
-            .filter(Boolean)
-            .join(' ')}
+          description={[field.description, t('clusterForm.dateTimeHint')].filter(Boolean).join(' ')}
           value={toLocalInput(value)}
           onChange={(event) => {
             const local = event.currentTarget.value;
@@ -232,7 +237,7 @@ function FieldInput({ field, value, error, context, catalog, readOnly, onChange 
           {...common}
           placeholder={field.placeholder}
           autoComplete="off"
-          value={typeof value === 'string' ? value : value == null ? '' : String(value)}
+          value={value === undefined || value === null ? '' : displayValue(value)}
           onChange={(event) => onChange(event.currentTarget.value)}
         />
       );

@@ -130,7 +130,11 @@ export type RenderedConfigurationProps = {
  * The rendered YAML of every section, one tab each, with the render errors (template, YAML,
  * document schema) listed above by section and line; a click on an error opens its section.
  */
-export function RenderedConfiguration({ result, isStale = false, note }: RenderedConfigurationProps) {
+export function RenderedConfiguration({
+  result,
+  isStale = false,
+  note,
+}: RenderedConfigurationProps) {
   const { t } = useTranslation();
   const sections = result
     ? [

@@ -27,14 +27,14 @@ import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { ApiError } from '../../../lib/api-client.js';
 import { fieldRule, validationIssuesByField, valueIssueLines } from '../../../lib/validation.js';
-import {
-  availableVersions,
-  clusterTemplateQueries,
-} from '../../cluster-templates/cluster-templates.api.js';
 import { ClusterValuesFields } from '../../cluster-form/components/cluster-values-fields.js';
 import { RenderedConfiguration } from '../../cluster-form/components/rendered-configuration.js';
 import { parseForm } from '../../cluster-form/form-state.js';
 import { useClusterValuesForm } from '../../cluster-form/use-cluster-values-form.js';
+import {
+  availableVersions,
+  clusterTemplateQueries,
+} from '../../cluster-templates/cluster-templates.api.js';
 import { useCreateCluster } from '../clusters.api.js';
 
 /** Creates a cluster and opens its page. */

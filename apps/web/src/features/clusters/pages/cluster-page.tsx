@@ -1,9 +1,9 @@
 import { Button, EmptyState, Stack, Tabs } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import {
+  IconAdjustments,
   IconHistory,
   IconLayoutDashboard,
-  IconAdjustments,
   IconListDetails,
   IconPackages,
   IconServerOff,

@@ -1,0 +1,166 @@
+import type { Catalog } from '@commander/contracts';
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  EmptyState,
+  Group,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
+import { IconArchive, IconDatabase, IconFileImport, IconPlus } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
+import { canInWorkspace } from '../../auth/permissions.js';
+import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
+import {
+  ArchiveCatalogModal,
+  CreateCatalogModal,
+  ImportCatalogModal,
+} from '../components/catalog-modals.js';
+import { inventoryQueries } from '../inventory.api.js';
+
+/** A catalog's usage as a badge: shared records serve many clusters, exclusive ones one. */
+export function UsageBadge({ usage }: { usage: Catalog['usage'] }) {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="light" color={usage === 'exclusive' ? 'grape' : 'blue'} tt="none">
+      {usage === 'exclusive' ? t('inventory.usage.exclusive') : t('inventory.usage.shared')}
+    </Badge>
+  );
+}
+
+/** The workspace's inventory: catalogs with their usage and record counts. */
+export function InventoryPage() {
+  const { t } = useTranslation();
+  const slug = useRequiredWorkspaceSlug();
+  const { me } = useCurrentWorkspace();
+  const navigate = useNavigate();
+  const catalogs = useQuery(inventoryQueries.catalogs(slug));
+  const canWrite = canInWorkspace(me, slug, 'catalogs:write');
+  const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [archiving, setArchiving] = useState<Catalog | null>(null);
+  const open = (catalog: Catalog) => void navigate(`/w/${slug}/inventory/${catalog.id}`);
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end">
+        <Stack gap={4}>
+          <Title order={1}>{t('inventory.title')}</Title>
+          <Text c="dimmed">{t('inventory.subtitle')}</Text>
+        </Stack>
+        {canWrite && (
+          <Group gap="sm">
+            <Button
+              variant="default"
+              leftSection={<IconFileImport size={16} aria-hidden />}
+              onClick={() => setImporting(true)}
+            >
+              {t('inventory.import.button')}
+            </Button>
+            <Button
+              leftSection={<IconPlus size={16} aria-hidden />}
+              onClick={() => setCreating(true)}
+            >
+              {t('inventory.create.button')}
+            </Button>
+          </Group>
+        )}
+      </Group>
+      {catalogs.isPending ? (
+        <TableSkeleton rows={3} columns={5} />
+      ) : catalogs.isError ? (
+        <ErrorAlert error={catalogs.error} onRetry={() => void catalogs.refetch()} />
+      ) : catalogs.data.items.length === 0 ? (
+        <EmptyState
+          icon={<IconDatabase size={32} aria-hidden />}
+          title={t('inventory.emptyTitle')}
+          description={t('inventory.emptyDescription')}
+        />
+      ) : (
+        <Table.ScrollContainer minWidth={640}>
+          <Table verticalSpacing="sm" highlightOnHover aria-label={t('inventory.table')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('inventory.columns.name')}</Table.Th>
+                <Table.Th scope="col">{t('inventory.columns.slug')}</Table.Th>
+                <Table.Th scope="col">{t('inventory.columns.usage')}</Table.Th>
+                <Table.Th scope="col">{t('inventory.columns.records')}</Table.Th>
+                <Table.Th scope="col">{t('inventory.columns.used')}</Table.Th>
+                {canWrite && (
+                  <Table.Th scope="col">
+                    <VisuallyHidden>{t('tpl.list.columns.actions')}</VisuallyHidden>
+                  </Table.Th>
+                )}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {catalogs.data.items.map((catalog) => (
+                <Table.Tr key={catalog.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/w/${slug}/inventory/${catalog.id}`} fw={500}>
+                      {catalog.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" ff="monospace">
+                      {catalog.slug}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <UsageBadge usage={catalog.usage} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{catalog.records_count}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{catalog.used_records_count}</Text>
+                  </Table.Td>
+                  {canWrite && (
+                    <Table.Td>
+                      <Tooltip label={t('inventory.archive.button')}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={t('inventory.archive.named', { name: catalog.name })}
+                          onClick={() => setArchiving(catalog)}
+                        >
+                          <IconArchive size={16} aria-hidden />
+                        </ActionIcon>
+                      </Tooltip>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <CreateCatalogModal
+        slug={slug}
+        opened={creating}
+        onClose={() => setCreating(false)}
+        onCreated={open}
+      />
+      <ImportCatalogModal
+        slug={slug}
+        catalogs={catalogs.data?.items ?? []}
+        opened={importing}
+        onClose={() => setImporting(false)}
+        onImported={open}
+      />
+      <ArchiveCatalogModal slug={slug} catalog={archiving} onClose={() => setArchiving(null)} />
+    </Stack>
+  );
+}
