@@ -626,7 +626,7 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
   const n1 = noop(least);
   const nN = noop(most);
   if (c1 && cN && i1 && iN && n1 && nN) {
-    lines.push(...reading({ c1, cN, i1, iN, n1, nN, least, most }));
+    lines.push(...reading({ c1, cN, i1, iN, n1, nN, least, most, all: results }));
   }
   return lines.join('\n');
 }
@@ -655,8 +655,9 @@ function reading(runs: {
   nN: RunResult;
   least: number;
   most: number;
+  all: RunResult[];
 }): string[] {
-  const { c1, cN, i1, iN, n1, nN, least, most } = runs;
+  const { c1, cN, i1, iN, n1, nN, least, most, all } = runs;
   const cpus = cN.cpu.cpuCount;
   const perCheck = SYSTEM.reduce((sum, g) => sum + cpuMsPerOp(cN, g), 0);
   const perInstall = SYSTEM.reduce((sum, g) => sum + cpuMsPerOp(iN, g), 0);
@@ -721,6 +722,9 @@ function reading(runs: {
       ` ${formatNumber(cN.queueToStart?.max ?? Number.NaN, 0)} ms, with ${most} replicas; ${formatNumber(c1.queueToStart?.p50 ?? Number.NaN, 0)} /` +
       ` ${formatNumber(c1.queueToStart?.max ?? Number.NaN, 0)} ms with ${least}. Run times grow with replicas (p50 check` +
       ` ${formatNumber(c1.runTime?.p50 ?? Number.NaN, 0)} → ${formatNumber(cN.runTime?.p50 ?? Number.NaN, 0)} ms) because the replicas share the cores.`,
+    `- **Noise.** This machine is shared: other processes used ${formatNumber(Math.min(...all.map((r) => r.cpu.otherCores)), 2)}–` +
+      `${formatNumber(Math.max(...all.map((r) => r.cpu.otherCores)), 2)} cores during these runs, so differences of 20 % or less between` +
+      ' rows are within what the other load moves; the CPU per operation and the profile shares are steadier than the rates.',
     "- **On a bigger machine** (managers, dhctl and PostgreSQL on their own cores or hosts) replicas scale until PostgreSQL's commit",
     '  rate and the NOTIFY commit lock are the limit; batching change events (one NOTIFY per operation step at most, or none for log',
     "  lines) is the lever there, as graphile-worker's docs advise for enqueueing.",

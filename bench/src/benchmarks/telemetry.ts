@@ -55,19 +55,24 @@ export type TelemetryOptions = {
   /** Measured window of the fleet run, after `fleetSettleMs`. */
   fleetMs: number;
   fleetSettleMs: number;
+  /** Calls per kind when measuring what one Prisma call costs. */
+  prismaCalls: number;
 };
 
-/** Full run: 1,000 and 3,000 agents at the agents' 30 s interval, plus the dhctl-sim fleet. */
+/** Full run: 1,000 and 3,000 agents at the agents' 30 s interval, and 1,000 dhctl-sim agents. */
 export const FULL_TELEMETRY: TelemetryOptions = {
   agentCounts: [1000, 3000],
   intervalMs: AGENT_TELEMETRY_INTERVAL_SECONDS * 1000,
-  openLoopMs: 20_000,
+  openLoopMs: 15_000,
   saturationMs: 8_000,
   saturationConcurrency: 32,
   baselineMs: 5_000,
-  fleetAgents: 3000,
-  fleetMs: 30_000,
-  fleetSettleMs: 5_000,
+  fleetAgents: 1000,
+  fleetMs: 20_000,
+  // One poll interval and a little: every agent has done its first full sync (GET 200 and a
+  // status report), so the window shows the steady state (mostly 304s and telemetry).
+  fleetSettleMs: AGENT_POLL_INTERVAL_SECONDS * 1000 + 5_000,
+  prismaCalls: 200,
 };
 
 /** Smoke run (`--quick`): ten times fewer agents, seconds instead of tens of seconds. */
@@ -78,9 +83,10 @@ export const QUICK_TELEMETRY: TelemetryOptions = {
   saturationMs: 2_000,
   saturationConcurrency: 16,
   baselineMs: 1_500,
-  fleetAgents: 300,
+  fleetAgents: 100,
   fleetMs: 5_000,
   fleetSettleMs: 2_000,
+  prismaCalls: 30,
 };
 
 type Agent = { uuid: string; key: string; model: AgentModel };
@@ -91,6 +97,8 @@ type Row = {
   kind: 'baseline' | 'saturation' | 'open' | 'fleet';
   /** Offered load (requests/s) of an open-loop run. */
   offered: number | null;
+  /** Agents of an open-loop or fleet run. */
+  agents?: number;
   /** Achieved rate: requests (or samples) per second. */
   rate: number;
   latency: Summary | null;
@@ -290,6 +298,77 @@ async function insertBaseline(
   return { rate: latencies.length / seconds, latency: summarize(latencies) };
 }
 
+/** CPU and wall time of one call of each kind the telemetry route makes. */
+type CallCost = { call: string; cpuMs: number; wallMs: number };
+
+/**
+ * What the Prisma calls of one telemetry sample cost, measured one at a time in this process
+ * (same Prisma client and adapter as the API): the agent-key lookup, the two-statement batch
+ * transaction and the NOTIFY, plus a raw `SELECT 1` for the floor.
+ */
+async function prismaCallCosts(
+  database: BenchDatabase,
+  agent: Agent,
+  calls: number,
+): Promise<CallCost[]> {
+  const db = database.db;
+  const cluster = await db.cluster.findUniqueOrThrow({ where: { uuid: agent.uuid } });
+  const sample = (i: number) =>
+    db.telemetrySample.create({
+      data: {
+        clusterId: cluster.id,
+        ts: new Date(),
+        cpuCores: 16,
+        cpuUsage: i % 16,
+        memoryBytes: 1,
+        memoryUsedBytes: 1,
+        storageBytes: 1,
+        storageUsedBytes: 1,
+        nodeCount: 4,
+      },
+    });
+  const kinds: [string, (i: number) => Promise<unknown>][] = [
+    [
+      '`cluster.findUnique` (agent-key lookup)',
+      () => db.cluster.findUnique({ where: { uuid: agent.uuid } }),
+    ],
+    [
+      '`$transaction([telemetrySample.create, cluster.update])`',
+      (i) =>
+        db.$transaction([
+          sample(i),
+          db.cluster.update({
+            where: { id: cluster.id },
+            data: { agentStatus: 'online', agentLastSeenAt: new Date() },
+          }),
+        ]),
+    ],
+    [
+      '`$executeRaw` `pg_notify`',
+      (i) => db.$executeRaw`SELECT pg_notify('commander_bench', ${String(i)})`,
+    ],
+    ['`$queryRaw` `SELECT 1`', () => db.$queryRaw`SELECT 1`],
+  ];
+  const costs: CallCost[] = [];
+  for (const [call, run] of kinds) {
+    for (let i = 0; i < 30; i++) {
+      await run(i);
+    }
+    const cpu = process.cpuUsage();
+    const at = performance.now();
+    for (let i = 0; i < calls; i++) {
+      await run(i);
+    }
+    const used = process.cpuUsage(cpu);
+    costs.push({
+      call,
+      cpuMs: (used.user + used.system) / 1000 / calls,
+      wallMs: (performance.now() - at) / calls,
+    });
+  }
+  return costs;
+}
+
 /** Drives the API with dhctl-sim's simulated commander-agents (the real agent code paths). */
 async function fleetRun(
   env: BenchEnvironment,
@@ -364,6 +443,7 @@ async function fleetRun(
     return {
       label: `${agents.length.toLocaleString('en-US')} dhctl-sim agents (every ${options.intervalMs / 1000} s, resources every ${AGENT_POLL_INTERVAL_SECONDS} s)`,
       kind: 'fleet',
+      agents: agents.length,
       offered: agents.length / (options.intervalMs / 1000),
       rate: run.rowsWritten / seconds,
       latency: telemetry?.responseTimeMs ?? null,
@@ -456,6 +536,9 @@ export async function runTelemetryBenchmark(
     profile: null,
   });
 
+  log('Prisma call costs');
+  const callCosts = await prismaCallCosts(setup.database, setup.agents[0]!, options.prismaCalls);
+
   // Warm-up (JIT, pools, caches), not reported.
   await closedLoop({
     baseUrl: base,
@@ -518,6 +601,7 @@ export async function runTelemetryBenchmark(
           waits: open.waits,
           rowsWritten: open.rowsWritten,
           window: open.window,
+          agents,
         },
       ),
     );
@@ -541,7 +625,7 @@ export async function runTelemetryBenchmark(
   return {
     name: 'telemetry',
     title: 'Telemetry: agent samples into the API (issue 6)',
-    body: renderBody(rows, options),
+    body: renderBody(rows, callCosts, options),
   };
 }
 
@@ -555,7 +639,7 @@ function cores(row: Row, group: string): number {
   return row.cpu?.groups.find((g) => g.name === group)?.cores ?? Number.NaN;
 }
 
-function renderBody(rows: Row[], options: TelemetryOptions): string {
+function renderBody(rows: Row[], callCosts: CallCost[], options: TelemetryOptions): string {
   const healthz = rows.find((r) => r.label.includes('/healthz'));
   const insert = rows.find((r) => r.label.includes('INSERT'));
   const saturation = rows.find((r) => r.kind === 'saturation');
@@ -668,9 +752,23 @@ function renderBody(rows: Row[], options: TelemetryOptions): string {
       '',
     );
   }
-  lines.push('### Reading', '');
+  lines.push(
+    '### What one Prisma call costs',
+    '',
+    markdownTable(
+      ['Call (one at a time, this process)', 'CPU per call (ms)', 'Wall time per call (ms)'],
+      callCosts.map((c) => [c.call, formatNumber(c.cpuMs, 2), formatNumber(c.wallMs, 2)]),
+    ),
+    '',
+    'The three calls a telemetry sample makes in the API (`recordTelemetry` after `authenticateAgent`),',
+    'timed in the benchmark process with the same Prisma client, adapter and database, nothing else',
+    'running in it; `SELECT 1` is the floor of any call.',
+    '',
+    '### Reading',
+    '',
+  );
   if (saturation && healthz && insert) {
-    lines.push(...reading(rows, saturation, healthz, insert, options));
+    lines.push(...reading(rows, saturation, healthz, insert, callCosts, options));
   }
   return lines.join('\n');
 }
@@ -689,6 +787,7 @@ function reading(
   saturation: Row,
   healthz: Row,
   insert: Row,
+  callCosts: CallCost[],
   options: TelemetryOptions,
 ): string[] {
   const out: string[] = [];
@@ -697,6 +796,8 @@ function reading(
   const cpus = saturation.cpu?.cpuCount ?? Number.NaN;
   const busy = saturation.cpu?.machineCores ?? Number.NaN;
   const agentsAtCeiling = (saturation.rate * options.intervalMs) / 1000;
+  // findUnique + batch transaction + NOTIFY: the first three rows of the call-cost table.
+  const prismaPerSample = callCosts.slice(0, 3).reduce((sum, c) => sum + c.cpuMs, 0);
   out.push(
     `- **Ceiling.** The API stored ${formatNumber(saturation.rate, 0)} samples/s at saturation: ${formatRatio(saturation.rate, healthz.rate)} of its` +
       ` \`/healthz\` rate and ${formatRatio(saturation.rate, insert.rate)} of the rate PostgreSQL takes the same row as plain INSERTs. At one sample` +
@@ -724,6 +825,8 @@ function reading(
         ? ` Its profile puts ${formatPercent(prisma)} of that in Prisma (client runtime and Wasm query compiler: one agent-key lookup, a` +
           ` two-statement transaction and a \`pg_notify\` per sample) and ${formatPercent(writes)} in writes and logging (two request log lines).`
         : '') +
+      ` Measured one at a time, those three Prisma calls cost ${formatNumber(prismaPerSample, 2)} ms of CPU together` +
+      ` (${formatPercent(prismaPerSample / perRequest)} of the API's CPU per sample): Prisma 7's per-call overhead, not PostgreSQL, sets the price.` +
       ` PostgreSQL's backends used ${formatNumber(cores(saturation, 'PostgreSQL backends'), 2)} cores; their samples: ${saturation.waits ? describeWaits(saturation.waits, 4) : '—'}` +
       (lock >= 0.1
         ? '. The per-sample `pg_notify` (sent outside the transaction, so a second commit) queues on the NOTIFY commit lock (`Lock:object`).'
@@ -734,7 +837,7 @@ function reading(
   );
   for (const row of rows.filter((r) => r.kind === 'open')) {
     out.push(
-      `- **${row.label.split(',')[0]}** offer ${formatNumber(row.offered ?? Number.NaN)} samples/s: stored ${formatNumber(row.rate)}/s,` +
+      `- **${(row.agents ?? 0).toLocaleString('en-US')} agents** offer ${formatNumber(row.offered ?? Number.NaN)} samples/s: stored ${formatNumber(row.rate)}/s,` +
         ` latency p50 ${formatNumber(row.latency?.p50 ?? Number.NaN)} ms, p99 ${formatNumber(row.latency?.p99 ?? Number.NaN)} ms, errors ${row.errors};` +
         ` the API was busy ${formatNumber(cores(row, 'API'), 2)} cores (${formatPercent((row.offered ?? Number.NaN) / saturation.rate)} of the ceiling).`,
     );
@@ -742,7 +845,7 @@ function reading(
   const fleet = rows.find((r) => r.kind === 'fleet');
   if (fleet) {
     out.push(
-      `- **The dhctl-sim fleet** (${fleet.label.split(' (')[0]}, the real agent logic) stored ${formatNumber(fleet.rate)} samples/s with` +
+      `- **The dhctl-sim fleet** (${(fleet.agents ?? 0).toLocaleString('en-US')} agents running the real agent logic, measured after their first full sync) stored ${formatNumber(fleet.rate)} samples/s with` +
         ` ${fleet.errors === 'none' ? 'no agent failures' : fleet.errors}; the API used ${formatNumber(cores(fleet, 'API'), 2)} cores for telemetry plus` +
         ` resource polls and status reports (${fleet.note}). Server-side telemetry time p50 ${formatNumber(fleet.latency?.p50 ?? Number.NaN)} ms,` +
         ` p99 ${formatNumber(fleet.latency?.p99 ?? Number.NaN)} ms.`,
