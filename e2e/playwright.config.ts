@@ -74,6 +74,10 @@ export default defineConfig({
       DHCTL_SIM_GRPC_PORT: String(simGrpcPort),
       DHCTL_SIM_HTTP_PORT: String(simHttpPort),
       DHCTL_SIM_PHASE_DELAY_MS: '150',
+      // Simulated agents report every couple of seconds, so telemetry and resource results
+      // show up within a spec's patience (defaults: 10 s and 15 s).
+      DHCTL_SIM_AGENT_POLL_MS: process.env.E2E_SIM_AGENT_POLL_MS ?? '2000',
+      DHCTL_SIM_TELEMETRY_MS: process.env.E2E_SIM_TELEMETRY_MS ?? '2000',
       COMMANDER_ADMIN_EMAIL: E2E.adminEmail,
       COMMANDER_ADMIN_PASSWORD: E2E.adminPassword,
       COMMANDER_BOOTSTRAP_TOKEN: E2E.bootstrapToken,

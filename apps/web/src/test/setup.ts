@@ -36,6 +36,12 @@ polyfill(window, 'ResizeObserver', ResizeObserverStub);
 polyfill(Element.prototype, 'scrollIntoView', () => undefined);
 polyfill(Range.prototype, 'getClientRects', () => Object.assign([], { item: () => null }));
 polyfill(Range.prototype, 'getBoundingClientRect', () => new DOMRect(0, 0, 0, 0));
+// Mantine's autosize Textarea listens for web fonts loading.
+polyfill(document, 'fonts', {
+  addEventListener: () => undefined,
+  removeEventListener: () => undefined,
+  ready: Promise.resolve(),
+});
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {

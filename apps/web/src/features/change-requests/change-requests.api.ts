@@ -48,7 +48,8 @@ function useDecision(slug: string, clusterId: string, decision: 'approve' | 'rej
             errorTitle: t('changeRequests.rejectFailed'),
           },
     // A 409 means someone else decided first or the cluster moved on: show what is true now.
-    onSettled: () => queryClient.invalidateQueries({ queryKey: clusterQueries.one(slug, clusterId) }),
+    onSettled: () =>
+      queryClient.invalidateQueries({ queryKey: clusterQueries.one(slug, clusterId) }),
   });
 }
 

@@ -68,9 +68,7 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function entries(
-  changes: z.infer<typeof DestructiveChangesSchema>,
-): PlannedChange[] {
+function entries(changes: z.infer<typeof DestructiveChangesSchema>): PlannedChange[] {
   if (!changes) {
     return [];
   }

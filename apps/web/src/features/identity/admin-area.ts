@@ -24,4 +24,3 @@ export function useHasAdminArea(): boolean {
   const me = useQuery(authQueries.me());
   return ADMIN_PAGES.some((p) => canGlobally(me.data, p.permission));
 }
-

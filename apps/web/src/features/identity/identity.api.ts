@@ -39,7 +39,11 @@ export const identityQueries = {
     queryOptions({
       queryKey: [...GLOBAL, 'role-bindings', { userId }] as const,
       queryFn: ({ signal }) =>
-        api.list('/role_bindings', { schema: RoleBindingSchema, query: { user_id: userId }, signal }),
+        api.list('/role_bindings', {
+          schema: RoleBindingSchema,
+          query: { user_id: userId },
+          signal,
+        }),
     }),
   /** A workspace's members (asked inside the workspace, so its admins may read them). */
   members: (slug: string, workspaceId: string) =>
@@ -98,7 +102,10 @@ export function useDeleteUser() {
   const refresh = useRefreshIdentity();
   return useMutation({
     mutationFn: (user: User) => api.delete(`/users/${user.id}`, { schema: z.null() }),
-    meta: { successMessage: t('identity.users.deleted'), errorTitle: t('identity.users.deleteFailed') },
+    meta: {
+      successMessage: t('identity.users.deleted'),
+      errorTitle: t('identity.users.deleteFailed'),
+    },
     onSuccess: refresh,
   });
 }
@@ -124,8 +131,13 @@ export function useUpdateRole() {
   const { t } = useTranslation();
   const refresh = useRefreshIdentity();
   return useMutation({
-    mutationFn: ({ role, body }: { role: Role; body: { description: string; permissions: string[] } }) =>
-      api.put(`/roles/${role.id}`, { body, schema: RoleSchema }),
+    mutationFn: ({
+      role,
+      body,
+    }: {
+      role: Role;
+      body: { description: string; permissions: string[] };
+    }) => api.put(`/roles/${role.id}`, { body, schema: RoleSchema }),
     meta: { successMessage: t('identity.roles.saved'), notifyError: false },
     onSuccess: refresh,
   });
@@ -151,7 +163,10 @@ export function useCreateBinding(slug?: string) {
   return useMutation({
     mutationFn: (body: BindingInput) =>
       api.post('/role_bindings', { body, schema: RoleBindingSchema, workspace: slug }),
-    meta: { successMessage: t('identity.bindings.added'), errorTitle: t('identity.bindings.failed') },
+    meta: {
+      successMessage: t('identity.bindings.added'),
+      errorTitle: t('identity.bindings.failed'),
+    },
     onSuccess: refresh,
   });
 }
@@ -166,7 +181,10 @@ export function useUpdateBinding(slug?: string) {
         schema: RoleBindingSchema,
         workspace: slug,
       }),
-    meta: { successMessage: t('identity.bindings.changed'), errorTitle: t('identity.bindings.failed') },
+    meta: {
+      successMessage: t('identity.bindings.changed'),
+      errorTitle: t('identity.bindings.failed'),
+    },
     onSuccess: refresh,
   });
 }
@@ -177,7 +195,10 @@ export function useDeleteBinding(slug?: string) {
   return useMutation({
     mutationFn: (id: string) =>
       api.delete(`/role_bindings/${id}`, { schema: z.null(), workspace: slug }),
-    meta: { successMessage: t('identity.bindings.removed'), errorTitle: t('identity.bindings.failed') },
+    meta: {
+      successMessage: t('identity.bindings.removed'),
+      errorTitle: t('identity.bindings.failed'),
+    },
     onSuccess: refresh,
   });
 }

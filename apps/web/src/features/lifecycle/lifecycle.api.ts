@@ -204,7 +204,10 @@ export function useMoveCluster(slug: string, clusterId: string) {
         schema: ClusterSchema,
         workspace: slug,
       }),
-    meta: { successMessage: t('clusterSettings.move.done'), errorTitle: t('clusterSettings.move.failed') },
+    meta: {
+      successMessage: t('clusterSettings.move.done'),
+      errorTitle: t('clusterSettings.move.failed'),
+    },
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: clusterQueries.one(slug, clusterId) });
       await Promise.all([

@@ -84,7 +84,7 @@ export function AuditFilters({ filter, withType, onChange, onClear }: AuditFilte
     (withType && filter.type) || filter.action || filter.user || filter.from || filter.to,
   );
   return (
-    <Group gap="sm" align="flex-end" role="search" aria-label={t('audit.filters')}>
+    <Group gap="sm" align="flex-end" role="search" aria-label={t('audit.filters')} flex={1}>
       {withType && (
         <Select
           label={t('audit.filter.type')}
@@ -94,7 +94,7 @@ export function AuditFilters({ filter, withType, onChange, onClear }: AuditFilte
           onChange={(value) => onChange({ type: value ?? '' })}
           clearable
           searchable
-          w={200}
+          w={180}
         />
       )}
       <Autocomplete
@@ -103,7 +103,7 @@ export function AuditFilters({ filter, withType, onChange, onClear }: AuditFilte
         data={ACTIONS}
         value={action}
         onChange={setAction}
-        w={180}
+        w={160}
       />
       <TextInput
         label={t('audit.filter.user')}
@@ -111,21 +111,21 @@ export function AuditFilters({ filter, withType, onChange, onClear }: AuditFilte
         leftSection={<IconSearch size={16} aria-hidden />}
         value={user}
         onChange={(event) => setUser(event.currentTarget.value)}
-        w={220}
+        w={200}
       />
       <TextInput
         type="datetime-local"
         label={t('audit.filter.from')}
         value={filter.from ?? ''}
         onChange={(event) => onChange({ from: event.currentTarget.value })}
-        w={210}
+        w={190}
       />
       <TextInput
         type="datetime-local"
         label={t('audit.filter.to')}
         value={filter.to ?? ''}
         onChange={(event) => onChange({ to: event.currentTarget.value })}
-        w={210}
+        w={190}
       />
       {hasFilters && (
         <Button

@@ -71,7 +71,7 @@ export function AuditLog({ scope, fixed, exportName }: AuditLogProps) {
   const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="nowrap">
         <AuditFilters
           filter={filter}
           withType={fixed?.type === undefined}
@@ -119,7 +119,9 @@ export function AuditLog({ scope, fixed, exportName }: AuditLogProps) {
                             ? t('pagination.previous')
                             : undefined,
                     })}
-                    getItemProps={(item) => ({ 'aria-label': t('pagination.page', { page: item }) })}
+                    getItemProps={(item) => ({
+                      'aria-label': t('pagination.page', { page: item }),
+                    })}
                   />
                 </nav>
               )}

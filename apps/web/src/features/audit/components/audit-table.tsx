@@ -1,15 +1,5 @@
 import type { AuditEvent } from '@commander/contracts';
-import {
-  Anchor,
-  Badge,
-  Button,
-  Code,
-  EmptyState,
-  Group,
-  Table,
-  Text,
-  Tooltip,
-} from '@mantine/core';
+import { Anchor, Button, Code, EmptyState, Group, Table, Text, Tooltip } from '@mantine/core';
 import {
   type Icon,
   IconChevronDown,
@@ -115,7 +105,12 @@ export function AuditTable({ events, hasFilters }: AuditTableProps) {
                 <Table.Tr>
                   <Table.Td>
                     <Tooltip label={formatRelative(event.ts, i18n.language)}>
-                      <Text size="sm" component="time" dateTime={event.ts} style={{ whiteSpace: 'nowrap' }}>
+                      <Text
+                        size="sm"
+                        component="time"
+                        dateTime={event.ts}
+                        style={{ whiteSpace: 'nowrap' }}
+                      >
                         {formatDateTime(event.ts, i18n.language)}
                       </Text>
                     </Tooltip>
@@ -126,26 +121,20 @@ export function AuditTable({ events, hasFilters }: AuditTableProps) {
                       <div>
                         <Text size="sm">{event.user_name}</Text>
                         <Text size="xs" c="dimmed">
-                          {t(`audit.actor.${event.user_type === 'AuthToken' ? 'token' : event.user_type === 'User' ? 'user' : 'system'}`)}
+                          {t(
+                            `audit.actor.${event.user_type === 'AuthToken' ? 'token' : event.user_type === 'User' ? 'user' : 'system'}`,
+                          )}
                         </Text>
                       </div>
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color="gray" tt="none">
-                      {event.action}
-                    </Badge>
+                    <Code style={{ whiteSpace: 'nowrap' }}>{event.action}</Code>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{event.auditable_type}</Text>
                     {href ? (
-                      <Anchor
-                        component={Link}
-                        to={href}
-                        size="xs"
-                        ff="monospace"
-                        aria-label={what}
-                      >
+                      <Anchor component={Link} to={href} size="xs" ff="monospace" aria-label={what}>
                         {event.auditable_id}
                       </Anchor>
                     ) : (
@@ -190,8 +179,8 @@ export function AuditTable({ events, hasFilters }: AuditTableProps) {
                   </Table.Td>
                   <Table.Td>
                     <Tooltip label={event.request_id ?? ''} disabled={event.request_id === null}>
-                      <Text size="xs" ff="monospace" c="dimmed">
-                        {event.request_id ? event.request_id.slice(0, 12) : '—'}
+                      <Text size="xs" ff="monospace" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                        {event.request_id ? event.request_id.slice(0, 8) : '—'}
                       </Text>
                     </Tooltip>
                   </Table.Td>

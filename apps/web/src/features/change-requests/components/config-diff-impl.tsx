@@ -25,7 +25,11 @@ export function ConfigDiffImpl({ applied, desired, appliedLabel, desiredLabel }:
         theme: scheme,
         readOnly: true,
         editable: false,
-        basicSetup: { foldGutter: false, highlightActiveLine: false, highlightActiveLineGutter: false },
+        basicSetup: {
+          foldGutter: false,
+          highlightActiveLine: false,
+          highlightActiveLineGutter: false,
+        },
       }),
       yaml(),
       fontTheme,
@@ -38,8 +42,9 @@ export function ConfigDiffImpl({ applied, desired, appliedLabel, desiredLabel }:
       parent: element,
       gutter: true,
       highlightChanges: true,
-      // Long configurations: show the changes with some context, fold the rest.
-      collapseUnchanged: { margin: 3, minSize: 6 },
+      // Long configurations: show the changes with some context, fold the rest (identical
+      // texts stay unfolded: there is nothing else to look at).
+      ...(applied === desired ? {} : { collapseUnchanged: { margin: 3, minSize: 6 } }),
     });
     return () => view.destroy();
   }, [applied, desired, appliedLabel, desiredLabel, scheme]);

@@ -169,7 +169,7 @@ export function ClusterListView({
         // Lost agents first, then by how many alerts fire.
         sortingFn: (a, b) =>
           Number(a.original.agent_status === 'lost') - Number(b.original.agent_status === 'lost') ||
-          (a.getValue<number>('health') - b.getValue<number>('health')),
+          a.getValue<number>('health') - b.getValue<number>('health'),
         cell: (info) => {
           const alerts = info.getValue();
           return (
@@ -205,9 +205,7 @@ export function ClusterListView({
       column.accessor((c) => readAgentData(c.cluster_agent_data).nodeCount ?? -1, {
         id: 'nodes',
         header: () => t('clusterColumns.nodes'),
-        cell: (info) => (
-          <Text size="sm">{info.getValue() < 0 ? '—' : info.getValue()}</Text>
-        ),
+        cell: (info) => <Text size="sm">{info.getValue() < 0 ? '—' : info.getValue()}</Text>,
       }),
       column.display({
         id: 'template',
@@ -345,13 +343,21 @@ export function ClusterListView({
                   }
                   const direction = header.column.getIsSorted();
                   const SortIcon =
-                    direction === 'asc' ? IconArrowUp : direction === 'desc' ? IconArrowDown : IconArrowsSort;
+                    direction === 'asc'
+                      ? IconArrowUp
+                      : direction === 'desc'
+                        ? IconArrowDown
+                        : IconArrowsSort;
                   return (
                     <Table.Th
                       key={header.id}
                       scope="col"
                       aria-sort={
-                        direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'
+                        direction === 'asc'
+                          ? 'ascending'
+                          : direction === 'desc'
+                            ? 'descending'
+                            : 'none'
                       }
                     >
                       <UnstyledButton

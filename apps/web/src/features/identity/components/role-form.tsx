@@ -50,9 +50,14 @@ export function RoleForm({ role, readOnly, isPending, onSubmit, onCancel }: Role
   return (
     <form
       noValidate
-      aria-label={role ? t('identity.roles.editTitle', { name: role.name }) : t('identity.roles.createTitle')}
+      aria-label={
+        role ? t('identity.roles.editTitle', { name: role.name }) : t('identity.roles.createTitle')
+      }
       onSubmit={form.onSubmit((values) =>
-        onSubmit({ ...values, permissions: values.permissions.filter((p) => available.includes(p)) }),
+        onSubmit({
+          ...values,
+          permissions: values.permissions.filter((p) => available.includes(p)),
+        }),
       )}
     >
       <Stack>
@@ -74,8 +79,16 @@ export function RoleForm({ role, readOnly, isPending, onSubmit, onCancel }: Role
           }}
         >
           <Group mt={6}>
-            <Radio value="workspace" disabled={role !== undefined} label={t('identity.roles.scopeWorkspace')} />
-            <Radio value="global" disabled={role !== undefined} label={t('identity.roles.scopeGlobal')} />
+            <Radio
+              value="workspace"
+              disabled={role !== undefined}
+              label={t('identity.roles.scopeWorkspace')}
+            />
+            <Radio
+              value="global"
+              disabled={role !== undefined}
+              label={t('identity.roles.scopeGlobal')}
+            />
           </Group>
         </Radio.Group>
         <Textarea

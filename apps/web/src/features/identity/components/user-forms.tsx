@@ -9,7 +9,10 @@ import { type CreateUserInput, useCreateUser, useUpdateUser } from '../identity.
 
 export type CreateUserFormProps = {
   isPending: boolean;
-  onSubmit: (input: CreateUserInput, onError: (field: keyof CreateUserInput, message: string) => void) => void;
+  onSubmit: (
+    input: CreateUserInput,
+    onError: (field: keyof CreateUserInput, message: string) => void,
+  ) => void;
   onCancel: () => void;
 };
 
@@ -35,8 +38,9 @@ export function CreateUserForm({ isPending, onSubmit, onCancel }: CreateUserForm
       noValidate
       aria-label={t('identity.users.createTitle')}
       onSubmit={form.onSubmit((values) =>
-        onSubmit({ ...values, email: values.email.trim(), name: values.name.trim() }, (field, message) =>
-          form.setFieldError(field, message),
+        onSubmit(
+          { ...values, email: values.email.trim(), name: values.name.trim() },
+          (field, message) => form.setFieldError(field, message),
         ),
       )}
     >

@@ -99,7 +99,9 @@ export function RolesTable({ roles, canWrite, onOpen, onDelete }: RolesTableProp
                       }
                       onClick={() => onOpen(role)}
                     >
-                      {role.is_built_in || !canWrite ? t('identity.roles.view') : t('identity.roles.edit')}
+                      {role.is_built_in || !canWrite
+                        ? t('identity.roles.view')
+                        : t('identity.roles.edit')}
                     </Button>
                     {canWrite && !role.is_built_in && (
                       <Button
@@ -165,10 +167,22 @@ export function RolesPage() {
       ) : roles.isError ? (
         <ErrorAlert error={roles.error} onRetry={() => void roles.refetch()} />
       ) : (
-        <RolesTable roles={roles.data.items} canWrite={canWrite} onOpen={setOpened} onDelete={setDeleting} />
+        <RolesTable
+          roles={roles.data.items}
+          canWrite={canWrite}
+          onOpen={setOpened}
+          onDelete={setDeleting}
+        />
       )}
-      <Modal opened={creating} onClose={closeCreate} title={t('identity.roles.createTitle')} size="lg">
-        {create.error && <ErrorAlert error={create.error} title={t('identity.roles.createFailed')} />}
+      <Modal
+        opened={creating}
+        onClose={closeCreate}
+        title={t('identity.roles.createTitle')}
+        size="lg"
+      >
+        {create.error && (
+          <ErrorAlert error={create.error} title={t('identity.roles.createFailed')} />
+        )}
         <RoleForm
           readOnly={false}
           isPending={create.isPending}
@@ -184,7 +198,9 @@ export function RolesPage() {
       >
         {opened && (
           <>
-            {update.error && <ErrorAlert error={update.error} title={t('identity.roles.saveFailed')} />}
+            {update.error && (
+              <ErrorAlert error={update.error} title={t('identity.roles.saveFailed')} />
+            )}
             <RoleForm
               key={opened.id}
               role={opened}
@@ -193,7 +209,10 @@ export function RolesPage() {
               onCancel={closeEdit}
               onSubmit={(input) =>
                 update.mutate(
-                  { role: opened, body: { description: input.description, permissions: input.permissions } },
+                  {
+                    role: opened,
+                    body: { description: input.description, permissions: input.permissions },
+                  },
                   { onSuccess: closeEdit },
                 )
               }
@@ -209,7 +228,12 @@ export function RolesPage() {
         <Stack>
           <Text size="sm">{t('identity.roles.deleteDescription')}</Text>
           {remove.error && (
-            <Alert color="red" variant="light" role="alert" icon={<IconAlertTriangle aria-hidden />}>
+            <Alert
+              color="red"
+              variant="light"
+              role="alert"
+              icon={<IconAlertTriangle aria-hidden />}
+            >
               {isApiError(remove.error, 'in_use')
                 ? t('identity.roles.inUse', { message: remove.error.message })
                 : remove.error.message}

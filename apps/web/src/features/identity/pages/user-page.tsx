@@ -169,7 +169,9 @@ export function UserBindingsView({
                             data={workspaceRoles.map((r) => ({ value: r.id, label: r.name }))}
                             value={b.role_id}
                             allowDeselect={false}
-                            onChange={(value) => value && value !== b.role_id && onChangeRole(b, value)}
+                            onChange={(value) =>
+                              value && value !== b.role_id && onChangeRole(b, value)
+                            }
                           />
                         ) : (
                           b.role_name

@@ -85,7 +85,12 @@ export function UsersTable({
               </Table.Td>
               <Table.Td>
                 {user.is_disabled ? (
-                  <Badge color="gray" variant="light" tt="none" leftSection={<IconBan size={12} aria-hidden />}>
+                  <Badge
+                    color="gray"
+                    variant="light"
+                    tt="none"
+                    leftSection={<IconBan size={12} aria-hidden />}
+                  >
                     {t('identity.users.disabled')}
                   </Badge>
                 ) : (
@@ -158,7 +163,9 @@ export function UsersTable({
                         }
                         onClick={() => onToggleDisabled(user)}
                       >
-                        {user.is_disabled ? t('identity.users.enable') : t('identity.users.disable')}
+                        {user.is_disabled
+                          ? t('identity.users.enable')
+                          : t('identity.users.disable')}
                       </Menu.Item>
                       <Menu.Divider />
                       <Menu.Item
@@ -237,7 +244,9 @@ export function UsersPage() {
             <Button
               color="red"
               loading={remove.isPending}
-              onClick={() => deleting && remove.mutate(deleting, { onSuccess: () => setDeleting(null) })}
+              onClick={() =>
+                deleting && remove.mutate(deleting, { onSuccess: () => setDeleting(null) })
+              }
             >
               {t('identity.users.delete')}
             </Button>

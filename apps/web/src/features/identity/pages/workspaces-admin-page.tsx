@@ -171,7 +171,9 @@ export function WorkspacesAdminPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {renaming && <RenameModal key={renaming.id} workspace={renaming} onClose={() => setRenaming(null)} />}
+      {renaming && (
+        <RenameModal key={renaming.id} workspace={renaming} onClose={() => setRenaming(null)} />
+      )}
       <ConfirmByNameModal
         opened={deleting !== null}
         onClose={closeDelete}

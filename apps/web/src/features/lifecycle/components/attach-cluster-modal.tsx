@@ -145,8 +145,7 @@ export function AttachClusterModal({
     onClose();
   };
   const yaml = connectionConfigOf(form.values);
-  const configError =
-    attach.error && !isApiError(attach.error, 'name_taken') ? attach.error : null;
+  const configError = attach.error && !isApiError(attach.error, 'name_taken') ? attach.error : null;
 
   return (
     <Modal opened={opened} onClose={close} title={t('attach.title')} size="xl">

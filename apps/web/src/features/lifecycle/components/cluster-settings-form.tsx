@@ -19,7 +19,12 @@ export type ClusterSettingsFormProps = {
 type FormValues = { change_mode: ChangeMode; check_interval: number | string };
 
 /** Change application mode (auto/manual) and the check interval in minutes. */
-export function ClusterSettingsForm({ settings, canWrite, isSaving, onSave }: ClusterSettingsFormProps) {
+export function ClusterSettingsForm({
+  settings,
+  canWrite,
+  isSaving,
+  onSave,
+}: ClusterSettingsFormProps) {
   const { t } = useTranslation();
   const form = useForm<FormValues>({
     mode: 'controlled',
@@ -31,7 +36,10 @@ export function ClusterSettingsForm({ settings, canWrite, isSaving, onSave }: Cl
           value === '' ? undefined : Number(value),
         ).success
           ? null
-          : t('clusterSettings.intervalRange', { min: CHECK_INTERVAL_MIN, max: CHECK_INTERVAL_MAX }),
+          : t('clusterSettings.intervalRange', {
+              min: CHECK_INTERVAL_MIN,
+              max: CHECK_INTERVAL_MAX,
+            }),
     },
   });
   const changed =

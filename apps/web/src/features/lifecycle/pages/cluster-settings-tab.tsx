@@ -1,22 +1,7 @@
 import type { Cluster } from '@commander/contracts';
-import {
-  Alert,
-  Button,
-  Group,
-  Modal,
-  Paper,
-  Select,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Group, Modal, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import {
-  IconArrowsExchange,
-  IconKey,
-  IconPlugConnectedX,
-  IconRefresh,
-} from '@tabler/icons-react';
+import { IconArrowsExchange, IconKey, IconPlugConnectedX, IconRefresh } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -77,7 +62,15 @@ function Section({
   );
 }
 
-function CheckNowSection({ slug, cluster, canWrite }: { slug: string; cluster: Cluster; canWrite: boolean }) {
+function CheckNowSection({
+  slug,
+  cluster,
+  canWrite,
+}: {
+  slug: string;
+  cluster: Cluster;
+  canWrite: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const check = useCheckNow(slug, cluster.id);
   const checkedAt = cluster.cluster_configuration_checked_at;

@@ -33,7 +33,12 @@ export type OperationDetailsProps = {
 };
 
 /** One operation: status, progress, phases, timings and its live log. */
-export function OperationDetails({ slug, clusterId, operationId, canWrite }: OperationDetailsProps) {
+export function OperationDetails({
+  slug,
+  clusterId,
+  operationId,
+  canWrite,
+}: OperationDetailsProps) {
   const operation = useQuery(operationQueries.detail(slug, clusterId, operationId));
   if (operation.isPending) {
     return <PageSkeleton />;

@@ -47,7 +47,12 @@ function ResultBadge({ status }: { status: ResourceResult['status'] }) {
   const look = RESULT_LOOK[status];
   const Icon = look.icon;
   return (
-    <Badge variant="light" color={look.color} tt="none" leftSection={<Icon size={12} aria-hidden />}>
+    <Badge
+      variant="light"
+      color={look.color}
+      tt="none"
+      leftSection={<Icon size={12} aria-hidden />}
+    >
       {t(`resources.result.${status}`)}
     </Badge>
   );
@@ -91,9 +96,7 @@ export function ClusterResources({ cluster }: { cluster: Cluster }) {
             {t(`resources.syncHelp.${state}`)}
           </Text>
           <Group gap="lg">
-            <Text size="sm">
-              {t('resources.summary', { count: total, errors })}
-            </Text>
+            <Text size="sm">{t('resources.summary', { count: total, errors })}</Text>
             <Text size="sm" c="dimmed">
               {reportedAt === null ? (
                 t('resources.agentNeverSeen')

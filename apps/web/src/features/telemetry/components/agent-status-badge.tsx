@@ -1,5 +1,10 @@
 import { Badge } from '@mantine/core';
-import { type Icon, IconHelpCircle, IconPlugConnected, IconPlugConnectedX } from '@tabler/icons-react';
+import {
+  type Icon,
+  IconHelpCircle,
+  IconPlugConnected,
+  IconPlugConnectedX,
+} from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
 const LOOK: Record<'online' | 'lost' | 'unknown', { color: string; icon: Icon }> = {

@@ -1,5 +1,11 @@
 import { Group, List, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { type Icon, IconAlertTriangle, IconCircleCheck, IconCircleX, IconHelpCircle } from '@tabler/icons-react';
+import {
+  type Icon,
+  IconAlertTriangle,
+  IconCircleCheck,
+  IconCircleX,
+  IconHelpCircle,
+} from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
 import type { ComponentProbe } from '../agent-data.js';
@@ -39,11 +45,7 @@ export function ComponentAvailability({ components }: { components: ComponentPro
             {t('telemetry.components.none')}
           </Text>
         ) : (
-          <List
-            spacing={6}
-            listStyleType="none"
-            aria-label={t('telemetry.components.title')}
-          >
+          <List spacing={6} listStyleType="none" aria-label={t('telemetry.components.title')}>
             {components.map((c) => {
               const health = probeHealth(c.availability);
               const Icon = LOOK[health].icon;
@@ -56,7 +58,10 @@ export function ComponentAvailability({ components }: { components: ComponentPro
                     <Text size="sm" ff="monospace">
                       {c.probe}
                     </Text>
-                    <Text size="xs" c={LOOK[health].color === 'gray' ? 'dimmed' : LOOK[health].color}>
+                    <Text
+                      size="xs"
+                      c={LOOK[health].color === 'gray' ? 'dimmed' : LOOK[health].color}
+                    >
                       {t(`telemetry.components.health.${health}`)}
                     </Text>
                     {c.availability !== null && (

@@ -1,5 +1,10 @@
 import { Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { type Icon, IconAlertOctagon, IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
+import {
+  type Icon,
+  IconAlertOctagon,
+  IconAlertTriangle,
+  IconInfoCircle,
+} from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
 import type { AlertSeverity, FiringAlert } from '../agent-data.js';

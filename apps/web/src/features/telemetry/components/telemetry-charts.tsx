@@ -23,7 +23,11 @@ export type ChartRow = {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /** Turns API points into chart rows with time labels fitting the range. */
-export function chartRows(points: TelemetryPoint[], range: TelemetryRange, language: string): ChartRow[] {
+export function chartRows(
+  points: TelemetryPoint[],
+  range: TelemetryRange,
+  language: string,
+): ChartRow[] {
   const short = range === '1h' || range === '6h' || range === '24h';
   const format = new Intl.DateTimeFormat(
     language,
