@@ -353,12 +353,7 @@ const DIFF_SECTIONS = [
 export function DesiredVsApplied({ cluster }: { cluster: Cluster }) {
   const { t } = useTranslation();
   const [tab, setTab] = useState<string | null>('cluster');
-  const label = (key: (typeof DIFF_SECTIONS)[number]['key']) =>
-    key === 'cluster'
-      ? t('clusters.overview.rendered.cluster')
-      : key === 'provider'
-        ? t('clusters.overview.rendered.provider')
-        : t('clusters.overview.rendered.resources');
+  const label = (key: (typeof DIFF_SECTIONS)[number]['key']) => t(`clusterConfig.diff.part.${key}`);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="desired-vs-applied">
       <Stack gap="sm">

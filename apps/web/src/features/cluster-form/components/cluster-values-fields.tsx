@@ -185,6 +185,17 @@ function FieldInput({
           {...common}
           required={field.required && !stored}
           placeholder={stored ? t('clusterForm.secretUnchanged') : undefined}
+          description={
+            stored ? (
+              <>
+                {common.description}
+                {common.description ? ' ' : null}
+                {t('clusterForm.secretStored')}
+              </>
+            ) : (
+              common.description
+            )
+          }
           autoComplete="new-password"
           value={typeof value === 'string' ? value : ''}
           onChange={(event) => onChange(event.currentTarget.value)}
@@ -323,8 +334,12 @@ function CatalogPicker({
   const slug = field.catalog?.slug ?? '';
   const data = (catalog?.options ?? []).map((o) => ({ value: o.id, label: o.label }));
   const autoselect = field.catalog?.autoselect === true;
+  const pool = (catalog?.autoselectPool ?? []).slice(0, Math.max(1, field.minItems ?? 1));
   const hints = [
     autoselect ? t('clusterForm.autoselectHint') : null,
+    autoselect && isEmptyInput(value) && pool.length > 0
+      ? t('clusterForm.autoselectNow', { records: pool.map((r) => r.label).join('; ') })
+      : null,
     field.multiple
       ? t('clusterForm.recordCount', {
           min: field.minItems ?? 0,
