@@ -1,11 +1,13 @@
 import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconPlus } from '@tabler/icons-react';
+import { IconPlus, IconSettings } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
+import { useHasAdminArea } from '../../identity/admin-area.js';
 import { CreateWorkspaceModal } from '../components/create-workspace-modal.js';
 import { WorkspaceCards } from '../components/workspace-cards.js';
 
@@ -15,6 +17,7 @@ export function StartPage() {
   const me = useQuery(authQueries.me());
   const [opened, { open, close }] = useDisclosure(false);
   const canCreate = canGlobally(me.data, 'workspaces:write');
+  const hasAdminArea = useHasAdminArea();
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
@@ -22,11 +25,23 @@ export function StartPage() {
           <Title order={1}>{t('workspaces.title')}</Title>
           <Text c="dimmed">{t('workspaces.subtitle')}</Text>
         </Stack>
-        {canCreate && (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-            {t('workspaces.create')}
-          </Button>
-        )}
+        <Group gap="sm">
+          {hasAdminArea && (
+            <Button
+              component={Link}
+              to="/settings"
+              variant="default"
+              leftSection={<IconSettings size={16} aria-hidden />}
+            >
+              {t('admin.menuItem')}
+            </Button>
+          )}
+          {canCreate && (
+            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+              {t('workspaces.create')}
+            </Button>
+          )}
+        </Group>
       </Group>
       <WorkspaceCards />
       {canCreate && <CreateWorkspaceModal opened={opened} onClose={close} />}
