@@ -124,6 +124,8 @@ test('import a Commander template, create a cluster from its generated form, see
   signIn,
   shot,
 }) => {
+  // Installation runs through the simulated dhctl; a busy machine makes it slow.
+  test.setTimeout(300_000);
   const suffix = Date.now().toString(36);
   const templateName = `E2E static ${suffix}`;
   await signIn(page);
@@ -206,7 +208,7 @@ test('import a Commander template, create a cluster from its generated form, see
   await page.getByRole('button', { name: 'Create cluster' }).click();
   await expect(page.getByRole('heading', { level: 1, name: clusterName })).toBeVisible();
   await expect(page.getByRole('status', { name: 'Status: Ready' }).first()).toBeVisible({
-    timeout: 90_000,
+    timeout: 180_000,
   });
   await shot(page, 'cluster-ready');
 

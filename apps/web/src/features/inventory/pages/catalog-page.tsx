@@ -111,7 +111,7 @@ export function CatalogPage() {
           <Text c="dimmed" size="sm">
             {t('inventory.catalogSummary', {
               slug: c.slug,
-              records: c.records_count,
+              count: c.records_count,
               used: c.used_records_count,
             })}
           </Text>
