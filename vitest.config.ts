@@ -26,7 +26,7 @@ export default defineConfig({
     globalSetup: [path.join(import.meta.dirname, 'test/global-setup.ts')],
     projects: [
       ...dirs.map((dir) => ({
-        extends: true,
+        extends: true as const,
         test: {
           name: `@commander/${dir.split('/')[1]}`,
           root: dir,

@@ -31,15 +31,29 @@ export const test = base.extend<Fixtures>({
   api: async ({ playwright }, use) => {
     const request = await playwright.request.newContext({ baseURL: E2E.baseURL });
     const bootstrap = { 'x-auth-token': E2E.bootstrapToken };
-    const workspaces = (await (await request.get('/api/v1/workspaces', { headers: bootstrap })).json()) as { id: string; slug: string }[];
+    const workspaces = (await (
+      await request.get('/api/v1/workspaces', { headers: bootstrap })
+    ).json()) as { id: string; slug: string }[];
     const ws = workspaces.find((w) => w.slug === 'default');
-    const created = await request.post('/api/v1/auth_tokens', { headers: bootstrap, data: { name: `e2e-${Date.now()}`, workspace_id: ws?.id, scope: 'write' } });
+    const created = await request.post('/api/v1/auth_tokens', {
+      headers: bootstrap,
+      data: { name: `e2e-${Date.now()}`, workspace_id: ws?.id, scope: 'write' },
+    });
     expect(created.status()).toBe(201);
     const token = ((await created.json()) as { token: string }).token;
     const headers = { 'x-auth-token': token };
-    const call = async <T>(method: 'get' | 'post' | 'put', url: string, body?: unknown): Promise<T> => {
-      const res = await request[method](url, { headers, ...(body === undefined ? {} : { data: body }) });
-      expect(res.ok(), `${method.toUpperCase()} ${url}: ${res.status()} ${await res.text()}`).toBe(true);
+    const call = async <T>(
+      method: 'get' | 'post' | 'put',
+      url: string,
+      body?: unknown,
+    ): Promise<T> => {
+      const res = await request[method](url, {
+        headers,
+        ...(body === undefined ? {} : { data: body }),
+      });
+      expect(res.ok(), `${method.toUpperCase()} ${url}: ${res.status()} ${await res.text()}`).toBe(
+        true,
+      );
       return (await res.json()) as T;
     };
     const simRequest = await playwright.request.newContext({ baseURL: E2E.simURL });
@@ -50,7 +64,10 @@ export const test = base.extend<Fixtures>({
       post: (url, body) => call('post', url, body),
       put: (url, body) => call('put', url, body),
       sim: async (method, url, body) => {
-        const res = await simRequest.fetch(url, { method, ...(body === undefined ? {} : { data: body }) });
+        const res = await simRequest.fetch(url, {
+          method,
+          ...(body === undefined ? {} : { data: body }),
+        });
         expect(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`).toBe(true);
         return (await res.json()) as never;
       },
@@ -71,7 +88,10 @@ export const test = base.extend<Fixtures>({
     mkdirSync(SCREENSHOTS, { recursive: true });
     const spec = path.basename(testInfo.file, '.spec.ts');
     await use(async (page: Page, name: string) => {
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${spec}-${name}.png`), fullPage: true });
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `${spec}-${name}.png`),
+        fullPage: true,
+      });
     });
   },
 });

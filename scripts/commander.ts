@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { reencryptAll } from '@commander/core';
+import { reencryptAll, settingText } from '@commander/core';
 import {
   createEncryptor,
   EncryptionKeyError,
@@ -62,7 +62,9 @@ async function database(): Promise<{ url: string; stop: () => Promise<void> }> {
     return { url, stop: async () => undefined };
   }
   if (!existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))) {
-    fail(`no database: set DATABASE_URL, or run \`pnpm start\` once to create ${path.join(dataDir, 'postgres')}`);
+    fail(
+      `no database: set DATABASE_URL, or run \`pnpm start\` once to create ${path.join(dataDir, 'postgres')}`,
+    );
   }
   const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port });
   return { url: withDatabase(server.url, 'commander'), stop: server.stop };
@@ -71,7 +73,10 @@ async function database(): Promise<{ url: string; stop: () => Promise<void> }> {
 function keyInput() {
   return {
     primaryKey: env.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY,
-    previousPrimaryKeys: (env.ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    previousPrimaryKeys: (env.ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
     deterministicKey: env.ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY,
     keyDerivationSalt: env.ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT,
     keyFile,
@@ -82,9 +87,17 @@ function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'inherit' });
     child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error(`${command} not found: install the PostgreSQL client tools (Debian: apt-get install postgresql-client; version 15 or newer)`) : error),
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(
+              `${command} not found: install the PostgreSQL client tools (Debian: apt-get install postgresql-client; version 15 or newer)`,
+            )
+          : error,
+      ),
     );
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with code ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited with code ${code}`)),
+    );
   });
 }
 
@@ -94,7 +107,12 @@ async function backup(file: string | undefined): Promise<void> {
   }
   const db = await database();
   try {
-    await run('pg_dump', ['--format=custom', '--no-owner', `--file=${path.resolve(file)}`, `--dbname=${db.url}`]);
+    await run('pg_dump', [
+      '--format=custom',
+      '--no-owner',
+      `--file=${path.resolve(file)}`,
+      `--dbname=${db.url}`,
+    ]);
     process.stdout.write(
       `Backup written to ${file}.\nIt holds encrypted secrets: keep the encryption keys (${env.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY ? 'ACTIVE_RECORD_ENCRYPTION_* variables' : keyFile}) safe and apart from it — a restore needs them.\n`,
     );
@@ -109,13 +127,22 @@ async function restore(file: string | undefined): Promise<void> {
   }
   const db = await database();
   try {
-    await run('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${db.url}`, path.resolve(file)]);
+    await run('pg_restore', [
+      '--clean',
+      '--if-exists',
+      '--no-owner',
+      '--single-transaction',
+      `--dbname=${db.url}`,
+      path.resolve(file),
+    ]);
     const client = createDb(db.url, { poolSize: 1 });
     try {
-      const check = await client.systemSetting.findUnique({ where: { key: 'encryption_key_check' } });
+      const check = await client.systemSetting.findUnique({
+        where: { key: 'encryption_key_check' },
+      });
       if (check) {
         const { keys } = await resolveEncryptionKeys({ ...keyInput(), generateIfMissing: false });
-        verifyKeyCheck(createEncryptor(keys), String(check.value));
+        verifyKeyCheck(createEncryptor(keys), settingText(check.value));
       }
       process.stdout.write(`Restored ${file}; the configured encryption keys read its secrets.\n`);
     } catch (error) {
@@ -146,7 +173,7 @@ async function rotate(args: string[]): Promise<void> {
   try {
     const check = await client.systemSetting.findUnique({ where: { key: 'encryption_key_check' } });
     if (check) {
-      verifyKeyCheck(from, String(check.value));
+      verifyKeyCheck(from, settingText(check.value));
     }
     const report = await reencryptAll(client, from, to);
     for (const line of report) {
@@ -156,7 +183,8 @@ async function rotate(args: string[]): Promise<void> {
     await client.$disconnect();
     await db.stop();
   }
-  const primary = Array.isArray(next.primaryKey) ? next.primaryKey : [next.primaryKey];
+  const primary: string[] =
+    typeof next.primaryKey === 'string' ? [next.primaryKey] : [...next.primaryKey];
   const newest = primary[primary.length - 1]!;
   if (resolved.source === 'env') {
     process.stdout.write(
@@ -167,7 +195,9 @@ async function rotate(args: string[]): Promise<void> {
     );
   } else {
     await writeKeyFile(resolved.keyFile ?? keyFile, next);
-    process.stdout.write(`\nEvery secret is now encrypted with a new primary key, added to ${resolved.keyFile ?? keyFile} (older keys stay for older backups). Restart the API and managers. Back up the key file.\n`);
+    process.stdout.write(
+      `\nEvery secret is now encrypted with a new primary key, added to ${resolved.keyFile ?? keyFile} (older keys stay for older backups). Restart the API and managers. Back up the key file.\n`,
+    );
   }
 }
 
@@ -188,7 +218,9 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      process.stdout.write('usage: pnpm commander db:backup FILE | db:restore FILE | keys:rotate [--new-key KEY] | keys:generate\n');
+      process.stdout.write(
+        'usage: pnpm commander db:backup FILE | db:restore FILE | keys:rotate [--new-key KEY] | keys:generate\n',
+      );
       process.exit(command ? 1 : 0);
   }
 }

@@ -36,7 +36,11 @@ function say(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.WritableStream): void {
+function prefixLines(
+  name: string,
+  stream: NodeJS.ReadableStream,
+  out: NodeJS.WritableStream,
+): void {
   let buffer = '';
   stream.setEncoding?.('utf8');
   stream.on('data', (chunk: string) => {
@@ -110,17 +114,35 @@ function newestMtime(dir: string): number {
 /** Builds the web app when dist is missing or older than its sources. */
 async function ensureWebBuilt(): Promise<void> {
   const index = path.join(ROOT, 'apps/web/dist/index.html');
-  const sources = ['apps/web/src', 'apps/web/index.html', 'packages/contracts/src', 'packages/gotemplate/src', 'packages/renderer/src']
+  const sources = [
+    'apps/web/src',
+    'apps/web/index.html',
+    'packages/contracts/src',
+    'packages/gotemplate/src',
+    'packages/renderer/src',
+  ]
     .map((p) => path.join(ROOT, p))
     .filter((p) => existsSync(p));
-  const newest = Math.max(...sources.map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)));
-  if (existsSync(index) && statSync(index).mtimeMs >= newest && env.COMMANDER_REBUILD_WEB !== 'true') {
+  const newest = Math.max(
+    ...sources.map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)),
+  );
+  if (
+    existsSync(index) &&
+    statSync(index).mtimeMs >= newest &&
+    env.COMMANDER_REBUILD_WEB !== 'true'
+  ) {
     return;
   }
   say('[start] building the web UI (apps/web) …');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('pnpm', ['--filter', '@commander/web', 'exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`web build failed (exit ${code})`))));
+    const child = spawn(
+      'pnpm',
+      ['--filter', '@commander/web', 'exec', 'vite', 'build', '--logLevel', 'warn'],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`web build failed (exit ${code})`)),
+    );
   });
 }
 
@@ -179,8 +201,13 @@ async function main(): Promise<void> {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     const pgPort = Number(env.EMBEDDED_PG_PORT ?? 54320);
-    say(`[start] starting embedded PostgreSQL (data in ${path.join(dataDir, 'postgres')}, port ${pgPort}) …`);
-    const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: pgPort });
+    say(
+      `[start] starting embedded PostgreSQL (data in ${path.join(dataDir, 'postgres')}, port ${pgPort}) …`,
+    );
+    const server = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: pgPort,
+    });
     stopDatabase = server.stop;
     databaseUrl = withDatabase(server.url, 'commander');
   }
@@ -220,8 +247,12 @@ async function main(): Promise<void> {
   say('  Commander is running.');
   say(`    Web UI and API:   ${publicUrl}   (API docs: ${publicUrl}/documentation)`);
   say(`    Administrator:    ${admin.email} / ${admin.password}`);
-  say(`    dhctl simulator:  grpc 127.0.0.1:${simGrpcPort}, control API http://127.0.0.1:${simHttpPort}/sim/clusters`);
-  say(`    Data:             ${dataDir}${env.DATABASE_URL ? ' (PostgreSQL from DATABASE_URL)' : ''}`);
+  say(
+    `    dhctl simulator:  grpc 127.0.0.1:${simGrpcPort}, control API http://127.0.0.1:${simHttpPort}/sim/clusters`,
+  );
+  say(
+    `    Data:             ${dataDir}${env.DATABASE_URL ? ' (PostgreSQL from DATABASE_URL)' : ''}`,
+  );
   say('  Press Ctrl+C to stop.');
   say('');
 }

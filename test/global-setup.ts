@@ -14,7 +14,10 @@ const KEY = Symbol.for('commander.test.database');
 const store = globalThis as unknown as Record<symbol, Shared | undefined>;
 
 export async function setup(project: TestProject) {
-  const shared = (store[KEY] ??= { prepared: prepareTestServer(process.env.DATABASE_URL), users: 0 });
+  const shared = (store[KEY] ??= {
+    prepared: prepareTestServer(process.env.DATABASE_URL),
+    users: 0,
+  });
   shared.users += 1;
   const { info } = await shared.prepared;
   project.provide('testDatabase', info);

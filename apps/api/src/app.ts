@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+import type { AuditSink, Encryptor, InstanceInfo } from '@commander/core';
+import type { Db } from '@commander/db';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import type { AuditSink, Encryptor, InstanceInfo } from '@commander/core';
-import type { Db } from '@commander/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 
@@ -52,7 +52,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         ? false
         : {
             level: config.logLevel,
-            redact: ['req.headers.authorization', 'req.headers["x-auth-token"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+            redact: [
+              'req.headers.authorization',
+              'req.headers["x-auth-token"]',
+              'req.headers.cookie',
+              'req.headers["x-csrf-token"]',
+            ],
             ...(deps.logStream ? { stream: deps.logStream } : {}),
           },
     trustProxy: config.trustProxy,
@@ -66,7 +71,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    const c = (route.config ?? {}) as { permission?: string; public?: boolean; authenticated?: boolean };
+    const c = (route.config ?? {}) as {
+      permission?: string;
+      public?: boolean;
+      authenticated?: boolean;
+    };
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') {
         continue;
@@ -75,7 +84,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         method,
         url: route.url,
         permission: c.permission ?? null,
-        kind: c.permission ? 'permission' : c.public ? 'public' : c.authenticated ? 'authenticated' : 'undeclared',
+        kind: c.permission
+          ? 'permission'
+          : c.public
+            ? 'public'
+            : c.authenticated
+              ? 'authenticated'
+              : 'undeclared',
       });
     }
   });
@@ -84,12 +99,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(rateLimit, { global: false });
   await app.register(errorHandler);
   await app.register(openApiPlugin);
-  const auditSink: AuditSink = deps.auditSink ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
-  await app.register(authPlugin, { db: deps.db, encryptor: deps.encryptor, instance: deps.instance, auditSink });
+  const auditSink: AuditSink =
+    deps.auditSink ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  await app.register(authPlugin, {
+    db: deps.db,
+    encryptor: deps.encryptor,
+    instance: deps.instance,
+    auditSink,
+  });
   await app.register(describeCallerPlugin, { db: deps.db });
   await app.register(eventsPlugin, { databaseUrl: config.databaseUrl });
-  await registerApiRoutes(app, { secureCookies: config.secureCookies, loginRateLimit: config.loginRateLimit });
-  await app.register(agentRoutes, { prefix: '/agent_api', db: deps.db, encryptor: deps.encryptor, publicUrl: deps.instance.publicUrl });
+  await registerApiRoutes(app, {
+    secureCookies: config.secureCookies,
+    loginRateLimit: config.loginRateLimit,
+  });
+  await app.register(agentRoutes, {
+    prefix: '/agent_api',
+    db: deps.db,
+    encryptor: deps.encryptor,
+    publicUrl: deps.instance.publicUrl,
+  });
   await app.register(healthRoutes, { db: deps.db });
 
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
@@ -98,17 +127,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   }
   // The SPA owns every other GET path; the API and the docs keep their JSON 404.
   app.setNotFoundHandler((request, reply) => {
-    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/documentation');
+    const isPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      !request.url.startsWith('/documentation');
     if (hasWeb && isPage) {
       return reply.sendFile('index.html');
     }
-    return reply.code(404).send({ error: { code: 'not_found', message: `Route ${request.method} ${request.url.split('?')[0] ?? ''} not found` } });
+    return reply.code(404).send({
+      error: {
+        code: 'not_found',
+        message: `Route ${request.method} ${request.url.split('?')[0] ?? ''} not found`,
+      },
+    });
   });
 
   await app.ready();
   const undeclared = routeTable.filter((r) => r.url.startsWith('/api/') && r.kind === 'undeclared');
   if (undeclared.length > 0) {
-    throw new Error(`Routes without a declared permission (config.permission/public/authenticated): ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`);
+    throw new Error(
+      `Routes without a declared permission (config.permission/public/authenticated): ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`,
+    );
   }
   return app;
 }

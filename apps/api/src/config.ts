@@ -21,7 +21,10 @@ const EnvSchema = z.object({
   COMMANDER_CA_BUNDLE: z.string().default(''),
   COMMANDER_ADMIN_EMAIL: optional,
   COMMANDER_ADMIN_PASSWORD: optional,
-  COMMANDER_BOOTSTRAP_TOKEN: optional.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  COMMANDER_BOOTSTRAP_TOKEN: optional.refine(
+    (v) => v === undefined || v.length >= 16,
+    'must be at least 16 characters',
+  ),
   ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: optional,
   /** Older primary keys, comma-separated, still accepted for decryption (rotation). */
   ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS: optional,
@@ -90,7 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keyFile: e.COMMANDER_KEY_FILE,
     },
     webDist: e.COMMANDER_WEB_DIST,
-    secureCookies: e.COMMANDER_SECURE_COOKIES ? e.COMMANDER_SECURE_COOKIES === 'true' : e.COMMANDER_PUBLIC_URL.startsWith('https:'),
+    secureCookies: e.COMMANDER_SECURE_COOKIES
+      ? e.COMMANDER_SECURE_COOKIES === 'true'
+      : e.COMMANDER_PUBLIC_URL.startsWith('https:'),
     trustProxy: e.TRUST_PROXY === 'true',
     loginRateLimit: e.LOGIN_RATE_LIMIT,
   };

@@ -9,11 +9,16 @@ const config = loadConfig();
 const db = createDb(config.databaseUrl, {
   poolSize: 20,
   applicationName: 'commander-api',
-  onConnectionError: (err) => process.stderr.write(`database connection lost (${err.message}); reconnecting on demand\n`),
+  onConnectionError: (err) =>
+    process.stderr.write(`database connection lost (${err.message}); reconnecting on demand\n`),
 });
 const print = (text: string) => process.stderr.write(`${text}\n`);
 const runtime = await prepareRuntime(config, db, print);
-const app = await buildApp(config, { db, encryptor: runtime.encryptor, instance: runtime.instance });
+const app = await buildApp(config, {
+  db,
+  encryptor: runtime.encryptor,
+  instance: runtime.instance,
+});
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) {

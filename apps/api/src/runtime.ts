@@ -1,4 +1,10 @@
-import { bootstrapInstallation, type BootstrapResult, generatedKeysWarning, type InstanceInfo, openEncryption } from '@commander/core';
+import {
+  bootstrapInstallation,
+  type BootstrapResult,
+  generatedKeysWarning,
+  type InstanceInfo,
+  openEncryption,
+} from '@commander/core';
 import type { Encryptor } from '@commander/crypto';
 import type { Db } from '@commander/db';
 
@@ -10,7 +16,11 @@ export type Runtime = { encryptor: Encryptor; instance: InstanceInfo; bootstrap:
  * Start-up work before serving: encryption keys (generated on a first start, with a loud
  * warning), the key check against this database, and the installation bootstrap.
  */
-export async function prepareRuntime(config: Config, db: Db, print: (text: string) => void): Promise<Runtime> {
+export async function prepareRuntime(
+  config: Config,
+  db: Db,
+  print: (text: string) => void,
+): Promise<Runtime> {
   const { encryptor, resolved } = await openEncryption(db, {
     primaryKey: config.encryption.primaryKey,
     previousPrimaryKeys: config.encryption.previousPrimaryKeys,

@@ -31,8 +31,22 @@ const WS_ALL = [
   'workspace_tokens:write',
   'workspace_members:write',
 ];
-const GLOBAL_READ = ['workspaces:read', 'users:read', 'roles:read', 'role_bindings:read', 'global_tokens:read', 'audit:read'];
-const GLOBAL_ALL = [...GLOBAL_READ, 'workspaces:write', 'users:write', 'roles:write', 'role_bindings:write', 'global_tokens:write'];
+const GLOBAL_READ = [
+  'workspaces:read',
+  'users:read',
+  'roles:read',
+  'role_bindings:read',
+  'global_tokens:read',
+  'audit:read',
+];
+const GLOBAL_ALL = [
+  ...GLOBAL_READ,
+  'workspaces:write',
+  'users:write',
+  'roles:write',
+  'role_bindings:write',
+  'global_tokens:write',
+];
 
 type Caller = { name: string; allowed: string[]; headers: () => Record<string, string> };
 
@@ -46,17 +60,30 @@ describe('authorization matrix', () => {
     const ctx: ServiceContext = { ...t.systemContext(), permissions: new Set(GLOBAL_ALL) };
     const password = 'matrix-password-1234';
     const roles = await t.db.role.findMany();
-    const role = (scope: 'GLOBAL' | 'WORKSPACE', name: string) => roles.find((r) => r.scope === scope && r.name === name)!.id;
+    const role = (scope: 'GLOBAL' | 'WORKSPACE', name: string) =>
+      roles.find((r) => r.scope === scope && r.name === name)!.id;
     const login = async (email: string): Promise<Record<string, string>> => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password },
+        remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+      });
       expect(res.statusCode, res.body).toBe(200);
       const cookie = String(res.headers['set-cookie']).split(';')[0]!;
       return { cookie, 'x-csrf-token': res.json().csrf_token as string };
     };
-    const user = async (name: string, bind: { role: string; workspaceId: string | null } | null) => {
+    const user = async (
+      name: string,
+      bind: { role: string; workspaceId: string | null } | null,
+    ) => {
       const u = await createUser(ctx, { email: `${name}@matrix.test`, name, password });
       if (bind) {
-        await createRoleBinding(ctx, { user_id: u.id, role_id: bind.role, workspace_id: bind.workspaceId });
+        await createRoleBinding(ctx, {
+          user_id: u.id,
+          role_id: bind.role,
+          workspace_id: bind.workspaceId,
+        });
       }
       return login(u.email);
     };
@@ -76,15 +103,41 @@ describe('authorization matrix', () => {
     };
     callers.push(
       { name: 'no credentials', allowed: [], headers: () => ({}) },
-      { name: 'global write token', allowed: GLOBAL_ALL, headers: () => ({ 'x-auth-token': tokens.globalWrite }) },
-      { name: 'global read token', allowed: GLOBAL_READ, headers: () => ({ 'x-auth-token': tokens.globalRead }) },
-      { name: 'workspace write token', allowed: WS_ALL, headers: () => ({ 'x-auth-token': tokens.wsWrite }) },
-      { name: 'workspace read token', allowed: WS_READ, headers: () => ({ 'x-auth-token': tokens.wsRead }) },
-      { name: 'global admin user', allowed: [...GLOBAL_ALL, ...WS_ALL], headers: () => sessions.admin },
+      {
+        name: 'global write token',
+        allowed: GLOBAL_ALL,
+        headers: () => ({ 'x-auth-token': tokens.globalWrite }),
+      },
+      {
+        name: 'global read token',
+        allowed: GLOBAL_READ,
+        headers: () => ({ 'x-auth-token': tokens.globalRead }),
+      },
+      {
+        name: 'workspace write token',
+        allowed: WS_ALL,
+        headers: () => ({ 'x-auth-token': tokens.wsWrite }),
+      },
+      {
+        name: 'workspace read token',
+        allowed: WS_READ,
+        headers: () => ({ 'x-auth-token': tokens.wsRead }),
+      },
+      {
+        name: 'global admin user',
+        allowed: [...GLOBAL_ALL, ...WS_ALL],
+        headers: () => sessions.admin,
+      },
       { name: 'workspace admin user', allowed: WS_ALL, headers: () => sessions.wsAdmin },
       {
         name: 'operator user',
-        allowed: [...WS_READ, 'clusters:write', 'cluster_templates:write', 'catalogs:write', 'registries:write'],
+        allowed: [
+          ...WS_READ,
+          'clusters:write',
+          'cluster_templates:write',
+          'catalogs:write',
+          'registries:write',
+        ],
         headers: () => sessions.operator,
       },
       { name: 'viewer user', allowed: WS_READ, headers: () => sessions.viewer },
@@ -102,14 +155,20 @@ describe('authorization matrix', () => {
       const url = route.url.replace(/:[a-zA-Z_]+/g, randomUUID());
       for (const caller of callers) {
         const streams = route.url === '/api/v1/events';
-        const mayPass = caller.allowed.includes(route.permission ?? '') || route.kind !== 'permission';
+        const mayPass =
+          caller.allowed.includes(route.permission ?? '') || route.kind !== 'permission';
         if (streams && caller.name !== 'no credentials' && mayPass) {
           continue; // an allowed caller gets a never-ending event stream
         }
         const res = await t.app.inject({
           method: route.method as 'GET',
           url,
-          headers: { ...caller.headers(), ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            ...caller.headers(),
+            ...(route.method === 'GET' || route.method === 'DELETE'
+              ? {}
+              : { 'content-type': 'application/json' }),
+          },
           ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: '{}' }),
         });
         const where = `${caller.name}: ${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 120)}`;
@@ -126,7 +185,10 @@ describe('authorization matrix', () => {
         if (route.kind !== 'permission') {
           continue; // the use case decides (covered by the routes' own tests)
         }
-        const allowed = caller.allowed.includes(route.permission!) || (route.permission!.endsWith(':read') && caller.allowed.includes(route.permission!.replace(/:read$/, ':write')));
+        const allowed =
+          caller.allowed.includes(route.permission!) ||
+          (route.permission!.endsWith(':read') &&
+            caller.allowed.includes(route.permission!.replace(/:read$/, ':write')));
         if (allowed && res.statusCode === 403) {
           failures.push(`unexpected 403 for ${where}`);
         }
@@ -143,7 +205,11 @@ describe('authorization matrix', () => {
     for (const row of rows) {
       expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     }
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/auth_tokens', headers: { 'x-auth-token': t.globalToken } });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth_tokens',
+      headers: { 'x-auth-token': t.globalToken },
+    });
     expect(list.body).not.toContain(t.globalToken);
     expect(list.body).not.toContain('token_hash');
   });

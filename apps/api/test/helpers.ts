@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
-import { type AuditSink, bootstrapInstallation, createAuthToken, type ServiceContext, silentLogger } from '@commander/core';
+import {
+  type AuditSink,
+  bootstrapInstallation,
+  createAuthToken,
+  type ServiceContext,
+  silentLogger,
+} from '@commander/core';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import type { Db } from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
@@ -38,7 +44,10 @@ export type TestApp = {
  * app on it, for one test file. Closed and dropped after the file.
  */
 export function useTestApp(env: Record<string, string> = {}): TestApp {
-  const t = { auditLines: [] as Record<string, unknown>[], suffix: randomBytes(3).toString('hex') } as TestApp;
+  const t = {
+    auditLines: [] as Record<string, unknown>[],
+    suffix: randomBytes(3).toString('hex'),
+  } as TestApp;
   beforeAll(async () => {
     const database = await createTestDatabase();
     const globalToken = `test-bootstrap-${randomBytes(12).toString('hex')}`;
@@ -58,7 +67,12 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       adminPassword: config.adminPassword,
       bootstrapToken: globalToken,
     });
-    const instance = { publicHost: 'commander.test', publicUrl: 'http://commander.test', caBundle: '', commanderUuid: boot.commanderUuid };
+    const instance = {
+      publicHost: 'commander.test',
+      publicUrl: 'http://commander.test',
+      caBundle: '',
+      commanderUuid: boot.commanderUuid,
+    };
     const auditSink: AuditSink = (line) => t.auditLines.push(line);
     const app = await buildApp(config, { db: database.db, encryptor, instance, auditSink });
     const systemContext = (): ServiceContext => ({
@@ -81,7 +95,13 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       defaultWorkspaceId: boot.defaultWorkspaceId,
       systemContext,
       headers: (token?: string) => ({ 'x-auth-token': token ?? t.token }),
-      issueToken: async ({ workspaceId, scope }: { workspaceId?: string | null; scope?: 'read' | 'write' }) => {
+      issueToken: async ({
+        workspaceId,
+        scope,
+      }: {
+        workspaceId?: string | null;
+        scope?: 'read' | 'write';
+      }) => {
         const created = await createAuthToken(systemContext(), {
           name: `test-${randomBytes(3).toString('hex')}`,
           workspace_id: workspaceId ?? null,

@@ -81,7 +81,7 @@ describe('templates, inventory and values', () => {
   let versionId = '';
   let templateId = '';
 
-  it('imports a catalog in Commander\'s shape, and into an existing slug adds records without schema checks', async () => {
+  it("imports a catalog in Commander's shape, and into an existing slug adds records without schema checks", async () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/catalogs',
@@ -91,10 +91,20 @@ describe('templates, inventory and values', () => {
         slug: 'test-hosts',
         usage: 'exclusive',
         params: [
-          { key: 'ip', type: 'string', format: 'ipv4', title: 'IP', unique: true, identifier: true },
+          {
+            key: 'ip',
+            type: 'string',
+            format: 'ipv4',
+            title: 'IP',
+            unique: true,
+            identifier: true,
+          },
           { key: 'name', type: 'string', title: 'Name' },
         ],
-        resources: [{ values: { ip: '10.1.0.1', name: 'a' } }, { values: { ip: '10.1.0.2', name: 'b' } }],
+        resources: [
+          { values: { ip: '10.1.0.1', name: 'a' } },
+          { values: { ip: '10.1.0.2', name: 'b' } },
+        ],
       },
     });
     expect(res.statusCode).toBe(201);
@@ -103,22 +113,50 @@ describe('templates, inventory and values', () => {
       method: 'POST',
       url: '/api/v1/catalogs',
       headers: h(),
-      payload: { name: 'ignored', slug: 'test-hosts', params: [], resources: [{ values: { ip: 'not-an-ip', name: 'c' } }] },
+      payload: {
+        name: 'ignored',
+        slug: 'test-hosts',
+        params: [],
+        resources: [{ values: { ip: 'not-an-ip', name: 'c' } }],
+      },
     });
     expect(again.statusCode).toBe(200);
     expect(again.json().records_count).toBe(3);
-    const records = await t.app.inject({ method: 'GET', url: `/api/v1/records?catalog_id=${res.json().id}`, headers: h() });
-    expect(records.json().map((r: { schema_matches: boolean }) => r.schema_matches)).toEqual([true, true, false]);
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/records', headers: h(), payload: { catalog_id: res.json().id, values: { ip: '999.1.1.1', name: 'x' } } });
+    const records = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/records?catalog_id=${res.json().id}`,
+      headers: h(),
+    });
+    expect(records.json().map((r: { schema_matches: boolean }) => r.schema_matches)).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/records',
+      headers: h(),
+      payload: { catalog_id: res.json().id, values: { ip: '999.1.1.1', name: 'x' } },
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.code).toBe('invalid_values');
-    const dup = await t.app.inject({ method: 'POST', url: '/api/v1/records', headers: h(), payload: { catalog_id: res.json().id, values: { ip: '10.1.0.1', name: 'x' } } });
+    const dup = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/records',
+      headers: h(),
+      payload: { catalog_id: res.json().id, values: { ip: '10.1.0.1', name: 'x' } },
+    });
     expect(dup.statusCode).toBe(422);
     expect(dup.json().error.code).toBe('not_unique');
   });
 
   it('imports a template from YAML text and exports it back', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/cluster_templates/import', headers: h(), payload: { content: TEMPLATE_YAML } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/cluster_templates/import',
+      headers: h(),
+      payload: { content: TEMPLATE_YAML },
+    });
     expect(res.statusCode).toBe(201);
     const template = res.json();
     expect(template.name).toBe('imported-static');
@@ -126,13 +164,29 @@ describe('templates, inventory and values', () => {
     expect(template.cluster_template_versions[0].number).toBe(1);
     templateId = template.id;
     versionId = template.current_cluster_template_version_id;
-    const exported = await t.app.inject({ method: 'GET', url: `/api/v1/cluster_templates/${templateId}/export`, headers: h() });
+    const exported = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/cluster_templates/${templateId}/export`,
+      headers: h(),
+    });
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-type']).toContain('yaml');
-    const copy = await t.app.inject({ method: 'POST', url: '/api/v1/cluster_templates/import', headers: h(), payload: { content: exported.body, name: 'copy' } });
+    const copy = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/cluster_templates/import',
+      headers: h(),
+      payload: { content: exported.body, name: 'copy' },
+    });
     expect(copy.statusCode).toBe(201);
-    expect(copy.json().cluster_template_versions[0].kubernetes_template).toBe(template.cluster_template_versions[0].kubernetes_template);
-    const clash = await t.app.inject({ method: 'POST', url: '/api/v1/cluster_templates/import', headers: h(), payload: { content: exported.body } });
+    expect(copy.json().cluster_template_versions[0].kubernetes_template).toBe(
+      template.cluster_template_versions[0].kubernetes_template,
+    );
+    const clash = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/cluster_templates/import',
+      headers: h(),
+      payload: { content: exported.body },
+    });
     expect(clash.statusCode).toBe(409);
     expect(clash.json().error.code).toBe('name_taken');
   });
@@ -155,7 +209,10 @@ describe('templates, inventory and values', () => {
       method: 'POST',
       url: '/api/v1/render',
       headers: h(),
-      payload: { cluster_template_version_id: versionId, values: { prefix: 'p1', adminPassword: 'super-secret-1', kubeVersion: '1.32' } },
+      payload: {
+        cluster_template_version_id: versionId,
+        values: { prefix: 'p1', adminPassword: 'super-secret-1', kubeVersion: '1.32' },
+      },
     });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -163,8 +220,15 @@ describe('templates, inventory and values', () => {
     expect(body.sections.kubernetes).toContain('kubernetesVersion: "1.32"');
     expect(body.sections.ssh).toContain('host: 10.1.0.1');
     expect(body.sections.primary_resources).not.toContain('super-secret-1');
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/render', headers: h(), payload: { cluster_template_version_id: versionId, values: { kubeVersion: '9.9' } } });
-    expect(bad.json().value_errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['kubeVersion', 'prefix', 'adminPassword']));
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/render',
+      headers: h(),
+      payload: { cluster_template_version_id: versionId, values: { kubeVersion: '9.9' } },
+    });
+    expect(bad.json().value_errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['kubeVersion', 'prefix', 'adminPassword']),
+    );
   });
 
   let clusterId = '';
@@ -173,17 +237,30 @@ describe('templates, inventory and values', () => {
       method: 'POST',
       url: '/api/v1/clusters',
       headers: h(),
-      payload: { name: 'v1', cluster_template_version_id: versionId, values: { prefix: 'p1', adminPassword: 'short', kubeVersion: '1.40' } },
+      payload: {
+        name: 'v1',
+        cluster_template_version_id: versionId,
+        values: { prefix: 'p1', adminPassword: 'short', kubeVersion: '1.40' },
+      },
     });
     expect(invalid.statusCode, invalid.body).toBe(422);
     expect(invalid.json().error.code).toBe('invalid_values');
-    expect(invalid.json().error.details.map((d: { path: string }) => d.path).sort()).toEqual(['adminPassword', 'kubeVersion']);
+    expect(
+      invalid
+        .json()
+        .error.details.map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['adminPassword', 'kubeVersion']);
 
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/clusters',
       headers: h(),
-      payload: { name: 'v1', cluster_template_version_id: versionId, values: { prefix: 'p1', adminPassword: 'super-secret-1', kubeVersion: '1.33' } },
+      payload: {
+        name: 'v1',
+        cluster_template_version_id: versionId,
+        values: { prefix: 'p1', adminPassword: 'super-secret-1', kubeVersion: '1.33' },
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
     const cluster = res.json();
@@ -195,13 +272,23 @@ describe('templates, inventory and values', () => {
     expect(JSON.stringify(cluster)).not.toContain('super-secret-1');
     const row = await t.db.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
     expect(JSON.stringify(row)).not.toContain('super-secret-1');
-    const record = await t.db.record.findFirstOrThrow({ where: { values: { path: ['ip'], equals: '10.1.0.1' } } });
+    const record = await t.db.record.findFirstOrThrow({
+      where: { values: { path: ['ip'], equals: '10.1.0.1' } },
+    });
     expect(record.clusterId).toBe(cluster.id);
 
-    const revealed = await t.app.inject({ method: 'GET', url: `/api/v1/clusters/${cluster.id}?reveal=true`, headers: h() });
+    const revealed = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${cluster.id}?reveal=true`,
+      headers: h(),
+    });
     expect(revealed.json().values.adminPassword).toBe('super-secret-1');
     const readToken = await t.issueToken({ workspaceId: t.defaultWorkspaceId, scope: 'read' });
-    const denied = await t.app.inject({ method: 'GET', url: `/api/v1/clusters/${cluster.id}?reveal=true`, headers: h2(readToken) });
+    const denied = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${cluster.id}?reveal=true`,
+      headers: h2(readToken),
+    });
     expect(denied.statusCode).toBe(403);
   });
   const h2 = (token: string) => ({ 'x-auth-token': token });
@@ -211,16 +298,27 @@ describe('templates, inventory and values', () => {
       method: 'POST',
       url: '/api/v1/clusters',
       headers: h(),
-      payload: { name: 'v2', cluster_template_version_id: versionId, values: { prefix: 'p1', adminPassword: 'another-secret', kubeVersion: '1.33' } },
+      payload: {
+        name: 'v2',
+        cluster_template_version_id: versionId,
+        values: { prefix: 'p1', adminPassword: 'another-secret', kubeVersion: '1.33' },
+      },
     });
     expect(dup.statusCode).toBe(422);
     expect(dup.json().error.code).toBe('not_unique');
-    const current = (await t.app.inject({ method: 'GET', url: `/api/v1/clusters/${clusterId}`, headers: h() })).json();
+    const current = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/clusters/${clusterId}`, headers: h() })
+    ).json();
     const immutable = await t.app.inject({
       method: 'PUT',
       url: `/api/v1/clusters/${clusterId}`,
       headers: h(),
-      payload: { name: 'v1', cluster_template_version_id: versionId, values: { ...current.values, prefix: 'p2' }, current_revision: current.current_revision },
+      payload: {
+        name: 'v1',
+        cluster_template_version_id: versionId,
+        values: { ...current.values, prefix: 'p2' },
+        current_revision: current.current_revision,
+      },
     });
     expect(immutable.statusCode).toBe(422);
     expect(immutable.json().error.code).toBe('immutable_field');
@@ -228,20 +326,38 @@ describe('templates, inventory and values', () => {
       method: 'PUT',
       url: `/api/v1/clusters/${clusterId}`,
       headers: h(),
-      payload: { name: 'v1', cluster_template_version_id: versionId, values: { ...current.values, kubeVersion: '1.32' }, current_revision: current.current_revision },
+      payload: {
+        name: 'v1',
+        cluster_template_version_id: versionId,
+        values: { ...current.values, kubeVersion: '1.32' },
+        current_revision: current.current_revision,
+      },
     });
     expect(kept.statusCode).toBe(200);
-    const revealed = await t.app.inject({ method: 'GET', url: `/api/v1/clusters/${clusterId}?reveal=true`, headers: h() });
-    expect(revealed.json().values).toMatchObject({ adminPassword: 'super-secret-1', kubeVersion: '1.32' });
+    const revealed = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${clusterId}?reveal=true`,
+      headers: h(),
+    });
+    expect(revealed.json().values).toMatchObject({
+      adminPassword: 'super-secret-1',
+      kubeVersion: '1.32',
+    });
   });
 
   it('a record in use cannot be archived; deleting the cluster frees it', async () => {
     const record = await t.db.record.findFirstOrThrow({ where: { clusterId } });
-    const busy = await t.app.inject({ method: 'DELETE', url: `/api/v1/records/${record.id}`, headers: h() });
+    const busy = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/records/${record.id}`,
+      headers: h(),
+    });
     expect(busy.statusCode).toBe(409);
     expect(busy.json().error.code).toBe('in_use');
     await t.app.inject({ method: 'DELETE', url: `/api/v1/clusters/${clusterId}`, headers: h() });
-    expect((await t.db.record.findUniqueOrThrow({ where: { id: record.id } })).clusterId).toBeNull();
+    expect(
+      (await t.db.record.findUniqueOrThrow({ where: { id: record.id } })).clusterId,
+    ).toBeNull();
   });
 
   it('a configuration that does not render gives configuration_error and no operation', async () => {
@@ -249,10 +365,19 @@ describe('templates, inventory and values', () => {
       method: 'POST',
       url: `/api/v1/cluster_templates/${templateId}/versions`,
       headers: h(),
-      payload: { kubernetes_template: 'apiVersion: deckhouse.io/v1\nkind: ClusterConfiguration\nclusterType: Sideways\n', params: [] },
+      payload: {
+        kubernetes_template:
+          'apiVersion: deckhouse.io/v1\nkind: ClusterConfiguration\nclusterType: Sideways\n',
+        params: [],
+      },
     });
     expect(res.statusCode).toBe(201);
-    const broken = await t.app.inject({ method: 'POST', url: '/api/v1/clusters', headers: h(), payload: { name: 'broken', cluster_template_version_id: res.json().id, values: {} } });
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/clusters',
+      headers: h(),
+      payload: { name: 'broken', cluster_template_version_id: res.json().id, values: {} },
+    });
     expect(broken.statusCode).toBe(201);
     expect(broken.json().status).toBe('configuration_error');
     expect(broken.json().render_errors.length).toBeGreaterThan(0);
@@ -261,22 +386,43 @@ describe('templates, inventory and values', () => {
   });
 
   it('unavailable versions cannot be used; bulk switch reports per cluster', async () => {
-    const template = (await t.app.inject({ method: 'GET', url: `/api/v1/cluster_templates/${templateId}`, headers: h() })).json();
-    const first = template.cluster_template_versions.find((v: { number: number }) => v.number === 1);
+    const template = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/cluster_templates/${templateId}`,
+        headers: h(),
+      })
+    ).json();
+    const first = template.cluster_template_versions.find(
+      (v: { number: number }) => v.number === 1,
+    );
     const made = await t.app.inject({
       method: 'POST',
       url: '/api/v1/clusters',
       headers: h(),
-      payload: { name: 'sw1', cluster_template_version_id: first.id, values: { prefix: 'sw1', adminPassword: 'switch-secret', kubeVersion: '1.33' } },
+      payload: {
+        name: 'sw1',
+        cluster_template_version_id: first.id,
+        values: { prefix: 'sw1', adminPassword: 'switch-secret', kubeVersion: '1.33' },
+      },
     });
     expect(made.statusCode).toBe(201);
-    const off = await t.app.inject({ method: 'PUT', url: `/api/v1/cluster_templates/${templateId}/versions/${first.id}`, headers: h(), payload: { available: false, comment: 'retired' } });
+    const off = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/cluster_templates/${templateId}/versions/${first.id}`,
+      headers: h(),
+      payload: { available: false, comment: 'retired' },
+    });
     expect(off.json()).toMatchObject({ available: false, comment: 'retired' });
     const refused = await t.app.inject({
       method: 'POST',
       url: '/api/v1/clusters',
       headers: h(),
-      payload: { name: 'sw2', cluster_template_version_id: first.id, values: { prefix: 'sw2', adminPassword: 'switch-secret', kubeVersion: '1.33' } },
+      payload: {
+        name: 'sw2',
+        cluster_template_version_id: first.id,
+        values: { prefix: 'sw2', adminPassword: 'switch-secret', kubeVersion: '1.33' },
+      },
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error.code).toBe('template_version_unavailable');

@@ -23,7 +23,10 @@ export class ClusterLocks {
     if (this.#client) {
       return this.#client;
     }
-    const client = new pg.Client({ connectionString: this.#url, application_name: 'commander-manager-locks' });
+    const client = new pg.Client({
+      connectionString: this.#url,
+      application_name: 'commander-manager-locks',
+    });
     client.on('error', (err) => {
       // The connection (and with it every lock) is gone; the next call reconnects.
       this.#held.clear();

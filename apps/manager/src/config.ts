@@ -83,7 +83,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     caBundle: e.COMMANDER_CA_BUNDLE,
     encryption: {
       primaryKey: e.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY,
-      previousPrimaryKeys: (e.ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+      previousPrimaryKeys: (e.ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
       deterministicKey: e.ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY,
       keyDerivationSalt: e.ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT,
       keyFile: e.COMMANDER_KEY_FILE,

@@ -38,7 +38,9 @@ export type CreateDepsInput = {
 
 export function createDeps(input: CreateDepsInput): ManagerDeps {
   const clients = new Map<string, Dhctl>();
-  const locks = new ClusterLocks(input.databaseUrl, (err) => input.log.warn({ err }, 'cluster-lock connection lost'));
+  const locks = new ClusterLocks(input.databaseUrl, (err) =>
+    input.log.warn({ err }, 'cluster-lock connection lost'),
+  );
   return {
     db: input.db,
     encryptor: input.encryptor,

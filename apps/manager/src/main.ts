@@ -1,7 +1,7 @@
-import { openEncryption } from '@commander/core';
-import { createDb } from '@commander/db';
 import { EventEmitter } from 'node:events';
 
+import { openEncryption, settingText } from '@commander/core';
+import { createDb } from '@commander/db';
 import { Logger, run, type WorkerEvents } from 'graphile-worker';
 
 import { loadConfig } from './config.js';
@@ -16,7 +16,8 @@ const log = createLogger(config.logLevel, config.replicaId);
 const db = createDb(config.databaseUrl, {
   poolSize: 5,
   applicationName: `commander-manager ${config.replicaId}`,
-  onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting on demand'),
+  onConnectionError: (err) =>
+    log.warn({ err: err.message }, 'database connection lost; reconnecting on demand'),
 });
 
 const { encryptor } = await openEncryption(db, { ...config.encryption, generateIfMissing: false });
@@ -32,13 +33,16 @@ const deps = createDeps({
     publicHost: new URL(config.publicUrl).host,
     publicUrl: config.publicUrl,
     caBundle: config.caBundle,
-    commanderUuid: String(uuidSetting.value),
+    commanderUuid: settingText(uuidSetting.value),
   },
   log,
   replicaId: config.replicaId,
   dhctlServers: config.dhctlServers,
 });
-const heartbeat = new ReplicaHeartbeat(deps, { heartbeatMs: config.heartbeatMs, deadAfterMs: config.deadAfterMs });
+const heartbeat = new ReplicaHeartbeat(deps, {
+  heartbeatMs: config.heartbeatMs,
+  deadAfterMs: config.deadAfterMs,
+});
 await heartbeat.start();
 
 // Single-threaded by design (as Commander's cluster manager): one operation at a time per
@@ -61,19 +65,28 @@ const runner = await run({
   logger: new Logger((scope) => (level, message, meta) => {
     // graphile attaches whole pg clients to some errors: keep the message, drop the rest.
     const { error, ...rest } = (meta ?? {}) as { error?: unknown };
-    const line = { ...scope, ...rest, ...(error ? { error: error instanceof Error ? error.message : String((error as { message?: unknown }).message ?? error) } : {}), source: 'graphile-worker' };
-    if (level === 'error') {
+    const text =
+      error instanceof Error
+        ? error.message
+        : typeof (error as { message?: unknown } | undefined)?.message === 'string'
+          ? (error as { message: string }).message
+          : undefined;
+    const line = { ...scope, ...rest, ...(text ? { error: text } : {}), source: 'graphile-worker' };
+    const severity = String(level);
+    if (severity === 'error') {
       log.error(line, message);
-    } else if (level === 'warning') {
+    } else if (severity === 'warning') {
       log.warn(line, message);
-    } else if (level === 'info') {
+    } else if (severity === 'info') {
       log.info(line, message);
     } else {
       log.debug(line, message);
     }
   }),
 });
-const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs, { agentSilentAfterMs: config.agentSilentAfterMs });
+const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs, {
+  agentSilentAfterMs: config.agentSilentAfterMs,
+});
 log.info({ dhctlServers: config.dhctlServers }, 'cluster manager started');
 
 let stopping = false;

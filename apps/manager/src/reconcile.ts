@@ -7,7 +7,11 @@ import { type ManagerDeps, systemContext } from './deps.js';
  * interval elapsed and marks silent agents lost; every ten minutes it downsamples and expires
  * telemetry. Every replica runs it; each job takes a lock, so one at a time does the work.
  */
-export function startReconcileLoop(deps: ManagerDeps, everyMs: number, options: { agentSilentAfterMs: number }): () => void {
+export function startReconcileLoop(
+  deps: ManagerDeps,
+  everyMs: number,
+  options: { agentSilentAfterMs: number },
+): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let lastRollup = 0;
@@ -29,7 +33,10 @@ export function startReconcileLoop(deps: ManagerDeps, everyMs: number, options: 
         }
       }
     } catch (err) {
-      deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'periodic work failed (database unreachable?); will retry');
+      deps.log.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'periodic work failed (database unreachable?); will retry',
+      );
     }
     if (!stopped) {
       timer = setTimeout(() => void tick(), everyMs);

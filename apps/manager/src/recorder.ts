@@ -8,7 +8,10 @@ const LOG_FLUSH_LINES = 200;
 const PROGRESS_MIN_INTERVAL_MS = 250;
 
 /** Maps dhctl's progress snapshot to our phase list with a status per phase. */
-export function phasesFromProgress(progress: Progress, previous: OperationPhase[]): OperationPhase[] {
+export function phasesFromProgress(
+  progress: Progress,
+  previous: OperationPhase[],
+): OperationPhase[] {
   const names = progress.phases.map((p) => p.phase);
   const currentIndex = names.indexOf(progress.current_phase);
   const completedIndex = names.indexOf(progress.completed_phase);
@@ -29,7 +32,8 @@ export function phasesFromProgress(progress: Progress, previous: OperationPhase[
     return {
       name: p.phase,
       status,
-      started_at: before?.started_at ?? (status === 'running' || status === 'completed' ? now : null),
+      started_at:
+        before?.started_at ?? (status === 'running' || status === 'completed' ? now : null),
       finished_at: before?.finished_at ?? (status === 'completed' ? now : null),
     };
   });
@@ -93,7 +97,11 @@ export class OperationRecorder {
         this.#lastProgressAt = Date.now();
         this.#phases = phasesFromProgress(progress, this.#phases);
         const current = progress.current_phase || progress.completed_phase || null;
-        await updateOperationProgress(this.#db, this.#operationId, { progress: progress.progress, phase: current, phases: this.#phases });
+        await updateOperationProgress(this.#db, this.#operationId, {
+          progress: progress.progress,
+          phase: current,
+          phases: this.#phases,
+        });
       }
     });
     return this.#chain;
@@ -102,11 +110,22 @@ export class OperationRecorder {
   /** Marks the running phase failed (after an error result). */
   async failCurrentPhase(): Promise<void> {
     await this.flush();
-    const phases = this.#phases.map((p) => (p.status === 'running' ? { ...p, status: 'failed' as const, finished_at: new Date().toISOString() } : p));
+    const phases = this.#phases.map((p) =>
+      p.status === 'running'
+        ? { ...p, status: 'failed' as const, finished_at: new Date().toISOString() }
+        : p,
+    );
     if (phases.some((p) => p.status === 'failed')) {
       this.#phases = phases;
-      const op = await this.#db.clusterOperation.findUniqueOrThrow({ where: { id: this.#operationId }, select: { progress: true, phase: true } });
-      await updateOperationProgress(this.#db, this.#operationId, { progress: op.progress, phase: op.phase, phases });
+      const op = await this.#db.clusterOperation.findUniqueOrThrow({
+        where: { id: this.#operationId },
+        select: { progress: true, phase: true },
+      });
+      await updateOperationProgress(this.#db, this.#operationId, {
+        progress: op.progress,
+        phase: op.phase,
+        phases,
+      });
     }
   }
 }

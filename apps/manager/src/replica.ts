@@ -34,7 +34,13 @@ export class ReplicaHeartbeat {
     await db.managerReplica.upsert({
       where: { id: this.#deps.replicaId },
       create: { id: this.#deps.replicaId, hostname: hostname(), pid: process.pid },
-      update: { hostname: hostname(), pid: process.pid, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null },
+      update: {
+        hostname: hostname(),
+        pid: process.pid,
+        startedAt: new Date(),
+        heartbeatAt: new Date(),
+        stoppedAt: null,
+      },
     });
     this.#timer = setInterval(() => void this.beat(), this.#heartbeatMs);
   }
@@ -45,11 +51,21 @@ export class ReplicaHeartbeat {
       const currentOperationId = this.#deps.running.keys().next().value ?? null;
       await db.managerReplica.update({
         where: { id: this.#deps.replicaId },
-        data: { heartbeatAt: new Date(), workerId: [...this.#workerIds].join(',') || null, currentOperationId, stoppedAt: null },
+        data: {
+          heartbeatAt: new Date(),
+          workerId: [...this.#workerIds].join(',') || null,
+          currentOperationId,
+          stoppedAt: null,
+        },
       });
-      await recoverDeadReplicas(db, this.#deadAfterMs, this.#deps.replicaId, (msg, extra) => this.#deps.log.warn(extra, msg));
+      await recoverDeadReplicas(db, this.#deadAfterMs, this.#deps.replicaId, (msg, extra) =>
+        this.#deps.log.warn(extra, msg),
+      );
     } catch (err) {
-      this.#deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'replica heartbeat failed (database unreachable?); retrying');
+      this.#deps.log.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'replica heartbeat failed (database unreachable?); retrying',
+      );
     }
   }
 
@@ -58,7 +74,10 @@ export class ReplicaHeartbeat {
       clearInterval(this.#timer);
     }
     await this.#deps.db.managerReplica
-      .update({ where: { id: this.#deps.replicaId }, data: { stoppedAt: new Date(), currentOperationId: null } })
+      .update({
+        where: { id: this.#deps.replicaId },
+        data: { stoppedAt: new Date(), currentOperationId: null },
+      })
       .catch(() => undefined);
   }
 }

@@ -4,7 +4,10 @@ import type { ManagerDeps } from './deps.js';
 import { DEFAULT_HANDLERS, type OperationHandlers, operationTask } from './tasks/run-operation.js';
 
 /** The explicit task list: identifier → executor. */
-export function buildTaskList(deps: ManagerDeps, handlers: OperationHandlers = DEFAULT_HANDLERS): TaskList {
+export function buildTaskList(
+  deps: ManagerDeps,
+  handlers: OperationHandlers = DEFAULT_HANDLERS,
+): TaskList {
   const operation = operationTask(deps, handlers);
   return {
     'cluster/install': operation,

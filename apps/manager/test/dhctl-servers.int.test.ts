@@ -17,13 +17,22 @@ describe('a dhctl server per DKP version', () => {
     await other?.stop();
   });
 
-  it('runs a cluster\'s operations on the server of the DKP version its agent reports', async () => {
+  it("runs a cluster's operations on the server of the DKP version its agent reports", async () => {
     await env.startReplica();
-    const created = await createCluster(env.ctx, { name: `ver-${env.suffix}`, cluster_template_version_id: env.defaultTemplateVersionId, values: {} });
-    await eventually(async () => (await getCluster(env.ctx, created.id)).status === 'in_sync', 30_000, 'installed');
+    const created = await createCluster(env.ctx, {
+      name: `ver-${env.suffix}`,
+      cluster_template_version_id: env.defaultTemplateVersionId,
+      values: {},
+    });
+    await eventually(
+      async () => (await getCluster(env.ctx, created.id)).status === 'in_sync',
+      30_000,
+      'installed',
+    );
     // Installed by the default server (no version known yet).
     expect(env.sim.clusters.list().length).toBeGreaterThanOrEqual(1);
-    const countOther = () => Number((other!.clusters as unknown as { list: () => unknown[] }).list().length);
+    const countOther = () =>
+      Number((other!.clusters as unknown as { list: () => unknown[] }).list().length);
     expect(countOther()).toBe(0);
     await env.database.db.cluster.update({
       where: { id: created.id },
@@ -31,7 +40,10 @@ describe('a dhctl server per DKP version', () => {
     });
     await checkClusterNow(env.ctx, created.id);
     const op = await eventually(
-      () => env.database.db.clusterOperation.findFirst({ where: { clusterId: created.id, kind: 'CHECK', status: { in: ['SUCCEEDED', 'FAILED'] } } }),
+      () =>
+        env.database.db.clusterOperation.findFirst({
+          where: { clusterId: created.id, kind: 'CHECK', status: { in: ['SUCCEEDED', 'FAILED'] } },
+        }),
       20_000,
       'check finished',
     );
@@ -40,7 +52,9 @@ describe('a dhctl server per DKP version', () => {
     const client = createDhctlClient(other!.grpcAddress);
     try {
       const status = await client.getStatus();
-      const checks = Object.entries(status.requests_by_method).find(([method]) => method.endsWith('/Check'));
+      const checks = Object.entries(status.requests_by_method).find(([method]) =>
+        method.endsWith('/Check'),
+      );
       expect(Number(checks?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
     } finally {
       client.close();

@@ -31,8 +31,16 @@ export type ManagerTestEnv = {
 };
 
 /** A database, a simulator and replicas running in this process, for one test file. */
-export function useManagerEnv(options: { phaseDelayMs?: number; dhctlServers?: (defaultSim: DhctlSim) => Promise<Record<string, string>> } = {}): ManagerTestEnv {
-  const env = { auditLines: [] as Record<string, unknown>[], suffix: randomBytes(3).toString('hex') } as ManagerTestEnv;
+export function useManagerEnv(
+  options: {
+    phaseDelayMs?: number;
+    dhctlServers?: (defaultSim: DhctlSim) => Promise<Record<string, string>>;
+  } = {},
+): ManagerTestEnv {
+  const env = {
+    auditLines: [] as Record<string, unknown>[],
+    suffix: randomBytes(3).toString('hex'),
+  } as ManagerTestEnv;
   const runners: Runner[] = [];
   const extraDeps: ManagerDeps[] = [];
   beforeAll(async () => {
@@ -40,9 +48,16 @@ export function useManagerEnv(options: { phaseDelayMs?: number; dhctlServers?: (
     const sim = await startDhctlSim({ phaseDelayMs: options.phaseDelayMs ?? 0 });
     const encryptor = createEncryptor(generateEncryptionKeys());
     const boot = await bootstrapInstallation(database.db, {});
-    const instance = { publicHost: 'commander.test', publicUrl: 'http://commander.test', caBundle: '', commanderUuid: boot.commanderUuid };
+    const instance = {
+      publicHost: 'commander.test',
+      publicUrl: 'http://commander.test',
+      caBundle: '',
+      commanderUuid: boot.commanderUuid,
+    };
     const auditSink: AuditSink = (line) => env.auditLines.push(line);
-    const servers = options.dhctlServers ? await options.dhctlServers(sim) : { default: sim.grpcAddress };
+    const servers = options.dhctlServers
+      ? await options.dhctlServers(sim)
+      : { default: sim.grpcAddress };
     const makeDeps = (replicaId: string) =>
       createDeps({
         db: database.db,
@@ -104,7 +119,11 @@ export function useManagerEnv(options: { phaseDelayMs?: number; dhctlServers?: (
 }
 
 /** Polls until `check` returns a truthy value (or fails after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -118,11 +137,16 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
 /** Calls the simulator's HTTP control API. */
-export async function simApi(env: ManagerTestEnv, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function simApi(
+  env: ManagerTestEnv,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${env.sim.httpUrl}${path}`, {
     method,
     headers: body === undefined ? undefined : { 'content-type': 'application/json' },

@@ -26,14 +26,22 @@ describe('cluster lifecycle through dhctl-sim', () => {
   });
 
   async function waitStatus(id: string, status: string, timeoutMs = 30_000) {
-    return eventually(async () => {
-      const c = await getCluster(env.ctx, id, { includeArchived: true });
-      return c.status === status ? c : null;
-    }, timeoutMs, `status ${status}`);
+    return eventually(
+      async () => {
+        const c = await getCluster(env.ctx, id, { includeArchived: true });
+        return c.status === status ? c : null;
+      },
+      timeoutMs,
+      `status ${status}`,
+    );
   }
 
   async function readyCluster(name = `c${++seq}-${env.suffix}`) {
-    const created = await createCluster(env.ctx, { name, cluster_template_version_id: env.defaultTemplateVersionId, values: {} });
+    const created = await createCluster(env.ctx, {
+      name,
+      cluster_template_version_id: env.defaultTemplateVersionId,
+      values: {},
+    });
     await waitStatus(created.id, 'in_sync');
     return created;
   }
@@ -44,24 +52,37 @@ describe('cluster lifecycle through dhctl-sim', () => {
   }
 
   async function lastOp(clusterId: string, kind: string) {
-    return env.database.db.clusterOperation.findFirstOrThrow({ where: { clusterId, kind: kind as never }, orderBy: { createdAt: 'desc' } });
+    return env.database.db.clusterOperation.findFirstOrThrow({
+      where: { clusterId, kind: kind as never },
+      orderBy: { createdAt: 'desc' },
+    });
   }
 
   it('check of an untouched cluster: InSync, stays in_sync', async () => {
     const c = await readyCluster();
     const op = await checkClusterNow(env.ctx, c.id);
     expect(op.kind).toBe('check');
-    await eventually(async () => (await lastOp(c.id, 'CHECK')).status === 'SUCCEEDED', 20_000, 'check done');
+    await eventually(
+      async () => (await lastOp(c.id, 'CHECK')).status === 'SUCCEEDED',
+      20_000,
+      'check done',
+    );
     expect((await lastOp(c.id, 'CHECK')).result).toMatchObject({ status: 'InSync' });
     expect((await getCluster(env.ctx, c.id)).status).toBe('in_sync');
   });
 
   it('non-destructive drift in auto mode: check finds OutOfSync and converges back to in_sync', async () => {
     const c = await readyCluster();
-    const drift = await simApi(env, 'POST', `/sim/clusters/${await simUuid(c.id)}/drift`, { destructive: false });
+    const drift = await simApi(env, 'POST', `/sim/clusters/${await simUuid(c.id)}/drift`, {
+      destructive: false,
+    });
     expect(drift.status).toBe(200);
     await checkClusterNow(env.ctx, c.id);
-    await eventually(async () => (await lastOp(c.id, 'UPDATE')).status === 'SUCCEEDED', 30_000, 'converge');
+    await eventually(
+      async () => (await lastOp(c.id, 'UPDATE')).status === 'SUCCEEDED',
+      30_000,
+      'converge',
+    );
     expect((await lastOp(c.id, 'CHECK')).result).toMatchObject({ status: 'OutOfSync' });
     expect((await lastOp(c.id, 'UPDATE')).result).toMatchObject({ status: 'Converged' });
     await waitStatus(c.id, 'in_sync');
@@ -75,13 +96,19 @@ describe('cluster lifecycle through dhctl-sim', () => {
     await waitStatus(c.id, 'pending_changes');
     const [request] = await listChangeRequests(env.ctx, { clusterId: c.id, status: 'pending' });
     expect(request).toMatchObject({ destructive: false, status: 'pending' });
-    expect(await env.database.db.clusterOperation.count({ where: { clusterId: c.id, kind: 'UPDATE' } })).toBe(0);
+    expect(
+      await env.database.db.clusterOperation.count({ where: { clusterId: c.id, kind: 'UPDATE' } }),
+    ).toBe(0);
     await approveChangeRequest(env.ctx, request!.id);
-    await expect(approveChangeRequest(env.ctx, request!.id)).rejects.toMatchObject({ code: 'already_approved' });
+    await expect(approveChangeRequest(env.ctx, request!.id)).rejects.toMatchObject({
+      code: 'already_approved',
+    });
     await waitStatus(c.id, 'in_sync');
     const [done] = await listChangeRequests(env.ctx, { clusterId: c.id });
     expect(done?.status).toBe('completed');
-    await expect(approveChangeRequest(env.ctx, request!.id)).rejects.toMatchObject({ code: 'already_completed' });
+    await expect(approveChangeRequest(env.ctx, request!.id)).rejects.toMatchObject({
+      code: 'already_completed',
+    });
   });
 
   it('destructive drift: a change request with the destructive change id; approval converges with it', async () => {
@@ -111,28 +138,49 @@ describe('cluster lifecycle through dhctl-sim', () => {
     });
     expect(['out_of_sync', 'changing', 'in_sync']).toContain(updated.status);
     await expect(
-      updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: env.defaultTemplateVersionId, values: {}, current_revision: current.current_revision }),
+      updateCluster(env.ctx, c.id, {
+        name: c.name,
+        cluster_template_version_id: env.defaultTemplateVersionId,
+        values: {},
+        current_revision: current.current_revision,
+      }),
     ).rejects.toMatchObject({ code: 'stale_revision' });
-    await eventually(async () => (await lastOp(c.id, 'UPDATE')).status === 'SUCCEEDED', 30_000, 'converge');
+    await eventually(
+      async () => (await lastOp(c.id, 'UPDATE')).status === 'SUCCEEDED',
+      30_000,
+      'converge',
+    );
     const ready = await waitStatus(c.id, 'in_sync');
     expect(ready.applied_cluster_configuration_rendered).toContain('"1.34"');
 
-    await updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: env.defaultTemplateVersionId, values: { kubeVersion: '1.34', podSubnetCIDR: '10.112.0.0/16' } });
+    await updateCluster(env.ctx, c.id, {
+      name: c.name,
+      cluster_template_version_id: env.defaultTemplateVersionId,
+      values: { kubeVersion: '1.34', podSubnetCIDR: '10.112.0.0/16' },
+    });
     await waitStatus(c.id, 'destructive_changes');
     const [request] = await listChangeRequests(env.ctx, { clusterId: c.id, status: 'pending' });
-    expect((await lastOp(c.id, 'UPDATE')).result).toMatchObject({ status: 'NeedApproveForDestructiveChange' });
+    expect((await lastOp(c.id, 'UPDATE')).result).toMatchObject({
+      status: 'NeedApproveForDestructiveChange',
+    });
     await approveChangeRequest(env.ctx, request!.id);
     const done = await waitStatus(c.id, 'in_sync');
     expect(done.applied_cluster_configuration_rendered).toContain('10.112.0.0/16');
     await expect(
-      updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: env.defaultTemplateVersionId, values: { kubeVersion: '1.34', podSubnetCIDR: '10.113.0.0/16' } }),
+      updateCluster(env.ctx, c.id, {
+        name: c.name,
+        cluster_template_version_id: env.defaultTemplateVersionId,
+        values: { kubeVersion: '1.34', podSubnetCIDR: '10.113.0.0/16' },
+      }),
     ).rejects.toMatchObject({ code: 'immutable_field' });
   });
 
   it('switching to another template version is an update', async () => {
     const c = await readyCluster();
     const db = env.database.db;
-    const base = await db.clusterTemplateVersion.findUniqueOrThrow({ where: { id: env.defaultTemplateVersionId } });
+    const base = await db.clusterTemplateVersion.findUniqueOrThrow({
+      where: { id: env.defaultTemplateVersionId },
+    });
     const { id: _id, number: _n, createdAt: _c, updatedAt: _u, ...content } = base;
     const v2 = await db.clusterTemplateVersion.create({
       data: {
@@ -143,22 +191,42 @@ describe('cluster lifecycle through dhctl-sim', () => {
         kubernetesTemplate: base.kubernetesTemplate.replace('default "1.33"', 'default "1.32"'),
       },
     });
-    await updateCluster(env.ctx, c.id, { name: c.name, cluster_template_version_id: v2.id, values: {} });
-    await eventually(async () => (await lastOp(c.id, 'UPDATE')).status === 'SUCCEEDED', 30_000, 'converge');
+    await updateCluster(env.ctx, c.id, {
+      name: c.name,
+      cluster_template_version_id: v2.id,
+      values: {},
+    });
+    await eventually(
+      async () => (await lastOp(c.id, 'UPDATE')).status === 'SUCCEEDED',
+      30_000,
+      'converge',
+    );
     const ready = await waitStatus(c.id, 'in_sync');
     expect(ready.cluster_template_version_id).toBe(v2.id);
     expect(ready.applied_cluster_configuration_rendered).toContain('"1.32"');
   });
 
   it('a failed install phase gives creation_failed; retry resumes and reaches in_sync', async () => {
-    const fault = await simApi(env, 'POST', '/sim/faults', { operation: 'Bootstrap', phase: 'InstallDeckhouse', times: 1 });
+    const fault = await simApi(env, 'POST', '/sim/faults', {
+      operation: 'Bootstrap',
+      phase: 'InstallDeckhouse',
+      times: 1,
+    });
     expect(fault.status).toBe(201);
-    const created = await createCluster(env.ctx, { name: `fail-${env.suffix}`, cluster_template_version_id: env.defaultTemplateVersionId, values: {} });
+    const created = await createCluster(env.ctx, {
+      name: `fail-${env.suffix}`,
+      cluster_template_version_id: env.defaultTemplateVersionId,
+      values: {},
+    });
     await waitStatus(created.id, 'creation_failed');
     const failed = await lastOp(created.id, 'INSTALL');
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toBeTruthy();
-    expect((failed.phases as { name: string; status: string }[]).find((p) => p.name === 'InstallDeckhouse')?.status).toBe('failed');
+    expect(
+      (failed.phases as { name: string; status: string }[]).find(
+        (p) => p.name === 'InstallDeckhouse',
+      )?.status,
+    ).toBe('failed');
     const retry = await retryCluster(env.ctx, created.id);
     expect(retry.kind).toBe('install');
     await waitStatus(created.id, 'in_sync');
@@ -168,19 +236,32 @@ describe('cluster lifecycle through dhctl-sim', () => {
 
   it('scheduler queues one check per due cluster, never two', async () => {
     const c = await readyCluster();
-    await env.database.db.cluster.updateMany({ data: { nextCheckAt: new Date(Date.now() + 3_600_000) } });
-    await env.database.db.cluster.update({ where: { id: c.id }, data: { nextCheckAt: new Date(Date.now() - 1000) } });
+    await env.database.db.cluster.updateMany({
+      data: { nextCheckAt: new Date(Date.now() + 3_600_000) },
+    });
+    await env.database.db.cluster.update({
+      where: { id: c.id },
+      data: { nextCheckAt: new Date(Date.now() - 1000) },
+    });
     const first = await scheduleDueChecks(env.ctx);
     expect(first).toBe(1);
     expect(await scheduleDueChecks(env.ctx)).toBe(0);
-    await eventually(async () => (await lastOp(c.id, 'CHECK')).status === 'SUCCEEDED', 20_000, 'scheduled check');
+    await eventually(
+      async () => (await lastOp(c.id, 'CHECK')).status === 'SUCCEEDED',
+      20_000,
+      'scheduled check',
+    );
     const after = await env.database.db.cluster.findUniqueOrThrow({ where: { id: c.id } });
     expect(after.nextCheckAt!.getTime()).toBeGreaterThan(Date.now());
   });
 
   it('attach a pre-existing cluster: ready_to_join, join → in_sync; detach archives it', async () => {
     const host = `10.9.${seq}.${Math.floor(Math.random() * 200) + 10}`;
-    const pre = await simApi(env, 'POST', '/sim/clusters', { host, cluster_type: 'Static', kubernetes_version: '1.32' });
+    const pre = await simApi(env, 'POST', '/sim/clusters', {
+      host,
+      cluster_type: 'Static',
+      kubernetes_version: '1.32',
+    });
     expect(pre.status).toBe(201);
     const attached = await attachCluster(env.ctx, {
       name: `att-${env.suffix}`,
@@ -200,12 +281,21 @@ describe('cluster lifecycle through dhctl-sim', () => {
 
   it('refuses to attach a cluster managed by another Commander', async () => {
     const host = `10.8.${seq}.${Math.floor(Math.random() * 200) + 10}`;
-    await simApi(env, 'POST', '/sim/clusters', { host, cluster_type: 'Static', kubernetes_version: '1.33', owner: '11111111-2222-4333-8444-555555555555' });
+    await simApi(env, 'POST', '/sim/clusters', {
+      host,
+      cluster_type: 'Static',
+      kubernetes_version: '1.33',
+      owner: '11111111-2222-4333-8444-555555555555',
+    });
     const attached = await attachCluster(env.ctx, {
       name: `other-${env.suffix}`,
       connection_config: `apiVersion: dhctl.deckhouse.io/v1\nkind: SSHConfig\nsshUser: ubuntu\nsshAgentPrivateKeys:\n  - key: dummy\n---\napiVersion: dhctl.deckhouse.io/v1\nkind: SSHHost\nhost: ${host}\n`,
     });
-    await eventually(async () => (await lastOp(attached.id, 'ATTACH')).status === 'FAILED', 20_000, 'attach failure');
+    await eventually(
+      async () => (await lastOp(attached.id, 'ATTACH')).status === 'FAILED',
+      20_000,
+      'attach failure',
+    );
     expect((await lastOp(attached.id, 'ATTACH')).error).toMatch(/another commander/i);
     expect((await getCluster(env.ctx, attached.id)).status).toBe('new');
   });

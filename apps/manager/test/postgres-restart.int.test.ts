@@ -5,7 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createTestTemplate } from '@commander/core/testing';
-import { createDb, type EmbeddedServer, migrateDatabase, startEmbeddedPostgres, withDatabase } from '@commander/db';
+import {
+  createDb,
+  type EmbeddedServer,
+  migrateDatabase,
+  startEmbeddedPostgres,
+  withDatabase,
+} from '@commander/db';
 import { type DhctlSim, startDhctlSim } from '@commander/dhctl-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -40,14 +46,23 @@ describe('a PostgreSQL restart', () => {
   const token = `restart-bootstrap-${Date.now()}`;
 
   function launch(name: string, script: string, env: Record<string, string>): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
     child.stderr?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
     children.push(child);
     return child;
   }
 
-  async function api(method: string, urlPath: string, body?: unknown, auth = token): Promise<{ status: number; json: any }> {
+  async function api(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    auth = token,
+  ): Promise<{ status: number; json: any }> {
     const res = await fetch(`http://127.0.0.1:${apiPort}${urlPath}`, {
       method,
       headers: { 'x-auth-token': auth, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -70,9 +85,24 @@ describe('a PostgreSQL restart', () => {
       LOG_LEVEL: 'warn',
       COMMANDER_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
     };
-    launch('api', 'apps/api/src/main.ts', { ...env, PORT: String(apiPort), HOST: '127.0.0.1', COMMANDER_BOOTSTRAP_TOKEN: token, COMMANDER_WEB_DIST: '/nonexistent' });
-    await eventually(async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok, 60_000, 'API up');
-    launch('manager', 'apps/manager/src/main.ts', { ...env, DHCTL_SERVER_ADDRESS: sim.grpcAddress, MANAGER_REPLICA_ID: 'restart-1', MANAGER_HEARTBEAT_MS: '500' });
+    launch('api', 'apps/api/src/main.ts', {
+      ...env,
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      COMMANDER_BOOTSTRAP_TOKEN: token,
+      COMMANDER_WEB_DIST: '/nonexistent',
+    });
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok,
+      60_000,
+      'API up',
+    );
+    launch('manager', 'apps/manager/src/main.ts', {
+      ...env,
+      DHCTL_SERVER_ADDRESS: sim.grpcAddress,
+      MANAGER_REPLICA_ID: 'restart-1',
+      MANAGER_HEARTBEAT_MS: '500',
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -92,12 +122,27 @@ describe('a PostgreSQL restart', () => {
     const workspace = await db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
     const { versionId } = await createTestTemplate(db, workspace.id);
     await db.$disconnect();
-    const issued = await api('POST', '/api/v1/auth_tokens', { name: 'restart', workspace_id: workspace.id, scope: 'write' });
+    const issued = await api('POST', '/api/v1/auth_tokens', {
+      name: 'restart',
+      workspace_id: workspace.id,
+      scope: 'write',
+    });
     const wsToken = issued.json.token as string;
     const createAndWait = async (name: string) => {
-      const created = await api('POST', '/api/v1/clusters', { name, cluster_template_version_id: versionId, values: {} }, wsToken);
+      const created = await api(
+        'POST',
+        '/api/v1/clusters',
+        { name, cluster_template_version_id: versionId, values: {} },
+        wsToken,
+      );
       expect(created.status, JSON.stringify(created.json)).toBe(201);
-      await eventually(async () => (await api('GET', `/api/v1/clusters/${created.json.id}`, undefined, wsToken)).json.status === 'in_sync', 60_000, `${name} in_sync`);
+      await eventually(
+        async () =>
+          (await api('GET', `/api/v1/clusters/${created.json.id}`, undefined, wsToken)).json
+            .status === 'in_sync',
+        60_000,
+        `${name} in_sync`,
+      );
     };
     await createAndWait('before-restart');
 
@@ -107,7 +152,11 @@ describe('a PostgreSQL restart', () => {
     expect(during.status).toBe(503);
     server = await startEmbeddedPostgres({ dataDir, port: pgPort });
 
-    await eventually(async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok, 60_000, 'API ready again');
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok,
+      60_000,
+      'API ready again',
+    );
     await createAndWait('after-restart');
     for (const child of children) {
       expect(child.exitCode).toBeNull();

@@ -2,7 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { bootstrapInstallation, createCluster, getCluster, type ServiceContext, silentLogger, WORKSPACE_PERMISSIONS } from '@commander/core';
+import {
+  bootstrapInstallation,
+  createCluster,
+  getCluster,
+  type ServiceContext,
+  silentLogger,
+  WORKSPACE_PERMISSIONS,
+} from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
@@ -52,10 +59,16 @@ describe('manager replicas as processes', () => {
   }
 
   async function replicasAlive(ids: string[]): Promise<void> {
-    await eventually(async () => {
-      const rows = await database.db.managerReplica.findMany({ where: { id: { in: ids }, stoppedAt: null, workerId: { not: null } } });
-      return rows.length === ids.length;
-    }, 60_000, `replicas ${ids.join(', ')} up`);
+    await eventually(
+      async () => {
+        const rows = await database.db.managerReplica.findMany({
+          where: { id: { in: ids }, stoppedAt: null, workerId: { not: null } },
+        });
+        return rows.length === ids.length;
+      },
+      60_000,
+      `replicas ${ids.join(', ')} up`,
+    );
   }
 
   beforeAll(async () => {
@@ -72,7 +85,12 @@ describe('manager replicas as processes', () => {
       permissions: new Set<string>(WORKSPACE_PERMISSIONS),
       log: silentLogger,
       encryptor: createEncryptor(keys),
-      instance: { publicHost: 'commander.test', publicUrl: 'http://commander.test', caBundle: '', commanderUuid: boot.commanderUuid },
+      instance: {
+        publicHost: 'commander.test',
+        publicUrl: 'http://commander.test',
+        caBundle: '',
+        commanderUuid: boot.commanderUuid,
+      },
       auditSink: () => undefined,
     };
   });
@@ -94,10 +112,17 @@ describe('manager replicas as processes', () => {
     startReplica('crash-a');
     startReplica('crash-b');
     await replicasAlive(['crash-a', 'crash-b']);
-    const created = await createCluster(ctx, { name: 'crash', cluster_template_version_id: versionId, values: {} });
+    const created = await createCluster(ctx, {
+      name: 'crash',
+      cluster_template_version_id: versionId,
+      values: {},
+    });
     const db = database.db;
     const running = await eventually(
-      () => db.clusterOperation.findFirst({ where: { clusterId: created.id, status: 'RUNNING', lastCompletedPhase: { not: null } } }),
+      () =>
+        db.clusterOperation.findFirst({
+          where: { clusterId: created.id, status: 'RUNNING', lastCompletedPhase: { not: null } },
+        }),
       30_000,
       'install running past a phase',
     );
@@ -106,18 +131,29 @@ describe('manager replicas as processes', () => {
     const killedAt = Date.now();
     processes.get(victim)!.kill('SIGKILL');
 
-    const ready = await eventually(async () => {
-      const c = await getCluster(ctx, created.id);
-      return c.status === 'in_sync' ? c : null;
-    }, 60_000, 'in_sync after takeover');
+    const ready = await eventually(
+      async () => {
+        const c = await getCluster(ctx, created.id);
+        return c.status === 'in_sync' ? c : null;
+      },
+      60_000,
+      'in_sync after takeover',
+    );
     expect(Date.now() - killedAt).toBeLessThan(60_000);
     expect(ready.was_created).toBe(true);
 
     const ops = await db.clusterOperation.findMany({ where: { clusterId: created.id } });
     expect(ops).toHaveLength(1);
-    expect(ops[0]).toMatchObject({ kind: 'INSTALL', status: 'SUCCEEDED', managerReplicaId: survivor });
+    expect(ops[0]).toMatchObject({
+      kind: 'INSTALL',
+      status: 'SUCCEEDED',
+      managerReplicaId: survivor,
+    });
     expect(ops[0]!.attempt).toBe(2);
-    const logs = await db.operationLog.findMany({ where: { operationId: ops[0]!.id }, orderBy: { seq: 'asc' } });
+    const logs = await db.operationLog.findMany({
+      where: { operationId: ops[0]!.id },
+      orderBy: { seq: 'asc' },
+    });
     expect(logs.map((l) => l.seq)).toEqual(logs.map((_, i) => i + 1));
     expect(logs.some((l) => l.line.startsWith('Resuming the installation after phase'))).toBe(true);
     const dead = await db.managerReplica.findUniqueOrThrow({ where: { id: victim } });
@@ -132,22 +168,37 @@ describe('manager replicas as processes', () => {
   it('a replica stopped with SIGTERM hands its operation back after the current phase', async () => {
     startReplica('term-c');
     await replicasAlive(['term-c']);
-    const created = await createCluster(ctx, { name: 'term', cluster_template_version_id: versionId, values: {} });
+    const created = await createCluster(ctx, {
+      name: 'term',
+      cluster_template_version_id: versionId,
+      values: {},
+    });
     const db = database.db;
     // Whichever replica runs it (the surviving one of the first test, or term-c) is stopped.
     const running = await eventually(
-      () => db.clusterOperation.findFirst({ where: { clusterId: created.id, status: 'RUNNING', lastCompletedPhase: { not: null } } }),
+      () =>
+        db.clusterOperation.findFirst({
+          where: { clusterId: created.id, status: 'RUNNING', lastCompletedPhase: { not: null } },
+        }),
       30_000,
       'install running',
     );
     const stopped = running.managerReplicaId!;
     processes.get(stopped)!.kill('SIGTERM');
-    await eventually(async () => processes.get(stopped)!.exitCode !== null, 30_000, 'replica to exit');
+    await eventually(
+      async () => processes.get(stopped)!.exitCode !== null,
+      30_000,
+      'replica to exit',
+    );
     expect(processes.get(stopped)!.exitCode).toBe(0);
     if (![...processes.values()].some((p) => p.exitCode === null)) {
       startReplica('term-d');
     }
-    await eventually(async () => (await getCluster(ctx, created.id)).status === 'in_sync', 60_000, 'in_sync after hand-back');
+    await eventually(
+      async () => (await getCluster(ctx, created.id)).status === 'in_sync',
+      60_000,
+      'in_sync after hand-back',
+    );
     const op = await db.clusterOperation.findFirstOrThrow({ where: { clusterId: created.id } });
     expect(op.status).toBe('SUCCEEDED');
     expect(op.managerReplicaId).not.toBe(stopped);

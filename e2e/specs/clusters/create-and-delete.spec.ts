@@ -19,11 +19,15 @@ test('sign in, create a cluster, see it Ready, delete it', async ({ page, signIn
   await page.getByRole('button', { name: 'Create cluster' }).click();
 
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  await expect(page.getByRole('status', { name: 'Status: Ready' }).first()).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByRole('status', { name: 'Status: Ready' }).first()).toBeVisible({
+    timeout: 90_000,
+  });
   await shot(page, 'cluster-ready');
 
   await page.getByRole('tab', { name: 'Operations' }).click();
-  await expect(page.getByRole('log', { name: 'Operation log' })).toContainText('Deckhouse cluster was created successfully!');
+  await expect(page.getByRole('log', { name: 'Operation log' })).toContainText(
+    'Deckhouse cluster was created successfully!',
+  );
   await shot(page, 'operations');
 
   await page.getByRole('button', { name: 'Delete cluster' }).click();
@@ -35,14 +39,37 @@ test('sign in, create a cluster, see it Ready, delete it', async ({ page, signIn
 });
 
 test('create and delete a cluster through the API with a workspace token', async ({ api }) => {
-  const templates = await api.get<{ name: string; current_cluster_template_version_id: string }[]>('/api/v1/cluster_templates');
-  const version = templates.find((t) => t.name === 'Static cluster')!.current_cluster_template_version_id;
-  const cluster = await api.post<{ id: string; status: string }>('/api/v1/clusters', { name: `api-${Date.now().toString(36)}`, cluster_template_version_id: version, values: {} });
+  const templates = await api.get<{ name: string; current_cluster_template_version_id: string }[]>(
+    '/api/v1/cluster_templates',
+  );
+  const version = templates.find(
+    (t) => t.name === 'Static cluster',
+  )!.current_cluster_template_version_id;
+  const cluster = await api.post<{ id: string; status: string }>('/api/v1/clusters', {
+    name: `api-${Date.now().toString(36)}`,
+    cluster_template_version_id: version,
+    values: {},
+  });
   expect(cluster.status).toBe('new');
-  await expect.poll(async () => (await api.get<{ status: string }>(`/api/v1/clusters/${cluster.id}`)).status, { timeout: 90_000 }).toBe('in_sync');
-  const deleting = await api.request.delete(`/api/v1/clusters/${cluster.id}`, { headers: { 'x-auth-token': api.token } });
+  await expect
+    .poll(
+      async () => (await api.get<{ status: string }>(`/api/v1/clusters/${cluster.id}`)).status,
+      { timeout: 90_000 },
+    )
+    .toBe('in_sync');
+  const deleting = await api.request.delete(`/api/v1/clusters/${cluster.id}`, {
+    headers: { 'x-auth-token': api.token },
+  });
   expect((await deleting.json()).status).toBe('delete');
   await expect
-    .poll(async () => (await api.request.get(`/api/v1/clusters/${cluster.id}`, { headers: { 'x-auth-token': api.token } })).status(), { timeout: 90_000 })
+    .poll(
+      async () =>
+        (
+          await api.request.get(`/api/v1/clusters/${cluster.id}`, {
+            headers: { 'x-auth-token': api.token },
+          })
+        ).status(),
+      { timeout: 90_000 },
+    )
     .toBe(404);
 });

@@ -12,7 +12,10 @@ import { z } from 'zod';
  */
 
 /** Secret the agent reads its credentials from. */
-export const AGENT_CREDENTIALS_SECRET = { namespace: 'd8-commander-agent', name: 'commander-agent-credentials' } as const;
+export const AGENT_CREDENTIALS_SECRET = {
+  namespace: 'd8-commander-agent',
+  name: 'commander-agent-credentials',
+} as const;
 
 /** Label every resource Commander manages carries. */
 export const HERITAGE_LABEL = { key: 'heritage', value: 'deckhouse-commander' } as const;

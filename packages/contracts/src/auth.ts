@@ -22,7 +22,12 @@ export const MeSchema = z.object({
   token: z.object({ id: z.uuid(), name: z.string(), scope: z.enum(['read', 'write']) }).nullable(),
   /** Workspaces the caller can enter, with the permissions held in each. */
   workspaces: z.array(
-    z.object({ id: z.uuid(), slug: z.string(), name: z.string(), permissions: z.array(z.string()) }),
+    z.object({
+      id: z.uuid(),
+      slug: z.string(),
+      name: z.string(),
+      permissions: z.array(z.string()),
+    }),
   ),
   /** Global permissions (workspaces, users, roles, bindings, global tokens, audit). */
   global_permissions: z.array(z.string()),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { SLUG_PATTERN } from './workspaces.js';
 import { ParamsInputSchema } from './cluster-templates.js';
 import { TimestampSchema } from './common.js';
+import { SLUG_PATTERN } from './workspaces.js';
 
 export const CatalogUsageSchema = z.enum(['shared', 'exclusive']);
 
@@ -29,7 +29,10 @@ export const CreateCatalogBodySchema = z.strictObject({
   slug: z.string().regex(SLUG_PATTERN, 'lowercase letters, digits and dashes'),
   params: ParamsInputSchema.default([]),
   usage: CatalogUsageSchema.default('shared'),
-  resources: z.array(z.object({ values: z.record(z.string(), z.unknown()) })).max(10_000).default([]),
+  resources: z
+    .array(z.object({ values: z.record(z.string(), z.unknown()) }))
+    .max(10_000)
+    .default([]),
 });
 export type CreateCatalogBody = z.input<typeof CreateCatalogBodySchema>;
 

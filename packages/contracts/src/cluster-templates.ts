@@ -127,14 +127,16 @@ export type RenderBody = z.input<typeof RenderBodySchema>;
 export const RenderResponseSchema = z.object({
   /** Rendered text by section (null for a section that failed to render). */
   sections: z.record(z.string(), z.string().nullable()),
-  errors: z.array(z.object({
-    section: z.string(),
-    document: z.number().int().nullable().optional(),
-    line: z.number().int().nullable().optional(),
-    column: z.number().int().nullable().optional(),
-    field: z.string().nullable().optional(),
-    message: z.string(),
-  })),
+  errors: z.array(
+    z.object({
+      section: z.string(),
+      document: z.number().int().nullable().optional(),
+      line: z.number().int().nullable().optional(),
+      column: z.number().int().nullable().optional(),
+      field: z.string().nullable().optional(),
+      message: z.string(),
+    }),
+  ),
   /** Values that do not match the input schema (path = field key). */
   value_errors: z.array(z.object({ path: z.string(), message: z.string() })),
   cluster_type: z.string().nullable(),
@@ -151,6 +153,8 @@ export const SwitchVersionResultSchema = z.array(
     cluster_id: z.uuid(),
     ok: z.boolean(),
     status: z.string().nullable(),
-    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).nullable(),
+    error: z
+      .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
+      .nullable(),
   }),
 );

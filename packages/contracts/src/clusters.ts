@@ -162,7 +162,13 @@ export const AttachClusterBodySchema = z.strictObject({
 });
 export type AttachClusterBody = z.infer<typeof AttachClusterBodySchema>;
 
-export const ChangeRequestStatusSchema = z.enum(['pending', 'approved', 'completed', 'rejected', 'superseded']);
+export const ChangeRequestStatusSchema = z.enum([
+  'pending',
+  'approved',
+  'completed',
+  'rejected',
+  'superseded',
+]);
 
 export const ChangeRequestSchema = z.object({
   id: z.uuid(),

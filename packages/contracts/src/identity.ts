@@ -12,7 +12,9 @@ export const UserSchema = z.object({
   updated_at: TimestampSchema,
   /** Global roles, and workspace roles by workspace slug. */
   global_roles: z.array(z.string()),
-  workspace_roles: z.array(z.object({ workspace_id: z.uuid(), workspace_slug: z.string(), role: z.string() })),
+  workspace_roles: z.array(
+    z.object({ workspace_id: z.uuid(), workspace_slug: z.string(), role: z.string() }),
+  ),
 });
 export type User = z.infer<typeof UserSchema>;
 

@@ -2,7 +2,14 @@ import { z } from 'zod';
 
 import { TimestampSchema } from './common.js';
 
-export const OPERATION_KINDS = ['install', 'update', 'delete', 'check', 'attach', 'detach'] as const;
+export const OPERATION_KINDS = [
+  'install',
+  'update',
+  'delete',
+  'check',
+  'attach',
+  'detach',
+] as const;
 export const OperationKindSchema = z.enum(OPERATION_KINDS);
 export type OperationKind = z.infer<typeof OperationKindSchema>;
 

@@ -23,7 +23,9 @@ const IMAGES_REPO = /^[0-9a-zA-Z.-]+(:[0-9]{1,5})?(\/[0-9a-zA-Z._/-]+)?$/;
 
 export const CreateRegistryBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  images_repo: z.string().regex(IMAGES_REPO, 'a registry path such as registry.example.com/deckhouse/ee'),
+  images_repo: z
+    .string()
+    .regex(IMAGES_REPO, 'a registry path such as registry.example.com/deckhouse/ee'),
   scheme: z.enum(['HTTP', 'HTTPS']).default('HTTPS'),
   /** Base64 of a docker config.json, as InitConfiguration's registryDockerCfg. */
   auth: z.string().max(100_000).optional(),
@@ -32,4 +34,6 @@ export const CreateRegistryBodySchema = z.strictObject({
   dev_branch: z.string().optional(),
 });
 
-export const UpdateRegistryBodySchema = CreateRegistryBodySchema.extend({ current_revision: z.number().int().optional() });
+export const UpdateRegistryBodySchema = CreateRegistryBodySchema.extend({
+  current_revision: z.number().int().optional(),
+});

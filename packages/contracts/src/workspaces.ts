@@ -20,7 +20,10 @@ export const CreateWorkspaceBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   slug: z
     .string()
-    .regex(SLUG_PATTERN, 'lowercase letters, digits and dashes, 1 to 63 characters, starting and ending with a letter or digit'),
+    .regex(
+      SLUG_PATTERN,
+      'lowercase letters, digits and dashes, 1 to 63 characters, starting and ending with a letter or digit',
+    ),
 });
 export type CreateWorkspaceBody = z.infer<typeof CreateWorkspaceBodySchema>;
 

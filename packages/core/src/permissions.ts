@@ -46,7 +46,8 @@ const READ_ONLY_WORKSPACE: WorkspacePermission[] = WORKSPACE_PERMISSIONS.filter(
 export const BUILT_IN_ROLES = {
   global: {
     admin: {
-      description: 'Manages the installation: workspaces, users, roles, global tokens; admin in every workspace.',
+      description:
+        'Manages the installation: workspaces, users, roles, global tokens; admin in every workspace.',
       permissions: [...GLOBAL_PERMISSIONS] as Permission[],
     },
     viewer: {
@@ -60,7 +61,8 @@ export const BUILT_IN_ROLES = {
       permissions: [...WORKSPACE_PERMISSIONS] as Permission[],
     },
     operator: {
-      description: 'Creates and changes clusters, templates, inventory and registries; no secrets, tokens or members.',
+      description:
+        'Creates and changes clusters, templates, inventory and registries; no secrets, tokens or members.',
       permissions: [
         ...READ_ONLY_WORKSPACE,
         'clusters:write',
@@ -95,7 +97,11 @@ export function grants(held: ReadonlySet<string>, needed: Permission): boolean {
   if (held.has(needed)) {
     return true;
   }
-  return needed.endsWith(':read') && needed !== 'clusters:secrets:read' && held.has(needed.replace(/:read$/, ':write'));
+  return (
+    needed.endsWith(':read') &&
+    needed !== 'clusters:secrets:read' &&
+    held.has(needed.replace(/:read$/, ':write'))
+  );
 }
 
 /** True when the permission is checked against the current workspace (not globally). */

@@ -5,11 +5,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { createEncryptor, EncryptionKeyError, generateEncryptionKeys, withNewPrimaryKey } from '@commander/crypto';
+import {
+  createEncryptor,
+  EncryptionKeyError,
+  generateEncryptionKeys,
+  withNewPrimaryKey,
+} from '@commander/crypto';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { bootstrapInstallation, createCluster, openEncryption, reencryptAll, type ServiceContext, silentLogger, WORKSPACE_PERMISSIONS } from '../src/index.js';
+import {
+  bootstrapInstallation,
+  createCluster,
+  openEncryption,
+  reencryptAll,
+  type ServiceContext,
+  silentLogger,
+  WORKSPACE_PERMISSIONS,
+} from '../src/index.js';
 import { createTestTemplate } from '../src/testing/index.js';
 
 const run = promisify(execFile);
@@ -26,7 +39,15 @@ describe('encryption keys: rotation, dumps, backup and restore', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'keys-')), 'keys.json');
-    writeFileSync(keyFile, JSON.stringify({ primary_key: keys.primaryKey, deterministic_key: keys.deterministicKey, key_derivation_salt: keys.keyDerivationSalt }), { mode: 0o600 });
+    writeFileSync(
+      keyFile,
+      JSON.stringify({
+        primary_key: keys.primaryKey,
+        deterministic_key: keys.deterministicKey,
+        key_derivation_salt: keys.keyDerivationSalt,
+      }),
+      { mode: 0o600 },
+    );
     const { encryptor } = await openEncryption(database.db, { keyFile });
     const boot = await bootstrapInstallation(database.db, {});
     const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
@@ -37,11 +58,22 @@ describe('encryption keys: rotation, dumps, backup and restore', () => {
       permissions: new Set<string>(WORKSPACE_PERMISSIONS),
       log: silentLogger,
       encryptor,
-      instance: { publicHost: 'commander.test', publicUrl: 'http://commander.test', caBundle: '', commanderUuid: boot.commanderUuid },
+      instance: {
+        publicHost: 'commander.test',
+        publicUrl: 'http://commander.test',
+        caBundle: '',
+        commanderUuid: boot.commanderUuid,
+      },
       auditSink: () => undefined,
     };
     const { versionId } = await createTestTemplate(database.db, workspace.id);
-    clusterId = (await createCluster(ctx, { name: 'secretive', cluster_template_version_id: versionId, values: { adminPassword: SECRET } })).id;
+    clusterId = (
+      await createCluster(ctx, {
+        name: 'secretive',
+        cluster_template_version_id: versionId,
+        values: { adminPassword: SECRET },
+      })
+    ).id;
   });
 
   afterAll(async () => {
@@ -49,7 +81,9 @@ describe('encryption keys: rotation, dumps, backup and restore', () => {
   });
 
   it('a database dump holds no plaintext secret', async () => {
-    const { stdout } = await run('pg_dump', ['--data-only', `--dbname=${database.url}`], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run('pg_dump', ['--data-only', `--dbname=${database.url}`], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(stdout).toContain('secretive');
     expect(stdout).not.toContain(SECRET);
     expect(stdout).not.toContain('BEGIN OPENSSH PRIVATE KEY');
@@ -59,24 +93,40 @@ describe('encryption keys: rotation, dumps, backup and restore', () => {
     const next = withNewPrimaryKey(keys);
     rotated = next;
     const report = await reencryptAll(database.db, createEncryptor(keys), createEncryptor(next));
-    expect(report.find((r) => r.column === 'clusters.secret_values_encrypted')?.reencrypted).toBe(1);
-    expect(report.find((r) => r.column === 'clusters.ssh_private_key_encrypted')?.reencrypted).toBe(1);
+    expect(report.find((r) => r.column === 'clusters.secret_values_encrypted')?.reencrypted).toBe(
+      1,
+    );
+    expect(report.find((r) => r.column === 'clusters.ssh_private_key_encrypted')?.reencrypted).toBe(
+      1,
+    );
     const onlyNew = createEncryptor({ ...next, primaryKey: (next.primaryKey as string[]).at(-1)! });
     const row = await database.db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
-    expect(JSON.parse(onlyNew.decrypt(row.secretValuesEncrypted!))).toEqual({ adminPassword: SECRET });
+    expect(JSON.parse(onlyNew.decrypt(row.secretValuesEncrypted!))).toEqual({
+      adminPassword: SECRET,
+    });
     expect(onlyNew.decrypt(row.sshPrivateKeyEncrypted!)).toContain('OPENSSH PRIVATE KEY');
-    expect(() => createEncryptor(keys).decrypt(row.secretValuesEncrypted!)).toThrow(EncryptionKeyError);
-    const check = await database.db.systemSetting.findUniqueOrThrow({ where: { key: 'encryption_key_check' } });
-    expect(onlyNew.decrypt(String(check.value))).toBeTruthy();
+    expect(() => createEncryptor(keys).decrypt(row.secretValuesEncrypted!)).toThrow(
+      EncryptionKeyError,
+    );
+    const check = await database.db.systemSetting.findUniqueOrThrow({
+      where: { key: 'encryption_key_check' },
+    });
+    expect(onlyNew.decrypt(check.value as string)).toBeTruthy();
   });
 
   it('db:backup and db:restore; a restore with the wrong keys says which key', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'backup-'));
     const file = path.join(dir, 'commander.dump');
     const cli = (args: string[], extraEnv: Record<string, string>) =>
-      run(process.execPath, ['--import', 'tsx', 'scripts/commander.ts', ...args], { cwd: ROOT, env: { ...process.env, ...extraEnv } }).then(
+      run(process.execPath, ['--import', 'tsx', 'scripts/commander.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...extraEnv },
+      }).then(
         (r) => ({ code: 0, out: r.stdout + r.stderr }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({
+          code: e.code,
+          out: e.stdout + e.stderr,
+        }),
       );
     const backup = await cli(['db:backup', file], { DATABASE_URL: database.url });
     expect(backup.code, backup.out).toBe(0);
@@ -96,7 +146,9 @@ describe('encryption keys: rotation, dumps, backup and restore', () => {
       const good = await cli(['db:restore', file], {
         DATABASE_URL: target.url,
         ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: (rotated.primaryKey as string[]).at(-1)!,
-        ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS: (rotated.primaryKey as string[]).slice(0, -1).join(','),
+        ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS: (rotated.primaryKey as string[])
+          .slice(0, -1)
+          .join(','),
         ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: rotated.deterministicKey,
         ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: rotated.keyDerivationSalt,
       });

@@ -62,7 +62,11 @@ if (rest[0] === 'cli') {
     process.exit(0);
   } catch (error) {
     const code =
-      error.code === '3D000' ? 'P1003' : ['ECONNREFUSED', 'ENOTFOUND'].includes(error.code) ? 'P1001' : null;
+      error.code === '3D000'
+        ? 'P1003'
+        : ['ECONNREFUSED', 'ENOTFOUND'].includes(error.code)
+          ? 'P1001'
+          : null;
     fail(code, error.message);
   }
 }
@@ -72,7 +76,12 @@ const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const log = (line) => process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
 let enginePromise;
 const getEngine = () =>
-  (enginePromise ??= loadSchemaEngine({ url, schemaPaths, shadowDatabaseUrl: datasource?.shadowDatabaseUrl, log }));
+  (enginePromise ??= loadSchemaEngine({
+    url,
+    schemaPaths,
+    shadowDatabaseUrl: datasource?.shadowDatabaseUrl,
+    log,
+  }));
 
 // Requests we send to the CLI ("print", for diff output), answered by id.
 let nextId = 1_000_000;
@@ -93,14 +102,17 @@ async function call(method, params) {
     if (result.stdout) await askCli('print', { content: result.stdout });
     return { exitCode: result.exitCode, stdout: null };
   }
-  if (typeof engine[method] !== 'function') throw new Error(`The wasm schema engine has no method ${method}`);
+  if (typeof engine[method] !== 'function')
+    throw new Error(`The wasm schema engine has no method ${method}`);
   try {
     return (await engine[method](params)) ?? {};
   } catch (error) {
     // evaluateDataLoss and createMigration read the migrations' schema from a cache that
     // devDiagnostic fills (the Wasm engine has no shadow database of its own for them). Right
     // after `migrate dev` applied migrations the cache is cold: fill it and retry once.
-    const coldCache = /shadow DB must be provided through an external factory/.test(String(error?.message));
+    const coldCache = /shadow DB must be provided through an external factory/.test(
+      String(error?.message),
+    );
     if (!coldCache || !params?.migrationsList) throw error;
     await engine.devDiagnostic({ migrationsList: params.migrationsList, filters: params.filters });
     return (await engine[method](params)) ?? {};
@@ -111,7 +123,12 @@ function rpcError(error) {
   const data =
     error instanceof WebAssembly.RuntimeError
       ? { is_panic: true, message: String(error.message), backtrace: error.stack ?? null }
-      : { is_panic: false, message: String(error?.message ?? error), meta: error?.meta ?? null, error_code: error?.code ?? null };
+      : {
+          is_panic: false,
+          message: String(error?.message ?? error),
+          meta: error?.meta ?? null,
+          error_code: error?.code ?? null,
+        };
   return { code: 4466, message: 'An error happened. Check the data field for details.', data };
 }
 

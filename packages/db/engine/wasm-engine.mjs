@@ -79,17 +79,25 @@ function adapterFactory(url, shadowDatabaseUrl) {
         shadowCfg.config.port === config.port &&
         shadowCfg.config.database === config.database;
       if (same) {
-        throw new Error('The shadow database you configured appears to be the same as the main database.');
+        throw new Error(
+          'The shadow database you configured appears to be the same as the main database.',
+        );
       }
-      const shadow = withWholeScripts(await new PrismaPg(shadowCfg.config, shadowCfg.options).connect());
+      const shadow = withWholeScripts(
+        await new PrismaPg(shadowCfg.config, shadowCfg.options).connect(),
+      );
       const schema = quoteIdent(shadowCfg.options?.schema ?? 'public');
-      await shadow.executeScript(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`);
+      await shadow.executeScript(
+        `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`,
+      );
       return shadow;
     }
     const name = `prisma_migrate_shadow_db_${randomUUID()}`; // Prisma's own naming
     const admin = await factory.connect();
     await admin.executeScript(`CREATE DATABASE ${quoteIdent(name)}`);
-    const shadow = withWholeScripts(await new PrismaPg({ ...config, database: name }, options).connect());
+    const shadow = withWholeScripts(
+      await new PrismaPg({ ...config, database: name }, options).connect(),
+    );
     const dispose = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await dispose(); // close the shadow pool first: PostgreSQL refuses to drop a database in use
@@ -111,16 +119,25 @@ function adapterFactory(url, shadowDatabaseUrl) {
  * PRISMA_SCHEMA_ENGINE_WASM may name another schema_engine_bg.wasm of the same ABI, such as the
  * one inside the prisma package (node_modules/prisma/build/schema_engine_bg.wasm).
  */
-export async function loadSchemaEngine({ url, schemaPaths = [], shadowDatabaseUrl, log = () => {} }) {
+export async function loadSchemaEngine({
+  url,
+  schemaPaths = [],
+  shadowDatabaseUrl,
+  log = () => {},
+}) {
   const wasmPath =
     process.env.PRISMA_SCHEMA_ENGINE_WASM ??
-    path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+    path.join(
+      path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
+      'schema_engine_bg.wasm',
+    );
   const module = new WebAssembly.Module(await readFile(wasmPath));
   const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': glue });
   glue.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start();
   const datamodels = [];
-  for (const schemaPath of schemaPaths) datamodels.push([schemaPath, await readFile(schemaPath, 'utf8')]);
+  for (const schemaPath of schemaPaths)
+    datamodels.push([schemaPath, await readFile(schemaPath, 'utf8')]);
   return glue.SchemaEngine.new(
     { datamodels: datamodels.length > 0 ? datamodels : undefined },
     log,

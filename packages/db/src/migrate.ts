@@ -25,14 +25,22 @@ export async function migrateDatabase(url: string): Promise<void> {
   await ensureDatabaseExists(url);
   const cli = path.join(path.dirname(require.resolve('prisma/package.json')), 'build/index.js');
   try {
-    await run(process.execPath, [cli, 'migrate', 'deploy', '--config', path.join(ROOT, 'prisma.config.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await run(
+      process.execPath,
+      [cli, 'migrate', 'deploy', '--config', path.join(ROOT, 'prisma.config.ts')],
+      {
+        cwd: ROOT,
+        // The CLI runs with this process's environment plus the database to migrate.
+        // eslint-disable-next-line no-restricted-properties
+        env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`prisma migrate deploy failed:\n${stdout ?? ''}${stderr ?? ''}`, { cause: error });
+    throw new Error(`prisma migrate deploy failed:\n${stdout ?? ''}${stderr ?? ''}`, {
+      cause: error,
+    });
   }
   await runMigrations({ connectionString: url });
 }

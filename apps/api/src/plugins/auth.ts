@@ -2,8 +2,8 @@ import {
   AppError,
   type AuditSink,
   type Encryptor,
-  grants,
   type Grants,
+  grants,
   grantsOf,
   type InstanceInfo,
   type Permission,
@@ -30,6 +30,7 @@ export type RouteAccess = {
 };
 
 declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds the route options
   interface FastifyContextConfig extends RouteAccess {}
   interface FastifyRequest {
     ctx: ServiceContext;
@@ -99,7 +100,10 @@ export const authPlugin = fp<AuthOptions>(
         }
       }
       if (!principal) {
-        throw new AppError('unauthorized', 'Authentication required: send X-Auth-Token, or sign in');
+        throw new AppError(
+          'unauthorized',
+          'Authentication required: send X-Auth-Token, or sign in',
+        );
       }
       if (viaCookie && UNSAFE.has(request.method) && principal.kind === 'user') {
         const sent = request.headers['x-csrf-token'];
@@ -115,7 +119,10 @@ export const authPlugin = fp<AuthOptions>(
         principal.kind === 'auth_token'
           ? { type: 'auth_token' as const, id: principal.token.id, name: principal.token.name }
           : { type: 'user' as const, id: principal.user.id, name: principal.user.email };
-      request.ctx = { ...baseContext(request, options, workspace, permissionsIn(held, workspace?.id ?? null)), actor };
+      request.ctx = {
+        ...baseContext(request, options, workspace, permissionsIn(held, workspace?.id ?? null)),
+        actor,
+      };
 
       const needed = access.permission;
       if (needed !== undefined && !grants(request.ctx.permissions, needed)) {
@@ -123,9 +130,13 @@ export const authPlugin = fp<AuthOptions>(
         if (principal.kind === 'auth_token' && principal.token.scope === 'READ' && isWrite) {
           throw new AppError('read_only_token', 'This token is read-only');
         }
-        throw new AppError('forbidden', `This needs the ${needed} permission${workspace ? ` in workspace ${workspace.slug}` : ''}`, {
-          permission: needed,
-        });
+        throw new AppError(
+          'forbidden',
+          `This needs the ${needed} permission${workspace ? ` in workspace ${workspace.slug}` : ''}`,
+          {
+            permission: needed,
+          },
+        );
       }
     });
   },
@@ -156,17 +167,27 @@ function baseContext(
  * The workspace of the call: a workspace token's own; for users, the X-Workspace header
  * (slug) or, without it, the `default` workspace when the user can see it.
  */
-async function resolveWorkspace(db: Db, request: FastifyRequest, principal: Principal): Promise<{ id: string; slug: string } | null> {
+async function resolveWorkspace(
+  db: Db,
+  request: FastifyRequest,
+  principal: Principal,
+): Promise<{ id: string; slug: string } | null> {
   if (principal.kind === 'auth_token') {
     if (principal.token.workspaceId === null) {
       return null;
     }
-    const ws = await db.workspace.findUnique({ where: { id: principal.token.workspaceId }, select: { id: true, slug: true } });
+    const ws = await db.workspace.findUnique({
+      where: { id: principal.token.workspaceId },
+      select: { id: true, slug: true },
+    });
     return ws;
   }
   const header = request.headers['x-workspace'];
   const slug = typeof header === 'string' && header.length > 0 ? header : 'default';
-  const ws = await db.workspace.findFirst({ where: { slug, archivedAt: null }, select: { id: true, slug: true } });
+  const ws = await db.workspace.findFirst({
+    where: { slug, archivedAt: null },
+    select: { id: true, slug: true },
+  });
   if (!ws && typeof header === 'string' && header.length > 0) {
     throw new AppError('not_found', `Workspace ${slug} not found`);
   }

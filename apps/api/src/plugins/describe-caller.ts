@@ -1,5 +1,11 @@
 import type { Me } from '@commander/contracts';
-import { type Grants, grantsOf, permissionsIn, principalFromSession, visibleWorkspaceIds } from '@commander/core';
+import {
+  type Grants,
+  grantsOf,
+  permissionsIn,
+  principalFromSession,
+  visibleWorkspaceIds,
+} from '@commander/core';
 import type { Db } from '@commander/db';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -25,7 +31,8 @@ export const describeCallerPlugin = fp<{ db: Db }>(
       if (!principal) {
         throw new Error('describeCaller needs an authenticated request');
       }
-      const held: Grants = fresh || !request.grants ? await grantsOf(db, principal) : request.grants;
+      const held: Grants =
+        fresh || !request.grants ? await grantsOf(db, principal) : request.grants;
       const visible = visibleWorkspaceIds(held);
       const workspaces = await db.workspace.findMany({
         where: { archivedAt: null, ...(visible ? { id: { in: visible } } : {}) },
@@ -43,17 +50,28 @@ export const describeCallerPlugin = fp<{ db: Db }>(
       }
       return {
         kind: principal.kind,
-        user: principal.kind === 'user' ? { id: principal.user.id, email: principal.user.email, name: principal.user.name } : null,
+        user:
+          principal.kind === 'user'
+            ? { id: principal.user.id, email: principal.user.email, name: principal.user.name }
+            : null,
         token:
           principal.kind === 'auth_token'
-            ? { id: principal.token.id, name: principal.token.name, scope: principal.token.scope === 'WRITE' ? 'write' : 'read' }
+            ? {
+                id: principal.token.id,
+                name: principal.token.name,
+                scope: principal.token.scope === 'WRITE' ? 'write' : 'read',
+              }
             : null,
-        workspaces: workspaces.map((w) => ({
-          id: w.id,
-          slug: w.slug,
-          name: w.name,
-          permissions: [...permissionsIn(held, w.id)].filter((p) => !held.global.has(p as never)).sort(),
-        })).filter((w) => w.permissions.length > 0),
+        workspaces: workspaces
+          .map((w) => ({
+            id: w.id,
+            slug: w.slug,
+            name: w.name,
+            permissions: [...permissionsIn(held, w.id)]
+              .filter((p) => !held.global.has(p as never))
+              .sort(),
+          }))
+          .filter((w) => w.permissions.length > 0),
         global_permissions: [...held.global].sort(),
         csrf_token: csrf,
         session_expires_at: expires?.toISOString() ?? null,

@@ -3,7 +3,10 @@ import { AppError } from '@commander/core';
 import { EncryptionKeyError } from '@commander/crypto';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+} from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 
 function isClientError(error: unknown): error is FastifyError & { statusCode: number } {
@@ -13,14 +16,18 @@ function isClientError(error: unknown): error is FastifyError & { statusCode: nu
 
 /** PostgreSQL is unreachable or restarting: the request may succeed later (503, short log). */
 function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } } | null;
+  const e = error as {
+    code?: string;
+    meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } };
+  } | null;
   const cause = e?.meta?.driverAdapterError?.cause;
   return (
     e?.code === 'P1001' ||
     e?.code === 'P1017' ||
     cause?.kind === 'DatabaseNotReachable' ||
     ['57P01', '57P02', '57P03', '08006', '08001'].includes(cause?.originalCode ?? '') ||
-    (error instanceof Error && /not queryable|Connection terminated|ECONNREFUSED/.test(error.message))
+    (error instanceof Error &&
+      /not queryable|Connection terminated|ECONNREFUSED/.test(error.message))
   );
 }
 
@@ -41,37 +48,70 @@ export const errorHandler = fp(
           path: `${error.validationContext ?? ''}${v.instancePath.replace(/\//g, '.')}`,
           message: v.message ?? 'invalid',
         }));
-        return reply.code(400).send({ error: { code: 'validation_failed', message: 'Invalid request', details: { issues } } });
+        return reply.code(400).send({
+          error: { code: 'validation_failed', message: 'Invalid request', details: { issues } },
+        });
       }
       if (error instanceof AppError) {
         const status = ERROR_STATUS[error.code];
         if (status >= 500) {
           request.log.error({ err: error }, 'request failed');
         }
-        return reply.code(status).send({ error: { code: error.code, message: error.message, details: error.details } });
+        return reply
+          .code(status)
+          .send({ error: { code: error.code, message: error.message, details: error.details } });
       }
       if (error instanceof ZodError) {
-        return reply.code(400).send({ error: { code: 'validation_failed', message: 'Invalid request', details: { issues: zodIssues(error) } } });
+        return reply.code(400).send({
+          error: {
+            code: 'validation_failed',
+            message: 'Invalid request',
+            details: { issues: zodIssues(error) },
+          },
+        });
       }
       if (error instanceof EncryptionKeyError) {
         request.log.error({ err: error }, 'encryption key error');
-        return reply.code(500).send({ error: { code: 'encryption_key_error', message: error.message } });
+        return reply
+          .code(500)
+          .send({ error: { code: 'encryption_key_error', message: error.message } });
       }
       if (isResponseSerializationError(error)) {
-        request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its contract');
-        return reply.code(500).send({ error: { code: 'internal', message: 'Internal server error' } });
+        request.log.error(
+          { err: error, issues: error.cause.issues },
+          'response does not match its contract',
+        );
+        return reply
+          .code(500)
+          .send({ error: { code: 'internal', message: 'Internal server error' } });
       }
       if (isDatabaseUnavailable(error)) {
-        request.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'database unavailable');
-        return reply.code(503).send({ error: { code: 'service_unavailable', message: 'The database is unavailable; try again shortly' } });
+        request.log.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'database unavailable',
+        );
+        return reply.code(503).send({
+          error: {
+            code: 'service_unavailable',
+            message: 'The database is unavailable; try again shortly',
+          },
+        });
       }
       if (isClientError(error)) {
         const code: ErrorCode =
-          error.statusCode === 429 ? 'rate_limited' : error.statusCode === 404 ? 'not_found' : error.statusCode === 401 ? 'unauthorized' : 'bad_request';
+          error.statusCode === 429
+            ? 'rate_limited'
+            : error.statusCode === 404
+              ? 'not_found'
+              : error.statusCode === 401
+                ? 'unauthorized'
+                : 'bad_request';
         return reply.code(error.statusCode).send({ error: { code, message: error.message } });
       }
       request.log.error({ err: error }, 'request failed');
-      return reply.code(500).send({ error: { code: 'internal', message: 'Internal server error' } });
+      return reply
+        .code(500)
+        .send({ error: { code: 'internal', message: 'Internal server error' } });
     });
   },
   { name: 'error-handler' },

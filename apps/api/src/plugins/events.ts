@@ -26,7 +26,10 @@ export const eventsPlugin = fp<{ databaseUrl: string }>(
       if (stopped || listeners.size === 0 || client) {
         return;
       }
-      const c = new pg.Client({ connectionString: databaseUrl, application_name: 'commander-api-events' });
+      const c = new pg.Client({
+        connectionString: databaseUrl,
+        application_name: 'commander-api-events',
+      });
       client = c;
       c.on('notification', (msg) => {
         if (!msg.payload) {
@@ -48,7 +51,10 @@ export const eventsPlugin = fp<{ databaseUrl: string }>(
         c.removeAllListeners();
         void c.end().catch(() => undefined);
         if (!stopped && listeners.size > 0) {
-          retry = setTimeout(() => void connect(attempt + 1), Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)));
+          retry = setTimeout(
+            () => void connect(attempt + 1),
+            Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)),
+          );
         }
       };
       c.on('error', (err) => {

@@ -1,5 +1,16 @@
-import { AgentResourcesSchema, ResourcesStatusBodySchema, TelemetryBodySchema } from '@commander/contracts';
-import { AppError, authenticateAgent, type Encryptor, getAgentResources, recordResourcesStatus, recordTelemetry } from '@commander/core';
+import {
+  AgentResourcesSchema,
+  ResourcesStatusBodySchema,
+  TelemetryBodySchema,
+} from '@commander/contracts';
+import {
+  AppError,
+  authenticateAgent,
+  type Encryptor,
+  getAgentResources,
+  recordResourcesStatus,
+  recordTelemetry,
+} from '@commander/core';
 import type { Cluster, Db } from '@commander/db';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -13,10 +24,16 @@ const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
  * The agent API (`/agent_api/:cluster_uuid/…`), authenticated by the cluster's agent key
  * (`Authorization: Bearer`); a key opens its own cluster only.
  */
-export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app, { db, encryptor, publicUrl }) => {
-  async function agentCluster(request: FastifyRequest & { params: { cluster_uuid: string } }): Promise<Cluster> {
+export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
+  app,
+  { db, encryptor, publicUrl },
+) => {
+  async function agentCluster(
+    request: FastifyRequest & { params: { cluster_uuid: string } },
+  ): Promise<Cluster> {
     const header = request.headers.authorization;
-    const key = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const key =
+      typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     const cluster = key ? await authenticateAgent(db, request.params.cluster_uuid, key) : null;
     if (!cluster) {
       throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
@@ -38,7 +55,13 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
     async (request, reply) => {
       const cluster = await agentCluster(request);
       const ifNoneMatch = request.headers['if-none-match'];
-      const resources = await getAgentResources(db, encryptor, cluster, publicUrl, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
+      const resources = await getAgentResources(
+        db,
+        encryptor,
+        cluster,
+        publicUrl,
+        typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined,
+      );
       if (!resources) {
         return reply.code(304).send(null);
       }
@@ -51,7 +74,13 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
     {
       config: { public: true },
       bodyLimit: 10 * 1024 * 1024,
-      schema: { tags: ['agent'], summary: 'Per-resource apply results', params: ParamsSchema, body: ResourcesStatusBodySchema, response: { 204: z.null() } },
+      schema: {
+        tags: ['agent'],
+        summary: 'Per-resource apply results',
+        params: ParamsSchema,
+        body: ResourcesStatusBodySchema,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       const cluster = await agentCluster(request);
@@ -64,7 +93,13 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
     '/:cluster_uuid/telemetry',
     {
       config: { public: true },
-      schema: { tags: ['agent'], summary: 'A telemetry sample', params: ParamsSchema, body: TelemetryBodySchema, response: { 204: z.null() } },
+      schema: {
+        tags: ['agent'],
+        summary: 'A telemetry sample',
+        params: ParamsSchema,
+        body: TelemetryBodySchema,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       const cluster = await agentCluster(request);

@@ -11,7 +11,8 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { authenticated: true },
       schema: {
         tags: ['audit'],
-        summary: 'Audit events, newest first; ?format=jsonl exports one JSON object per line. Total in X-Total-Count',
+        summary:
+          'Audit events, newest first; ?format=jsonl exports one JSON object per line. Total in X-Total-Count',
         querystring: AuditQuerySchema,
         response: { 200: z.array(AuditEventSchema) },
       },
@@ -34,7 +35,10 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           .type('application/x-ndjson; charset=utf-8')
           .header('content-disposition', 'attachment; filename="audit.jsonl"')
           .serializer((payload: string) => payload)
-          .send((page.items.map((e) => JSON.stringify(e)).join('\n') + (page.items.length ? '\n' : '')) as never);
+          .send(
+            (page.items.map((e) => JSON.stringify(e)).join('\n') +
+              (page.items.length ? '\n' : '')) as never,
+          );
       }
       return page.items;
     },

@@ -1,4 +1,9 @@
-import { AuthTokenSchema, CreateAuthTokenBodySchema, CreatedAuthTokenSchema, IdParamsSchema } from '@commander/contracts';
+import {
+  AuthTokenSchema,
+  CreateAuthTokenBodySchema,
+  CreatedAuthTokenSchema,
+  IdParamsSchema,
+} from '@commander/contracts';
 import { createAuthToken, listAuthTokens, revokeAuthToken } from '@commander/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,7 +17,11 @@ export const authTokenRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: { authenticated: true },
-      schema: { tags: ['auth_tokens'], summary: 'List API tokens (global, or of the current workspace)', response: { 200: z.array(AuthTokenSchema) } },
+      schema: {
+        tags: ['auth_tokens'],
+        summary: 'List API tokens (global, or of the current workspace)',
+        response: { 200: z.array(AuthTokenSchema) },
+      },
     },
     async (request) => listAuthTokens(request.ctx),
   );
@@ -28,14 +37,20 @@ export const authTokenRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: CreatedAuthTokenSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await createAuthToken(request.ctx, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await createAuthToken(request.ctx, request.body)),
   );
 
   app.delete(
     '/:id',
     {
       config: { authenticated: true },
-      schema: { tags: ['auth_tokens'], summary: 'Revoke an API token', params: IdParamsSchema, response: { 200: AuthTokenSchema } },
+      schema: {
+        tags: ['auth_tokens'],
+        summary: 'Revoke an API token',
+        params: IdParamsSchema,
+        response: { 200: AuthTokenSchema },
+      },
     },
     async (request) => revokeAuthToken(request.ctx, request.params.id),
   );

@@ -23,7 +23,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const session = await login(request.ctx, { ...request.body, userAgent: request.headers['user-agent'] });
+      const session = await login(request.ctx, {
+        ...request.body,
+        userAgent: request.headers['user-agent'],
+      });
       void reply.setCookie(SESSION_COOKIE, session.sessionToken, {
         path: '/',
         httpOnly: true,
@@ -31,13 +34,20 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         secure: options.secureCookies,
         maxAge: Math.floor(SESSION_TTL_MS / 1000),
       });
-      return app.describeCaller(request, { userId: session.user.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+      return app.describeCaller(request, {
+        userId: session.user.id,
+        csrfToken: session.csrfToken,
+        expiresAt: session.expiresAt,
+      });
     },
   );
 
   app.post(
     '/logout',
-    { config: { public: true }, schema: { tags: ['auth'], summary: 'Sign out', response: { 204: z.null() } } },
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], summary: 'Sign out', response: { 204: z.null() } },
+    },
     async (request, reply) => {
       const cookie = request.cookies[SESSION_COOKIE];
       if (cookie) {
@@ -50,7 +60,14 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.get(
     '/me',
-    { config: { authenticated: true }, schema: { tags: ['auth'], summary: 'Who am I and what may I do', response: { 200: MeSchema } } },
+    {
+      config: { authenticated: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who am I and what may I do',
+        response: { 200: MeSchema },
+      },
+    },
     async (request) => {
       if (!request.principal) {
         throw new AppError('unauthorized', 'Authentication required');
@@ -58,5 +75,4 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       return app.describeCaller(request, null);
     },
   );
-
 };

@@ -31,8 +31,17 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/',
-    { config: read, schema: { tags: ['inventory'], summary: 'List catalogs', querystring: ArchivedQuerySchema, response: { 200: z.array(CatalogSchema) } } },
-    async (request) => listCatalogs(request.ctx, { withoutArchived: request.query.without_archived }),
+    {
+      config: read,
+      schema: {
+        tags: ['inventory'],
+        summary: 'List catalogs',
+        querystring: ArchivedQuerySchema,
+        response: { 200: z.array(CatalogSchema) },
+      },
+    },
+    async (request) =>
+      listCatalogs(request.ctx, { withoutArchived: request.query.without_archived }),
   );
   app.post(
     '/',
@@ -40,7 +49,8 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       config: write,
       schema: {
         tags: ['inventory'],
-        summary: 'Create a catalog, or import: {name, slug, params, resources:[{values}]}; into an existing slug the records are added (200)',
+        summary:
+          'Create a catalog, or import: {name, slug, params, resources:[{values}]}; into an existing slug the records are added (200)',
         body: CreateCatalogBodySchema,
         response: { 200: CatalogSchema, 201: CatalogSchema },
       },
@@ -52,20 +62,42 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/:id',
-    { config: read, schema: { tags: ['inventory'], summary: 'Get a catalog', params: IdParamsSchema, response: { 200: CatalogSchema } } },
+    {
+      config: read,
+      schema: {
+        tags: ['inventory'],
+        summary: 'Get a catalog',
+        params: IdParamsSchema,
+        response: { 200: CatalogSchema },
+      },
+    },
     async (request) => getCatalog(request.ctx, request.params.id),
   );
   app.put(
     '/:id',
     {
       config: write,
-      schema: { tags: ['inventory'], summary: 'Rename, change usage or schema (schema only while no record is used)', params: IdParamsSchema, body: UpdateCatalogBodySchema, response: { 200: CatalogSchema } },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Rename, change usage or schema (schema only while no record is used)',
+        params: IdParamsSchema,
+        body: UpdateCatalogBodySchema,
+        response: { 200: CatalogSchema },
+      },
     },
     async (request) => updateCatalog(request.ctx, request.params.id, request.body),
   );
   app.delete(
     '/:id',
-    { config: write, schema: { tags: ['inventory'], summary: 'Archive a catalog (409 in_use)', params: IdParamsSchema, response: { 200: CatalogSchema } } },
+    {
+      config: write,
+      schema: {
+        tags: ['inventory'],
+        summary: 'Archive a catalog (409 in_use)',
+        params: IdParamsSchema,
+        response: { 200: CatalogSchema },
+      },
+    },
     async (request) => archiveCatalog(request.ctx, request.params.id),
   );
 };
@@ -81,35 +113,76 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['inventory'],
         summary: 'List records (?catalog_id=, ?free=true); total in X-Total-Count',
-        querystring: PaginationQuerySchema.extend(ArchivedQuerySchema.shape).extend(ListRecordsQuerySchema.shape),
+        querystring: PaginationQuerySchema.extend(ArchivedQuerySchema.shape).extend(
+          ListRecordsQuerySchema.shape,
+        ),
         response: { 200: z.array(RecordSchema) },
       },
     },
     async (request, reply) => {
       const q = request.query;
-      const page = await listRecords(request.ctx, { catalogId: q.catalog_id, free: q.free, withoutArchived: q.without_archived, limit: q.limit, offset: q.offset });
+      const page = await listRecords(request.ctx, {
+        catalogId: q.catalog_id,
+        free: q.free,
+        withoutArchived: q.without_archived,
+        limit: q.limit,
+        offset: q.offset,
+      });
       void reply.header('X-Total-Count', String(page.total));
       return page.items;
     },
   );
   app.post(
     '/',
-    { config: write, schema: { tags: ['inventory'], summary: "Add a record (validated against its catalog's schema)", body: CreateRecordBodySchema, response: { 201: RecordSchema } } },
+    {
+      config: write,
+      schema: {
+        tags: ['inventory'],
+        summary: "Add a record (validated against its catalog's schema)",
+        body: CreateRecordBodySchema,
+        response: { 201: RecordSchema },
+      },
+    },
     async (request, reply) => reply.code(201).send(await createRecord(request.ctx, request.body)),
   );
   app.get(
     '/:id',
-    { config: read, schema: { tags: ['inventory'], summary: 'Get a record', params: IdParamsSchema, response: { 200: RecordSchema } } },
+    {
+      config: read,
+      schema: {
+        tags: ['inventory'],
+        summary: 'Get a record',
+        params: IdParamsSchema,
+        response: { 200: RecordSchema },
+      },
+    },
     async (request) => getRecord(request.ctx, request.params.id),
   );
   app.put(
     '/:id',
-    { config: write, schema: { tags: ['inventory'], summary: "Replace a record's values", params: IdParamsSchema, body: UpdateRecordBodySchema, response: { 200: RecordSchema } } },
+    {
+      config: write,
+      schema: {
+        tags: ['inventory'],
+        summary: "Replace a record's values",
+        params: IdParamsSchema,
+        body: UpdateRecordBodySchema,
+        response: { 200: RecordSchema },
+      },
+    },
     async (request) => updateRecord(request.ctx, request.params.id, request.body),
   );
   app.delete(
     '/:id',
-    { config: write, schema: { tags: ['inventory'], summary: 'Archive a record (409 in_use)', params: IdParamsSchema, response: { 200: RecordSchema } } },
+    {
+      config: write,
+      schema: {
+        tags: ['inventory'],
+        summary: 'Archive a record (409 in_use)',
+        params: IdParamsSchema,
+        response: { 200: RecordSchema },
+      },
+    },
     async (request) => archiveRecord(request.ctx, request.params.id),
   );
 };

@@ -1,5 +1,14 @@
-import { ChangeRequestSchema, IdParamsSchema, ListChangeRequestsQuerySchema } from '@commander/contracts';
-import { approveChangeRequest, getChangeRequest, listChangeRequests, rejectChangeRequest } from '@commander/core';
+import {
+  ChangeRequestSchema,
+  IdParamsSchema,
+  ListChangeRequestsQuerySchema,
+} from '@commander/contracts';
+import {
+  approveChangeRequest,
+  getChangeRequest,
+  listChangeRequests,
+  rejectChangeRequest,
+} from '@commander/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -15,14 +24,23 @@ export const changeRequestRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.array(ChangeRequestSchema) },
       },
     },
-    async (request) => listChangeRequests(request.ctx, { clusterId: request.query.cluster_id, status: request.query.status }),
+    async (request) =>
+      listChangeRequests(request.ctx, {
+        clusterId: request.query.cluster_id,
+        status: request.query.status,
+      }),
   );
 
   app.get(
     '/:id',
     {
       config: { permission: 'clusters:read' },
-      schema: { tags: ['change_requests'], summary: 'A change request with the diff of applied vs desired configuration', params: IdParamsSchema, response: { 200: ChangeRequestSchema } },
+      schema: {
+        tags: ['change_requests'],
+        summary: 'A change request with the diff of applied vs desired configuration',
+        params: IdParamsSchema,
+        response: { 200: ChangeRequestSchema },
+      },
     },
     async (request) => getChangeRequest(request.ctx, request.params.id),
   );
@@ -33,7 +51,8 @@ export const changeRequestRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:write' },
       schema: {
         tags: ['change_requests'],
-        summary: 'Approve: converge with the destructive change id. 409: already_approved, already_completed, cluster_cannot_be_converged',
+        summary:
+          'Approve: converge with the destructive change id. 409: already_approved, already_completed, cluster_cannot_be_converged',
         params: IdParamsSchema,
         response: { 200: ChangeRequestSchema },
       },
@@ -45,7 +64,12 @@ export const changeRequestRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id/reject',
     {
       config: { permission: 'clusters:write' },
-      schema: { tags: ['change_requests'], summary: 'Reject a pending change request', params: IdParamsSchema, response: { 200: ChangeRequestSchema } },
+      schema: {
+        tags: ['change_requests'],
+        summary: 'Reject a pending change request',
+        params: IdParamsSchema,
+        response: { 200: ChangeRequestSchema },
+      },
     },
     async (request) => rejectChangeRequest(request.ctx, request.params.id),
   );

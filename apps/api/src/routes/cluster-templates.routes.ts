@@ -38,18 +38,30 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: read,
-      schema: { tags: ['cluster_templates'], summary: 'List cluster templates with their versions', querystring: ArchivedQuerySchema, response: { 200: z.array(ClusterTemplateSchema) } },
+      schema: {
+        tags: ['cluster_templates'],
+        summary: 'List cluster templates with their versions',
+        querystring: ArchivedQuerySchema,
+        response: { 200: z.array(ClusterTemplateSchema) },
+      },
     },
-    async (request) => listClusterTemplates(request.ctx, { withoutArchived: request.query.without_archived }),
+    async (request) =>
+      listClusterTemplates(request.ctx, { withoutArchived: request.query.without_archived }),
   );
 
   app.post(
     '/',
     {
       config: write,
-      schema: { tags: ['cluster_templates'], summary: 'Create a template with its first version', body: CreateClusterTemplateBodySchema, response: { 201: ClusterTemplateSchema } },
+      schema: {
+        tags: ['cluster_templates'],
+        summary: 'Create a template with its first version',
+        body: CreateClusterTemplateBodySchema,
+        response: { 201: ClusterTemplateSchema },
+      },
     },
-    async (request, reply) => reply.code(201).send(await createClusterTemplate(request.ctx, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await createClusterTemplate(request.ctx, request.body)),
   );
 
   app.post(
@@ -58,17 +70,27 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
       config: write,
       schema: {
         tags: ['cluster_templates'],
-        summary: 'Import a template (or versions into an existing one) from exported YAML/JSON text',
+        summary:
+          'Import a template (or versions into an existing one) from exported YAML/JSON text',
         body: ImportClusterTemplateBodySchema,
         response: { 201: ClusterTemplateSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await importClusterTemplate(request.ctx, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await importClusterTemplate(request.ctx, request.body)),
   );
 
   app.get(
     '/:id',
-    { config: read, schema: { tags: ['cluster_templates'], summary: 'Get a cluster template', params: IdParamsSchema, response: { 200: ClusterTemplateSchema } } },
+    {
+      config: read,
+      schema: {
+        tags: ['cluster_templates'],
+        summary: 'Get a cluster template',
+        params: IdParamsSchema,
+        response: { 200: ClusterTemplateSchema },
+      },
+    },
     async (request) => getClusterTemplate(request.ctx, request.params.id),
   );
 
@@ -76,7 +98,13 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id',
     {
       config: write,
-      schema: { tags: ['cluster_templates'], summary: 'Rename, comment, immutability', params: IdParamsSchema, body: UpdateClusterTemplateBodySchema, response: { 200: ClusterTemplateSchema } },
+      schema: {
+        tags: ['cluster_templates'],
+        summary: 'Rename, comment, immutability',
+        params: IdParamsSchema,
+        body: UpdateClusterTemplateBodySchema,
+        response: { 200: ClusterTemplateSchema },
+      },
     },
     async (request) => updateClusterTemplate(request.ctx, request.params.id, request.body),
   );
@@ -85,7 +113,12 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id',
     {
       config: write,
-      schema: { tags: ['cluster_templates'], summary: 'Archive a template (409 in_use while clusters use it)', params: IdParamsSchema, response: { 200: ClusterTemplateSchema } },
+      schema: {
+        tags: ['cluster_templates'],
+        summary: 'Archive a template (409 in_use while clusters use it)',
+        params: IdParamsSchema,
+        response: { 200: ClusterTemplateSchema },
+      },
     },
     async (request) => archiveClusterTemplate(request.ctx, request.params.id),
   );
@@ -94,20 +127,44 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id/export',
     {
       config: read,
-      schema: { tags: ['cluster_templates'], summary: 'Export a template with all its versions (YAML or JSON text)', params: IdParamsSchema, querystring: ExportQuerySchema },
+      schema: {
+        tags: ['cluster_templates'],
+        summary: 'Export a template with all its versions (YAML or JSON text)',
+        params: IdParamsSchema,
+        querystring: ExportQuerySchema,
+      },
     },
     async (request, reply) => {
-      const text = await exportClusterTemplate(request.ctx, request.params.id, request.query.format);
+      const text = await exportClusterTemplate(
+        request.ctx,
+        request.params.id,
+        request.query.format,
+      );
       return reply
-        .type(request.query.format === 'json' ? 'application/json; charset=utf-8' : 'application/yaml; charset=utf-8')
-        .header('content-disposition', `attachment; filename="template-${request.params.id}.${request.query.format}"`)
+        .type(
+          request.query.format === 'json'
+            ? 'application/json; charset=utf-8'
+            : 'application/yaml; charset=utf-8',
+        )
+        .header(
+          'content-disposition',
+          `attachment; filename="template-${request.params.id}.${request.query.format}"`,
+        )
         .send(text);
     },
   );
 
   app.get(
     '/:id/versions',
-    { config: read, schema: { tags: ['cluster_templates'], summary: 'Versions of a template, newest first', params: IdParamsSchema, response: { 200: z.array(ClusterTemplateVersionSchema) } } },
+    {
+      config: read,
+      schema: {
+        tags: ['cluster_templates'],
+        summary: 'Versions of a template, newest first',
+        params: IdParamsSchema,
+        response: { 200: z.array(ClusterTemplateVersionSchema) },
+      },
+    },
     async (request) => listTemplateVersions(request.ctx, request.params.id),
   );
 
@@ -117,13 +174,17 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
       config: write,
       schema: {
         tags: ['cluster_templates'],
-        summary: 'Add a version (validated: params schema, template syntax); it becomes the current one',
+        summary:
+          'Add a version (validated: params schema, template syntax); it becomes the current one',
         params: IdParamsSchema,
         body: CreateTemplateVersionBodySchema,
         response: { 201: ClusterTemplateVersionSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await createTemplateVersion(request.ctx, request.params.id, request.body)),
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await createTemplateVersion(request.ctx, request.params.id, request.body)),
   );
 
   app.put(
@@ -138,7 +199,8 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ClusterTemplateVersionSchema },
       },
     },
-    async (request) => updateTemplateVersion(request.ctx, request.params.id, request.params.versionId, request.body),
+    async (request) =>
+      updateTemplateVersion(request.ctx, request.params.id, request.params.versionId, request.body),
   );
 
   app.post(
@@ -147,7 +209,8 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:write' },
       schema: {
         tags: ['cluster_templates'],
-        summary: 'Switch many clusters of this template to a version (each an update; failures are reported per cluster)',
+        summary:
+          'Switch many clusters of this template to a version (each an update; failures are reported per cluster)',
         params: IdParamsSchema,
         body: SwitchVersionBodySchema,
         response: { 200: SwitchVersionResultSchema },

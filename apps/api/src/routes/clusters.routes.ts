@@ -6,11 +6,11 @@ import {
   GetClusterQuerySchema,
   IdParamsSchema,
   ListClustersQuerySchema,
+  MoveClusterBodySchema,
   OperationSchema,
   PaginationQuerySchema,
-  UpdateClusterBodySchema,
-  MoveClusterBodySchema,
   TelemetryPointSchema,
+  UpdateClusterBodySchema,
   UpdateClusterSettingsBodySchema,
 } from '@commander/contracts';
 import {
@@ -20,6 +20,7 @@ import {
   deleteCluster,
   detachCluster,
   getCluster,
+  getTelemetry,
   joinCluster,
   listClusterOperations,
   listClusters,
@@ -27,7 +28,6 @@ import {
   permissionsIn,
   retryCluster,
   rotateAgentKey,
-  getTelemetry,
   updateCluster,
   updateClusterSettings,
 } from '@commander/core';
@@ -42,7 +42,9 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['clusters'],
         summary: 'List clusters (live first, then archived); total in X-Total-Count',
-        querystring: PaginationQuerySchema.extend(ArchivedQuerySchema.shape).extend(ListClustersQuerySchema.shape),
+        querystring: PaginationQuerySchema.extend(ArchivedQuerySchema.shape).extend(
+          ListClustersQuerySchema.shape,
+        ),
         response: { 200: z.array(ClusterSchema) },
       },
     },
@@ -67,7 +69,8 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:write' },
       schema: {
         tags: ['clusters'],
-        summary: 'Create a cluster from a template version; its installation is queued when the configuration is valid',
+        summary:
+          'Create a cluster from a template version; its installation is queued when the configuration is valid',
         body: CreateClusterBodySchema,
         response: { 201: ClusterSchema },
       },
@@ -81,7 +84,8 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:read' },
       schema: {
         tags: ['clusters'],
-        summary: 'Get a cluster (404 once deleted); ?reveal=true shows password values (clusters:secrets:read)',
+        summary:
+          'Get a cluster (404 once deleted); ?reveal=true shows password values (clusters:secrets:read)',
         params: IdParamsSchema,
         querystring: GetClusterQuerySchema,
         response: { 200: ClusterSchema },
@@ -96,7 +100,8 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:write' },
       schema: {
         tags: ['clusters'],
-        summary: 'Delete a cluster: status "delete" and a destroy operation; afterwards GET answers 404',
+        summary:
+          'Delete a cluster: status "delete" and a destroy operation; afterwards GET answers 404',
         params: IdParamsSchema,
         response: { 200: ClusterSchema },
       },
@@ -130,7 +135,7 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['clusters'],
         summary:
-          'Replace a cluster\'s configuration (name, template version, full values; current_revision for optimistic locking). A change queues a converge (auto mode) or a change request (manual mode)',
+          "Replace a cluster's configuration (name, template version, full values; current_revision for optimistic locking). A change queues a converge (auto mode) or a change request (manual mode)",
         params: IdParamsSchema,
         body: UpdateClusterBodySchema,
         response: { 200: ClusterSchema },
@@ -159,12 +164,25 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       path,
       {
         config: { permission: 'clusters:write' },
-        schema: { tags: ['clusters'], summary, params: IdParamsSchema, response: { 202: OperationSchema } },
+        schema: {
+          tags: ['clusters'],
+          summary,
+          params: IdParamsSchema,
+          response: { 202: OperationSchema },
+        },
       },
       async (request, reply) => reply.code(202).send(await run(request.ctx, request.params.id)),
     );
-  action('/:id/check', 'Check the cluster against its configuration now (reconcile)', checkClusterNow);
-  action('/:id/retry', 'Retry the failed operation of the cluster (resumes from dhctl state)', retryCluster);
+  action(
+    '/:id/check',
+    'Check the cluster against its configuration now (reconcile)',
+    checkClusterNow,
+  );
+  action(
+    '/:id/retry',
+    'Retry the failed operation of the cluster (resumes from dhctl state)',
+    retryCluster,
+  );
   action('/:id/detach', 'Detach: the cluster becomes autonomous and is archived', detachCluster);
   action('/:id/join', 'Join a scanned cluster (ready_to_join) after attach', joinCluster);
 
@@ -188,9 +206,13 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:read' },
       schema: {
         tags: ['clusters'],
-        summary: 'Telemetry history (?from=&to=, ISO 8601; default the last 6 hours), at most 500 points',
+        summary:
+          'Telemetry history (?from=&to=, ISO 8601; default the last 6 hours), at most 500 points',
         params: IdParamsSchema,
-        querystring: z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }),
+        querystring: z.object({
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+        }),
         response: { 200: z.array(TelemetryPointSchema) },
       },
     },
@@ -203,9 +225,12 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:write' },
       schema: {
         tags: ['clusters'],
-        summary: "Rotate the cluster's agent key (the old key works one more hour while the agent fetches the new one)",
+        summary:
+          "Rotate the cluster's agent key (the old key works one more hour while the agent fetches the new one)",
         params: IdParamsSchema,
-        response: { 200: z.object({ rotated_at: z.string(), previous_key_expires_at: z.string() }) },
+        response: {
+          200: z.object({ rotated_at: z.string(), previous_key_expires_at: z.string() }),
+        },
       },
     },
     async (request) => rotateAgentKey(request.ctx, request.params.id),
@@ -217,16 +242,22 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:write' },
       schema: {
         tags: ['clusters'],
-        summary: 'Move a cluster to another workspace (it leaves its template; exclusive records move, shared ones are copied)',
+        summary:
+          'Move a cluster to another workspace (it leaves its template; exclusive records move, shared ones are copied)',
         params: IdParamsSchema,
         body: MoveClusterBodySchema,
         response: { 200: ClusterSchema },
       },
     },
     async (request) =>
-      moveCluster(request.ctx, request.params.id, request.body.workspace_id, async (workspaceId) => {
-        const held = request.grants;
-        return held !== null && permissionsIn(held, workspaceId).has('clusters:write');
-      }),
+      moveCluster(
+        request.ctx,
+        request.params.id,
+        request.body.workspace_id,
+        async (workspaceId) => {
+          const held = request.grants;
+          return held !== null && permissionsIn(held, workspaceId).has('clusters:write');
+        },
+      ),
   );
 };

@@ -9,7 +9,8 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:read' },
       schema: {
         tags: ['events'],
-        summary: 'SSE stream of changes in the current workspace ("change" events with {type, id, cluster_id, action})',
+        summary:
+          'SSE stream of changes in the current workspace ("change" events with {type, id, cluster_id, action})',
       },
     },
     async (request, reply) => {

@@ -34,30 +34,65 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/', { config: { permission: 'users:read' }, schema: { tags: ['users'], summary: 'List users', response: { 200: z.array(UserSchema) } } }, async (request) =>
-    listUsers(request.ctx),
+  app.get(
+    '/',
+    {
+      config: { permission: 'users:read' },
+      schema: { tags: ['users'], summary: 'List users', response: { 200: z.array(UserSchema) } },
+    },
+    async (request) => listUsers(request.ctx),
   );
   app.post(
     '/',
-    { config: { permission: 'users:write' }, schema: { tags: ['users'], summary: 'Create a user', body: CreateUserBodySchema, response: { 201: UserSchema } } },
+    {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['users'],
+        summary: 'Create a user',
+        body: CreateUserBodySchema,
+        response: { 201: UserSchema },
+      },
+    },
     async (request, reply) => reply.code(201).send(await createUser(request.ctx, request.body)),
   );
   app.get(
     '/:id',
-    { config: { permission: 'users:read' }, schema: { tags: ['users'], summary: 'Get a user', params: IdParamsSchema, response: { 200: UserSchema } } },
+    {
+      config: { permission: 'users:read' },
+      schema: {
+        tags: ['users'],
+        summary: 'Get a user',
+        params: IdParamsSchema,
+        response: { 200: UserSchema },
+      },
+    },
     async (request) => getUser(request.ctx, request.params.id),
   );
   app.put(
     '/:id',
     {
       config: { permission: 'users:write' },
-      schema: { tags: ['users'], summary: 'Rename, disable, or set a new password', params: IdParamsSchema, body: UpdateUserBodySchema, response: { 200: UserSchema } },
+      schema: {
+        tags: ['users'],
+        summary: 'Rename, disable, or set a new password',
+        params: IdParamsSchema,
+        body: UpdateUserBodySchema,
+        response: { 200: UserSchema },
+      },
     },
     async (request) => updateUser(request.ctx, request.params.id, request.body),
   );
   app.delete(
     '/:id',
-    { config: { permission: 'users:write' }, schema: { tags: ['users'], summary: 'Delete a user', params: IdParamsSchema, response: { 204: z.null() } } },
+    {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['users'],
+        summary: 'Delete a user',
+        params: IdParamsSchema,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await deleteUser(request.ctx, request.params.id);
       return reply.code(204).send(null);
@@ -70,7 +105,12 @@ export const passwordRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: { authenticated: true },
-      schema: { tags: ['auth'], summary: 'Change your own password (other sessions end)', body: ChangePasswordBodySchema, response: { 204: z.null() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password (other sessions end)',
+        body: ChangePasswordBodySchema,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       const session = request.principal?.kind === 'user' ? request.principal.session : null;
@@ -85,23 +125,53 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: { permission: 'roles:read' },
-      schema: { tags: ['roles'], summary: 'List roles (?scope=global|workspace)', querystring: z.object({ scope: RoleScopeSchema.optional() }), response: { 200: z.array(RoleSchema) } },
+      schema: {
+        tags: ['roles'],
+        summary: 'List roles (?scope=global|workspace)',
+        querystring: z.object({ scope: RoleScopeSchema.optional() }),
+        response: { 200: z.array(RoleSchema) },
+      },
     },
     async (request) => listRoles(request.ctx, request.query.scope),
   );
   app.post(
     '/',
-    { config: { permission: 'roles:write' }, schema: { tags: ['roles'], summary: 'Create a custom role', body: CreateRoleBodySchema, response: { 201: RoleSchema } } },
+    {
+      config: { permission: 'roles:write' },
+      schema: {
+        tags: ['roles'],
+        summary: 'Create a custom role',
+        body: CreateRoleBodySchema,
+        response: { 201: RoleSchema },
+      },
+    },
     async (request, reply) => reply.code(201).send(await createRole(request.ctx, request.body)),
   );
   app.put(
     '/:id',
-    { config: { permission: 'roles:write' }, schema: { tags: ['roles'], summary: 'Change a custom role', params: IdParamsSchema, body: UpdateRoleBodySchema, response: { 200: RoleSchema } } },
+    {
+      config: { permission: 'roles:write' },
+      schema: {
+        tags: ['roles'],
+        summary: 'Change a custom role',
+        params: IdParamsSchema,
+        body: UpdateRoleBodySchema,
+        response: { 200: RoleSchema },
+      },
+    },
     async (request) => updateRole(request.ctx, request.params.id, request.body),
   );
   app.delete(
     '/:id',
-    { config: { permission: 'roles:write' }, schema: { tags: ['roles'], summary: 'Delete a custom role (409 while bound)', params: IdParamsSchema, response: { 204: z.null() } } },
+    {
+      config: { permission: 'roles:write' },
+      schema: {
+        tags: ['roles'],
+        summary: 'Delete a custom role (409 while bound)',
+        params: IdParamsSchema,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await deleteRole(request.ctx, request.params.id);
       return reply.code(204).send(null);
@@ -111,8 +181,13 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
 
 /** Commander's `GET /global_roles`. */
 export const globalRoleRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/', { config: { permission: 'roles:read' }, schema: { tags: ['roles'], summary: 'Global roles', response: { 200: z.array(RoleSchema) } } }, async (request) =>
-    listRoles(request.ctx, 'global'),
+  app.get(
+    '/',
+    {
+      config: { permission: 'roles:read' },
+      schema: { tags: ['roles'], summary: 'Global roles', response: { 200: z.array(RoleSchema) } },
+    },
+    async (request) => listRoles(request.ctx, 'global'),
   );
 };
 
@@ -127,35 +202,72 @@ export function bindingRoutes(scope: 'workspace' | null): FastifyPluginAsyncZod 
       '/',
       {
         config: { authenticated: true },
-        schema: { tags: ['roles'], summary: 'List role bindings (?workspace_id=, ?user_id=)', querystring: ListBindingsQuerySchema, response: { 200: z.array(RoleBindingSchema) } },
+        schema: {
+          tags: ['roles'],
+          summary: 'List role bindings (?workspace_id=, ?user_id=)',
+          querystring: ListBindingsQuerySchema,
+          response: { 200: z.array(RoleBindingSchema) },
+        },
       },
       async (request) =>
-        listRoleBindings(request.ctx, { workspaceId: request.query.workspace_id, userId: request.query.user_id, ...(scope ? { scope } : {}) }),
+        listRoleBindings(request.ctx, {
+          workspaceId: request.query.workspace_id,
+          userId: request.query.user_id,
+          ...(scope ? { scope } : {}),
+        }),
     );
     app.post(
       '/',
       {
         config: { authenticated: true },
-        schema: { tags: ['roles'], summary: 'Bind a user to a role (workspace roles need workspace_id)', body: CreateRoleBindingBodySchema, response: { 201: RoleBindingSchema } },
+        schema: {
+          tags: ['roles'],
+          summary: 'Bind a user to a role (workspace roles need workspace_id)',
+          body: CreateRoleBindingBodySchema,
+          response: { 201: RoleBindingSchema },
+        },
       },
-      async (request, reply) => reply.code(201).send(await createRoleBinding(request.ctx, request.body)),
+      async (request, reply) =>
+        reply.code(201).send(await createRoleBinding(request.ctx, request.body)),
     );
     app.get(
       '/:id',
-      { config: { authenticated: true }, schema: { tags: ['roles'], summary: 'Get a role binding', params: IdParamsSchema, response: { 200: RoleBindingSchema } } },
+      {
+        config: { authenticated: true },
+        schema: {
+          tags: ['roles'],
+          summary: 'Get a role binding',
+          params: IdParamsSchema,
+          response: { 200: RoleBindingSchema },
+        },
+      },
       async (request) => getRoleBinding(request.ctx, request.params.id),
     );
     app.put(
       '/:id',
       {
         config: { authenticated: true },
-        schema: { tags: ['roles'], summary: 'Change the role of a binding', params: IdParamsSchema, body: UpdateRoleBindingBodySchema, response: { 200: RoleBindingSchema } },
+        schema: {
+          tags: ['roles'],
+          summary: 'Change the role of a binding',
+          params: IdParamsSchema,
+          body: UpdateRoleBindingBodySchema,
+          response: { 200: RoleBindingSchema },
+        },
       },
       async (request) => updateRoleBinding(request.ctx, request.params.id, request.body),
     );
     app.delete(
       '/:id',
-      { config: { authenticated: true }, schema: { tags: ['roles'], summary: 'Remove a role binding', params: IdParamsSchema, response: { 204: z.null() } } },
+      {
+        config: { authenticated: true },
+        schema: {
+          tags: ['roles'],
+          summary: 'Remove a role binding',
+          params: IdParamsSchema,
+          response: { 204: z.null() },
+        },
+      },
       async (request, reply) => {
         await deleteRoleBinding(request.ctx, request.params.id);
         return reply.code(204).send(null);

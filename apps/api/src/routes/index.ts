@@ -8,14 +8,23 @@ import { changeRequestRoutes } from './change-requests.routes.js';
 import { clusterTemplateRoutes } from './cluster-templates.routes.js';
 import { clusterRoutes } from './clusters.routes.js';
 import { eventRoutes } from './events.routes.js';
-import { bindingRoutes, globalRoleRoutes, passwordRoutes, roleRoutes, userRoutes } from './identity.routes.js';
+import {
+  bindingRoutes,
+  globalRoleRoutes,
+  passwordRoutes,
+  roleRoutes,
+  userRoutes,
+} from './identity.routes.js';
 import { operationRoutes } from './operations.routes.js';
 import { registryRoutes } from './registries.routes.js';
 import { renderRoutes } from './render.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
 
 /** THE route table of /api/v1. */
-export async function registerApiRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
+export async function registerApiRoutes(
+  app: FastifyInstance,
+  options: AuthRoutesOptions,
+): Promise<void> {
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', ...options });

@@ -1,4 +1,9 @@
-import { IdParamsSchema, OperationLogLineSchema, OperationLogsQuerySchema, OperationSchema } from '@commander/contracts';
+import {
+  IdParamsSchema,
+  OperationLogLineSchema,
+  OperationLogsQuerySchema,
+  OperationSchema,
+} from '@commander/contracts';
 import { cancelOperation, getOperation, getOperationLogs } from '@commander/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,7 +17,12 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id',
     {
       config: { permission: 'clusters:read' },
-      schema: { tags: ['operations'], summary: 'An operation with its phases, progress and timings', params: IdParamsSchema, response: { 200: OperationSchema } },
+      schema: {
+        tags: ['operations'],
+        summary: 'An operation with its phases, progress and timings',
+        params: IdParamsSchema,
+        response: { 200: OperationSchema },
+      },
     },
     async (request) => getOperation(request.ctx, request.params.id),
   );
@@ -23,7 +33,8 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:read' },
       schema: {
         tags: ['operations'],
-        summary: 'Log lines of an operation; ?follow=true streams them (SSE "line" events, then "end") until it finishes',
+        summary:
+          'Log lines of an operation; ?follow=true streams them (SSE "line" events, then "end") until it finishes',
         params: IdParamsSchema,
         querystring: OperationLogsQuerySchema,
         response: { 200: z.array(OperationLogLineSchema) },
@@ -40,7 +51,10 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
       const sse = openSse(request, reply);
       let last = after ?? 0;
       while (!sse.closed) {
-        const { lines, operation } = await getOperationLogs(request.ctx, id, { after: last, limit: 1000 });
+        const { lines, operation } = await getOperationLogs(request.ctx, id, {
+          after: last,
+          limit: 1000,
+        });
         for (const line of lines) {
           sse.send('line', line, String(line.seq));
           last = line.seq;
@@ -64,11 +78,12 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:write' },
       schema: {
         tags: ['operations'],
-        summary: 'Cancel an operation: a queued one at once, a running one at dhctl\'s next step',
+        summary: "Cancel an operation: a queued one at once, a running one at dhctl's next step",
         params: IdParamsSchema,
         response: { 202: OperationSchema },
       },
     },
-    async (request, reply) => reply.code(202).send(await cancelOperation(request.ctx, request.params.id)),
+    async (request, reply) =>
+      reply.code(202).send(await cancelOperation(request.ctx, request.params.id)),
   );
 };

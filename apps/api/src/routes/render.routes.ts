@@ -9,7 +9,8 @@ export const renderRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'cluster_templates:read' },
       schema: {
         tags: ['cluster_templates'],
-        summary: 'Render a template version (stored or inline) with values: sections, errors, value errors. No side effects',
+        summary:
+          'Render a template version (stored or inline) with values: sections, errors, value errors. No side effects',
         body: RenderBodySchema,
         response: { 200: RenderResponseSchema },
       },

@@ -1,8 +1,15 @@
 import { completeAttach, type RenderedConfig } from '@commander/core';
-import type { CommanderAttachResult } from '@commander/dhctl';
 import { parseAllDocuments } from 'yaml';
 
-import { agentResourcesYaml, cancelledByUser, commanderOptions, configDocuments, joinYaml, type OperationRun, recordingHooks } from './operation-context.js';
+import {
+  agentResourcesYaml,
+  cancelledByUser,
+  commanderOptions,
+  configDocuments,
+  joinYaml,
+  type OperationRun,
+  recordingHooks,
+} from './operation-context.js';
 
 function clusterTypeOf(clusterConfiguration: string): string | null {
   for (const doc of parseAllDocuments(clusterConfiguration)) {
@@ -23,12 +30,16 @@ export async function runAttach(run: OperationRun): Promise<void> {
   const dhctl = run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
   const config = configDocuments(run, 'desired');
   const scanOnly = run.claimed.cluster.status === 'NEW';
-  await run.recorder.log([scanOnly ? 'Scanning the existing cluster' : 'Taking the cluster under management']);
+  await run.recorder.log([
+    scanOnly ? 'Scanning the existing cluster' : 'Taking the cluster under management',
+  ]);
   const outcome = await dhctl.commanderAttach(
     {
       connection_config: config.connection_config,
       scan_only: scanOnly,
-      resources_template: scanOnly ? '' : joinYaml(config.primary_resources, await agentResourcesYaml(run)),
+      resources_template: scanOnly
+        ? ''
+        : joinYaml(config.primary_resources, await agentResourcesYaml(run)),
       options: commanderOptions(run),
     },
     { ...recordingHooks(run) },
@@ -36,10 +47,14 @@ export async function runAttach(run: OperationRun): Promise<void> {
   await run.recorder.flush();
   if (!outcome.ok) {
     await run.recorder.failCurrentPhase();
-    await completeAttach(run.ctx, run.claimed, { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) });
+    await completeAttach(run.ctx, run.claimed, {
+      error: outcome.error,
+      state: outcome.state,
+      cancelled: cancelledByUser(run),
+    });
     return;
   }
-  const result = outcome.result as CommanderAttachResult | null;
+  const result = outcome.result;
   const scan = result?.scan_result;
   const found: RenderedConfig | null = scan
     ? {

@@ -1,12 +1,21 @@
 import { type CheckVerdict, completeCheck } from '@commander/core';
 
-import { cancelledByUser, commanderOptions, configDocuments, type OperationRun, recordingHooks, startState } from './operation-context.js';
+import {
+  cancelledByUser,
+  commanderOptions,
+  configDocuments,
+  type OperationRun,
+  recordingHooks,
+  startState,
+} from './operation-context.js';
 
 /** check: dhctl Check of the desired configuration against the cluster (reconcile). */
 export async function runCheck(run: OperationRun): Promise<void> {
   const dhctl = run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
   const config = configDocuments(run, 'desired');
-  await run.recorder.log([`Checking cluster ${run.claimed.cluster.name} against its configuration`]);
+  await run.recorder.log([
+    `Checking cluster ${run.claimed.cluster.name} against its configuration`,
+  ]);
   const outcome = await dhctl.check(
     {
       connection_config: config.connection_config,
@@ -19,7 +28,11 @@ export async function runCheck(run: OperationRun): Promise<void> {
   );
   await run.recorder.flush();
   if (!outcome.ok) {
-    await completeCheck(run.ctx, run.claimed, { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) });
+    await completeCheck(run.ctx, run.claimed, {
+      error: outcome.error,
+      state: outcome.state,
+      cancelled: cancelledByUser(run),
+    });
     return;
   }
   const verdict = outcome.result as CheckVerdict;

@@ -1,6 +1,13 @@
 import { completeDelete, handBackOperation } from '@commander/core';
 
-import { bootstrapDocuments, cancelledByUser, commanderOptions, type OperationRun, recordingHooks, startState } from './operation-context.js';
+import {
+  bootstrapDocuments,
+  cancelledByUser,
+  commanderOptions,
+  type OperationRun,
+  recordingHooks,
+  startState,
+} from './operation-context.js';
 
 /**
  * delete: dhctl Destroy of an installed cluster, or Abort when its bootstrap never finished
@@ -17,7 +24,9 @@ export async function runDelete(run: OperationRun): Promise<void> {
   const state = startState(run);
   let outcome;
   if (wasCreated) {
-    await run.recorder.log([`Deleting cluster ${run.claimed.cluster.name} with dhctl at ${dhctl.address}`]);
+    await run.recorder.log([
+      `Deleting cluster ${run.claimed.cluster.name} with dhctl at ${dhctl.address}`,
+    ]);
     outcome = await dhctl.destroy(
       {
         connection_config: config.connection_config,
@@ -30,8 +39,17 @@ export async function runDelete(run: OperationRun): Promise<void> {
       hooks,
     );
   } else {
-    await run.recorder.log([`The installation did not finish: aborting it to clean up (dhctl at ${dhctl.address})`]);
-    outcome = await dhctl.abort({ ...bootstrapDocuments({ ...run, claimed: { ...run.claimed, desired: config } }), state, options: commanderOptions(run) }, hooks);
+    await run.recorder.log([
+      `The installation did not finish: aborting it to clean up (dhctl at ${dhctl.address})`,
+    ]);
+    outcome = await dhctl.abort(
+      {
+        ...bootstrapDocuments({ ...run, claimed: { ...run.claimed, desired: config } }),
+        state,
+        options: commanderOptions(run),
+      },
+      hooks,
+    );
   }
   await run.recorder.flush();
   if (outcome.ok && outcome.stopped) {
@@ -41,5 +59,11 @@ export async function runDelete(run: OperationRun): Promise<void> {
   if (!outcome.ok) {
     await run.recorder.failCurrentPhase();
   }
-  await completeDelete(run.ctx, run.claimed, outcome.ok ? { state: outcome.state } : { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) });
+  await completeDelete(
+    run.ctx,
+    run.claimed,
+    outcome.ok
+      ? { state: outcome.state }
+      : { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) },
+  );
 }

@@ -1,6 +1,14 @@
 import { completeInstall, handBackOperation } from '@commander/core';
 
-import { agentResourcesYaml, bootstrapDocuments, cancelledByUser, commanderOptions, type OperationRun, recordingHooks, startState } from './operation-context.js';
+import {
+  agentResourcesYaml,
+  bootstrapDocuments,
+  cancelledByUser,
+  commanderOptions,
+  type OperationRun,
+  recordingHooks,
+  startState,
+} from './operation-context.js';
 
 /** install: dhctl Bootstrap of the desired configuration. */
 export async function runInstall(run: OperationRun): Promise<void> {
@@ -13,7 +21,11 @@ export async function runInstall(run: OperationRun): Promise<void> {
   ]);
   const agentYaml = await agentResourcesYaml(run);
   const outcome = await dhctl.bootstrap(
-    { ...bootstrapDocuments(run, agentYaml), state: startState(run), options: commanderOptions(run) },
+    {
+      ...bootstrapDocuments(run, agentYaml),
+      state: startState(run),
+      options: commanderOptions(run),
+    },
     recordingHooks(run),
   );
   await run.recorder.flush();
@@ -24,5 +36,11 @@ export async function runInstall(run: OperationRun): Promise<void> {
   if (!outcome.ok) {
     await run.recorder.failCurrentPhase();
   }
-  await completeInstall(run.ctx, run.claimed, outcome.ok ? { state: outcome.state } : { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) });
+  await completeInstall(
+    run.ctx,
+    run.claimed,
+    outcome.ok
+      ? { state: outcome.state }
+      : { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) },
+  );
 }

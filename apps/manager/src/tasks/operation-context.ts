@@ -1,7 +1,7 @@
 import type { ClaimedOperation, ServiceContext } from '@commander/core';
+import { agentBootstrapYaml, agentUrl, ensureAgentKey, savePhaseState } from '@commander/core';
 import type { BootstrapStart, DhctlCallOptions, MessageInput } from '@commander/dhctl';
 import { encodeDhctlState } from '@commander/dhctl';
-import { agentBootstrapYaml, agentUrl, ensureAgentKey, savePhaseState } from '@commander/core';
 
 import type { ManagerDeps } from '../deps.js';
 import type { OperationRecorder } from '../recorder.js';
@@ -45,7 +45,9 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
         );
       }
       if (run.deps.stopping.value) {
-        await run.recorder.log([`This replica is stopping: handing the operation back after phase ${phaseEnd.completed_phase || '(start)'}`]);
+        await run.recorder.log([
+          `This replica is stopping: handing the operation back after phase ${phaseEnd.completed_phase || '(start)'}`,
+        ]);
         return 'stop';
       }
       return 'next';
@@ -55,12 +57,18 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
 
 /** True when the run was cancelled by a user (not by a shutdown). */
 export function cancelledByUser(run: OperationRun): boolean {
-  return run.signal.aborted && String((run.signal.reason as Error | undefined)?.message ?? '').includes('cancelled by');
+  return (
+    run.signal.aborted &&
+    String((run.signal.reason as Error | undefined)?.message ?? '').includes('cancelled by')
+  );
 }
 
 /** The documents of the configuration to converge/check with (desired, else applied). */
 export function configDocuments(run: OperationRun, which: 'desired' | 'applied' = 'desired') {
-  const config = (which === 'desired' ? run.claimed.desired : run.claimed.applied) ?? run.claimed.desired ?? run.claimed.applied;
+  const config =
+    (which === 'desired' ? run.claimed.desired : run.claimed.applied) ??
+    run.claimed.desired ??
+    run.claimed.applied;
   if (!config) {
     throw new Error('the cluster has no configuration');
   }
@@ -77,17 +85,25 @@ export function startState(run: OperationRun): string {
  * so commander-agent can reach the agent API. Gives the cluster its agent key on first use.
  */
 export async function agentResourcesYaml(run: OperationRun): Promise<string> {
-  const key = await run.deps.db.$transaction((tx) => ensureAgentKey(tx, run.deps.encryptor, run.claimed.cluster.id));
+  const key = await run.deps.db.$transaction((tx) =>
+    ensureAgentKey(tx, run.deps.encryptor, run.claimed.cluster.id),
+  );
   return agentBootstrapYaml(key, agentUrl(run.deps.instance.publicUrl, run.claimed.cluster.uuid));
 }
 
 /** Joins multi-document YAML streams, skipping empty ones. */
 export function joinYaml(...parts: string[]): string {
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0).join('\n---\n');
+  return parts
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .join('\n---\n');
 }
 
 /** Bootstrap documents of a rendered configuration (plus the agent's credentials, when given). */
-export function bootstrapDocuments(run: OperationRun, agentYaml = ''): Omit<MessageInput<BootstrapStart>, 'state' | 'options'> {
+export function bootstrapDocuments(
+  run: OperationRun,
+  agentYaml = '',
+): Omit<MessageInput<BootstrapStart>, 'state' | 'options'> {
   const desired = run.claimed.desired;
   if (!desired) {
     throw new Error('the cluster has no rendered configuration to install');

@@ -9,8 +9,8 @@ import { runCheck } from './check.js';
 import { runDelete } from './delete.js';
 import { runDetach } from './detach.js';
 import { runInstall } from './install.js';
-import { runUpdate } from './update.js';
 import type { OperationRun } from './operation-context.js';
+import { runUpdate } from './update.js';
 
 type Handler = (run: OperationRun) => Promise<void>;
 
@@ -18,7 +18,9 @@ const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED']);
 /** How long to wait before trying a job again when its cluster is busy. */
 const BUSY_RETRY_MS = 2_000;
 
-export type OperationHandlers = Partial<Record<'INSTALL' | 'UPDATE' | 'DELETE' | 'CHECK' | 'ATTACH' | 'DETACH', Handler>>;
+export type OperationHandlers = Partial<
+  Record<'INSTALL' | 'UPDATE' | 'DELETE' | 'CHECK' | 'ATTACH' | 'DETACH', Handler>
+>;
 
 export const DEFAULT_HANDLERS: OperationHandlers = {
   INSTALL: runInstall,
@@ -35,7 +37,10 @@ export const DEFAULT_HANDLERS: OperationHandlers = {
  * operation is a no-op; a dhctl transport failure is retried by graphile-worker (the next
  * attempt resumes from the last stored phase state).
  */
-export function operationTask(deps: ManagerDeps, handlers: OperationHandlers = DEFAULT_HANDLERS): Task {
+export function operationTask(
+  deps: ManagerDeps,
+  handlers: OperationHandlers = DEFAULT_HANDLERS,
+): Task {
   return async (rawPayload, helpers) => {
     const { operationId } = TaskPayloads['cluster/install'].parse(rawPayload);
     const op = await deps.db.clusterOperation.findUnique({
@@ -52,7 +57,11 @@ export function operationTask(deps: ManagerDeps, handlers: OperationHandlers = D
     }
     if (!(await deps.locks.tryLock(op.clusterId))) {
       // Another replica is working on this cluster: come back shortly, without using an attempt.
-      await helpers.addJob(helpers.job.task_identifier, { operationId }, { runAt: new Date(Date.now() + BUSY_RETRY_MS), maxAttempts: helpers.job.max_attempts });
+      await helpers.addJob(
+        helpers.job.task_identifier,
+        { operationId },
+        { runAt: new Date(Date.now() + BUSY_RETRY_MS), maxAttempts: helpers.job.max_attempts },
+      );
       return;
     }
     const abort = new AbortController();
@@ -63,7 +72,11 @@ export function operationTask(deps: ManagerDeps, handlers: OperationHandlers = D
       if (!claimed) {
         return;
       }
-      const recorder = new OperationRecorder(deps.db, operationId, (claimed.operation.phases as never) ?? []);
+      const recorder = new OperationRecorder(
+        deps.db,
+        operationId,
+        (claimed.operation.phases as never) ?? [],
+      );
       beat = setInterval(() => {
         void heartbeatOperation(deps.db, operationId)
           .then(({ cancelRequested }) => {
@@ -73,7 +86,13 @@ export function operationTask(deps: ManagerDeps, handlers: OperationHandlers = D
           })
           .catch((err: unknown) => deps.log.warn({ err }, 'operation heartbeat failed'));
       }, 2_000);
-      const run: OperationRun = { deps, ctx: systemContext(deps), claimed, recorder, signal: abort.signal };
+      const run: OperationRun = {
+        deps,
+        ctx: systemContext(deps),
+        claimed,
+        recorder,
+        signal: abort.signal,
+      };
       try {
         await handler(run);
       } catch (error) {
@@ -81,7 +100,9 @@ export function operationTask(deps: ManagerDeps, handlers: OperationHandlers = D
         const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof DhctlTransportError && !isLastAttempt) {
-          await recorder.log([`dhctl is unreachable (${message}); the operation will be retried`]).then(() => recorder.flush());
+          await recorder
+            .log([`dhctl is unreachable (${message}); the operation will be retried`])
+            .then(() => recorder.flush());
           throw error;
         }
         deps.log.error({ err: error, operationId }, 'operation failed');

@@ -1,6 +1,13 @@
 import { completeUpdate, type ConvergeVerdict, handBackOperation } from '@commander/core';
 
-import { cancelledByUser, commanderOptions, configDocuments, type OperationRun, recordingHooks, startState } from './operation-context.js';
+import {
+  cancelledByUser,
+  commanderOptions,
+  configDocuments,
+  type OperationRun,
+  recordingHooks,
+  startState,
+} from './operation-context.js';
 
 /**
  * update: dhctl Converge of the desired configuration. dhctl checks first; destructive changes
@@ -32,12 +39,18 @@ export async function runUpdate(run: OperationRun): Promise<void> {
   }
   if (!outcome.ok) {
     await run.recorder.failCurrentPhase();
-    await completeUpdate(run.ctx, run.claimed, { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) });
+    await completeUpdate(run.ctx, run.claimed, {
+      error: outcome.error,
+      state: outcome.state,
+      cancelled: cancelledByUser(run),
+    });
     return;
   }
   const verdict = outcome.result as ConvergeVerdict | null;
   if (verdict?.status === 'NeedApproveForDestructiveChange') {
-    await run.recorder.log(['dhctl found destructive changes: waiting for a person to approve them']);
+    await run.recorder.log([
+      'dhctl found destructive changes: waiting for a person to approve them',
+    ]);
   }
   await completeUpdate(run.ctx, run.claimed, { state: outcome.state, verdict, result: verdict });
 }

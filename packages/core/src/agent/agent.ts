@@ -33,13 +33,23 @@ export const AGENT_GROUP = 'commander-agent';
  * transaction: stored hashed for authentication and encrypted so Commander can hand it to the
  * agent in its credentials Secret. Returns the key.
  */
-export async function ensureAgentKey(tx: Tx, encryptor: Encryptor, clusterId: string): Promise<string> {
-  const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { agentKeyEncrypted: true } });
+export async function ensureAgentKey(
+  tx: Tx,
+  encryptor: Encryptor,
+  clusterId: string,
+): Promise<string> {
+  const cluster = await tx.cluster.findUniqueOrThrow({
+    where: { id: clusterId },
+    select: { agentKeyEncrypted: true },
+  });
   if (cluster.agentKeyEncrypted) {
     return encryptor.decrypt(cluster.agentKeyEncrypted);
   }
   const key = generateToken('agent');
-  await tx.cluster.update({ where: { id: clusterId }, data: { agentKeyHash: hashToken(key), agentKeyEncrypted: encryptor.encrypt(key) } });
+  await tx.cluster.update({
+    where: { id: clusterId },
+    data: { agentKeyHash: hashToken(key), agentKeyEncrypted: encryptor.encrypt(key) },
+  });
   return key;
 }
 
@@ -66,19 +76,28 @@ export function agentCredentialsSecret(key: string, commanderUrl: string): KubeO
 const NAMESPACE_DOC: KubeObject = {
   apiVersion: 'v1',
   kind: 'Namespace',
-  metadata: { name: AGENT_CREDENTIALS_SECRET.namespace, labels: { [HERITAGE_LABEL.key]: HERITAGE_LABEL.value } },
+  metadata: {
+    name: AGENT_CREDENTIALS_SECRET.namespace,
+    labels: { [HERITAGE_LABEL.key]: HERITAGE_LABEL.value },
+  },
 };
 
 /** YAML of the agent's namespace and credentials, appended to what dhctl installs at bootstrap. */
 export function agentBootstrapYaml(key: string, commanderUrl: string): string {
-  return [NAMESPACE_DOC, agentCredentialsSecret(key, commanderUrl)].map((d) => JSON.stringify(d)).join('\n---\n');
+  return [NAMESPACE_DOC, agentCredentialsSecret(key, commanderUrl)]
+    .map((d) => JSON.stringify(d))
+    .join('\n---\n');
 }
 
 /**
  * The cluster whose agent calls, when `key` is its agent key (or its previous key within the
  * grace period after a rotation). Null otherwise: the caller answers 401 without saying which.
  */
-export async function authenticateAgent(db: Db, clusterUuid: string, key: string): Promise<Cluster | null> {
+export async function authenticateAgent(
+  db: Db,
+  clusterUuid: string,
+  key: string,
+): Promise<Cluster | null> {
   const cluster = await db.cluster.findUnique({ where: { uuid: clusterUuid } });
   if (!cluster || cluster.archivedAt !== null || !cluster.agentKeyHash) {
     return null;
@@ -87,7 +106,10 @@ export async function authenticateAgent(db: Db, clusterUuid: string, key: string
   if (timingSafeEqualHex(hash, cluster.agentKeyHash)) {
     return cluster;
   }
-  const previousValid = cluster.agentPreviousKeyHash && cluster.agentPreviousKeyExpiresAt && cluster.agentPreviousKeyExpiresAt > new Date();
+  const previousValid =
+    cluster.agentPreviousKeyHash &&
+    cluster.agentPreviousKeyExpiresAt &&
+    cluster.agentPreviousKeyExpiresAt > new Date();
   return previousValid && timingSafeEqualHex(hash, cluster.agentPreviousKeyHash!) ? cluster : null;
 }
 
@@ -106,7 +128,11 @@ function parseDocuments(yaml: string): KubeObject[] {
  * The desired resources of a cluster by group, with a content version: the template's
  * resource groups as last rendered, plus Commander's own group with the agent's credentials.
  */
-export function desiredAgentResources(encryptor: Encryptor, cluster: Cluster, publicUrl: string): AgentResources {
+export function desiredAgentResources(
+  encryptor: Encryptor,
+  cluster: Cluster,
+  publicUrl: string,
+): AgentResources {
   const desired = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
   const groups: AgentResources['groups'] = (desired?.resources ?? []).map((g) => ({
     name: g.name,
@@ -117,7 +143,12 @@ export function desiredAgentResources(encryptor: Encryptor, cluster: Cluster, pu
     groups.push({
       name: AGENT_GROUP,
       sync_mode: 'managed',
-      resources: [agentCredentialsSecret(encryptor.decrypt(cluster.agentKeyEncrypted), agentUrl(publicUrl, cluster.uuid))],
+      resources: [
+        agentCredentialsSecret(
+          encryptor.decrypt(cluster.agentKeyEncrypted),
+          agentUrl(publicUrl, cluster.uuid),
+        ),
+      ],
     });
   }
   const version = createHash('sha256').update(JSON.stringify(groups)).digest('hex').slice(0, 32);
@@ -131,10 +162,17 @@ export function desiredAgentResources(encryptor: Encryptor, cluster: Cluster, pu
 
 /** Marks the agent seen (online). Throttled: at most one write per 10 s per cluster. */
 async function touchAgent(db: Db, cluster: Cluster): Promise<void> {
-  if (cluster.agentStatus === 'online' && cluster.agentLastSeenAt && Date.now() - cluster.agentLastSeenAt.getTime() < 10_000) {
+  if (
+    cluster.agentStatus === 'online' &&
+    cluster.agentLastSeenAt &&
+    Date.now() - cluster.agentLastSeenAt.getTime() < 10_000
+  ) {
     return;
   }
-  await db.cluster.update({ where: { id: cluster.id }, data: { agentStatus: 'online', agentLastSeenAt: new Date() } });
+  await db.cluster.update({
+    where: { id: cluster.id },
+    data: { agentStatus: 'online', agentLastSeenAt: new Date() },
+  });
 }
 
 /** `GET /resources`: the desired resources, or null when `ifNoneMatch` is the current version (304). */
@@ -148,7 +186,10 @@ export async function getAgentResources(
   await touchAgent(db, cluster);
   const resources = desiredAgentResources(encryptor, cluster, publicUrl);
   if (cluster.resourcesVersion !== resources.version) {
-    await db.cluster.update({ where: { id: cluster.id }, data: { resourcesVersion: resources.version } });
+    await db.cluster.update({
+      where: { id: cluster.id },
+      data: { resourcesVersion: resources.version },
+    });
   }
   const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '');
   return wanted === resources.version ? null : resources;
@@ -159,7 +200,13 @@ export async function getAgentResources(
  * `configured` when every resource of the current version applied, `not_configured` otherwise
  * (errors, or results for an older version).
  */
-export async function recordResourcesStatus(db: Db, encryptor: Encryptor, cluster: Cluster, publicUrl: string, body: ResourcesStatusBody): Promise<void> {
+export async function recordResourcesStatus(
+  db: Db,
+  encryptor: Encryptor,
+  cluster: Cluster,
+  publicUrl: string,
+  body: ResourcesStatusBody,
+): Promise<void> {
   const current = desiredAgentResources(encryptor, cluster, publicUrl).version;
   const errors = body.results.filter((r) => r.status === 'error');
   const state = body.version === current && errors.length === 0 ? 'configured' : 'not_configured';
@@ -177,7 +224,7 @@ export async function recordResourcesStatus(db: Db, encryptor: Encryptor, cluste
     where: { id: cluster.id },
     data: {
       resourcesSyncState: state,
-      resourcesStateResults: results as Prisma.InputJsonValue,
+      resourcesStateResults: results,
       resourcesCheckedAt: now,
       ...(state === 'configured' ? { resourcesAppliedAt: now } : {}),
       agentStatus: 'online',
@@ -185,7 +232,13 @@ export async function recordResourcesStatus(db: Db, encryptor: Encryptor, cluste
     },
   });
   if (state !== cluster.resourcesSyncState || errors.length > 0) {
-    await notifyChange(db, { type: 'cluster', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id, action: 'resources' });
+    await notifyChange(db, {
+      type: 'cluster',
+      id: cluster.id,
+      workspace_id: cluster.workspaceId,
+      cluster_id: cluster.id,
+      action: 'resources',
+    });
   }
 }
 
@@ -209,10 +262,23 @@ function agentData(body: ReturnType<typeof TelemetryBodySchema.parse>, at: Date)
           storage_used_bytes: body.storage_used_bytes ?? null,
           node_count: body.node_count,
         },
-        warnings: { firing_alerts: body.alerts.map((a) => ({ alert: a.name, severity: a.severity, message: a.message })) },
+        warnings: {
+          firing_alerts: body.alerts.map((a) => ({
+            alert: a.name,
+            severity: a.severity,
+            message: a.message,
+          })),
+        },
       },
     },
-    { source: 'upmeter', data: { rows: [{ probes: body.components.map((c) => ({ probe: c.name, availability: c.availability })) }] } },
+    {
+      source: 'upmeter',
+      data: {
+        rows: [
+          { probes: body.components.map((c) => ({ probe: c.name, availability: c.availability })) },
+        ],
+      },
+    },
   ];
 }
 
@@ -240,10 +306,19 @@ export async function recordTelemetry(db: Db, cluster: Cluster, raw: TelemetryBo
     }),
     db.cluster.update({
       where: { id: cluster.id },
-      data: { agentData: agentData(body, ts) as Prisma.InputJsonValue, agentStatus: 'online', agentLastSeenAt: now },
+      data: {
+        agentData: agentData(body, ts) as Prisma.InputJsonValue,
+        agentStatus: 'online',
+        agentLastSeenAt: now,
+      },
     }),
   ]);
-  await notifyChange(db, { type: 'telemetry', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id });
+  await notifyChange(db, {
+    type: 'telemetry',
+    id: cluster.id,
+    workspace_id: cluster.workspaceId,
+    cluster_id: cluster.id,
+  });
 }
 
 /**
@@ -258,22 +333,52 @@ export async function markSilentAgents(db: Db, silentAfterMs: number): Promise<n
     select: { id: true, workspaceId: true, agentData: true, agentLastSeenAt: true },
   });
   for (const cluster of silent) {
-    const data = Array.isArray(cluster.agentData) ? (cluster.agentData as Record<string, unknown>[]) : [];
-    const alert = { alert: 'AgentLost', severity: 'critical', message: `No report from the agent since ${cluster.agentLastSeenAt?.toISOString() ?? 'ever'}` };
-    const overview = data.find((d) => d.source === 'overview') as { data?: { warnings?: { firing_alerts?: unknown[] } } } | undefined;
+    const data = Array.isArray(cluster.agentData)
+      ? (cluster.agentData as Record<string, unknown>[])
+      : [];
+    const alert = {
+      alert: 'AgentLost',
+      severity: 'critical',
+      message: `No report from the agent since ${cluster.agentLastSeenAt?.toISOString() ?? 'ever'}`,
+    };
+    const overview = data.find((d) => d.source === 'overview') as
+      { data?: { warnings?: { firing_alerts?: unknown[] } } } | undefined;
     const withAlert = overview
       ? data.map((d) =>
           d === overview
-            ? { ...d, data: { ...overview.data, warnings: { firing_alerts: [...(overview.data?.warnings?.firing_alerts ?? []).filter((a) => (a as { alert?: string }).alert !== 'AgentLost'), alert] } } }
+            ? {
+                ...d,
+                data: {
+                  ...overview.data,
+                  warnings: {
+                    firing_alerts: [
+                      ...(overview.data?.warnings?.firing_alerts ?? []).filter(
+                        (a) => (a as { alert?: string }).alert !== 'AgentLost',
+                      ),
+                      alert,
+                    ],
+                  },
+                },
+              }
             : d,
         )
       : [{ source: 'overview', data: { warnings: { firing_alerts: [alert] } } }, ...data];
     const { count } = await db.cluster.updateMany({
       where: { id: cluster.id, agentStatus: 'online', agentLastSeenAt: { lt: cutoff } },
-      data: { agentStatus: 'lost', resourcesSyncState: 'no_data', agentData: withAlert as Prisma.InputJsonValue },
+      data: {
+        agentStatus: 'lost',
+        resourcesSyncState: 'no_data',
+        agentData: withAlert as Prisma.InputJsonValue,
+      },
     });
     if (count > 0) {
-      await notifyChange(db, { type: 'cluster', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id, action: 'agent_lost' });
+      await notifyChange(db, {
+        type: 'cluster',
+        id: cluster.id,
+        workspace_id: cluster.workspaceId,
+        cluster_id: cluster.id,
+        action: 'agent_lost',
+      });
     }
   }
   return silent.length;
@@ -283,14 +388,22 @@ export async function markSilentAgents(db: Db, silentAfterMs: number): Promise<n
  * Rotates a cluster's agent key: the new key reaches the agent through its credentials Secret
  * (the agent fetches it with the old key, which keeps working for an hour).
  */
-export async function rotateAgentKey(ctx: ServiceContext, clusterId: string): Promise<{ rotated_at: string; previous_key_expires_at: string }> {
+export async function rotateAgentKey(
+  ctx: ServiceContext,
+  clusterId: string,
+): Promise<{ rotated_at: string; previous_key_expires_at: string }> {
   const workspace = requireWorkspace(ctx);
-  const cluster = await ctx.db.cluster.findFirst({ where: { id: clusterId, workspaceId: workspace.id, archivedAt: null } });
+  const cluster = await ctx.db.cluster.findFirst({
+    where: { id: clusterId, workspaceId: workspace.id, archivedAt: null },
+  });
   if (!cluster) {
     throw notFound('Cluster', clusterId);
   }
   if (!cluster.agentKeyHash) {
-    throw new AppError('invalid_state', 'This cluster has no agent yet (it gets one when it is installed or joined)');
+    throw new AppError(
+      'invalid_state',
+      'This cluster has no agent yet (it gets one when it is installed or joined)',
+    );
   }
   const key = generateToken('agent');
   const expires = new Date(Date.now() + PREVIOUS_KEY_GRACE_MS);
@@ -304,7 +417,11 @@ export async function rotateAgentKey(ctx: ServiceContext, clusterId: string): Pr
         agentKeyEncrypted: ctx.encryptor.encrypt(key),
       },
     });
-    await recordAudit(tx, ctx, { action: 'rotate_agent_key', auditableType: 'Cluster', auditableId: clusterId });
+    await recordAudit(tx, ctx, {
+      action: 'rotate_agent_key',
+      auditableType: 'Cluster',
+      auditableId: clusterId,
+    });
   });
   return { rotated_at: new Date().toISOString(), previous_key_expires_at: expires.toISOString() };
 }

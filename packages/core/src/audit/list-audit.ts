@@ -22,7 +22,14 @@ export function toAuditDto(row: AuditRow): AuditEvent {
     ts: row.ts.toISOString(),
     workspace_id: row.workspaceId,
     workspace_slug: row.workspaceSlug,
-    user_type: row.actorType === 'auth_token' ? 'AuthToken' : row.actorType === 'user' ? 'User' : row.actorType === 'agent' ? 'Agent' : 'System',
+    user_type:
+      row.actorType === 'auth_token'
+        ? 'AuthToken'
+        : row.actorType === 'user'
+          ? 'User'
+          : row.actorType === 'agent'
+            ? 'Agent'
+            : 'System',
     user_id: row.actorId,
     user_name: row.actorName,
     action: row.action,
@@ -39,11 +46,17 @@ export function toAuditDto(row: AuditRow): AuditEvent {
  * workspace_audit:read, that workspace's events only.
  * @throws AppError forbidden
  */
-export async function listAuditEvents(ctx: ServiceContext, filter: AuditFilter): Promise<{ items: AuditEvent[]; total: number }> {
+export async function listAuditEvents(
+  ctx: ServiceContext,
+  filter: AuditFilter,
+): Promise<{ items: AuditEvent[]; total: number }> {
   let workspaceId: string | null = null;
   if (!grants(ctx.permissions, 'audit:read')) {
     if (!ctx.workspace || !grants(ctx.permissions, 'workspace_audit:read')) {
-      throw new AppError('forbidden', 'Reading the audit log needs audit:read, or workspace_audit:read in a workspace');
+      throw new AppError(
+        'forbidden',
+        'Reading the audit log needs audit:read, or workspace_audit:read in a workspace',
+      );
     }
     workspaceId = ctx.workspace.id;
   }
@@ -53,10 +66,22 @@ export async function listAuditEvents(ctx: ServiceContext, filter: AuditFilter):
     ...(filter.auditableId ? { auditableId: filter.auditableId } : {}),
     ...(filter.action ? { action: filter.action } : {}),
     ...(filter.userName ? { actorName: { contains: filter.userName, mode: 'insensitive' } } : {}),
-    ...(filter.from || filter.to ? { ts: { ...(filter.from ? { gte: new Date(filter.from) } : {}), ...(filter.to ? { lte: new Date(filter.to) } : {}) } } : {}),
+    ...(filter.from || filter.to
+      ? {
+          ts: {
+            ...(filter.from ? { gte: new Date(filter.from) } : {}),
+            ...(filter.to ? { lte: new Date(filter.to) } : {}),
+          },
+        }
+      : {}),
   };
   const [rows, total] = await Promise.all([
-    ctx.db.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: filter.limit, skip: filter.offset }),
+    ctx.db.auditEvent.findMany({
+      where,
+      orderBy: { id: 'desc' },
+      take: filter.limit,
+      skip: filter.offset,
+    }),
     ctx.db.auditEvent.count({ where }),
   ]);
   return { items: rows.map(toAuditDto), total };

@@ -3,7 +3,8 @@ import type { Prisma, Tx } from '@commander/db';
 import type { ServiceContext } from '../context.js';
 import { redactSecrets } from './redact.js';
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'approve' | 'login' | 'logout' | 'revoke' | string;
+/** create, update, delete, approve, login, logout, revoke, move, … */
+export type AuditAction = string;
 
 export type AuditInput = {
   action: AuditAction;

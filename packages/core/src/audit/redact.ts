@@ -1,7 +1,8 @@
 /** Marker that replaces secret values in audit records and logs. */
 export const REDACTED = '[FILTERED]';
 
-const SECRET_KEY = /(password|passphrase|secret|token|private_?key|privateSSHKey|dockercfg|docker_?config|api_?key|credentials?)$/i;
+const SECRET_KEY =
+  /(password|passphrase|secret|token|private_?key|privateSSHKey|dockercfg|docker_?config|api_?key|credentials?)$/i;
 
 /**
  * Deep copy of `value` with the values of secret-looking keys replaced by REDACTED. Callers also
@@ -18,7 +19,10 @@ function walk(value: unknown, extraKeys: ReadonlySet<string>): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = (SECRET_KEY.test(k) || extraKeys.has(k)) && v !== null && v !== undefined ? REDACTED : walk(v, extraKeys);
+      out[k] =
+        (SECRET_KEY.test(k) || extraKeys.has(k)) && v !== null && v !== undefined
+          ? REDACTED
+          : walk(v, extraKeys);
     }
     return out;
   }

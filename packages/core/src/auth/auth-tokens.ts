@@ -1,4 +1,8 @@
-import type { AuthToken as AuthTokenDto, CreateAuthTokenBody, CreatedAuthToken } from '@commander/contracts';
+import type {
+  AuthToken as AuthTokenDto,
+  CreateAuthTokenBody,
+  CreatedAuthToken,
+} from '@commander/contracts';
 import { CreateAuthTokenBodySchema } from '@commander/contracts';
 import { generateToken, hashToken, tokenPrefix } from '@commander/crypto';
 import type { AuthToken } from '@commander/db';
@@ -28,31 +32,49 @@ export function toAuthTokenDto(row: AuthToken): AuthTokenDto {
  * may issue tokens for any workspace; a workspace call with workspace_tokens:* manages that
  * workspace's tokens.
  */
-function tokenTarget(ctx: ServiceContext, requestedWorkspaceId: string | null | undefined, write: boolean): string | null {
+function tokenTarget(
+  ctx: ServiceContext,
+  requestedWorkspaceId: string | null | undefined,
+  write: boolean,
+): string | null {
   const globalPerm = write ? 'global_tokens:write' : 'global_tokens:read';
   const workspacePerm = write ? 'workspace_tokens:write' : 'workspace_tokens:read';
   if (ctx.workspace !== null && grants(ctx.permissions, workspacePerm)) {
     if (requestedWorkspaceId && requestedWorkspaceId !== ctx.workspace.id) {
       if (!grants(ctx.permissions, globalPerm)) {
-        throw new AppError('forbidden', 'A workspace token or member can only manage tokens of its own workspace');
+        throw new AppError(
+          'forbidden',
+          'A workspace token or member can only manage tokens of its own workspace',
+        );
       }
       return requestedWorkspaceId;
     }
-    return requestedWorkspaceId === null && grants(ctx.permissions, globalPerm) ? null : ctx.workspace.id;
+    return requestedWorkspaceId === null && grants(ctx.permissions, globalPerm)
+      ? null
+      : ctx.workspace.id;
   }
   if (grants(ctx.permissions, globalPerm)) {
     return requestedWorkspaceId ?? null;
   }
-  throw new AppError('forbidden', `Managing API tokens needs ${workspacePerm} (workspace tokens) or ${globalPerm} (global tokens)`);
+  throw new AppError(
+    'forbidden',
+    `Managing API tokens needs ${workspacePerm} (workspace tokens) or ${globalPerm} (global tokens)`,
+  );
 }
 
 /** Issues an API token. The token value is returned here only; it is stored as a hash. */
-export async function createAuthToken(ctx: ServiceContext, body: CreateAuthTokenBody): Promise<CreatedAuthToken> {
+export async function createAuthToken(
+  ctx: ServiceContext,
+  body: CreateAuthTokenBody,
+): Promise<CreatedAuthToken> {
   const input = CreateAuthTokenBodySchema.parse(body);
   const workspaceId = tokenTarget(ctx, input.workspace_id, true);
   let workspace: { id: string; slug: string } | null = null;
   if (workspaceId !== null) {
-    const ws = await ctx.db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true, slug: true, archivedAt: true } });
+    const ws = await ctx.db.workspace.findUnique({
+      where: { id: workspaceId },
+      select: { id: true, slug: true, archivedAt: true },
+    });
     if (!ws || ws.archivedAt) {
       throw notFound('Workspace', workspaceId);
     }
@@ -60,7 +82,9 @@ export async function createAuthToken(ctx: ServiceContext, body: CreateAuthToken
   }
   const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
   if (expiresAt && expiresAt <= new Date()) {
-    throw new AppError('validation_failed', 'expires_at must be in the future', { field: 'expires_at' });
+    throw new AppError('validation_failed', 'expires_at must be in the future', {
+      field: 'expires_at',
+    });
   }
   const token = generateToken('api');
   const row = await ctx.db.$transaction(async (tx) => {
@@ -80,7 +104,12 @@ export async function createAuthToken(ctx: ServiceContext, body: CreateAuthToken
       action: 'create',
       auditableType: 'AuthToken',
       auditableId: created.id,
-      changes: { name: created.name, scope: input.scope, workspace_id: workspaceId, expires_at: input.expires_at ?? null },
+      changes: {
+        name: created.name,
+        scope: input.scope,
+        workspace_id: workspaceId,
+        expires_at: input.expires_at ?? null,
+      },
       workspace,
     });
     return created;
@@ -91,7 +120,10 @@ export async function createAuthToken(ctx: ServiceContext, body: CreateAuthToken
 /** Tokens the caller manages (see tokenTarget), newest first. */
 export async function listAuthTokens(ctx: ServiceContext): Promise<AuthTokenDto[]> {
   const workspaceId = tokenTarget(ctx, undefined, false);
-  const rows = await ctx.db.authToken.findMany({ where: { workspaceId }, orderBy: { createdAt: 'desc' } });
+  const rows = await ctx.db.authToken.findMany({
+    where: { workspaceId },
+    orderBy: { createdAt: 'desc' },
+  });
   return rows.map(toAuthTokenDto);
 }
 
@@ -110,7 +142,12 @@ export async function revokeAuthToken(ctx: ServiceContext, id: string): Promise<
   }
   const updated = await ctx.db.$transaction(async (tx) => {
     const revoked = await tx.authToken.update({ where: { id }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, ctx, { action: 'revoke', auditableType: 'AuthToken', auditableId: id, changes: { revoked_at: [null, revoked.revokedAt?.toISOString()] } });
+    await recordAudit(tx, ctx, {
+      action: 'revoke',
+      auditableType: 'AuthToken',
+      auditableId: id,
+      changes: { revoked_at: [null, revoked.revokedAt?.toISOString()] },
+    });
     return revoked;
   });
   return toAuthTokenDto(updated);

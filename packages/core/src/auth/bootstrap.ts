@@ -4,6 +4,7 @@ import { hashPassword, hashToken, tokenPrefix } from '@commander/crypto';
 import type { Db } from '@commander/db';
 
 import { BUILT_IN_ROLES } from '../permissions.js';
+import { settingText } from '../security/encryption.js';
 import { installPresetTemplates } from '../templates/install-presets.js';
 
 export type BootstrapOptions = {
@@ -28,67 +29,97 @@ export const DEFAULT_ADMIN_EMAIL = 'admin@commander.local';
  * built-in roles, this installation's UUID, the `default` workspace with preset templates on
  * a fresh install, the first admin, and the bootstrap token.
  */
-export async function bootstrapInstallation(db: Db, options: BootstrapOptions): Promise<BootstrapResult> {
+export async function bootstrapInstallation(
+  db: Db,
+  options: BootstrapOptions,
+): Promise<BootstrapResult> {
   // Several API replicas may start together: one bootstrap at a time.
-  return db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(727002)`;
-      for (const [scope, roles] of [['GLOBAL', BUILT_IN_ROLES.global], ['WORKSPACE', BUILT_IN_ROLES.workspace]] as const) {
-        for (const [name, role] of Object.entries(roles)) {
-          await tx.role.upsert({
-            where: { scope_name: { scope, name } },
-            create: { scope, name, description: role.description, permissions: role.permissions, isBuiltIn: true },
-            update: { description: role.description, permissions: role.permissions, isBuiltIn: true },
-          });
+  return db
+    .$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(727002)`;
+        for (const [scope, roles] of [
+          ['GLOBAL', BUILT_IN_ROLES.global],
+          ['WORKSPACE', BUILT_IN_ROLES.workspace],
+        ] as const) {
+          for (const [name, role] of Object.entries(roles) as [
+            string,
+            { description: string; permissions: readonly string[] },
+          ][]) {
+            await tx.role.upsert({
+              where: { scope_name: { scope, name } },
+              create: {
+                scope,
+                name,
+                description: role.description,
+                permissions: [...role.permissions],
+                isBuiltIn: true,
+              },
+              update: {
+                description: role.description,
+                permissions: [...role.permissions],
+                isBuiltIn: true,
+              },
+            });
+          }
         }
-      }
-      let uuidSetting = await tx.systemSetting.findUnique({ where: { key: 'commander_uuid' } });
-      uuidSetting ??= await tx.systemSetting.create({ data: { key: 'commander_uuid', value: randomUUID() } });
+        let uuidSetting = await tx.systemSetting.findUnique({ where: { key: 'commander_uuid' } });
+        uuidSetting ??= await tx.systemSetting.create({
+          data: { key: 'commander_uuid', value: randomUUID() },
+        });
 
-      let defaultWorkspaceId: string | null = null;
-      if ((await tx.workspace.count()) === 0) {
-        const ws = await tx.workspace.create({ data: { slug: 'default', name: 'Default' } });
-        defaultWorkspaceId = ws.id;
-      } else {
-        defaultWorkspaceId = (await tx.workspace.findUnique({ where: { slug: 'default' } }))?.id ?? null;
-      }
-
-      let createdAdmin: BootstrapResult['createdAdmin'] = null;
-      if ((await tx.user.count()) === 0) {
-        const email = (options.adminEmail ?? DEFAULT_ADMIN_EMAIL).trim().toLowerCase();
-        const generated = !options.adminPassword;
-        const password = options.adminPassword ?? randomBytes(12).toString('base64url');
-        const user = await tx.user.create({ data: { email, name: 'Administrator', passwordHash: await hashPassword(password) } });
-        const adminRole = await tx.role.findUniqueOrThrow({ where: { scope_name: { scope: 'GLOBAL', name: 'admin' } } });
-        await tx.roleBinding.create({ data: { userId: user.id, roleId: adminRole.id, workspaceId: null } });
-        createdAdmin = { email, password, generated };
-      }
-
-      if (options.bootstrapToken) {
-        const tokenHash = hashToken(options.bootstrapToken);
-        const existing = await tx.authToken.findUnique({ where: { tokenHash } });
-        if (!existing) {
-          await tx.authToken.create({
-            data: {
-              name: 'bootstrap',
-              workspaceId: null,
-              tokenHash,
-              prefix: tokenPrefix(options.bootstrapToken),
-              scope: 'WRITE',
-              createdByName: 'COMMANDER_BOOTSTRAP_TOKEN',
-            },
-          });
-        } else if (existing.revokedAt) {
-          await tx.authToken.update({ where: { id: existing.id }, data: { revokedAt: null } });
+        let defaultWorkspaceId: string | null = null;
+        if ((await tx.workspace.count()) === 0) {
+          const ws = await tx.workspace.create({ data: { slug: 'default', name: 'Default' } });
+          defaultWorkspaceId = ws.id;
+        } else {
+          defaultWorkspaceId =
+            (await tx.workspace.findUnique({ where: { slug: 'default' } }))?.id ?? null;
         }
+
+        let createdAdmin: BootstrapResult['createdAdmin'] = null;
+        if ((await tx.user.count()) === 0) {
+          const email = (options.adminEmail ?? DEFAULT_ADMIN_EMAIL).trim().toLowerCase();
+          const generated = !options.adminPassword;
+          const password = options.adminPassword ?? randomBytes(12).toString('base64url');
+          const user = await tx.user.create({
+            data: { email, name: 'Administrator', passwordHash: await hashPassword(password) },
+          });
+          const adminRole = await tx.role.findUniqueOrThrow({
+            where: { scope_name: { scope: 'GLOBAL', name: 'admin' } },
+          });
+          await tx.roleBinding.create({
+            data: { userId: user.id, roleId: adminRole.id, workspaceId: null },
+          });
+          createdAdmin = { email, password, generated };
+        }
+
+        if (options.bootstrapToken) {
+          const tokenHash = hashToken(options.bootstrapToken);
+          const existing = await tx.authToken.findUnique({ where: { tokenHash } });
+          if (!existing) {
+            await tx.authToken.create({
+              data: {
+                name: 'bootstrap',
+                workspaceId: null,
+                tokenHash,
+                prefix: tokenPrefix(options.bootstrapToken),
+                scope: 'WRITE',
+                createdByName: 'COMMANDER_BOOTSTRAP_TOKEN',
+              },
+            });
+          } else if (existing.revokedAt) {
+            await tx.authToken.update({ where: { id: existing.id }, data: { revokedAt: null } });
+          }
+        }
+        return { createdAdmin, commanderUuid: settingText(uuidSetting.value), defaultWorkspaceId };
+      },
+      { timeout: 30_000 },
+    )
+    .then(async (result) => {
+      if (result.defaultWorkspaceId) {
+        await installPresetTemplates(db, result.defaultWorkspaceId);
       }
-      return { createdAdmin, commanderUuid: String(uuidSetting.value), defaultWorkspaceId };
-    },
-    { timeout: 30_000 },
-  ).then(async (result) => {
-    if (result.defaultWorkspaceId) {
-      await installPresetTemplates(db, result.defaultWorkspaceId);
-    }
-    return result;
-  });
+      return result;
+    });
 }

@@ -11,8 +11,7 @@ import {
 
 /** Who is calling, before a workspace is chosen. */
 export type Principal =
-  | { kind: 'auth_token'; token: AuthToken }
-  | { kind: 'user'; user: User; session: Session | null };
+  { kind: 'auth_token'; token: AuthToken } | { kind: 'user'; user: User; session: Session | null };
 
 /** How often last_used_at / last_seen_at are written at most (they are hot rows). */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -20,7 +19,11 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** The API token with this value, if it exists and is neither revoked nor expired. */
 export async function principalFromToken(db: Db, rawToken: string): Promise<Principal | null> {
   const token = await db.authToken.findUnique({ where: { tokenHash: hashToken(rawToken) } });
-  if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= new Date())) {
+  if (
+    !token ||
+    token.revokedAt !== null ||
+    (token.expiresAt !== null && token.expiresAt <= new Date())
+  ) {
     return null;
   }
   if (token.lastUsedAt === null || Date.now() - token.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
@@ -31,7 +34,10 @@ export async function principalFromToken(db: Db, rawToken: string): Promise<Prin
 
 /** The signed-in user of this session cookie value, if the session is valid. */
 export async function principalFromSession(db: Db, rawSession: string): Promise<Principal | null> {
-  const session = await db.session.findUnique({ where: { tokenHash: hashToken(rawSession) }, include: { user: true } });
+  const session = await db.session.findUnique({
+    where: { tokenHash: hashToken(rawSession) },
+    include: { user: true },
+  });
   if (!session || session.expiresAt <= new Date() || session.user.isDisabled) {
     return null;
   }
@@ -65,7 +71,10 @@ export async function grantsOf(db: Db, principal: Principal): Promise<Grants> {
     }
     return grants;
   }
-  const bindings = await db.roleBinding.findMany({ where: { userId: principal.user.id }, include: { role: true } });
+  const bindings = await db.roleBinding.findMany({
+    where: { userId: principal.user.id },
+    include: { role: true },
+  });
   for (const binding of bindings) {
     const permissions = binding.role.permissions as Permission[];
     if (binding.workspaceId === null) {
@@ -109,7 +118,11 @@ export function permissionsIn(grants: Grants, workspaceId: string | null): Set<s
 
 /** Workspaces a principal can enter; null means every workspace. */
 export function visibleWorkspaceIds(grants: Grants): string[] | null {
-  if (grants.all.size > 0 || grants.global.has('workspaces:read') || grants.global.has('workspaces:write')) {
+  if (
+    grants.all.size > 0 ||
+    grants.global.has('workspaces:read') ||
+    grants.global.has('workspaces:write')
+  ) {
     return null;
   }
   return [...grants.workspaces.keys()];

@@ -22,17 +22,24 @@ export type CreatedSession = {
  * password, so the response does not reveal which accounts exist.
  * @throws AppError unauthorized
  */
-export async function login(ctx: ServiceContext, input: { email: string; password: string; userAgent?: string }): Promise<CreatedSession> {
+export async function login(
+  ctx: ServiceContext,
+  input: { email: string; password: string; userAgent?: string },
+): Promise<CreatedSession> {
   const email = input.email.trim().toLowerCase();
   const user = await ctx.db.user.findUnique({ where: { email } });
-  const ok = user !== null && !user.isDisabled && (await verifyPassword(user.passwordHash, input.password));
+  const ok =
+    user !== null && !user.isDisabled && (await verifyPassword(user.passwordHash, input.password));
   if (!ok || user === null) {
     throw new AppError('unauthorized', 'Wrong email or password');
   }
   const sessionToken = generateToken('session');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-  const actorCtx: ServiceContext = { ...ctx, actor: { type: 'user', id: user.id, name: user.email } };
+  const actorCtx: ServiceContext = {
+    ...ctx,
+    actor: { type: 'user', id: user.id, name: user.email },
+  };
   await ctx.db.$transaction(async (tx) => {
     await tx.session.create({
       data: {
@@ -45,19 +52,36 @@ export async function login(ctx: ServiceContext, input: { email: string; passwor
       },
     });
     await tx.user.update({ where: { id: user.id }, data: { lastSeenAt: new Date() } });
-    await recordAudit(tx, actorCtx, { action: 'login', auditableType: 'User', auditableId: user.id, workspace: null });
+    await recordAudit(tx, actorCtx, {
+      action: 'login',
+      auditableType: 'User',
+      auditableId: user.id,
+      workspace: null,
+    });
   });
-  return { sessionToken, csrfToken, expiresAt, user: { id: user.id, email: user.email, name: user.name } };
+  return {
+    sessionToken,
+    csrfToken,
+    expiresAt,
+    user: { id: user.id, email: user.email, name: user.name },
+  };
 }
 
 /** Ends a session (the cookie stops working at once). */
 export async function logout(ctx: ServiceContext, sessionToken: string): Promise<void> {
-  const session = await ctx.db.session.findUnique({ where: { tokenHash: hashToken(sessionToken) } });
+  const session = await ctx.db.session.findUnique({
+    where: { tokenHash: hashToken(sessionToken) },
+  });
   if (!session) {
     return;
   }
   await ctx.db.$transaction(async (tx) => {
     await tx.session.delete({ where: { id: session.id } });
-    await recordAudit(tx, ctx, { action: 'logout', auditableType: 'User', auditableId: session.userId, workspace: null });
+    await recordAudit(tx, ctx, {
+      action: 'logout',
+      auditableType: 'User',
+      auditableId: session.userId,
+      workspace: null,
+    });
   });
 }

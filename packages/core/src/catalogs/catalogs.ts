@@ -5,8 +5,20 @@ import {
   type InventoryRecord,
   UpdateCatalogBodySchema,
 } from '@commander/contracts';
-import { type Catalog as CatalogRow, isUniqueViolation, type Prisma, type Record as RecordRow, type Tx } from '@commander/db';
-import { paramFields, parseParams, type ParamItem, secretKeys, validateValues } from '@commander/renderer';
+import {
+  type Catalog as CatalogRow,
+  isUniqueViolation,
+  type Prisma,
+  type Record as RecordRow,
+  type Tx,
+} from '@commander/db';
+import {
+  paramFields,
+  type ParamItem,
+  parseParams,
+  secretKeys,
+  validateValues,
+} from '@commander/renderer';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 
@@ -17,12 +29,18 @@ import { notifyChange } from '../events/notify.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 
 /** Catalog params as stored (a JSON list); YAML text is parsed. @throws AppError invalid_template */
-function catalogParams(input: string | Record<string, unknown>[]): { stored: Record<string, unknown>[]; items: ParamItem[] } {
+function catalogParams(input: string | Record<string, unknown>[]): {
+  stored: Record<string, unknown>[];
+  items: ParamItem[];
+} {
   const parsed = parseParams(input);
   if (parsed.errors.length > 0) {
-    throw new AppError('invalid_template', 'The catalog\'s data schema is invalid', parsed.errors);
+    throw new AppError('invalid_template', "The catalog's data schema is invalid", parsed.errors);
   }
-  const stored = typeof input === 'string' ? ((parseYaml(input) as Record<string, unknown>[] | null) ?? []) : input;
+  const stored =
+    typeof input === 'string'
+      ? ((parseYaml(input) as Record<string, unknown>[] | null) ?? [])
+      : input;
   return { stored, items: parsed.fields };
 }
 
@@ -44,7 +62,10 @@ function toCatalogDto(row: CatalogRow, counts: { total: number; used: number }):
   };
 }
 
-async function recordCounts(ctx: ServiceContext, catalogIds: string[]): Promise<Map<string, { total: number; used: number }>> {
+async function recordCounts(
+  ctx: ServiceContext,
+  catalogIds: string[],
+): Promise<Map<string, { total: number; used: number }>> {
   const rows = await ctx.db.$queryRaw<{ id: string; total: bigint; used: bigint }[]>`
     SELECT r.catalog_id AS id, count(*) AS total,
            count(*) FILTER (WHERE r.cluster_id IS NOT NULL OR EXISTS (SELECT 1 FROM cluster_record_usages u WHERE u.record_id = r.id)) AS used
@@ -52,13 +73,19 @@ async function recordCounts(ctx: ServiceContext, catalogIds: string[]): Promise<
   return new Map(rows.map((r) => [r.id, { total: Number(r.total), used: Number(r.used) }]));
 }
 
-export async function listCatalogs(ctx: ServiceContext, input: { withoutArchived?: boolean }): Promise<Catalog[]> {
+export async function listCatalogs(
+  ctx: ServiceContext,
+  input: { withoutArchived?: boolean },
+): Promise<Catalog[]> {
   const workspace = requireWorkspace(ctx);
   const rows = await ctx.db.catalog.findMany({
     where: { workspaceId: workspace.id, ...(input.withoutArchived ? { archivedAt: null } : {}) },
     orderBy: [{ archiveNumber: 'asc' }, { name: 'asc' }],
   });
-  const counts = await recordCounts(ctx, rows.map((r) => r.id));
+  const counts = await recordCounts(
+    ctx,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toCatalogDto(r, counts.get(r.id) ?? { total: 0, used: 0 }));
 }
 
@@ -76,17 +103,29 @@ export async function getCatalog(ctx: ServiceContext, id: string): Promise<Catal
   return toCatalogDto(row, (await recordCounts(ctx, [id])).get(id) ?? { total: 0, used: 0 });
 }
 
-type PreparedRecord = { values: Record<string, unknown>; secrets: Record<string, unknown>; matches: boolean };
+type PreparedRecord = {
+  values: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  matches: boolean;
+};
 
 /**
  * Validates record values against the catalog schema and splits off password values.
  * `strict` throws on mismatch (422); otherwise the record is kept with schema_matches = false
  * (imports into an existing catalog, as Commander does).
  */
-function prepareRecord(items: ParamItem[], values: Record<string, unknown>, strict: boolean): PreparedRecord {
+function prepareRecord(
+  items: ParamItem[],
+  values: Record<string, unknown>,
+  strict: boolean,
+): PreparedRecord {
   const result = validateValues(items, values);
   if (!result.ok && strict) {
-    throw new AppError('invalid_values', 'The record does not match the catalog\'s data schema', result.errors);
+    throw new AppError(
+      'invalid_values',
+      "The record does not match the catalog's data schema",
+      result.errors,
+    );
   }
   const clean = result.ok ? result.values : values;
   const secretSet = new Set(secretKeys(items));
@@ -98,7 +137,13 @@ function prepareRecord(items: ParamItem[], values: Record<string, unknown>, stri
 }
 
 /** Unique fields of a catalog may not repeat across its live records. @throws AppError not_unique */
-async function assertUnique(tx: Tx, catalogId: string, items: ParamItem[], values: Record<string, unknown>, exceptId: string | null): Promise<void> {
+async function assertUnique(
+  tx: Tx,
+  catalogId: string,
+  items: ParamItem[],
+  values: Record<string, unknown>,
+  exceptId: string | null,
+): Promise<void> {
   for (const field of paramFields(items).filter((f) => f.unique)) {
     const value = values[field.key];
     if (value === undefined || value === null || value === '') {
@@ -109,17 +154,27 @@ async function assertUnique(tx: Tx, catalogId: string, items: ParamItem[], value
         AND (${exceptId}::uuid IS NULL OR id <> ${exceptId}::uuid)
         AND values -> ${field.key} = ${JSON.stringify(value)}::jsonb LIMIT 1`;
     if (clash.length > 0) {
-      throw new AppError('not_unique', `"${field.title}" must be unique in the catalog`, [{ path: field.key, message: `Another record has ${JSON.stringify(value)}` }]);
+      throw new AppError('not_unique', `"${field.title}" must be unique in the catalog`, [
+        { path: field.key, message: `Another record has ${JSON.stringify(value)}` },
+      ]);
     }
   }
 }
 
-async function insertRecord(tx: Tx, ctx: ServiceContext, catalogId: string, prepared: PreparedRecord): Promise<RecordRow> {
+async function insertRecord(
+  tx: Tx,
+  ctx: ServiceContext,
+  catalogId: string,
+  prepared: PreparedRecord,
+): Promise<RecordRow> {
   return tx.record.create({
     data: {
       catalogId,
       values: prepared.values as Prisma.InputJsonValue,
-      secretValuesEncrypted: Object.keys(prepared.secrets).length > 0 ? ctx.encryptor.encrypt(JSON.stringify(prepared.secrets)) : null,
+      secretValuesEncrypted:
+        Object.keys(prepared.secrets).length > 0
+          ? ctx.encryptor.encrypt(JSON.stringify(prepared.secrets))
+          : null,
       schemaMatches: prepared.matches,
     },
   });
@@ -131,10 +186,15 @@ async function insertRecord(tx: Tx, ctx: ServiceContext, catalogId: string, prep
  * overwritten; mismatching records are marked schema_matches = false).
  * @throws AppError invalid_template (schema), invalid_values / not_unique (new catalog's records)
  */
-export async function createOrImportCatalog(ctx: ServiceContext, body: CreateCatalogBody): Promise<{ catalog: Catalog; created: boolean }> {
+export async function createOrImportCatalog(
+  ctx: ServiceContext,
+  body: CreateCatalogBody,
+): Promise<{ catalog: Catalog; created: boolean }> {
   const input = CreateCatalogBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
-  const existing = await ctx.db.catalog.findFirst({ where: { workspaceId: workspace.id, slug: input.slug, archivedAt: null } });
+  const existing = await ctx.db.catalog.findFirst({
+    where: { workspaceId: workspace.id, slug: input.slug, archivedAt: null },
+  });
   try {
     const { id, created } = await ctx.db.$transaction(async (tx) => {
       if (existing) {
@@ -142,25 +202,60 @@ export async function createOrImportCatalog(ctx: ServiceContext, body: CreateCat
         for (const r of input.resources) {
           await insertRecord(tx, ctx, existing.id, prepareRecord(items, r.values, false));
         }
-        await recordAudit(tx, ctx, { action: 'import', auditableType: 'Catalog', auditableId: existing.id, changes: { records: input.resources.length } });
-        await notifyChange(tx, { type: 'catalog', id: existing.id, workspace_id: workspace.id, action: 'import' });
+        await recordAudit(tx, ctx, {
+          action: 'import',
+          auditableType: 'Catalog',
+          auditableId: existing.id,
+          changes: { records: input.resources.length },
+        });
+        await notifyChange(tx, {
+          type: 'catalog',
+          id: existing.id,
+          workspace_id: workspace.id,
+          action: 'import',
+        });
         return { id: existing.id, created: false };
       }
       const { stored, items } = catalogParams(input.params);
       const catalog = await tx.catalog.create({
-        data: { workspaceId: workspace.id, slug: input.slug, name: input.name, params: stored as Prisma.InputJsonValue, usage: input.usage === 'exclusive' ? 'EXCLUSIVE' : 'SHARED' },
+        data: {
+          workspaceId: workspace.id,
+          slug: input.slug,
+          name: input.name,
+          params: stored as Prisma.InputJsonValue,
+          usage: input.usage === 'exclusive' ? 'EXCLUSIVE' : 'SHARED',
+        },
       });
       for (const [i, r] of input.resources.entries()) {
         const prepared = prepareRecord(items, r.values, false);
         if (!prepared.matches) {
           const details = validateValues(items, r.values);
-          throw new AppError('invalid_values', `Record ${i + 1} does not match the data schema`, details.ok ? [] : details.errors);
+          throw new AppError(
+            'invalid_values',
+            `Record ${i + 1} does not match the data schema`,
+            details.ok ? [] : details.errors,
+          );
         }
         await assertUnique(tx, catalog.id, items, prepared.values, null);
         await insertRecord(tx, ctx, catalog.id, prepared);
       }
-      await recordAudit(tx, ctx, { action: 'create', auditableType: 'Catalog', auditableId: catalog.id, changes: { name: input.name, slug: input.slug, usage: input.usage, records: input.resources.length } });
-      await notifyChange(tx, { type: 'catalog', id: catalog.id, workspace_id: workspace.id, action: 'create' });
+      await recordAudit(tx, ctx, {
+        action: 'create',
+        auditableType: 'Catalog',
+        auditableId: catalog.id,
+        changes: {
+          name: input.name,
+          slug: input.slug,
+          usage: input.usage,
+          records: input.resources.length,
+        },
+      });
+      await notifyChange(tx, {
+        type: 'catalog',
+        id: catalog.id,
+        workspace_id: workspace.id,
+        action: 'create',
+      });
       return { id: catalog.id, created: true };
     });
     return { catalog: await getCatalog(ctx, id), created };
@@ -177,14 +272,20 @@ export async function createOrImportCatalog(ctx: ServiceContext, body: CreateCat
  * record is used by a cluster; records are re-checked against the new schema.
  * @throws AppError not_found, stale_revision, in_use, invalid_template
  */
-export async function updateCatalog(ctx: ServiceContext, id: string, body: z.input<typeof UpdateCatalogBodySchema>): Promise<Catalog> {
+export async function updateCatalog(
+  ctx: ServiceContext,
+  id: string,
+  body: z.input<typeof UpdateCatalogBodySchema>,
+): Promise<Catalog> {
   const input = UpdateCatalogBodySchema.parse(body);
   const row = await loadCatalog(ctx, id);
   if (row.archivedAt) {
     throw new AppError('invalid_state', 'An archived catalog cannot change');
   }
   if (input.current_revision !== undefined && input.current_revision !== row.currentRevision) {
-    throw new AppError('stale_revision', 'The catalog was changed by someone else; reload it', { current_revision: row.currentRevision });
+    throw new AppError('stale_revision', 'The catalog was changed by someone else; reload it', {
+      current_revision: row.currentRevision,
+    });
   }
   await ctx.db.$transaction(async (tx) => {
     const data: Prisma.CatalogUpdateInput = { name: input.name, currentRevision: { increment: 1 } };
@@ -192,9 +293,14 @@ export async function updateCatalog(ctx: ServiceContext, id: string, body: z.inp
       data.usage = input.usage === 'exclusive' ? 'EXCLUSIVE' : 'SHARED';
     }
     if (input.params !== undefined) {
-      const used = await tx.clusterRecordUsage.count({ where: { record: { catalogId: id, archivedAt: null } } });
+      const used = await tx.clusterRecordUsage.count({
+        where: { record: { catalogId: id, archivedAt: null } },
+      });
       if (used > 0) {
-        throw new AppError('in_use', 'The data schema can change only while no record of the catalog is used by a cluster');
+        throw new AppError(
+          'in_use',
+          'The data schema can change only while no record of the catalog is used by a cluster',
+        );
       }
       const { stored, items } = catalogParams(input.params);
       data.params = stored as Prisma.InputJsonValue;
@@ -211,9 +317,17 @@ export async function updateCatalog(ctx: ServiceContext, id: string, body: z.inp
       action: 'update',
       auditableType: 'Catalog',
       auditableId: id,
-      changes: diffChanges({ name: row.name, usage: row.usage, params: row.params }, { name: updated.name, usage: updated.usage, params: updated.params }),
+      changes: diffChanges(
+        { name: row.name, usage: row.usage, params: row.params },
+        { name: updated.name, usage: updated.usage, params: updated.params },
+      ),
     });
-    await notifyChange(tx, { type: 'catalog', id, workspace_id: row.workspaceId, action: 'update' });
+    await notifyChange(tx, {
+      type: 'catalog',
+      id,
+      workspace_id: row.workspaceId,
+      action: 'update',
+    });
   });
   return getCatalog(ctx, id);
 }
@@ -224,17 +338,40 @@ export async function archiveCatalog(ctx: ServiceContext, id: string): Promise<C
   if (row.archivedAt) {
     return getCatalog(ctx, id);
   }
-  const used = await ctx.db.clusterRecordUsage.count({ where: { record: { catalogId: id } }, });
+  const used = await ctx.db.clusterRecordUsage.count({ where: { record: { catalogId: id } } });
   if (used > 0) {
     throw new AppError('in_use', 'Records of this catalog are used by clusters');
   }
   await ctx.db.$transaction(async (tx) => {
-    const last = await tx.catalog.aggregate({ where: { workspaceId: row.workspaceId, slug: row.slug }, _max: { archiveNumber: true } });
+    const last = await tx.catalog.aggregate({
+      where: { workspaceId: row.workspaceId, slug: row.slug },
+      _max: { archiveNumber: true },
+    });
     const now = new Date();
-    await tx.catalog.update({ where: { id }, data: { archivedAt: now, archiveNumber: (last._max.archiveNumber ?? 0) + 1, currentRevision: { increment: 1 } } });
-    await tx.record.updateMany({ where: { catalogId: id, archivedAt: null }, data: { archivedAt: now, archiveNumber: 1 } });
-    await recordAudit(tx, ctx, { action: 'delete', auditableType: 'Catalog', auditableId: id, changes: { archived_at: [null, now.toISOString()] } });
-    await notifyChange(tx, { type: 'catalog', id, workspace_id: row.workspaceId, action: 'archive' });
+    await tx.catalog.update({
+      where: { id },
+      data: {
+        archivedAt: now,
+        archiveNumber: (last._max.archiveNumber ?? 0) + 1,
+        currentRevision: { increment: 1 },
+      },
+    });
+    await tx.record.updateMany({
+      where: { catalogId: id, archivedAt: null },
+      data: { archivedAt: now, archiveNumber: 1 },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'delete',
+      auditableType: 'Catalog',
+      auditableId: id,
+      changes: { archived_at: [null, now.toISOString()] },
+    });
+    await notifyChange(tx, {
+      type: 'catalog',
+      id,
+      workspace_id: row.workspaceId,
+      action: 'archive',
+    });
   });
   return getCatalog(ctx, id);
 }
@@ -247,7 +384,9 @@ async function toRecordDtos(ctx: ServiceContext, rows: RecordRow[]): Promise<Inv
     include: { cluster: { select: { id: true, name: true } } },
   });
   return rows.map((r) => {
-    const secrets = r.secretValuesEncrypted ? (JSON.parse(ctx.encryptor.decrypt(r.secretValuesEncrypted)) as Record<string, unknown>) : {};
+    const secrets = r.secretValuesEncrypted
+      ? (JSON.parse(ctx.encryptor.decrypt(r.secretValuesEncrypted)) as Record<string, unknown>)
+      : {};
     const values: Record<string, unknown> = { ...(r.values as Record<string, unknown>) };
     const secretValues: InventoryRecord['secret_values'] = {};
     for (const key of Object.keys(secrets)) {
@@ -276,7 +415,13 @@ async function toRecordDtos(ctx: ServiceContext, rows: RecordRow[]): Promise<Inv
 
 export async function listRecords(
   ctx: ServiceContext,
-  input: { catalogId?: string; free?: boolean; withoutArchived?: boolean; limit: number; offset: number },
+  input: {
+    catalogId?: string;
+    free?: boolean;
+    withoutArchived?: boolean;
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ items: InventoryRecord[]; total: number }> {
   const workspace = requireWorkspace(ctx);
   const where: Prisma.RecordWhereInput = {
@@ -286,15 +431,26 @@ export async function listRecords(
     ...(input.withoutArchived ? { archivedAt: null } : {}),
   };
   const [rows, total] = await Promise.all([
-    ctx.db.record.findMany({ where, orderBy: [{ archiveNumber: 'asc' }, { createdAt: 'asc' }], take: input.limit, skip: input.offset }),
+    ctx.db.record.findMany({
+      where,
+      orderBy: [{ archiveNumber: 'asc' }, { createdAt: 'asc' }],
+      take: input.limit,
+      skip: input.offset,
+    }),
     ctx.db.record.count({ where }),
   ]);
   return { items: await toRecordDtos(ctx, rows), total };
 }
 
-async function loadRecord(ctx: ServiceContext, id: string): Promise<RecordRow & { catalog: CatalogRow }> {
+async function loadRecord(
+  ctx: ServiceContext,
+  id: string,
+): Promise<RecordRow & { catalog: CatalogRow }> {
   const workspace = requireWorkspace(ctx);
-  const row = await ctx.db.record.findFirst({ where: { id, catalog: { workspaceId: workspace.id } }, include: { catalog: true } });
+  const row = await ctx.db.record.findFirst({
+    where: { id, catalog: { workspaceId: workspace.id } },
+    include: { catalog: true },
+  });
   if (!row) {
     throw notFound('Record', id);
   }
@@ -307,7 +463,10 @@ export async function getRecord(ctx: ServiceContext, id: string): Promise<Invent
 }
 
 /** Adds a record, validated against its catalog's schema. @throws AppError not_found, invalid_values, not_unique */
-export async function createRecord(ctx: ServiceContext, input: { catalog_id: string; values: Record<string, unknown> }): Promise<InventoryRecord> {
+export async function createRecord(
+  ctx: ServiceContext,
+  input: { catalog_id: string; values: Record<string, unknown> },
+): Promise<InventoryRecord> {
   const catalog = await loadCatalog(ctx, input.catalog_id);
   if (catalog.archivedAt) {
     throw new AppError('invalid_state', 'The catalog is archived');
@@ -318,8 +477,18 @@ export async function createRecord(ctx: ServiceContext, input: { catalog_id: str
     await tx.$executeRaw`SELECT 1 FROM catalogs WHERE id = ${catalog.id}::uuid FOR UPDATE`;
     await assertUnique(tx, catalog.id, items, prepared.values, null);
     const created = await insertRecord(tx, ctx, catalog.id, prepared);
-    await recordAudit(tx, ctx, { action: 'create', auditableType: 'Record', auditableId: created.id, changes: { catalog_id: catalog.id, values: prepared.values } });
-    await notifyChange(tx, { type: 'record', id: created.id, workspace_id: catalog.workspaceId, action: 'create' });
+    await recordAudit(tx, ctx, {
+      action: 'create',
+      auditableType: 'Record',
+      auditableId: created.id,
+      changes: { catalog_id: catalog.id, values: prepared.values },
+    });
+    await notifyChange(tx, {
+      type: 'record',
+      id: created.id,
+      workspace_id: catalog.workspaceId,
+      action: 'create',
+    });
     return created;
   });
   return (await toRecordDtos(ctx, [row]))[0]!;
@@ -339,10 +508,14 @@ export async function updateRecord(
     throw new AppError('invalid_state', 'An archived record cannot change');
   }
   if (input.current_revision !== undefined && input.current_revision !== row.currentRevision) {
-    throw new AppError('stale_revision', 'The record was changed by someone else; reload it', { current_revision: row.currentRevision });
+    throw new AppError('stale_revision', 'The record was changed by someone else; reload it', {
+      current_revision: row.currentRevision,
+    });
   }
   const items = parseParams(row.catalog.params as unknown[]).fields;
-  const stored = row.secretValuesEncrypted ? (JSON.parse(ctx.encryptor.decrypt(row.secretValuesEncrypted)) as Record<string, unknown>) : {};
+  const stored = row.secretValuesEncrypted
+    ? (JSON.parse(ctx.encryptor.decrypt(row.secretValuesEncrypted)) as Record<string, unknown>)
+    : {};
   const values = { ...input.values };
   for (const [k, v] of Object.entries(stored)) {
     if (values[k] === undefined || values[k] === null) {
@@ -356,13 +529,26 @@ export async function updateRecord(
       where: { id },
       data: {
         values: prepared.values as Prisma.InputJsonValue,
-        secretValuesEncrypted: Object.keys(prepared.secrets).length > 0 ? ctx.encryptor.encrypt(JSON.stringify(prepared.secrets)) : null,
+        secretValuesEncrypted:
+          Object.keys(prepared.secrets).length > 0
+            ? ctx.encryptor.encrypt(JSON.stringify(prepared.secrets))
+            : null,
         schemaMatches: true,
         currentRevision: { increment: 1 },
       },
     });
-    await recordAudit(tx, ctx, { action: 'update', auditableType: 'Record', auditableId: id, changes: diffChanges({ values: row.values }, { values: prepared.values }) });
-    await notifyChange(tx, { type: 'record', id, workspace_id: row.catalog.workspaceId, action: 'update' });
+    await recordAudit(tx, ctx, {
+      action: 'update',
+      auditableType: 'Record',
+      auditableId: id,
+      changes: diffChanges({ values: row.values }, { values: prepared.values }),
+    });
+    await notifyChange(tx, {
+      type: 'record',
+      id,
+      workspace_id: row.catalog.workspaceId,
+      action: 'update',
+    });
     return saved;
   });
   return (await toRecordDtos(ctx, [updated]))[0]!;
@@ -373,12 +559,23 @@ export async function archiveRecord(ctx: ServiceContext, id: string): Promise<In
   const row = await loadRecord(ctx, id);
   const used = await ctx.db.clusterRecordUsage.count({ where: { recordId: id } });
   if (used > 0 || row.clusterId) {
-    throw new AppError('in_use', 'The record is used by a cluster; free it first (change or delete the cluster)');
+    throw new AppError(
+      'in_use',
+      'The record is used by a cluster; free it first (change or delete the cluster)',
+    );
   }
   const updated = await ctx.db.$transaction(async (tx) => {
-    const saved = await tx.record.update({ where: { id }, data: { archivedAt: new Date(), archiveNumber: 1, currentRevision: { increment: 1 } } });
+    const saved = await tx.record.update({
+      where: { id },
+      data: { archivedAt: new Date(), archiveNumber: 1, currentRevision: { increment: 1 } },
+    });
     await recordAudit(tx, ctx, { action: 'delete', auditableType: 'Record', auditableId: id });
-    await notifyChange(tx, { type: 'record', id, workspace_id: row.catalog.workspaceId, action: 'archive' });
+    await notifyChange(tx, {
+      type: 'record',
+      id,
+      workspace_id: row.catalog.workspaceId,
+      action: 'archive',
+    });
     return saved;
   });
   return (await toRecordDtos(ctx, [updated]))[0]!;

@@ -16,15 +16,24 @@ export type ChangeRequestDto = ChangeRequest;
 
 const SECTIONS = ['cluster_configuration', 'provider_specific_cluster_configuration'] as const;
 
-async function toDto(ctx: ServiceContext, row: ChangeRequestRow, withDiff: boolean): Promise<ChangeRequestDto> {
+async function toDto(
+  ctx: ServiceContext,
+  row: ChangeRequestRow,
+  withDiff: boolean,
+): Promise<ChangeRequestDto> {
   const diff: ChangeRequestDto['diff'] = {};
   if (withDiff) {
     const cluster = await ctx.db.cluster.findUniqueOrThrow({ where: { id: row.clusterId } });
-    const secrets = Object.values(readSecretValues(ctx, cluster.secretValuesEncrypted)).filter((v): v is string => typeof v === 'string');
+    const secrets = Object.values(readSecretValues(ctx, cluster.secretValuesEncrypted)).filter(
+      (v): v is string => typeof v === 'string',
+    );
     const desired = decryptRendered(ctx.encryptor, cluster.desiredRenderedEncrypted);
     const applied = decryptRendered(ctx.encryptor, cluster.appliedRenderedEncrypted);
     for (const section of SECTIONS) {
-      diff[section] = { applied: maskSecrets(applied?.[section] ?? '', secrets), desired: maskSecrets(desired?.[section] ?? '', secrets) };
+      diff[section] = {
+        applied: maskSecrets(applied?.[section] ?? '', secrets),
+        desired: maskSecrets(desired?.[section] ?? '', secrets),
+      };
     }
   }
   return {
@@ -44,7 +53,10 @@ async function toDto(ctx: ServiceContext, row: ChangeRequestRow, withDiff: boole
 }
 
 /** Change requests of the workspace's clusters (optionally one cluster's), newest first. */
-export async function listChangeRequests(ctx: ServiceContext, input: { clusterId?: string; status?: string }): Promise<ChangeRequestDto[]> {
+export async function listChangeRequests(
+  ctx: ServiceContext,
+  input: { clusterId?: string; status?: string },
+): Promise<ChangeRequestDto[]> {
   const workspace = requireWorkspace(ctx);
   const rows = await ctx.db.changeRequest.findMany({
     where: {
@@ -60,7 +72,9 @@ export async function listChangeRequests(ctx: ServiceContext, input: { clusterId
 
 async function loadRequest(ctx: ServiceContext, id: string): Promise<ChangeRequestRow> {
   const workspace = requireWorkspace(ctx);
-  const row = await ctx.db.changeRequest.findFirst({ where: { id, cluster: { workspaceId: workspace.id } } });
+  const row = await ctx.db.changeRequest.findFirst({
+    where: { id, cluster: { workspaceId: workspace.id } },
+  });
   if (!row) {
     throw notFound('Change request', id);
   }
@@ -72,14 +86,24 @@ export async function getChangeRequest(ctx: ServiceContext, id: string): Promise
 }
 
 /** Statuses from which an approved change can be converged. */
-const CONVERGEABLE = new Set(['DESTRUCTIVE_CHANGES', 'PENDING_CHANGES', 'OUT_OF_SYNC', 'SYNCHRONIZATION_FAILURE', 'IN_SYNC', 'UNKNOWN']);
+const CONVERGEABLE = new Set([
+  'DESTRUCTIVE_CHANGES',
+  'PENDING_CHANGES',
+  'OUT_OF_SYNC',
+  'SYNCHRONIZATION_FAILURE',
+  'IN_SYNC',
+  'UNKNOWN',
+]);
 
 /**
  * Approves a change request: a converge is queued carrying the destructive change id (dhctl
  * applies the destructive plan only when the id still matches).
  * @throws AppError not_found; already_approved, already_completed, cluster_cannot_be_converged (409)
  */
-export async function approveChangeRequest(ctx: ServiceContext, id: string): Promise<ChangeRequestDto> {
+export async function approveChangeRequest(
+  ctx: ServiceContext,
+  id: string,
+): Promise<ChangeRequestDto> {
   const workspace = requireWorkspace(ctx);
   const row = await loadRequest(ctx, id);
   const updated = await ctx.db.$transaction(async (tx) => {
@@ -119,25 +143,52 @@ export async function approveChangeRequest(ctx: ServiceContext, id: string): Pro
       action: 'approve',
       auditableType: 'ChangeRequest',
       auditableId: id,
-      changes: { cluster_id: cluster.id, destructive: fresh.destructive, destructive_change_id: fresh.destructiveChangeId },
+      changes: {
+        cluster_id: cluster.id,
+        destructive: fresh.destructive,
+        destructive_change_id: fresh.destructiveChangeId,
+      },
     });
-    await notifyChange(tx, { type: 'change_request', id, workspace_id: workspace.id, cluster_id: cluster.id, action: 'approved' });
+    await notifyChange(tx, {
+      type: 'change_request',
+      id,
+      workspace_id: workspace.id,
+      cluster_id: cluster.id,
+      action: 'approved',
+    });
     return approved;
   });
   return toDto(ctx, updated, false);
 }
 
 /** Rejects a pending change request (nothing is applied; the cluster keeps its status). */
-export async function rejectChangeRequest(ctx: ServiceContext, id: string): Promise<ChangeRequestDto> {
+export async function rejectChangeRequest(
+  ctx: ServiceContext,
+  id: string,
+): Promise<ChangeRequestDto> {
   const workspace = requireWorkspace(ctx);
   const row = await loadRequest(ctx, id);
   if (row.status !== 'PENDING') {
-    throw new AppError(row.status === 'COMPLETED' ? 'already_completed' : 'invalid_state', `This change request is ${row.status.toLowerCase()}`);
+    throw new AppError(
+      row.status === 'COMPLETED' ? 'already_completed' : 'invalid_state',
+      `This change request is ${row.status.toLowerCase()}`,
+    );
   }
   const updated = await ctx.db.$transaction(async (tx) => {
     const rejected = await tx.changeRequest.update({ where: { id }, data: { status: 'REJECTED' } });
-    await recordAudit(tx, ctx, { action: 'reject', auditableType: 'ChangeRequest', auditableId: id, changes: { cluster_id: row.clusterId } });
-    await notifyChange(tx, { type: 'change_request', id, workspace_id: workspace.id, cluster_id: row.clusterId, action: 'rejected' });
+    await recordAudit(tx, ctx, {
+      action: 'reject',
+      auditableType: 'ChangeRequest',
+      auditableId: id,
+      changes: { cluster_id: row.clusterId },
+    });
+    await notifyChange(tx, {
+      type: 'change_request',
+      id,
+      workspace_id: workspace.id,
+      cluster_id: row.clusterId,
+      action: 'rejected',
+    });
     return rejected;
   });
   return toDto(ctx, updated, false);

@@ -39,21 +39,37 @@ export async function openChangeRequest(tx: Tx, input: OpenChangeRequestInput): 
       destructive: input.destructive,
       destructiveChangeId: input.destructiveChangeId,
       desiredRevision: input.desiredRevision,
-      checkResult: input.checkResult === undefined ? undefined : (input.checkResult as Prisma.InputJsonValue),
+      checkResult:
+        input.checkResult === undefined ? undefined : (input.checkResult as Prisma.InputJsonValue),
     },
   });
-  await notifyChange(tx, { type: 'change_request', id: created.id, workspace_id: input.workspaceId, cluster_id: input.clusterId, action: 'opened' });
+  await notifyChange(tx, {
+    type: 'change_request',
+    id: created.id,
+    workspace_id: input.workspaceId,
+    cluster_id: input.clusterId,
+    action: 'opened',
+  });
   return created.id;
 }
 
 /** Marks approved requests completed once a converge applied their revision. */
-export async function completeApprovedChangeRequests(tx: Tx, clusterId: string, appliedRevision: number): Promise<void> {
+export async function completeApprovedChangeRequests(
+  tx: Tx,
+  clusterId: string,
+  appliedRevision: number,
+): Promise<void> {
   await tx.changeRequest.updateMany({
     where: { clusterId, status: 'APPROVED', desiredRevision: { lte: appliedRevision } },
     data: { status: 'COMPLETED' },
   });
   await tx.changeRequest.updateMany({
-    where: { clusterId, status: 'PENDING', desiredRevision: { lte: appliedRevision }, destructive: false },
+    where: {
+      clusterId,
+      status: 'PENDING',
+      desiredRevision: { lte: appliedRevision },
+      destructive: false,
+    },
     data: { status: 'SUPERSEDED' },
   });
 }

@@ -4,8 +4,15 @@ import type { Tx } from '@commander/db';
  * Archives a cluster: it leaves the live list (its name becomes free again), keeps its
  * configuration, and frees the inventory records it held exclusively.
  */
-export async function archiveCluster(tx: Tx, clusterId: string, status: 'DELETED' | 'DETACHED'): Promise<void> {
-  const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { workspaceId: true, name: true } });
+export async function archiveCluster(
+  tx: Tx,
+  clusterId: string,
+  status: 'DELETED' | 'DETACHED',
+): Promise<void> {
+  const cluster = await tx.cluster.findUniqueOrThrow({
+    where: { id: clusterId },
+    select: { workspaceId: true, name: true },
+  });
   const last = await tx.cluster.aggregate({
     where: { workspaceId: cluster.workspaceId, name: cluster.name },
     _max: { archiveNumber: true },
@@ -27,5 +34,8 @@ export async function archiveCluster(tx: Tx, clusterId: string, status: 'DELETED
     where: { clusterId, status: 'QUEUED' },
     data: { status: 'SUPERSEDED', finishedAt: new Date() },
   });
-  await tx.changeRequest.updateMany({ where: { clusterId, status: 'PENDING' }, data: { status: 'SUPERSEDED' } });
+  await tx.changeRequest.updateMany({
+    where: { clusterId, status: 'PENDING' },
+    data: { status: 'SUPERSEDED' },
+  });
 }

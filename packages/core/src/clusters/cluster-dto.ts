@@ -1,4 +1,7 @@
-import type { Cluster as ClusterDto, ClusterStatus as ApiClusterStatus } from '@commander/contracts';
+import type {
+  Cluster as ClusterDto,
+  ClusterStatus as ApiClusterStatus,
+} from '@commander/contracts';
 import type { Cluster, ClusterOperation, ClusterTemplateVersion } from '@commander/db';
 
 import type { Encryptor } from '../context.js';
@@ -43,7 +46,8 @@ export function toClusterDto(row: ClusterRow, options: ClusterDtoOptions): Clust
     desired = decryptRendered(options.encryptor, row.desiredRenderedEncrypted);
     applied = decryptRendered(options.encryptor, row.appliedRenderedEncrypted);
   }
-  const mask = (text: string | undefined): string | null => (text === undefined ? null : maskSecrets(text, options.maskValues ?? []));
+  const mask = (text: string | undefined): string | null =>
+    text === undefined ? null : maskSecrets(text, options.maskValues ?? []);
   const values = { ...(row.values as Record<string, unknown>) };
   const secretValues: Record<string, { has_value: boolean }> = {};
   for (const key of options.secretKeys ?? []) {
@@ -51,7 +55,9 @@ export function toClusterDto(row: ClusterRow, options: ClusterDtoOptions): Clust
     values[key] = options.revealedSecrets?.[key] ?? null;
   }
   const last = row.operations[0];
-  const hosts = (row.connectionHosts as { masters?: { host: string; user: string | null }[] } | null)?.masters ?? [];
+  const hosts =
+    (row.connectionHosts as { masters?: { host: string; user: string | null }[] } | null)
+      ?.masters ?? [];
   return {
     id: row.id,
     uuid: row.uuid,
@@ -78,10 +84,14 @@ export function toClusterDto(row: ClusterRow, options: ClusterDtoOptions): Clust
     archive_number: row.archiveNumber === 0 ? null : row.archiveNumber,
     render_errors: (row.renderErrors as ClusterDto['render_errors']) ?? null,
     desired_cluster_configuration_rendered: mask(desired?.cluster_configuration),
-    desired_provider_specific_cluster_configuration_rendered: mask(desired?.provider_specific_cluster_configuration),
+    desired_provider_specific_cluster_configuration_rendered: mask(
+      desired?.provider_specific_cluster_configuration,
+    ),
     desired_resources_rendered: desired ? mask(joinResources(desired)) : null,
     applied_cluster_configuration_rendered: mask(applied?.cluster_configuration),
-    applied_provider_specific_cluster_configuration_rendered: mask(applied?.provider_specific_cluster_configuration),
+    applied_provider_specific_cluster_configuration_rendered: mask(
+      applied?.provider_specific_cluster_configuration,
+    ),
     applied_resources_rendered: applied ? mask(joinResources(applied)) : null,
     cluster_configuration_checked_at: row.clusterConfigurationCheckedAt?.toISOString() ?? null,
     cluster_configuration_applied_at: row.clusterConfigurationAppliedAt?.toISOString() ?? null,

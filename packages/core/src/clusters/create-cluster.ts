@@ -25,7 +25,10 @@ import { settingsToColumns } from './settings.js';
  * does not render leaves the cluster in configuration_error with render_errors and no operation.
  * @throws AppError not_found (template version), template_version_unavailable, name_taken.
  */
-export async function createCluster(ctx: ServiceContext, body: CreateClusterBody): Promise<Cluster> {
+export async function createCluster(
+  ctx: ServiceContext,
+  body: CreateClusterBody,
+): Promise<Cluster> {
   const input = CreateClusterBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
   const version = await getUsableVersion(ctx, input.cluster_template_version_id);
@@ -59,14 +62,18 @@ export async function createCluster(ctx: ServiceContext, body: CreateClusterBody
         registryMode: input.registry_mode ?? null,
         values: prepared.publicValues as Prisma.InputJsonValue,
         secretValuesEncrypted:
-          Object.keys(prepared.secretValues).length > 0 ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues)) : null,
+          Object.keys(prepared.secretValues).length > 0
+            ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues))
+            : null,
         clusterType: prepared.clusterType,
         sshPublicKey: ssh.publicKey,
         sshPrivateKeyEncrypted: ctx.encryptor.encrypt(ssh.privateKey),
         desiredRevision: 1,
-        desiredRenderedEncrypted: prepared.rendered ? encryptRendered(ctx.encryptor, prepared.rendered) : null,
-        renderErrors: isValid ? undefined : (prepared.errors as Prisma.InputJsonValue),
-        connectionHosts: prepared.connectionHosts as Prisma.InputJsonValue,
+        desiredRenderedEncrypted: prepared.rendered
+          ? encryptRendered(ctx.encryptor, prepared.rendered)
+          : null,
+        renderErrors: isValid ? undefined : prepared.errors,
+        connectionHosts: prepared.connectionHosts,
         clusterConfigurationUpdatedAt: now,
         templateVersionSwitchedAt: now,
         createdByName: ctx.actor.name,
@@ -86,21 +93,44 @@ export async function createCluster(ctx: ServiceContext, body: CreateClusterBody
         },
       });
       if (isValid) {
-        await queueOperation(tx, ctx, { clusterId: id, workspaceId: workspace.id, kind: 'INSTALL', desiredRevision: 1 });
+        await queueOperation(tx, ctx, {
+          clusterId: id,
+          workspaceId: workspace.id,
+          kind: 'INSTALL',
+          desiredRevision: 1,
+        });
       }
-      await notifyChange(tx, { type: 'cluster', id, workspace_id: workspace.id, cluster_id: id, action: 'create' });
+      await notifyChange(tx, {
+        type: 'cluster',
+        id,
+        workspace_id: workspace.id,
+        cluster_id: id,
+        action: 'create',
+      });
       return tx.cluster.findUniqueOrThrow({ where: { id }, include: CLUSTER_DTO_INCLUDE });
     });
-    return toClusterDto(row, { withRendered: true, encryptor: ctx.encryptor, secretKeys: Object.keys(prepared.secretValues) });
+    return toClusterDto(row, {
+      withRendered: true,
+      encryptor: ctx.encryptor,
+      secretKeys: Object.keys(prepared.secretValues),
+    });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError('name_taken', `A cluster named "${input.name}" already exists in this workspace`);
+      throw new AppError(
+        'name_taken',
+        `A cluster named "${input.name}" already exists in this workspace`,
+      );
     }
     throw error;
   }
 }
 
-async function assertNameFree(ctx: ServiceContext, workspaceId: string, name: string, exceptId?: string): Promise<void> {
+async function assertNameFree(
+  ctx: ServiceContext,
+  workspaceId: string,
+  name: string,
+  exceptId?: string,
+): Promise<void> {
   const clash = await ctx.db.cluster.findFirst({
     where: { workspaceId, name, archiveNumber: 0, ...(exceptId ? { id: { not: exceptId } } : {}) },
     select: { id: true },

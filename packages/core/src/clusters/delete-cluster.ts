@@ -32,7 +32,11 @@ export async function deleteCluster(ctx: ServiceContext, id: string): Promise<Cl
       throw new AppError('already_deleted', `Cluster "${fresh.name}" is already being deleted`);
     }
     const started = await tx.clusterOperation.count({
-      where: { clusterId: id, status: { in: ['RUNNING', 'SUCCEEDED', 'FAILED'] }, kind: { in: ['INSTALL', 'ATTACH'] } },
+      where: {
+        clusterId: id,
+        status: { in: ['RUNNING', 'SUCCEEDED', 'FAILED'] },
+        kind: { in: ['INSTALL', 'ATTACH'] },
+      },
     });
     const neverReachedDhctl = !fresh.wasCreated && started === 0;
     if (neverReachedDhctl) {
@@ -47,7 +51,10 @@ export async function deleteCluster(ctx: ServiceContext, id: string): Promise<Cl
         where: { clusterId: id, status: 'QUEUED', kind: { in: ['UPDATE', 'CHECK'] } },
         data: { status: 'SUPERSEDED', finishedAt: new Date() },
       });
-      await tx.changeRequest.updateMany({ where: { clusterId: id, status: 'PENDING' }, data: { status: 'SUPERSEDED' } });
+      await tx.changeRequest.updateMany({
+        where: { clusterId: id, status: 'PENDING' },
+        data: { status: 'SUPERSEDED' },
+      });
       await tx.cluster.update({
         where: { id },
         data: { status, nextCheckAt: null, currentRevision: { increment: 1 } },
@@ -60,7 +67,13 @@ export async function deleteCluster(ctx: ServiceContext, id: string): Promise<Cl
       auditableId: id,
       changes: { status: [fresh.status.toLowerCase(), neverReachedDhctl ? 'deleted' : 'delete'] },
     });
-    await notifyChange(tx, { type: 'cluster', id, workspace_id: workspace.id, cluster_id: id, action: 'delete' });
+    await notifyChange(tx, {
+      type: 'cluster',
+      id,
+      workspace_id: workspace.id,
+      cluster_id: id,
+      action: 'delete',
+    });
     return tx.cluster.findUniqueOrThrow({ where: { id }, include: CLUSTER_DTO_INCLUDE });
   });
   return toClusterDto(row, { withRendered: true, encryptor: ctx.encryptor, secretKeys: [] });

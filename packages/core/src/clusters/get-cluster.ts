@@ -14,7 +14,11 @@ export type GetClusterOptions = {
 };
 
 /** Loads a cluster row of the current workspace. @throws AppError not_found */
-export async function loadCluster(ctx: ServiceContext, id: string, includeArchived = false): Promise<ClusterRow> {
+export async function loadCluster(
+  ctx: ServiceContext,
+  id: string,
+  includeArchived = false,
+): Promise<ClusterRow> {
   const workspace = requireWorkspace(ctx);
   const row = await ctx.db.cluster.findFirst({
     where: { id, workspaceId: workspace.id, ...(includeArchived ? {} : { archivedAt: null }) },
@@ -27,8 +31,13 @@ export async function loadCluster(ctx: ServiceContext, id: string, includeArchiv
 }
 
 /** Decrypted password values of a cluster (empty when it has none). */
-export function readSecretValues(ctx: ServiceContext, message: string | null): Record<string, unknown> {
-  return message === null ? {} : (JSON.parse(ctx.encryptor.decrypt(message)) as Record<string, unknown>);
+export function readSecretValues(
+  ctx: ServiceContext,
+  message: string | null,
+): Record<string, unknown> {
+  return message === null
+    ? {}
+    : (JSON.parse(ctx.encryptor.decrypt(message)) as Record<string, unknown>);
 }
 
 /**
@@ -36,9 +45,16 @@ export function readSecretValues(ctx: ServiceContext, message: string | null): R
  * detached) clusters answer not_found unless asked for.
  * @throws AppError not_found; forbidden when revealing secrets without clusters:secrets:read.
  */
-export async function getCluster(ctx: ServiceContext, id: string, options: GetClusterOptions = {}): Promise<Cluster> {
+export async function getCluster(
+  ctx: ServiceContext,
+  id: string,
+  options: GetClusterOptions = {},
+): Promise<Cluster> {
   if (options.reveal && !grants(ctx.permissions, 'clusters:secrets:read')) {
-    throw new AppError('forbidden', 'Revealing secret values needs the clusters:secrets:read permission');
+    throw new AppError(
+      'forbidden',
+      'Revealing secret values needs the clusters:secrets:read permission',
+    );
   }
   const row = await loadCluster(ctx, id, options.includeArchived);
   const secrets = readSecretValues(ctx, row.secretValuesEncrypted);
@@ -47,6 +63,8 @@ export async function getCluster(ctx: ServiceContext, id: string, options: GetCl
     encryptor: ctx.encryptor,
     secretKeys: Object.keys(secrets),
     revealedSecrets: options.reveal ? secrets : null,
-    maskValues: options.reveal ? [] : Object.values(secrets).filter((v): v is string => typeof v === 'string'),
+    maskValues: options.reveal
+      ? []
+      : Object.values(secrets).filter((v): v is string => typeof v === 'string'),
   });
 }

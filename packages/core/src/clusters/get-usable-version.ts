@@ -21,7 +21,10 @@ export async function getUsableVersion(
   if (!version) {
     throw notFound('Cluster template version', versionId);
   }
-  if (!options.allowUnavailable && (!version.available || version.clusterTemplate.archivedAt !== null)) {
+  if (
+    !options.allowUnavailable &&
+    (!version.available || version.clusterTemplate.archivedAt !== null)
+  ) {
     throw new AppError(
       'template_version_unavailable',
       `Version ${version.number} of template "${version.clusterTemplate.name}" is not available for use`,

@@ -19,13 +19,20 @@ export type ListClustersInput = {
  * date (newest first). Rendered configurations are left out of lists (null); get one cluster
  * for them.
  */
-export async function listClusters(ctx: ServiceContext, input: ListClustersInput): Promise<{ items: Cluster[]; total: number }> {
+export async function listClusters(
+  ctx: ServiceContext,
+  input: ListClustersInput,
+): Promise<{ items: Cluster[]; total: number }> {
   const workspace = requireWorkspace(ctx);
   const where: Prisma.ClusterWhereInput = {
     workspaceId: workspace.id,
     ...(input.withoutArchived ? { archivedAt: null } : {}),
-    ...(input.status ? { status: input.status.toUpperCase() as Prisma.ClusterWhereInput['status'] } : {}),
-    ...(input.clusterTemplateId ? { clusterTemplateVersion: { clusterTemplateId: input.clusterTemplateId } } : {}),
+    ...(input.status
+      ? { status: input.status.toUpperCase() as Prisma.ClusterWhereInput['status'] }
+      : {}),
+    ...(input.clusterTemplateId
+      ? { clusterTemplateVersion: { clusterTemplateId: input.clusterTemplateId } }
+      : {}),
     ...(input.q ? { name: { contains: input.q, mode: 'insensitive' } } : {}),
   };
   const [rows, total] = await Promise.all([
@@ -39,7 +46,9 @@ export async function listClusters(ctx: ServiceContext, input: ListClustersInput
     ctx.db.cluster.count({ where }),
   ]);
   return {
-    items: rows.map((row) => toClusterDto(row, { withRendered: false, encryptor: ctx.encryptor, secretKeys: [] })),
+    items: rows.map((row) =>
+      toClusterDto(row, { withRendered: false, encryptor: ctx.encryptor, secretKeys: [] }),
+    ),
     total,
   };
 }

@@ -24,7 +24,9 @@ export async function moveCluster(
   canWriteTarget: (workspaceId: string) => Promise<boolean>,
 ): Promise<Cluster> {
   const workspace = requireWorkspace(ctx);
-  const cluster = await ctx.db.cluster.findFirst({ where: { id: clusterId, workspaceId: workspace.id, archivedAt: null } });
+  const cluster = await ctx.db.cluster.findFirst({
+    where: { id: clusterId, workspaceId: workspace.id, archivedAt: null },
+  });
   if (!cluster) {
     throw notFound('Cluster', clusterId);
   }
@@ -41,59 +43,133 @@ export async function moveCluster(
   if (FINAL_STATUSES.has(cluster.status)) {
     throw new AppError('invalid_state', 'An archived cluster cannot move');
   }
-  const active = await ctx.db.clusterOperation.count({ where: { clusterId, status: { in: ['QUEUED', 'RUNNING'] } } });
+  const active = await ctx.db.clusterOperation.count({
+    where: { clusterId, status: { in: ['QUEUED', 'RUNNING'] } },
+  });
   if (active > 0) {
-    throw new AppError('operation_in_progress', 'Wait for the cluster\'s operation to finish before moving it');
+    throw new AppError(
+      'operation_in_progress',
+      "Wait for the cluster's operation to finish before moving it",
+    );
   }
-  if (await ctx.db.cluster.findFirst({ where: { workspaceId: target.id, name: cluster.name, archiveNumber: 0 } })) {
-    throw new AppError('name_taken', `The target workspace already has a cluster named "${cluster.name}"`);
+  if (
+    await ctx.db.cluster.findFirst({
+      where: { workspaceId: target.id, name: cluster.name, archiveNumber: 0 },
+    })
+  ) {
+    throw new AppError(
+      'name_taken',
+      `The target workspace already has a cluster named "${cluster.name}"`,
+    );
   }
   await ctx.db.$transaction(async (tx) => {
-    const usages = await tx.clusterRecordUsage.findMany({ where: { clusterId }, include: { record: { include: { catalog: true } } } });
+    const usages = await tx.clusterRecordUsage.findMany({
+      where: { clusterId },
+      include: { record: { include: { catalog: true } } },
+    });
     const values = { ...(cluster.values as Record<string, unknown>) };
     const catalogIds = new Map<string, string>();
     for (const usage of usages) {
       const source = usage.record.catalog;
       let targetCatalogId = catalogIds.get(source.id);
       if (!targetCatalogId) {
-        const existing = await tx.catalog.findFirst({ where: { workspaceId: target.id, slug: source.slug, archivedAt: null } });
+        const existing = await tx.catalog.findFirst({
+          where: { workspaceId: target.id, slug: source.slug, archivedAt: null },
+        });
         targetCatalogId =
           existing?.id ??
-          (await tx.catalog.create({
-            data: { workspaceId: target.id, slug: source.slug, name: source.name, params: source.params as Prisma.InputJsonValue, usage: source.usage },
-          })).id;
+          (
+            await tx.catalog.create({
+              data: {
+                workspaceId: target.id,
+                slug: source.slug,
+                name: source.name,
+                params: source.params as Prisma.InputJsonValue,
+                usage: source.usage,
+              },
+            })
+          ).id;
         catalogIds.set(source.id, targetCatalogId);
       }
       let recordId = usage.recordId;
       if (source.usage === 'EXCLUSIVE') {
-        await tx.record.update({ where: { id: usage.recordId }, data: { catalogId: targetCatalogId } });
+        await tx.record.update({
+          where: { id: usage.recordId },
+          data: { catalogId: targetCatalogId },
+        });
       } else {
         const copy = await tx.record.create({
-          data: { catalogId: targetCatalogId, values: usage.record.values as Prisma.InputJsonValue, secretValuesEncrypted: usage.record.secretValuesEncrypted, schemaMatches: usage.record.schemaMatches },
+          data: {
+            catalogId: targetCatalogId,
+            values: usage.record.values as Prisma.InputJsonValue,
+            secretValuesEncrypted: usage.record.secretValuesEncrypted,
+            schemaMatches: usage.record.schemaMatches,
+          },
         });
         recordId = copy.id;
-        await tx.clusterRecordUsage.delete({ where: { clusterId_recordId_fieldKey: { clusterId, recordId: usage.recordId, fieldKey: usage.fieldKey } } });
-        await tx.clusterRecordUsage.create({ data: { clusterId, recordId, fieldKey: usage.fieldKey } });
+        await tx.clusterRecordUsage.delete({
+          where: {
+            clusterId_recordId_fieldKey: {
+              clusterId,
+              recordId: usage.recordId,
+              fieldKey: usage.fieldKey,
+            },
+          },
+        });
+        await tx.clusterRecordUsage.create({
+          data: { clusterId, recordId, fieldKey: usage.fieldKey },
+        });
         // Point the stored values at the copy.
         const v = values[usage.fieldKey];
-        const swap = (x: unknown) => (x && typeof x === 'object' && (x as Record<string, unknown>)['x-commander-record-id'] === usage.recordId ? { ...(x as object), 'x-commander-record-id': recordId } : x);
+        const swap = (x: unknown) =>
+          x &&
+          typeof x === 'object' &&
+          (x as Record<string, unknown>)['x-commander-record-id'] === usage.recordId
+            ? { ...x, 'x-commander-record-id': recordId }
+            : x;
         values[usage.fieldKey] = Array.isArray(v) ? v.map(swap) : swap(v);
       }
     }
-    await tx.changeRequest.updateMany({ where: { clusterId, status: 'PENDING' }, data: { status: 'SUPERSEDED' } });
+    await tx.changeRequest.updateMany({
+      where: { clusterId, status: 'PENDING' },
+      data: { status: 'SUPERSEDED' },
+    });
     await tx.cluster.update({
       where: { id: clusterId },
-      data: { workspaceId: target.id, clusterTemplateVersionId: null, values: values as Prisma.InputJsonValue, currentRevision: { increment: 1 } },
+      data: {
+        workspaceId: target.id,
+        clusterTemplateVersionId: null,
+        values: values as Prisma.InputJsonValue,
+        currentRevision: { increment: 1 },
+      },
     });
     await recordAudit(tx, ctx, {
       action: 'move',
       auditableType: 'Cluster',
       auditableId: clusterId,
-      changes: { workspace: [workspace.slug, target.slug], cluster_template_version_id: [cluster.clusterTemplateVersionId, null] },
+      changes: {
+        workspace: [workspace.slug, target.slug],
+        cluster_template_version_id: [cluster.clusterTemplateVersionId, null],
+      },
     });
-    await notifyChange(tx, { type: 'cluster', id: clusterId, workspace_id: workspace.id, cluster_id: clusterId, action: 'moved_out' });
-    await notifyChange(tx, { type: 'cluster', id: clusterId, workspace_id: target.id, cluster_id: clusterId, action: 'moved_in' });
+    await notifyChange(tx, {
+      type: 'cluster',
+      id: clusterId,
+      workspace_id: workspace.id,
+      cluster_id: clusterId,
+      action: 'moved_out',
+    });
+    await notifyChange(tx, {
+      type: 'cluster',
+      id: clusterId,
+      workspace_id: target.id,
+      cluster_id: clusterId,
+      action: 'moved_in',
+    });
   });
-  const row = await ctx.db.cluster.findUniqueOrThrow({ where: { id: clusterId }, include: CLUSTER_DTO_INCLUDE });
+  const row = await ctx.db.cluster.findUniqueOrThrow({
+    where: { id: clusterId },
+    include: CLUSTER_DTO_INCLUDE,
+  });
   return toClusterDto(row, { withRendered: false, encryptor: ctx.encryptor });
 }

@@ -24,7 +24,10 @@ export type PrepareInput = {
   sshPublicKey: string;
   sshPrivateKey: string;
   /** The cluster's current values (update), for secrets kept, immutability and record reuse. */
-  previous?: { publicValues: Record<string, unknown>; secretValues: Record<string, unknown> } | null;
+  previous?: {
+    publicValues: Record<string, unknown>;
+    secretValues: Record<string, unknown>;
+  } | null;
 };
 
 /** An inventory record a cluster's values use. */
@@ -44,7 +47,12 @@ export type PreparedConfiguration = {
   recordUsages: RecordUsage[];
 };
 
-type RecordRow = { id: string; values: Prisma.JsonValue; clusterId: string | null; catalog: { slug: string; usage: 'SHARED' | 'EXCLUSIVE' } };
+type RecordRow = {
+  id: string;
+  values: Prisma.JsonValue;
+  clusterId: string | null;
+  catalog: { slug: string; usage: 'SHARED' | 'EXCLUSIVE' };
+};
 
 function recordIdOf(value: unknown): string | null {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -66,14 +74,19 @@ export async function resolveCatalogValues(
   clusterId: string,
   fields: ParamField[],
   values: Record<string, unknown>,
-): Promise<{ values: Record<string, unknown>; usages: RecordUsage[]; errors: { path: string; message: string }[] }> {
+): Promise<{
+  values: Record<string, unknown>;
+  usages: RecordUsage[];
+  errors: { path: string; message: string }[];
+}> {
   const out = { ...values };
   const usages: RecordUsage[] = [];
   const errors: { path: string; message: string }[] = [];
   for (const field of fields.filter((f) => f.catalog !== undefined)) {
     const multi = field.minItems !== undefined || field.maxItems !== undefined;
     const raw = values[field.key];
-    const given = raw === undefined || raw === null || raw === '' ? [] : Array.isArray(raw) ? raw : [raw];
+    const given =
+      raw === undefined || raw === null || raw === '' ? [] : Array.isArray(raw) ? raw : [raw];
     const wanted = given.map(recordIdOf);
     if (wanted.some((id) => id === null)) {
       continue; // malformed: values validation reports it
@@ -82,7 +95,12 @@ export async function resolveCatalogValues(
     const rows: RecordRow[] = ids.length
       ? await ctx.db.record.findMany({
           where: { id: { in: ids }, archivedAt: null, catalog: { workspaceId, archivedAt: null } },
-          select: { id: true, values: true, clusterId: true, catalog: { select: { slug: true, usage: true } } },
+          select: {
+            id: true,
+            values: true,
+            clusterId: true,
+            catalog: { select: { slug: true, usage: true } },
+          },
         })
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -90,9 +108,19 @@ export async function resolveCatalogValues(
     for (const id of ids) {
       const row = byId.get(id);
       if (!row) {
-        errors.push({ path: field.key, message: `Record ${id} does not exist in this workspace's inventory` });
-      } else if (row.catalog.usage === 'EXCLUSIVE' && row.clusterId !== null && row.clusterId !== clusterId) {
-        errors.push({ path: field.key, message: `Record ${id} of catalog "${row.catalog.slug}" is used by another cluster` });
+        errors.push({
+          path: field.key,
+          message: `Record ${id} does not exist in this workspace's inventory`,
+        });
+      } else if (
+        row.catalog.usage === 'EXCLUSIVE' &&
+        row.clusterId !== null &&
+        row.clusterId !== clusterId
+      ) {
+        errors.push({
+          path: field.key,
+          message: `Record ${id} of catalog "${row.catalog.slug}" is used by another cluster`,
+        });
       } else {
         chosen.push(row);
       }
@@ -106,7 +134,12 @@ export async function resolveCatalogValues(
           catalog: { workspaceId, slug: field.catalog, archivedAt: null },
           OR: [{ catalog: { usage: 'SHARED' } }, { clusterId: null }, { clusterId }],
         },
-        select: { id: true, values: true, clusterId: true, catalog: { select: { slug: true, usage: true } } },
+        select: {
+          id: true,
+          values: true,
+          clusterId: true,
+          catalog: { select: { slug: true, usage: true } },
+        },
         orderBy: { createdAt: 'asc' },
         take: count,
       });
@@ -122,10 +155,17 @@ export async function resolveCatalogValues(
     if (chosen.length === 0) {
       continue;
     }
-    const resolved = chosen.map((r) => ({ ...(r.values as Record<string, unknown>), [RECORD_ID_KEY]: r.id }));
+    const resolved = chosen.map((r) => ({
+      ...(r.values as Record<string, unknown>),
+      [RECORD_ID_KEY]: r.id,
+    }));
     out[field.key] = multi ? resolved : resolved[0];
     for (const r of chosen) {
-      usages.push({ recordId: r.id, fieldKey: field.key, exclusive: r.catalog.usage === 'EXCLUSIVE' });
+      usages.push({
+        recordId: r.id,
+        fieldKey: field.key,
+        exclusive: r.catalog.usage === 'EXCLUSIVE',
+      });
     }
   }
   return { values: out, usages, errors };
@@ -141,7 +181,10 @@ export async function resolveCatalogValues(
  * (configuration_error), never thrown.
  * @throws AppError invalid_values, immutable_field, not_unique
  */
-export async function prepareConfiguration(ctx: ServiceContext, input: PrepareInput): Promise<PreparedConfiguration> {
+export async function prepareConfiguration(
+  ctx: ServiceContext,
+  input: PrepareInput,
+): Promise<PreparedConfiguration> {
   const workspaceId = ctx.workspace?.id;
   if (!workspaceId) {
     throw new AppError('workspace_required', 'A workspace is needed to prepare a configuration');
@@ -154,7 +197,10 @@ export async function prepareConfiguration(ctx: ServiceContext, input: PrepareIn
   // Passwords come back from the API as null: absent or null means "keep the stored value".
   const incoming: Record<string, unknown> = { ...input.values };
   for (const key of secrets) {
-    if ((incoming[key] === undefined || incoming[key] === null) && previous?.secretValues[key] !== undefined) {
+    if (
+      (incoming[key] === undefined || incoming[key] === null) &&
+      previous?.secretValues[key] !== undefined
+    ) {
       incoming[key] = previous.secretValues[key];
     }
   }
@@ -162,13 +208,25 @@ export async function prepareConfiguration(ctx: ServiceContext, input: PrepareIn
   const validation = validateValues(params.fields, catalogs.values);
   const valueErrors = [...catalogs.errors, ...(validation.ok ? [] : validation.errors)];
   if (valueErrors.length > 0 || !validation.ok) {
-    throw new AppError('invalid_values', 'The values do not match the template\'s input parameters', valueErrors);
+    throw new AppError(
+      'invalid_values',
+      "The values do not match the template's input parameters",
+      valueErrors,
+    );
   }
   const values = validation.values;
   if (previous) {
-    const violations = immutableViolations(params.fields, { ...previous.publicValues, ...previous.secretValues }, values);
+    const violations = immutableViolations(
+      params.fields,
+      { ...previous.publicValues, ...previous.secretValues },
+      values,
+    );
     if (violations.length > 0) {
-      throw new AppError('immutable_field', 'Immutable parameters cannot change once set', violations);
+      throw new AppError(
+        'immutable_field',
+        'Immutable parameters cannot change once set',
+        violations,
+      );
     }
   }
   for (const field of fields.filter((f) => f.unique && !secrets.has(f.key))) {
@@ -182,9 +240,11 @@ export async function prepareConfiguration(ctx: ServiceContext, input: PrepareIn
         AND values -> ${field.key} = ${JSON.stringify(value)}::jsonb
       LIMIT 1`;
     if (clash.length > 0) {
-      throw new AppError('not_unique', `"${field.title}" must be unique in the workspace; cluster "${clash[0]?.name ?? ''}" uses this value`, [
-        { path: field.key, message: `Already used by cluster "${clash[0]?.name ?? ''}"` },
-      ]);
+      throw new AppError(
+        'not_unique',
+        `"${field.title}" must be unique in the workspace; cluster "${clash[0]?.name ?? ''}" uses this value`,
+        [{ path: field.key, message: `Already used by cluster "${clash[0]?.name ?? ''}"` }],
+      );
     }
   }
 
@@ -211,7 +271,10 @@ export async function prepareConfiguration(ctx: ServiceContext, input: PrepareIn
       dc_caBundle: ctx.instance.caBundle,
     },
   );
-  const errors = [...params.errors.map((e) => ({ section: 'params', line: e.line, message: e.message })), ...result.errors];
+  const errors = [
+    ...params.errors.map((e) => ({ section: 'params', line: e.line, message: e.message })),
+    ...result.errors,
+  ];
   return {
     publicValues,
     secretValues,

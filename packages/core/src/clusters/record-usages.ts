@@ -9,7 +9,11 @@ import type { RecordUsage } from './prepare-configuration.js';
  * no longer used are freed.
  * @throws AppError invalid_values when an exclusive record was taken meanwhile.
  */
-export async function applyRecordUsages(tx: Tx, clusterId: string, usages: RecordUsage[]): Promise<void> {
+export async function applyRecordUsages(
+  tx: Tx,
+  clusterId: string,
+  usages: RecordUsage[],
+): Promise<void> {
   const exclusive = usages.filter((u) => u.exclusive).map((u) => u.recordId);
   if (exclusive.length > 0) {
     const taken = await tx.$queryRaw<{ id: string }[]>`
@@ -17,7 +21,14 @@ export async function applyRecordUsages(tx: Tx, clusterId: string, usages: Recor
         AND cluster_id IS NOT NULL AND cluster_id <> ${clusterId}::uuid
       FOR UPDATE`;
     if (taken.length > 0) {
-      throw new AppError('invalid_values', 'An inventory record was taken by another cluster meanwhile', taken.map((t) => ({ path: 'values', message: `Record ${t.id} is used by another cluster` })));
+      throw new AppError(
+        'invalid_values',
+        'An inventory record was taken by another cluster meanwhile',
+        taken.map((t) => ({
+          path: 'values',
+          message: `Record ${t.id} is used by another cluster`,
+        })),
+      );
     }
   }
   await tx.clusterRecordUsage.deleteMany({ where: { clusterId } });
@@ -27,7 +38,10 @@ export async function applyRecordUsages(tx: Tx, clusterId: string, usages: Recor
       skipDuplicates: true,
     });
   }
-  await tx.record.updateMany({ where: { clusterId, id: { notIn: exclusive } }, data: { clusterId: null } });
+  await tx.record.updateMany({
+    where: { clusterId, id: { notIn: exclusive } },
+    data: { clusterId: null },
+  });
   if (exclusive.length > 0) {
     await tx.record.updateMany({ where: { id: { in: exclusive } }, data: { clusterId } });
   }

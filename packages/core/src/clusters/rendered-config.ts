@@ -28,7 +28,10 @@ export function encryptRendered(encryptor: Encryptor, config: RenderedConfig): s
   return encryptor.encrypt(JSON.stringify(config));
 }
 
-export function decryptRendered(encryptor: Encryptor, message: string | null): RenderedConfig | null {
+export function decryptRendered(
+  encryptor: Encryptor,
+  message: string | null,
+): RenderedConfig | null {
   return message === null ? null : (JSON.parse(encryptor.decrypt(message)) as RenderedConfig);
 }
 

@@ -27,6 +27,12 @@ export async function transitionCluster(
       changes: { status: [cluster.status.toLowerCase(), to.toLowerCase()], event },
     });
   }
-  await notifyChange(tx, { type: 'cluster', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id, action: event });
+  await notifyChange(tx, {
+    type: 'cluster',
+    id: cluster.id,
+    workspace_id: cluster.workspaceId,
+    cluster_id: cluster.id,
+    action: event,
+  });
   return to;
 }

@@ -45,20 +45,31 @@ export async function updateCluster(
   const workspace = requireWorkspace(ctx);
   const existing = await loadCluster(ctx, id);
   if (NOT_EDITABLE.has(existing.status)) {
-    throw new AppError('invalid_state', `A cluster in status ${existing.status.toLowerCase()} cannot be changed`);
+    throw new AppError(
+      'invalid_state',
+      `A cluster in status ${existing.status.toLowerCase()} cannot be changed`,
+    );
   }
   if (input.current_revision !== undefined && input.current_revision !== existing.currentRevision) {
-    throw new AppError('stale_revision', 'The cluster was changed by someone else; reload it and apply your change again', {
-      current_revision: existing.currentRevision,
-    });
+    throw new AppError(
+      'stale_revision',
+      'The cluster was changed by someone else; reload it and apply your change again',
+      {
+        current_revision: existing.currentRevision,
+      },
+    );
   }
   await assertRegistry(ctx, input.registry_id);
   const switching = input.cluster_template_version_id !== existing.clusterTemplateVersionId;
-  const version = await getUsableVersion(ctx, input.cluster_template_version_id, { allowUnavailable: !switching });
+  const version = await getUsableVersion(ctx, input.cluster_template_version_id, {
+    allowUnavailable: !switching,
+  });
   if (input.name !== existing.name) {
     await assertNameFree(ctx, workspace.id, input.name, id);
   }
-  const sshPrivateKey = existing.sshPrivateKeyEncrypted ? ctx.encryptor.decrypt(existing.sshPrivateKeyEncrypted) : '';
+  const sshPrivateKey = existing.sshPrivateKeyEncrypted
+    ? ctx.encryptor.decrypt(existing.sshPrivateKeyEncrypted)
+    : '';
   const oldValues = existing.values as Record<string, unknown>;
   const oldSecrets = readSecretValues(ctx, existing.secretValuesEncrypted);
   const prepared = await prepareConfiguration(ctx, {
@@ -69,11 +80,18 @@ export async function updateCluster(
     sshPublicKey: existing.sshPublicKey ?? '',
     sshPrivateKey,
     // Switching templates starts a new lifecycle for the parameters: immutability is per form.
-    previous: switching && version.clusterTemplateId !== existing.clusterTemplateVersion?.clusterTemplateId ? { publicValues: {}, secretValues: oldSecrets } : { publicValues: oldValues, secretValues: oldSecrets },
+    previous:
+      switching && version.clusterTemplateId !== existing.clusterTemplateVersion?.clusterTemplateId
+        ? { publicValues: {}, secretValues: oldSecrets }
+        : { publicValues: oldValues, secretValues: oldSecrets },
   });
   const isValid = prepared.errors.length === 0 && prepared.rendered !== null;
   if (!isValid && options.rejectInvalid) {
-    throw new AppError('unprocessable', 'The configuration does not render with this template version', prepared.errors);
+    throw new AppError(
+      'unprocessable',
+      'The configuration does not render with this template version',
+      prepared.errors,
+    );
   }
   const configChanged =
     switching ||
@@ -86,9 +104,13 @@ export async function updateCluster(
       await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
       const fresh = await tx.cluster.findUniqueOrThrow({ where: { id } });
       if (fresh.currentRevision !== existing.currentRevision) {
-        throw new AppError('stale_revision', 'The cluster was changed meanwhile; reload it and apply your change again', {
-          current_revision: fresh.currentRevision,
-        });
+        throw new AppError(
+          'stale_revision',
+          'The cluster was changed meanwhile; reload it and apply your change again',
+          {
+            current_revision: fresh.currentRevision,
+          },
+        );
       }
       const now = new Date();
       const data: Prisma.ClusterUncheckedUpdateInput = {
@@ -102,8 +124,11 @@ export async function updateCluster(
         Object.assign(data, {
           clusterTemplateVersionId: version.id,
           values: prepared.publicValues as Prisma.InputJsonValue,
-          secretValuesEncrypted: Object.keys(prepared.secretValues).length > 0 ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues)) : null,
-          connectionHosts: prepared.connectionHosts as Prisma.InputJsonValue,
+          secretValuesEncrypted:
+            Object.keys(prepared.secretValues).length > 0
+              ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues))
+              : null,
+          connectionHosts: prepared.connectionHosts,
           clusterConfigurationUpdatedAt: now,
           ...(switching ? { templateVersionSwitchedAt: now } : {}),
         });
@@ -115,7 +140,7 @@ export async function updateCluster(
             clusterType: prepared.clusterType ?? fresh.clusterType,
           });
         } else {
-          data.renderErrors = prepared.errors as Prisma.InputJsonValue;
+          data.renderErrors = prepared.errors;
         }
       }
       await tx.cluster.update({ where: { id }, data });
@@ -127,18 +152,43 @@ export async function updateCluster(
         auditableType: 'Cluster',
         auditableId: id,
         changes: diffChanges(
-          { name: fresh.name, cluster_template_version_id: fresh.clusterTemplateVersionId, values: oldValues },
-          { name: input.name, cluster_template_version_id: version.id, values: prepared.publicValues },
+          {
+            name: fresh.name,
+            cluster_template_version_id: fresh.clusterTemplateVersionId,
+            values: oldValues,
+          },
+          {
+            name: input.name,
+            cluster_template_version_id: version.id,
+            values: prepared.publicValues,
+          },
         ),
       });
       if (configChanged) {
-        await afterConfigurationChange(tx, ctx, { ...fresh, desiredRevision: isValid ? fresh.desiredRevision + 1 : fresh.desiredRevision }, isValid);
+        await afterConfigurationChange(
+          tx,
+          ctx,
+          {
+            ...fresh,
+            desiredRevision: isValid ? fresh.desiredRevision + 1 : fresh.desiredRevision,
+          },
+          isValid,
+        );
       }
-      await notifyChange(tx, { type: 'cluster', id, workspace_id: workspace.id, cluster_id: id, action: 'update' });
+      await notifyChange(tx, {
+        type: 'cluster',
+        id,
+        workspace_id: workspace.id,
+        cluster_id: id,
+        action: 'update',
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError('name_taken', `A cluster named "${input.name}" already exists in this workspace`);
+      throw new AppError(
+        'name_taken',
+        `A cluster named "${input.name}" already exists in this workspace`,
+      );
     }
     throw error;
   }
@@ -149,7 +199,14 @@ export async function updateCluster(
 async function afterConfigurationChange(
   tx: Prisma.TransactionClient,
   ctx: ServiceContext,
-  cluster: { id: string; workspaceId: string; status: ClusterStatus; wasCreated: boolean; changeMode: 'AUTO' | 'MANUAL'; desiredRevision: number },
+  cluster: {
+    id: string;
+    workspaceId: string;
+    status: ClusterStatus;
+    wasCreated: boolean;
+    changeMode: 'AUTO' | 'MANUAL';
+    desiredRevision: number;
+  },
   isValid: boolean,
 ): Promise<void> {
   if (!isValid) {
@@ -163,7 +220,12 @@ async function afterConfigurationChange(
     // misconfigured one is queued again.
     if (cluster.status === 'CONFIGURATION_ERROR' || cluster.status === 'CREATION_FAILED') {
       await transitionCluster(tx, ctx, cluster, 'install_queued');
-      await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'INSTALL', desiredRevision: cluster.desiredRevision });
+      await queueOperation(tx, ctx, {
+        clusterId: cluster.id,
+        workspaceId: cluster.workspaceId,
+        kind: 'INSTALL',
+        desiredRevision: cluster.desiredRevision,
+      });
     }
     return;
   }
@@ -175,20 +237,35 @@ async function afterConfigurationChange(
     if (canTransition(cluster.status, 'change_pending')) {
       await transitionCluster(tx, ctx, cluster, 'change_pending');
     }
-    await openChangeRequest(tx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, destructive: false, destructiveChangeId: null, desiredRevision: cluster.desiredRevision });
+    await openChangeRequest(tx, {
+      clusterId: cluster.id,
+      workspaceId: cluster.workspaceId,
+      destructive: false,
+      destructiveChangeId: null,
+      desiredRevision: cluster.desiredRevision,
+    });
     return;
   }
   if (canTransition(cluster.status, 'change_queued')) {
     await transitionCluster(tx, ctx, cluster, 'change_queued');
   }
-  await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'UPDATE', desiredRevision: cluster.desiredRevision });
+  await queueOperation(tx, ctx, {
+    clusterId: cluster.id,
+    workspaceId: cluster.workspaceId,
+    kind: 'UPDATE',
+    desiredRevision: cluster.desiredRevision,
+  });
 }
 
 /**
  * Changes a cluster's processing settings (change mode, check interval). Switching manual →
  * auto releases a pending (non-destructive) change to converge.
  */
-export async function updateClusterSettings(ctx: ServiceContext, id: string, settings: Partial<ClusterSettings>): Promise<Cluster> {
+export async function updateClusterSettings(
+  ctx: ServiceContext,
+  id: string,
+  settings: Partial<ClusterSettings>,
+): Promise<Cluster> {
   const workspace = requireWorkspace(ctx);
   const existing = await loadCluster(ctx, id);
   if (FINAL_STATUSES.has(existing.status)) {
@@ -202,7 +279,9 @@ export async function updateClusterSettings(ctx: ServiceContext, id: string, set
       data: {
         ...columns,
         currentRevision: { increment: 1 },
-        ...(columns.checkIntervalSeconds && existing.wasCreated ? { nextCheckAt: new Date(now.getTime() + columns.checkIntervalSeconds * 1000) } : {}),
+        ...(columns.checkIntervalSeconds && existing.wasCreated
+          ? { nextCheckAt: new Date(now.getTime() + columns.checkIntervalSeconds * 1000) }
+          : {}),
       },
     });
     await recordAudit(tx, ctx, {
@@ -210,17 +289,44 @@ export async function updateClusterSettings(ctx: ServiceContext, id: string, set
       auditableType: 'ClusterSettings',
       auditableId: id,
       changes: diffChanges(
-        { change_mode: existing.changeMode.toLowerCase(), check_interval: existing.checkIntervalSeconds / 60 },
-        { change_mode: fresh.changeMode.toLowerCase(), check_interval: fresh.checkIntervalSeconds / 60 },
+        {
+          change_mode: existing.changeMode.toLowerCase(),
+          check_interval: existing.checkIntervalSeconds / 60,
+        },
+        {
+          change_mode: fresh.changeMode.toLowerCase(),
+          check_interval: fresh.checkIntervalSeconds / 60,
+        },
       ),
     });
-    if (existing.changeMode === 'MANUAL' && fresh.changeMode === 'AUTO' && fresh.status === 'PENDING_CHANGES') {
-      await tx.changeRequest.updateMany({ where: { clusterId: id, status: 'PENDING', destructive: false }, data: { status: 'SUPERSEDED' } });
+    if (
+      existing.changeMode === 'MANUAL' &&
+      fresh.changeMode === 'AUTO' &&
+      fresh.status === 'PENDING_CHANGES'
+    ) {
+      await tx.changeRequest.updateMany({
+        where: { clusterId: id, status: 'PENDING', destructive: false },
+        data: { status: 'SUPERSEDED' },
+      });
       await transitionCluster(tx, ctx, fresh, 'change_queued');
-      await queueOperation(tx, ctx, { clusterId: id, workspaceId: workspace.id, kind: 'UPDATE', desiredRevision: fresh.desiredRevision });
+      await queueOperation(tx, ctx, {
+        clusterId: id,
+        workspaceId: workspace.id,
+        kind: 'UPDATE',
+        desiredRevision: fresh.desiredRevision,
+      });
     }
-    await notifyChange(tx, { type: 'cluster', id, workspace_id: workspace.id, cluster_id: id, action: 'settings' });
+    await notifyChange(tx, {
+      type: 'cluster',
+      id,
+      workspace_id: workspace.id,
+      cluster_id: id,
+      action: 'settings',
+    });
   });
-  const row = await ctx.db.cluster.findUniqueOrThrow({ where: { id }, include: CLUSTER_DTO_INCLUDE });
+  const row = await ctx.db.cluster.findUniqueOrThrow({
+    where: { id },
+    include: CLUSTER_DTO_INCLUDE,
+  });
   return toClusterDto(row, { withRendered: false, encryptor: ctx.encryptor });
 }

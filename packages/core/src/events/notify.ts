@@ -4,7 +4,15 @@ import type { DbOrTx } from '@commander/db';
 export const EVENTS_CHANNEL = 'commander_events';
 
 export type ChangeEvent = {
-  type: 'cluster' | 'operation' | 'change_request' | 'cluster_template' | 'catalog' | 'record' | 'workspace' | 'telemetry';
+  type:
+    | 'cluster'
+    | 'operation'
+    | 'change_request'
+    | 'cluster_template'
+    | 'catalog'
+    | 'record'
+    | 'workspace'
+    | 'telemetry';
   id: string;
   workspace_id: string | null;
   /** Cluster the change belongs to, when there is one. */

@@ -21,7 +21,9 @@ import { GLOBAL_PERMISSIONS, grants, WORKSPACE_PERMISSIONS } from '../permission
 
 // ─────────────────────────────────────── users ───────────────────────────────────────
 
-const USER_INCLUDE = { roleBindings: { include: { role: true, workspace: { select: { slug: true } } } } } as const;
+const USER_INCLUDE = {
+  roleBindings: { include: { role: true, workspace: { select: { slug: true } } } },
+} as const;
 
 type UserRow = NonNullable<Awaited<ReturnType<ServiceContext['db']['user']['findFirst']>>> & {
   roleBindings: { role: RoleRow; workspaceId: string | null; workspace: { slug: string } | null }[];
@@ -36,10 +38,17 @@ function toUserDto(row: UserRow): User {
     last_seen_at: row.lastSeenAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
-    global_roles: row.roleBindings.filter((b) => b.workspaceId === null).map((b) => b.role.name).sort(),
+    global_roles: row.roleBindings
+      .filter((b) => b.workspaceId === null)
+      .map((b) => b.role.name)
+      .sort(),
     workspace_roles: row.roleBindings
       .filter((b) => b.workspaceId !== null)
-      .map((b) => ({ workspace_id: b.workspaceId!, workspace_slug: b.workspace?.slug ?? '', role: b.role.name })),
+      .map((b) => ({
+        workspace_id: b.workspaceId!,
+        workspace_slug: b.workspace?.slug ?? '',
+        role: b.role.name,
+      })),
   };
 }
 
@@ -57,13 +66,24 @@ export async function getUser(ctx: ServiceContext, id: string): Promise<User> {
 }
 
 /** Creates a user (argon2id password). @throws AppError conflict when the email is taken */
-export async function createUser(ctx: ServiceContext, body: z.input<typeof CreateUserBodySchema>): Promise<User> {
+export async function createUser(
+  ctx: ServiceContext,
+  body: z.input<typeof CreateUserBodySchema>,
+): Promise<User> {
   const input = CreateUserBodySchema.parse(body);
   const email = input.email.trim().toLowerCase();
   try {
     const row = await ctx.db.$transaction(async (tx) => {
-      const created = await tx.user.create({ data: { email, name: input.name, passwordHash: await hashPassword(input.password) } });
-      await recordAudit(tx, ctx, { action: 'create', auditableType: 'User', auditableId: created.id, changes: { email, name: input.name }, workspace: null });
+      const created = await tx.user.create({
+        data: { email, name: input.name, passwordHash: await hashPassword(input.password) },
+      });
+      await recordAudit(tx, ctx, {
+        action: 'create',
+        auditableType: 'User',
+        auditableId: created.id,
+        changes: { email, name: input.name },
+        workspace: null,
+      });
       return created;
     });
     return getUser(ctx, row.id);
@@ -78,7 +98,11 @@ export async function createUser(ctx: ServiceContext, body: z.input<typeof Creat
 /** The number of enabled users holding the global admin role (never drops to zero). */
 async function enabledAdmins(ctx: ServiceContext, exceptUserId?: string): Promise<number> {
   return ctx.db.roleBinding.count({
-    where: { workspaceId: null, role: { scope: 'GLOBAL', name: 'admin' }, user: { isDisabled: false, ...(exceptUserId ? { id: { not: exceptUserId } } : {}) } },
+    where: {
+      workspaceId: null,
+      role: { scope: 'GLOBAL', name: 'admin' },
+      user: { isDisabled: false, ...(exceptUserId ? { id: { not: exceptUserId } } : {}) },
+    },
   });
 }
 
@@ -86,13 +110,22 @@ async function enabledAdmins(ctx: ServiceContext, exceptUserId?: string): Promis
  * Renames, disables or sets a new password for a user. Disabling ends their sessions. The last
  * enabled administrator cannot be disabled.
  */
-export async function updateUser(ctx: ServiceContext, id: string, body: z.input<typeof UpdateUserBodySchema>): Promise<User> {
+export async function updateUser(
+  ctx: ServiceContext,
+  id: string,
+  body: z.input<typeof UpdateUserBodySchema>,
+): Promise<User> {
   const input = UpdateUserBodySchema.parse(body);
   const user = await ctx.db.user.findUnique({ where: { id } });
   if (!user) {
     throw notFound('User', id);
   }
-  if (input.is_disabled === true && !user.isDisabled && (await enabledAdmins(ctx, id)) === 0 && (await enabledAdmins(ctx)) > 0) {
+  if (
+    input.is_disabled === true &&
+    !user.isDisabled &&
+    (await enabledAdmins(ctx, id)) === 0 &&
+    (await enabledAdmins(ctx)) > 0
+  ) {
     throw new AppError('conflict', 'The last enabled administrator cannot be disabled');
   }
   await ctx.db.$transaction(async (tx) => {
@@ -112,7 +145,13 @@ export async function updateUser(ctx: ServiceContext, id: string, body: z.input<
       action: 'update',
       auditableType: 'User',
       auditableId: id,
-      changes: { ...diffChanges({ name: user.name, is_disabled: user.isDisabled }, { name: updated.name, is_disabled: updated.isDisabled }), ...(input.password ? { password: '[FILTERED]' } : {}) },
+      changes: {
+        ...diffChanges(
+          { name: user.name, is_disabled: user.isDisabled },
+          { name: updated.name, is_disabled: updated.isDisabled },
+        ),
+        ...(input.password ? { password: '[FILTERED]' } : {}),
+      },
       workspace: null,
     });
   });
@@ -133,12 +172,22 @@ export async function deleteUser(ctx: ServiceContext, id: string): Promise<void>
   }
   await ctx.db.$transaction(async (tx) => {
     await tx.user.delete({ where: { id } });
-    await recordAudit(tx, ctx, { action: 'delete', auditableType: 'User', auditableId: id, changes: { email: user.email }, workspace: null });
+    await recordAudit(tx, ctx, {
+      action: 'delete',
+      auditableType: 'User',
+      auditableId: id,
+      changes: { email: user.email },
+      workspace: null,
+    });
   });
 }
 
 /** A signed-in user changes their own password (other sessions end). @throws AppError forbidden */
-export async function changeOwnPassword(ctx: ServiceContext, body: z.input<typeof ChangePasswordBodySchema>, keepSessionId: string | null): Promise<void> {
+export async function changeOwnPassword(
+  ctx: ServiceContext,
+  body: z.input<typeof ChangePasswordBodySchema>,
+  keepSessionId: string | null,
+): Promise<void> {
   const input = ChangePasswordBodySchema.parse(body);
   if (ctx.actor.type !== 'user' || !ctx.actor.id) {
     throw new AppError('forbidden', 'Only a signed-in user can change their password');
@@ -148,9 +197,23 @@ export async function changeOwnPassword(ctx: ServiceContext, body: z.input<typeo
     throw new AppError('forbidden', 'The current password is wrong');
   }
   await ctx.db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.new_password), currentRevision: { increment: 1 } } });
-    await tx.session.deleteMany({ where: { userId: user.id, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } });
-    await recordAudit(tx, ctx, { action: 'update', auditableType: 'User', auditableId: user.id, changes: { password: '[FILTERED]' }, workspace: null });
+    await tx.user.update({
+      where: { id: user.id },
+      data: {
+        passwordHash: await hashPassword(input.new_password),
+        currentRevision: { increment: 1 },
+      },
+    });
+    await tx.session.deleteMany({
+      where: { userId: user.id, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'update',
+      auditableType: 'User',
+      auditableId: user.id,
+      changes: { password: '[FILTERED]' },
+      workspace: null,
+    });
   });
 }
 
@@ -169,29 +232,54 @@ function toRoleDto(row: RoleRow): Role {
   };
 }
 
-export async function listRoles(ctx: ServiceContext, scope?: 'global' | 'workspace'): Promise<Role[]> {
-  const rows = await ctx.db.role.findMany({ where: scope ? { scope: scope === 'global' ? 'GLOBAL' : 'WORKSPACE' } : {}, orderBy: [{ scope: 'asc' }, { name: 'asc' }] });
+export async function listRoles(
+  ctx: ServiceContext,
+  scope?: 'global' | 'workspace',
+): Promise<Role[]> {
+  const rows = await ctx.db.role.findMany({
+    where: scope ? { scope: scope === 'global' ? 'GLOBAL' : 'WORKSPACE' } : {},
+    orderBy: [{ scope: 'asc' }, { name: 'asc' }],
+  });
   return rows.map(toRoleDto);
 }
 
 function assertPermissions(scope: 'global' | 'workspace', permissions: string[]): void {
-  const known: readonly string[] = scope === 'global' ? [...GLOBAL_PERMISSIONS, ...WORKSPACE_PERMISSIONS] : WORKSPACE_PERMISSIONS;
+  const known: readonly string[] =
+    scope === 'global' ? [...GLOBAL_PERMISSIONS, ...WORKSPACE_PERMISSIONS] : WORKSPACE_PERMISSIONS;
   const unknown = permissions.filter((p) => !known.includes(p));
   if (unknown.length > 0) {
-    throw new AppError('validation_failed', `Unknown permissions for a ${scope} role: ${unknown.join(', ')}`, { known });
+    throw new AppError(
+      'validation_failed',
+      `Unknown permissions for a ${scope} role: ${unknown.join(', ')}`,
+      { known },
+    );
   }
 }
 
 /** Creates a custom role. @throws AppError validation_failed (permissions), conflict (name) */
-export async function createRole(ctx: ServiceContext, body: z.input<typeof CreateRoleBodySchema>): Promise<Role> {
+export async function createRole(
+  ctx: ServiceContext,
+  body: z.input<typeof CreateRoleBodySchema>,
+): Promise<Role> {
   const input = CreateRoleBodySchema.parse(body);
   assertPermissions(input.scope, input.permissions);
   try {
     const row = await ctx.db.$transaction(async (tx) => {
       const created = await tx.role.create({
-        data: { name: input.name, scope: input.scope === 'global' ? 'GLOBAL' : 'WORKSPACE', description: input.description, permissions: [...new Set(input.permissions)] },
+        data: {
+          name: input.name,
+          scope: input.scope === 'global' ? 'GLOBAL' : 'WORKSPACE',
+          description: input.description,
+          permissions: [...new Set(input.permissions)],
+        },
       });
-      await recordAudit(tx, ctx, { action: 'create', auditableType: 'Role', auditableId: created.id, changes: { name: input.name, scope: input.scope, permissions: input.permissions }, workspace: null });
+      await recordAudit(tx, ctx, {
+        action: 'create',
+        auditableType: 'Role',
+        auditableId: created.id,
+        changes: { name: input.name, scope: input.scope, permissions: input.permissions },
+        workspace: null,
+      });
       return created;
     });
     return toRoleDto(row);
@@ -204,7 +292,11 @@ export async function createRole(ctx: ServiceContext, body: z.input<typeof Creat
 }
 
 /** Changes a custom role. Built-in roles are fixed. */
-export async function updateRole(ctx: ServiceContext, id: string, body: z.input<typeof UpdateRoleBodySchema>): Promise<Role> {
+export async function updateRole(
+  ctx: ServiceContext,
+  id: string,
+  body: z.input<typeof UpdateRoleBodySchema>,
+): Promise<Role> {
   const input = UpdateRoleBodySchema.parse(body);
   const role = await ctx.db.role.findUnique({ where: { id } });
   if (!role) {
@@ -219,16 +311,29 @@ export async function updateRole(ctx: ServiceContext, id: string, body: z.input<
   const row = await ctx.db.$transaction(async (tx) => {
     const updated = await tx.role.update({
       where: { id },
-      data: { description: input.description ?? role.description, permissions: input.permissions ? [...new Set(input.permissions)] : role.permissions, currentRevision: { increment: 1 } },
+      data: {
+        description: input.description ?? role.description,
+        permissions: input.permissions ? [...new Set(input.permissions)] : role.permissions,
+        currentRevision: { increment: 1 },
+      },
     });
-    await recordAudit(tx, ctx, { action: 'update', auditableType: 'Role', auditableId: id, changes: diffChanges({ permissions: role.permissions }, { permissions: updated.permissions }), workspace: null });
+    await recordAudit(tx, ctx, {
+      action: 'update',
+      auditableType: 'Role',
+      auditableId: id,
+      changes: diffChanges({ permissions: role.permissions }, { permissions: updated.permissions }),
+      workspace: null,
+    });
     return updated;
   });
   return toRoleDto(row);
 }
 
 export async function deleteRole(ctx: ServiceContext, id: string): Promise<void> {
-  const role = await ctx.db.role.findUnique({ where: { id }, include: { _count: { select: { bindings: true } } } });
+  const role = await ctx.db.role.findUnique({
+    where: { id },
+    include: { _count: { select: { bindings: true } } },
+  });
   if (!role) {
     throw notFound('Role', id);
   }
@@ -236,11 +341,20 @@ export async function deleteRole(ctx: ServiceContext, id: string): Promise<void>
     throw new AppError('conflict', 'Built-in roles cannot be deleted');
   }
   if (role._count.bindings > 0) {
-    throw new AppError('in_use', `The role is bound to ${role._count.bindings} user(s); remove the bindings first`);
+    throw new AppError(
+      'in_use',
+      `The role is bound to ${role._count.bindings} user(s); remove the bindings first`,
+    );
   }
   await ctx.db.$transaction(async (tx) => {
     await tx.role.delete({ where: { id } });
-    await recordAudit(tx, ctx, { action: 'delete', auditableType: 'Role', auditableId: id, changes: { name: role.name }, workspace: null });
+    await recordAudit(tx, ctx, {
+      action: 'delete',
+      auditableType: 'Role',
+      auditableId: id,
+      changes: { name: role.name },
+      workspace: null,
+    });
   });
 }
 
@@ -248,7 +362,17 @@ export async function deleteRole(ctx: ServiceContext, id: string): Promise<void>
 
 const BINDING_INCLUDE = { user: { select: { email: true } }, role: true } as const;
 
-function toBindingDto(row: { id: string; userId: string; roleId: string; workspaceId: string | null; currentRevision: number; createdAt: Date; updatedAt: Date; user: { email: string }; role: RoleRow }): RoleBinding {
+function toBindingDto(row: {
+  id: string;
+  userId: string;
+  roleId: string;
+  workspaceId: string | null;
+  currentRevision: number;
+  createdAt: Date;
+  updatedAt: Date;
+  user: { email: string };
+  role: RoleRow;
+}): RoleBinding {
   return {
     id: row.id,
     user_id: row.userId,
@@ -276,10 +400,16 @@ function assertCanManage(ctx: ServiceContext, workspaceId: string | null, write:
   if (workspaceId !== null && ctx.workspace?.id === workspaceId && grants(ctx.permissions, local)) {
     return;
   }
-  throw new AppError('forbidden', `Managing role bindings needs ${global}${workspaceId ? ` or ${local} in the workspace` : ''}`);
+  throw new AppError(
+    'forbidden',
+    `Managing role bindings needs ${global}${workspaceId ? ` or ${local} in the workspace` : ''}`,
+  );
 }
 
-export async function listRoleBindings(ctx: ServiceContext, filter: { workspaceId?: string; userId?: string; scope?: 'global' | 'workspace' }): Promise<RoleBinding[]> {
+export async function listRoleBindings(
+  ctx: ServiceContext,
+  filter: { workspaceId?: string; userId?: string; scope?: 'global' | 'workspace' },
+): Promise<RoleBinding[]> {
   const canGlobal = grants(ctx.permissions, 'role_bindings:read');
   const workspaceId = canGlobal ? filter.workspaceId : ctx.workspace?.id;
   if (!canGlobal) {
@@ -289,7 +419,9 @@ export async function listRoleBindings(ctx: ServiceContext, filter: { workspaceI
     where: {
       ...(workspaceId ? { workspaceId } : {}),
       ...(filter.userId ? { userId: filter.userId } : {}),
-      ...(filter.scope ? { role: { scope: filter.scope === 'global' ? 'GLOBAL' : 'WORKSPACE' } } : {}),
+      ...(filter.scope
+        ? { role: { scope: filter.scope === 'global' ? 'GLOBAL' : 'WORKSPACE' } }
+        : {}),
     },
     include: BINDING_INCLUDE,
     orderBy: { createdAt: 'asc' },
@@ -298,7 +430,10 @@ export async function listRoleBindings(ctx: ServiceContext, filter: { workspaceI
 }
 
 /** Binds a user to a role (globally, or in a workspace for workspace roles). */
-export async function createRoleBinding(ctx: ServiceContext, body: z.input<typeof CreateRoleBindingBodySchema>): Promise<RoleBinding> {
+export async function createRoleBinding(
+  ctx: ServiceContext,
+  body: z.input<typeof CreateRoleBindingBodySchema>,
+): Promise<RoleBinding> {
   const input = CreateRoleBindingBodySchema.parse(body);
   const role = await ctx.db.role.findUnique({ where: { id: input.role_id } });
   if (!role) {
@@ -306,7 +441,10 @@ export async function createRoleBinding(ctx: ServiceContext, body: z.input<typeo
   }
   const workspaceId = role.scope === 'GLOBAL' ? null : (input.workspace_id ?? null);
   if (role.scope === 'WORKSPACE' && !workspaceId) {
-    throw new AppError('validation_failed', 'A workspace role is bound in a workspace: give workspace_id');
+    throw new AppError(
+      'validation_failed',
+      'A workspace role is bound in a workspace: give workspace_id',
+    );
   }
   if (role.scope === 'GLOBAL' && input.workspace_id) {
     throw new AppError('validation_failed', 'A global role has no workspace');
@@ -318,18 +456,28 @@ export async function createRoleBinding(ctx: ServiceContext, body: z.input<typeo
   if (workspaceId && !(await ctx.db.workspace.findUnique({ where: { id: workspaceId } }))) {
     throw notFound('Workspace', workspaceId);
   }
-  const existing = await ctx.db.roleBinding.findFirst({ where: { userId: input.user_id, roleId: role.id, workspaceId } });
+  const existing = await ctx.db.roleBinding.findFirst({
+    where: { userId: input.user_id, roleId: role.id, workspaceId },
+  });
   if (existing) {
     throw new AppError('conflict', 'This user already has this role here');
   }
   const row = await ctx.db.$transaction(async (tx) => {
-    const created = await tx.roleBinding.create({ data: { userId: input.user_id, roleId: role.id, workspaceId }, include: BINDING_INCLUDE });
+    const created = await tx.roleBinding.create({
+      data: { userId: input.user_id, roleId: role.id, workspaceId },
+      include: BINDING_INCLUDE,
+    });
     await recordAudit(tx, ctx, {
       action: 'create',
       auditableType: 'RoleBinding',
       auditableId: created.id,
       changes: { user: created.user.email, role: role.name, workspace_id: workspaceId },
-      workspace: workspaceId ? ((await tx.workspace.findUnique({ where: { id: workspaceId }, select: { id: true, slug: true } })) ?? null) : null,
+      workspace: workspaceId
+        ? ((await tx.workspace.findUnique({
+            where: { id: workspaceId },
+            select: { id: true, slug: true },
+          })) ?? null)
+        : null,
     });
     return created;
   });
@@ -351,12 +499,18 @@ export async function getRoleBinding(ctx: ServiceContext, id: string): Promise<R
 }
 
 /** Changes the role of a binding (same scope). */
-export async function updateRoleBinding(ctx: ServiceContext, id: string, body: z.input<typeof UpdateRoleBindingBodySchema>): Promise<RoleBinding> {
+export async function updateRoleBinding(
+  ctx: ServiceContext,
+  id: string,
+  body: z.input<typeof UpdateRoleBindingBodySchema>,
+): Promise<RoleBinding> {
   const input = UpdateRoleBindingBodySchema.parse(body);
   const row = await loadBinding(ctx, id);
   assertCanManage(ctx, row.workspaceId, true);
   if (input.current_revision !== undefined && input.current_revision !== row.currentRevision) {
-    throw new AppError('stale_revision', 'The binding was changed meanwhile', { current_revision: row.currentRevision });
+    throw new AppError('stale_revision', 'The binding was changed meanwhile', {
+      current_revision: row.currentRevision,
+    });
   }
   const role = await ctx.db.role.findUnique({ where: { id: input.role_id } });
   if (!role || role.scope !== row.role.scope) {
@@ -364,14 +518,27 @@ export async function updateRoleBinding(ctx: ServiceContext, id: string, body: z
   }
   await assertNotLastAdmin(ctx, row, role.name);
   const updated = await ctx.db.$transaction(async (tx) => {
-    const saved = await tx.roleBinding.update({ where: { id }, data: { roleId: role.id, currentRevision: { increment: 1 } }, include: BINDING_INCLUDE });
-    await recordAudit(tx, ctx, { action: 'update', auditableType: 'RoleBinding', auditableId: id, changes: { role: [row.role.name, role.name] } });
+    const saved = await tx.roleBinding.update({
+      where: { id },
+      data: { roleId: role.id, currentRevision: { increment: 1 } },
+      include: BINDING_INCLUDE,
+    });
+    await recordAudit(tx, ctx, {
+      action: 'update',
+      auditableType: 'RoleBinding',
+      auditableId: id,
+      changes: { role: [row.role.name, role.name] },
+    });
     return saved;
   });
   return toBindingDto(updated);
 }
 
-async function assertNotLastAdmin(ctx: ServiceContext, binding: { workspaceId: string | null; userId: string; role: RoleRow }, newRole: string | null): Promise<void> {
+async function assertNotLastAdmin(
+  ctx: ServiceContext,
+  binding: { workspaceId: string | null; userId: string; role: RoleRow },
+  newRole: string | null,
+): Promise<void> {
   if (binding.workspaceId !== null || binding.role.name !== 'admin' || newRole === 'admin') {
     return;
   }
@@ -386,6 +553,11 @@ export async function deleteRoleBinding(ctx: ServiceContext, id: string): Promis
   await assertNotLastAdmin(ctx, row, null);
   await ctx.db.$transaction(async (tx) => {
     await tx.roleBinding.delete({ where: { id } });
-    await recordAudit(tx, ctx, { action: 'delete', auditableType: 'RoleBinding', auditableId: id, changes: { user: row.user.email, role: row.role.name } });
+    await recordAudit(tx, ctx, {
+      action: 'delete',
+      auditableType: 'RoleBinding',
+      auditableId: id,
+      changes: { user: row.user.email, role: row.role.name },
+    });
   });
 }

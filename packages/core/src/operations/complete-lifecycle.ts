@@ -1,6 +1,9 @@
 import type { Cluster, Prisma, Tx } from '@commander/db';
 
-import { completeApprovedChangeRequests, openChangeRequest } from '../change-requests/open-change-request.js';
+import {
+  completeApprovedChangeRequests,
+  openChangeRequest,
+} from '../change-requests/open-change-request.js';
 import { archiveCluster } from '../clusters/archive.js';
 import { encryptRendered, type RenderedConfig } from '../clusters/rendered-config.js';
 import { canTransition } from '../clusters/status-machine.js';
@@ -28,7 +31,10 @@ async function lockedCluster(tx: Tx, id: string): Promise<Cluster> {
   return tx.cluster.findUniqueOrThrow({ where: { id } });
 }
 
-function stateColumns(ctx: ServiceContext, outcome: DhctlOutcome): Prisma.ClusterUncheckedUpdateInput {
+function stateColumns(
+  ctx: ServiceContext,
+  outcome: DhctlOutcome,
+): Prisma.ClusterUncheckedUpdateInput {
   return outcome.state ? { dhctlStateEncrypted: ctx.encryptor.encrypt(outcome.state) } : {};
 }
 
@@ -37,7 +43,12 @@ function nextCheck(cluster: Cluster, now: Date): Date {
 }
 
 /** After an applied configuration: converge again when changes arrived meanwhile. */
-async function convergeNewerRevision(tx: Tx, ctx: ServiceContext, cluster: Cluster, appliedRevision: number): Promise<void> {
+async function convergeNewerRevision(
+  tx: Tx,
+  ctx: ServiceContext,
+  cluster: Cluster,
+  appliedRevision: number,
+): Promise<void> {
   if (cluster.desiredRevision <= appliedRevision || cluster.renderErrors !== null) {
     return;
   }
@@ -45,14 +56,25 @@ async function convergeNewerRevision(tx: Tx, ctx: ServiceContext, cluster: Clust
   if (cluster.changeMode === 'MANUAL') {
     if (canTransition(current.status, 'change_pending')) {
       await transitionCluster(tx, ctx, current, 'change_pending');
-      await openChangeRequest(tx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, destructive: false, destructiveChangeId: null, desiredRevision: cluster.desiredRevision });
+      await openChangeRequest(tx, {
+        clusterId: cluster.id,
+        workspaceId: cluster.workspaceId,
+        destructive: false,
+        destructiveChangeId: null,
+        desiredRevision: cluster.desiredRevision,
+      });
     }
     return;
   }
   if (canTransition(current.status, 'change_queued')) {
     await transitionCluster(tx, ctx, current, 'change_queued');
   }
-  await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'UPDATE', desiredRevision: cluster.desiredRevision });
+  await queueOperation(tx, ctx, {
+    clusterId: cluster.id,
+    workspaceId: cluster.workspaceId,
+    kind: 'UPDATE',
+    desiredRevision: cluster.desiredRevision,
+  });
 }
 
 /**
@@ -69,16 +91,26 @@ export async function completeUpdate(
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     const now = new Date();
     if (outcome.error) {
-      await finishOperationRow(tx, claimed.operation.id, { status: outcome.cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error, result: outcome.result });
+      await finishOperationRow(tx, claimed.operation.id, {
+        status: outcome.cancelled ? 'CANCELLED' : 'FAILED',
+        error: outcome.error,
+        result: outcome.result,
+      });
       if (canTransition(cluster.status, 'converge_failed')) {
-        await transitionCluster(tx, ctx, cluster, 'converge_failed', { ...stateColumns(ctx, outcome), nextCheckAt: nextCheck(cluster, now) });
+        await transitionCluster(tx, ctx, cluster, 'converge_failed', {
+          ...stateColumns(ctx, outcome),
+          nextCheckAt: nextCheck(cluster, now),
+        });
       } else {
         await tx.cluster.update({ where: { id: cluster.id }, data: stateColumns(ctx, outcome) });
       }
       return;
     }
     const verdict = outcome.verdict;
-    await finishOperationRow(tx, claimed.operation.id, { status: 'SUCCEEDED', result: verdict ?? outcome.result });
+    await finishOperationRow(tx, claimed.operation.id, {
+      status: 'SUCCEEDED',
+      result: verdict ?? outcome.result,
+    });
     const revision = claimed.operation.desiredRevision ?? cluster.desiredRevision;
     if (verdict?.status === 'NeedApproveForDestructiveChange') {
       const data = { ...stateColumns(ctx, outcome), clusterConfigurationCheckedAt: now };
@@ -100,7 +132,9 @@ export async function completeUpdate(
     const data: Prisma.ClusterUncheckedUpdateInput = {
       ...stateColumns(ctx, outcome),
       appliedRevision: revision,
-      appliedRenderedEncrypted: claimed.desired ? encryptRendered(ctx.encryptor, claimed.desired) : cluster.appliedRenderedEncrypted,
+      appliedRenderedEncrypted: claimed.desired
+        ? encryptRendered(ctx.encryptor, claimed.desired)
+        : cluster.appliedRenderedEncrypted,
       clusterConfigurationAppliedAt: now,
       clusterConfigurationCheckedAt: now,
       nextCheckAt: nextCheck(cluster, now),
@@ -128,10 +162,18 @@ export async function completeCheck(
   await ctx.db.$transaction(async (tx) => {
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     const now = new Date();
-    const base: Prisma.ClusterUncheckedUpdateInput = { ...stateColumns(ctx, outcome), clusterConfigurationCheckedAt: now, nextCheckAt: nextCheck(cluster, now) };
+    const base: Prisma.ClusterUncheckedUpdateInput = {
+      ...stateColumns(ctx, outcome),
+      clusterConfigurationCheckedAt: now,
+      nextCheckAt: nextCheck(cluster, now),
+    };
     const verdict = outcome.verdict;
     if (outcome.error || !verdict) {
-      await finishOperationRow(tx, claimed.operation.id, { status: outcome.cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error ?? 'no check result', result: outcome.result });
+      await finishOperationRow(tx, claimed.operation.id, {
+        status: outcome.cancelled ? 'CANCELLED' : 'FAILED',
+        error: outcome.error ?? 'no check result',
+        result: outcome.result,
+      });
       await tx.cluster.update({ where: { id: cluster.id }, data: base });
       return;
     }
@@ -143,7 +185,10 @@ export async function completeCheck(
       } else {
         await tx.cluster.update({ where: { id: cluster.id }, data: base });
       }
-      await tx.changeRequest.updateMany({ where: { clusterId: cluster.id, status: 'PENDING' }, data: { status: 'SUPERSEDED' } });
+      await tx.changeRequest.updateMany({
+        where: { clusterId: cluster.id, status: 'PENDING' },
+        data: { status: 'SUPERSEDED' },
+      });
       return;
     }
     if (verdict.status === 'DestructiveOutOfSync') {
@@ -165,7 +210,14 @@ export async function completeCheck(
     if (cluster.changeMode === 'MANUAL') {
       if (canTransition(cluster.status, 'check_out_of_sync_manual')) {
         await transitionCluster(tx, ctx, cluster, 'check_out_of_sync_manual', base);
-        await openChangeRequest(tx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, destructive: false, destructiveChangeId: null, desiredRevision: revision, checkResult: verdict });
+        await openChangeRequest(tx, {
+          clusterId: cluster.id,
+          workspaceId: cluster.workspaceId,
+          destructive: false,
+          destructiveChangeId: null,
+          desiredRevision: revision,
+          checkResult: verdict,
+        });
       } else {
         await tx.cluster.update({ where: { id: cluster.id }, data: base });
       }
@@ -173,7 +225,12 @@ export async function completeCheck(
     }
     if (canTransition(cluster.status, 'check_out_of_sync')) {
       await transitionCluster(tx, ctx, cluster, 'check_out_of_sync', base);
-      await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'UPDATE', desiredRevision: revision });
+      await queueOperation(tx, ctx, {
+        clusterId: cluster.id,
+        workspaceId: cluster.workspaceId,
+        kind: 'UPDATE',
+        desiredRevision: revision,
+      });
     } else {
       await tx.cluster.update({ where: { id: cluster.id }, data: base });
     }
@@ -203,13 +260,20 @@ export async function completeAttach(
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     const now = new Date();
     if (outcome.error || !outcome.findings) {
-      await finishOperationRow(tx, claimed.operation.id, { status: outcome.cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error ?? 'no attach result', result: outcome.result });
+      await finishOperationRow(tx, claimed.operation.id, {
+        status: outcome.cancelled ? 'CANCELLED' : 'FAILED',
+        error: outcome.error ?? 'no attach result',
+        result: outcome.result,
+      });
       if (canTransition(cluster.status, 'join_failed')) {
         await transitionCluster(tx, ctx, cluster, 'join_failed', stateColumns(ctx, outcome));
       }
       return;
     }
-    await finishOperationRow(tx, claimed.operation.id, { status: 'SUCCEEDED', result: outcome.result });
+    await finishOperationRow(tx, claimed.operation.id, {
+      status: 'SUCCEEDED',
+      result: outcome.result,
+    });
     const { findings } = outcome;
     const configColumns: Prisma.ClusterUncheckedUpdateInput = findings.config
       ? {
@@ -218,7 +282,10 @@ export async function completeAttach(
         }
       : {};
     if (findings.phase === 'scanned') {
-      await transitionCluster(tx, ctx, cluster, 'attach_scanned', { ...configColumns, ...stateColumns(ctx, outcome) });
+      await transitionCluster(tx, ctx, cluster, 'attach_scanned', {
+        ...configColumns,
+        ...stateColumns(ctx, outcome),
+      });
       return;
     }
     const desired = findings.config ?? claimed.desired;
@@ -236,17 +303,31 @@ export async function completeAttach(
 }
 
 /** Records the end of a detach: the cluster becomes autonomous and is archived. */
-export async function completeDetach(ctx: ServiceContext, claimed: ClaimedOperation, outcome: DhctlOutcome): Promise<void> {
+export async function completeDetach(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome,
+): Promise<void> {
   await ctx.db.$transaction(async (tx) => {
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     if (outcome.error) {
-      await finishOperationRow(tx, claimed.operation.id, { status: outcome.cancelled ? 'CANCELLED' : 'FAILED', error: outcome.error, result: outcome.result });
+      await finishOperationRow(tx, claimed.operation.id, {
+        status: outcome.cancelled ? 'CANCELLED' : 'FAILED',
+        error: outcome.error,
+        result: outcome.result,
+      });
       await tx.cluster.update({ where: { id: cluster.id }, data: stateColumns(ctx, outcome) });
       return;
     }
-    await finishOperationRow(tx, claimed.operation.id, { status: 'SUCCEEDED', result: outcome.result });
+    await finishOperationRow(tx, claimed.operation.id, {
+      status: 'SUCCEEDED',
+      result: outcome.result,
+    });
     if (canTransition(cluster.status, 'detach_succeeded')) {
-      await transitionCluster(tx, ctx, cluster, 'detach_succeeded', { ...stateColumns(ctx, outcome), clusterTemplateVersionId: null });
+      await transitionCluster(tx, ctx, cluster, 'detach_succeeded', {
+        ...stateColumns(ctx, outcome),
+        clusterTemplateVersionId: null,
+      });
     }
     await archiveCluster(tx, cluster.id, 'DETACHED');
   });

@@ -6,9 +6,14 @@ import { canTransition } from '../clusters/status-machine.js';
 import { transitionCluster } from '../clusters/transition.js';
 import type { ServiceContext } from '../context.js';
 import { notifyChange } from '../events/notify.js';
+import {
+  completeAttach,
+  completeCheck,
+  completeDetach,
+  completeUpdate,
+} from './complete-lifecycle.js';
 import type { ClaimedOperation } from './execution.js';
 import { finishOperationRow } from './execution.js';
-import { completeAttach, completeCheck, completeDetach, completeUpdate } from './complete-lifecycle.js';
 import { queueOperation } from './queue-operation.js';
 
 /** What dhctl answered, reduced to what the domain needs. */
@@ -28,7 +33,11 @@ export type DhctlOutcome = {
  * configuration is the one this operation installed; changes saved meanwhile are converged next.
  * On failure the cluster shows a creation error (a retry resumes from dhctl's state).
  */
-export async function completeInstall(ctx: ServiceContext, claimed: ClaimedOperation, outcome: DhctlOutcome): Promise<void> {
+export async function completeInstall(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome,
+): Promise<void> {
   const ok = !outcome.error;
   await ctx.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
@@ -55,7 +64,9 @@ export async function completeInstall(ctx: ServiceContext, claimed: ClaimedOpera
       ...stateData,
       wasCreated: true,
       appliedRevision,
-      appliedRenderedEncrypted: claimed.desired ? encryptRendered(ctx.encryptor, claimed.desired) : null,
+      appliedRenderedEncrypted: claimed.desired
+        ? encryptRendered(ctx.encryptor, claimed.desired)
+        : null,
       clusterConfigurationAppliedAt: now,
       clusterConfigurationCheckedAt: now,
       nextCheckAt: new Date(now.getTime() + cluster.checkIntervalSeconds * 1000),
@@ -68,7 +79,12 @@ export async function completeInstall(ctx: ServiceContext, claimed: ClaimedOpera
     await transitionCluster(tx, ctx, cluster, 'install_succeeded', data);
     if (cluster.desiredRevision > appliedRevision) {
       await transitionCluster(tx, ctx, { ...cluster, status: 'IN_SYNC' }, 'change_queued');
-      await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspaceId, kind: 'UPDATE', desiredRevision: cluster.desiredRevision });
+      await queueOperation(tx, ctx, {
+        clusterId: cluster.id,
+        workspaceId: cluster.workspaceId,
+        kind: 'UPDATE',
+        desiredRevision: cluster.desiredRevision,
+      });
     }
   });
 }
@@ -77,7 +93,11 @@ export async function completeInstall(ctx: ServiceContext, claimed: ClaimedOpera
  * Records the end of a destroy: on success the cluster is archived (GET answers 404, the list
  * shows it archived, exclusive inventory records are freed); on failure it shows a deletion error.
  */
-export async function completeDelete(ctx: ServiceContext, claimed: ClaimedOperation, outcome: DhctlOutcome): Promise<void> {
+export async function completeDelete(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome,
+): Promise<void> {
   const ok = !outcome.error;
   await ctx.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
@@ -87,14 +107,22 @@ export async function completeDelete(ctx: ServiceContext, claimed: ClaimedOperat
       error: outcome.error ?? null,
       result: outcome.result,
     });
-    const stateData: Prisma.ClusterUncheckedUpdateInput = outcome.state ? { dhctlStateEncrypted: ctx.encryptor.encrypt(outcome.state) } : {};
+    const stateData: Prisma.ClusterUncheckedUpdateInput = outcome.state
+      ? { dhctlStateEncrypted: ctx.encryptor.encrypt(outcome.state) }
+      : {};
     if (ok) {
       await transitionCluster(tx, ctx, cluster, 'delete_succeeded', stateData);
       await archiveCluster(tx, cluster.id, 'DELETED');
     } else if (canTransition(cluster.status, 'delete_failed')) {
       await transitionCluster(tx, ctx, cluster, 'delete_failed', stateData);
     }
-    await notifyChange(tx, { type: 'cluster', id: cluster.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id, action: ok ? 'deleted' : 'deletion_failed' });
+    await notifyChange(tx, {
+      type: 'cluster',
+      id: cluster.id,
+      workspace_id: cluster.workspaceId,
+      cluster_id: cluster.id,
+      action: ok ? 'deleted' : 'deletion_failed',
+    });
   });
 }
 
@@ -102,7 +130,11 @@ export async function completeDelete(ctx: ServiceContext, claimed: ClaimedOperat
  * Records a failure that happened outside dhctl (a bug, a missing configuration, transport
  * failures after the last attempt) the same way a failed dhctl result is recorded.
  */
-export async function failOperation(ctx: ServiceContext, claimed: ClaimedOperation, error: string): Promise<void> {
+export async function failOperation(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  error: string,
+): Promise<void> {
   const outcome = { error };
   switch (claimed.operation.kind) {
     case 'INSTALL':

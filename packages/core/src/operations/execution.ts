@@ -1,10 +1,10 @@
-import type { ClusterOperation, Db, OperationKind, Prisma, Tx } from '@commander/db';
 import type { OperationPhase } from '@commander/contracts';
+import type { ClusterOperation, Db, OperationKind, Prisma, Tx } from '@commander/db';
 
+import { decryptRendered, type RenderedConfig } from '../clusters/rendered-config.js';
+import { canTransition, type ClusterEvent, nextStatus } from '../clusters/status-machine.js';
 import type { Encryptor } from '../context.js';
 import { notifyChange } from '../events/notify.js';
-import { type ClusterEvent, canTransition, nextStatus } from '../clusters/status-machine.js';
-import { decryptRendered, type RenderedConfig } from '../clusters/rendered-config.js';
 
 /** What a manager replica needs to run an operation, decrypted. */
 export type ClaimedOperation = {
@@ -38,7 +38,8 @@ export function reportedDkpVersion(agentData: unknown): string | null {
   if (!Array.isArray(agentData)) {
     return null;
   }
-  const overview = agentData.find((d: { source?: string }) => d?.source === 'overview') as { data?: { dkp_version?: unknown } } | undefined;
+  const overview = agentData.find((d: { source?: string }) => d?.source === 'overview') as
+    { data?: { dkp_version?: unknown } } | undefined;
   return typeof overview?.data?.dkp_version === 'string' ? overview.data.dkp_version : null;
 }
 
@@ -69,12 +70,18 @@ export async function claimOperation(
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${op.clusterId}::uuid FOR UPDATE`;
     const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: op.clusterId } });
     if (cluster.archivedAt !== null) {
-      await tx.clusterOperation.update({ where: { id: op.id }, data: { status: 'CANCELLED', finishedAt: new Date() } });
+      await tx.clusterOperation.update({
+        where: { id: op.id },
+        data: { status: 'CANCELLED', finishedAt: new Date() },
+      });
       return null;
     }
     const event = START_EVENTS[op.kind];
     if (event && canTransition(cluster.status, event)) {
-      await tx.cluster.update({ where: { id: cluster.id }, data: { status: nextStatus(cluster.status, event) } });
+      await tx.cluster.update({
+        where: { id: cluster.id },
+        data: { status: nextStatus(cluster.status, event) },
+      });
     }
     const now = new Date();
     const updated = await tx.clusterOperation.update({
@@ -85,11 +92,20 @@ export async function claimOperation(
         managerReplicaId: replicaId,
         heartbeatAt: now,
         startedAt: op.startedAt ?? now,
-        desiredRevision: op.kind === 'INSTALL' || op.kind === 'UPDATE' ? cluster.desiredRevision : op.desiredRevision,
+        desiredRevision:
+          op.kind === 'INSTALL' || op.kind === 'UPDATE'
+            ? cluster.desiredRevision
+            : op.desiredRevision,
         error: null,
       },
     });
-    await notifyChange(tx, { type: 'operation', id: op.id, workspace_id: cluster.workspaceId, cluster_id: cluster.id, action: 'started' });
+    await notifyChange(tx, {
+      type: 'operation',
+      id: op.id,
+      workspace_id: cluster.workspaceId,
+      cluster_id: cluster.id,
+      action: 'started',
+    });
     return { op: updated, cluster };
   });
   if (!claimed) {
@@ -114,7 +130,9 @@ export async function claimOperation(
     applied: decryptRendered(encryptor, cluster.appliedRenderedEncrypted),
     dhctlState: cluster.dhctlStateEncrypted ? encryptor.decrypt(cluster.dhctlStateEncrypted) : null,
     phaseState: op.phaseStateEncrypted ? encryptor.decrypt(op.phaseStateEncrypted) : null,
-    sshPrivateKey: cluster.sshPrivateKeyEncrypted ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted) : null,
+    sshPrivateKey: cluster.sshPrivateKeyEncrypted
+      ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted)
+      : null,
   };
 }
 
@@ -122,7 +140,11 @@ export async function claimOperation(
  * Appends log lines to an operation, numbering them after the lines already stored (one
  * statement reserves the sequence numbers, so concurrent writers cannot collide).
  */
-export async function appendOperationLogs(db: Db, operationId: string, lines: string[]): Promise<void> {
+export async function appendOperationLogs(
+  db: Db,
+  operationId: string,
+  lines: string[],
+): Promise<void> {
   if (lines.length === 0) {
     return;
   }
@@ -134,7 +156,12 @@ export async function appendOperationLogs(db: Db, operationId: string, lines: st
     const start = end - lines.length;
     const ts = new Date();
     await tx.operationLog.createMany({
-      data: lines.map((line, i) => ({ operationId, seq: start + i + 1, line: line.slice(0, 10_000), ts })),
+      data: lines.map((line, i) => ({
+        operationId,
+        seq: start + i + 1,
+        line: line.slice(0, 10_000),
+        ts,
+      })),
     });
   });
 }
@@ -146,18 +173,28 @@ export type ProgressUpdate = {
 };
 
 /** Records progress and the phase list; announces it to live listeners. */
-export async function updateOperationProgress(db: Db, operationId: string, update: ProgressUpdate): Promise<void> {
+export async function updateOperationProgress(
+  db: Db,
+  operationId: string,
+  update: ProgressUpdate,
+): Promise<void> {
   const op = await db.clusterOperation.update({
     where: { id: operationId },
     data: {
       progress: Math.max(0, Math.min(1, update.progress)),
       phase: update.phase,
-      phases: update.phases as Prisma.InputJsonValue,
+      phases: update.phases,
       heartbeatAt: new Date(),
     },
     select: { clusterId: true, cluster: { select: { workspaceId: true } } },
   });
-  await notifyChange(db, { type: 'operation', id: operationId, workspace_id: op.cluster.workspaceId, cluster_id: op.clusterId, action: 'progress' });
+  await notifyChange(db, {
+    type: 'operation',
+    id: operationId,
+    workspace_id: op.cluster.workspaceId,
+    cluster_id: op.clusterId,
+    action: 'progress',
+  });
 }
 
 /**
@@ -173,12 +210,19 @@ export async function savePhaseState(
 ): Promise<void> {
   await db.clusterOperation.update({
     where: { id: operationId },
-    data: { lastCompletedPhase: completedPhase, phaseStateEncrypted: encryptor.encrypt(stateJson), heartbeatAt: new Date() },
+    data: {
+      lastCompletedPhase: completedPhase,
+      phaseStateEncrypted: encryptor.encrypt(stateJson),
+      heartbeatAt: new Date(),
+    },
   });
 }
 
 /** Marks the operation's heartbeat; returns whether a cancel was requested. */
-export async function heartbeatOperation(db: Db, operationId: string): Promise<{ cancelRequested: boolean }> {
+export async function heartbeatOperation(
+  db: Db,
+  operationId: string,
+): Promise<{ cancelRequested: boolean }> {
   const op = await db.clusterOperation.update({
     where: { id: operationId },
     data: { heartbeatAt: new Date() },
@@ -194,7 +238,11 @@ export type OperationOutcome = {
 };
 
 /** Finishes an operation row inside the caller's transaction. */
-export async function finishOperationRow(tx: Tx, operationId: string, outcome: OperationOutcome): Promise<ClusterOperation> {
+export async function finishOperationRow(
+  tx: Tx,
+  operationId: string,
+  outcome: OperationOutcome,
+): Promise<ClusterOperation> {
   return tx.clusterOperation.update({
     where: { id: operationId },
     data: {

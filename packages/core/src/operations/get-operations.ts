@@ -12,13 +12,21 @@ export async function listClusterOperations(
   page: { limit: number; offset: number },
 ): Promise<{ items: Operation[]; total: number }> {
   const workspace = requireWorkspace(ctx);
-  const cluster = await ctx.db.cluster.findFirst({ where: { id: clusterId, workspaceId: workspace.id }, select: { id: true } });
+  const cluster = await ctx.db.cluster.findFirst({
+    where: { id: clusterId, workspaceId: workspace.id },
+    select: { id: true },
+  });
   if (!cluster) {
     throw notFound('Cluster', clusterId);
   }
   const where = { clusterId };
   const [rows, total] = await Promise.all([
-    ctx.db.clusterOperation.findMany({ where, orderBy: { createdAt: 'desc' }, take: page.limit, skip: page.offset }),
+    ctx.db.clusterOperation.findMany({
+      where,
+      orderBy: { createdAt: 'desc' },
+      take: page.limit,
+      skip: page.offset,
+    }),
     ctx.db.clusterOperation.count({ where }),
   ]);
   return { items: rows.map(toOperationDto), total };
@@ -27,7 +35,9 @@ export async function listClusterOperations(
 /** One operation of a cluster of the current workspace. @throws AppError not_found */
 export async function getOperation(ctx: ServiceContext, id: string): Promise<Operation> {
   const workspace = requireWorkspace(ctx);
-  const row = await ctx.db.clusterOperation.findFirst({ where: { id, cluster: { workspaceId: workspace.id } } });
+  const row = await ctx.db.clusterOperation.findFirst({
+    where: { id, cluster: { workspaceId: workspace.id } },
+  });
   if (!row) {
     throw notFound('Operation', id);
   }
@@ -49,5 +59,8 @@ export async function getOperationLogs(
     orderBy: { seq: 'asc' },
     take: input.limit,
   });
-  return { operation, lines: rows.map((r) => ({ seq: r.seq, ts: r.ts.toISOString(), line: r.line })) };
+  return {
+    operation,
+    lines: rows.map((r) => ({ seq: r.seq, ts: r.ts.toISOString(), line: r.line })),
+  };
 }

@@ -8,14 +8,21 @@ import { transitionCluster } from '../clusters/transition.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
-import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { enqueueTask } from '../tasks/enqueue.js';
 import { OPERATION_TASKS } from '../tasks/registry.js';
+import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { toOperationDto } from './operation-dto.js';
 import { queueOperation } from './queue-operation.js';
 
 /** Statuses a configuration check makes sense in (installed, managed, not busy changing). */
-const CHECKABLE = new Set(['IN_SYNC', 'OUT_OF_SYNC', 'PENDING_CHANGES', 'DESTRUCTIVE_CHANGES', 'SYNCHRONIZATION_FAILURE', 'UNKNOWN']);
+const CHECKABLE = new Set([
+  'IN_SYNC',
+  'OUT_OF_SYNC',
+  'PENDING_CHANGES',
+  'DESTRUCTIVE_CHANGES',
+  'SYNCHRONIZATION_FAILURE',
+  'UNKNOWN',
+]);
 
 /**
  * Queues a configuration check (reconcile) now. At most one check waits per cluster.
@@ -25,11 +32,22 @@ export async function checkClusterNow(ctx: ServiceContext, clusterId: string): P
   const workspace = requireWorkspace(ctx);
   const cluster = await loadCluster(ctx, clusterId);
   if (!cluster.wasCreated || !CHECKABLE.has(cluster.status)) {
-    throw new AppError('invalid_state', `A cluster in status ${cluster.status.toLowerCase()} cannot be checked now`);
+    throw new AppError(
+      'invalid_state',
+      `A cluster in status ${cluster.status.toLowerCase()} cannot be checked now`,
+    );
   }
   const opId = await ctx.db.$transaction(async (tx) => {
-    const { id } = await queueOperation(tx, ctx, { clusterId, workspaceId: workspace.id, kind: 'CHECK' });
-    await recordAudit(tx, ctx, { action: 'check', auditableType: 'Cluster', auditableId: clusterId });
+    const { id } = await queueOperation(tx, ctx, {
+      clusterId,
+      workspaceId: workspace.id,
+      kind: 'CHECK',
+    });
+    await recordAudit(tx, ctx, {
+      action: 'check',
+      auditableType: 'Cluster',
+      auditableId: clusterId,
+    });
     return id;
   });
   return toOperationDto(await ctx.db.clusterOperation.findUniqueOrThrow({ where: { id: opId } }));
@@ -51,14 +69,27 @@ const RETRY_KINDS: Partial<Record<string, OperationKind>> = {
 export async function retryCluster(ctx: ServiceContext, clusterId: string): Promise<Operation> {
   const workspace = requireWorkspace(ctx);
   const cluster = await loadCluster(ctx, clusterId);
-  const last = await ctx.db.clusterOperation.findFirst({ where: { clusterId }, orderBy: { createdAt: 'desc' } });
-  const kind = RETRY_KINDS[cluster.status] ?? (last && ['FAILED', 'CANCELLED'].includes(last.status) ? last.kind : undefined);
+  const last = await ctx.db.clusterOperation.findFirst({
+    where: { clusterId },
+    orderBy: { createdAt: 'desc' },
+  });
+  const kind =
+    RETRY_KINDS[cluster.status] ??
+    (last && ['FAILED', 'CANCELLED'].includes(last.status) ? last.kind : undefined);
   if (!kind || FINAL_STATUSES.has(cluster.status)) {
-    throw new AppError('invalid_state', `Nothing to retry: cluster is ${cluster.status.toLowerCase()} and its last operation did not fail`);
+    throw new AppError(
+      'invalid_state',
+      `Nothing to retry: cluster is ${cluster.status.toLowerCase()} and its last operation did not fail`,
+    );
   }
-  const active = await ctx.db.clusterOperation.count({ where: { clusterId, status: { in: ['QUEUED', 'RUNNING'] } } });
+  const active = await ctx.db.clusterOperation.count({
+    where: { clusterId, status: { in: ['QUEUED', 'RUNNING'] } },
+  });
   if (active > 0) {
-    throw new AppError('operation_in_progress', 'An operation of this cluster is queued or running');
+    throw new AppError(
+      'operation_in_progress',
+      'An operation of this cluster is queued or running',
+    );
   }
   const opId = await ctx.db.$transaction(async (tx) => {
     if (kind === 'INSTALL' && canTransition(cluster.status, 'install_queued')) {
@@ -73,7 +104,12 @@ export async function retryCluster(ctx: ServiceContext, clusterId: string): Prom
       kind,
       desiredRevision: kind === 'INSTALL' || kind === 'UPDATE' ? cluster.desiredRevision : null,
     });
-    await recordAudit(tx, ctx, { action: 'retry', auditableType: 'Cluster', auditableId: clusterId, changes: { operation: kind.toLowerCase() } });
+    await recordAudit(tx, ctx, {
+      action: 'retry',
+      auditableType: 'Cluster',
+      auditableId: clusterId,
+      changes: { operation: kind.toLowerCase() },
+    });
     return id;
   });
   return toOperationDto(await ctx.db.clusterOperation.findUniqueOrThrow({ where: { id: opId } }));
@@ -85,21 +121,36 @@ export async function retryCluster(ctx: ServiceContext, clusterId: string): Prom
  * kind of work, ready to retry).
  * @throws AppError not_found, invalid_state when the operation already finished.
  */
-export async function cancelOperation(ctx: ServiceContext, operationId: string): Promise<Operation> {
+export async function cancelOperation(
+  ctx: ServiceContext,
+  operationId: string,
+): Promise<Operation> {
   const workspace = requireWorkspace(ctx);
-  const op = await ctx.db.clusterOperation.findFirst({ where: { id: operationId, cluster: { workspaceId: workspace.id } } });
+  const op = await ctx.db.clusterOperation.findFirst({
+    where: { id: operationId, cluster: { workspaceId: workspace.id } },
+  });
   if (!op) {
     throw notFound('Operation', operationId);
   }
   if (op.status !== 'QUEUED' && op.status !== 'RUNNING') {
-    throw new AppError('invalid_state', `The operation already finished (${op.status.toLowerCase()})`);
+    throw new AppError(
+      'invalid_state',
+      `The operation already finished (${op.status.toLowerCase()})`,
+    );
   }
   await ctx.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${op.clusterId}::uuid FOR UPDATE`;
     const fresh = await tx.clusterOperation.findUniqueOrThrow({ where: { id: operationId } });
     const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: op.clusterId } });
     if (fresh.status === 'QUEUED') {
-      await tx.clusterOperation.update({ where: { id: operationId }, data: { status: 'CANCELLED', finishedAt: new Date(), error: `cancelled by ${ctx.actor.name}` } });
+      await tx.clusterOperation.update({
+        where: { id: operationId },
+        data: {
+          status: 'CANCELLED',
+          finishedAt: new Date(),
+          error: `cancelled by ${ctx.actor.name}`,
+        },
+      });
       if (fresh.kind === 'INSTALL' && cluster.status === 'NEW') {
         await tx.cluster.update({ where: { id: cluster.id }, data: { status: 'CREATING' } });
         await transitionCluster(tx, ctx, { ...cluster, status: 'CREATING' }, 'install_failed');
@@ -110,12 +161,28 @@ export async function cancelOperation(ctx: ServiceContext, operationId: string):
         await transitionCluster(tx, ctx, cluster, 'delete_failed');
       }
     } else if (fresh.status === 'RUNNING') {
-      await tx.clusterOperation.update({ where: { id: operationId }, data: { cancelRequestedAt: new Date() } });
+      await tx.clusterOperation.update({
+        where: { id: operationId },
+        data: { cancelRequestedAt: new Date() },
+      });
     }
-    await recordAudit(tx, ctx, { action: 'cancel', auditableType: 'ClusterOperation', auditableId: operationId, changes: { kind: fresh.kind.toLowerCase() } });
-    await notifyChange(tx, { type: 'operation', id: operationId, workspace_id: workspace.id, cluster_id: op.clusterId, action: 'cancel' });
+    await recordAudit(tx, ctx, {
+      action: 'cancel',
+      auditableType: 'ClusterOperation',
+      auditableId: operationId,
+      changes: { kind: fresh.kind.toLowerCase() },
+    });
+    await notifyChange(tx, {
+      type: 'operation',
+      id: operationId,
+      workspace_id: workspace.id,
+      cluster_id: op.clusterId,
+      action: 'cancel',
+    });
   });
-  return toOperationDto(await ctx.db.clusterOperation.findUniqueOrThrow({ where: { id: operationId } }));
+  return toOperationDto(
+    await ctx.db.clusterOperation.findUniqueOrThrow({ where: { id: operationId } }),
+  );
 }
 
 /**
@@ -130,6 +197,12 @@ export async function handBackOperation(ctx: ServiceContext, operationId: string
       include: { cluster: { select: { workspaceId: true } } },
     });
     await enqueueTask(tx, OPERATION_TASKS[op.kind], { operationId }, { maxAttempts: 5 });
-    await notifyChange(tx, { type: 'operation', id: operationId, workspace_id: op.cluster.workspaceId, cluster_id: op.clusterId, action: 'handed_back' });
+    await notifyChange(tx, {
+      type: 'operation',
+      id: operationId,
+      workspace_id: op.cluster.workspaceId,
+      cluster_id: op.clusterId,
+      action: 'handed_back',
+    });
   });
 }

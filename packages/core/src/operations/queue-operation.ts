@@ -55,7 +55,12 @@ export async function queueOperation(
     requestedByName: ctx.actor.name,
   };
   const op = await tx.clusterOperation.create({ data, select: { id: true } });
-  await enqueueTask(tx, OPERATION_TASKS[input.kind], { operationId: op.id }, { runAt: input.runAt, maxAttempts: 5 });
+  await enqueueTask(
+    tx,
+    OPERATION_TASKS[input.kind],
+    { operationId: op.id },
+    { runAt: input.runAt, maxAttempts: 5 },
+  );
   await notifyChange(tx, {
     type: 'operation',
     id: op.id,

@@ -2,7 +2,14 @@ import type { ServiceContext } from '../context.js';
 import { queueOperation } from './queue-operation.js';
 
 /** Statuses the reconcile scheduler checks. */
-const RECONCILED = ['IN_SYNC', 'OUT_OF_SYNC', 'SYNCHRONIZATION_FAILURE', 'PENDING_CHANGES', 'DESTRUCTIVE_CHANGES', 'UNKNOWN'] as const;
+const RECONCILED = [
+  'IN_SYNC',
+  'OUT_OF_SYNC',
+  'SYNCHRONIZATION_FAILURE',
+  'PENDING_CHANGES',
+  'DESTRUCTIVE_CHANGES',
+  'UNKNOWN',
+] as const;
 
 /**
  * The reconcile scheduler: queues a check for every installed cluster whose check interval
@@ -12,7 +19,9 @@ const RECONCILED = ['IN_SYNC', 'OUT_OF_SYNC', 'SYNCHRONIZATION_FAILURE', 'PENDIN
  */
 export async function scheduleDueChecks(ctx: ServiceContext, limit = 500): Promise<number> {
   return ctx.db.$transaction(async (tx) => {
-    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(727003) AS locked`;
+    const [lock] = await tx.$queryRaw<
+      { locked: boolean }[]
+    >`SELECT pg_try_advisory_xact_lock(727003) AS locked`;
     if (!lock?.locked) {
       return 0;
     }
@@ -26,7 +35,11 @@ export async function scheduleDueChecks(ctx: ServiceContext, limit = 500): Promi
       ORDER BY c.next_check_at NULLS FIRST
       LIMIT ${limit}`;
     for (const cluster of due) {
-      await queueOperation(tx, ctx, { clusterId: cluster.id, workspaceId: cluster.workspace_id, kind: 'CHECK' });
+      await queueOperation(tx, ctx, {
+        clusterId: cluster.id,
+        workspaceId: cluster.workspace_id,
+        kind: 'CHECK',
+      });
       await tx.cluster.update({ where: { id: cluster.id }, data: { nextCheckAt: null } });
     }
     return due.length;

@@ -1,4 +1,8 @@
-import { CreateRegistryBodySchema, type Registry, UpdateRegistryBodySchema } from '@commander/contracts';
+import {
+  CreateRegistryBodySchema,
+  type Registry,
+  UpdateRegistryBodySchema,
+} from '@commander/contracts';
 import type { Registry as RegistryRow } from '@commander/db';
 import type { z } from 'zod';
 
@@ -33,13 +37,18 @@ function checkAuth(auth: string | undefined): void {
       throw new Error('not an object');
     }
   } catch {
-    throw new AppError('validation_failed', 'auth must be base64 of a docker config.json', { field: 'auth' });
+    throw new AppError('validation_failed', 'auth must be base64 of a docker config.json', {
+      field: 'auth',
+    });
   }
 }
 
 export async function listRegistries(ctx: ServiceContext): Promise<Registry[]> {
   const workspace = requireWorkspace(ctx);
-  const rows = await ctx.db.registry.findMany({ where: { workspaceId: workspace.id }, orderBy: { name: 'asc' } });
+  const rows = await ctx.db.registry.findMany({
+    where: { workspaceId: workspace.id },
+    orderBy: { name: 'asc' },
+  });
   return rows.map(toDto);
 }
 
@@ -57,7 +66,10 @@ export async function getRegistry(ctx: ServiceContext, id: string): Promise<Regi
 }
 
 /** Adds a registry; its credentials are stored encrypted and never returned. */
-export async function createRegistry(ctx: ServiceContext, body: z.input<typeof CreateRegistryBodySchema>): Promise<Registry> {
+export async function createRegistry(
+  ctx: ServiceContext,
+  body: z.input<typeof CreateRegistryBodySchema>,
+): Promise<Registry> {
   const input = CreateRegistryBodySchema.parse(body);
   checkAuth(input.auth);
   const workspace = requireWorkspace(ctx);
@@ -72,19 +84,34 @@ export async function createRegistry(ctx: ServiceContext, body: z.input<typeof C
         dockerConfigEncrypted: input.auth ? ctx.encryptor.encrypt(input.auth) : null,
       },
     });
-    await recordAudit(tx, ctx, { action: 'create', auditableType: 'Registry', auditableId: created.id, changes: { name: input.name, images_repo: input.images_repo, auth: input.auth ? '[FILTERED]' : null } });
+    await recordAudit(tx, ctx, {
+      action: 'create',
+      auditableType: 'Registry',
+      auditableId: created.id,
+      changes: {
+        name: input.name,
+        images_repo: input.images_repo,
+        auth: input.auth ? '[FILTERED]' : null,
+      },
+    });
     return created;
   });
   return toDto(row);
 }
 
 /** Replaces a registry's settings; omitted credentials are kept. */
-export async function updateRegistry(ctx: ServiceContext, id: string, body: z.input<typeof UpdateRegistryBodySchema>): Promise<Registry> {
+export async function updateRegistry(
+  ctx: ServiceContext,
+  id: string,
+  body: z.input<typeof UpdateRegistryBodySchema>,
+): Promise<Registry> {
   const input = UpdateRegistryBodySchema.parse(body);
   checkAuth(input.auth);
   const row = await load(ctx, id);
   if (input.current_revision !== undefined && input.current_revision !== row.currentRevision) {
-    throw new AppError('stale_revision', 'The registry was changed meanwhile', { current_revision: row.currentRevision });
+    throw new AppError('stale_revision', 'The registry was changed meanwhile', {
+      current_revision: row.currentRevision,
+    });
   }
   const updated = await ctx.db.$transaction(async (tx) => {
     const saved = await tx.registry.update({
@@ -94,11 +121,22 @@ export async function updateRegistry(ctx: ServiceContext, id: string, body: z.in
         imagesRepo: input.images_repo,
         scheme: input.scheme,
         ca: input.ca,
-        ...(input.auth !== undefined ? { dockerConfigEncrypted: input.auth ? ctx.encryptor.encrypt(input.auth) : null } : {}),
+        ...(input.auth !== undefined
+          ? { dockerConfigEncrypted: input.auth ? ctx.encryptor.encrypt(input.auth) : null }
+          : {}),
         currentRevision: { increment: 1 },
       },
     });
-    await recordAudit(tx, ctx, { action: 'update', auditableType: 'Registry', auditableId: id, changes: { name: [row.name, saved.name], images_repo: [row.imagesRepo, saved.imagesRepo], ...(input.auth !== undefined ? { auth: '[FILTERED]' } : {}) } });
+    await recordAudit(tx, ctx, {
+      action: 'update',
+      auditableType: 'Registry',
+      auditableId: id,
+      changes: {
+        name: [row.name, saved.name],
+        images_repo: [row.imagesRepo, saved.imagesRepo],
+        ...(input.auth !== undefined ? { auth: '[FILTERED]' } : {}),
+      },
+    });
     return saved;
   });
   return toDto(updated);
@@ -118,7 +156,10 @@ export async function deleteRegistry(ctx: ServiceContext, id: string): Promise<v
 }
 
 /** A registry id given for a cluster must be one of the workspace's. @throws AppError not_found */
-export async function assertRegistry(ctx: ServiceContext, id: string | null | undefined): Promise<void> {
+export async function assertRegistry(
+  ctx: ServiceContext,
+  id: string | null | undefined,
+): Promise<void> {
   if (id) {
     await load(ctx, id);
   }

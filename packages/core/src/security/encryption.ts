@@ -11,6 +11,11 @@ import type { Db } from '@commander/db';
 
 const KEY_CHECK_SETTING = 'encryption_key_check';
 
+/** A system setting's JSON value as text (settings here hold strings). */
+export function settingText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 export type OpenedEncryption = {
   encryptor: CryptoEncryptor;
   resolved: ResolvedEncryptionKeys;
@@ -21,19 +26,24 @@ export type OpenedEncryption = {
  * the ones this database was written with: a check value encrypted on first use must decrypt.
  * @throws EncryptionKeyError naming the key when the keys cannot read this database's data.
  */
-export async function openEncryption(db: Db, input: ResolveEncryptionKeysInput): Promise<OpenedEncryption> {
+export async function openEncryption(
+  db: Db,
+  input: ResolveEncryptionKeysInput,
+): Promise<OpenedEncryption> {
   const resolved = await resolveEncryptionKeys(input);
   const encryptor = createEncryptor(resolved.keys);
   const existing = await db.systemSetting.findUnique({ where: { key: KEY_CHECK_SETTING } });
   if (existing) {
-    verifyKeyCheck(encryptor, String(existing.value));
+    verifyKeyCheck(encryptor, settingText(existing.value));
   } else {
     await db.systemSetting
       .create({ data: { key: KEY_CHECK_SETTING, value: createKeyCheck(encryptor) } })
       .catch(async () => {
         // Another process wrote it first: verify theirs instead.
-        const theirs = await db.systemSetting.findUniqueOrThrow({ where: { key: KEY_CHECK_SETTING } });
-        verifyKeyCheck(encryptor, String(theirs.value));
+        const theirs = await db.systemSetting.findUniqueOrThrow({
+          where: { key: KEY_CHECK_SETTING },
+        });
+        verifyKeyCheck(encryptor, settingText(theirs.value));
       });
   }
   return { encryptor, resolved };

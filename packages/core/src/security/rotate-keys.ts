@@ -1,6 +1,8 @@
 import { type Encryptor, reencrypt } from '@commander/crypto';
 import type { Db } from '@commander/db';
 
+import { settingText } from './encryption.js';
+
 /** Every encrypted column: table, primary key column, encrypted column. */
 export const ENCRYPTED_COLUMNS = [
   ['clusters', 'id', 'secret_values_encrypted'],
@@ -24,7 +26,12 @@ const BATCH = 200;
  * too. Idempotent: a value already under the new key is re-encrypted again, harmlessly, so an
  * interrupted rotation is finished by running it again.
  */
-export async function reencryptAll(db: Db, from: Encryptor, to: Encryptor, onProgress?: (column: string, done: number) => void): Promise<RotationReport> {
+export async function reencryptAll(
+  db: Db,
+  from: Encryptor,
+  to: Encryptor,
+  onProgress?: (column: string, done: number) => void,
+): Promise<RotationReport> {
   const report: RotationReport = [];
   for (const [table, pk, column] of ENCRYPTED_COLUMNS) {
     let done = 0;
@@ -39,7 +46,11 @@ export async function reencryptAll(db: Db, from: Encryptor, to: Encryptor, onPro
       }
       await db.$transaction(async (tx) => {
         for (const row of rows) {
-          await tx.$executeRawUnsafe(`UPDATE "${table}" SET "${column}" = $1 WHERE "${pk}" = $2::uuid`, reencrypt(from, to, row.value), row.id);
+          await tx.$executeRawUnsafe(
+            `UPDATE "${table}" SET "${column}" = $1 WHERE "${pk}" = $2::uuid`,
+            reencrypt(from, to, row.value),
+            row.id,
+          );
         }
       });
       done += rows.length;
@@ -50,7 +61,10 @@ export async function reencryptAll(db: Db, from: Encryptor, to: Encryptor, onPro
   }
   const check = await db.systemSetting.findUnique({ where: { key: 'encryption_key_check' } });
   if (check) {
-    await db.systemSetting.update({ where: { key: 'encryption_key_check' }, data: { value: reencrypt(from, to, String(check.value)) } });
+    await db.systemSetting.update({
+      where: { key: 'encryption_key_check' },
+      data: { value: reencrypt(from, to, settingText(check.value)) },
+    });
   }
   return report;
 }

@@ -32,9 +32,16 @@ type Row = {
  * raw samples and hourly averages, averaged into at most 500 buckets.
  * @throws AppError not_found, validation_failed (range)
  */
-export async function getTelemetry(ctx: ServiceContext, clusterId: string, range: { from?: string; to?: string }): Promise<TelemetryPoint[]> {
+export async function getTelemetry(
+  ctx: ServiceContext,
+  clusterId: string,
+  range: { from?: string; to?: string },
+): Promise<TelemetryPoint[]> {
   const workspace = requireWorkspace(ctx);
-  const cluster = await ctx.db.cluster.findFirst({ where: { id: clusterId, workspaceId: workspace.id }, select: { id: true } });
+  const cluster = await ctx.db.cluster.findFirst({
+    where: { id: clusterId, workspaceId: workspace.id },
+    select: { id: true },
+  });
   if (!cluster) {
     throw notFound('Cluster', clusterId);
   }
@@ -73,13 +80,20 @@ export async function getTelemetry(ctx: ServiceContext, clusterId: string, range
  * Idempotent; safe to run from several replicas (one at a time by advisory lock).
  * @returns rows rolled up and rows deleted.
  */
-export async function rollupTelemetry(db: Db, retention: TelemetryRetention = DEFAULT_TELEMETRY_RETENTION): Promise<{ rolledUp: number; deleted: number }> {
+export async function rollupTelemetry(
+  db: Db,
+  retention: TelemetryRetention = DEFAULT_TELEMETRY_RETENTION,
+): Promise<{ rolledUp: number; deleted: number }> {
   return db.$transaction(async (tx) => {
-    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(727004) AS locked`;
+    const [lock] = await tx.$queryRaw<
+      { locked: boolean }[]
+    >`SELECT pg_try_advisory_xact_lock(727004) AS locked`;
     if (!lock?.locked) {
       return { rolledUp: 0, deleted: 0 };
     }
-    const rawCutoff = new Date(Math.floor((Date.now() - retention.rawRetentionMs) / 3_600_000) * 3_600_000);
+    const rawCutoff = new Date(
+      Math.floor((Date.now() - retention.rawRetentionMs) / 3_600_000) * 3_600_000,
+    );
     const rolledUp = await tx.$executeRaw`
       INSERT INTO telemetry_samples (cluster_id, ts, resolution, cpu_cores, cpu_usage, memory_bytes, memory_used_bytes,
                                      storage_bytes, storage_used_bytes, node_count, samples)
@@ -87,9 +101,11 @@ export async function rollupTelemetry(db: Db, retention: TelemetryRetention = DE
              avg(memory_used_bytes), avg(storage_bytes), avg(storage_used_bytes), round(avg(node_count))::int, count(*)
       FROM telemetry_samples WHERE resolution = 'raw' AND ts < ${rawCutoff}::timestamptz
       GROUP BY cluster_id, date_trunc('hour', ts)`;
-    const deletedRaw = await tx.$executeRaw`DELETE FROM telemetry_samples WHERE resolution = 'raw' AND ts < ${rawCutoff}::timestamptz`;
+    const deletedRaw =
+      await tx.$executeRaw`DELETE FROM telemetry_samples WHERE resolution = 'raw' AND ts < ${rawCutoff}::timestamptz`;
     const hourlyCutoff = new Date(Date.now() - retention.hourlyRetentionMs);
-    const deletedHourly = await tx.$executeRaw`DELETE FROM telemetry_samples WHERE resolution = 'hourly' AND ts < ${hourlyCutoff}::timestamptz`;
+    const deletedHourly =
+      await tx.$executeRaw`DELETE FROM telemetry_samples WHERE resolution = 'hourly' AND ts < ${hourlyCutoff}::timestamptz`;
     return { rolledUp, deleted: deletedRaw + deletedHourly };
   });
 }

@@ -1,4 +1,8 @@
-import { type ClusterTemplate, CreateTemplateVersionBodySchema, ImportClusterTemplateBodySchema } from '@commander/contracts';
+import {
+  type ClusterTemplate,
+  CreateTemplateVersionBodySchema,
+  ImportClusterTemplateBodySchema,
+} from '@commander/contracts';
 import { isUniqueViolation } from '@commander/db';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { z } from 'zod';
@@ -12,10 +16,17 @@ import { getClusterTemplate } from './get-templates.js';
 import { assertValidVersion, paramsToStore } from './manage-templates.js';
 
 /** Document kind of exported templates. */
-export const TEMPLATE_EXPORT_KIND = { apiVersion: 'commander.deckhouse.io/v1', kind: 'ClusterTemplate' } as const;
+export const TEMPLATE_EXPORT_KIND = {
+  apiVersion: 'commander.deckhouse.io/v1',
+  kind: 'ClusterTemplate',
+} as const;
 
 /** A template and all its versions as a YAML (or JSON) document that import reads back. */
-export async function exportClusterTemplate(ctx: ServiceContext, id: string, format: 'yaml' | 'json'): Promise<string> {
+export async function exportClusterTemplate(
+  ctx: ServiceContext,
+  id: string,
+  format: 'yaml' | 'json',
+): Promise<string> {
   const template = await getClusterTemplate(ctx, id);
   const document = {
     ...TEMPLATE_EXPORT_KIND,
@@ -36,18 +47,27 @@ export async function exportClusterTemplate(ctx: ServiceContext, id: string, for
         resources: v.resources,
       })),
   };
-  return format === 'json' ? `${JSON.stringify(document, null, 2)}\n` : toYaml(document, { lineWidth: 0, blockQuote: 'literal' });
+  return format === 'json'
+    ? `${JSON.stringify(document, null, 2)}\n`
+    : toYaml(document, { lineWidth: 0, blockQuote: 'literal' });
 }
 
 type ImportedVersion = z.output<typeof CreateTemplateVersionBodySchema>;
 
 /** Reads an export document (or a bare version with a name) from YAML or JSON text. */
-function readDocument(content: string): { name: string | null; comment: string; versions: ImportedVersion[] } {
+function readDocument(content: string): {
+  name: string | null;
+  comment: string;
+  versions: ImportedVersion[];
+} {
   let doc: unknown;
   try {
     doc = parseYaml(content); // YAML is a superset of JSON
   } catch (error) {
-    throw new AppError('unprocessable', `The document is not valid YAML or JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new AppError(
+      'unprocessable',
+      `The document is not valid YAML or JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new AppError('unprocessable', 'The document must be a mapping (a template export)');
@@ -59,7 +79,18 @@ function readDocument(content: string): { name: string | null; comment: string; 
   }
   const versions = rawVersions.map((raw, i) => {
     const v = { ...(raw as Record<string, unknown>) };
-    for (const key of ['number', 'name', 'apiVersion', 'kind', 'versions', 'id', 'cluster_template_id', 'created_at', 'updated_at', 'created_by']) {
+    for (const key of [
+      'number',
+      'name',
+      'apiVersion',
+      'kind',
+      'versions',
+      'id',
+      'cluster_template_id',
+      'created_at',
+      'updated_at',
+      'created_by',
+    ]) {
       delete v[key];
     }
     if (d.versions === undefined) {
@@ -67,11 +98,19 @@ function readDocument(content: string): { name: string | null; comment: string; 
     }
     const parsed = CreateTemplateVersionBodySchema.safeParse(v);
     if (!parsed.success) {
-      throw new AppError('unprocessable', `Version ${i + 1} of the document is invalid`, parsed.error.issues.map((x) => ({ path: x.path.join('.'), message: x.message })));
+      throw new AppError(
+        'unprocessable',
+        `Version ${i + 1} of the document is invalid`,
+        parsed.error.issues.map((x) => ({ path: x.path.join('.'), message: x.message })),
+      );
     }
     return parsed.data;
   });
-  return { name: typeof d.name === 'string' ? d.name : null, comment: typeof d.comment === 'string' ? d.comment : '', versions };
+  return {
+    name: typeof d.name === 'string' ? d.name : null,
+    comment: typeof d.comment === 'string' ? d.comment : '',
+    versions,
+  };
 }
 
 /**
@@ -79,7 +118,10 @@ function readDocument(content: string): { name: string | null; comment: string; 
  * (renumbered from 1, in order), or those versions added to an existing template.
  * @throws AppError unprocessable (document), invalid_template (a version), name_taken, not_found
  */
-export async function importClusterTemplate(ctx: ServiceContext, body: z.input<typeof ImportClusterTemplateBodySchema>): Promise<ClusterTemplate> {
+export async function importClusterTemplate(
+  ctx: ServiceContext,
+  body: z.input<typeof ImportClusterTemplateBodySchema>,
+): Promise<ClusterTemplate> {
   const input = ImportClusterTemplateBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
   const doc = readDocument(input.content);
@@ -96,7 +138,9 @@ export async function importClusterTemplate(ctx: ServiceContext, body: z.input<t
     const id = await ctx.db.$transaction(async (tx) => {
       let templateId = input.cluster_template_id;
       if (templateId) {
-        const existing = await tx.clusterTemplate.findFirst({ where: { id: templateId, workspaceId: workspace.id, archivedAt: null } });
+        const existing = await tx.clusterTemplate.findFirst({
+          where: { id: templateId, workspaceId: workspace.id, archivedAt: null },
+        });
         if (!existing) {
           throw new AppError('not_found', `Cluster template ${templateId} not found`);
         }
@@ -105,9 +149,19 @@ export async function importClusterTemplate(ctx: ServiceContext, body: z.input<t
         }
         await tx.$executeRaw`SELECT 1 FROM cluster_templates WHERE id = ${templateId}::uuid FOR UPDATE`;
       } else {
-        templateId = (await tx.clusterTemplate.create({ data: { workspaceId: workspace.id, name: name!, comment: doc.comment } })).id;
+        templateId = (
+          await tx.clusterTemplate.create({
+            data: { workspaceId: workspace.id, name: name!, comment: doc.comment },
+          })
+        ).id;
       }
-      let number = (await tx.clusterTemplateVersion.aggregate({ where: { clusterTemplateId: templateId }, _max: { number: true } }))._max.number ?? 0;
+      let number =
+        (
+          await tx.clusterTemplateVersion.aggregate({
+            where: { clusterTemplateId: templateId },
+            _max: { number: true },
+          })
+        )._max.number ?? 0;
       let lastId: string | null = null;
       for (const { v, params } of prepared) {
         number += 1;
@@ -129,20 +183,31 @@ export async function importClusterTemplate(ctx: ServiceContext, body: z.input<t
         });
         lastId = created.id;
       }
-      await tx.clusterTemplate.update({ where: { id: templateId }, data: { currentClusterTemplateVersionId: lastId, currentRevision: { increment: 1 } } });
+      await tx.clusterTemplate.update({
+        where: { id: templateId },
+        data: { currentClusterTemplateVersionId: lastId, currentRevision: { increment: 1 } },
+      });
       await recordAudit(tx, ctx, {
         action: 'import',
         auditableType: 'ClusterTemplate',
         auditableId: templateId,
         changes: { name: name ?? null, versions: prepared.length },
       });
-      await notifyChange(tx, { type: 'cluster_template', id: templateId, workspace_id: workspace.id, action: 'import' });
+      await notifyChange(tx, {
+        type: 'cluster_template',
+        id: templateId,
+        workspace_id: workspace.id,
+        action: 'import',
+      });
       return templateId;
     });
     return getClusterTemplate(ctx, id);
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError('name_taken', `A template named "${name ?? ''}" already exists in this workspace; import under another name or into it`);
+      throw new AppError(
+        'name_taken',
+        `A template named "${name ?? ''}" already exists in this workspace; import under another name or into it`,
+      );
     }
     throw error;
   }

@@ -26,10 +26,19 @@ export async function installPresetTemplates(db: Db, workspaceId: string): Promi
         return;
       }
       const created = await tx.catalog.create({
-        data: { workspaceId, slug: catalog.slug, name: catalog.name, usage: catalog.usage, params: catalog.params as Prisma.InputJsonValue },
+        data: {
+          workspaceId,
+          slug: catalog.slug,
+          name: catalog.name,
+          usage: catalog.usage,
+          params: catalog.params as Prisma.InputJsonValue,
+        },
       });
       await tx.record.createMany({
-        data: catalog.records.map((values) => ({ catalogId: created.id, values: values as Prisma.InputJsonValue })),
+        data: catalog.records.map((values) => ({
+          catalogId: created.id,
+          values: values as Prisma.InputJsonValue,
+        })),
       });
     });
   }
@@ -44,12 +53,14 @@ export async function installPresetTemplates(db: Db, workspaceId: string): Promi
         return;
       }
       const latest = existing?.versions[0];
-      if (latest && sameContent(latest as unknown as Record<string, unknown>, preset)) {
+      if (latest && sameContent(latest, preset)) {
         return;
       }
       const template =
         existing ??
-        (await tx.clusterTemplate.create({ data: { workspaceId, name: preset.name, comment: preset.comment } }));
+        (await tx.clusterTemplate.create({
+          data: { workspaceId, name: preset.name, comment: preset.comment },
+        }));
       const version = await tx.clusterTemplateVersion.create({
         data: {
           clusterTemplateId: template.id,
@@ -61,13 +72,16 @@ export async function installPresetTemplates(db: Db, workspaceId: string): Promi
           sshTemplate: preset.ssh_template,
           installationTemplate: preset.installation_template,
           primaryResourcesTemplate: preset.primary_resources_template,
-          resources: preset.resources as Prisma.InputJsonValue,
+          resources: preset.resources,
           createdByName: 'system',
         },
       });
       await tx.clusterTemplate.update({
         where: { id: template.id },
-        data: { currentClusterTemplateVersionId: version.id, currentRevision: { increment: existing ? 1 : 0 } },
+        data: {
+          currentClusterTemplateVersionId: version.id,
+          currentRevision: { increment: existing ? 1 : 0 },
+        },
       });
     });
   }

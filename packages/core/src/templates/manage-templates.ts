@@ -50,7 +50,10 @@ async function insertVersion(
   input: VersionInput,
   params: Record<string, unknown>[],
 ): Promise<string> {
-  const last = await tx.clusterTemplateVersion.aggregate({ where: { clusterTemplateId: templateId }, _max: { number: true } });
+  const last = await tx.clusterTemplateVersion.aggregate({
+    where: { clusterTemplateId: templateId },
+    _max: { number: true },
+  });
   const version = await tx.clusterTemplateVersion.create({
     data: {
       clusterTemplateId: templateId,
@@ -63,7 +66,7 @@ async function insertVersion(
       sshTemplate: input.ssh_template,
       installationTemplate: input.installation_template,
       primaryResourcesTemplate: input.primary_resources_template,
-      resources: input.resources as Prisma.InputJsonValue,
+      resources: input.resources,
       createdByName: ctx.actor.name,
     },
   });
@@ -81,7 +84,11 @@ async function insertVersion(
 export function paramsToStore(input: VersionInput): Record<string, unknown>[] {
   const parsed = parseParams(input.params);
   if (parsed.errors.length > 0) {
-    throw new AppError('invalid_template', 'The input parameter schema is invalid', parsed.errors.map((e) => ({ section: 'params', ...e })));
+    throw new AppError(
+      'invalid_template',
+      'The input parameter schema is invalid',
+      parsed.errors.map((e) => ({ section: 'params', ...e })),
+    );
   }
   if (typeof input.params !== 'string') {
     return input.params;
@@ -94,12 +101,14 @@ function parseYamlList(text: string): Record<string, unknown>[] {
   return (yamlParse(text) as Record<string, unknown>[] | null) ?? [];
 }
 
-
 /**
  * Creates a template with its first version (an empty one when none is given).
  * @throws AppError name_taken, invalid_template
  */
-export async function createClusterTemplate(ctx: ServiceContext, body: CreateClusterTemplateBody): Promise<ClusterTemplate> {
+export async function createClusterTemplate(
+  ctx: ServiceContext,
+  body: CreateClusterTemplateBody,
+): Promise<ClusterTemplate> {
   const input = CreateClusterTemplateBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
   const version = CreateTemplateVersionBodySchema.parse(input.version ?? {});
@@ -108,17 +117,41 @@ export async function createClusterTemplate(ctx: ServiceContext, body: CreateClu
   try {
     const id = await ctx.db.$transaction(async (tx) => {
       const template = await tx.clusterTemplate.create({
-        data: { workspaceId: workspace.id, name: input.name, comment: input.comment, immutable: input.immutable },
+        data: {
+          workspaceId: workspace.id,
+          name: input.name,
+          comment: input.comment,
+          immutable: input.immutable,
+        },
       });
-      await insertVersion(tx, ctx, template.id, { ...version, comment: version.comment || 'Initial version' }, params);
-      await recordAudit(tx, ctx, { action: 'create', auditableType: 'ClusterTemplate', auditableId: template.id, changes: { name: input.name, comment: input.comment } });
-      await notifyChange(tx, { type: 'cluster_template', id: template.id, workspace_id: workspace.id, action: 'create' });
+      await insertVersion(
+        tx,
+        ctx,
+        template.id,
+        { ...version, comment: version.comment || 'Initial version' },
+        params,
+      );
+      await recordAudit(tx, ctx, {
+        action: 'create',
+        auditableType: 'ClusterTemplate',
+        auditableId: template.id,
+        changes: { name: input.name, comment: input.comment },
+      });
+      await notifyChange(tx, {
+        type: 'cluster_template',
+        id: template.id,
+        workspace_id: workspace.id,
+        action: 'create',
+      });
       return template.id;
     });
     return getClusterTemplate(ctx, id);
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError('name_taken', `A template named "${input.name}" already exists in this workspace`);
+      throw new AppError(
+        'name_taken',
+        `A template named "${input.name}" already exists in this workspace`,
+      );
     }
     throw error;
   }
@@ -126,7 +159,9 @@ export async function createClusterTemplate(ctx: ServiceContext, body: CreateClu
 
 async function loadLiveTemplate(ctx: ServiceContext, id: string) {
   const workspace = requireWorkspace(ctx);
-  const row = await ctx.db.clusterTemplate.findFirst({ where: { id, workspaceId: workspace.id, archivedAt: null } });
+  const row = await ctx.db.clusterTemplate.findFirst({
+    where: { id, workspaceId: workspace.id, archivedAt: null },
+  });
   if (!row) {
     throw notFound('Cluster template', id);
   }
@@ -142,13 +177,20 @@ export async function updateClusterTemplate(
   const input = UpdateClusterTemplateBodySchema.parse(body);
   const row = await loadLiveTemplate(ctx, id);
   if (input.current_revision !== undefined && input.current_revision !== row.currentRevision) {
-    throw new AppError('stale_revision', 'The template was changed by someone else; reload it', { current_revision: row.currentRevision });
+    throw new AppError('stale_revision', 'The template was changed by someone else; reload it', {
+      current_revision: row.currentRevision,
+    });
   }
   try {
     await ctx.db.$transaction(async (tx) => {
       const updated = await tx.clusterTemplate.update({
         where: { id },
-        data: { name: input.name, comment: input.comment, immutable: input.immutable ?? row.immutable, currentRevision: { increment: 1 } },
+        data: {
+          name: input.name,
+          comment: input.comment,
+          immutable: input.immutable ?? row.immutable,
+          currentRevision: { increment: 1 },
+        },
       });
       await recordAudit(tx, ctx, {
         action: 'update',
@@ -162,7 +204,10 @@ export async function updateClusterTemplate(
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError('name_taken', `A template named "${input.name}" already exists in this workspace`);
+      throw new AppError(
+        'name_taken',
+        `A template named "${input.name}" already exists in this workspace`,
+      );
     }
     throw error;
   }
@@ -173,21 +218,47 @@ export async function updateClusterTemplate(
  * Archives a template (its versions stay readable for history).
  * @throws AppError not_found; in_use while live clusters use one of its versions
  */
-export async function archiveClusterTemplate(ctx: ServiceContext, id: string): Promise<ClusterTemplate> {
+export async function archiveClusterTemplate(
+  ctx: ServiceContext,
+  id: string,
+): Promise<ClusterTemplate> {
   const workspace = requireWorkspace(ctx);
   const row = await loadLiveTemplate(ctx, id);
-  const used = await ctx.db.cluster.count({ where: { archivedAt: null, clusterTemplateVersion: { clusterTemplateId: id } } });
+  const used = await ctx.db.cluster.count({
+    where: { archivedAt: null, clusterTemplateVersion: { clusterTemplateId: id } },
+  });
   if (used > 0) {
-    throw new AppError('in_use', `${used} cluster(s) use this template; switch or delete them first`, { clusters: used });
+    throw new AppError(
+      'in_use',
+      `${used} cluster(s) use this template; switch or delete them first`,
+      { clusters: used },
+    );
   }
   await ctx.db.$transaction(async (tx) => {
-    const last = await tx.clusterTemplate.aggregate({ where: { workspaceId: workspace.id, name: row.name }, _max: { archiveNumber: true } });
+    const last = await tx.clusterTemplate.aggregate({
+      where: { workspaceId: workspace.id, name: row.name },
+      _max: { archiveNumber: true },
+    });
     await tx.clusterTemplate.update({
       where: { id },
-      data: { archivedAt: new Date(), archiveNumber: (last._max.archiveNumber ?? 0) + 1, currentRevision: { increment: 1 } },
+      data: {
+        archivedAt: new Date(),
+        archiveNumber: (last._max.archiveNumber ?? 0) + 1,
+        currentRevision: { increment: 1 },
+      },
     });
-    await recordAudit(tx, ctx, { action: 'delete', auditableType: 'ClusterTemplate', auditableId: id, changes: { archived_at: [null, new Date().toISOString()] } });
-    await notifyChange(tx, { type: 'cluster_template', id, workspace_id: workspace.id, action: 'archive' });
+    await recordAudit(tx, ctx, {
+      action: 'delete',
+      auditableType: 'ClusterTemplate',
+      auditableId: id,
+      changes: { archived_at: [null, new Date().toISOString()] },
+    });
+    await notifyChange(tx, {
+      type: 'cluster_template',
+      id,
+      workspace_id: workspace.id,
+      action: 'archive',
+    });
   });
   return getClusterTemplate(ctx, id);
 }
@@ -196,10 +267,17 @@ export async function archiveClusterTemplate(ctx: ServiceContext, id: string): P
  * Adds a version to a template; it becomes the template's current version.
  * @throws AppError not_found, invalid_state (immutable template), invalid_template
  */
-export async function createTemplateVersion(ctx: ServiceContext, templateId: string, body: CreateTemplateVersionBody): Promise<VersionDto> {
+export async function createTemplateVersion(
+  ctx: ServiceContext,
+  templateId: string,
+  body: CreateTemplateVersionBody,
+): Promise<VersionDto> {
   const row = await loadLiveTemplate(ctx, templateId);
   if (row.immutable) {
-    throw new AppError('invalid_state', `Template "${row.name}" is immutable: new versions are not accepted`);
+    throw new AppError(
+      'invalid_state',
+      `Template "${row.name}" is immutable: new versions are not accepted`,
+    );
   }
   const input = CreateTemplateVersionBodySchema.parse(body);
   const params = paramsToStore(input);
@@ -213,20 +291,36 @@ export async function createTemplateVersion(ctx: ServiceContext, templateId: str
       auditableId: id,
       changes: { cluster_template_id: templateId, comment: input.comment },
     });
-    await notifyChange(tx, { type: 'cluster_template', id: templateId, workspace_id: row.workspaceId, action: 'version' });
+    await notifyChange(tx, {
+      type: 'cluster_template',
+      id: templateId,
+      workspace_id: row.workspaceId,
+      action: 'version',
+    });
     return id;
   });
-  return toVersionDto(await ctx.db.clusterTemplateVersion.findUniqueOrThrow({ where: { id: versionId } }));
+  return toVersionDto(
+    await ctx.db.clusterTemplateVersion.findUniqueOrThrow({ where: { id: versionId } }),
+  );
 }
 
 /** Versions of a template, newest first. */
-export async function listTemplateVersions(ctx: ServiceContext, templateId: string): Promise<VersionDto[]> {
+export async function listTemplateVersions(
+  ctx: ServiceContext,
+  templateId: string,
+): Promise<VersionDto[]> {
   const workspace = requireWorkspace(ctx);
-  const template = await ctx.db.clusterTemplate.findFirst({ where: { id: templateId, workspaceId: workspace.id }, select: { id: true } });
+  const template = await ctx.db.clusterTemplate.findFirst({
+    where: { id: templateId, workspaceId: workspace.id },
+    select: { id: true },
+  });
   if (!template) {
     throw notFound('Cluster template', templateId);
   }
-  const rows = await ctx.db.clusterTemplateVersion.findMany({ where: { clusterTemplateId: templateId }, orderBy: { number: 'desc' } });
+  const rows = await ctx.db.clusterTemplateVersion.findMany({
+    where: { clusterTemplateId: templateId },
+    orderBy: { number: 'desc' },
+  });
   return rows.map(toVersionDto);
 }
 
@@ -243,7 +337,11 @@ export async function updateTemplateVersion(
   const input = UpdateTemplateVersionBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
   const version = await ctx.db.clusterTemplateVersion.findFirst({
-    where: { id: versionId, clusterTemplateId: templateId, clusterTemplate: { workspaceId: workspace.id } },
+    where: {
+      id: versionId,
+      clusterTemplateId: templateId,
+      clusterTemplate: { workspaceId: workspace.id },
+    },
   });
   if (!version) {
     throw notFound('Cluster template version', versionId);
@@ -251,15 +349,26 @@ export async function updateTemplateVersion(
   const updated = await ctx.db.$transaction(async (tx) => {
     const row = await tx.clusterTemplateVersion.update({
       where: { id: versionId },
-      data: { comment: input.comment ?? version.comment, available: input.available ?? version.available },
+      data: {
+        comment: input.comment ?? version.comment,
+        available: input.available ?? version.available,
+      },
     });
     await recordAudit(tx, ctx, {
       action: 'update',
       auditableType: 'ClusterTemplateVersion',
       auditableId: versionId,
-      changes: diffChanges({ comment: version.comment, available: version.available }, { comment: row.comment, available: row.available }),
+      changes: diffChanges(
+        { comment: version.comment, available: version.available },
+        { comment: row.comment, available: row.available },
+      ),
     });
-    await notifyChange(tx, { type: 'cluster_template', id: templateId, workspace_id: workspace.id, action: 'version' });
+    await notifyChange(tx, {
+      type: 'cluster_template',
+      id: templateId,
+      workspace_id: workspace.id,
+      action: 'version',
+    });
     return row;
   });
   return toVersionDto(updated);

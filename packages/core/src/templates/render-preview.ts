@@ -1,8 +1,19 @@
-import { type RenderBody, RenderBodySchema, type RenderResponse, CreateTemplateVersionBodySchema } from '@commander/contracts';
-import { paramFields, parseParams, renderClusterConfiguration, secretKeys, validateValues } from '@commander/renderer';
+import {
+  CreateTemplateVersionBodySchema,
+  type RenderBody,
+  RenderBodySchema,
+  type RenderResponse,
+} from '@commander/contracts';
+import {
+  paramFields,
+  parseParams,
+  renderClusterConfiguration,
+  secretKeys,
+  validateValues,
+} from '@commander/renderer';
 
-import { getUsableVersion } from '../clusters/get-usable-version.js';
 import { loadCluster, readSecretValues } from '../clusters/get-cluster.js';
+import { getUsableVersion } from '../clusters/get-usable-version.js';
 import { resolveCatalogValues } from '../clusters/prepare-configuration.js';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
@@ -10,8 +21,10 @@ import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { paramsToStore } from './manage-templates.js';
 
 const PREVIEW_UUID = '00000000-0000-4000-8000-000000000000';
-const PREVIEW_PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPreviewKeyGeneratedWhenTheClusterIsCreated commander';
-const PREVIEW_PRIVATE_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\n(generated when the cluster is created)\n-----END OPENSSH PRIVATE KEY-----';
+const PREVIEW_PUBLIC_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPreviewKeyGeneratedWhenTheClusterIsCreated commander';
+const PREVIEW_PRIVATE_KEY =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\n(generated when the cluster is created)\n-----END OPENSSH PRIVATE KEY-----';
 
 /**
  * Renders a template version (stored, or unsaved text from the editor) with values, without
@@ -19,13 +32,18 @@ const PREVIEW_PRIVATE_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\n(generated whe
  * existing cluster when `cluster_id` is given (its UUID, SSH key and stored secrets).
  * Secret values are masked in the output.
  */
-export async function renderPreview(ctx: ServiceContext, body: RenderBody): Promise<RenderResponse> {
+export async function renderPreview(
+  ctx: ServiceContext,
+  body: RenderBody,
+): Promise<RenderResponse> {
   const input = RenderBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
   let sections;
   let params: Record<string, unknown>[];
   if (input.cluster_template_version_id) {
-    const v = await getUsableVersion(ctx, input.cluster_template_version_id, { allowUnavailable: true });
+    const v = await getUsableVersion(ctx, input.cluster_template_version_id, {
+      allowUnavailable: true,
+    });
     params = v.params as Record<string, unknown>[];
     sections = {
       kubernetes_template: v.kubernetesTemplate,
@@ -46,7 +64,7 @@ export async function renderPreview(ctx: ServiceContext, body: RenderBody): Prom
   const secrets = new Set(secretKeys(parsed.fields));
   let uuid = PREVIEW_UUID;
   let publicKey = PREVIEW_PUBLIC_KEY;
-  let privateKey = PREVIEW_PRIVATE_KEY;
+  const privateKey = PREVIEW_PRIVATE_KEY;
   const values: Record<string, unknown> = { ...input.values };
   let clusterId = PREVIEW_UUID;
   if (input.cluster_id) {
@@ -61,7 +79,13 @@ export async function renderPreview(ctx: ServiceContext, body: RenderBody): Prom
       }
     }
   }
-  const catalogs = await resolveCatalogValues(ctx, workspace.id, clusterId, paramFields(parsed.fields), values);
+  const catalogs = await resolveCatalogValues(
+    ctx,
+    workspace.id,
+    clusterId,
+    paramFields(parsed.fields),
+    values,
+  );
   const validation = validateValues(parsed.fields, catalogs.values);
   const renderValues = validation.ok ? validation.values : catalogs.values;
   const result = renderClusterConfiguration(sections, renderValues, {
@@ -71,11 +95,17 @@ export async function renderPreview(ctx: ServiceContext, body: RenderBody): Prom
     dc_domain: ctx.instance.publicHost,
     dc_caBundle: ctx.instance.caBundle,
   });
-  const secretTexts = [...secrets].map((k) => renderValues[k]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
-  const mask = (text: string | null) => (text === null ? null : secretTexts.reduce((acc, s) => acc.split(s).join('******'), text));
+  const secretTexts = [...secrets]
+    .map((k) => renderValues[k])
+    .filter((v): v is string => typeof v === 'string' && v.length >= 4);
+  const mask = (text: string | null) =>
+    text === null ? null : secretTexts.reduce((acc, s) => acc.split(s).join('******'), text);
   return {
     sections: Object.fromEntries(Object.entries(result.texts).map(([k, v]) => [k, mask(v)])),
-    errors: [...parsed.errors.map((e) => ({ section: 'params', line: e.line, message: e.message })), ...result.errors],
+    errors: [
+      ...parsed.errors.map((e) => ({ section: 'params', line: e.line, message: e.message })),
+      ...result.errors,
+    ],
     value_errors: [...catalogs.errors, ...(validation.ok ? [] : validation.errors)],
     cluster_type: result.facts.clusterType,
   };

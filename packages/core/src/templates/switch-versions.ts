@@ -41,9 +41,13 @@ export async function switchClustersToVersion(
       }
       const secrets = readSecretValues(ctx, cluster.secretValuesEncrypted);
       // Values of parameters the target version no longer has are dropped.
-      const keys = new Set(paramFields(parseParams(target.params as unknown[]).fields).map((f) => f.key));
+      const keys = new Set(
+        paramFields(parseParams(target.params as unknown[]).fields).map((f) => f.key),
+      );
       const values = Object.fromEntries(
-        Object.entries({ ...(cluster.values as Record<string, unknown>), ...secrets }).filter(([k]) => keys.has(k)),
+        Object.entries({ ...(cluster.values as Record<string, unknown>), ...secrets }).filter(
+          ([k]) => keys.has(k),
+        ),
       );
       const updated = await updateCluster(
         ctx,
@@ -59,7 +63,12 @@ export async function switchClustersToVersion(
       results.push({ cluster_id: clusterId, ok: true, status: updated.status, error: null });
     } catch (error) {
       if (error instanceof AppError) {
-        results.push({ cluster_id: clusterId, ok: false, status: null, error: { code: error.code, message: error.message, details: error.details } });
+        results.push({
+          cluster_id: clusterId,
+          ok: false,
+          status: null,
+          error: { code: error.code, message: error.message, details: error.details },
+        });
       } else {
         throw error;
       }

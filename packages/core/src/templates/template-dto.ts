@@ -21,7 +21,10 @@ export function toVersionDto(row: ClusterTemplateVersion): VersionDto {
   };
 }
 
-export function toTemplateDto(row: TemplateRow & { versions: ClusterTemplateVersion[] }, clustersCount: number): ClusterTemplate {
+export function toTemplateDto(
+  row: TemplateRow & { versions: ClusterTemplateVersion[] },
+  clustersCount: number,
+): ClusterTemplate {
   return {
     id: row.id,
     workspace_id: row.workspaceId,
@@ -35,6 +38,8 @@ export function toTemplateDto(row: TemplateRow & { versions: ClusterTemplateVers
     archived_at: row.archivedAt?.toISOString() ?? null,
     archive_number: row.archiveNumber === 0 ? null : row.archiveNumber,
     clusters_count: clustersCount,
-    cluster_template_versions: [...row.versions].sort((a, b) => b.number - a.number).map(toVersionDto),
+    cluster_template_versions: [...row.versions]
+      .sort((a, b) => b.number - a.number)
+      .map(toVersionDto),
   };
 }

@@ -57,7 +57,13 @@ export const TEST_TEMPLATE_PARAMS = [
   { key: 'kubeVersion', type: 'string', title: 'Kubernetes version', optional: true },
   { key: 'podSubnetCIDR', type: 'string', title: 'Pod subnet', optional: true, immutable: true },
   { key: 'host', type: 'string', title: 'Master host', optional: true },
-  { key: 'adminPassword', type: 'string', format: 'password', title: 'Admin password', optional: true },
+  {
+    key: 'adminPassword',
+    type: 'string',
+    format: 'password',
+    title: 'Admin password',
+    optional: true,
+  },
 ];
 
 /**
@@ -77,12 +83,15 @@ export async function createTestTemplate(
     data: {
       clusterTemplateId: template.id,
       number: 1,
-      params: TEST_TEMPLATE_PARAMS as Prisma.InputJsonValue,
+      params: TEST_TEMPLATE_PARAMS,
       ...TEST_TEMPLATE_SECTIONS,
-      resources: TEST_TEMPLATE_SECTIONS.resources as Prisma.InputJsonValue,
+      resources: TEST_TEMPLATE_SECTIONS.resources,
       ...versionOverrides,
     },
   });
-  await db.clusterTemplate.update({ where: { id: template.id }, data: { currentClusterTemplateVersionId: version.id } });
+  await db.clusterTemplate.update({
+    where: { id: template.id },
+    data: { currentClusterTemplateVersionId: version.id },
+  });
   return { templateId: template.id, versionId: version.id };
 }

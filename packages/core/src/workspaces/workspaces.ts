@@ -6,7 +6,10 @@ import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 
-export function toWorkspaceDto(row: WorkspaceRow, clusterCounts?: Record<string, number>): Workspace {
+export function toWorkspaceDto(
+  row: WorkspaceRow,
+  clusterCounts?: Record<string, number>,
+): Workspace {
   return {
     id: row.id,
     name: row.name,
@@ -52,7 +55,9 @@ export async function listWorkspaces(
 /** @throws AppError not_found */
 export async function getWorkspace(ctx: ServiceContext, idOrSlug: string): Promise<WorkspaceRow> {
   const isId = /^[0-9a-f-]{36}$/i.test(idOrSlug);
-  const row = await ctx.db.workspace.findFirst({ where: isId ? { id: idOrSlug } : { slug: idOrSlug } });
+  const row = await ctx.db.workspace.findFirst({
+    where: isId ? { id: idOrSlug } : { slug: idOrSlug },
+  });
   if (!row) {
     throw notFound('Workspace', idOrSlug);
   }
@@ -60,7 +65,10 @@ export async function getWorkspace(ctx: ServiceContext, idOrSlug: string): Promi
 }
 
 /** Creates a workspace. @throws AppError slug_taken */
-export async function createWorkspace(ctx: ServiceContext, body: CreateWorkspaceBody): Promise<Workspace> {
+export async function createWorkspace(
+  ctx: ServiceContext,
+  body: CreateWorkspaceBody,
+): Promise<Workspace> {
   try {
     const row = await ctx.db.$transaction(async (tx) => {
       const created = await tx.workspace.create({ data: { name: body.name, slug: body.slug } });
@@ -71,7 +79,12 @@ export async function createWorkspace(ctx: ServiceContext, body: CreateWorkspace
         changes: { name: body.name, slug: body.slug },
         workspace: { id: created.id, slug: created.slug },
       });
-      await notifyChange(tx, { type: 'workspace', id: created.id, workspace_id: created.id, action: 'create' });
+      await notifyChange(tx, {
+        type: 'workspace',
+        id: created.id,
+        workspace_id: created.id,
+        action: 'create',
+      });
       return created;
     });
     return toWorkspaceDto(row, {});
@@ -84,14 +97,29 @@ export async function createWorkspace(ctx: ServiceContext, body: CreateWorkspace
 }
 
 /** Renames a workspace (its slug never changes). @throws AppError not_found, stale_revision */
-export async function renameWorkspace(ctx: ServiceContext, id: string, input: { name: string; current_revision?: number | undefined }): Promise<Workspace> {
+export async function renameWorkspace(
+  ctx: ServiceContext,
+  id: string,
+  input: { name: string; current_revision?: number | undefined },
+): Promise<Workspace> {
   const row = await getWorkspace(ctx, id);
   if (input.current_revision !== undefined && input.current_revision !== row.currentRevision) {
-    throw new AppError('stale_revision', 'The workspace was changed meanwhile', { current_revision: row.currentRevision });
+    throw new AppError('stale_revision', 'The workspace was changed meanwhile', {
+      current_revision: row.currentRevision,
+    });
   }
   const updated = await ctx.db.$transaction(async (tx) => {
-    const saved = await tx.workspace.update({ where: { id: row.id }, data: { name: input.name, currentRevision: { increment: 1 } } });
-    await recordAudit(tx, ctx, { action: 'update', auditableType: 'Workspace', auditableId: row.id, changes: { name: [row.name, saved.name] }, workspace: { id: row.id, slug: row.slug } });
+    const saved = await tx.workspace.update({
+      where: { id: row.id },
+      data: { name: input.name, currentRevision: { increment: 1 } },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'update',
+      auditableType: 'Workspace',
+      auditableId: row.id,
+      changes: { name: [row.name, saved.name] },
+      workspace: { id: row.id, slug: row.slug },
+    });
     return saved;
   });
   return toWorkspaceDto(updated);
@@ -106,11 +134,26 @@ export async function deleteWorkspace(ctx: ServiceContext, id: string): Promise<
   const row = await getWorkspace(ctx, id);
   const live = await ctx.db.cluster.count({ where: { workspaceId: row.id, archivedAt: null } });
   if (live > 0) {
-    throw new AppError('workspace_not_empty', `The workspace still has ${live} cluster(s): delete, detach or move them first`, { clusters: live });
+    throw new AppError(
+      'workspace_not_empty',
+      `The workspace still has ${live} cluster(s): delete, detach or move them first`,
+      { clusters: live },
+    );
   }
   await ctx.db.$transaction(async (tx) => {
-    await recordAudit(tx, ctx, { action: 'delete', auditableType: 'Workspace', auditableId: row.id, changes: { slug: row.slug, name: row.name }, workspace: null });
+    await recordAudit(tx, ctx, {
+      action: 'delete',
+      auditableType: 'Workspace',
+      auditableId: row.id,
+      changes: { slug: row.slug, name: row.name },
+      workspace: null,
+    });
     await tx.workspace.delete({ where: { id: row.id } });
-    await notifyChange(tx, { type: 'workspace', id: row.id, workspace_id: row.id, action: 'delete' });
+    await notifyChange(tx, {
+      type: 'workspace',
+      id: row.id,
+      workspace_id: row.id,
+      action: 'delete',
+    });
   });
 }

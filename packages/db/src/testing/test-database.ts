@@ -25,7 +25,9 @@ export function injectedTestDatabase(): TestDatabaseInfo {
  * Creates a fresh database cloned from the migrated template (milliseconds, not a migration
  * run) and a Prisma client on it. Each test file gets its own, so files run in parallel.
  */
-export async function createTestDatabase(info: TestDatabaseInfo = injectedTestDatabase()): Promise<TestDatabase> {
+export async function createTestDatabase(
+  info: TestDatabaseInfo = injectedTestDatabase(),
+): Promise<TestDatabase> {
   const name = `commander_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: info.adminUrl });
   await admin.connect();

@@ -78,7 +78,9 @@ export async function prepareTestServer(databaseUrl: string | undefined): Promis
   try {
     // One builder at a time across concurrent test runs.
     await admin.query('SELECT pg_advisory_lock(727001)');
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      template,
+    ]);
     if (rowCount === 0) {
       const building = `${template}_building`;
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(building)}`);
@@ -104,13 +106,19 @@ export async function prepareTestServer(databaseUrl: string | undefined): Promis
 async function migrationsHash(): Promise<string> {
   const dir = path.join(REPO_ROOT, 'prisma/migrations');
   const hash = createHash('sha256');
-  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   for (const name of names) {
     hash.update(name);
     hash.update(await readFile(path.join(dir, name, 'migration.sql')));
   }
   const graphile = JSON.parse(
-    await readFile(path.join(REPO_ROOT, 'packages/db/node_modules/graphile-worker/package.json'), 'utf8'),
+    await readFile(
+      path.join(REPO_ROOT, 'packages/db/node_modules/graphile-worker/package.json'),
+      'utf8',
+    ),
   ) as { version: string };
   hash.update(graphile.version);
   return hash.digest('hex').slice(0, 12);

@@ -1,4 +1,9 @@
-import { parseParams, renderClusterConfiguration, RECORD_ID_KEY, validateValues } from '@commander/renderer';
+import {
+  parseParams,
+  RECORD_ID_KEY,
+  renderClusterConfiguration,
+  validateValues,
+} from '@commander/renderer';
 import { describe, expect, it } from 'vitest';
 
 import { PRESET_CATALOGS, PRESET_TEMPLATES } from './index.js';
@@ -13,13 +18,19 @@ const specials = {
 
 const SAMPLE_VALUES: Record<string, Record<string, unknown>> = {
   'Static cluster': {
-    masterHosts: [{ ...PRESET_CATALOGS[0]!.records[0], [RECORD_ID_KEY]: '5f6727e7-1111-4222-8333-444455556666' }],
+    masterHosts: [
+      {
+        ...PRESET_CATALOGS[0]!.records[0],
+        [RECORD_ID_KEY]: '5f6727e7-1111-4222-8333-444455556666',
+      },
+    ],
   },
   'Yandex Cloud cluster': {
     prefix: 'demo',
     cloudID: 'b1gabc',
     folderID: 'b1gdef',
-    serviceAccountJSON: '{"id":"aje1","service_account_id":"aje2","private_key":"-----BEGIN PRIVATE KEY-----\\nxyz\\n-----END PRIVATE KEY-----\\n"}',
+    serviceAccountJSON:
+      '{"id":"aje1","service_account_id":"aje2","private_key":"-----BEGIN PRIVATE KEY-----\\nxyz\\n-----END PRIVATE KEY-----\\n"}',
   },
 };
 
@@ -39,7 +50,10 @@ describe('preset templates', () => {
 
   it('the static preset takes its masters from the inventory', () => {
     const preset = PRESET_TEMPLATES[0]!;
-    const values = validateValues(parseParams(preset.params).fields, SAMPLE_VALUES['Static cluster']);
+    const values = validateValues(
+      parseParams(preset.params).fields,
+      SAMPLE_VALUES['Static cluster'],
+    );
     const result = renderClusterConfiguration(preset, values.ok ? values.values : {}, specials);
     expect(result.facts.connectionHosts.masters).toEqual([{ host: '10.0.1.11', user: 'ubuntu' }]);
   });
