@@ -41,14 +41,17 @@ export type OperationsOptions = {
   noopJobs: number;
   /** API-like concurrency of the enqueueing burst. */
   enqueueConcurrency: number;
+  /** Checks queued one at a time after each check burst (idle queue-to-start latency). */
+  idleChecks: number;
 };
 
-/** Full run: 300 installs (100 per replica count) then 300 checks per replica count. */
+/** Full run: 240 installs (80 per replica count) then 240 checks per replica count. */
 export const FULL_OPERATIONS: OperationsOptions = {
   replicaCounts: [1, 2, 4],
-  checks: 300,
-  noopJobs: 3000,
+  checks: 240,
+  noopJobs: 2000,
   enqueueConcurrency: 4,
+  idleChecks: 10,
 };
 /** Smoke run (`--quick`): the same steps, ten times smaller. */
 export const QUICK_OPERATIONS: OperationsOptions = {
@@ -56,6 +59,7 @@ export const QUICK_OPERATIONS: OperationsOptions = {
   checks: 30,
   noopJobs: 300,
   enqueueConcurrency: 4,
+  idleChecks: 3,
 };
 
 type Workload = 'install' | 'check' | 'noop';
@@ -76,6 +80,8 @@ type RunResult = {
   queueToStart: Summary | null;
   /** started_at → finished_at, ms. */
   runTime: Summary | null;
+  /** created_at → started_at of operations queued one at a time on idle replicas, ms. */
+  idleQueueToStart: Summary | null;
   cpu: CpuUsage;
   waits: WaitProfile;
   /** The measured window on the CPU profiles' clock, and whose profiles (file name prefix). */
@@ -191,6 +197,32 @@ async function startReplicas(
   return replicas;
 }
 
+/** Queues checks one at a time, each after the previous finished; their queue-to-start times. */
+async function idleQueueToStart(
+  setup: Setup,
+  replicas: AppProcess[],
+  clusterIds: string[],
+): Promise<Summary> {
+  const db = setup.database.db;
+  const waits: number[] = [];
+  for (const id of clusterIds) {
+    const op = await checkClusterNow(setup.ctx, id);
+    const done = await waitFor(
+      'a lone check to finish',
+      () =>
+        db.clusterOperation.findFirst({
+          where: { id: op.id, status: { in: [...FINAL] } },
+          select: { createdAt: true, startedAt: true },
+        }),
+      { timeoutMs: 60_000, everyMs: 20, watch: [...replicas, setup.sim] },
+    );
+    if (done.startedAt) {
+      waits.push(done.startedAt.getTime() - done.createdAt.getTime());
+    }
+  }
+  return summarize(waits);
+}
+
 /** Waits until the operations are final (warm-up bursts, not measured). */
 async function settle(setup: Setup, replicas: AppProcess[], ids: string[]): Promise<void> {
   await waitFor(
@@ -269,6 +301,7 @@ async function measureOperations(
     waits,
     window: { fromUs, toUs, prefix: `bench-${workload}-${replicas.length}x-` },
     profile: null,
+    idleQueueToStart: null,
   };
 }
 
@@ -357,6 +390,7 @@ async function measureNoopDrain(
       waits,
       window: { fromUs, toUs, prefix: `noop-worker-${count}x-` },
       profile: null,
+      idleQueueToStart: null,
     };
   } finally {
     await client.end();
@@ -434,9 +468,16 @@ export async function runOperationsBenchmark(
     log(`check: ${checkTargets.length} operations, ${count} replica(s)`);
     const replicas = await startReplicas(env, setup, 'check', count);
     await settle(setup, replicas, await queueChecks(warmTargets.slice(0, 2 * count)));
-    results.push(
-      await measureOperations(env, setup, 'check', replicas, () => queueChecks(checkTargets)),
+    const run = await measureOperations(env, setup, 'check', replicas, () =>
+      queueChecks(checkTargets),
     );
+    // The latency of a lone operation on idle replicas: graphile's pickup plus the claim.
+    run.idleQueueToStart = await idleQueueToStart(
+      setup,
+      replicas,
+      checkTargets.slice(0, options.idleChecks),
+    );
+    results.push(run);
     await Promise.all(replicas.map((r) => r.stop()));
   }
 
@@ -495,6 +536,9 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
     formatRatio(r.throughput, baselineOf(r.workload)?.throughput ?? Number.NaN),
     formatRatio(r.throughput, noopBaseline?.throughput ?? Number.NaN),
     latencyCell(r.queueToStart),
+    r.idleQueueToStart
+      ? `${formatNumber(r.idleQueueToStart.p50, 0)} / ${formatNumber(r.idleQueueToStart.max, 0)}`
+      : '—',
     r.runTime ? formatNumber(r.runTime.p50, 0) : '—',
     r.enqueueRate === null ? 'bulk' : formatNumber(r.enqueueRate, 0),
   ]);
@@ -551,6 +595,7 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
         `vs ${least} replica`,
         'vs no-op ceiling (1 worker)',
         'Queued → started p50 / p95 / max (ms)',
+        'Alone: queued → started p50 / max (ms)',
         'Run time p50 (ms)',
         'Queued per s',
       ],
@@ -559,8 +604,9 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
     '',
     'Throughput = operations ÷ (last `finished_at` − first `created_at`). In a burst the queue wait',
     'is mostly the time the operations ahead of it take (position ÷ throughput), so its p50 is about',
-    'half the burst; an operation queued on an idle replica starts within the graphile pickup',
-    '(LISTEN/NOTIFY, a few ms) plus the claim transaction.',
+    'half the burst. "Alone": after each check burst, ten checks queued one at a time, each once the',
+    "previous finished: the wait of an operation that finds a replica idle (graphile-worker's",
+    'LISTEN/NOTIFY pickup plus the claim transaction).',
     '',
     '### Where the CPU went',
     '',
@@ -694,7 +740,8 @@ function reading(runs: {
       ` ${formatNumber(cpuMsPerOp(cN, 'dhctl-sim'))} ms in dhctl-sim).` +
       (Number.isFinite(prisma)
         ? ` Their profile puts ${formatPercent(prisma)} of it in Prisma (client runtime and Wasm query compiler) and ${formatPercent(pgDriver)} in the pg` +
-          ' driver: the cost is the number of Prisma calls per operation (claim, progress, logs, phase state, completion), not the work of each.'
+          ' driver. A Prisma call costs about 1–4 ms of CPU here (the telemetry section times them) and an operation makes many: claim,' +
+          ' progress updates, log batches, phase state, heartbeat, completion. The number of calls, not the work of each, sets the cost.'
         : ''),
   );
   const commit = ['IO:WALSync', 'LWLock:WALWrite', 'Lock:object'];
@@ -720,7 +767,9 @@ function reading(runs: {
       ` ${formatRatio(c1.throughput, n1.throughput)} of the no-op rate. The work is in the operation, not in the queue.`,
     `- **Queue wait.** A burst of ${cN.operations} checks waited ${formatNumber(cN.queueToStart?.p50 ?? Number.NaN, 0)} ms (p50), at most` +
       ` ${formatNumber(cN.queueToStart?.max ?? Number.NaN, 0)} ms, with ${most} replicas; ${formatNumber(c1.queueToStart?.p50 ?? Number.NaN, 0)} /` +
-      ` ${formatNumber(c1.queueToStart?.max ?? Number.NaN, 0)} ms with ${least}. Run times grow with replicas (p50 check` +
+      ` ${formatNumber(c1.queueToStart?.max ?? Number.NaN, 0)} ms with ${least}: in a burst the wait is the queue ahead, so it shrinks as` +
+      ` throughput grows. Alone, a check started ${formatNumber(cN.idleQueueToStart?.p50 ?? Number.NaN, 0)} ms (p50) after it was queued` +
+      ` with ${most} replicas, ${formatNumber(c1.idleQueueToStart?.p50 ?? Number.NaN, 0)} ms with ${least}. Run times grow with replicas (p50 check` +
       ` ${formatNumber(c1.runTime?.p50 ?? Number.NaN, 0)} → ${formatNumber(cN.runTime?.p50 ?? Number.NaN, 0)} ms) because the replicas share the cores.`,
     `- **Noise.** This machine is shared: other processes used ${formatNumber(Math.min(...all.map((r) => r.cpu.otherCores)), 2)}–` +
       `${formatNumber(Math.max(...all.map((r) => r.cpu.otherCores)), 2)} cores during these runs, so differences of 20 % or less between` +
