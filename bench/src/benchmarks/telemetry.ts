@@ -796,13 +796,21 @@ function reading(
   const cpus = saturation.cpu?.cpuCount ?? Number.NaN;
   const busy = saturation.cpu?.machineCores ?? Number.NaN;
   const agentsAtCeiling = (saturation.rate * options.intervalMs) / 1000;
+  const fleetRow = rows.find((r) => r.kind === 'fleet');
+  const fleetPerSample =
+    fleetRow && fleetRow.rate > 0 ? (cores(fleetRow, 'API') * 1000) / fleetRow.rate : null;
   // findUnique + batch transaction + NOTIFY: the first three rows of the call-cost table.
   const prismaPerSample = callCosts.slice(0, 3).reduce((sum, c) => sum + c.cpuMs, 0);
   out.push(
     `- **Ceiling.** The API stored ${formatNumber(saturation.rate, 0)} samples/s at saturation: ${formatRatio(saturation.rate, healthz.rate)} of its` +
       ` \`/healthz\` rate and ${formatRatio(saturation.rate, insert.rate)} of the rate PostgreSQL takes the same row as plain INSERTs. At one sample` +
       ` per agent every ${options.intervalMs / 1000} s that is about ${formatNumber(agentsAtCeiling, 0)} agents for one API process on this machine` +
-      " (telemetry only; the agents' resource polls cost about as much again, see the fleet run).",
+      ' counting telemetry only.' +
+      (fleetPerSample !== null
+        ? ` Real agents also poll their resources: in the fleet run the API spent ${formatNumber(fleetPerSample, 2)} ms of CPU per telemetry sample` +
+          ` including the polls and reports, ${formatRatio(fleetPerSample, perRequest)} the cost of the sample alone, so the same CPU serves about` +
+          ` ${formatNumber((agentsAtCeiling * perRequest) / fleetPerSample, 0)} real agents.`
+        : ''),
   );
   const prisma = profileShare(saturation, [
     'Prisma client runtime',
