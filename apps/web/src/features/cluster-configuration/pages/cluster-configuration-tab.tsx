@@ -58,7 +58,9 @@ export function ClusterConfigurationTab() {
   const { slug, cluster } = useClusterContext();
   const { me } = useCurrentWorkspace();
   const queryClient = useQueryClient();
-  const [formKey, setFormKey] = useState(0);
+  // The form restarts (remounts) after a save or a reload, once the cluster it receives is at
+  // least the revision the server answered with (the cache may hand over the old one first).
+  const [restart, setRestart] = useState({ key: 0, revision: 0 });
   const [outcome, setOutcome] = useState<SaveOutcome | null>(null);
   const templateId = cluster.cluster_template_id;
   const template = useQuery({
@@ -86,27 +88,29 @@ export function ClusterConfigurationTab() {
         <Alert color="gray" variant="light" icon={<IconInfoCircle aria-hidden />}>
           {t('clusterConfig.noTemplate')}
         </Alert>
-      ) : template.isPending ? (
+      ) : template.isPending || cluster.current_revision < restart.revision ? (
         <PageSkeleton />
       ) : template.isError ? (
         <ErrorAlert error={template.error} onRetry={() => void template.refetch()} />
       ) : (
         <ClusterConfigurationForm
-          key={formKey}
+          key={restart.key}
           slug={slug}
           cluster={cluster}
           template={template.data}
           canWrite={canWrite}
           onSaved={(saved) => {
             setOutcome({ status: saved.status, revision: saved.current_revision });
-            setFormKey((k) => k + 1);
+            setRestart((r) => ({ key: r.key + 1, revision: saved.current_revision }));
           }}
           onReload={() => {
             setOutcome(null);
             // Start again from the cluster as it is now on the server.
             void queryClient
-              .invalidateQueries({ queryKey: clusterQueries.detail(slug, cluster.id).queryKey })
-              .then(() => setFormKey((k) => k + 1));
+              .fetchQuery({ ...clusterQueries.detail(slug, cluster.id), staleTime: 0 })
+              .then((fresh) =>
+                setRestart((r) => ({ key: r.key + 1, revision: fresh.current_revision })),
+              );
           }}
         />
       )}

@@ -20,6 +20,7 @@ import { IconCircleCheck, IconDeviceFloppy, IconPlus, IconTrash } from '@tabler/
 import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useBlocker } from 'react-router';
 
 import { ClusterValuesFields } from '../../cluster-form/components/cluster-values-fields.js';
 import {
@@ -96,6 +97,12 @@ export function TemplateEditor({ slug, templateId, base, readOnly, onSaved }: Te
     clusterUuid: null,
   });
   const changed = isDraftChanged(draft, base);
+  const saved = useRef(false);
+  // Leaving the editor with unsaved changes asks first (the draft lives only in this page).
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      !readOnly && !saved.current && changed && currentLocation.pathname !== nextLocation.pathname,
+  );
 
   // A jump to a problem in another tab waits for that tab's editor to mount.
   useEffect(() => {
@@ -342,10 +349,28 @@ export function TemplateEditor({ slug, templateId, base, readOnly, onSaved }: Te
         opened={saving}
         onClose={() => setSaving(false)}
         onSaved={(version) => {
+          saved.current = true;
           setSaving(false);
           onSaved(version);
         }}
       />
+      <Modal
+        opened={blocker.state === 'blocked'}
+        onClose={() => blocker.reset?.()}
+        title={t('tpl.editor.leaveTitle')}
+      >
+        <Stack>
+          <Text size="sm">{t('tpl.editor.leaveDescription')}</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => blocker.reset?.()}>
+              {t('tpl.editor.stay')}
+            </Button>
+            <Button color="red" onClick={() => blocker.proceed?.()}>
+              {t('tpl.editor.discard')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </Grid>
   );
 }
