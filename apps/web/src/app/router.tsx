@@ -18,9 +18,7 @@ import { AuthRedirector } from '../features/auth/auth-redirector.js';
 import { SignInPage } from '../features/auth/pages/sign-in-page.js';
 import { RequireAuth } from '../features/auth/require-auth.js';
 import { ApiTokensPage } from '../features/auth-tokens/pages/api-tokens-page.js';
-import { ClusterConfigurationTab } from '../features/cluster-configuration/pages/cluster-configuration-tab.js';
 import { TemplateClustersTab } from '../features/cluster-templates/pages/template-clusters-tab.js';
-import { TemplateEditorTab } from '../features/cluster-templates/pages/template-editor-tab.js';
 import { TemplatePage } from '../features/cluster-templates/pages/template-page.js';
 import { TemplateVersionsTab } from '../features/cluster-templates/pages/template-versions-tab.js';
 import { TemplatesPage } from '../features/cluster-templates/pages/templates-page.js';
@@ -28,7 +26,6 @@ import { ClusterOperationsTab } from '../features/clusters/pages/cluster-operati
 import { ClusterOverviewTab } from '../features/clusters/pages/cluster-overview-tab.js';
 import { ClusterPage } from '../features/clusters/pages/cluster-page.js';
 import { ClustersPage } from '../features/clusters/pages/clusters-page.js';
-import { CreateClusterPage } from '../features/clusters/pages/create-cluster-page.js';
 import { AdminLayout } from '../features/identity/pages/admin-layout.js';
 import { GlobalTokensPage } from '../features/identity/pages/global-tokens-page.js';
 import { MembersPage } from '../features/identity/pages/members-page.js';
@@ -36,8 +33,6 @@ import { RolesPage } from '../features/identity/pages/roles-page.js';
 import { UserPage } from '../features/identity/pages/user-page.js';
 import { UsersPage } from '../features/identity/pages/users-page.js';
 import { WorkspacesAdminPage } from '../features/identity/pages/workspaces-admin-page.js';
-import { CatalogPage } from '../features/inventory/pages/catalog-page.js';
-import { InventoryPage } from '../features/inventory/pages/inventory-page.js';
 import { ClusterSettingsTab } from '../features/lifecycle/pages/cluster-settings-tab.js';
 import { ClusterResourcesTab } from '../features/resources/pages/cluster-resources-tab.js';
 import { StartPage } from '../features/workspaces/pages/start-page.js';
@@ -69,6 +64,9 @@ function RouteError() {
   );
 }
 
+// Pages that render templates in the browser (@commander/renderer and the Go template engine,
+// a large part of the bundle) are loaded on first use.
+
 /**
  * The app's routes. Workspace pages live under `/w/:slug`; the cluster's tabs are paths
  * (`/operations`, `/operations/:operationId`) so every view can be shared.
@@ -93,7 +91,13 @@ export const routes: RouteObject[] = [
                 children: [
                   { index: true, element: <Navigate to="clusters" replace /> },
                   { path: 'clusters', element: <ClustersPage /> },
-                  { path: 'clusters/new', element: <CreateClusterPage /> },
+                  {
+                    path: 'clusters/new',
+                    lazy: async () => ({
+                      Component: (await import('../features/clusters/pages/create-cluster-page.js'))
+                        .CreateClusterPage,
+                    }),
+                  },
                   {
                     path: 'clusters/:clusterId',
                     element: <ClusterPage />,
@@ -101,7 +105,14 @@ export const routes: RouteObject[] = [
                       { index: true, element: <ClusterOverviewTab /> },
                       { path: 'operations', element: <ClusterOperationsTab /> },
                       { path: 'operations/:operationId', element: <ClusterOperationsTab /> },
-                      { path: 'configuration', element: <ClusterConfigurationTab /> },
+                      {
+                        path: 'configuration',
+                        lazy: async () => ({
+                          Component: (
+                            await import('../features/cluster-configuration/pages/cluster-configuration-tab.js')
+                          ).ClusterConfigurationTab,
+                        }),
+                      },
                       { path: 'resources', element: <ClusterResourcesTab /> },
                       { path: 'audit', element: <ClusterAuditTab /> },
                       { path: 'settings', element: <ClusterSettingsTab /> },
@@ -114,12 +125,31 @@ export const routes: RouteObject[] = [
                     children: [
                       { index: true, element: <Navigate to="versions" replace /> },
                       { path: 'versions', element: <TemplateVersionsTab /> },
-                      { path: 'editor', element: <TemplateEditorTab /> },
+                      {
+                        path: 'editor',
+                        lazy: async () => ({
+                          Component: (
+                            await import('../features/cluster-templates/pages/template-editor-tab.js')
+                          ).TemplateEditorTab,
+                        }),
+                      },
                       { path: 'clusters', element: <TemplateClustersTab /> },
                     ],
                   },
-                  { path: 'inventory', element: <InventoryPage /> },
-                  { path: 'inventory/:catalogId', element: <CatalogPage /> },
+                  {
+                    path: 'inventory',
+                    lazy: async () => ({
+                      Component: (await import('../features/inventory/pages/inventory-page.js'))
+                        .InventoryPage,
+                    }),
+                  },
+                  {
+                    path: 'inventory/:catalogId',
+                    lazy: async () => ({
+                      Component: (await import('../features/inventory/pages/catalog-page.js'))
+                        .CatalogPage,
+                    }),
+                  },
                   { path: 'settings/tokens', element: <ApiTokensPage /> },
                   { path: 'settings/members', element: <MembersPage /> },
                   { path: 'audit', element: <WorkspaceAuditPage /> },
