@@ -1,11 +1,11 @@
 import { type CheckVerdict, completeCheck } from '@commander/core';
 
 import {
-  cancelledByUser,
   commanderOptions,
   configDocuments,
   type OperationRun,
   recordingHooks,
+  settle,
   startState,
 } from './operation-context.js';
 
@@ -26,16 +26,13 @@ export async function runCheck(run: OperationRun): Promise<void> {
     },
     recordingHooks(run),
   );
-  await run.recorder.flush();
-  if (!outcome.ok) {
-    await completeCheck(run.ctx, run.claimed, {
-      error: outcome.error,
-      state: outcome.state,
-      cancelled: cancelledByUser(run),
-    });
-    return;
-  }
-  const verdict = outcome.result as CheckVerdict;
-  await run.recorder.log([`Check result: ${verdict.status}`]);
-  await completeCheck(run.ctx, run.claimed, { state: outcome.state, verdict, result: verdict });
+  await settle(run, outcome, async (o) => {
+    if (!o.ok) {
+      return completeCheck(run.ctx, run.claimed, o);
+    }
+    const verdict = o.result as CheckVerdict;
+    await run.recorder.log([`Check result: ${verdict.status}`]);
+    await run.recorder.flush();
+    return completeCheck(run.ctx, run.claimed, { state: o.state, verdict, result: verdict });
+  });
 }

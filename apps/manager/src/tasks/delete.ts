@@ -1,11 +1,11 @@
-import { completeDelete, handBackOperation } from '@commander/core';
+import { completeDelete } from '@commander/core';
 
 import {
   bootstrapDocuments,
-  cancelledByUser,
   commanderOptions,
   type OperationRun,
   recordingHooks,
+  settle,
   startState,
 } from './operation-context.js';
 
@@ -51,19 +51,7 @@ export async function runDelete(run: OperationRun): Promise<void> {
       hooks,
     );
   }
-  await run.recorder.flush();
-  if (outcome.ok && outcome.stopped) {
-    await handBackOperation(run.ctx, run.claimed.operation.id);
-    return;
-  }
-  if (!outcome.ok) {
-    await run.recorder.failCurrentPhase();
-  }
-  await completeDelete(
-    run.ctx,
-    run.claimed,
-    outcome.ok
-      ? { state: outcome.state }
-      : { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) },
+  await settle(run, outcome, (o) =>
+    completeDelete(run.ctx, run.claimed, o.ok ? { state: o.state } : o),
   );
 }

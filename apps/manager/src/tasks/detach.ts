@@ -1,11 +1,11 @@
 import { completeDetach } from '@commander/core';
 
 import {
-  cancelledByUser,
   commanderOptions,
   configDocuments,
   type OperationRun,
   recordingHooks,
+  settle,
   startState,
 } from './operation-context.js';
 
@@ -26,12 +26,7 @@ export async function runDetach(run: OperationRun): Promise<void> {
     },
     recordingHooks(run),
   );
-  await run.recorder.flush();
-  await completeDetach(
-    run.ctx,
-    run.claimed,
-    outcome.ok
-      ? { state: outcome.state }
-      : { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) },
+  await settle(run, outcome, (o) =>
+    completeDetach(run.ctx, run.claimed, o.ok ? { state: o.state } : o),
   );
 }

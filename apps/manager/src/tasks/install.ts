@@ -1,12 +1,12 @@
-import { completeInstall, handBackOperation } from '@commander/core';
+import { completeInstall } from '@commander/core';
 
 import {
   agentResourcesYaml,
   bootstrapDocuments,
-  cancelledByUser,
   commanderOptions,
   type OperationRun,
   recordingHooks,
+  settle,
   startState,
 } from './operation-context.js';
 
@@ -28,19 +28,7 @@ export async function runInstall(run: OperationRun): Promise<void> {
     },
     recordingHooks(run),
   );
-  await run.recorder.flush();
-  if (outcome.ok && outcome.stopped) {
-    await handBackOperation(run.ctx, run.claimed.operation.id);
-    return;
-  }
-  if (!outcome.ok) {
-    await run.recorder.failCurrentPhase();
-  }
-  await completeInstall(
-    run.ctx,
-    run.claimed,
-    outcome.ok
-      ? { state: outcome.state }
-      : { error: outcome.error, state: outcome.state, cancelled: cancelledByUser(run) },
+  await settle(run, outcome, (o) =>
+    completeInstall(run.ctx, run.claimed, o.ok ? { state: o.state } : o),
   );
 }

@@ -1,6 +1,17 @@
 import type { ClaimedOperation, ServiceContext } from '@commander/core';
-import { agentBootstrapYaml, agentUrl, ensureAgentKey, savePhaseState } from '@commander/core';
-import type { BootstrapStart, DhctlCallOptions, MessageInput } from '@commander/dhctl';
+import {
+  agentBootstrapYaml,
+  agentUrl,
+  ensureAgentKey,
+  handBackOperation,
+  savePhaseState,
+} from '@commander/core';
+import type {
+  BootstrapStart,
+  DhctlCallOptions,
+  DhctlOutcome,
+  MessageInput,
+} from '@commander/dhctl';
 import { encodeDhctlState } from '@commander/dhctl';
 
 import type { ManagerDeps } from '../deps.js';
@@ -116,4 +127,34 @@ export function bootstrapDocuments(
     init_resources: '',
     resources: joinYaml(desired.primary_resources, agentYaml),
   };
+}
+
+/** How a run ended, as the completion functions of packages/core take it. */
+export type Settled<R> =
+  | { ok: true; state: string; result: R }
+  | { ok: false; state: string; error: string; cancelled: boolean };
+
+/**
+ * Ends a run the same way for every kind: logs and progress are flushed; an operation stopped
+ * at a phase boundary (this replica is stopping) is handed back to the queue; a failure marks
+ * the running phase failed; then `complete` records the outcome.
+ */
+export async function settle<R>(
+  run: OperationRun,
+  outcome: DhctlOutcome<R>,
+  complete: (settled: Settled<R>) => Promise<void>,
+): Promise<void> {
+  await run.recorder.flush();
+  if (outcome.ok && outcome.stopped) {
+    await handBackOperation(run.ctx, run.claimed.operation.id);
+    return;
+  }
+  if (!outcome.ok) {
+    await run.recorder.failCurrentPhase();
+  }
+  await complete(
+    outcome.ok
+      ? { ok: true, state: outcome.state, result: outcome.result }
+      : { ok: false, state: outcome.state, error: outcome.error, cancelled: cancelledByUser(run) },
+  );
 }

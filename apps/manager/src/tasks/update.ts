@@ -1,11 +1,11 @@
-import { completeUpdate, type ConvergeVerdict, handBackOperation } from '@commander/core';
+import { completeUpdate, type ConvergeVerdict } from '@commander/core';
 
 import {
-  cancelledByUser,
   commanderOptions,
   configDocuments,
   type OperationRun,
   recordingHooks,
+  settle,
   startState,
 } from './operation-context.js';
 
@@ -32,25 +32,17 @@ export async function runUpdate(run: OperationRun): Promise<void> {
     },
     recordingHooks(run),
   );
-  await run.recorder.flush();
-  if (outcome.ok && outcome.stopped) {
-    await handBackOperation(run.ctx, run.claimed.operation.id);
-    return;
-  }
-  if (!outcome.ok) {
-    await run.recorder.failCurrentPhase();
-    await completeUpdate(run.ctx, run.claimed, {
-      error: outcome.error,
-      state: outcome.state,
-      cancelled: cancelledByUser(run),
-    });
-    return;
-  }
-  const verdict = outcome.result as ConvergeVerdict | null;
-  if (verdict?.status === 'NeedApproveForDestructiveChange') {
-    await run.recorder.log([
-      'dhctl found destructive changes: waiting for a person to approve them',
-    ]);
-  }
-  await completeUpdate(run.ctx, run.claimed, { state: outcome.state, verdict, result: verdict });
+  await settle(run, outcome, async (o) => {
+    if (!o.ok) {
+      return completeUpdate(run.ctx, run.claimed, o);
+    }
+    const verdict = o.result as ConvergeVerdict | null;
+    if (verdict?.status === 'NeedApproveForDestructiveChange') {
+      await run.recorder.log([
+        'dhctl found destructive changes: waiting for a person to approve them',
+      ]);
+      await run.recorder.flush();
+    }
+    return completeUpdate(run.ctx, run.claimed, { state: o.state, verdict, result: verdict });
+  });
 }

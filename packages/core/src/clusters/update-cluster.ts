@@ -3,7 +3,6 @@ import { UpdateClusterBodySchema } from '@commander/contracts';
 import { type ClusterStatus, isUniqueViolation, Prisma } from '@commander/db';
 
 import { diffChanges, recordAudit } from '../audit/record-audit.js';
-import { openChangeRequest } from '../change-requests/open-change-request.js';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
@@ -17,6 +16,7 @@ import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
 import { applyRecordUsages } from './record-usages.js';
 import { encryptRendered } from './rendered-config.js';
+import { requestConverge } from './request-converge.js';
 import { settingsToColumns } from './settings.js';
 import { canTransition, FINAL_STATUSES } from './status-machine.js';
 import { transitionCluster } from './transition.js';
@@ -233,28 +233,7 @@ async function afterConfigurationChange(
     // The running converge finishes first; its completion converges this revision next.
     return;
   }
-  if (cluster.changeMode === 'MANUAL') {
-    if (canTransition(cluster.status, 'change_pending')) {
-      await transitionCluster(tx, ctx, cluster, 'change_pending');
-    }
-    await openChangeRequest(tx, {
-      clusterId: cluster.id,
-      workspaceId: cluster.workspaceId,
-      destructive: false,
-      destructiveChangeId: null,
-      desiredRevision: cluster.desiredRevision,
-    });
-    return;
-  }
-  if (canTransition(cluster.status, 'change_queued')) {
-    await transitionCluster(tx, ctx, cluster, 'change_queued');
-  }
-  await queueOperation(tx, ctx, {
-    clusterId: cluster.id,
-    workspaceId: cluster.workspaceId,
-    kind: 'UPDATE',
-    desiredRevision: cluster.desiredRevision,
-  });
+  await requestConverge(tx, ctx, cluster);
 }
 
 /**

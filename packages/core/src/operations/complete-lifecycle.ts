@@ -6,6 +6,7 @@ import {
 } from '../change-requests/open-change-request.js';
 import { archiveCluster } from '../clusters/archive.js';
 import { encryptRendered, type RenderedConfig } from '../clusters/rendered-config.js';
+import { requestConverge } from '../clusters/request-converge.js';
 import { canTransition } from '../clusters/status-machine.js';
 import { transitionCluster } from '../clusters/transition.js';
 import type { ServiceContext } from '../context.js';
@@ -53,28 +54,7 @@ async function convergeNewerRevision(
     return;
   }
   const current = await tx.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
-  if (cluster.changeMode === 'MANUAL') {
-    if (canTransition(current.status, 'change_pending')) {
-      await transitionCluster(tx, ctx, current, 'change_pending');
-      await openChangeRequest(tx, {
-        clusterId: cluster.id,
-        workspaceId: cluster.workspaceId,
-        destructive: false,
-        destructiveChangeId: null,
-        desiredRevision: cluster.desiredRevision,
-      });
-    }
-    return;
-  }
-  if (canTransition(current.status, 'change_queued')) {
-    await transitionCluster(tx, ctx, current, 'change_queued');
-  }
-  await queueOperation(tx, ctx, {
-    clusterId: cluster.id,
-    workspaceId: cluster.workspaceId,
-    kind: 'UPDATE',
-    desiredRevision: cluster.desiredRevision,
-  });
+  await requestConverge(tx, ctx, current);
 }
 
 /**
