@@ -39,9 +39,9 @@ test('administer users, roles and workspaces; a new member changes their passwor
   const create = page.getByRole('dialog', { name: 'Create a user' });
   await create.getByRole('textbox', { name: 'Email' }).fill(email);
   await create.getByRole('textbox', { name: 'Name' }).fill('Ops Person');
-  await create.getByLabel('Password').fill('short');
-  await expect(create.getByText('At least 12 characters')).toBeVisible();
-  await create.getByLabel('Password').fill(password);
+  await create.getByRole('textbox', { name: 'Password', exact: true }).fill('short');
+  await expect(create.getByText('At least 12 characters', { exact: true })).toBeVisible();
+  await create.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
   await create.getByRole('button', { name: 'Create user' }).click();
   const users = page.getByRole('table', { name: 'Users' });
   await expect(users.getByRole('row').filter({ hasText: email })).toContainText('Active');
@@ -50,15 +50,15 @@ test('administer users, roles and workspaces; a new member changes their passwor
   await users.getByRole('link', { name: 'Ops Person' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Ops Person' })).toBeVisible();
   const workspaceRoles = page.getByRole('region', { name: 'Workspace roles' });
-  await workspaceRoles.getByRole('textbox', { name: 'Workspace' }).click();
+  await workspaceRoles.getByRole('combobox', { name: 'Workspace' }).click();
   await page.getByRole('option', { name: 'Default' }).click();
-  await workspaceRoles.getByRole('textbox', { name: 'Role' }).click();
+  await workspaceRoles.getByRole('combobox', { name: 'Role' }).click();
   await page.getByRole('option', { name: 'operator' }).click();
   await workspaceRoles.getByRole('button', { name: 'Add to workspace' }).click();
   await expect(workspaceRoles.getByRole('table', { name: 'Workspace roles' })).toContainText(
     'Default',
   );
-  await expect(workspaceRoles.getByRole('textbox', { name: 'Role in Default' })).toHaveValue(
+  await expect(workspaceRoles.getByRole('combobox', { name: 'Role in Default' })).toHaveValue(
     'operator',
   );
   await shot(page, 'user');
@@ -121,12 +121,18 @@ test('administer users, roles and workspaces; a new member changes their passwor
   await expect(page.getByRole('menuitem', { name: 'Administration' })).toHaveCount(0);
   await page.getByRole('menuitem', { name: 'Change password' }).click();
   const change = page.getByRole('dialog', { name: 'Change your password' });
-  await change.getByLabel('Current password').fill('wrong-password-00');
-  await change.getByLabel('New password').fill('second-password-34');
-  await change.getByLabel('Repeat the new password').fill('second-password-34');
+  await change
+    .getByRole('textbox', { name: 'Current password', exact: true })
+    .fill('wrong-password-00');
+  await change
+    .getByRole('textbox', { name: 'New password', exact: true })
+    .fill('second-password-34');
+  await change
+    .getByRole('textbox', { name: 'Repeat the new password', exact: true })
+    .fill('second-password-34');
   await change.getByRole('button', { name: 'Change password' }).click();
   await expect(change.getByText('The current password is wrong')).toBeVisible();
-  await change.getByLabel('Current password').fill(password);
+  await change.getByRole('textbox', { name: 'Current password', exact: true }).fill(password);
   await change.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByText('Password changed')).toBeVisible();
   await expect(change).toBeHidden();

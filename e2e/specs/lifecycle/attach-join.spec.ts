@@ -21,12 +21,14 @@ test('attach an existing cluster over SSH, review the scan, join it', async ({
   await api.sim('POST', '/sim/clusters', {
     host,
     cluster_type: 'Static',
-    kubernetes_version: '1.31',
+    kubernetes_version: '1.33',
   });
   const name = `e2e-attach-${Date.now().toString(36)}`;
 
   await signIn(page);
   await page.goto('/w/default/clusters');
+  await expect(page.getByRole('table', { name: 'Clusters' })).toBeVisible();
+  await shot(page, 'clusters');
   await page.getByRole('button', { name: 'Attach cluster' }).click();
   const dialog = page.getByRole('dialog', { name: 'Attach an existing cluster' });
   await dialog.getByRole('textbox', { name: 'Name' }).fill(name);

@@ -9,8 +9,12 @@ import {
 
 /** How many telemetry points the charts hold (their accessible summary says so). */
 async function measurements(page: Page): Promise<number> {
-  const text = (await page.getByText(/^\d+ measurements?$/).textContent()) ?? '0';
-  return Number.parseInt(text, 10);
+  const summary = page.getByText(/^\d+ measurements?$/);
+  // Not there while the charts load (or when there is nothing to chart yet).
+  if ((await summary.count()) === 0) {
+    return 0;
+  }
+  return Number.parseInt((await summary.textContent()) ?? '0', 10);
 }
 
 /**
@@ -52,7 +56,8 @@ test('telemetry cards and charts fill in; a resource error shows on the Resource
   }
 
   // The range lives in the URL (1 h: the API averages into 8-second buckets).
-  await health.getByRole('radio', { name: '1 h' }).check({ force: true });
+  // The radio input is visually hidden; people click its label.
+  await health.getByText('1 h', { exact: true }).click();
   await expect(page).toHaveURL(/range=1h/);
   await page.reload();
   await expect(page.getByRole('radio', { name: '1 h' })).toBeChecked();
