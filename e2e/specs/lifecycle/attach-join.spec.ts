@@ -27,7 +27,7 @@ test('attach an existing cluster over SSH, review the scan, join it', async ({
 
   await signIn(page);
   await page.goto('/w/default/clusters');
-  await expect(page.getByRole('table', { name: 'Clusters' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Clusters' })).toBeVisible();
   await shot(page, 'clusters');
   await page.getByRole('button', { name: 'Attach cluster' }).click();
   const dialog = page.getByRole('dialog', { name: 'Attach an existing cluster' });
