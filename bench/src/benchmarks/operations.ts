@@ -724,7 +724,10 @@ function reading(runs: {
         ` ${formatNumber(cN.cpu.otherCores, 2)} (PostgreSQL's WAL writer, the kernel, and whatever else shared the machine). One check costs` +
         ` ${formatNumber(perCheck)} ms of CPU across manager, dhctl-sim and PostgreSQL, one install ${formatNumber(perInstall)} ms, so` +
         ` ${cpus} cores cap checks near ${formatNumber((cpus * 1000) / perCheck, 0)} op/s and installs near ${formatNumber((cpus * 1000) / perInstall, 0)} op/s` +
-        ` even with nothing else running. More replicas cannot add CPU: once the cores are busy they only share them.`,
+        ` even with nothing else running. More replicas cannot add CPU: once the cores are busy they only share them, and each operation` +
+        ` then costs more (manager CPU per check ${formatNumber(cpuMsPerOp(c1, 'managers'))} ms with ${least} replica,` +
+        ` ${formatNumber(cpuMsPerOp(cN, 'managers'))} ms with ${most}; per install ${formatNumber(cpuMsPerOp(i1, 'managers'))} →` +
+        ` ${formatNumber(cpuMsPerOp(iN, 'managers'))} ms): more processes switching on the same cores, each with its own idle polling and heartbeats.`,
     );
   } else {
     out.push(

@@ -847,7 +847,8 @@ function reading(
     out.push(
       `- **${(row.agents ?? 0).toLocaleString('en-US')} agents** offer ${formatNumber(row.offered ?? Number.NaN)} samples/s: stored ${formatNumber(row.rate)}/s,` +
         ` latency p50 ${formatNumber(row.latency?.p50 ?? Number.NaN)} ms, p99 ${formatNumber(row.latency?.p99 ?? Number.NaN)} ms, errors ${row.errors};` +
-        ` the API was busy ${formatNumber(cores(row, 'API'), 2)} cores (${formatPercent((row.offered ?? Number.NaN) / saturation.rate)} of the ceiling).`,
+        ` the API was busy ${formatNumber(cores(row, 'API'), 2)} cores; the offered rate is ${formatPercent((row.offered ?? Number.NaN) / saturation.rate)} of the` +
+        ` ceiling${(row.offered ?? 0) > saturation.rate ? ', so requests queued for the whole run and latency is mostly that queue' : ''}.`,
     );
   }
   const fleet = rows.find((r) => r.kind === 'fleet');
