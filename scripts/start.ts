@@ -62,7 +62,7 @@ function supervise(name: string, script: string, extraEnv: Record<string, string
     // node --import tsx keeps each component one process (signals reach it directly).
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: ROOT,
-      env: { ...env, ...extraEnv },
+      env: { ...env, ...extraEnv, COMMANDER_SUPERVISOR_PID: String(process.pid) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     entry.child = child;

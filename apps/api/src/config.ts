@@ -11,6 +11,8 @@ const optional = z
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
 const EnvSchema = z.object({
+  /** Set by `pnpm start`: the process stops when its supervisor is gone. */
+  COMMANDER_SUPERVISOR_PID: z.coerce.number().int().optional(),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -43,6 +45,7 @@ const EnvSchema = z.object({
 });
 
 export type Config = {
+  supervisorPid: number | undefined;
   host: string;
   port: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return {
+    supervisorPid: e.COMMANDER_SUPERVISOR_PID,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,

@@ -1,3 +1,4 @@
+import { stopWhenSupervisorDies } from '@commander/core';
 import { createDb } from '@commander/db';
 import closeWithGrace from 'close-with-grace';
 
@@ -19,6 +20,8 @@ const app = await buildApp(config, {
   encryptor: runtime.encryptor,
   instance: runtime.instance,
 });
+
+stopWhenSupervisorDies(config.supervisorPid, () => process.kill(process.pid, 'SIGTERM'));
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) {

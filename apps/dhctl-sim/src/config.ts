@@ -4,6 +4,8 @@ import { z } from 'zod';
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const envSchema = z.object({
+  /** Set by `pnpm start`: the simulator stops when its supervisor is gone. */
+  COMMANDER_SUPERVISOR_PID: z.coerce.number().int().optional(),
   DHCTL_SIM_GRPC_PORT: port(9090),
   DHCTL_SIM_HTTP_PORT: port(9091),
   DHCTL_SIM_HOST: z.string().min(1).default('127.0.0.1'),
@@ -26,6 +28,7 @@ const envSchema = z.object({
 
 /** The simulator's configuration. */
 export type SimConfig = {
+  supervisorPid: number | undefined;
   host: string;
   grpcPort: number;
   httpPort: number;
@@ -53,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimConfig {
   }
   const data = result.data;
   return {
+    supervisorPid: data.COMMANDER_SUPERVISOR_PID,
     host: data.DHCTL_SIM_HOST,
     grpcPort: data.DHCTL_SIM_GRPC_PORT,
     httpPort: data.DHCTL_SIM_HTTP_PORT,

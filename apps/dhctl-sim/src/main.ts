@@ -1,4 +1,6 @@
 // The simulator process: configuration from the environment, then serve until a signal.
+import { stopWhenSupervisorDies } from '@commander/core';
+
 import { loadConfig } from './config.js';
 import { startDhctlSim } from './sim.js';
 
@@ -28,6 +30,8 @@ console.log(
 );
 
 let isStopping = false;
+// Under `pnpm start`: stop when the supervising start script is gone (never linger as an orphan).
+stopWhenSupervisorDies(config.supervisorPid, () => process.kill(process.pid, 'SIGTERM'));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (isStopping) {

@@ -12,6 +12,8 @@ const optional = z
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
 const EnvSchema = z.object({
+  /** Set by `pnpm start`: the process stops when its supervisor is gone. */
+  COMMANDER_SUPERVISOR_PID: z.coerce.number().int().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** dhctl server per DKP version, JSON: {"1.69": "host:port", "default": "host:port"}. */
@@ -37,6 +39,7 @@ const EnvSchema = z.object({
 });
 
 export type ManagerConfig = {
+  supervisorPid: number | undefined;
   databaseUrl: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   dhctlServers: Record<string, string>;
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     servers = ServersSchema.parse(json);
   }
   return {
+    supervisorPid: e.COMMANDER_SUPERVISOR_PID,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     dhctlServers: servers,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 
-import { openEncryption, settingText } from '@commander/core';
+import { openEncryption, settingText, stopWhenSupervisorDies } from '@commander/core';
 import { createDb } from '@commander/db';
 import { Logger, run, type WorkerEvents } from 'graphile-worker';
 
@@ -113,5 +113,6 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+stopWhenSupervisorDies(config.supervisorPid, () => void shutdown('supervisor gone'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 await runner.promise;

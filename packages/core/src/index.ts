@@ -51,3 +51,4 @@ export * from './templates/switch-versions.js';
 export * from './templates/template-dto.js';
 export * from './workspaces/require-workspace.js';
 export * from './workspaces/workspaces.js';
+export * from './runtime/supervisor.js';
