@@ -1,6 +1,7 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
+import { Profiler, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { clusterFixture, templateFixture, versionFixture } from '../../../test/fixtures.js';
@@ -74,6 +75,43 @@ describe('ClusterListView', () => {
       within(rows[3]!).getByRole('progressbar', { name: 'Installation progress: 42%' }),
     ).toHaveAttribute('aria-valuenow', '42');
     expect(screen.getByText('1–3 of 3')).toBeInTheDocument();
+  });
+
+  it('renders a bounded number of times when its parent re-renders (no update loop)', async () => {
+    // Regression: a sorting array made anew on every render made the table reset its state on
+    // every render, which froze the page once the list had rows and the page re-rendered.
+    const clusters = [clusterFixture({ name: 'prod' }), clusterFixture({ name: 'stage' })];
+    let commits = 0;
+    let rerender: () => void = () => undefined;
+    function Parent() {
+      const [, setTick] = useState(0);
+      rerender = () => setTick((n) => n + 1);
+      return (
+        <Profiler id="list" onRender={() => void commits++}>
+          <ClusterListView
+            slug="default"
+            clusters={clusters}
+            total={2}
+            page={1}
+            sort={{ column: 'name', desc: false }}
+            onSortChange={() => undefined}
+            templates={[]}
+            hasFilters={false}
+            canCreate
+            onClearFilters={() => undefined}
+            onPageChange={() => undefined}
+          />
+        </Profiler>
+      );
+    }
+    renderWithProviders(<Parent />);
+    expect(await screen.findByRole('link', { name: 'prod' })).toBeInTheDocument();
+    const before = commits;
+    act(() => rerender());
+    act(() => rerender());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Three commits per parent render at most (the loop made more and, in a browser, never stopped).
+    expect(commits - before).toBeLessThanOrEqual(6);
   });
 
   it('explains how to create the first cluster when there is none', () => {

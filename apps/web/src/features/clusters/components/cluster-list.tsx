@@ -269,7 +269,14 @@ export function ClusterListView({
     ],
     [t, i18n.language, slug, templates],
   );
-  const sorting: SortingState = sort ? [{ id: sort.column, desc: sort.desc }] : [];
+  // A new sorting array on every render would make the table recompute its sorted rows and
+  // reset its state on each render, which re-renders again: an endless loop.
+  const sortColumn = sort?.column;
+  const sortDesc = sort?.desc ?? false;
+  const sorting: SortingState = useMemo(
+    () => (sortColumn ? [{ id: sortColumn, desc: sortDesc }] : []),
+    [sortColumn, sortDesc],
+  );
   const table = useReactTable({
     data: clusters,
     columns,
@@ -286,6 +293,8 @@ export function ClusterListView({
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
     getRowId: (c) => c.id,
+    // Pages come from the API; the table only orders the current one.
+    autoResetPageIndex: false,
   });
 
   if (clusters.length === 0) {
