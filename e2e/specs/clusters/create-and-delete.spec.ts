@@ -14,7 +14,7 @@ test('sign in, create a cluster, see it Ready, delete it', async ({ page, signIn
   await page.getByRole('combobox', { name: 'Template' }).click();
   await page.getByRole('option', { name: 'Static cluster' }).click();
   const name = `e2e-static-${Date.now().toString(36)}`;
-  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await shot(page, 'create-form');
   await page.getByRole('button', { name: 'Create cluster' }).click();
 
