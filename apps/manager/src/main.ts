@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { openEncryption, settingText, stopWhenSupervisorDies } from '@commander/core';
 import { createDb } from '@commander/db';
 import { Logger, run, type WorkerEvents } from 'graphile-worker';
+import pg from 'pg';
 
 import { loadConfig } from './config.js';
 import { createDeps } from './deps.js';
@@ -53,8 +54,14 @@ const events: WorkerEvents = new EventEmitter();
 // graphile locks a job with the pool's id (or a worker's): record both.
 events.on('pool:create', ({ workerPool }) => heartbeat.addWorkerId(workerPool.id));
 events.on('worker:create', ({ worker }) => heartbeat.addWorkerId(worker.workerId));
+// graphile-worker's pool is ours, so a connection PostgreSQL ends (a restart, or its shutdown
+// racing ours) is logged instead of crashing the process with an unhandled 'error' event.
+const queuePool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+queuePool.on('error', (err) => {
+  log.warn({ err: err.message }, 'idle queue connection lost; reconnecting on demand');
+});
 const runner = await run({
-  connectionString: config.databaseUrl,
+  pgPool: queuePool,
   events,
   concurrency: 1,
   noHandleSignals: true,
@@ -101,6 +108,7 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'stopping: the current operation is handed back after its current phase');
   try {
     await runner.stop();
+    await queuePool.end();
     log.info('runner stopped');
     await heartbeat.stop();
     await deps.close();
