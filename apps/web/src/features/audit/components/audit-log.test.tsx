@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes } from '../../../test/render.js';
-import { auditFilterFromSearch,AuditLog } from './audit-log.js';
+import { auditFilterFromSearch, AuditLog } from './audit-log.js';
 
 const events: AuditEvent[] = [
   {
