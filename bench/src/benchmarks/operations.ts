@@ -43,6 +43,10 @@ export type OperationsOptions = {
   enqueueConcurrency: number;
   /** Checks queued one at a time after each check burst (idle queue-to-start latency). */
   idleChecks: number;
+  /** Installs per replica count against a dhctl that takes `phaseDelayMs` per phase. */
+  slowInstalls: number;
+  /** The slow dhctl's time per phase (real dhctl spends minutes per phase waiting on clouds). */
+  phaseDelayMs: number;
 };
 
 /** Full run: 240 installs (80 per replica count) then 240 checks per replica count. */
@@ -52,6 +56,8 @@ export const FULL_OPERATIONS: OperationsOptions = {
   noopJobs: 2000,
   enqueueConcurrency: 4,
   idleChecks: 10,
+  slowInstalls: 24,
+  phaseDelayMs: 100,
 };
 /** Smoke run (`--quick`): the same steps, ten times smaller. */
 export const QUICK_OPERATIONS: OperationsOptions = {
@@ -60,9 +66,11 @@ export const QUICK_OPERATIONS: OperationsOptions = {
   noopJobs: 300,
   enqueueConcurrency: 4,
   idleChecks: 3,
+  slowInstalls: 8,
+  phaseDelayMs: 100,
 };
 
-type Workload = 'install' | 'check' | 'noop';
+type Workload = 'install' | 'check' | 'noop' | 'slow-install';
 
 /** What one (workload, replica count) run measured. */
 type RunResult = {
@@ -98,10 +106,41 @@ type Setup = {
   versionId: string;
   sim: AppProcess;
   simGrpc: string;
+  /** A second simulator whose phases take `phaseDelayMs` (a dhctl that waits, as real ones do). */
+  slowSim: AppProcess;
+  slowSimGrpc: string;
   managerEnv: Record<string, string>;
 };
 
-async function setUp(env: BenchEnvironment): Promise<Setup> {
+/** The simulator as its own process (as in production, where dhctl is a separate server). */
+async function startSim(
+  env: BenchEnvironment,
+  name: string,
+  phaseDelayMs: number,
+): Promise<{ sim: AppProcess; grpc: string }> {
+  const [grpcPort, httpPort] = [await freePort(), await freePort()];
+  const sim = startApp(
+    name,
+    'apps/dhctl-sim/src/main.ts',
+    {
+      DHCTL_SIM_GRPC_PORT: String(grpcPort),
+      DHCTL_SIM_HTTP_PORT: String(httpPort),
+      DHCTL_SIM_PHASE_DELAY_MS: String(phaseDelayMs),
+      DHCTL_SIM_AGENTS: 'off',
+    },
+    env.workDir,
+    { profileDir: env.profileDir ?? undefined },
+  );
+  env.defer(`stop ${name}`, () => sim.stop());
+  await waitFor(
+    `${name} to answer`,
+    async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok,
+    { timeoutMs: 60_000, watch: [sim] },
+  );
+  return { sim, grpc: `127.0.0.1:${grpcPort}` };
+}
+
+async function setUp(env: BenchEnvironment, options: OperationsOptions): Promise<Setup> {
   const database = await env.createDatabase('operations');
   const keys = generateEncryptionKeys();
   const boot = await bootstrapInstallation(database.db, {});
@@ -125,33 +164,11 @@ async function setUp(env: BenchEnvironment): Promise<Setup> {
     // Audit lines would go to stdout in production; the benchmark has no reader for them.
     auditSink: () => undefined,
   };
-  const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  // The simulator as its own process (as in production, where dhctl is a separate server), so
-  // its CPU is measured apart from the managers'.
-  const sim = startApp(
-    'dhctl-sim',
-    'apps/dhctl-sim/src/main.ts',
-    {
-      DHCTL_SIM_GRPC_PORT: String(grpcPort),
-      DHCTL_SIM_HTTP_PORT: String(httpPort),
-      DHCTL_SIM_PHASE_DELAY_MS: '0',
-      DHCTL_SIM_AGENTS: 'off',
-    },
-    env.workDir,
-    { profileDir: env.profileDir ?? undefined },
-  );
-  env.defer('stop dhctl-sim', () => sim.stop());
-  await waitFor(
-    'dhctl-sim to answer',
-    async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok,
-    {
-      timeoutMs: 60_000,
-      watch: [sim],
-    },
-  );
+  const { sim, grpc } = await startSim(env, 'dhctl-sim', 0);
+  const slow = await startSim(env, 'dhctl-sim-slow', options.phaseDelayMs);
   const managerEnv = {
     DATABASE_URL: database.url,
-    DHCTL_SERVER_ADDRESS: `127.0.0.1:${grpcPort}`,
+    DHCTL_SERVER_ADDRESS: grpc,
     // No scheduled checks during the measurements: only the operations we queue run.
     MANAGER_RECONCILE_EVERY_MS: '600000',
     // What `pnpm start` runs (info), so the cost of logging is part of the measurement.
@@ -161,7 +178,16 @@ async function setUp(env: BenchEnvironment): Promise<Setup> {
     ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: keys.deterministicKey,
     ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: keys.keyDerivationSalt,
   };
-  return { database, ctx, versionId, sim, simGrpc: `127.0.0.1:${grpcPort}`, managerEnv };
+  return {
+    database,
+    ctx,
+    versionId,
+    sim,
+    simGrpc: grpc,
+    slowSim: slow.sim,
+    slowSimGrpc: slow.grpc,
+    managerEnv,
+  };
 }
 
 async function startReplicas(
@@ -169,13 +195,14 @@ async function startReplicas(
   setup: Setup,
   label: string,
   count: number,
+  extraEnv: Record<string, string> = {},
 ): Promise<AppProcess[]> {
   const ids = Array.from({ length: count }, (_, i) => `bench-${label}-${count}x-${i + 1}`);
   const replicas = ids.map((id) =>
     startApp(
       id,
       'apps/manager/src/main.ts',
-      { ...setup.managerEnv, MANAGER_REPLICA_ID: id },
+      { ...setup.managerEnv, ...extraEnv, MANAGER_REPLICA_ID: id },
       env.workDir,
       { profileDir: env.profileDir ?? undefined },
     ),
@@ -239,16 +266,17 @@ async function settle(setup: Setup, replicas: AppProcess[], ids: string[]): Prom
 async function measureOperations(
   env: BenchEnvironment,
   setup: Setup,
-  workload: 'install' | 'check',
+  workload: 'install' | 'check' | 'slow-install',
   replicas: AppProcess[],
   enqueue: () => Promise<string[]>,
+  sim: AppProcess = setup.sim,
 ): Promise<RunResult> {
   const db = setup.database.db;
   const sampler = new WaitSampler(setup.database.url, setup.database.name, 25);
   await sampler.start();
   const meter = new CpuMeter([
     { name: 'managers', pids: () => replicas.map((r) => r.pid) },
-    { name: 'dhctl-sim', pids: () => [setup.sim.pid] },
+    { name: 'dhctl-sim', pids: () => [sim.pid] },
     { name: 'PostgreSQL backends', pids: () => sampler.backendPids() },
     { name: 'bench process', pids: () => [process.pid] },
   ]);
@@ -263,7 +291,7 @@ async function measureOperations(
       (await db.clusterOperation.count({
         where: { id: { in: ids }, status: { in: [...FINAL] } },
       })) === ids.length,
-    { timeoutMs: 15 * 60_000, everyMs: 100, watch: [...replicas, setup.sim] },
+    { timeoutMs: 15 * 60_000, everyMs: 100, watch: [...replicas, sim] },
   );
   const cpu = await meter.stop();
   const toUs = profileClockNow();
@@ -408,7 +436,7 @@ export async function runOperationsBenchmark(
   options: OperationsOptions,
   log: (line: string) => void,
 ): Promise<BenchmarkReport> {
-  const setup = await setUp(env);
+  const setup = await setUp(env, options);
   const results: RunResult[] = [];
 
   for (const count of options.replicaCounts) {
@@ -452,6 +480,29 @@ export async function runOperationsBenchmark(
     await Promise.all(replicas.map((r) => r.stop()));
   }
 
+  // The same installs against a dhctl that takes time per phase, as real ones do (minutes,
+  // waiting on clouds and SSH): the replicas wait rather than compute, so N of them run N at once.
+  for (const count of options.replicaCounts) {
+    log(
+      `install, dhctl ${options.phaseDelayMs} ms per phase: ${options.slowInstalls} clusters, ${count} replica(s)`,
+    );
+    const replicas = await startReplicas(env, setup, 'slow-install', count, {
+      DHCTL_SERVER_ADDRESS: setup.slowSimGrpc,
+    });
+    await settle(setup, replicas, await queueInstalls(count, 'slow-warm'));
+    results.push(
+      await measureOperations(
+        env,
+        setup,
+        'slow-install',
+        replicas,
+        () => queueInstalls(options.slowInstalls, 'slow'),
+        setup.slowSim,
+      ),
+    );
+    await Promise.all(replicas.map((r) => r.stop()));
+  }
+
   const installed = await setup.database.db.cluster.findMany({
     where: { status: 'IN_SYNC', name: { startsWith: 'bench-' } },
     select: { id: true },
@@ -482,6 +533,7 @@ export async function runOperationsBenchmark(
   }
 
   await setup.sim.stop();
+  await setup.slowSim.stop();
   await setup.database.drop();
   // Every process has exited, so every profile is on disk.
   if (env.profileDir) {
@@ -518,6 +570,7 @@ function cpuMsPerOp(run: RunResult, group: string): number {
 const LABELS: Record<Workload, string> = {
   noop: 'no-op jobs (graphile-worker)',
   install: 'install',
+  'slow-install': 'install, dhctl waiting',
   check: 'check',
 };
 
@@ -568,6 +621,8 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
   const check = (n: number) => results.find((r) => r.workload === 'check' && r.replicas === n);
   const install = (n: number) => results.find((r) => r.workload === 'install' && r.replicas === n);
   const noop = (n: number) => results.find((r) => r.workload === 'noop' && r.replicas === n);
+  const slow = (n: number) =>
+    results.find((r) => r.workload === 'slow-install' && r.replicas === n);
   const most = options.replicaCounts[options.replicaCounts.length - 1] ?? 1;
   const least = options.replicaCounts[0] ?? 1;
   const lines: string[] = [];
@@ -579,6 +634,9 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
     'time, as API requests would, while the replicas are already running and warm (two operations',
     'each before the burst, not measured); the run ends when every operation is final. Installs: a',
     'third of the clusters per replica count; checks: every installed cluster, per replica count.',
+    `"install, dhctl waiting": ${options.slowInstalls} installs per replica count against a second dhctl-sim whose`,
+    `phases take ${options.phaseDelayMs} ms each, as a real dhctl spends its time waiting (on clouds, SSH, Kubernetes),`,
+    'so the replicas wait rather than compute.',
     'The ceiling baseline is graphile-worker itself draining bulk-queued',
     'no-op jobs with the same settings (concurrency 1, no local queue or batching) in 1, 2 and 4',
     'worker processes.',
@@ -672,7 +730,21 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
   const n1 = noop(least);
   const nN = noop(most);
   if (c1 && cN && i1 && iN && n1 && nN) {
-    lines.push(...reading({ c1, cN, i1, iN, n1, nN, least, most, all: results }));
+    lines.push(
+      ...reading({
+        c1,
+        cN,
+        i1,
+        iN,
+        n1,
+        nN,
+        s1: slow(least),
+        sN: slow(most),
+        least,
+        most,
+        all: results,
+      }),
+    );
   }
   return lines.join('\n');
 }
@@ -699,11 +771,13 @@ function reading(runs: {
   iN: RunResult;
   n1: RunResult;
   nN: RunResult;
+  s1: RunResult | undefined;
+  sN: RunResult | undefined;
   least: number;
   most: number;
   all: RunResult[];
 }): string[] {
-  const { c1, cN, i1, iN, n1, nN, least, most, all } = runs;
+  const { c1, cN, i1, iN, n1, nN, s1, sN, least, most, all } = runs;
   const cpus = cN.cpu.cpuCount;
   const perCheck = SYSTEM.reduce((sum, g) => sum + cpuMsPerOp(cN, g), 0);
   const perInstall = SYSTEM.reduce((sum, g) => sum + cpuMsPerOp(iN, g), 0);
@@ -717,6 +791,18 @@ function reading(runs: {
       ` (${formatRatio(iN.throughput, i1.throughput)}). No-op jobs: ${formatNumber(n1.throughput, 0)} → ${formatNumber(nN.throughput, 0)} jobs/s` +
       ` (${formatRatio(nN.throughput, n1.throughput)}).`,
   );
+  if (s1 && sN) {
+    out.push(
+      `- **When dhctl takes time, replicas scale.** With a dhctl that spends ${formatNumber(s1.runTime?.p50 ?? Number.NaN, 0)} ms (p50) on an` +
+        ` install, ${least} replica ran ${formatNumber(s1.throughput, 2)} installs/s and ${most} ran ${formatNumber(sN.throughput, 2)}` +
+        ` (${formatRatio(sN.throughput, s1.throughput)}; ${most}× would be perfect), using ${formatNumber(
+          SYSTEM.reduce((sum, g) => sum + cpuOf(sN, g), 0),
+          2,
+        )}` +
+        ` cores. Real operations are like this (minutes of waiting each), so there N replicas run N operations at once; the zero-delay` +
+        ' rows above measure the other extreme, where the operations are pure CPU and the two cores are the limit.',
+    );
+  }
   if (isSaturated) {
     out.push(
       `- **The limit on this machine is CPU.** With ${most} check replicas the machine was busy ${formatNumber(busy, 2)} of its ${cpus} cores` +
