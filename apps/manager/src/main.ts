@@ -60,8 +60,15 @@ const queuePool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
 queuePool.on('error', (err) => {
   log.warn({ err: err.message }, 'idle queue connection lost; reconnecting on demand');
 });
+queuePool.on('connect', (client) => {
+  client.on('error', (err) => {
+    log.warn({ err: err.message }, 'queue connection lost; reconnecting on demand');
+  });
+});
 const runner = await run({
   pgPool: queuePool,
+  // No cron (the reconcile loop schedules checks), so no crontab file is looked for.
+  parsedCronItems: [],
   events,
   concurrency: 1,
   noHandleSignals: true,
