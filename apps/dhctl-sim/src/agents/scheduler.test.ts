@@ -32,7 +32,8 @@ describe('TaskScheduler', () => {
         return Promise.resolve();
       });
     }
-    await sleep(80);
+    // Polled, not slept: on a loaded machine timers fire late, never early or out of order.
+    await expect.poll(() => order.length, { timeout: 5_000, interval: 10 }).toBe(4);
     expect(order).toEqual(['a', 'b', 'c', 'd']);
     expect(scheduler.stats()).toMatchObject({ started: 4, queued: 0, running: 0 });
     // One timer for the earliest entry, re-armed as entries come due (never one per task set up).
@@ -57,7 +58,7 @@ describe('TaskScheduler', () => {
     scheduler.cancel('y');
     expect(scheduler.has('x')).toBe(true);
     expect(scheduler.has('y')).toBe(false);
-    await sleep(60);
+    await expect.poll(() => runs.includes('second'), { timeout: 5_000, interval: 10 }).toBe(true);
     expect(runs).toEqual(['second']);
   });
 
@@ -75,8 +76,7 @@ describe('TaskScheduler', () => {
         done += 1;
       });
     }
-    await sleep(100);
-    expect(done).toBe(10);
+    await expect.poll(() => done, { timeout: 5_000, interval: 10 }).toBe(10);
     expect(peak).toBe(2);
   });
 
@@ -88,14 +88,14 @@ describe('TaskScheduler', () => {
       await sleep(20);
       finished = true;
     });
-    scheduler.schedule('later', Date.now() + 30, () => {
+    scheduler.schedule('later', Date.now() + 150, () => {
       later = true;
       return Promise.resolve();
     });
     await sleep(5);
     await scheduler.stop();
     expect(finished).toBe(true);
-    await sleep(40);
+    await sleep(250);
     expect(later).toBe(false);
     scheduler.schedule('after', Date.now(), () => Promise.resolve());
     expect(scheduler.stats().queued).toBe(0);
