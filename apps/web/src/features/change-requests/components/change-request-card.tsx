@@ -22,13 +22,13 @@ import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ConfigDiff } from '../../../components/ui/config-diff.js';
 import { ConfirmByNameModal } from '../../../components/ui/confirm-by-name-modal.js';
 import { ApiError } from '../../../lib/api-client.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { summarizeCheckResult } from '../check-result.js';
 import { ChangeRequestStatusBadge } from './change-request-status-badge.js';
 import { CheckResultSummary } from './check-result-summary.js';
-import { ConfigDiff } from './config-diff.js';
 
 const SECTION_KEYS = ['cluster_configuration', 'provider_specific_cluster_configuration'] as const;
 

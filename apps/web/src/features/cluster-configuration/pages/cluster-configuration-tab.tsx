@@ -22,6 +22,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { ConfigDiff } from '../../../components/ui/config-diff.js';
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { ApiError, isApiError } from '../../../lib/api-client.js';
@@ -42,7 +43,6 @@ import { useClusterContext } from '../../clusters/cluster-context.js';
 import { clusterQueries } from '../../clusters/clusters.api.js';
 import { useCurrentWorkspace } from '../../workspaces/use-workspace.js';
 import { useUpdateClusterConfiguration } from '../cluster-configuration.api.js';
-import { ConfigurationDiff } from '../components/configuration-diff.js';
 
 /** What saving led to: the cluster as the server answered. */
 type SaveOutcome = { status: Cluster['status']; revision: number };
@@ -401,7 +401,7 @@ export function DesiredVsApplied({ cluster }: { cluster: Cluster }) {
                     </Text>
                   )}
                   {(desired !== null || applied !== null) && (
-                    <ConfigurationDiff
+                    <ConfigDiff
                       applied={applied ?? ''}
                       desired={desired ?? ''}
                       appliedLabel={t('clusterConfig.diff.applied', { section: label(s.key) })}

@@ -8,7 +8,8 @@ export type ConfigDiffProps = {
   desiredLabel: string;
 };
 
-// CodeMirror is heavy; only pages that show a diff load it.
+// CodeMirror is heavy; only pages that show a diff load it. Used by change requests and the
+// configuration tab.
 const LazyConfigDiff = lazy(() =>
   import('./config-diff-impl.js').then((m) => ({ default: m.ConfigDiffImpl })),
 );
