@@ -1,10 +1,10 @@
 import { type ClusterTemplate, CreateClusterTemplateBodySchema } from '@commander/contracts';
-import { Button, FileButton, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconUpload } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ImportTextField } from '../../../components/ui/import-text-field.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { fieldRule } from '../../../lib/validation.js';
 import {
@@ -107,12 +107,10 @@ export function ImportTemplateModal({
   const importTemplate = useImportTemplate(slug);
   const [content, setContent] = useState('');
   const [name, setName] = useState('');
-  const [fileName, setFileName] = useState<string | null>(null);
   const [contentError, setContentError] = useState<string | null>(null);
   const close = () => {
     setContent('');
     setName('');
-    setFileName(null);
     setContentError(null);
     importTemplate.reset();
     onClose();
@@ -146,47 +144,14 @@ export function ImportTemplateModal({
           {importTemplate.isError && (
             <ProblemAlert error={importTemplate.error} title={t('tpl.import.failed')} />
           )}
-          <Group gap="sm">
-            <FileButton
-              accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml,text/plain"
-              onChange={(file) => {
-                if (!file) {
-                  return;
-                }
-                setFileName(file.name);
-                void file.text().then((text) => {
-                  setContent(text);
-                  setContentError(null);
-                });
-              }}
-            >
-              {(props) => (
-                <Button
-                  variant="default"
-                  leftSection={<IconUpload size={16} aria-hidden />}
-                  {...props}
-                >
-                  {t('tpl.import.upload')}
-                </Button>
-              )}
-            </FileButton>
-            {fileName && (
-              <Text size="sm" c="dimmed">
-                {t('tpl.import.fileLoaded', { name: fileName })}
-              </Text>
-            )}
-          </Group>
-          <Textarea
+          <ImportTextField
+            accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml,text/plain"
+            uploadLabel={t('tpl.import.upload')}
             label={t('tpl.import.content')}
-            required
-            autosize
-            minRows={10}
-            maxRows={24}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
             value={content}
             error={contentError}
-            onChange={(event) => {
-              setContent(event.currentTarget.value);
+            onChange={(text) => {
+              setContent(text);
               setContentError(null);
             }}
           />

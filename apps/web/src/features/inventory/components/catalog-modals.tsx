@@ -1,22 +1,12 @@
 import { type Catalog, CreateCatalogBodySchema } from '@commander/contracts';
 import { parseParams } from '@commander/renderer';
-import {
-  Alert,
-  Button,
-  FileButton,
-  Group,
-  Modal,
-  Radio,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Button, Group, Modal, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconInfoCircle, IconUpload } from '@tabler/icons-react';
+import { IconInfoCircle } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ImportTextField } from '../../../components/ui/import-text-field.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { fieldRule } from '../../../lib/validation.js';
 import { ProblemAlert } from '../../cluster-templates/components/problem-alert.js';
@@ -241,14 +231,12 @@ export function ImportCatalogModal({
   const { t } = useTranslation();
   const create = useCreateCatalog(slug, t('inventory.import.imported'));
   const [text, setText] = useState('');
-  const [fileName, setFileName] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const parsed = text.trim() === '' ? null : parseCatalogImport(text);
   const existing =
     parsed?.ok === true ? (catalogs.find((c) => c.slug === parsed.body.slug) ?? null) : null;
   const close = () => {
     setText('');
-    setFileName(null);
     setProblem(null);
     create.reset();
     onClose();
@@ -286,47 +274,14 @@ export function ImportCatalogModal({
           {create.isError && (
             <ProblemAlert error={create.error} title={t('inventory.import.failed')} />
           )}
-          <Group gap="sm">
-            <FileButton
-              accept=".json,application/json"
-              onChange={(file) => {
-                if (!file) {
-                  return;
-                }
-                setFileName(file.name);
-                void file.text().then((content) => {
-                  setText(content);
-                  setProblem(null);
-                });
-              }}
-            >
-              {(props) => (
-                <Button
-                  variant="default"
-                  leftSection={<IconUpload size={16} aria-hidden />}
-                  {...props}
-                >
-                  {t('inventory.import.upload')}
-                </Button>
-              )}
-            </FileButton>
-            {fileName && (
-              <Text size="sm" c="dimmed">
-                {t('tpl.import.fileLoaded', { name: fileName })}
-              </Text>
-            )}
-          </Group>
-          <Textarea
+          <ImportTextField
+            accept=".json,application/json"
+            uploadLabel={t('inventory.import.upload')}
             label={t('inventory.import.content')}
-            required
-            autosize
-            minRows={10}
-            maxRows={24}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
             value={text}
             error={problem}
-            onChange={(event) => {
-              setText(event.currentTarget.value);
+            onChange={(content) => {
+              setText(content);
               setProblem(null);
               create.reset();
             }}
