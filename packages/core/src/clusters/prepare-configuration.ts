@@ -6,13 +6,13 @@ import {
   paramFields,
   parseParams,
   RECORD_ID_KEY,
-  renderClusterConfiguration,
   secretKeys,
   validateValues,
 } from '@commander/renderer';
 
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { renderConfiguration } from '../templates/render-configuration.js';
 import type { RenderedConfig } from './rendered-config.js';
 
 export type PrepareInput = {
@@ -253,7 +253,8 @@ export async function prepareConfiguration(
   for (const [key, value] of Object.entries(values)) {
     (secrets.has(key) ? secretValues : publicValues)[key] = value;
   }
-  const result = renderClusterConfiguration(
+  const result = await renderConfiguration(
+    ctx,
     {
       kubernetes_template: input.version.kubernetesTemplate,
       placement_template: input.version.placementTemplate,

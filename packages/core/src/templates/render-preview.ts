@@ -7,7 +7,6 @@ import {
 import {
   paramFields,
   parseParams,
-  renderClusterConfiguration,
   secretKeys,
   validateValues,
 } from '@commander/renderer';
@@ -19,6 +18,7 @@ import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { paramsToStore } from './manage-templates.js';
+import { renderConfiguration } from './render-configuration.js';
 
 const PREVIEW_UUID = '00000000-0000-4000-8000-000000000000';
 const PREVIEW_PUBLIC_KEY =
@@ -88,7 +88,7 @@ export async function renderPreview(
   );
   const validation = validateValues(parsed.fields, catalogs.values);
   const renderValues = validation.ok ? validation.values : catalogs.values;
-  const result = renderClusterConfiguration(sections, renderValues, {
+  const result = await renderConfiguration(ctx, sections, renderValues, {
     dc_sshPublicKey: publicKey,
     dc_sshPrivateKey: privateKey,
     dc_clusterUUID: uuid,
