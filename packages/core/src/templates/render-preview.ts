@@ -4,12 +4,7 @@ import {
   RenderBodySchema,
   type RenderResponse,
 } from '@commander/contracts';
-import {
-  paramFields,
-  parseParams,
-  secretKeys,
-  validateValues,
-} from '@commander/renderer';
+import { paramFields, parseParams, secretKeys, validateValues } from '@commander/renderer';
 
 import { loadCluster, readSecretValues } from '../clusters/get-cluster.js';
 import { getUsableVersion } from '../clusters/get-usable-version.js';
