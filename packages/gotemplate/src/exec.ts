@@ -1,6 +1,7 @@
 // A port of Go's text/template executor (exec.go, Go 1.19) over the engine's value model,
 // with Option("missingkey=default").
 
+import { type RenderBudget, TemplateLimitError, withBudget } from './budget.js';
 import { TemplateError } from './errors.js';
 import { type FuncDef, GoError, GoPanic } from './funcs.js';
 import { formatReflectValue, sortedKeys, sprint } from './go/fmt.js';
@@ -130,6 +131,7 @@ class State {
   vars: Variable[];
   depth: number;
   out: { s: string };
+  readonly budget: RenderBudget;
 
   constructor(
     set: ExecTemplateSet,
@@ -137,12 +139,23 @@ class State {
     vars: Variable[],
     depth: number,
     out: { s: string },
+    budget: RenderBudget,
   ) {
     this.set = set;
     this.name = name;
     this.vars = vars;
     this.depth = depth;
     this.out = out;
+    this.budget = budget;
+  }
+
+  /** Appends to the output, within the output limit. */
+  emit(s: string): void {
+    const out = this.out;
+    out.s += s;
+    if (out.s.length > this.budget.limits.maxOutputLength) {
+      this.budget.checkOutput(out.s.length);
+    }
   }
 
   // ---- variables ----
@@ -228,10 +241,11 @@ class State {
 
   walk(dot: Val, node: Node): void {
     this.node = node;
+    this.budget.step();
     // The two most frequent nodes first (avoids walking the whole switch).
     const type = node.type;
     if (type === 'text') {
-      this.out.s += node.text;
+      this.emit(node.text);
       return;
     }
     if (type === 'action') {
@@ -307,6 +321,7 @@ class State {
         // An invalid value acts like an empty map.
       } else if (v.t.kind === 'slice' || v.t.kind === 'array') {
         const n = lenOf(v);
+        this.budget.checkRange(n);
         if (n > 0) {
           for (let i = 0; i < n; i++) {
             this.rangeIteration(r, mark, val(INT, BigInt(i)), indexValue(v, i));
@@ -315,6 +330,9 @@ class State {
         }
       } else if (v.t.kind === 'map') {
         const m = v.v as Map<string, unknown> | null;
+        if (m !== null) {
+          this.budget.checkRange(m.size);
+        }
         if (m !== null && m.size > 0) {
           const keyType = v.t.key ?? STRING;
           const elemType = v.t.elem ?? IFACE;
@@ -340,6 +358,7 @@ class State {
 
   /** One iteration of a range body (Go's oneIteration closure). */
   rangeIteration(r: BranchNode, mark: number, index: Val, elem: Val): void {
+    this.budget.step();
     const declCount = r.pipe.decl.length;
     if (declCount > 0) {
       this.setTopVar(1, elem);
@@ -364,6 +383,7 @@ class State {
     if (!tree) {
       this.errorf(`template ${quote(t.name)} not defined`);
     }
+    this.budget.checkDepth(this.depth);
     if (this.depth >= MAX_EXEC_DEPTH) {
       this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH_TEXT})`);
     }
@@ -374,6 +394,7 @@ class State {
       [{ name: '$', value: newDot }],
       this.depth + 1,
       this.out,
+      this.budget,
     );
     ns.node = this.node;
     ns.walk(newDot, tree.root);
@@ -411,6 +432,7 @@ class State {
   }
 
   evalCommand(dot: Val, cmd: CommandNode, final: Val): Val {
+    this.budget.step();
     const firstWord = cmd.args[0] as Node;
     switch (firstWord.type) {
       case 'field':
@@ -656,12 +678,15 @@ class State {
     try {
       result = fn.impl(argv);
     } catch (e) {
-      if (e instanceof TemplateError) {
+      if (e instanceof TemplateError || e instanceof TemplateLimitError) {
         throw e;
       }
       this.at(node);
       const msg = e instanceof GoError || e instanceof GoPanic ? e.message : errorText(e);
       this.errorf(`error calling ${name}: ${msg}`);
+    }
+    if (result !== null && typeof result.v === 'string') {
+      this.budget.checkString(result.v.length);
     }
     if (fn.result === IFACE) {
       return val(IFACE, result);
@@ -816,7 +841,7 @@ class State {
       x = val(x.t.elem ?? IFACE, x.v);
     }
     if (x === null) {
-      this.out.s += '<no value>';
+      this.emit('<no value>');
       return;
     }
     if (x.t.kind === 'interface') {
@@ -825,23 +850,23 @@ class State {
     if (x !== null) {
       const t = x.t;
       if (t === STRING) {
-        this.out.s += x.v as string;
+        this.emit(x.v as string);
         return;
       }
       if (t === INT || t === INT64) {
-        this.out.s += (x.v as bigint).toString();
+        this.emit((x.v as bigint).toString());
         return;
       }
       if (t === FLOAT64) {
         const f = x.v as number;
         // %v of a float64 is %g: plain digits below 1e21 only while the exponent is < 6.
         if (Number.isInteger(f) && f > -1e6 && f < 1e6 && !Object.is(f, -0)) {
-          this.out.s += String(f);
+          this.emit(String(f));
           return;
         }
       }
     }
-    this.out.s += sprint([x]);
+    this.emit(sprint([x]));
   }
 }
 
@@ -853,13 +878,18 @@ function errorText(e: unknown): string {
 }
 
 /** Executes the tree `name` of `set` with `data` as dot. Returns the output. */
-export function execute(set: ExecTemplateSet, name: string, data: Val): string {
+export function execute(
+  set: ExecTemplateSet,
+  name: string,
+  data: Val,
+  budget: RenderBudget,
+): string {
   const out = { s: '' };
   const tree = set.trees.get(name);
-  const state = new State(set, name, [{ name: '$', value: data }], 0, out);
+  const state = new State(set, name, [{ name: '$', value: data }], 0, out, budget);
   if (!tree) {
     return state.errorf(`${quote(name)} is an incomplete or empty template`);
   }
-  state.walk(data, tree.root);
+  withBudget(budget, () => state.walk(data, tree.root));
   return out.s;
 }

@@ -1,6 +1,7 @@
 // The public engine: parse (with a small cache) and execute, as
 // template.New(name).Option("missingkey=default").Funcs(sprig.TxtFuncMap()).Parse(text).Execute.
 
+import { RenderBudget, type RenderLimits } from './budget.js';
 import { builtins } from './builtins.js';
 import { TemplateError } from './errors.js';
 import { type ExecTemplateSet, execute } from './exec.js';
@@ -14,6 +15,23 @@ export type TemplateOptions = {
   /** The template name used in error messages (Go's `template.New(name)`). Default `"template"`. */
   name?: string;
 };
+
+/** Options for executing: the render budget. */
+export type ExecuteOptions = {
+  /**
+   * The budget to spend (share one between several templates to bound them together). When
+   * absent, a budget with `limits` (or the defaults) is created for this execution.
+   */
+  budget?: RenderBudget;
+  /** Limits of the budget created when `budget` is absent. */
+  limits?: Partial<RenderLimits>;
+};
+
+/**
+ * Without explicit limits, `template` recursion stops at text/template's own depth check (with
+ * Go's error text, as the conformance tests expect) rather than at the budget's depth limit.
+ */
+const DEFAULT_EXECUTE_LIMITS: Partial<RenderLimits> = { maxDepth: Number.POSITIVE_INFINITY };
 
 /** A parsed template, ready to execute any number of times. */
 export type ParsedTemplate = {
@@ -96,14 +114,20 @@ export function toGoData(values: unknown): Val {
 
 /**
  * Executes a parsed template with `values` (JSON-like data: objects, arrays, strings, numbers,
- * booleans, null; numbers behave as Go's float64).
+ * booleans, null; numbers behave as Go's float64), within a render budget.
  * @throws {TemplateError} kind `'exec'`, with Go's message (`template: NAME:LINE:COL: executing …`).
+ * @throws {TemplateLimitError} when the budget is exceeded.
  */
-export function executeTemplate(parsed: ParsedTemplate, values: unknown): string {
+export function executeTemplate(
+  parsed: ParsedTemplate,
+  values: unknown,
+  options: ExecuteOptions = {},
+): string {
+  const budget = options.budget ?? new RenderBudget(options.limits ?? DEFAULT_EXECUTE_LIMITS);
   const before = escapedByteCount();
   let out: string;
   try {
-    out = execute(parsed.set, parsed.name, toGoData(values));
+    out = execute(parsed.set, parsed.name, toGoData(values), budget);
   } catch (e) {
     throw tooDeep(e, parsed.name, 'exec');
   }
@@ -116,6 +140,10 @@ export function executeTemplate(parsed: ParsedTemplate, values: unknown): string
  * `missingkey=default` would.
  * @throws {TemplateError} on parse or execution errors.
  */
-export function render(template: string, values: unknown, options: TemplateOptions = {}): string {
-  return executeTemplate(parseTemplate(template, options), values);
+export function render(
+  template: string,
+  values: unknown,
+  options: TemplateOptions & ExecuteOptions = {},
+): string {
+  return executeTemplate(parseTemplate(template, options), values, options);
 }

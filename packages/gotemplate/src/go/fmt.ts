@@ -1,6 +1,7 @@
 // A port of Go's fmt printing (Sprint, Sprintln, Sprintf) over the engine's Go value model.
 // Arguments are interface{} contents: a concrete GoValue, or null for a nil interface.
 
+import { checkString } from '../budget.js';
 import { formatFloat } from './ftoa.js';
 import { canBackquote, quote, quoteRune, quoteRuneToASCII, quoteToASCII } from './strconv.js';
 import {
@@ -91,6 +92,7 @@ class Printer {
     if (n <= 0) {
       return;
     }
+    checkString(this.buf.length + n);
     this.buf += (this.f.zero ? '0' : ' ').repeat(n);
   }
 

@@ -1,7 +1,10 @@
-// Go's regexp (RE2 syntax, Perl flags) on top of JavaScript RegExp: the pattern is parsed with
-// Go's rules (so Go's syntax errors and rejections, e.g. of backreferences and lookarounds, are
-// reproduced) and translated to an equivalent JavaScript pattern (`u` mode). Matching loops
-// (FindAll, ReplaceAll, Split) follow Go's handling of empty matches.
+// Go's regexp (RE2 syntax, Perl flags): the pattern is parsed with Go's rules (so Go's syntax
+// errors and rejections, e.g. of backreferences and lookarounds, are reproduced) and matched by
+// re2js, a port of RE2: linear time in the input, like Go (a JavaScript RegExp backtracks, and
+// `(a+)+$` takes exponential time). Matching loops (FindAll, ReplaceAll, Split) follow Go's
+// handling of empty matches.
+
+import { RE2JS } from 're2js';
 
 import { canBackquote, quote } from './strconv.js';
 import { isDigit, isLetter } from './utf8.js';
@@ -244,30 +247,47 @@ export class GoRegexp {
   readonly source: string;
   readonly numSubexp: number;
   readonly subexpNames: string[];
-  private readonly re: RegExp;
+  private readonly re: RE2JS;
 
   constructor(expr: string) {
     this.expr = expr;
+    // Go's parser first: its error texts and rejections are what templates see.
     const t = translate(expr);
     this.source = t.source;
     this.numSubexp = t.names.length - 1;
     this.subexpNames = t.names;
     try {
-      this.re = new RegExp(t.source, 'gu');
+      this.re = RE2JS.compile(unnameGroups(expr));
     } catch {
       throw new RegexpSyntaxError('invalid or unsupported Perl syntax', expr);
     }
   }
 
-  /** Leftmost match at or after `pos`: [start, end, groups…] (undefined groups = not matched). */
+  /**
+   * Leftmost-first match at or after `pos` (the text before `pos` still counts for `^`, `\b`):
+   * the matched text and groups (undefined = group not matched), with `index` at the start.
+   */
   exec(s: string, pos: number): RegExpExecArray | null {
-    this.re.lastIndex = pos;
-    return this.re.exec(s);
+    if (pos > s.length) {
+      return null;
+    }
+    const m = this.re.matcher(s);
+    if (!m.find(pos)) {
+      return null;
+    }
+    const groups: (string | undefined)[] = [];
+    for (let i = 0; i <= this.numSubexp; i++) {
+      groups.push(m.group(i) ?? undefined);
+    }
+    const result = groups as unknown as RegExpExecArray;
+    result.index = m.start();
+    result.input = s;
+    return result;
   }
 
   /** regexp.MatchString. */
   matchString(s: string): boolean {
-    return this.exec(s, 0) !== null;
+    return this.re.test(s);
   }
 
   /** All matches (Go's allMatches rules), at most n (n < 0: all). */
@@ -424,6 +444,80 @@ export class GoRegexp {
     }
     return dst + t;
   }
+}
+
+/**
+ * `expr` (already accepted by Go's parser) with named groups made plain: Go allows a name twice,
+ * re2js does not, and names are resolved here ({@link GoRegexp.subexpNames}) anyway.
+ */
+function unnameGroups(expr: string): string {
+  if (!expr.includes('(?')) {
+    return expr;
+  }
+  let out = '';
+  let i = 0;
+  let inClass = false;
+  while (i < expr.length) {
+    const c = expr[i] as string;
+    if (c === '\\') {
+      // \Q…\E quotes literally.
+      if (expr[i + 1] === 'Q') {
+        const e = expr.indexOf('\\E', i + 2);
+        const stop = e < 0 ? expr.length : e + 2;
+        out += expr.slice(i, stop);
+        i = stop;
+        continue;
+      }
+      out += expr.slice(i, i + 2);
+      i += 2;
+      continue;
+    }
+    if (inClass) {
+      if (c === '[' && expr[i + 1] === ':') {
+        const e = expr.indexOf(':]', i + 2);
+        if (e >= 0) {
+          out += expr.slice(i, e + 2);
+          i = e + 2;
+          continue;
+        }
+      }
+      if (c === ']') {
+        inClass = false;
+      }
+      out += c;
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      i++;
+      // A leading `]` (after an optional `^`) is a literal.
+      if (expr[i] === '^') {
+        out += '^';
+        i++;
+      }
+      if (expr[i] === ']') {
+        out += ']';
+        i++;
+      }
+      continue;
+    }
+    if (c === '(' && expr[i + 1] === '?') {
+      const named = expr.startsWith('(?P<', i) ? 4 : expr.startsWith('(?<', i) ? 3 : 0;
+      if (named > 0) {
+        const e = expr.indexOf('>', i + named);
+        if (e >= 0) {
+          out += '(';
+          i = e + 1;
+          continue;
+        }
+      }
+    }
+    out += c;
+    i++;
+  }
+  return out;
 }
 
 function width(s: string, pos: number): number {

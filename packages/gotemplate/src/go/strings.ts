@@ -1,5 +1,6 @@
 // Go's strings package functions with their exact (rune- and byte-level) semantics.
 
+import { checkString } from '../budget.js';
 import { GoPanic } from '../funcs.js';
 import {
   byteLength,
@@ -133,6 +134,7 @@ export function repeat(s: string, count: number): string {
   if (count > 0 && s.length * count > 1 << 28) {
     throw new GoPanic('strings: Repeat output length overflow');
   }
+  checkString(s.length * count);
   return s.repeat(count);
 }
 

@@ -7,6 +7,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { scrypt } from '@noble/hashes/scrypt.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
+import { checkRange } from '../budget.js';
 import { def, type FuncDef, GoError, GoPanic } from '../funcs.js';
 import { base64Encode } from '../go/encoding.js';
 import { quote } from '../go/strconv.js';
@@ -549,6 +550,7 @@ export const miscFuncs: Record<string, FuncDef> = {
       if (n < 0) {
         throw new GoPanic('runtime error: makeslice: len out of range');
       }
+      checkRange(n);
       const b = new Uint8Array(n);
       globalThis.crypto.getRandomValues(b);
       return val(STRING, base64Encode(b));

@@ -1,5 +1,6 @@
 // sprig's numeric.go, the conversion functions and the shopspring/decimal arithmetic of addf & co.
 
+import { checkRange } from '../budget.js';
 import { def, type FuncDef, GoPanic } from '../funcs.js';
 import { sprint } from '../go/fmt.js';
 import { parseInt } from '../go/strconv.js';
@@ -15,7 +16,10 @@ function divide(a: bigint, b: bigint, op: 'div' | 'mod'): bigint {
   return op === 'div' ? a / b : a % b;
 }
 
-/** sprig's untilStep. */
+/** Lists longer than this are checked against the render budget while they grow. */
+const LIST_CHECK_EVERY = 1024;
+
+/** sprig's untilStep (within the render budget's list length). */
 export function untilStep(start: number, stop: number, step: number): number[] {
   const v: number[] = [];
   if (stop < start) {
@@ -24,7 +28,11 @@ export function untilStep(start: number, stop: number, step: number): number[] {
     }
     for (let i = start; i > stop; i += step) {
       v.push(i);
+      if (v.length > LIST_CHECK_EVERY) {
+        checkRange(v.length);
+      }
     }
+    checkRange(v.length);
     return v;
   }
   if (step <= 0) {
@@ -32,7 +40,11 @@ export function untilStep(start: number, stop: number, step: number): number[] {
   }
   for (let i = start; i < stop; i += step) {
     v.push(i);
+    if (v.length > LIST_CHECK_EVERY) {
+      checkRange(v.length);
+    }
   }
+  checkRange(v.length);
   return v;
 }
 

@@ -1,5 +1,6 @@
 // sprig's string functions (strings.go and the goutils/xstrings helpers it wraps).
 
+import { checkRange } from '../budget.js';
 import { def, type FuncDef } from '../funcs.js';
 import { base32Decode, base32Encode, base64Decode, base64Encode } from '../go/encoding.js';
 import { compareGoStrings, sprintf } from '../go/fmt.js';
@@ -484,6 +485,7 @@ function randomFrom(alphabet: string, count: number): string {
   if (count <= 0) {
     return '';
   }
+  checkRange(count);
   const bytes = new Uint32Array(count);
   globalThis.crypto.getRandomValues(bytes);
   let out = '';
@@ -605,9 +607,11 @@ export const stringFuncs: Record<string, FuncDef> = {
   substr: def([INT, INT, STRING], STRING, (a) =>
     val(STRING, substring(num(a[0] ?? null), num(a[1] ?? null), str(a[2] ?? null))),
   ),
-  repeat: def([INT, STRING], STRING, (a) =>
-    val(STRING, repeat(str(a[1] ?? null), num(a[0] ?? null))),
-  ),
+  repeat: def([INT, STRING], STRING, (a) => {
+    const count = num(a[0] ?? null);
+    checkRange(count);
+    return val(STRING, repeat(str(a[1] ?? null), count));
+  }),
   trimall: s2((cut, s) => trimCutset(s, cut)),
   trimAll: s2((cut, s) => trimCutset(s, cut)),
   trimSuffix: s2((suffix, s) =>
