@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import type { ParamField, ParamFormat } from './params.js';
 import { RECORD_ID_KEY } from './params.js';
+import { patternRegExp } from './pattern.js';
 import { deepEqual, describeValue } from './util.js';
 
 type Schema = z.ZodType<unknown>;
@@ -40,14 +41,6 @@ function formatSchema(format: ParamFormat | undefined): z.ZodString | z.ZodStrin
     case undefined:
       return z.string({ error: 'Must be a string' });
   }
-}
-
-/**
- * `pattern` is a JavaScript regular expression (no flags) that must match the whole value:
- * it is applied as `^(?:pattern)$`, so `[a-z]+` and `^[a-z]+$` mean the same.
- */
-export function patternRegExp(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`);
 }
 
 function scalarSchema(field: ParamField): Schema {

@@ -11,7 +11,7 @@ export {
   validateConfiguration,
   validateSections,
 } from './configuration.js';
-export { fieldValueSchema, patternRegExp } from './field-schema.js';
+export { fieldValueSchema } from './field-schema.js';
 export {
   describeForm,
   FORM_ROW_UNITS,
@@ -48,9 +48,12 @@ export {
   type SelectOption,
   SPECIAL_VARIABLE_NAMES,
 } from './params.js';
+export { patternProblem, patternRegExp } from './pattern.js';
 export {
   checkTemplateVersion,
   renderClusterConfiguration,
+  type RenderLimitExceeded,
+  type RenderOptions,
   type RenderResult,
   type SpecialVariables,
   templateData,
@@ -66,3 +69,9 @@ export {
   type ValuesSchemaOptions,
   type ValuesValidation,
 } from './values.js';
+export {
+  DEFAULT_RENDER_LIMITS,
+  type RenderLimitName,
+  type RenderLimits,
+  TemplateLimitError,
+} from '@commander/gotemplate';

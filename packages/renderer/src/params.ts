@@ -5,6 +5,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 
 import { fieldValueSchema } from './field-schema.js';
+import { patternProblem } from './pattern.js';
 import { deepEqual, describeValue, isRecord, typeName } from './util.js';
 import { lineOfPath, type YamlSource } from './yaml-source.js';
 
@@ -176,7 +177,8 @@ const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
  * `title` are present; keys are unique, well-formed and not special variable names; no unknown
  * properties; every property has the right type and range; contradictory combinations (`enum`
  * with `select`, `minItems` without `maxItems`, `type` on a catalog field, no `type` on a plain
- * field, string rules on numbers…); `pattern` compiles as a JavaScript regex; `default` satisfies
+ * field, string rules on numbers…); `pattern` compiles as an RE2 regex (no lookarounds or
+ * backreferences); `default` satisfies
  * the field's own rules.
  *
  * An empty text (or a YAML `null`) is an empty schema.
@@ -430,13 +432,13 @@ function readField(
 
   if (raw.pattern !== undefined) {
     if (typeof raw.pattern !== 'string' || raw.pattern === '') {
-      err('pattern', 'pattern must be a non-empty string (a JavaScript regular expression)');
+      err('pattern', 'pattern must be a non-empty string (an RE2 regular expression)');
     } else {
-      try {
-        new RegExp(raw.pattern);
+      const problem = patternProblem(raw.pattern);
+      if (problem === null) {
         field.pattern = raw.pattern;
-      } catch (e) {
-        err('pattern', `pattern is not a valid regular expression: ${(e as Error).message}`);
+      } else {
+        err('pattern', problem);
       }
     }
   }

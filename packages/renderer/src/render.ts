@@ -2,7 +2,15 @@
 // @commander/gotemplate) → parsed and validated documents.
 
 import type { RenderError, TemplateSections } from '@commander/contracts';
-import { parseTemplate, render, TemplateError } from '@commander/gotemplate';
+import {
+  executeTemplate,
+  parseTemplate,
+  RenderBudget,
+  type RenderLimitName,
+  type RenderLimits,
+  TemplateError,
+  TemplateLimitError,
+} from '@commander/gotemplate';
 
 import {
   type ClusterFacts,
@@ -27,8 +35,32 @@ export type SpecialVariables = {
   dc_caBundle: string;
 };
 
+/** Options of {@link renderClusterConfiguration}. */
+export type RenderOptions = {
+  /**
+   * The render budget, shared by all sections of the configuration (steps, time) or applied to
+   * their total (output). Defaults: gotemplate's `DEFAULT_RENDER_LIMITS`.
+   */
+  limits?: Partial<RenderLimits>;
+};
+
+/** The render went over its budget (the template may be valid, but is too expensive). */
+export type RenderLimitExceeded = {
+  /** Which limit: steps, timeout, output, range, depth or string. */
+  limit: RenderLimitName;
+  /** The limit's value. */
+  max: number;
+  /** The section being rendered when it was exceeded. */
+  section: string;
+};
+
 /** What {@link renderClusterConfiguration} returns. */
 export type RenderResult = {
+  /**
+   * Set when the render budget was exceeded: rendering stopped there, `rendered` is null and
+   * `errors` holds one error for that section.
+   */
+  limitExceeded?: RenderLimitExceeded;
   /** The rendered configuration; null when any section's template failed to render. */
   rendered: RenderedConfiguration | null;
   /** Rendered text by section name; null for a section whose template failed. */
@@ -133,16 +165,24 @@ export function renderClusterConfiguration(
   version: TemplateSections,
   values: Record<string, unknown>,
   specials: SpecialVariables,
+  options: RenderOptions = {},
 ): RenderResult {
+  const budget = new RenderBudget(options.limits ?? {});
   const data = templateData(values, specials);
   const errors: RenderError[] = [];
   const texts: Record<string, string | null> = {};
   const sections: SectionText[] = [];
+  let total = 0;
   for (const { section, template } of sectionTemplates(version)) {
     let text: string | null = null;
     try {
-      text = render(template, data, { name: section });
+      text = executeTemplate(parseTemplate(template, { name: section }), data, { budget });
+      total += text.length;
+      budget.checkOutput(total);
     } catch (e) {
+      if (e instanceof TemplateLimitError) {
+        return limitResult(version, section, e);
+      }
       errors.push(templateErrorToRenderError(section, template, e));
     }
     texts[section] = text;
@@ -171,6 +211,27 @@ export function renderClusterConfiguration(
     documents: validation.documents,
     errors: [...errors, ...validation.errors],
     facts: validation.facts,
+  };
+}
+
+function limitResult(
+  version: TemplateSections,
+  section: string,
+  e: TemplateLimitError,
+): RenderResult {
+  const texts: Record<string, string | null> = {};
+  for (const s of sectionTemplates(version)) {
+    texts[s.section] = null;
+  }
+  return {
+    limitExceeded: { limit: e.limit, max: e.max, section },
+    rendered: null,
+    texts,
+    documents: {},
+    errors: [
+      { section, document: null, line: null, column: null, field: null, message: e.message },
+    ],
+    facts: validateSections([]).facts,
   };
 }
 
