@@ -30,6 +30,7 @@ export * from './operations/complete-lifecycle.js';
 export * from './operations/complete-operation.js';
 export * from './operations/execution.js';
 export * from './operations/get-operations.js';
+export * from './operations/log-masking.js';
 export * from './operations/operation-actions.js';
 export * from './operations/operation-dto.js';
 export * from './operations/queue-operation.js';

@@ -99,6 +99,8 @@ export async function agentResourcesYaml(run: OperationRun): Promise<string> {
   const key = await run.deps.db.$transaction((tx) =>
     ensureAgentKey(tx, run.deps.encryptor, run.claimed.cluster.id),
   );
+  // A key created just now is not in the masker built at the claim.
+  run.claimed.masker.add(key);
   return agentBootstrapYaml(key, agentUrl(run.deps.instance.publicUrl, run.claimed.cluster.uuid));
 }
 

@@ -75,6 +75,7 @@ export function operationTask(
       const recorder = new OperationRecorder(
         deps.db,
         operationId,
+        claimed.masker,
         (claimed.operation.phases as never) ?? [],
       );
       beat = setInterval(() => {
@@ -98,14 +99,14 @@ export function operationTask(
       } catch (error) {
         await recorder.flush().catch(() => undefined);
         const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = claimed.masker.mask(error instanceof Error ? error.message : String(error));
         if (error instanceof DhctlTransportError && !isLastAttempt) {
           await recorder
             .log([`dhctl is unreachable (${message}); the operation will be retried`])
             .then(() => recorder.flush());
           throw error;
         }
-        deps.log.error({ err: error, operationId }, 'operation failed');
+        deps.log.error({ error: message, operationId }, 'operation failed');
         await recorder.log([`Operation failed: ${message}`]).then(() => recorder.flush());
         await recorder.failCurrentPhase().catch(() => undefined);
         await failOperation(run.ctx, claimed, message);

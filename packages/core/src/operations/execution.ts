@@ -5,6 +5,7 @@ import { decryptRendered, type RenderedConfig } from '../clusters/rendered-confi
 import { canTransition, type ClusterEvent, nextStatus } from '../clusters/status-machine.js';
 import type { Encryptor } from '../context.js';
 import { notifyChange } from '../events/notify.js';
+import { createOperationMasker, type SecretMasker } from './log-masking.js';
 
 /** What a manager replica needs to run an operation, decrypted. */
 export type ClaimedOperation = {
@@ -31,6 +32,12 @@ export type ClaimedOperation = {
   /** dhctl's state as of the last completed phase of THIS operation (resume after a crash). */
   phaseState: string | null;
   sshPrivateKey: string | null;
+  /**
+   * Masks this operation's secrets (SSH key, password values, registry credentials, agent key,
+   * secrets in the rendered documents) in log lines, the result and the error before they are
+   * stored. Add secrets that appear during the run (a new agent key) with `masker.add`.
+   */
+  masker: SecretMasker;
 };
 
 /** The DKP version in a cluster's latest telemetry snapshot (`cluster_agent_data`). */
@@ -112,6 +119,29 @@ export async function claimOperation(
     return null;
   }
   const { op, cluster } = claimed;
+  const desired = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
+  const applied = decryptRendered(encryptor, cluster.appliedRenderedEncrypted);
+  const sshPrivateKey = cluster.sshPrivateKeyEncrypted
+    ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted)
+    : null;
+  const registry = cluster.registryId
+    ? await db.registry.findUnique({
+        where: { id: cluster.registryId },
+        select: { dockerConfigEncrypted: true },
+      })
+    : null;
+  const masker = createOperationMasker({
+    sshPrivateKey,
+    secretValues: cluster.secretValuesEncrypted
+      ? (JSON.parse(encryptor.decrypt(cluster.secretValuesEncrypted)) as Record<string, unknown>)
+      : null,
+    registryDockerConfig: registry?.dockerConfigEncrypted
+      ? encryptor.decrypt(registry.dockerConfigEncrypted)
+      : null,
+    agentKey: cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null,
+    desired,
+    applied,
+  });
   return {
     operation: op,
     cluster: {
@@ -126,28 +156,30 @@ export async function claimOperation(
       changeMode: cluster.changeMode,
       dkpVersion: reportedDkpVersion(cluster.agentData),
     },
-    desired: decryptRendered(encryptor, cluster.desiredRenderedEncrypted),
-    applied: decryptRendered(encryptor, cluster.appliedRenderedEncrypted),
+    desired,
+    applied,
     dhctlState: cluster.dhctlStateEncrypted ? encryptor.decrypt(cluster.dhctlStateEncrypted) : null,
     phaseState: op.phaseStateEncrypted ? encryptor.decrypt(op.phaseStateEncrypted) : null,
-    sshPrivateKey: cluster.sshPrivateKeyEncrypted
-      ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted)
-      : null,
+    sshPrivateKey,
+    masker,
   };
 }
 
 /**
  * Appends log lines to an operation, numbering them after the lines already stored (one
- * statement reserves the sequence numbers, so concurrent writers cannot collide).
+ * statement reserves the sequence numbers, so concurrent writers cannot collide). Every line
+ * goes through the operation's masker first: there is no way to store an unmasked line.
  */
 export async function appendOperationLogs(
   db: Db,
   operationId: string,
-  lines: string[],
+  rawLines: string[],
+  masker: SecretMasker,
 ): Promise<void> {
-  if (lines.length === 0) {
+  if (rawLines.length === 0) {
     return;
   }
+  const lines = masker.maskLines(rawLines);
   await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ log_count: number }[]>`
       UPDATE cluster_operations SET log_count = log_count + ${lines.length}
@@ -237,18 +269,25 @@ export type OperationOutcome = {
   result?: unknown;
 };
 
-/** Finishes an operation row inside the caller's transaction. */
+/**
+ * Finishes an operation row inside the caller's transaction; the error text and the result are
+ * masked with the operation's masker before they are stored.
+ */
 export async function finishOperationRow(
   tx: Tx,
-  operationId: string,
+  claimed: Pick<ClaimedOperation, 'operation' | 'masker'>,
   outcome: OperationOutcome,
 ): Promise<ClusterOperation> {
+  const { masker } = claimed;
   return tx.clusterOperation.update({
-    where: { id: operationId },
+    where: { id: claimed.operation.id },
     data: {
       status: outcome.status,
-      error: outcome.error ?? null,
-      result: outcome.result === undefined ? undefined : (outcome.result as Prisma.InputJsonValue),
+      error: outcome.error ? masker.mask(outcome.error) : null,
+      result:
+        outcome.result === undefined
+          ? undefined
+          : (masker.maskJson(outcome.result) as Prisma.InputJsonValue),
       finishedAt: new Date(),
       progress: outcome.status === 'SUCCEEDED' ? 1 : undefined,
       heartbeatAt: new Date(),
