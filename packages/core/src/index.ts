@@ -31,6 +31,7 @@ export * from './operations/complete-operation.js';
 export * from './operations/execution.js';
 export * from './operations/get-operations.js';
 export * from './operations/operation-actions.js';
+export * from './operations/takeover.js';
 export * from './operations/operation-dto.js';
 export * from './operations/queue-operation.js';
 export * from './operations/schedule-checks.js';

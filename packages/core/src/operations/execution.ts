@@ -1,5 +1,13 @@
 import type { OperationPhase } from '@commander/contracts';
-import type { ClusterOperation, Db, OperationKind, Prisma, Tx } from '@commander/db';
+import {
+  type Cluster,
+  type ClusterOperation,
+  type Db,
+  isUniqueViolation,
+  type OperationKind,
+  type Prisma,
+  type Tx,
+} from '@commander/db';
 
 import { decryptRendered, type RenderedConfig } from '../clusters/rendered-config.js';
 import { canTransition, type ClusterEvent, nextStatus } from '../clusters/status-machine.js';
@@ -50,64 +58,112 @@ const START_EVENTS: Partial<Record<OperationKind, ClusterEvent>> = {
   ATTACH: 'join_started',
 };
 
+/** Why `claimOperation` did not claim: the cluster is busy with another operation. */
+export const CLUSTER_BUSY = 'busy' as const;
+
 /**
- * Claims an operation for a replica: QUEUED (or RUNNING, when taking over from a dead replica)
- * → RUNNING, attempt + 1, and the cluster's status moves for the kind of work. Returns null when
- * the operation is no longer runnable (finished, cancelled, superseded, its cluster archived),
- * so a re-delivered job is a no-op.
+ * Claims an operation for a replica instance: QUEUED → RUNNING, attempt + 1, and the cluster's
+ * status moves for the kind of work. One operation per cluster, enforced here (under the
+ * cluster's row lock) and by the partial unique index on running operations: while another
+ * operation of the cluster is running, or an older one is still queued (an operation taken back
+ * from a dead replica resumes before a later delete), the answer is `'busy'` and the caller
+ * tries again later. A RUNNING operation is claimed again only by the instance that holds it
+ * (a retry of its own job) or when no instance holds it (rows from before instance ids).
+ * Returns null when the operation is no longer runnable (finished, cancelled, superseded,
+ * running elsewhere, its cluster archived), so a re-delivered job is a no-op.
  */
 export async function claimOperation(
   db: Db,
   encryptor: Encryptor,
   operationId: string,
   replicaId: string,
-): Promise<ClaimedOperation | null> {
-  const claimed = await db.$transaction(async (tx) => {
-    const op = await tx.clusterOperation.findUnique({ where: { id: operationId } });
-    if (!op || (op.status !== 'QUEUED' && op.status !== 'RUNNING')) {
-      return null;
-    }
-    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${op.clusterId}::uuid FOR UPDATE`;
-    const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: op.clusterId } });
-    if (cluster.archivedAt !== null) {
-      await tx.clusterOperation.update({
+  instanceId: string | null = null,
+): Promise<ClaimedOperation | typeof CLUSTER_BUSY | null> {
+  let claimed: { op: ClusterOperation; cluster: Cluster } | typeof CLUSTER_BUSY | null;
+  try {
+    claimed = await db.$transaction(async (tx) => {
+      const first = await tx.clusterOperation.findUnique({ where: { id: operationId } });
+      if (!first) {
+        return null;
+      }
+      await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${first.clusterId}::uuid FOR UPDATE`;
+      const op = await tx.clusterOperation.findUniqueOrThrow({ where: { id: operationId } });
+      const mine =
+        op.status === 'RUNNING' &&
+        (op.managerInstanceId === null || op.managerInstanceId === instanceId);
+      if (op.status !== 'QUEUED' && !mine) {
+        return null;
+      }
+      const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: op.clusterId } });
+      if (cluster.archivedAt !== null) {
+        await tx.clusterOperation.update({
+          where: { id: op.id },
+          data: { status: 'CANCELLED', finishedAt: new Date(), managerInstanceId: null },
+        });
+        return null;
+      }
+      const ahead = await tx.clusterOperation.count({
+        where: {
+          clusterId: op.clusterId,
+          id: { not: op.id },
+          OR: [
+            { status: 'RUNNING' },
+            {
+              status: 'QUEUED',
+              OR: [
+                { createdAt: { lt: op.createdAt } },
+                { createdAt: op.createdAt, id: { lt: op.id } },
+              ],
+            },
+          ],
+        },
+      });
+      if (ahead > 0) {
+        return CLUSTER_BUSY;
+      }
+      const event = START_EVENTS[op.kind];
+      if (event && canTransition(cluster.status, event)) {
+        await tx.cluster.update({
+          where: { id: cluster.id },
+          data: { status: nextStatus(cluster.status, event) },
+        });
+      }
+      const now = new Date();
+      const updated = await tx.clusterOperation.update({
         where: { id: op.id },
-        data: { status: 'CANCELLED', finishedAt: new Date() },
+        data: {
+          status: 'RUNNING',
+          attempt: { increment: 1 },
+          managerReplicaId: replicaId,
+          managerInstanceId: instanceId,
+          heartbeatAt: now,
+          startedAt: op.startedAt ?? now,
+          desiredRevision:
+            op.kind === 'INSTALL' || op.kind === 'UPDATE'
+              ? cluster.desiredRevision
+              : op.desiredRevision,
+          error: null,
+        },
       });
-      return null;
-    }
-    const event = START_EVENTS[op.kind];
-    if (event && canTransition(cluster.status, event)) {
-      await tx.cluster.update({
-        where: { id: cluster.id },
-        data: { status: nextStatus(cluster.status, event) },
+      await notifyChange(tx, {
+        type: 'operation',
+        id: op.id,
+        workspace_id: cluster.workspaceId,
+        cluster_id: cluster.id,
+        action: 'started',
       });
+      return { op: updated, cluster };
+    });
+  } catch (error) {
+    // The partial unique index refused a second running operation of the cluster.
+    if (isUniqueViolation(error)) {
+      return CLUSTER_BUSY;
     }
-    const now = new Date();
-    const updated = await tx.clusterOperation.update({
-      where: { id: op.id },
-      data: {
-        status: 'RUNNING',
-        attempt: { increment: 1 },
-        managerReplicaId: replicaId,
-        heartbeatAt: now,
-        startedAt: op.startedAt ?? now,
-        desiredRevision:
-          op.kind === 'INSTALL' || op.kind === 'UPDATE'
-            ? cluster.desiredRevision
-            : op.desiredRevision,
-        error: null,
-      },
-    });
-    await notifyChange(tx, {
-      type: 'operation',
-      id: op.id,
-      workspace_id: cluster.workspaceId,
-      cluster_id: cluster.id,
-      action: 'started',
-    });
-    return { op: updated, cluster };
-  });
+    throw error;
+  }
+  if (claimed === CLUSTER_BUSY) {
+    return claimed;
+  }
   if (!claimed) {
     return null;
   }
@@ -198,8 +254,20 @@ export async function updateOperationProgress(
 }
 
 /**
+ * Thrown when an operation is no longer this instance's (it was taken over after this replica
+ * was declared dead, or handed back): the run must stop without recording anything.
+ */
+export class OperationLostError extends Error {
+  constructor(operationId: string) {
+    super(`operation ${operationId} was taken over by another replica instance`);
+    this.name = 'OperationLostError';
+  }
+}
+
+/**
  * Stores dhctl's state as of a completed phase, encrypted, before dhctl is told to continue:
- * a replica that takes over resumes from here.
+ * a replica that takes over resumes from here. With `instanceId`, only while that instance
+ * still holds the operation (else OperationLostError: another instance owns it now).
  */
 export async function savePhaseState(
   db: Db,
@@ -207,28 +275,45 @@ export async function savePhaseState(
   operationId: string,
   completedPhase: string,
   stateJson: string,
+  instanceId: string | null = null,
 ): Promise<void> {
-  await db.clusterOperation.update({
-    where: { id: operationId },
+  const { count } = await db.clusterOperation.updateMany({
+    where: {
+      id: operationId,
+      ...(instanceId ? { status: 'RUNNING', managerInstanceId: instanceId } : {}),
+    },
     data: {
       lastCompletedPhase: completedPhase,
       phaseStateEncrypted: encryptor.encrypt(stateJson),
       heartbeatAt: new Date(),
     },
   });
+  if (count === 0) {
+    throw new OperationLostError(operationId);
+  }
 }
 
-/** Marks the operation's heartbeat; returns whether a cancel was requested. */
+/**
+ * Marks the operation's heartbeat; returns whether a cancel was requested and whether the
+ * operation is lost to this instance (`instanceId` given and no longer holding it).
+ */
 export async function heartbeatOperation(
   db: Db,
   operationId: string,
-): Promise<{ cancelRequested: boolean }> {
-  const op = await db.clusterOperation.update({
-    where: { id: operationId },
+  instanceId: string | null = null,
+): Promise<{ cancelRequested: boolean; lost: boolean }> {
+  const { count } = await db.clusterOperation.updateMany({
+    where: {
+      id: operationId,
+      ...(instanceId ? { status: 'RUNNING', managerInstanceId: instanceId } : {}),
+    },
     data: { heartbeatAt: new Date() },
+  });
+  const op = await db.clusterOperation.findUnique({
+    where: { id: operationId },
     select: { cancelRequestedAt: true },
   });
-  return { cancelRequested: op.cancelRequestedAt !== null };
+  return { cancelRequested: op?.cancelRequestedAt != null, lost: count === 0 };
 }
 
 export type OperationOutcome = {
