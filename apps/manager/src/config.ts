@@ -25,6 +25,11 @@ const EnvSchema = z.object({
   MANAGER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   /** A replica silent this long is declared dead and its operation taken over. */
   MANAGER_DEAD_AFTER_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /**
+   * On SIGTERM the running operation is handed back at its next phase boundary; after this
+   * long it is handed back at once (resuming from its last stored phase) and the process exits.
+   */
+  MANAGER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   /** How often the reconcile scheduler looks for clusters due a check. */
   MANAGER_RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** An agent silent this long is marked lost (default: 4 telemetry intervals). */
@@ -46,6 +51,7 @@ export type ManagerConfig = {
   replicaId: string;
   heartbeatMs: number;
   deadAfterMs: number;
+  shutdownGraceMs: number;
   reconcileEveryMs: number;
   agentSilentAfterMs: number;
   publicUrl: string;
@@ -81,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     replicaId: e.MANAGER_REPLICA_ID ?? `${hostname()}-${process.pid}`,
     heartbeatMs: e.MANAGER_HEARTBEAT_MS,
     deadAfterMs: e.MANAGER_DEAD_AFTER_MS,
+    shutdownGraceMs: e.MANAGER_SHUTDOWN_GRACE_MS,
     reconcileEveryMs: e.MANAGER_RECONCILE_EVERY_MS,
     agentSilentAfterMs: e.MANAGER_AGENT_SILENT_AFTER_MS,
     publicUrl: e.COMMANDER_PUBLIC_URL,

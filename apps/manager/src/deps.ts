@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { AuditSink, Encryptor, InstanceInfo, Logger, ServiceContext } from '@commander/core';
 import type { Db } from '@commander/db';
 import { createDhctlClient, type Dhctl, pickDhctlServer } from '@commander/dhctl';
@@ -11,7 +13,10 @@ export type ManagerDeps = {
   instance: InstanceInfo;
   log: Logger;
   auditSink: AuditSink;
+  /** The replica's name (MANAGER_REPLICA_ID): a label, kept across restarts. */
   replicaId: string;
+  /** This process's own random id: liveness and ownership of operations are per instance. */
+  instanceId: string;
   locks: ClusterLocks;
   /** The dhctl server for a DKP version (undefined = the default server). */
   dhctlFor: (dkpVersion?: string) => Dhctl;
@@ -32,6 +37,8 @@ export type CreateDepsInput = {
   instance: InstanceInfo;
   log: Logger;
   replicaId: string;
+  /** Defaults to a random UUID (one per process start). */
+  instanceId?: string;
   dhctlServers: Record<string, string>;
   auditSink?: AuditSink;
 };
@@ -48,6 +55,7 @@ export function createDeps(input: CreateDepsInput): ManagerDeps {
     log: input.log,
     auditSink: input.auditSink ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`)),
     replicaId: input.replicaId,
+    instanceId: input.instanceId ?? randomUUID(),
     locks,
     running: new Map(),
     stopping: { value: false },

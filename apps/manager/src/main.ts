@@ -43,6 +43,9 @@ const deps = createDeps({
 const heartbeat = new ReplicaHeartbeat(deps, {
   heartbeatMs: config.heartbeatMs,
   deadAfterMs: config.deadAfterMs,
+  // Replaced by a newer process of this name, or declared dead while stalled: others run our
+  // work now, so stop at once (the supervisor starts a fresh instance).
+  onSuperseded: () => process.exit(1),
 });
 await heartbeat.start();
 
@@ -103,23 +106,52 @@ const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs, {
 });
 log.info({ dhctlServers: config.dhctlServers }, 'cluster manager started');
 
+/** Waits for `promise`, at most `ms` (shutdown never hangs on a database that is gone). */
+async function bounded(promise: Promise<unknown>, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.warn({ step: what, ms }, 'shutdown step timed out; going on');
+      resolve();
+    }, ms);
+  });
+  await Promise.race([promise.then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) {
-    return;
+    log.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
   }
   stopping = true;
   // The running operation stops at its next phase boundary and is handed back to the queue.
   deps.stopping.value = true;
   stopReconcile();
-  log.info({ signal }, 'stopping: the current operation is handed back after its current phase');
+  log.info(
+    { signal, graceMs: config.shutdownGraceMs },
+    'stopping: the current operation is handed back after its current phase',
+  );
+  // No phase boundary within the grace period: hand the operation back now (it resumes from
+  // its last stored phase state elsewhere) and exit.
+  const grace = setTimeout(() => {
+    log.warn('no phase boundary within the shutdown grace period: handing the operation back now');
+    void bounded(
+      heartbeat.releaseOwnWork(
+        `Replica ${config.replicaId} is stopping and its phase did not end within ${config.shutdownGraceMs} ms`,
+      ),
+      5_000,
+      'release own work',
+    ).then(() => process.exit(0));
+  }, config.shutdownGraceMs);
   try {
     await runner.stop();
-    await queuePool.end();
+    clearTimeout(grace);
     log.info('runner stopped');
-    await heartbeat.stop();
-    await deps.close();
-    await db.$disconnect();
+    await bounded(queuePool.end(), 5_000, 'queue pool');
+    await bounded(heartbeat.stop(), 5_000, 'replica registration');
+    await bounded(deps.close(), 5_000, 'dhctl clients and locks');
+    await bounded(db.$disconnect(), 5_000, 'database pool');
   } catch (err) {
     log.error({ err }, 'error while stopping');
     process.exit(1);

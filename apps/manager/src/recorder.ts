@@ -1,5 +1,5 @@
 import type { OperationPhase } from '@commander/contracts';
-import { appendOperationLogs, updateOperationProgress } from '@commander/core';
+import { appendOperationLogs, type SecretMasker, updateOperationProgress } from '@commander/core';
 import type { Db } from '@commander/db';
 import type { Progress } from '@commander/dhctl';
 
@@ -42,11 +42,13 @@ export function phasesFromProgress(
 /**
  * Buffers an operation's log lines and progress and writes them in batches: logs every 300 ms
  * or 200 lines, progress at most every 250 ms (the latest wins). `flush()` before anything that
- * must see them stored (a phase end, the result).
+ * must see them stored (a phase end, the result). Lines are stored through the operation's
+ * {@link SecretMasker} (required: no recorder can store unmasked lines).
  */
 export class OperationRecorder {
   readonly #db: Db;
   readonly #operationId: string;
+  readonly #masker: SecretMasker;
   #lines: string[] = [];
   #timer: NodeJS.Timeout | null = null;
   #pendingProgress: Progress | null = null;
@@ -54,9 +56,15 @@ export class OperationRecorder {
   #phases: OperationPhase[] = [];
   #chain: Promise<void> = Promise.resolve();
 
-  constructor(db: Db, operationId: string, initialPhases: OperationPhase[] = []) {
+  constructor(
+    db: Db,
+    operationId: string,
+    masker: SecretMasker,
+    initialPhases: OperationPhase[] = [],
+  ) {
     this.#db = db;
     this.#operationId = operationId;
+    this.#masker = masker;
     this.#phases = initialPhases;
   }
 
@@ -91,7 +99,7 @@ export class OperationRecorder {
     this.#pendingProgress = null;
     this.#chain = this.#chain.then(async () => {
       if (lines.length > 0) {
-        await appendOperationLogs(this.#db, this.#operationId, lines);
+        await appendOperationLogs(this.#db, this.#operationId, lines, this.#masker);
       }
       if (progress) {
         this.#lastProgressAt = Date.now();

@@ -4,6 +4,7 @@ import {
   agentUrl,
   ensureAgentKey,
   handBackOperation,
+  OperationLostError,
   savePhaseState,
 } from '@commander/core';
 import type {
@@ -53,6 +54,7 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
           run.claimed.operation.id,
           phaseEnd.completed_phase,
           encodeDhctlState(phaseEnd.completed_phase_state),
+          run.deps.instanceId,
         );
       }
       if (run.deps.stopping.value) {
@@ -99,6 +101,8 @@ export async function agentResourcesYaml(run: OperationRun): Promise<string> {
   const key = await run.deps.db.$transaction((tx) =>
     ensureAgentKey(tx, run.deps.encryptor, run.claimed.cluster.id),
   );
+  // A key created just now is not in the masker built at the claim.
+  run.claimed.masker.add(key);
   return agentBootstrapYaml(key, agentUrl(run.deps.instance.publicUrl, run.claimed.cluster.uuid));
 }
 
@@ -145,6 +149,7 @@ export async function settle<R>(
   complete: (settled: Settled<R>) => Promise<void>,
 ): Promise<void> {
   await run.recorder.flush();
+  await assertStillHeld(run);
   if (outcome.ok && outcome.stopped) {
     await handBackOperation(run.ctx, run.claimed.operation.id);
     return;
@@ -157,4 +162,21 @@ export async function settle<R>(
       ? { ok: true, state: outcome.state, result: outcome.result }
       : { ok: false, state: outcome.state, error: outcome.error, cancelled: cancelledByUser(run) },
   );
+}
+
+/**
+ * Fails with OperationLostError when the operation is no longer this instance's (it was taken
+ * over after this replica was declared dead): nothing of this run may be recorded.
+ */
+async function assertStillHeld(run: OperationRun): Promise<void> {
+  if (run.signal.reason instanceof OperationLostError) {
+    throw run.signal.reason;
+  }
+  const op = await run.deps.db.clusterOperation.findUnique({
+    where: { id: run.claimed.operation.id },
+    select: { status: true, managerInstanceId: true },
+  });
+  if (op?.status !== 'RUNNING' || op.managerInstanceId !== run.deps.instanceId) {
+    throw new OperationLostError(run.claimed.operation.id);
+  }
 }

@@ -1,4 +1,11 @@
-import { claimOperation, failOperation, heartbeatOperation, TaskPayloads } from '@commander/core';
+import {
+  claimOperation,
+  CLUSTER_BUSY,
+  failOperation,
+  heartbeatOperation,
+  OperationLostError,
+  TaskPayloads,
+} from '@commander/core';
 import { DhctlTransportError } from '@commander/dhctl';
 import type { Task } from 'graphile-worker';
 
@@ -55,32 +62,48 @@ export function operationTask(
     if (!handler) {
       throw new Error(`no handler for ${op.kind} operations`);
     }
-    if (!(await deps.locks.tryLock(op.clusterId))) {
-      // Another replica is working on this cluster: come back shortly, without using an attempt.
-      await helpers.addJob(
+    // The cluster is busy: come back shortly, without using an attempt.
+    const retryLater = () =>
+      helpers.addJob(
         helpers.job.task_identifier,
         { operationId },
         { runAt: new Date(Date.now() + BUSY_RETRY_MS), maxAttempts: helpers.job.max_attempts },
       );
+    if (!(await deps.locks.tryLock(op.clusterId))) {
+      await retryLater();
       return;
     }
     const abort = new AbortController();
     deps.running.set(operationId, abort);
     let beat: NodeJS.Timeout | null = null;
     try {
-      const claimed = await claimOperation(deps.db, deps.encryptor, operationId, deps.replicaId);
+      const claimed = await claimOperation(
+        deps.db,
+        deps.encryptor,
+        operationId,
+        deps.replicaId,
+        deps.instanceId,
+      );
+      if (claimed === CLUSTER_BUSY) {
+        // Another operation of the cluster runs, or an older one waits: follow it.
+        await retryLater();
+        return;
+      }
       if (!claimed) {
         return;
       }
       const recorder = new OperationRecorder(
         deps.db,
         operationId,
+        claimed.masker,
         (claimed.operation.phases as never) ?? [],
       );
       beat = setInterval(() => {
-        void heartbeatOperation(deps.db, operationId)
-          .then(({ cancelRequested }) => {
-            if (cancelRequested && !abort.signal.aborted) {
+        void heartbeatOperation(deps.db, operationId, deps.instanceId)
+          .then(({ cancelRequested, lost }) => {
+            if (lost && !abort.signal.aborted) {
+              abort.abort(new OperationLostError(operationId));
+            } else if (cancelRequested && !abort.signal.aborted) {
               abort.abort(new Error('cancelled by a user'));
             }
           })
@@ -96,16 +119,24 @@ export function operationTask(
       try {
         await handler(run);
       } catch (error) {
+        if (
+          error instanceof OperationLostError ||
+          abort.signal.reason instanceof OperationLostError
+        ) {
+          // Taken over by another instance (this one was declared dead): record nothing.
+          deps.log.warn({ operationId }, 'operation taken over by another replica instance');
+          return;
+        }
         await recorder.flush().catch(() => undefined);
         const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = claimed.masker.mask(error instanceof Error ? error.message : String(error));
         if (error instanceof DhctlTransportError && !isLastAttempt) {
           await recorder
             .log([`dhctl is unreachable (${message}); the operation will be retried`])
             .then(() => recorder.flush());
           throw error;
         }
-        deps.log.error({ err: error, operationId }, 'operation failed');
+        deps.log.error({ error: message, operationId }, 'operation failed');
         await recorder.log([`Operation failed: ${message}`]).then(() => recorder.flush());
         await recorder.failCurrentPhase().catch(() => undefined);
         await failOperation(run.ctx, claimed, message);

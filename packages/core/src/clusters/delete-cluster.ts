@@ -34,8 +34,9 @@ export async function deleteCluster(ctx: ServiceContext, id: string): Promise<Cl
     const started = await tx.clusterOperation.count({
       where: {
         clusterId: id,
-        status: { in: ['RUNNING', 'SUCCEEDED', 'FAILED'] },
         kind: { in: ['INSTALL', 'ATTACH'] },
+        // An install taken back from a dead replica is queued again but did reach dhctl.
+        OR: [{ status: { in: ['RUNNING', 'SUCCEEDED', 'FAILED'] } }, { attempt: { gt: 0 } }],
       },
     });
     const neverReachedDhctl = !fresh.wasCreated && started === 0;

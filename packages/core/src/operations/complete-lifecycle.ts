@@ -71,7 +71,7 @@ export async function completeUpdate(
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     const now = new Date();
     if (outcome.error) {
-      await finishOperationRow(tx, claimed.operation.id, {
+      await finishOperationRow(tx, claimed, {
         status: outcome.cancelled ? 'CANCELLED' : 'FAILED',
         error: outcome.error,
         result: outcome.result,
@@ -87,7 +87,7 @@ export async function completeUpdate(
       return;
     }
     const verdict = outcome.verdict;
-    await finishOperationRow(tx, claimed.operation.id, {
+    await finishOperationRow(tx, claimed, {
       status: 'SUCCEEDED',
       result: verdict ?? outcome.result,
     });
@@ -149,7 +149,7 @@ export async function completeCheck(
     };
     const verdict = outcome.verdict;
     if (outcome.error || !verdict) {
-      await finishOperationRow(tx, claimed.operation.id, {
+      await finishOperationRow(tx, claimed, {
         status: outcome.cancelled ? 'CANCELLED' : 'FAILED',
         error: outcome.error ?? 'no check result',
         result: outcome.result,
@@ -157,7 +157,7 @@ export async function completeCheck(
       await tx.cluster.update({ where: { id: cluster.id }, data: base });
       return;
     }
-    await finishOperationRow(tx, claimed.operation.id, { status: 'SUCCEEDED', result: verdict });
+    await finishOperationRow(tx, claimed, { status: 'SUCCEEDED', result: verdict });
     const revision = cluster.desiredRevision;
     if (verdict.status === 'InSync') {
       if (canTransition(cluster.status, 'check_in_sync')) {
@@ -240,7 +240,7 @@ export async function completeAttach(
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     const now = new Date();
     if (outcome.error || !outcome.findings) {
-      await finishOperationRow(tx, claimed.operation.id, {
+      await finishOperationRow(tx, claimed, {
         status: outcome.cancelled ? 'CANCELLED' : 'FAILED',
         error: outcome.error ?? 'no attach result',
         result: outcome.result,
@@ -250,7 +250,7 @@ export async function completeAttach(
       }
       return;
     }
-    await finishOperationRow(tx, claimed.operation.id, {
+    await finishOperationRow(tx, claimed, {
       status: 'SUCCEEDED',
       result: outcome.result,
     });
@@ -291,7 +291,7 @@ export async function completeDetach(
   await ctx.db.$transaction(async (tx) => {
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     if (outcome.error) {
-      await finishOperationRow(tx, claimed.operation.id, {
+      await finishOperationRow(tx, claimed, {
         status: outcome.cancelled ? 'CANCELLED' : 'FAILED',
         error: outcome.error,
         result: outcome.result,
@@ -299,7 +299,7 @@ export async function completeDetach(
       await tx.cluster.update({ where: { id: cluster.id }, data: stateColumns(ctx, outcome) });
       return;
     }
-    await finishOperationRow(tx, claimed.operation.id, {
+    await finishOperationRow(tx, claimed, {
       status: 'SUCCEEDED',
       result: outcome.result,
     });

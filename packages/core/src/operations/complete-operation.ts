@@ -42,7 +42,7 @@ export async function completeInstall(
   await ctx.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
     const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });
-    await finishOperationRow(tx, claimed.operation.id, {
+    await finishOperationRow(tx, claimed, {
       status: ok ? 'SUCCEEDED' : outcome.cancelled ? 'CANCELLED' : 'FAILED',
       error: outcome.error ?? null,
       result: outcome.result,
@@ -102,7 +102,7 @@ export async function completeDelete(
   await ctx.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
     const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });
-    await finishOperationRow(tx, claimed.operation.id, {
+    await finishOperationRow(tx, claimed, {
       status: ok ? 'SUCCEEDED' : outcome.cancelled ? 'CANCELLED' : 'FAILED',
       error: outcome.error ?? null,
       result: outcome.result,

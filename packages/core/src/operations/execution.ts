@@ -1,10 +1,19 @@
 import type { OperationPhase } from '@commander/contracts';
-import type { ClusterOperation, Db, OperationKind, Prisma, Tx } from '@commander/db';
+import {
+  type Cluster,
+  type ClusterOperation,
+  type Db,
+  isUniqueViolation,
+  type OperationKind,
+  type Prisma,
+  type Tx,
+} from '@commander/db';
 
 import { decryptRendered, type RenderedConfig } from '../clusters/rendered-config.js';
 import { canTransition, type ClusterEvent, nextStatus } from '../clusters/status-machine.js';
 import type { Encryptor } from '../context.js';
 import { notifyChange } from '../events/notify.js';
+import { createOperationMasker, type SecretMasker } from './log-masking.js';
 
 /** What a manager replica needs to run an operation, decrypted. */
 export type ClaimedOperation = {
@@ -31,6 +40,12 @@ export type ClaimedOperation = {
   /** dhctl's state as of the last completed phase of THIS operation (resume after a crash). */
   phaseState: string | null;
   sshPrivateKey: string | null;
+  /**
+   * Masks this operation's secrets (SSH key, password values, registry credentials, agent key,
+   * secrets in the rendered documents) in log lines, the result and the error before they are
+   * stored. Add secrets that appear during the run (a new agent key) with `masker.add`.
+   */
+  masker: SecretMasker;
 };
 
 /** The DKP version in a cluster's latest telemetry snapshot (`cluster_agent_data`). */
@@ -50,68 +65,139 @@ const START_EVENTS: Partial<Record<OperationKind, ClusterEvent>> = {
   ATTACH: 'join_started',
 };
 
+/** Why `claimOperation` did not claim: the cluster is busy with another operation. */
+export const CLUSTER_BUSY = 'busy' as const;
+
 /**
- * Claims an operation for a replica: QUEUED (or RUNNING, when taking over from a dead replica)
- * → RUNNING, attempt + 1, and the cluster's status moves for the kind of work. Returns null when
- * the operation is no longer runnable (finished, cancelled, superseded, its cluster archived),
- * so a re-delivered job is a no-op.
+ * Claims an operation for a replica instance: QUEUED → RUNNING, attempt + 1, and the cluster's
+ * status moves for the kind of work. One operation per cluster, enforced here (under the
+ * cluster's row lock) and by the partial unique index on running operations: while another
+ * operation of the cluster is running, or an older one is still queued (an operation taken back
+ * from a dead replica resumes before a later delete), the answer is `'busy'` and the caller
+ * tries again later. A RUNNING operation is claimed again only by the instance that holds it
+ * (a retry of its own job) or when no instance holds it (rows from before instance ids).
+ * Returns null when the operation is no longer runnable (finished, cancelled, superseded,
+ * running elsewhere, its cluster archived), so a re-delivered job is a no-op.
  */
 export async function claimOperation(
   db: Db,
   encryptor: Encryptor,
   operationId: string,
   replicaId: string,
-): Promise<ClaimedOperation | null> {
-  const claimed = await db.$transaction(async (tx) => {
-    const op = await tx.clusterOperation.findUnique({ where: { id: operationId } });
-    if (!op || (op.status !== 'QUEUED' && op.status !== 'RUNNING')) {
-      return null;
-    }
-    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${op.clusterId}::uuid FOR UPDATE`;
-    const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: op.clusterId } });
-    if (cluster.archivedAt !== null) {
-      await tx.clusterOperation.update({
+  instanceId: string | null = null,
+): Promise<ClaimedOperation | typeof CLUSTER_BUSY | null> {
+  let claimed: { op: ClusterOperation; cluster: Cluster } | typeof CLUSTER_BUSY | null;
+  try {
+    claimed = await db.$transaction(async (tx) => {
+      const first = await tx.clusterOperation.findUnique({ where: { id: operationId } });
+      if (!first) {
+        return null;
+      }
+      await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${first.clusterId}::uuid FOR UPDATE`;
+      const op = await tx.clusterOperation.findUniqueOrThrow({ where: { id: operationId } });
+      const mine =
+        op.status === 'RUNNING' &&
+        (op.managerInstanceId === null || op.managerInstanceId === instanceId);
+      if (op.status !== 'QUEUED' && !mine) {
+        return null;
+      }
+      const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: op.clusterId } });
+      if (cluster.archivedAt !== null) {
+        await tx.clusterOperation.update({
+          where: { id: op.id },
+          data: { status: 'CANCELLED', finishedAt: new Date(), managerInstanceId: null },
+        });
+        return null;
+      }
+      const ahead = await tx.clusterOperation.count({
+        where: {
+          clusterId: op.clusterId,
+          id: { not: op.id },
+          OR: [
+            { status: 'RUNNING' },
+            {
+              status: 'QUEUED',
+              OR: [
+                { createdAt: { lt: op.createdAt } },
+                { createdAt: op.createdAt, id: { lt: op.id } },
+              ],
+            },
+          ],
+        },
+      });
+      if (ahead > 0) {
+        return CLUSTER_BUSY;
+      }
+      const event = START_EVENTS[op.kind];
+      if (event && canTransition(cluster.status, event)) {
+        await tx.cluster.update({
+          where: { id: cluster.id },
+          data: { status: nextStatus(cluster.status, event) },
+        });
+      }
+      const now = new Date();
+      const updated = await tx.clusterOperation.update({
         where: { id: op.id },
-        data: { status: 'CANCELLED', finishedAt: new Date() },
+        data: {
+          status: 'RUNNING',
+          attempt: { increment: 1 },
+          managerReplicaId: replicaId,
+          managerInstanceId: instanceId,
+          heartbeatAt: now,
+          startedAt: op.startedAt ?? now,
+          desiredRevision:
+            op.kind === 'INSTALL' || op.kind === 'UPDATE'
+              ? cluster.desiredRevision
+              : op.desiredRevision,
+          error: null,
+        },
       });
-      return null;
-    }
-    const event = START_EVENTS[op.kind];
-    if (event && canTransition(cluster.status, event)) {
-      await tx.cluster.update({
-        where: { id: cluster.id },
-        data: { status: nextStatus(cluster.status, event) },
+      await notifyChange(tx, {
+        type: 'operation',
+        id: op.id,
+        workspace_id: cluster.workspaceId,
+        cluster_id: cluster.id,
+        action: 'started',
       });
+      return { op: updated, cluster };
+    });
+  } catch (error) {
+    // The partial unique index refused a second running operation of the cluster.
+    if (isUniqueViolation(error)) {
+      return CLUSTER_BUSY;
     }
-    const now = new Date();
-    const updated = await tx.clusterOperation.update({
-      where: { id: op.id },
-      data: {
-        status: 'RUNNING',
-        attempt: { increment: 1 },
-        managerReplicaId: replicaId,
-        heartbeatAt: now,
-        startedAt: op.startedAt ?? now,
-        desiredRevision:
-          op.kind === 'INSTALL' || op.kind === 'UPDATE'
-            ? cluster.desiredRevision
-            : op.desiredRevision,
-        error: null,
-      },
-    });
-    await notifyChange(tx, {
-      type: 'operation',
-      id: op.id,
-      workspace_id: cluster.workspaceId,
-      cluster_id: cluster.id,
-      action: 'started',
-    });
-    return { op: updated, cluster };
-  });
+    throw error;
+  }
+  if (claimed === CLUSTER_BUSY) {
+    return claimed;
+  }
   if (!claimed) {
     return null;
   }
   const { op, cluster } = claimed;
+  const desired = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
+  const applied = decryptRendered(encryptor, cluster.appliedRenderedEncrypted);
+  const sshPrivateKey = cluster.sshPrivateKeyEncrypted
+    ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted)
+    : null;
+  const registry = cluster.registryId
+    ? await db.registry.findUnique({
+        where: { id: cluster.registryId },
+        select: { dockerConfigEncrypted: true },
+      })
+    : null;
+  const masker = createOperationMasker({
+    sshPrivateKey,
+    secretValues: cluster.secretValuesEncrypted
+      ? (JSON.parse(encryptor.decrypt(cluster.secretValuesEncrypted)) as Record<string, unknown>)
+      : null,
+    registryDockerConfig: registry?.dockerConfigEncrypted
+      ? encryptor.decrypt(registry.dockerConfigEncrypted)
+      : null,
+    agentKey: cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null,
+    desired,
+    applied,
+  });
   return {
     operation: op,
     cluster: {
@@ -126,28 +212,30 @@ export async function claimOperation(
       changeMode: cluster.changeMode,
       dkpVersion: reportedDkpVersion(cluster.agentData),
     },
-    desired: decryptRendered(encryptor, cluster.desiredRenderedEncrypted),
-    applied: decryptRendered(encryptor, cluster.appliedRenderedEncrypted),
+    desired,
+    applied,
     dhctlState: cluster.dhctlStateEncrypted ? encryptor.decrypt(cluster.dhctlStateEncrypted) : null,
     phaseState: op.phaseStateEncrypted ? encryptor.decrypt(op.phaseStateEncrypted) : null,
-    sshPrivateKey: cluster.sshPrivateKeyEncrypted
-      ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted)
-      : null,
+    sshPrivateKey,
+    masker,
   };
 }
 
 /**
  * Appends log lines to an operation, numbering them after the lines already stored (one
- * statement reserves the sequence numbers, so concurrent writers cannot collide).
+ * statement reserves the sequence numbers, so concurrent writers cannot collide). Every line
+ * goes through the operation's masker first: there is no way to store an unmasked line.
  */
 export async function appendOperationLogs(
   db: Db,
   operationId: string,
-  lines: string[],
+  rawLines: string[],
+  masker: SecretMasker,
 ): Promise<void> {
-  if (lines.length === 0) {
+  if (rawLines.length === 0) {
     return;
   }
+  const lines = masker.maskLines(rawLines);
   await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ log_count: number }[]>`
       UPDATE cluster_operations SET log_count = log_count + ${lines.length}
@@ -198,8 +286,20 @@ export async function updateOperationProgress(
 }
 
 /**
+ * Thrown when an operation is no longer this instance's (it was taken over after this replica
+ * was declared dead, or handed back): the run must stop without recording anything.
+ */
+export class OperationLostError extends Error {
+  constructor(operationId: string) {
+    super(`operation ${operationId} was taken over by another replica instance`);
+    this.name = 'OperationLostError';
+  }
+}
+
+/**
  * Stores dhctl's state as of a completed phase, encrypted, before dhctl is told to continue:
- * a replica that takes over resumes from here.
+ * a replica that takes over resumes from here. With `instanceId`, only while that instance
+ * still holds the operation (else OperationLostError: another instance owns it now).
  */
 export async function savePhaseState(
   db: Db,
@@ -207,28 +307,45 @@ export async function savePhaseState(
   operationId: string,
   completedPhase: string,
   stateJson: string,
+  instanceId: string | null = null,
 ): Promise<void> {
-  await db.clusterOperation.update({
-    where: { id: operationId },
+  const { count } = await db.clusterOperation.updateMany({
+    where: {
+      id: operationId,
+      ...(instanceId ? { status: 'RUNNING', managerInstanceId: instanceId } : {}),
+    },
     data: {
       lastCompletedPhase: completedPhase,
       phaseStateEncrypted: encryptor.encrypt(stateJson),
       heartbeatAt: new Date(),
     },
   });
+  if (count === 0) {
+    throw new OperationLostError(operationId);
+  }
 }
 
-/** Marks the operation's heartbeat; returns whether a cancel was requested. */
+/**
+ * Marks the operation's heartbeat; returns whether a cancel was requested and whether the
+ * operation is lost to this instance (`instanceId` given and no longer holding it).
+ */
 export async function heartbeatOperation(
   db: Db,
   operationId: string,
-): Promise<{ cancelRequested: boolean }> {
-  const op = await db.clusterOperation.update({
-    where: { id: operationId },
+  instanceId: string | null = null,
+): Promise<{ cancelRequested: boolean; lost: boolean }> {
+  const { count } = await db.clusterOperation.updateMany({
+    where: {
+      id: operationId,
+      ...(instanceId ? { status: 'RUNNING', managerInstanceId: instanceId } : {}),
+    },
     data: { heartbeatAt: new Date() },
+  });
+  const op = await db.clusterOperation.findUnique({
+    where: { id: operationId },
     select: { cancelRequestedAt: true },
   });
-  return { cancelRequested: op.cancelRequestedAt !== null };
+  return { cancelRequested: op?.cancelRequestedAt != null, lost: count === 0 };
 }
 
 export type OperationOutcome = {
@@ -237,18 +354,25 @@ export type OperationOutcome = {
   result?: unknown;
 };
 
-/** Finishes an operation row inside the caller's transaction. */
+/**
+ * Finishes an operation row inside the caller's transaction; the error text and the result are
+ * masked with the operation's masker before they are stored.
+ */
 export async function finishOperationRow(
   tx: Tx,
-  operationId: string,
+  claimed: Pick<ClaimedOperation, 'operation' | 'masker'>,
   outcome: OperationOutcome,
 ): Promise<ClusterOperation> {
+  const { masker } = claimed;
   return tx.clusterOperation.update({
-    where: { id: operationId },
+    where: { id: claimed.operation.id },
     data: {
       status: outcome.status,
-      error: outcome.error ?? null,
-      result: outcome.result === undefined ? undefined : (outcome.result as Prisma.InputJsonValue),
+      error: outcome.error ? masker.mask(outcome.error) : null,
+      result:
+        outcome.result === undefined
+          ? undefined
+          : (masker.maskJson(outcome.result) as Prisma.InputJsonValue),
       finishedAt: new Date(),
       progress: outcome.status === 'SUCCEEDED' ? 1 : undefined,
       heartbeatAt: new Date(),

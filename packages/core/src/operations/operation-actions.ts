@@ -193,7 +193,12 @@ export async function handBackOperation(ctx: ServiceContext, operationId: string
   await ctx.db.$transaction(async (tx) => {
     const op = await tx.clusterOperation.update({
       where: { id: operationId },
-      data: { status: 'QUEUED', managerReplicaId: null, heartbeatAt: new Date() },
+      data: {
+        status: 'QUEUED',
+        managerReplicaId: null,
+        managerInstanceId: null,
+        heartbeatAt: new Date(),
+      },
       include: { cluster: { select: { workspaceId: true } } },
     });
     await enqueueTask(tx, OPERATION_TASKS[op.kind], { operationId }, { maxAttempts: 5 });

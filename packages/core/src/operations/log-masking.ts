@@ -1,0 +1,293 @@
+import { parseAllDocuments } from 'yaml';
+
+import type { RenderedConfig } from '../clusters/rendered-config.js';
+
+/**
+ * Values shorter than this many characters are not masked (nor are their encodings). Masking
+ * `admin`, `ubuntu` or `true` everywhere would make logs unreadable and would itself tell which
+ * short words are secrets; secrets Commander generates (SSH keys, agent keys) are far longer.
+ * A password shorter than this is not protected from appearing in an operation log.
+ */
+export const MIN_MASKED_SECRET_LENGTH = 6;
+
+/** What a masked secret is replaced with. */
+export const SECRET_MASK = '[MASKED]';
+
+/** Field names whose values are secrets in rendered documents and JSON credentials. */
+const SECRET_FIELD =
+  /pass(word|wd|phrase)?$|secret|token|private_?key|dockercfg|^auth$|credential|api_?key|access_?key|service_?account_?json|client_?key/i;
+/** …unless the name says it holds a reference or a setting, not the secret itself. */
+const NOT_SECRET_FIELD = /(name|ref|ttl|file|path|enabled|mode|type|id)$/i;
+
+function isSecretField(key: string): boolean {
+  return SECRET_FIELD.test(key) && !NOT_SECRET_FIELD.test(key);
+}
+
+const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function jsonEscaped(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+/**
+ * The forms a secret value may take in a log line: the value itself (and trimmed), each line
+ * of a multi-line value (an SSH private key printed line by line or re-indented in YAML; the
+ * PEM armor lines are not secret and are left alone), base64 of the whole value (padded and
+ * unpadded, with and without a trailing newline), and its JSON-escaped form (`\n`, `\"`).
+ */
+export function secretVariants(value: string): string[] {
+  const variants = new Set<string>();
+  const trimmed = value.trim();
+  for (const form of new Set([value, trimmed])) {
+    if (form.length === 0) {
+      continue;
+    }
+    variants.add(form);
+    variants.add(jsonEscaped(form));
+    for (const encoded of [form, `${form}\n`]) {
+      const base64 = Buffer.from(encoded, 'utf8').toString('base64');
+      variants.add(base64);
+      variants.add(base64.replace(/=+$/, ''));
+    }
+  }
+  if (trimmed.includes('\n')) {
+    for (const line of trimmed.split(/\r?\n/)) {
+      const part = line.trim();
+      if (!PEM_ARMOR.test(part)) {
+        variants.add(part);
+      }
+    }
+  }
+  return [...variants].filter((v) => v.length >= MIN_MASKED_SECRET_LENGTH);
+}
+
+/**
+ * Replaces every known secret value (in every form {@link secretVariants} lists) with
+ * {@link SECRET_MASK}. Built from an operation's secrets before its first log line is stored;
+ * secrets that appear during the run (a new agent key) are added with {@link SecretMasker.add}.
+ */
+export class SecretMasker {
+  readonly #needles = new Set<string>();
+  #pattern: RegExp | null = null;
+
+  /** @param secrets secret values; empty, missing and too short ones are ignored. */
+  constructor(secrets: Iterable<string | null | undefined> = []) {
+    this.add(...secrets);
+  }
+
+  /** Adds secret values (and their encodings). */
+  add(...secrets: (string | null | undefined)[]): this {
+    for (const secret of secrets) {
+      if (typeof secret !== 'string' || secret.trim().length < MIN_MASKED_SECRET_LENGTH) {
+        continue;
+      }
+      for (const variant of secretVariants(secret)) {
+        if (!this.#needles.has(variant)) {
+          this.#needles.add(variant);
+          this.#pattern = null;
+        }
+      }
+    }
+    return this;
+  }
+
+  /** How many distinct strings are masked (values and their encodings). */
+  get size(): number {
+    return this.#needles.size;
+  }
+
+  /** The text with every known secret replaced. */
+  mask(text: string): string {
+    if (this.#needles.size === 0 || text.length < MIN_MASKED_SECRET_LENGTH) {
+      return text;
+    }
+    // Longest first: an alternation takes the first branch that matches, so the whole key wins
+    // over one of its lines and base64 of a value over the value's own characters.
+    this.#pattern ??= new RegExp(
+      [...this.#needles]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join('|'),
+      'g',
+    );
+    return text.replace(this.#pattern, SECRET_MASK);
+  }
+
+  /** Masks each line. */
+  maskLines(lines: readonly string[]): string[] {
+    return lines.map((line) => this.mask(line));
+  }
+
+  /** Masks every string (and object key) inside a JSON-like value; other values are kept. */
+  maskJson<T>(value: T): T {
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') {
+        return this.mask(v);
+      }
+      if (Array.isArray(v)) {
+        return v.map(walk);
+      }
+      if (v !== null && typeof v === 'object') {
+        return Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).map(([k, x]) => [this.mask(k), walk(x)]),
+        );
+      }
+      return v;
+    };
+    return walk(value) as T;
+  }
+}
+
+function tryJson(text: string): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function tryBase64Json(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.length < 8 || !/^[A-Za-z0-9+/=_-]+$/.test(trimmed)) {
+    return undefined;
+  }
+  return tryJson(Buffer.from(trimmed, 'base64').toString('utf8'));
+}
+
+/**
+ * Collects secret values from a structure: values of secret-named fields (`password`,
+ * `privateKey`, `registryDockerCfg`, `auth`, `token`, …), every value of a Kubernetes Secret's
+ * `data` / `stringData`, and, inside those, JSON credentials (a service-account key's
+ * `private_key`, a docker config's `auths.*.auth` and the password it encodes).
+ */
+function collectSecrets(node: unknown, out: string[], isSecret = false): void {
+  if (typeof node === 'string') {
+    if (!isSecret) {
+      return;
+    }
+    out.push(node);
+    const nested = tryJson(node) ?? tryBase64Json(node);
+    if (nested !== undefined) {
+      collectSecrets(nested, out);
+    }
+    if (/^[A-Za-z0-9+/]+=*$/.test(node.trim())) {
+      // docker `auth` is base64 of `user:password`.
+      const decoded = Buffer.from(node.trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon > 0 && /^[\x20-\x7e]+$/.test(decoded)) {
+        out.push(decoded.slice(colon + 1));
+      }
+    }
+    return;
+  }
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      collectSecrets(item, out, isSecret);
+    }
+    return;
+  }
+  if (node === null || typeof node !== 'object') {
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  const isK8sSecret = record.kind === 'Secret';
+  for (const [key, value] of Object.entries(record)) {
+    const secretData = isK8sSecret && (key === 'data' || key === 'stringData');
+    if (secretData && value !== null && typeof value === 'object') {
+      for (const item of Object.values(value as Record<string, unknown>)) {
+        collectSecrets(item, out, true);
+        if (key === 'data' && typeof item === 'string') {
+          out.push(Buffer.from(item, 'base64').toString('utf8'));
+        }
+      }
+      continue;
+    }
+    collectSecrets(value, out, isSecret || isSecretField(key));
+  }
+}
+
+/** Secret values found in YAML/JSON text (every document of a multi-document stream). */
+export function secretsInDocuments(text: string): string[] {
+  const out: string[] = [];
+  if (text.trim() === '') {
+    return out;
+  }
+  const json = tryJson(text);
+  if (json !== undefined) {
+    collectSecrets(json, out);
+    return out;
+  }
+  for (const document of parseAllDocuments(text, { uniqueKeys: false })) {
+    if (!('errors' in document) || document.errors.length > 0) {
+      continue;
+    }
+    collectSecrets(document.toJS({ maxAliasCount: 100 }), out);
+  }
+  return out;
+}
+
+/** Secret values in a rendered configuration (every section and resource group). */
+export function secretsInRenderedConfig(config: RenderedConfig | null): string[] {
+  if (!config) {
+    return [];
+  }
+  const sections = [
+    config.cluster_configuration,
+    config.provider_specific_cluster_configuration,
+    config.init_configuration,
+    config.connection_config,
+    config.primary_resources,
+    ...config.resources.map((group) => group.yaml),
+  ];
+  return sections.flatMap((section) => {
+    try {
+      return secretsInDocuments(section);
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** What an operation's masker is built from (everything optional). */
+export type OperationSecrets = {
+  sshPrivateKey?: string | null;
+  /** Values of `format: password` params. */
+  secretValues?: Record<string, unknown> | null;
+  /** The registry's docker config.json (base64 or JSON). */
+  registryDockerConfig?: string | null;
+  agentKey?: string | null;
+  desired?: RenderedConfig | null;
+  applied?: RenderedConfig | null;
+};
+
+/** The masker for one operation's log lines, result and error text. */
+export function createOperationMasker(secrets: OperationSecrets): SecretMasker {
+  const values: string[] = [];
+  if (secrets.sshPrivateKey) {
+    values.push(secrets.sshPrivateKey);
+  }
+  if (secrets.agentKey) {
+    values.push(secrets.agentKey);
+  }
+  for (const value of Object.values(secrets.secretValues ?? {})) {
+    if (typeof value === 'string') {
+      values.push(value);
+    } else if (value !== null && value !== undefined) {
+      collectSecrets(value, values, true);
+    }
+  }
+  if (secrets.registryDockerConfig) {
+    collectSecrets(secrets.registryDockerConfig, values, true);
+  }
+  values.push(...secretsInRenderedConfig(secrets.desired ?? null));
+  values.push(...secretsInRenderedConfig(secrets.applied ?? null));
+  return new SecretMasker(values);
+}
