@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 
 import type { Config } from './config.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { describeCallerPlugin } from './plugins/describe-caller.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { eventsPlugin } from './plugins/events.js';
@@ -20,19 +20,7 @@ import { agentRoutes } from './routes/agent.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { registerApiRoutes } from './routes/index.js';
 
-/** A registered route and the access it declares. */
-export type RouteEntry = {
-  method: string;
-  url: string;
-  permission: string | null;
-  kind: 'permission' | 'authenticated' | 'public' | 'undeclared';
-};
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    routeTable: RouteEntry[];
-  }
-}
+export type { RouteEntry } from './plugins/auth.js';
 
 export type AppDeps = {
   db: Db;
@@ -62,51 +50,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           },
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
-    bodyLimit: 5 * 1024 * 1024,
+    bodyLimit: BODY_LIMITS.default,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  // Every route and what it declares (for the start-up check and the authorization tests).
-  const routeTable: RouteEntry[] = [];
-  app.decorate('routeTable', routeTable);
-  app.addHook('onRoute', (route) => {
-    const c = (route.config ?? {}) as {
-      permission?: string;
-      public?: boolean;
-      authenticated?: boolean;
-    };
-    for (const method of [route.method].flat()) {
-      if (method === 'HEAD') {
-        continue;
-      }
-      routeTable.push({
-        method,
-        url: route.url,
-        permission: c.permission ?? null,
-        kind: c.permission
-          ? 'permission'
-          : c.public
-            ? 'public'
-            : c.authenticated
-              ? 'authenticated'
-              : 'undeclared',
-      });
-    }
-  });
-
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(errorHandler);
-  await app.register(openApiPlugin);
   const auditSink: AuditSink =
     deps.auditSink ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  // Before any route is registered: it records every route and refuses undeclared ones.
   await app.register(authPlugin, {
     db: deps.db,
     encryptor: deps.encryptor,
     instance: deps.instance,
     auditSink,
+    metricsToken: config.metricsToken,
+    metricsPublic: config.metricsPublic,
   });
+  await app.register(openApiPlugin);
   await app.register(describeCallerPlugin, { db: deps.db });
   await app.register(eventsPlugin, { databaseUrl: config.databaseUrl });
   await registerApiRoutes(app, {
@@ -123,14 +86,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
+    await registerPublic(app, fastifyStatic, { root: config.webDist, wildcard: false });
   }
   // The SPA owns every other GET path; the API and the docs keep their JSON 404.
   app.setNotFoundHandler((request, reply) => {
     const isPage =
       request.method === 'GET' &&
-      !request.url.startsWith('/api/') &&
-      !request.url.startsWith('/documentation');
+      !/^\/(api|agent_api|documentation)(\/|$)/.test(pagePath(request.url));
     if (hasWeb && isPage) {
       return reply.sendFile('index.html');
     }
@@ -142,12 +104,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     });
   });
 
-  await app.ready();
-  const undeclared = routeTable.filter((r) => r.url.startsWith('/api/') && r.kind === 'undeclared');
-  if (undeclared.length > 0) {
-    throw new Error(
-      `Routes without a declared permission (config.permission/public/authenticated): ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`,
-    );
-  }
+  await app.ready(); // refuses routes that declare no access (plugins/auth.ts)
   return app;
+}
+
+/** The path as a router would see it (decoded, lower case, single slashes): for the SPA fallback. */
+function pagePath(url: string): string {
+  const raw = url.split('?')[0] ?? '';
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // keep the raw path
+  }
+  return decoded.toLowerCase().replace(/\/{2,}/g, '/');
 }

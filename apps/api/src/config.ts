@@ -40,6 +40,13 @@ const EnvSchema = z.object({
   COMMANDER_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   /** Trust X-Forwarded-* from a reverse proxy (client address for audit and rate limits). */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** Bearer token that may read /metrics (Prometheus scraper). */
+  COMMANDER_METRICS_TOKEN: optional.refine(
+    (v) => v === undefined || v.length >= 32,
+    'must be at least 32 characters',
+  ),
+  /** /metrics without credentials (only behind a network you trust). */
+  COMMANDER_METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
   /** Sign-in attempts per minute per client address. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
 });
@@ -66,6 +73,8 @@ export type Config = {
   secureCookies: boolean;
   trustProxy: boolean;
   loginRateLimit: number;
+  metricsToken: string | undefined;
+  metricsPublic: boolean;
 };
 
 /** Parses the environment once, at start-up; the only reader of process.env in the API. */
@@ -102,5 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : e.COMMANDER_PUBLIC_URL.startsWith('https:'),
     trustProxy: e.TRUST_PROXY === 'true',
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    metricsToken: e.COMMANDER_METRICS_TOKEN,
+    metricsPublic: e.COMMANDER_METRICS_PUBLIC === 'true',
   };
 }

@@ -1,6 +1,9 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
 import {
   AppError,
   type AuditSink,
+  authenticateAgent,
   type Encryptor,
   type Grants,
   grants,
@@ -13,20 +16,75 @@ import {
   principalFromToken,
   type ServiceContext,
 } from '@commander/core';
-import type { Db } from '@commander/db';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Cluster, Db } from '@commander/db';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyPluginCallback,
+  FastifyPluginOptions,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
 
 export const SESSION_COOKIE = 'commander_session';
 
-/** What a route declares about who may call it (route `config`). */
+/** Body limits (bytes) by route kind; a route may declare a smaller or larger one itself. */
+export const BODY_LIMITS = {
+  /** Unauthenticated routes (sign-in): a stranger never makes the server parse more. */
+  public: 64 * 1024,
+  /** Every authenticated route unless it says otherwise (the app's default). */
+  default: 5 * 1024 * 1024,
+  agentResults: 5 * 1024 * 1024,
+  telemetry: 2 * 1024 * 1024,
+} as const;
+
+/**
+ * What a route declares about who may call it (route `config`). Exactly one of these; a route
+ * that declares none (or several) makes start-up fail (deny by default).
+ */
 export type RouteAccess = {
   /** Needed permission, checked in the current workspace (or globally for global ones). */
   permission?: Permission;
-  /** No authentication at all (sign-in, health). */
+  /** No authentication at all (sign-in, health, static files): see `registerPublic`. */
   public?: boolean;
   /** Any authenticated caller; the use case decides (e.g. /auth/me, /auth_tokens). */
   authenticated?: boolean;
+  /** The agent API: the agent key of the cluster named by `:cluster_uuid`. */
+  agent?: boolean;
+  /** `/metrics`: the metrics token, a credential with global `workspaces:read`, or public by choice. */
+  metrics?: boolean;
+};
+
+export type AccessKind = 'permission' | 'authenticated' | 'public' | 'agent' | 'metrics';
+
+/** The one access kind a route declares, or 'undeclared' (none, or more than one). */
+export function accessKind(config: RouteAccess | undefined): AccessKind | 'undeclared' {
+  const declared: AccessKind[] = [];
+  if (config?.permission !== undefined) {
+    declared.push('permission');
+  }
+  if (config?.authenticated === true) {
+    declared.push('authenticated');
+  }
+  if (config?.public === true) {
+    declared.push('public');
+  }
+  if (config?.agent === true) {
+    declared.push('agent');
+  }
+  if (config?.metrics === true) {
+    declared.push('metrics');
+  }
+  return declared.length === 1 ? declared[0]! : 'undeclared';
+}
+
+/** A registered route and the access it declares. */
+export type RouteEntry = {
+  method: string;
+  url: string;
+  permission: string | null;
+  kind: AccessKind | 'undeclared';
 };
 
 declare module 'fastify' {
@@ -36,6 +94,12 @@ declare module 'fastify' {
     ctx: ServiceContext;
     principal: Principal | null;
     grants: Grants | null;
+    /** The agent API's cluster, authenticated by its agent key in onRequest. */
+    agentCluster: Cluster | null;
+  }
+  interface FastifyInstance {
+    /** Every route and what it declares (for the start-up check and the authorization tests). */
+    routeTable: RouteEntry[];
   }
 }
 
@@ -44,6 +108,10 @@ export type AuthOptions = {
   encryptor: Encryptor;
   instance: InstanceInfo;
   auditSink: AuditSink;
+  /** Bearer token that may read /metrics (at least 32 characters), if any. */
+  metricsToken?: string | undefined;
+  /** /metrics without any credential (COMMANDER_METRICS_PUBLIC=true). */
+  metricsPublic?: boolean;
 };
 
 function bearer(request: FastifyRequest): string | null {
@@ -58,13 +126,45 @@ function bearer(request: FastifyRequest): string | null {
   return null;
 }
 
+function sameSecret(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Authentication and authorization of every /api/v1 route: an API token (X-Auth-Token or
- * Authorization: Bearer) or the web session cookie (with a CSRF header on writes). Builds
- * `request.ctx` for the use cases, then enforces the route's declared permission. A route that
- * declares nothing is refused at start-up (see assertRoutesDeclareAccess).
+ * Marks every route that `plugin` registers as deliberately public (no authentication) with
+ * the small public body limit. For third-party plugins (static files, Swagger UI) whose routes
+ * cannot declare access themselves; our own public routes write `config: { public: true }`.
+ */
+export async function registerPublic<O extends FastifyPluginOptions>(
+  app: FastifyInstance,
+  plugin: FastifyPluginCallback<O> | FastifyPluginAsync<O>,
+  options: O,
+): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), public: true };
+      route.bodyLimit = Math.min(route.bodyLimit ?? BODY_LIMITS.public, BODY_LIMITS.public);
+    });
+    await scope.register(plugin as FastifyPluginAsync<O>, options);
+  });
+}
+
+/**
+ * Authentication and authorization of every route, in `onRequest`, decided from the MATCHED
+ * route's declaration (`request.routeOptions.config`), never from the raw URL: the router has
+ * already decoded and normalised the path, so `/%61pi/v1/users` is the users route and is
+ * refused like it. Runs before the body is read, so a caller who may not call a route never
+ * makes the server parse its body. A request that matches no route goes to the not-found
+ * handler untouched. Every registered route must declare its access kind: `ready()` fails
+ * otherwise (deny by default).
+ *
+ * Callers: an API token (X-Auth-Token or Authorization: Bearer) or the web session cookie (with
+ * a CSRF header on writes); the agent key on the agent API; the metrics token on /metrics.
  */
 export const authPlugin = fp<AuthOptions>(
   async (app, options) => {
@@ -72,76 +172,182 @@ export const authPlugin = fp<AuthOptions>(
     app.decorateRequest('ctx', null as unknown as ServiceContext);
     app.decorateRequest('principal', null);
     app.decorateRequest('grants', null);
+    app.decorateRequest('agentCluster', null);
 
-    app.addHook('onRequest', async (request) => {
-      request.ctx = baseContext(request, options, null, new Set());
+    // Every route, with what it declares. Options are classified at ready time because
+    // `registerPublic` scopes mark their routes in an onRoute hook that runs after this one.
+    const routes: { method: string; url: string; options: { config?: RouteAccess } }[] = [];
+    const routeTable: RouteEntry[] = [];
+    app.decorate('routeTable', routeTable);
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        routes.push({ method, url: route.url, options: route });
+      }
+      const kind = accessKind(route.config);
+      if (kind === 'public' && route.bodyLimit === undefined) {
+        route.bodyLimit = BODY_LIMITS.public;
+      }
+    });
+    app.addHook('onReady', async () => {
+      for (const r of routes) {
+        const c = r.options.config;
+        if (r.method !== 'HEAD') {
+          routeTable.push({
+            method: r.method,
+            url: r.url,
+            permission: c?.permission ?? null,
+            kind: accessKind(c),
+          });
+        }
+      }
+      const undeclared = routes.filter((r) => accessKind(r.options.config) === 'undeclared');
+      if (undeclared.length > 0) {
+        throw new Error(
+          `Routes must declare exactly one access kind (config.permission, authenticated, public, agent or metrics; registerPublic for third-party routes): ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`,
+        );
+      }
     });
 
-    // preValidation: callers are authenticated and authorized before their input is even looked at.
-    app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      request.ctx = baseContext(request, options, null, new Set());
+      if (request.is404) {
+        return; // no route: the not-found handler answers, no use case runs
+      }
       const access = request.routeOptions.config;
-      if (!request.url.startsWith('/api/') || access.public) {
-        return;
-      }
-      let principal: Principal | null = null;
-      let viaCookie = false;
-      const token = bearer(request);
-      if (token !== null) {
-        principal = await principalFromToken(db, token);
-      } else {
-        const cookie = request.cookies[SESSION_COOKIE];
-        if (cookie) {
-          principal = await principalFromSession(db, cookie);
-          viaCookie = principal !== null;
-          if (!principal) {
-            void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-            throw new AppError('session_expired', 'Your session has expired; sign in again');
-          }
+      switch (accessKind(access)) {
+        case 'public':
+          return;
+        case 'agent':
+          request.agentCluster = await authenticateAgentRequest(db, request);
+          return;
+        case 'metrics':
+          return authorizeMetrics(request, reply, options);
+        case 'authenticated':
+          await authenticate(request, reply, options);
+          return;
+        case 'permission': {
+          const { principal, workspace } = await authenticate(request, reply, options);
+          requirePermission(request, principal, workspace, access.permission!);
+          return;
         }
-      }
-      if (!principal) {
-        throw new AppError(
-          'unauthorized',
-          'Authentication required: send X-Auth-Token, or sign in',
-        );
-      }
-      if (viaCookie && UNSAFE.has(request.method) && principal.kind === 'user') {
-        const sent = request.headers['x-csrf-token'];
-        if (typeof sent !== 'string' || sent !== principal.session?.csrfToken) {
-          throw new AppError('csrf_failed', 'Missing or wrong X-CSRF-Token header');
-        }
-      }
-      const held = await grantsOf(db, principal);
-      const workspace = await resolveWorkspace(db, request, principal);
-      request.principal = principal;
-      request.grants = held;
-      const actor =
-        principal.kind === 'auth_token'
-          ? { type: 'auth_token' as const, id: principal.token.id, name: principal.token.name }
-          : { type: 'user' as const, id: principal.user.id, name: principal.user.email };
-      request.ctx = {
-        ...baseContext(request, options, workspace, permissionsIn(held, workspace?.id ?? null)),
-        actor,
-      };
-
-      const needed = access.permission;
-      if (needed !== undefined && !grants(request.ctx.permissions, needed)) {
-        const isWrite = needed.endsWith(':write');
-        if (principal.kind === 'auth_token' && principal.token.scope === 'READ' && isWrite) {
-          throw new AppError('read_only_token', 'This token is read-only');
-        }
-        throw new AppError(
-          'forbidden',
-          `This needs the ${needed} permission${workspace ? ` in workspace ${workspace.slug}` : ''}`,
-          {
-            permission: needed,
-          },
-        );
+        case 'undeclared':
+          // Unreachable: start-up refuses such routes. Deny anyway.
+          throw new AppError('forbidden', 'This route declares no access');
       }
     });
   },
   { name: 'auth', dependencies: ['@fastify/cookie'] },
 );
+
+/** The caller of an /api/v1 route; sets request.principal, grants and ctx. */
+async function authenticate(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: AuthOptions,
+): Promise<{ principal: Principal; workspace: ServiceContext['workspace'] }> {
+  const { db } = options;
+  let principal: Principal | null = null;
+  let viaCookie = false;
+  const token = bearer(request);
+  if (token !== null) {
+    principal = await principalFromToken(db, token);
+  } else {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie) {
+      principal = await principalFromSession(db, cookie);
+      viaCookie = principal !== null;
+      if (!principal) {
+        void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        throw new AppError('session_expired', 'Your session has expired; sign in again');
+      }
+    }
+  }
+  if (!principal) {
+    throw new AppError('unauthorized', 'Authentication required: send X-Auth-Token, or sign in');
+  }
+  if (viaCookie && UNSAFE.has(request.method) && principal.kind === 'user') {
+    const sent = request.headers['x-csrf-token'];
+    if (typeof sent !== 'string' || sent !== principal.session?.csrfToken) {
+      throw new AppError('csrf_failed', 'Missing or wrong X-CSRF-Token header');
+    }
+  }
+  const held = await grantsOf(db, principal);
+  const workspace = await resolveWorkspace(db, request, principal);
+  request.principal = principal;
+  request.grants = held;
+  const actor =
+    principal.kind === 'auth_token'
+      ? { type: 'auth_token' as const, id: principal.token.id, name: principal.token.name }
+      : { type: 'user' as const, id: principal.user.id, name: principal.user.email };
+  request.ctx = {
+    ...baseContext(request, options, workspace, permissionsIn(held, workspace?.id ?? null)),
+    actor,
+  };
+  return { principal, workspace };
+}
+
+function requirePermission(
+  request: FastifyRequest,
+  principal: Principal,
+  workspace: ServiceContext['workspace'],
+  needed: Permission,
+): void {
+  if (grants(request.ctx.permissions, needed)) {
+    return;
+  }
+  if (
+    principal.kind === 'auth_token' &&
+    principal.token.scope === 'READ' &&
+    needed.endsWith(':write')
+  ) {
+    throw new AppError('read_only_token', 'This token is read-only');
+  }
+  throw new AppError(
+    'forbidden',
+    `This needs the ${needed} permission${workspace ? ` in workspace ${workspace.slug}` : ''}`,
+    { permission: needed },
+  );
+}
+
+/** The agent key (Authorization: Bearer) of the cluster in the path; 401 otherwise. */
+async function authenticateAgentRequest(db: Db, request: FastifyRequest): Promise<Cluster> {
+  const uuid = (request.params as { cluster_uuid?: unknown } | undefined)?.cluster_uuid;
+  const header = request.headers.authorization;
+  const key =
+    typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  const cluster =
+    key && typeof uuid === 'string' && UUID.test(uuid)
+      ? await authenticateAgent(db, uuid.toLowerCase(), key)
+      : null;
+  if (!cluster) {
+    throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
+  }
+  return cluster;
+}
+
+/**
+ * /metrics: public only when configured so; otherwise the metrics token, or an API credential
+ * with global `workspaces:read` (or more).
+ */
+async function authorizeMetrics(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: AuthOptions,
+): Promise<void> {
+  if (options.metricsPublic === true) {
+    return;
+  }
+  const token = bearer(request);
+  if (token !== null && options.metricsToken && sameSecret(token, options.metricsToken)) {
+    return;
+  }
+  await authenticate(request, reply, options);
+  if (!grants(permissionsIn(request.grants!, null), 'workspaces:read')) {
+    throw new AppError('forbidden', 'Metrics need the metrics token or global workspaces:read', {
+      permission: 'workspaces:read',
+    });
+  }
+}
 
 function baseContext(
   request: FastifyRequest,

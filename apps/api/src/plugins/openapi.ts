@@ -3,6 +3,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 
+import { registerPublic } from './auth.js';
+
 /** OpenAPI document generated from the zod contracts, served with Swagger UI at /documentation. */
 export const openApiPlugin = fp(
   async (app) => {
@@ -24,7 +26,8 @@ export const openApiPlugin = fp(
       },
       transform: jsonSchemaTransform,
     });
-    await app.register(swaggerUi, { routePrefix: '/documentation' });
+    // Swagger UI's routes cannot declare access themselves: deliberately public.
+    await registerPublic(app, swaggerUi, { routePrefix: '/documentation' });
   },
   { name: 'openapi' },
 );

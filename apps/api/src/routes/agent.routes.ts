@@ -5,7 +5,6 @@ import {
 } from '@commander/contracts';
 import {
   AppError,
-  authenticateAgent,
   type Encryptor,
   getAgentResources,
   recordResourcesStatus,
@@ -16,35 +15,33 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
+import { BODY_LIMITS } from '../plugins/auth.js';
+
 export type AgentRoutesOptions = { db: Db; encryptor: Encryptor; publicUrl: string };
 
 const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
 
 /**
  * The agent API (`/agent_api/:cluster_uuid/…`), authenticated by the cluster's agent key
- * (`Authorization: Bearer`); a key opens its own cluster only.
+ * (`Authorization: Bearer`, `agent` access); a key opens its own cluster only.
  */
 export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
   app,
   { db, encryptor, publicUrl },
 ) => {
-  async function agentCluster(
-    request: FastifyRequest & { params: { cluster_uuid: string } },
-  ): Promise<Cluster> {
-    const header = request.headers.authorization;
-    const key =
-      typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    const cluster = key ? await authenticateAgent(db, request.params.cluster_uuid, key) : null;
-    if (!cluster) {
+  // The agent key is checked in onRequest (plugins/auth.ts), before the body is read or
+  // validated: a stranger gets 401, never 400 or 413.
+  const agentCluster = (request: FastifyRequest): Cluster => {
+    if (!request.agentCluster) {
       throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
     }
-    return cluster;
-  }
+    return request.agentCluster;
+  };
 
   app.get(
     '/:cluster_uuid/resources',
     {
-      config: { public: true },
+      config: { agent: true },
       schema: {
         tags: ['agent'],
         summary: 'Desired resources by group (ETag; 304 when unchanged)',
@@ -53,7 +50,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const cluster = await agentCluster(request);
+      const cluster = agentCluster(request);
       const ifNoneMatch = request.headers['if-none-match'];
       const resources = await getAgentResources(
         db,
@@ -72,8 +69,8 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
   app.post(
     '/:cluster_uuid/resources/status',
     {
-      config: { public: true },
-      bodyLimit: 10 * 1024 * 1024,
+      config: { agent: true },
+      bodyLimit: BODY_LIMITS.agentResults,
       schema: {
         tags: ['agent'],
         summary: 'Per-resource apply results',
@@ -83,7 +80,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const cluster = await agentCluster(request);
+      const cluster = agentCluster(request);
       await recordResourcesStatus(db, encryptor, cluster, publicUrl, request.body);
       return reply.code(204).send(null);
     },
@@ -92,7 +89,8 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
   app.post(
     '/:cluster_uuid/telemetry',
     {
-      config: { public: true },
+      config: { agent: true },
+      bodyLimit: BODY_LIMITS.telemetry,
       schema: {
         tags: ['agent'],
         summary: 'A telemetry sample',
@@ -102,7 +100,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const cluster = await agentCluster(request);
+      const cluster = agentCluster(request);
       await recordTelemetry(db, cluster, request.body);
       return reply.code(204).send(null);
     },

@@ -1,7 +1,10 @@
 import type { Db } from '@commander/db';
 import type { FastifyPluginAsync } from 'fastify';
 
-/** Liveness, readiness (database reachable) and a few Prometheus metrics. */
+/**
+ * Liveness, readiness (database reachable) and a few Prometheus metrics (`metrics` access: the
+ * metrics token, a global reader, or public when COMMANDER_METRICS_PUBLIC=true).
+ */
 export const healthRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({
     status: 'ok',
@@ -24,7 +27,7 @@ export const healthRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
 
   app.get(
     '/metrics',
-    { config: { public: true }, schema: { hide: true } },
+    { config: { metrics: true }, schema: { hide: true } },
     async (_request, reply) => {
       const clusters = await db.cluster.groupBy({
         by: ['status'],
