@@ -32,6 +32,8 @@ export const ERROR_STATUS = {
   immutable_field: 422,
   not_unique: 422,
   invalid_template: 422,
+  /** A render went over its budget; details: `{ limit, max, section }`. */
+  render_limit_exceeded: 422,
   rate_limited: 429,
   internal: 500,
   encryption_key_error: 500,

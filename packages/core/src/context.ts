@@ -1,4 +1,6 @@
+import type { TemplateSections } from '@commander/contracts';
 import type { Db } from '@commander/db';
+import type { RenderLimits, RenderResult, SpecialVariables } from '@commander/renderer';
 
 /** Minimal structured logger (pino-compatible subset). */
 export type Logger = {
@@ -38,6 +40,19 @@ export type InstanceInfo = {
   commanderUuid: string;
 };
 
+/**
+ * Renders configurations somewhere else than the calling thread (the API's worker pool,
+ * `@commander/core/render-pool`), within `limits`.
+ */
+export type ConfigurationRenderer = {
+  readonly limits: Readonly<RenderLimits>;
+  render: (
+    sections: TemplateSections,
+    values: Record<string, unknown>,
+    specials: SpecialVariables,
+  ) => Promise<RenderResult>;
+};
+
 /** Writes one audit line to stdout (tagged ["audit"]); injected so tests can capture it. */
 export type AuditSink = (line: Record<string, unknown>) => void;
 
@@ -56,6 +71,13 @@ export type ServiceContext = {
   encryptor: Encryptor;
   instance: InstanceInfo;
   auditSink: AuditSink;
+  /**
+   * Where renders run. The API passes its render pool (off the event loop); without one
+   * (manager, scripts, tests) renders run in-process within `renderLimits`.
+   */
+  renderer?: ConfigurationRenderer | undefined;
+  /** Limits of in-process renders (default: the renderer's defaults). */
+  renderLimits?: Partial<RenderLimits> | undefined;
   requestId?: string | undefined;
   remoteAddress?: string | undefined;
 };
