@@ -57,6 +57,12 @@ export {
   templateErrorToRenderError,
 } from './render.js';
 export {
+  publicSpecialVariables,
+  SECRET_SPECIAL_VARIABLES,
+  secretPlaceholder,
+  withSecretPlaceholders,
+} from './secrets.js';
+export {
   compileValuesSchema,
   immutableKeys,
   immutableViolations,
