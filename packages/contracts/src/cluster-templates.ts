@@ -121,6 +121,12 @@ export const RenderBodySchema = z.strictObject({
   values: z.record(z.string(), z.unknown()).default({}),
   /** Render as this existing cluster (its UUID, SSH key and stored secrets). */
   cluster_id: z.uuid().optional(),
+  /**
+   * Render with the real secret values (stored secrets and SSH private key of `cluster_id`,
+   * secret values given here); needs clusters:secrets:read. Otherwise every secret is rendered
+   * as a `<secret:key>` placeholder.
+   */
+  reveal: z.boolean().optional(),
 });
 export type RenderBody = z.input<typeof RenderBodySchema>;
 

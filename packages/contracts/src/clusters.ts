@@ -146,12 +146,14 @@ export const ListClustersQuerySchema = z.object({
   q: z.string().max(100).optional(),
 });
 
-export const GetClusterQuerySchema = z.object({
+/** `?reveal=true`: real secret values and configurations (needs clusters:secrets:read). */
+export const RevealQuerySchema = z.object({
   reveal: z
     .enum(['true', 'false'])
     .optional()
     .transform((v) => v === 'true'),
 });
+export const GetClusterQuerySchema = RevealQuerySchema;
 
 export const UpdateClusterSettingsBodySchema = ClusterSettingsSchema.partial().strict();
 

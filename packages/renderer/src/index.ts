@@ -60,6 +60,12 @@ export {
   templateErrorToRenderError,
 } from './render.js';
 export {
+  publicSpecialVariables,
+  SECRET_SPECIAL_VARIABLES,
+  secretPlaceholder,
+  withSecretPlaceholders,
+} from './secrets.js';
+export {
   compileValuesSchema,
   immutableKeys,
   immutableViolations,

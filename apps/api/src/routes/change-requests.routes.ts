@@ -2,6 +2,7 @@ import {
   ChangeRequestSchema,
   IdParamsSchema,
   ListChangeRequestsQuerySchema,
+  RevealQuerySchema,
 } from '@commander/contracts';
 import {
   approveChangeRequest,
@@ -37,12 +38,15 @@ export const changeRequestRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:read' },
       schema: {
         tags: ['change_requests'],
-        summary: 'A change request with the diff of applied vs desired configuration',
+        summary:
+          'A change request with the diff of applied vs desired configuration (secrets as `<secret:key>` placeholders unless ?reveal=true, clusters:secrets:read)',
         params: IdParamsSchema,
+        querystring: RevealQuerySchema,
         response: { 200: ChangeRequestSchema },
       },
     },
-    async (request) => getChangeRequest(request.ctx, request.params.id),
+    async (request) =>
+      getChangeRequest(request.ctx, request.params.id, { reveal: request.query.reveal }),
   );
 
   app.post(

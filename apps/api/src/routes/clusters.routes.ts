@@ -9,6 +9,7 @@ import {
   MoveClusterBodySchema,
   OperationSchema,
   PaginationQuerySchema,
+  RevealQuerySchema,
   TelemetryPointSchema,
   UpdateClusterBodySchema,
   UpdateClusterSettingsBodySchema,
@@ -85,7 +86,7 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['clusters'],
         summary:
-          'Get a cluster (404 once deleted); ?reveal=true shows password values (clusters:secrets:read)',
+          'Get a cluster (404 once deleted). Secrets are `<secret:key>` placeholders in rendered configurations and null in values; ?reveal=true shows the real ones (clusters:secrets:read)',
         params: IdParamsSchema,
         querystring: GetClusterQuerySchema,
         response: { 200: ClusterSchema },
@@ -115,9 +116,10 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:read' },
       schema: {
         tags: ['operations'],
-        summary: "A cluster's operations, newest first",
+        summary:
+          "A cluster's operations, newest first; results reduced to statuses and ids unless ?reveal=true (clusters:secrets:read)",
         params: IdParamsSchema,
-        querystring: PaginationQuerySchema,
+        querystring: PaginationQuerySchema.extend(RevealQuerySchema.shape),
         response: { 200: z.array(OperationSchema) },
       },
     },

@@ -3,6 +3,7 @@ import {
   OperationLogLineSchema,
   OperationLogsQuerySchema,
   OperationSchema,
+  RevealQuerySchema,
 } from '@commander/contracts';
 import { cancelOperation, getOperation, getOperationLogs } from '@commander/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -19,12 +20,15 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:read' },
       schema: {
         tags: ['operations'],
-        summary: 'An operation with its phases, progress and timings',
+        summary:
+          'An operation with its phases, progress and timings; its result reduced to statuses and ids unless ?reveal=true (clusters:secrets:read)',
         params: IdParamsSchema,
+        querystring: RevealQuerySchema,
         response: { 200: OperationSchema },
       },
     },
-    async (request) => getOperation(request.ctx, request.params.id),
+    async (request) =>
+      getOperation(request.ctx, request.params.id, { reveal: request.query.reveal }),
   );
 
   app.get(

@@ -2,9 +2,8 @@ import type { ChangeRequest } from '@commander/contracts';
 import type { ChangeRequest as ChangeRequestRow } from '@commander/db';
 
 import { recordAudit } from '../audit/record-audit.js';
-import { maskSecrets } from '../clusters/cluster-dto.js';
-import { readSecretValues } from '../clusters/get-cluster.js';
-import { decryptRendered } from '../clusters/rendered-config.js';
+import { assertMayReveal } from '../clusters/get-cluster.js';
+import { decryptRendered, readPublicRendered } from '../clusters/rendered-config.js';
 import { transitionCluster } from '../clusters/transition.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
@@ -16,23 +15,30 @@ export type ChangeRequestDto = ChangeRequest;
 
 const SECTIONS = ['cluster_configuration', 'provider_specific_cluster_configuration'] as const;
 
+/**
+ * The diff is made of the public renders (secrets as `<secret:key>` placeholders) unless the
+ * caller may and asked to reveal secrets; a configuration without a public render (rows from
+ * before public renders) is withheld (empty).
+ */
 async function toDto(
   ctx: ServiceContext,
   row: ChangeRequestRow,
   withDiff: boolean,
+  reveal = false,
 ): Promise<ChangeRequestDto> {
   const diff: ChangeRequestDto['diff'] = {};
   if (withDiff) {
     const cluster = await ctx.db.cluster.findUniqueOrThrow({ where: { id: row.clusterId } });
-    const secrets = Object.values(readSecretValues(ctx, cluster.secretValuesEncrypted)).filter(
-      (v): v is string => typeof v === 'string',
-    );
-    const desired = decryptRendered(ctx.encryptor, cluster.desiredRenderedEncrypted);
-    const applied = decryptRendered(ctx.encryptor, cluster.appliedRenderedEncrypted);
+    const desired = reveal
+      ? decryptRendered(ctx.encryptor, cluster.desiredRenderedEncrypted)
+      : readPublicRendered(cluster.desiredRenderedPublic);
+    const applied = reveal
+      ? decryptRendered(ctx.encryptor, cluster.appliedRenderedEncrypted)
+      : readPublicRendered(cluster.appliedRenderedPublic);
     for (const section of SECTIONS) {
       diff[section] = {
-        applied: maskSecrets(applied?.[section] ?? '', secrets),
-        desired: maskSecrets(desired?.[section] ?? '', secrets),
+        applied: applied?.[section] ?? '',
+        desired: desired?.[section] ?? '',
       };
     }
   }
@@ -81,8 +87,17 @@ async function loadRequest(ctx: ServiceContext, id: string): Promise<ChangeReque
   return row;
 }
 
-export async function getChangeRequest(ctx: ServiceContext, id: string): Promise<ChangeRequestDto> {
-  return toDto(ctx, await loadRequest(ctx, id), true);
+/**
+ * One change request with its diff; `reveal` shows the real configurations (needs
+ * clusters:secrets:read). @throws AppError not_found, forbidden
+ */
+export async function getChangeRequest(
+  ctx: ServiceContext,
+  id: string,
+  options: { reveal?: boolean } = {},
+): Promise<ChangeRequestDto> {
+  assertMayReveal(ctx, options.reveal);
+  return toDto(ctx, await loadRequest(ctx, id), true, options.reveal ?? false);
 }
 
 /** Statuses from which an approved change can be converged. */

@@ -20,7 +20,12 @@ import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { assertNameFree } from './create-cluster.js';
 import { loadCluster } from './get-cluster.js';
-import { encryptRendered, type RenderedConfig } from './rendered-config.js';
+import {
+  encryptRendered,
+  publicRenderedJson,
+  type RenderedConfig,
+  withheldPublicConfig,
+} from './rendered-config.js';
 
 /** Parses and checks an SSH connection config: one SSHConfig, at least one SSHHost. */
 export function parseConnectionConfig(text: string): {
@@ -88,6 +93,10 @@ export async function attachCluster(
         sshPublicKey: ssh.publicKey,
         sshPrivateKeyEncrypted: ctx.encryptor.encrypt(ssh.privateKey),
         desiredRenderedEncrypted: encryptRendered(ctx.encryptor, config),
+        // The connection configuration may hold an SSH private key: withheld from callers.
+        desiredRenderedPublic: publicRenderedJson(
+          withheldPublicConfig(config, null, ['connection_config']),
+        ),
         connectionHosts: hosts,
         createdByName: ctx.actor.name,
       };

@@ -5,7 +5,12 @@ import type {
 import type { Cluster, ClusterOperation, ClusterTemplateVersion } from '@commander/db';
 
 import type { Encryptor } from '../context.js';
-import { decryptRendered, joinResources, type RenderedConfig } from './rendered-config.js';
+import {
+  decryptRendered,
+  joinResources,
+  readPublicRendered,
+  type RenderedConfig,
+} from './rendered-config.js';
 
 export type ClusterRow = Cluster & {
   clusterTemplateVersion: Pick<ClusterTemplateVersion, 'clusterTemplateId'> | null;
@@ -23,15 +28,18 @@ export const CLUSTER_DTO_INCLUDE = {
 } as const;
 
 export type ClusterDtoOptions = {
-  /** Decrypt and include the rendered configurations (detail views). */
+  /** Include the rendered configurations (detail views). */
   withRendered: boolean;
   encryptor: Encryptor;
-  /** Secret input values to show in plaintext (the caller may reveal them), else null. */
+  /**
+   * The caller holds clusters:secrets:read and asked to reveal: the secret values to show and
+   * the real rendered configurations. Otherwise (null/absent) secret values are null and the
+   * rendered configurations are the public renders (secrets as `<secret:key>` placeholders);
+   * a row without a public render has its rendered configurations withheld (null).
+   */
   revealedSecrets?: Record<string, unknown> | null;
   /** Keys of secret values that are set (for `secret_values`). */
   secretKeys?: string[];
-  /** Plaintext secret values to mask inside rendered documents. */
-  maskValues?: string[];
 };
 
 export function toApiStatus(status: Cluster['status']): ApiClusterStatus {
@@ -43,11 +51,15 @@ export function toClusterDto(row: ClusterRow, options: ClusterDtoOptions): Clust
   let desired: RenderedConfig | null = null;
   let applied: RenderedConfig | null = null;
   if (options.withRendered) {
-    desired = decryptRendered(options.encryptor, row.desiredRenderedEncrypted);
-    applied = decryptRendered(options.encryptor, row.appliedRenderedEncrypted);
+    if (options.revealedSecrets) {
+      desired = decryptRendered(options.encryptor, row.desiredRenderedEncrypted);
+      applied = decryptRendered(options.encryptor, row.appliedRenderedEncrypted);
+    } else {
+      desired = readPublicRendered(row.desiredRenderedPublic);
+      applied = readPublicRendered(row.appliedRenderedPublic);
+    }
   }
-  const mask = (text: string | undefined): string | null =>
-    text === undefined ? null : maskSecrets(text, options.maskValues ?? []);
+  const text = (value: string | undefined): string | null => value ?? null;
   const values = { ...(row.values as Record<string, unknown>) };
   const secretValues: Record<string, { has_value: boolean }> = {};
   for (const key of options.secretKeys ?? []) {
@@ -83,16 +95,16 @@ export function toClusterDto(row: ClusterRow, options: ClusterDtoOptions): Clust
     archived_at: row.archivedAt?.toISOString() ?? null,
     archive_number: row.archiveNumber === 0 ? null : row.archiveNumber,
     render_errors: (row.renderErrors as ClusterDto['render_errors']) ?? null,
-    desired_cluster_configuration_rendered: mask(desired?.cluster_configuration),
-    desired_provider_specific_cluster_configuration_rendered: mask(
+    desired_cluster_configuration_rendered: text(desired?.cluster_configuration),
+    desired_provider_specific_cluster_configuration_rendered: text(
       desired?.provider_specific_cluster_configuration,
     ),
-    desired_resources_rendered: desired ? mask(joinResources(desired)) : null,
-    applied_cluster_configuration_rendered: mask(applied?.cluster_configuration),
-    applied_provider_specific_cluster_configuration_rendered: mask(
+    desired_resources_rendered: desired ? text(joinResources(desired)) : null,
+    applied_cluster_configuration_rendered: text(applied?.cluster_configuration),
+    applied_provider_specific_cluster_configuration_rendered: text(
       applied?.provider_specific_cluster_configuration,
     ),
-    applied_resources_rendered: applied ? mask(joinResources(applied)) : null,
+    applied_resources_rendered: applied ? text(joinResources(applied)) : null,
     cluster_configuration_checked_at: row.clusterConfigurationCheckedAt?.toISOString() ?? null,
     cluster_configuration_applied_at: row.clusterConfigurationAppliedAt?.toISOString() ?? null,
     cluster_template_version_switched_at: row.templateVersionSwitchedAt?.toISOString() ?? null,
@@ -111,15 +123,4 @@ export function toClusterDto(row: ClusterRow, options: ClusterDtoOptions): Clust
         }
       : null,
   };
-}
-
-/** Replaces every occurrence of a secret value (4+ characters) in rendered text. */
-export function maskSecrets(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) {
-      out = out.split(secret).join('******');
-    }
-  }
-  return out;
 }

@@ -16,7 +16,7 @@ import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
 import { applyRecordUsages } from './record-usages.js';
-import { encryptRendered } from './rendered-config.js';
+import { encryptRendered, publicRenderedJson } from './rendered-config.js';
 import { settingsToColumns } from './settings.js';
 
 /**
@@ -72,7 +72,10 @@ export async function createCluster(
         desiredRenderedEncrypted: prepared.rendered
           ? encryptRendered(ctx.encryptor, prepared.rendered)
           : null,
-        renderErrors: isValid ? undefined : prepared.errors,
+        desiredRenderedPublic: prepared.publicRendered
+          ? publicRenderedJson(prepared.publicRendered)
+          : undefined,
+        renderErrors: isValid ? undefined : prepared.publicErrors,
         connectionHosts: prepared.connectionHosts,
         clusterConfigurationUpdatedAt: now,
         templateVersionSwitchedAt: now,

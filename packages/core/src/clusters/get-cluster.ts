@@ -7,7 +7,10 @@ import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, type ClusterRow, toClusterDto } from './cluster-dto.js';
 
 export type GetClusterOptions = {
-  /** Show password values in plaintext; needs clusters:secrets:read. */
+  /**
+   * Show password values and the real rendered configurations; needs clusters:secrets:read.
+   * Otherwise the public renders (secrets as placeholders) are shown.
+   */
   reveal?: boolean;
   /** Also find archived (deleted or detached) clusters. */
   includeArchived?: boolean;
@@ -40,6 +43,16 @@ export function readSecretValues(
     : (JSON.parse(ctx.encryptor.decrypt(message)) as Record<string, unknown>);
 }
 
+/** Refuses to reveal secrets to a caller without clusters:secrets:read. @throws AppError forbidden */
+export function assertMayReveal(ctx: ServiceContext, reveal: boolean | undefined): void {
+  if (reveal && !grants(ctx.permissions, 'clusters:secrets:read')) {
+    throw new AppError(
+      'forbidden',
+      'Revealing secret values needs the clusters:secrets:read permission',
+    );
+  }
+}
+
 /**
  * A cluster of the current workspace with its rendered configurations. Archived (deleted,
  * detached) clusters answer not_found unless asked for.
@@ -50,12 +63,7 @@ export async function getCluster(
   id: string,
   options: GetClusterOptions = {},
 ): Promise<Cluster> {
-  if (options.reveal && !grants(ctx.permissions, 'clusters:secrets:read')) {
-    throw new AppError(
-      'forbidden',
-      'Revealing secret values needs the clusters:secrets:read permission',
-    );
-  }
+  assertMayReveal(ctx, options.reveal);
   const row = await loadCluster(ctx, id, options.includeArchived);
   const secrets = readSecretValues(ctx, row.secretValuesEncrypted);
   return toClusterDto(row, {
@@ -63,8 +71,5 @@ export async function getCluster(
     encryptor: ctx.encryptor,
     secretKeys: Object.keys(secrets),
     revealedSecrets: options.reveal ? secrets : null,
-    maskValues: options.reveal
-      ? []
-      : Object.values(secrets).filter((v): v is string => typeof v === 'string'),
   });
 }

@@ -12,7 +12,12 @@ import {
 
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { renderConfiguration } from '../templates/render-configuration.js';
+import {
+  publicRenderedConfig,
+  publicRenderErrors,
+  renderConfiguration,
+  renderPublicConfiguration,
+} from '../templates/render-configuration.js';
 import type { RenderedConfig } from './rendered-config.js';
 
 export type PrepareInput = {
@@ -38,10 +43,20 @@ export type PreparedConfiguration = {
   publicValues: Record<string, unknown>;
   /** Values of password fields, stored encrypted. */
   secretValues: Record<string, unknown>;
-  /** Null when a section failed to render; see `errors`. */
+  /** Null when a section failed to render; see `errors`. Holds secrets: for the manager only. */
   rendered: RenderedConfig | null;
-  /** Render, YAML and document errors: the cluster is in configuration_error while any exist. */
+  /**
+   * The same configuration rendered with secret placeholders (`<secret:key>`) instead of the
+   * secret values: what callers who do not reveal secrets see. Null when `rendered` is.
+   */
+  publicRendered: RenderedConfig | null;
+  /**
+   * Render, YAML and document errors of the real render: the cluster is in configuration_error
+   * while any exist. May quote secrets: never shown; see `publicErrors`.
+   */
   errors: RenderError[];
+  /** The errors to store and show (no secret in them); empty exactly when `errors` is. */
+  publicErrors: RenderError[];
   clusterType: string | null;
   connectionHosts: { masters: { host: string; user: string | null }[] };
   recordUsages: RecordUsage[];
@@ -253,34 +268,38 @@ export async function prepareConfiguration(
   for (const [key, value] of Object.entries(values)) {
     (secrets.has(key) ? secretValues : publicValues)[key] = value;
   }
-  const result = await renderConfiguration(
-    ctx,
-    {
-      kubernetes_template: input.version.kubernetesTemplate,
-      placement_template: input.version.placementTemplate,
-      ssh_template: input.version.sshTemplate,
-      installation_template: input.version.installationTemplate,
-      primary_resources_template: input.version.primaryResourcesTemplate,
-      resources: input.version.resources as never,
-    },
-    values,
-    {
-      dc_sshPublicKey: input.sshPublicKey,
-      dc_sshPrivateKey: input.sshPrivateKey,
-      dc_clusterUUID: input.clusterUuid,
-      dc_domain: ctx.instance.publicHost,
-      dc_caBundle: ctx.instance.caBundle,
-    },
-  );
-  const errors = [
-    ...params.errors.map((e) => ({ section: 'params', line: e.line, message: e.message })),
-    ...result.errors,
-  ];
+  const sections = {
+    kubernetes_template: input.version.kubernetesTemplate,
+    placement_template: input.version.placementTemplate,
+    ssh_template: input.version.sshTemplate,
+    installation_template: input.version.installationTemplate,
+    primary_resources_template: input.version.primaryResourcesTemplate,
+    resources: input.version.resources as never,
+  };
+  const specials = {
+    dc_sshPublicKey: input.sshPublicKey,
+    dc_sshPrivateKey: input.sshPrivateKey,
+    dc_clusterUUID: input.clusterUuid,
+    dc_domain: ctx.instance.publicHost,
+    dc_caBundle: ctx.instance.caBundle,
+  };
+  // Rendered twice: with the real values for the manager, and with placeholders for callers.
+  const result = await renderConfiguration(ctx, sections, values, specials);
+  const publicResult = await renderPublicConfiguration(ctx, sections, values, specials, secrets);
+  const paramErrors = params.errors.map((e) => ({
+    section: 'params',
+    line: e.line,
+    message: e.message,
+  }));
+  const errors = [...paramErrors, ...result.errors];
+  const valid = errors.length === 0 && result.rendered !== null;
   return {
     publicValues,
     secretValues,
-    rendered: errors.length === 0 ? result.rendered : null,
+    rendered: valid ? result.rendered : null,
+    publicRendered: valid ? publicRenderedConfig(sections, publicResult) : null,
     errors,
+    publicErrors: [...paramErrors, ...publicRenderErrors(result.errors, publicResult.errors)],
     clusterType: result.facts.clusterType,
     connectionHosts: result.facts.connectionHosts,
     recordUsages: catalogs.usages,

@@ -15,7 +15,7 @@ import { getCluster, loadCluster, readSecretValues } from './get-cluster.js';
 import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
 import { applyRecordUsages } from './record-usages.js';
-import { encryptRendered } from './rendered-config.js';
+import { encryptRendered, publicRenderedJson } from './rendered-config.js';
 import { requestConverge } from './request-converge.js';
 import { settingsToColumns } from './settings.js';
 import { canTransition, FINAL_STATUSES } from './status-machine.js';
@@ -90,7 +90,7 @@ export async function updateCluster(
     throw new AppError(
       'unprocessable',
       'The configuration does not render with this template version',
-      prepared.errors,
+      prepared.publicErrors,
     );
   }
   const configChanged =
@@ -136,11 +136,12 @@ export async function updateCluster(
           Object.assign(data, {
             desiredRevision: fresh.desiredRevision + 1,
             desiredRenderedEncrypted: encryptRendered(ctx.encryptor, prepared.rendered!),
+            desiredRenderedPublic: publicRenderedJson(prepared.publicRendered!),
             renderErrors: Prisma.DbNull,
             clusterType: prepared.clusterType ?? fresh.clusterType,
           });
         } else {
-          data.renderErrors = prepared.errors;
+          data.renderErrors = prepared.publicErrors;
         }
       }
       await tx.cluster.update({ where: { id }, data });

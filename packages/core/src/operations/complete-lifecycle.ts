@@ -1,11 +1,17 @@
-import type { Cluster, Prisma, Tx } from '@commander/db';
+import { type Cluster, Prisma, type Tx } from '@commander/db';
 
 import {
   completeApprovedChangeRequests,
   openChangeRequest,
 } from '../change-requests/open-change-request.js';
 import { archiveCluster } from '../clusters/archive.js';
-import { encryptRendered, type RenderedConfig } from '../clusters/rendered-config.js';
+import {
+  encryptRendered,
+  publicRenderedJson,
+  publicScannedClusterConfiguration,
+  type RenderedConfig,
+  withheldPublicConfig,
+} from '../clusters/rendered-config.js';
 import { requestConverge } from '../clusters/request-converge.js';
 import { canTransition } from '../clusters/status-machine.js';
 import { transitionCluster } from '../clusters/transition.js';
@@ -115,6 +121,13 @@ export async function completeUpdate(
       appliedRenderedEncrypted: claimed.desired
         ? encryptRendered(ctx.encryptor, claimed.desired)
         : cluster.appliedRenderedEncrypted,
+      ...(claimed.desired
+        ? {
+            appliedRenderedPublic: claimed.desiredPublic
+              ? publicRenderedJson(claimed.desiredPublic)
+              : Prisma.DbNull,
+          }
+        : {}),
       clusterConfigurationAppliedAt: now,
       clusterConfigurationCheckedAt: now,
       nextCheckAt: nextCheck(cluster, now),
@@ -255,12 +268,30 @@ export async function completeAttach(
       result: outcome.result,
     });
     const { findings } = outcome;
-    const configColumns: Prisma.ClusterUncheckedUpdateInput = findings.config
+    // What the scan read comes from the cluster (provider credentials, proxy passwords…), not
+    // from Commander's secret model: callers who do not reveal secrets see only what cannot
+    // hold a secret.
+    // The ClusterConfiguration keeps its allowlisted fields; the provider's configuration
+    // (cloud credentials) and the connection configuration (SSH key) are withheld whole.
+    const foundPublic = findings.config
       ? {
-          desiredRenderedEncrypted: encryptRendered(ctx.encryptor, findings.config),
-          clusterType: findings.clusterType,
+          ...withheldPublicConfig(findings.config, claimed.desiredPublic, [
+            'provider_specific_cluster_configuration',
+            'connection_config',
+          ]),
+          cluster_configuration: publicScannedClusterConfiguration(
+            findings.config.cluster_configuration,
+          ),
         }
-      : {};
+      : null;
+    const configColumns: Prisma.ClusterUncheckedUpdateInput =
+      findings.config && foundPublic
+        ? {
+            desiredRenderedEncrypted: encryptRendered(ctx.encryptor, findings.config),
+            desiredRenderedPublic: publicRenderedJson(foundPublic),
+            clusterType: findings.clusterType,
+          }
+        : {};
     if (findings.phase === 'scanned') {
       await transitionCluster(tx, ctx, cluster, 'attach_scanned', {
         ...configColumns,
@@ -269,12 +300,14 @@ export async function completeAttach(
       return;
     }
     const desired = findings.config ?? claimed.desired;
+    const desiredPublic = foundPublic ?? claimed.desiredPublic;
     await transitionCluster(tx, ctx, cluster, 'join_succeeded', {
       ...configColumns,
       ...stateColumns(ctx, outcome),
       wasCreated: true,
       appliedRevision: cluster.desiredRevision,
       appliedRenderedEncrypted: desired ? encryptRendered(ctx.encryptor, desired) : null,
+      appliedRenderedPublic: desiredPublic ? publicRenderedJson(desiredPublic) : Prisma.DbNull,
       clusterConfigurationAppliedAt: now,
       clusterConfigurationCheckedAt: now,
       nextCheckAt: nextCheck(cluster, now),

@@ -1,7 +1,7 @@
-import type { Prisma } from '@commander/db';
+import { Prisma } from '@commander/db';
 
 import { archiveCluster } from '../clusters/archive.js';
-import { encryptRendered } from '../clusters/rendered-config.js';
+import { encryptRendered, publicRenderedJson } from '../clusters/rendered-config.js';
 import { canTransition } from '../clusters/status-machine.js';
 import { transitionCluster } from '../clusters/transition.js';
 import type { ServiceContext } from '../context.js';
@@ -67,6 +67,9 @@ export async function completeInstall(
       appliedRenderedEncrypted: claimed.desired
         ? encryptRendered(ctx.encryptor, claimed.desired)
         : null,
+      appliedRenderedPublic: claimed.desiredPublic
+        ? publicRenderedJson(claimed.desiredPublic)
+        : Prisma.DbNull,
       clusterConfigurationAppliedAt: now,
       clusterConfigurationCheckedAt: now,
       nextCheckAt: new Date(now.getTime() + cluster.checkIntervalSeconds * 1000),

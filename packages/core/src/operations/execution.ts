@@ -9,7 +9,11 @@ import {
   type Tx,
 } from '@commander/db';
 
-import { decryptRendered, type RenderedConfig } from '../clusters/rendered-config.js';
+import {
+  decryptRendered,
+  readPublicRendered,
+  type RenderedConfig,
+} from '../clusters/rendered-config.js';
 import { canTransition, type ClusterEvent, nextStatus } from '../clusters/status-machine.js';
 import type { Encryptor } from '../context.js';
 import { notifyChange } from '../events/notify.js';
@@ -31,8 +35,14 @@ export type ClaimedOperation = {
     /** DKP version its agent last reported (picks the dhctl server); null when unknown. */
     dkpVersion: string | null;
   };
-  /** The configuration this operation applies (desired, as of the claim). */
+  /** The configuration this operation applies (desired, as of the claim). Holds secrets. */
   desired: RenderedConfig | null;
+  /**
+   * The same configuration with secrets as `<secret:key>` placeholders (for display and diffs;
+   * stored as the applied public render when the operation applies `desired`). Null for rows
+   * from before public renders.
+   */
+  desiredPublic: RenderedConfig | null;
   /** The configuration the cluster was last installed or converged with. */
   applied: RenderedConfig | null;
   /** dhctl's state cache as JSON (map of base64), from the last finished operation. */
@@ -213,6 +223,7 @@ export async function claimOperation(
       dkpVersion: reportedDkpVersion(cluster.agentData),
     },
     desired,
+    desiredPublic: readPublicRendered(cluster.desiredRenderedPublic),
     applied,
     dhctlState: cluster.dhctlStateEncrypted ? encryptor.decrypt(cluster.dhctlStateEncrypted) : null,
     phaseState: op.phaseStateEncrypted ? encryptor.decrypt(op.phaseStateEncrypted) : null,

@@ -1,16 +1,22 @@
 import type { Operation, OperationLogLine } from '@commander/contracts';
 
+import { assertMayReveal } from '../clusters/get-cluster.js';
 import type { ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { toOperationDto } from './operation-dto.js';
 
-/** Operations of a cluster of the current workspace, newest first. */
+/**
+ * Operations of a cluster of the current workspace, newest first. Results are reduced to
+ * their allowlisted fields unless `reveal` (needs clusters:secrets:read).
+ * @throws AppError not_found, forbidden
+ */
 export async function listClusterOperations(
   ctx: ServiceContext,
   clusterId: string,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; reveal?: boolean },
 ): Promise<{ items: Operation[]; total: number }> {
+  assertMayReveal(ctx, page.reveal);
   const workspace = requireWorkspace(ctx);
   const cluster = await ctx.db.cluster.findFirst({
     where: { id: clusterId, workspaceId: workspace.id },
@@ -29,11 +35,19 @@ export async function listClusterOperations(
     }),
     ctx.db.clusterOperation.count({ where }),
   ]);
-  return { items: rows.map(toOperationDto), total };
+  return { items: rows.map((r) => toOperationDto(r, { reveal: page.reveal })), total };
 }
 
-/** One operation of a cluster of the current workspace. @throws AppError not_found */
-export async function getOperation(ctx: ServiceContext, id: string): Promise<Operation> {
+/**
+ * One operation of a cluster of the current workspace; its result reduced to the allowlisted
+ * fields unless `reveal` (needs clusters:secrets:read). @throws AppError not_found, forbidden
+ */
+export async function getOperation(
+  ctx: ServiceContext,
+  id: string,
+  options: { reveal?: boolean } = {},
+): Promise<Operation> {
+  assertMayReveal(ctx, options.reveal);
   const workspace = requireWorkspace(ctx);
   const row = await ctx.db.clusterOperation.findFirst({
     where: { id, cluster: { workspaceId: workspace.id } },
@@ -41,7 +55,7 @@ export async function getOperation(ctx: ServiceContext, id: string): Promise<Ope
   if (!row) {
     throw notFound('Operation', id);
   }
-  return toOperationDto(row);
+  return toOperationDto(row, { reveal: options.reveal });
 }
 
 /**

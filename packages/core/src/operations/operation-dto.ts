@@ -1,8 +1,70 @@
 import type { Operation, OperationPhase } from '@commander/contracts';
 import type { ClusterOperation } from '@commander/db';
 
+/**
+ * The fields of a dhctl result (check, converge, attach) callers see without revealing
+ * secrets: statuses and ids. Everything else (an attach scan's configurations and SSH private
+ * key, Terraform plans, node details) is withheld, since dhctl may put secrets anywhere in it.
+ */
+const RESULT_ALLOWLIST: Record<string, 'value' | 'nested'> = {
+  status: 'value',
+  destructive_change_id: 'value',
+  check_result: 'nested',
+  status_details: 'nested',
+  configuration_status: 'value',
+  opentofu_migration_status: 'value',
+};
+
+/**
+ * An operation result reduced to the allowlisted fields; the names of the fields withheld are
+ * listed in `withheld_fields` (so a client can say something is hidden).
+ */
+export function publicOperationResult(result: unknown): unknown {
+  if (result === null || result === undefined) {
+    return null;
+  }
+  const withheld: string[] = [];
+  const reduce = (value: unknown, path: string): unknown => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      withheld.push(path || '(result)');
+      return undefined;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      const kind = RESULT_ALLOWLIST[key];
+      const at = path ? `${path}.${key}` : key;
+      if (kind === 'value' && (inner === null || typeof inner !== 'object')) {
+        out[key] = inner;
+      } else if (kind === 'nested' && inner === null) {
+        out[key] = null;
+      } else if (kind === 'nested') {
+        const nested = reduce(inner, at);
+        if (nested !== undefined) {
+          out[key] = nested;
+        }
+      } else {
+        withheld.push(at);
+      }
+    }
+    return out;
+  };
+  const out = reduce(result, '');
+  if (out === undefined) {
+    return { withheld_fields: withheld };
+  }
+  return withheld.length > 0 ? { ...(out as object), withheld_fields: withheld } : out;
+}
+
+export type OperationDtoOptions = {
+  /** The caller holds clusters:secrets:read and asked to reveal: the full result. */
+  reveal?: boolean;
+};
+
 /** Maps an operation row to the API object (phase state and approval ids stay inside). */
-export function toOperationDto(row: ClusterOperation): Operation {
+export function toOperationDto(
+  row: ClusterOperation,
+  options: OperationDtoOptions = {},
+): Operation {
   return {
     id: row.id,
     cluster_id: row.clusterId,
@@ -15,7 +77,7 @@ export function toOperationDto(row: ClusterOperation): Operation {
     manager_replica_id: row.managerReplicaId,
     requested_by: row.requestedByName,
     error: row.error,
-    result: row.result ?? null,
+    result: options.reveal ? (row.result ?? null) : publicOperationResult(row.result),
     log_count: row.logCount,
     created_at: row.createdAt.toISOString(),
     started_at: row.startedAt?.toISOString() ?? null,

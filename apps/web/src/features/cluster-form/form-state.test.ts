@@ -13,7 +13,6 @@ import {
   type RecordChoice,
   recordLabel,
   REQUIRED,
-  SECRET_PLACEHOLDER,
   serverProblems,
   submitValues,
 } from './form-state.js';
@@ -210,7 +209,7 @@ describe('values', () => {
     );
     expect(preview.prefix).toBe('dev');
     expect(preview.kind).toBe('Static');
-    expect(preview.password).toBe(SECRET_PLACEHOLDER);
+    expect(preview.password).toBe('<secret:password>');
     expect(preview.host).toEqual({ host: '10.0.0.1', name: 'a', [RECORD_ID_KEY]: HOST_A });
     expect(preview.extra).toBeUndefined();
   });

@@ -12,6 +12,7 @@ import {
   type ParamItem,
   parseParams,
   RECORD_ID_KEY,
+  secretPlaceholder,
 } from '@commander/renderer';
 
 /** What each input holds, by field key (see {@link emptyInput} for the shapes). */
@@ -278,13 +279,10 @@ export function submitValues(
   return values;
 }
 
-/** Shown in the preview instead of a stored secret the browser never sees. */
-export const SECRET_PLACEHOLDER = '******';
-
 /**
  * The values the live preview renders with: as sent, then with what the server would fill in —
  * defaults of empty optional and hidden fields, free records for empty `autoselect` pickers (the
- * first ones, as Commander picks the oldest free records), a placeholder for stored secrets.
+ * first ones, as Commander picks the oldest free records), a placeholder (`<secret:key>`, as the server shows it) for stored secrets.
  */
 export function previewValues(
   parsed: ParsedForm,
@@ -297,7 +295,7 @@ export function previewValues(
   for (const param of parsed.fields) {
     const key = param.key;
     if (values[key] === null && context.storedSecrets.has(key)) {
-      values[key] = SECRET_PLACEHOLDER;
+      values[key] = secretPlaceholder(key);
       continue;
     }
     if (values[key] !== undefined) {

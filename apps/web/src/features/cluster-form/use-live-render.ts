@@ -2,6 +2,7 @@ import type { TemplateSections } from '@commander/contracts';
 import {
   renderClusterConfiguration,
   type RenderResult,
+  secretPlaceholder,
   type SpecialVariables,
 } from '@commander/renderer';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -12,14 +13,14 @@ export const RENDER_DEBOUNCE_MS = 250;
 
 /**
  * The special variables the browser renders with. The SSH key pair and the CA bundle never
- * reach the browser and a new cluster has no UUID yet, so those are placeholders; the domain is
+ * reach the browser and a new cluster has no UUID yet, so those are placeholders (the private
+ * key as `<secret:dc_sshPrivateKey>`, as the server shows it to callers); the domain is
  * the host the UI is served from (Commander's public host).
  */
 export function previewSpecials(clusterUuid: string | null): SpecialVariables {
   return {
     dc_sshPublicKey: 'ssh-ed25519 <public-key-generated-for-the-cluster>',
-    dc_sshPrivateKey:
-      '-----BEGIN OPENSSH PRIVATE KEY-----\n<private key generated for the cluster>\n-----END OPENSSH PRIVATE KEY-----',
+    dc_sshPrivateKey: secretPlaceholder('dc_sshPrivateKey'),
     dc_clusterUUID: clusterUuid ?? '<cluster-uuid>',
     dc_domain: typeof window === 'undefined' ? 'commander.example.com' : window.location.host,
     dc_caBundle: '<commander-ca-bundle-base64>',
