@@ -358,8 +358,11 @@ describe('secrets never reach a caller who may not read them', () => {
     const op = await t.db.clusterOperation.findFirstOrThrow({
       where: { clusterId, kind: 'INSTALL' },
     });
-    const claimed = await claimOperation(t.db, t.systemContext().encryptor, op.id, 'replica-test');
-    expect(claimed).not.toBeNull();
+    const result = await claimOperation(t.db, t.systemContext().encryptor, op.id, 'replica-test');
+    if (result === null || result === 'busy') {
+      throw new Error(`the install was not claimed: ${String(result)}`);
+    }
+    const claimed = result;
     expect(claimed!.desired!.provider_specific_cluster_configuration).toContain(
       JSON.stringify(SA_KEY),
     );

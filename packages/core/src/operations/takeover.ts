@@ -4,6 +4,7 @@ import { notifyChange } from '../events/notify.js';
 import { enqueueTask } from '../tasks/enqueue.js';
 import { OPERATION_TASKS } from '../tasks/registry.js';
 import { appendOperationLogs } from './execution.js';
+import { SecretMasker } from './log-masking.js';
 
 /** An operation put back in the queue because the replica instance running it is gone. */
 export type ReleasedOperation = {
@@ -56,9 +57,15 @@ async function requeue(
 
 async function logResume(db: Db, released: ReleasedOperation[], reason: string): Promise<void> {
   for (const op of released) {
-    await appendOperationLogs(db, op.id, [
-      `${reason}: the operation is queued again and resumes after phase ${op.lastCompletedPhase ?? '(start)'}`,
-    ]).catch(() => undefined);
+    await appendOperationLogs(
+      db,
+      op.id,
+      [
+        `${reason}: the operation is queued again and resumes after phase ${op.lastCompletedPhase ?? '(start)'}`,
+        // Commander's own text, no secret in it: an empty masker.
+      ],
+      new SecretMasker(),
+    ).catch(() => undefined);
   }
 }
 
