@@ -15,6 +15,7 @@ import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { describeCallerPlugin } from './plugins/describe-caller.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { eventsPlugin } from './plugins/events.js';
+import { inputGuardPlugin } from './plugins/input-guard.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { agentRoutes } from './routes/agent.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     metricsToken: config.metricsToken,
     metricsPublic: config.metricsPublic,
   });
+  await app.register(inputGuardPlugin);
   await app.register(openApiPlugin);
   await app.register(describeCallerPlugin, { db: deps.db });
   await app.register(eventsPlugin, { databaseUrl: config.databaseUrl });
