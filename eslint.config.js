@@ -16,6 +16,8 @@ export default tseslint.config(
       'e2e/playwright-report/**',
       'e2e/test-results/**',
       'packages/db/engine/**',
+      // Plain browser scripts copied as they are (apps/web/public/theme.js).
+      'apps/web/public/**',
       '**/*.mjs',
       '**/*.cjs',
     ],

@@ -15,7 +15,9 @@ import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { describeCallerPlugin } from './plugins/describe-caller.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { eventsPlugin } from './plugins/events.js';
+import { inputGuardPlugin } from './plugins/input-guard.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { agentRoutes } from './routes/agent.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { registerApiRoutes } from './routes/index.js';
@@ -57,6 +59,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  await app.register(securityHeadersPlugin, { https: config.publicUrl.startsWith('https:') });
   await app.register(errorHandler);
   const auditSink: AuditSink =
     deps.auditSink ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
@@ -69,6 +72,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     metricsToken: config.metricsToken,
     metricsPublic: config.metricsPublic,
   });
+  await app.register(inputGuardPlugin);
   await app.register(openApiPlugin);
   await app.register(describeCallerPlugin, { db: deps.db });
   await app.register(eventsPlugin, { databaseUrl: config.databaseUrl });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 import { createCluster, ensureAgentKey, type ServiceContext } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
@@ -93,6 +95,39 @@ describe('request pipeline', () => {
         /GET \/forgotten/,
       );
       await expect(startWith({ authenticated: true })).resolves.toBeUndefined();
+    });
+  });
+
+  describe('security headers', () => {
+    it('every response carries the CSP and the other headers; no HSTS over http', async () => {
+      for (const [url, headers] of [
+        ['/healthz', {}],
+        ['/api/v1/users', {}],
+        ['/api/v1/clusters', t.headers()],
+        ['/api/v1/no_such_thing', {}],
+        ['/documentation/json', {}],
+      ] as const) {
+        const res = await t.app.inject({ method: 'GET', url, headers });
+        const csp = String(res.headers['content-security-policy']);
+        expect(csp, url).toContain("script-src 'self'");
+        expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(csp).toContain("default-src 'self'");
+        expect(res.headers['x-frame-options']).toBe('DENY');
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['referrer-policy']).toBe('no-referrer');
+        expect(res.headers['strict-transport-security']).toBeUndefined();
+      }
+    });
+
+    it('the web app has no inline script (the CSP would block it)', () => {
+      const html = readFileSync(path.join(import.meta.dirname, '../../web/index.html'), 'utf8');
+      const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const [, attributes, body] of scripts) {
+        expect(attributes).toMatch(/\bsrc=/);
+        expect(body!.trim()).toBe('');
+      }
     });
   });
 
@@ -243,5 +278,14 @@ describe('/metrics with COMMANDER_METRICS_PUBLIC=true', () => {
   it('answers without credentials', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('security headers with an https public URL', () => {
+  const t = useTestApp({ COMMANDER_PUBLIC_URL: 'https://commander.example' });
+
+  it('sends HSTS', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
   });
 });

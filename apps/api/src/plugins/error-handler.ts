@@ -31,6 +31,26 @@ function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * PostgreSQL refused a character it cannot store: 22021 (NUL in text, invalid byte sequence) or
+ * 22P05 (\u0000 in jsonb). The input guard refuses these first; this is the backstop.
+ */
+function isInvalidCharacter(error: unknown): boolean {
+  const e = error as {
+    code?: unknown;
+    cause?: { code?: unknown; originalCode?: unknown };
+    meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } };
+  } | null;
+  const codes = [
+    e?.code,
+    e?.cause?.code,
+    e?.cause?.originalCode,
+    e?.meta?.code,
+    e?.meta?.driverAdapterError?.cause?.originalCode,
+  ];
+  return codes.some((c) => c === '22021' || c === '22P05');
+}
+
 function zodIssues(error: ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
@@ -84,6 +104,15 @@ export const errorHandler = fp(
         return reply
           .code(500)
           .send({ error: { code: 'internal', message: 'Internal server error' } });
+      }
+      if (isInvalidCharacter(error)) {
+        request.log.warn({ err: error }, 'database refused a character');
+        return reply.code(400).send({
+          error: {
+            code: 'validation_failed',
+            message: 'Invalid request: a value contains a character that cannot be stored',
+          },
+        });
       }
       if (isDatabaseUnavailable(error)) {
         request.log.warn(

@@ -9,6 +9,13 @@ import { AppError } from '../errors.js';
 /** How long a web session lasts. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
+/**
+ * An argon2id hash (same parameters as real ones) of a random password nobody knows (generated
+ * once and discarded): what sign-in verifies against when the email has no usable account.
+ */
+const DUMMY_PASSWORD_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$A1LXGo03ef0gGt97BiVK1A$BgeEM3ve5e+3s009AGpNDWeBEQ09FObJev9L0yDVIRY';
+
 export type CreatedSession = {
   /** Cookie value (the server stores only its hash). */
   sessionToken: string;
@@ -18,8 +25,9 @@ export type CreatedSession = {
 };
 
 /**
- * Signs a user in with email and password. The same error for an unknown email and a wrong
- * password, so the response does not reveal which accounts exist.
+ * Signs a user in with email and password. The same error, and the same argon2 work, for an
+ * unknown email and a wrong password, so neither the response nor its timing reveals which
+ * accounts exist.
  * @throws AppError unauthorized
  */
 export async function login(
@@ -28,8 +36,14 @@ export async function login(
 ): Promise<CreatedSession> {
   const email = input.email.trim().toLowerCase();
   const user = await ctx.db.user.findUnique({ where: { email } });
-  const ok =
-    user !== null && !user.isDisabled && (await verifyPassword(user.passwordHash, input.password));
+  // One argon2 verification whatever the account: an unknown or disabled account is checked
+  // against a dummy hash, so the response time does not tell which emails exist.
+  const usable = user !== null && !user.isDisabled;
+  const matches = await verifyPassword(
+    usable ? user.passwordHash : DUMMY_PASSWORD_HASH,
+    input.password,
+  );
+  const ok = usable && matches;
   if (!ok || user === null) {
     throw new AppError('unauthorized', 'Wrong email or password');
   }
