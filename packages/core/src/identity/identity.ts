@@ -15,9 +15,9 @@ import { isUniqueViolation, type Role as RoleRow } from '@commander/db';
 import type { z } from 'zod';
 
 import { diffChanges, recordAudit } from '../audit/record-audit.js';
+import { delegableRights } from '../auth/auth-tokens.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { delegableRights } from '../auth/auth-tokens.js';
 import {
   BUILT_IN_ROLES,
   GLOBAL_PERMISSIONS,
