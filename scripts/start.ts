@@ -146,19 +146,38 @@ async function ensureWebBuilt(): Promise<void> {
   });
 }
 
-/** The first admin's credentials: from the environment, or generated once and kept in .data. */
-function adminCredentials(): { email: string; password: string } {
-  const email = env.COMMANDER_ADMIN_EMAIL ?? 'admin@commander.local';
-  if (env.COMMANDER_ADMIN_PASSWORD) {
-    return { email, password: env.COMMANDER_ADMIN_PASSWORD };
+/**
+ * The first admin's credentials: from the environment, or generated once and kept in .data
+ * (mode 0600). `generated` is true only when this start generated the password: only then is
+ * it printed; a password the operator provided is never printed.
+ */
+function adminCredentials(
+  source: NodeJS.ProcessEnv,
+  directory: string,
+): { email: string; password: string; generated: boolean; file: string | null } {
+  const email = source.COMMANDER_ADMIN_EMAIL ?? 'admin@commander.local';
+  if (source.COMMANDER_ADMIN_PASSWORD) {
+    return { email, password: source.COMMANDER_ADMIN_PASSWORD, generated: false, file: null };
   }
-  const file = path.join(dataDir, 'initial-admin.json');
+  const file = path.join(directory, 'initial-admin.json');
   if (existsSync(file)) {
-    return JSON.parse(readFileSync(file, 'utf8')) as { email: string; password: string };
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { email: string; password: string };
+    return { ...kept, generated: false, file };
   }
   const created = { email, password: randomBytes(12).toString('base64url') };
   writeFileSync(file, JSON.stringify(created), { mode: 0o600 });
-  return created;
+  return { ...created, generated: true, file };
+}
+
+/** The administrator line of the start banner: the password only when this start made it. */
+function adminBanner(admin: ReturnType<typeof adminCredentials>): string {
+  if (admin.generated) {
+    return `${admin.email} / ${admin.password}   (generated; kept in ${admin.file})`;
+  }
+  if (admin.file) {
+    return `${admin.email}   (the generated password is in ${admin.file})`;
+  }
+  return `${admin.email}   (password from COMMANDER_ADMIN_PASSWORD)`;
 }
 
 async function shutdown(code: number): Promise<void> {
@@ -215,7 +234,7 @@ async function main(): Promise<void> {
   await migrateDatabase(databaseUrl);
   await ensureWebBuilt();
 
-  const admin = adminCredentials();
+  const admin = adminCredentials(env, dataDir);
   const common = {
     DATABASE_URL: databaseUrl,
     COMMANDER_PUBLIC_URL: publicUrl,
@@ -246,7 +265,7 @@ async function main(): Promise<void> {
   say('');
   say('  Commander is running.');
   say(`    Web UI and API:   ${publicUrl}   (API docs: ${publicUrl}/documentation)`);
-  say(`    Administrator:    ${admin.email} / ${admin.password}`);
+  say(`    Administrator:    ${adminBanner(admin)}`);
   say(
     `    dhctl simulator:  grpc 127.0.0.1:${simGrpcPort}, control API http://127.0.0.1:${simHttpPort}/sim/clusters`,
   );

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { BOOTSTRAP_TOKEN_MIN_LENGTH } from '@commander/core';
 import { z } from 'zod';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -24,8 +25,8 @@ const EnvSchema = z.object({
   COMMANDER_ADMIN_EMAIL: optional,
   COMMANDER_ADMIN_PASSWORD: optional,
   COMMANDER_BOOTSTRAP_TOKEN: optional.refine(
-    (v) => v === undefined || v.length >= 16,
-    'must be at least 16 characters',
+    (v) => v === undefined || v.length >= BOOTSTRAP_TOKEN_MIN_LENGTH,
+    `must be at least ${BOOTSTRAP_TOKEN_MIN_LENGTH} characters (it is a full-rights global token; e.g. openssl rand -hex 32)`,
   ),
   ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: optional,
   /** Older primary keys, comma-separated, still accepted for decryption (rotation). */

@@ -40,6 +40,9 @@ export async function prepareRuntime(
     adminPassword: config.adminPassword,
     bootstrapToken: config.bootstrapToken,
   });
+  for (const warning of bootstrap.warnings) {
+    print(`warning: ${warning}`);
+  }
   const instance: InstanceInfo = {
     publicHost: new URL(config.publicUrl).host,
     publicUrl: config.publicUrl,

@@ -43,7 +43,7 @@ describe('a PostgreSQL restart', () => {
   let apiPort = 0;
   const children: ChildProcess[] = [];
   const output: string[] = [];
-  const token = `restart-bootstrap-${Date.now()}`;
+  const token = `restart-bootstrap-${Date.now()}-0123456789abcdef`;
 
   function launch(name: string, script: string, env: Record<string, string>): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {

@@ -19,7 +19,15 @@ export type SessionUser = z.infer<typeof SessionUserSchema>;
 export const MeSchema = z.object({
   kind: z.enum(['user', 'auth_token']),
   user: SessionUserSchema.nullable(),
-  token: z.object({ id: z.uuid(), name: z.string(), scope: z.enum(['read', 'write']) }).nullable(),
+  token: z
+    .object({
+      id: z.uuid(),
+      name: z.string(),
+      scope: z.enum(['read', 'write']),
+      /** The permissions fixed when the token was issued (its effective ones are below). */
+      permissions: z.array(z.string()),
+    })
+    .nullable(),
   /** Workspaces the caller can enter, with the permissions held in each. */
   workspaces: z.array(
     z.object({
@@ -49,6 +57,11 @@ export const AuthTokenSchema = z.object({
   expires_at: TimestampSchema.nullable(),
   last_used_at: TimestampSchema.nullable(),
   revoked_at: TimestampSchema.nullable(),
+  /**
+   * The permissions fixed when the token was issued: its scope's permissions that the issuer
+   * held. At each use they are bounded again by the issuer's current rights.
+   */
+  permissions: z.array(z.string()),
   created_by: z.string().nullable(),
   created_at: TimestampSchema,
 });

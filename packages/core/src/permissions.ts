@@ -78,6 +78,25 @@ export const BUILT_IN_ROLES = {
   },
 } as const;
 
+/**
+ * The most an API token of this kind and scope may carry. A workspace token: the workspace
+ * admin's (write) or viewer's (read) permissions. A global write token: the global admin's,
+ * including the workspace permissions a global admin holds in every workspace (a global token
+ * acts globally only; it uses them to issue workspace tokens); a global read token: the global
+ * viewer's. What a token really has is this ∩ what its issuer held (see token-rights.ts).
+ */
+export function tokenScopePermissions(
+  kind: 'global' | 'workspace',
+  scope: 'read' | 'write',
+): Permission[] {
+  if (kind === 'workspace') {
+    return workspaceTokenPermissions(scope);
+  }
+  return scope === 'write'
+    ? [...BUILT_IN_ROLES.global.admin.permissions, ...BUILT_IN_ROLES.workspace.admin.permissions]
+    : [...BUILT_IN_ROLES.global.viewer.permissions];
+}
+
 /** Permissions of a workspace API token of the given scope. */
 export function workspaceTokenPermissions(scope: 'read' | 'write'): Permission[] {
   return scope === 'write'
@@ -85,11 +104,23 @@ export function workspaceTokenPermissions(scope: 'read' | 'write'): Permission[]
     : [...BUILT_IN_ROLES.workspace.viewer.permissions];
 }
 
-/** Permissions of a global API token of the given scope. */
+/** Permissions of a global API token of the given scope, as used in global calls. */
 export function globalTokenPermissions(scope: 'read' | 'write'): Permission[] {
   return scope === 'write'
     ? [...BUILT_IN_ROLES.global.admin.permissions]
     : [...BUILT_IN_ROLES.global.viewer.permissions];
+}
+
+/** `held` plus what it implies (a `:write` grants the matching `:read`). */
+export function withImplied(held: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const p of held) {
+    out.add(p);
+    if (p.endsWith(':write')) {
+      out.add(p.replace(/:write$/, ':read'));
+    }
+  }
+  return out;
 }
 
 /** True when `held` grants `needed` (a `:write` grants the matching `:read`). */

@@ -60,6 +60,7 @@ export const describeCallerPlugin = fp<{ db: Db }>(
                 id: principal.token.id,
                 name: principal.token.name,
                 scope: principal.token.scope === 'WRITE' ? 'write' : 'read',
+                permissions: [...principal.token.permissions].sort(),
               }
             : null,
         workspaces: workspaces

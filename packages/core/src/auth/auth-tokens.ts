@@ -10,7 +10,8 @@ import type { AuthToken } from '@commander/db';
 import { recordAudit } from '../audit/record-audit.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { grants } from '../permissions.js';
+import { grants, type Permission, tokenScopePermissions } from '../permissions.js';
+import { tokenRights, userRightsIn } from './token-rights.js';
 
 export function toAuthTokenDto(row: AuthToken): AuthTokenDto {
   return {
@@ -22,6 +23,7 @@ export function toAuthTokenDto(row: AuthToken): AuthTokenDto {
     expires_at: row.expiresAt?.toISOString() ?? null,
     last_used_at: row.lastUsedAt?.toISOString() ?? null,
     revoked_at: row.revokedAt?.toISOString() ?? null,
+    permissions: [...row.permissions].sort(),
     created_by: row.createdByName,
     created_at: row.createdAt.toISOString(),
   };
@@ -62,7 +64,33 @@ function tokenTarget(
   );
 }
 
-/** Issues an API token. The token value is returned here only; it is stored as a hash. */
+/**
+ * What the caller may hand on in a frame (a workspace, or null = globally): a user's current
+ * rights, a token's effective rights there, everything for the system (bootstrap, scripts).
+ */
+export async function delegableRights(
+  ctx: ServiceContext,
+  frame: string | null,
+): Promise<ReadonlySet<string> | 'all'> {
+  const { actor } = ctx;
+  if (actor.type === 'system') {
+    return 'all';
+  }
+  if (actor.type === 'user' && actor.id) {
+    return userRightsIn(ctx.db, actor.id, frame);
+  }
+  if (actor.type === 'auth_token' && actor.id) {
+    return (await tokenRights(ctx.db, { id: actor.id }, frame))?.permissions ?? new Set();
+  }
+  return new Set();
+}
+
+/**
+ * Issues an API token. The token value is returned here only; it is stored as a hash. Its
+ * permissions are fixed now: the scope's permissions the caller holds for the target (a token
+ * never carries more than its issuer); at each use they are bounded again by the issuer's
+ * current rights. @throws AppError forbidden when the caller holds none of them
+ */
 export async function createAuthToken(
   ctx: ServiceContext,
   body: CreateAuthTokenBody,
@@ -86,6 +114,17 @@ export async function createAuthToken(
       field: 'expires_at',
     });
   }
+  const held = await delegableRights(ctx, workspaceId);
+  const permissions: Permission[] = tokenScopePermissions(
+    workspaceId === null ? 'global' : 'workspace',
+    input.scope,
+  ).filter((p) => held === 'all' || held.has(p));
+  if (permissions.length === 0) {
+    throw new AppError(
+      'forbidden',
+      `You hold none of the permissions of a ${input.scope} ${workspaceId === null ? 'global' : 'workspace'} token`,
+    );
+  }
   const token = generateToken('api');
   const row = await ctx.db.$transaction(async (tx) => {
     const created = await tx.authToken.create({
@@ -98,6 +137,9 @@ export async function createAuthToken(
         expiresAt,
         createdById: ctx.actor.id,
         createdByName: ctx.actor.name,
+        permissions,
+        createdByUserId: ctx.actor.type === 'user' ? ctx.actor.id : null,
+        createdByTokenId: ctx.actor.type === 'auth_token' ? ctx.actor.id : null,
       },
     });
     await recordAudit(tx, ctx, {
@@ -109,6 +151,7 @@ export async function createAuthToken(
         scope: input.scope,
         workspace_id: workspaceId,
         expires_at: input.expires_at ?? null,
+        permissions,
       },
       workspace,
     });

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword, hashToken, tokenPrefix } from '@commander/crypto';
 import type { Db } from '@commander/db';
 
-import { BUILT_IN_ROLES } from '../permissions.js';
+import { BUILT_IN_ROLES, tokenScopePermissions } from '../permissions.js';
 import { settingText } from '../security/encryption.js';
 import { installPresetTemplates } from '../templates/install-presets.js';
 
@@ -11,15 +11,23 @@ export type BootstrapOptions = {
   /** First admin's email/password; a password is generated when not given. */
   adminEmail?: string | undefined;
   adminPassword?: string | undefined;
-  /** When set, a global write token with exactly this value exists. */
+  /**
+   * When set, a global write token with exactly this value exists (at least
+   * BOOTSTRAP_TOKEN_MIN_LENGTH characters). Once revoked it stays revoked.
+   */
   bootstrapToken?: string | undefined;
 };
+
+/** COMMANDER_BOOTSTRAP_TOKEN is a full-rights credential: it must not be guessable. */
+export const BOOTSTRAP_TOKEN_MIN_LENGTH = 32;
 
 export type BootstrapResult = {
   /** Set when this start created the first admin (print it once). */
   createdAdmin: { email: string; password: string; generated: boolean } | null;
   commanderUuid: string;
   defaultWorkspaceId: string | null;
+  /** Things the operator should know (log them as warnings), e.g. a revoked bootstrap token. */
+  warnings: string[];
 };
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@commander.local';
@@ -94,7 +102,13 @@ export async function bootstrapInstallation(
           createdAdmin = { email, password, generated };
         }
 
-        if (options.bootstrapToken) {
+        const warnings: string[] = [];
+        if (options.bootstrapToken !== undefined) {
+          if (options.bootstrapToken.length < BOOTSTRAP_TOKEN_MIN_LENGTH) {
+            throw new Error(
+              `COMMANDER_BOOTSTRAP_TOKEN must be at least ${BOOTSTRAP_TOKEN_MIN_LENGTH} characters`,
+            );
+          }
           const tokenHash = hashToken(options.bootstrapToken);
           const existing = await tx.authToken.findUnique({ where: { tokenHash } });
           if (!existing) {
@@ -105,14 +119,24 @@ export async function bootstrapInstallation(
                 tokenHash,
                 prefix: tokenPrefix(options.bootstrapToken),
                 scope: 'WRITE',
+                // A root token: no issuer, the full rights of a global write token.
+                permissions: tokenScopePermissions('global', 'write'),
                 createdByName: 'COMMANDER_BOOTSTRAP_TOKEN',
               },
             });
           } else if (existing.revokedAt) {
-            await tx.authToken.update({ where: { id: existing.id }, data: { revokedAt: null } });
+            // Revocation is final: restarting with the same value must not undo it.
+            warnings.push(
+              `COMMANDER_BOOTSTRAP_TOKEN was revoked on ${existing.revokedAt.toISOString()} and stays revoked; unset it or set a new value`,
+            );
           }
         }
-        return { createdAdmin, commanderUuid: settingText(uuidSetting.value), defaultWorkspaceId };
+        return {
+          createdAdmin,
+          commanderUuid: settingText(uuidSetting.value),
+          defaultWorkspaceId,
+          warnings,
+        };
       },
       { timeout: 30_000 },
     )

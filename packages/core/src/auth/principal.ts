@@ -1,35 +1,34 @@
 import { hashToken } from '@commander/crypto';
 import type { AuthToken, Db, Session, User } from '@commander/db';
 
-import {
-  BUILT_IN_ROLES,
-  globalTokenPermissions,
-  isWorkspacePermission,
-  type Permission,
-  workspaceTokenPermissions,
-} from '../permissions.js';
+import { BUILT_IN_ROLES, isWorkspacePermission, type Permission } from '../permissions.js';
+import { tokenRights } from './token-rights.js';
 
-/** Who is calling, before a workspace is chosen. */
+/**
+ * Who is calling, before a workspace is chosen. A token carries its effective rights, computed
+ * when it authenticated (see token-rights.ts).
+ */
 export type Principal =
-  { kind: 'auth_token'; token: AuthToken } | { kind: 'user'; user: User; session: Session | null };
+  | { kind: 'auth_token'; token: AuthToken; permissions: ReadonlySet<Permission> }
+  | { kind: 'user'; user: User; session: Session | null };
 
 /** How often last_used_at / last_seen_at are written at most (they are hot rows). */
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** The API token with this value, if it exists and is neither revoked nor expired. */
+/**
+ * The API token with this value, if it and every issuer up its chain is usable (not revoked,
+ * expired, deleted or disabled), with its effective rights.
+ */
 export async function principalFromToken(db: Db, rawToken: string): Promise<Principal | null> {
-  const token = await db.authToken.findUnique({ where: { tokenHash: hashToken(rawToken) } });
-  if (
-    !token ||
-    token.revokedAt !== null ||
-    (token.expiresAt !== null && token.expiresAt <= new Date())
-  ) {
+  const rights = await tokenRights(db, { tokenHash: hashToken(rawToken) });
+  if (!rights) {
     return null;
   }
+  const { token } = rights;
   if (token.lastUsedAt === null || Date.now() - token.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.authToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
   }
-  return { kind: 'auth_token', token };
+  return { kind: 'auth_token', token, permissions: rights.permissions };
 }
 
 /** The signed-in user of this session cookie value, if the session is valid. */
@@ -61,13 +60,18 @@ export async function grantsOf(db: Db, principal: Principal): Promise<Grants> {
   const grants: Grants = { global: new Set(), workspaces: new Map(), all: new Set() };
   if (principal.kind === 'auth_token') {
     const { token } = principal;
-    const scope = token.scope === 'WRITE' ? 'write' : 'read';
     if (token.workspaceId === null) {
-      for (const p of globalTokenPermissions(scope)) {
-        grants.global.add(p);
+      // A global token acts globally; its workspace permissions only bound the tokens it issues.
+      for (const p of principal.permissions) {
+        if (!isWorkspacePermission(p)) {
+          grants.global.add(p);
+        }
       }
     } else {
-      grants.workspaces.set(token.workspaceId, new Set(workspaceTokenPermissions(scope)));
+      grants.workspaces.set(
+        token.workspaceId,
+        new Set([...principal.permissions].filter(isWorkspacePermission)),
+      );
     }
     return grants;
   }

@@ -15,9 +15,17 @@ import { isUniqueViolation, type Role as RoleRow } from '@commander/db';
 import type { z } from 'zod';
 
 import { diffChanges, recordAudit } from '../audit/record-audit.js';
+import { delegableRights } from '../auth/auth-tokens.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { GLOBAL_PERMISSIONS, grants, WORKSPACE_PERMISSIONS } from '../permissions.js';
+import {
+  BUILT_IN_ROLES,
+  GLOBAL_PERMISSIONS,
+  grants,
+  type Permission,
+  WORKSPACE_PERMISSIONS,
+} from '../permissions.js';
+import { requirePermission } from '../require-permission.js';
 
 // ─────────────────────────────────────── users ───────────────────────────────────────
 
@@ -53,11 +61,13 @@ function toUserDto(row: UserRow): User {
 }
 
 export async function listUsers(ctx: ServiceContext): Promise<User[]> {
+  requirePermission(ctx, 'users:read');
   const rows = await ctx.db.user.findMany({ include: USER_INCLUDE, orderBy: { email: 'asc' } });
   return rows.map(toUserDto);
 }
 
 export async function getUser(ctx: ServiceContext, id: string): Promise<User> {
+  requirePermission(ctx, 'users:read');
   const row = await ctx.db.user.findUnique({ where: { id }, include: USER_INCLUDE });
   if (!row) {
     throw notFound('User', id);
@@ -70,6 +80,7 @@ export async function createUser(
   ctx: ServiceContext,
   body: z.input<typeof CreateUserBodySchema>,
 ): Promise<User> {
+  requirePermission(ctx, 'users:write');
   const input = CreateUserBodySchema.parse(body);
   const email = input.email.trim().toLowerCase();
   try {
@@ -115,6 +126,7 @@ export async function updateUser(
   id: string,
   body: z.input<typeof UpdateUserBodySchema>,
 ): Promise<User> {
+  requirePermission(ctx, 'users:write');
   const input = UpdateUserBodySchema.parse(body);
   const user = await ctx.db.user.findUnique({ where: { id } });
   if (!user) {
@@ -160,6 +172,7 @@ export async function updateUser(
 
 /** Deletes a user (their sessions and bindings go with them). Not the last admin, not oneself. */
 export async function deleteUser(ctx: ServiceContext, id: string): Promise<void> {
+  requirePermission(ctx, 'users:write');
   const user = await ctx.db.user.findUnique({ where: { id } });
   if (!user) {
     throw notFound('User', id);
@@ -171,12 +184,22 @@ export async function deleteUser(ctx: ServiceContext, id: string): Promise<void>
     throw new AppError('conflict', 'The last enabled administrator cannot be deleted');
   }
   await ctx.db.$transaction(async (tx) => {
+    // The tokens they issued, and those these issued in turn, stop for good (disabling only
+    // suspends them: authentication checks the issuer chain at each use).
+    const revoked = await tx.$executeRaw`
+      WITH RECURSIVE issued AS (
+        SELECT id FROM auth_tokens WHERE created_by_user_id = ${id}::uuid
+        UNION
+        SELECT t.id FROM auth_tokens t JOIN issued i ON t.created_by_token_id = i.id
+      )
+      UPDATE auth_tokens SET revoked_at = CURRENT_TIMESTAMP
+      WHERE id IN (SELECT id FROM issued) AND revoked_at IS NULL`;
     await tx.user.delete({ where: { id } });
     await recordAudit(tx, ctx, {
       action: 'delete',
       auditableType: 'User',
       auditableId: id,
-      changes: { email: user.email },
+      changes: { email: user.email, revoked_tokens: revoked },
       workspace: null,
     });
   });
@@ -236,6 +259,7 @@ export async function listRoles(
   ctx: ServiceContext,
   scope?: 'global' | 'workspace',
 ): Promise<Role[]> {
+  requirePermission(ctx, 'roles:read');
   const rows = await ctx.db.role.findMany({
     where: scope ? { scope: scope === 'global' ? 'GLOBAL' : 'WORKSPACE' } : {},
     orderBy: [{ scope: 'asc' }, { name: 'asc' }],
@@ -261,6 +285,7 @@ export async function createRole(
   ctx: ServiceContext,
   body: z.input<typeof CreateRoleBodySchema>,
 ): Promise<Role> {
+  requirePermission(ctx, 'roles:write');
   const input = CreateRoleBodySchema.parse(body);
   assertPermissions(input.scope, input.permissions);
   try {
@@ -297,6 +322,7 @@ export async function updateRole(
   id: string,
   body: z.input<typeof UpdateRoleBodySchema>,
 ): Promise<Role> {
+  requirePermission(ctx, 'roles:write');
   const input = UpdateRoleBodySchema.parse(body);
   const role = await ctx.db.role.findUnique({ where: { id } });
   if (!role) {
@@ -330,6 +356,7 @@ export async function updateRole(
 }
 
 export async function deleteRole(ctx: ServiceContext, id: string): Promise<void> {
+  requirePermission(ctx, 'roles:write');
   const role = await ctx.db.role.findUnique({
     where: { id },
     include: { _count: { select: { bindings: true } } },
@@ -406,6 +433,36 @@ function assertCanManage(ctx: ServiceContext, workspaceId: string | null, write:
   );
 }
 
+/**
+ * No escalation through bindings: the caller must hold every permission of the role where it
+ * is bound (in that workspace, or globally for a global role; the global admin role also
+ * carries the workspace admin permissions everywhere). @throws AppError forbidden
+ */
+async function assertHoldsRole(
+  ctx: ServiceContext,
+  role: RoleRow,
+  workspaceId: string | null,
+): Promise<void> {
+  const held = await delegableRights(ctx, workspaceId);
+  if (held === 'all') {
+    return;
+  }
+  const needed = new Set<string>(role.permissions);
+  if (role.scope === 'GLOBAL' && role.name === 'admin') {
+    for (const p of BUILT_IN_ROLES.workspace.admin.permissions) {
+      needed.add(p);
+    }
+  }
+  const missing = [...needed].filter((p) => !grants(held, p as Permission)).sort();
+  if (missing.length > 0) {
+    throw new AppError(
+      'forbidden',
+      `You cannot bind the role ${role.name}: it has permissions you do not hold (${missing.join(', ')})`,
+      { missing },
+    );
+  }
+}
+
 export async function listRoleBindings(
   ctx: ServiceContext,
   filter: { workspaceId?: string; userId?: string; scope?: 'global' | 'workspace' },
@@ -450,6 +507,7 @@ export async function createRoleBinding(
     throw new AppError('validation_failed', 'A global role has no workspace');
   }
   assertCanManage(ctx, workspaceId, true);
+  await assertHoldsRole(ctx, role, workspaceId);
   if (!(await ctx.db.user.findUnique({ where: { id: input.user_id } }))) {
     throw notFound('User', input.user_id);
   }
@@ -516,6 +574,7 @@ export async function updateRoleBinding(
   if (!role || role.scope !== row.role.scope) {
     throw new AppError('validation_failed', 'The new role must exist and have the same scope');
   }
+  await assertHoldsRole(ctx, role, row.workspaceId);
   await assertNotLastAdmin(ctx, row, role.name);
   const updated = await ctx.db.$transaction(async (tx) => {
     const saved = await tx.roleBinding.update({

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/record-audit.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
+import { requirePermission } from '../require-permission.js';
 
 export function toWorkspaceDto(
   row: WorkspaceRow,
@@ -69,6 +70,7 @@ export async function createWorkspace(
   ctx: ServiceContext,
   body: CreateWorkspaceBody,
 ): Promise<Workspace> {
+  requirePermission(ctx, 'workspaces:write');
   try {
     const row = await ctx.db.$transaction(async (tx) => {
       const created = await tx.workspace.create({ data: { name: body.name, slug: body.slug } });
@@ -102,6 +104,7 @@ export async function renameWorkspace(
   id: string,
   input: { name: string; current_revision?: number | undefined },
 ): Promise<Workspace> {
+  requirePermission(ctx, 'workspaces:write');
   const row = await getWorkspace(ctx, id);
   if (input.current_revision !== undefined && input.current_revision !== row.currentRevision) {
     throw new AppError('stale_revision', 'The workspace was changed meanwhile', {
@@ -131,6 +134,7 @@ export async function renameWorkspace(
  * @throws AppError not_found, workspace_not_empty
  */
 export async function deleteWorkspace(ctx: ServiceContext, id: string): Promise<void> {
+  requirePermission(ctx, 'workspaces:write');
   const row = await getWorkspace(ctx, id);
   const live = await ctx.db.cluster.count({ where: { workspaceId: row.id, archivedAt: null } });
   if (live > 0) {
