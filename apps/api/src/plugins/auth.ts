@@ -1,6 +1,7 @@
 import {
   AppError,
   type AuditSink,
+  type ConfigurationRenderer,
   type Encryptor,
   type Grants,
   grants,
@@ -44,6 +45,8 @@ export type AuthOptions = {
   encryptor: Encryptor;
   instance: InstanceInfo;
   auditSink: AuditSink;
+  /** Where the use cases render (the render worker pool). */
+  renderer?: ConfigurationRenderer | undefined;
 };
 
 function bearer(request: FastifyRequest): string | null {
@@ -158,6 +161,7 @@ function baseContext(
     encryptor: options.encryptor,
     instance: options.instance,
     auditSink: options.auditSink,
+    renderer: options.renderer,
     requestId: request.id,
     remoteAddress: request.ip,
   };
