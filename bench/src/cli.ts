@@ -3,6 +3,11 @@ import {
   QUICK_OPERATIONS,
   runOperationsBenchmark,
 } from './benchmarks/operations.js';
+import {
+  FULL_RENDER_SANDBOX,
+  QUICK_RENDER_SANDBOX,
+  runRenderSandboxBenchmark,
+} from './benchmarks/render-sandbox.js';
 import { FULL_TELEMETRY, QUICK_TELEMETRY, runTelemetryBenchmark } from './benchmarks/telemetry.js';
 import type { BenchEnvironment } from './environment.js';
 import type { BenchmarkReport } from './report.js';
@@ -32,6 +37,12 @@ export const BENCHMARKS: Benchmark[] = [
     description: 'agent telemetry ingest into the API process from thousands of agents',
     run: (env, quick, log) =>
       runTelemetryBenchmark(env, quick ? QUICK_TELEMETRY : FULL_TELEMETRY, log),
+  },
+  {
+    name: 'render',
+    description: '/healthz latency of the API idle and during hostile template renders',
+    run: (env, quick, log) =>
+      runRenderSandboxBenchmark(env, quick ? QUICK_RENDER_SANDBOX : FULL_RENDER_SANDBOX, log),
   },
 ];
 

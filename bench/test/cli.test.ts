@@ -6,13 +6,16 @@ describe('parseArgs', () => {
   it('runs every benchmark by default, in registry order', () => {
     expect(parseArgs([])).toEqual({
       kind: 'run',
-      names: ['operations', 'telemetry'],
+      names: ['operations', 'telemetry', 'render'],
       quick: false,
       profile: true,
       out: undefined,
     });
     expect(parseArgs(['telemetry', 'operations'])).toMatchObject({
       names: ['operations', 'telemetry'],
+    });
+    expect(parseArgs(['render', 'operations'])).toMatchObject({
+      names: ['operations', 'render'],
     });
   });
 

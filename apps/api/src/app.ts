@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import type { AuditSink, Encryptor, InstanceInfo } from '@commander/core';
+import type { AuditSink, ConfigurationRenderer, Encryptor, InstanceInfo } from '@commander/core';
+import { RenderPool } from '@commander/core/render-pool';
 import type { Db } from '@commander/db';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -32,7 +33,26 @@ export type AppDeps = {
   auditSink?: AuditSink;
   /** Where request logs go (stdout by default); tests capture them. */
   logStream?: NodeJS.WritableStream;
+  /** Where renders run; by default a render worker pool made from `config.render`. */
+  renderer?: ConfigurationRenderer;
 };
+
+/** The render worker pool the configuration asks for. */
+export function renderPoolFromConfig(config: Config): RenderPool {
+  const r = config.render;
+  return new RenderPool({
+    workers: r.workers,
+    heapMb: r.heapMb,
+    limits: {
+      maxSteps: r.maxSteps,
+      timeoutMs: r.timeoutMs,
+      maxOutputLength: r.maxOutputLength,
+      maxStringLength: r.maxOutputLength,
+      maxRange: r.maxRange,
+      maxDepth: r.maxDepth,
+    },
+  });
+}
 
 /** Builds the HTTP application; never listens (server.ts does). */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -57,6 +77,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // Renders run in worker threads, never on this event loop.
+  let renderer = deps.renderer;
+  if (!renderer) {
+    const pool = renderPoolFromConfig(config);
+    renderer = pool;
+    app.addHook('onClose', async () => pool.close());
+    // Load the renderer in the workers now rather than during the first render.
+    pool.ready().catch((err: unknown) => app.log.error({ err }, 'render workers failed to start'));
+  }
+
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(securityHeadersPlugin, { https: config.publicUrl.startsWith('https:') });
@@ -71,6 +101,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     auditSink,
     metricsToken: config.metricsToken,
     metricsPublic: config.metricsPublic,
+    renderer,
   });
   await app.register(inputGuardPlugin);
   await app.register(openApiPlugin);
@@ -79,6 +110,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await registerApiRoutes(app, {
     secureCookies: config.secureCookies,
     loginRateLimit: config.loginRateLimit,
+    renderRateLimit: config.render.rateLimit,
   });
   await app.register(agentRoutes, {
     prefix: '/agent_api',

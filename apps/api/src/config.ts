@@ -50,6 +50,26 @@ const EnvSchema = z.object({
   COMMANDER_METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
   /** Sign-in attempts per minute per client address. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Template evaluation steps per render (all sections of one configuration share them). */
+  RENDER_MAX_STEPS: z.coerce.number().int().min(1).default(1_000_000),
+  /** Wall-clock time per render, in milliseconds. */
+  RENDER_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
+  /** Rendered output per render (all sections), in characters; also caps intermediate strings. */
+  RENDER_MAX_OUTPUT_LENGTH: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(4 * 1024 * 1024),
+  /** Length of until/untilStep/seq lists, repeat counts and ranged lists. */
+  RENDER_MAX_RANGE: z.coerce.number().int().min(1).default(100_000),
+  /** `template` nesting depth. */
+  RENDER_MAX_DEPTH: z.coerce.number().int().min(1).default(1_000),
+  /** Render worker threads. */
+  RENDER_WORKERS: z.coerce.number().int().min(1).default(2),
+  /** V8 heap cap per render worker, in MiB. */
+  RENDER_HEAP_MB: z.coerce.number().int().min(16).default(256),
+  /** Render previews (POST /api/v1/render) per minute per principal. */
+  RENDER_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
 });
 
 export type Config = {
@@ -76,6 +96,16 @@ export type Config = {
   loginRateLimit: number;
   metricsToken: string | undefined;
   metricsPublic: boolean;
+  render: {
+    maxSteps: number;
+    timeoutMs: number;
+    maxOutputLength: number;
+    maxRange: number;
+    maxDepth: number;
+    workers: number;
+    heapMb: number;
+    rateLimit: number;
+  };
 };
 
 /** Parses the environment once, at start-up; the only reader of process.env in the API. */
@@ -114,5 +144,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     metricsToken: e.COMMANDER_METRICS_TOKEN,
     metricsPublic: e.COMMANDER_METRICS_PUBLIC === 'true',
+    render: {
+      maxSteps: e.RENDER_MAX_STEPS,
+      timeoutMs: e.RENDER_TIMEOUT_MS,
+      maxOutputLength: e.RENDER_MAX_OUTPUT_LENGTH,
+      maxRange: e.RENDER_MAX_RANGE,
+      maxDepth: e.RENDER_MAX_DEPTH,
+      workers: e.RENDER_WORKERS,
+      heapMb: e.RENDER_HEAP_MB,
+      rateLimit: e.RENDER_RATE_LIMIT,
+    },
   };
 }

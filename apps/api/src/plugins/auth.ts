@@ -4,6 +4,7 @@ import {
   AppError,
   type AuditSink,
   authenticateAgent,
+  type ConfigurationRenderer,
   type Encryptor,
   type Grants,
   grants,
@@ -112,6 +113,8 @@ export type AuthOptions = {
   metricsToken?: string | undefined;
   /** /metrics without any credential (COMMANDER_METRICS_PUBLIC=true). */
   metricsPublic?: boolean;
+  /** Where the use cases render (the render worker pool). */
+  renderer?: ConfigurationRenderer | undefined;
 };
 
 function bearer(request: FastifyRequest): string | null {
@@ -364,6 +367,7 @@ function baseContext(
     encryptor: options.encryptor,
     instance: options.instance,
     auditSink: options.auditSink,
+    renderer: options.renderer,
     requestId: request.id,
     remoteAddress: request.ip,
   };

@@ -23,11 +23,12 @@ import { workspaceRoutes } from './workspaces.routes.js';
 /** THE route table of /api/v1. */
 export async function registerApiRoutes(
   app: FastifyInstance,
-  options: AuthRoutesOptions,
+  options: AuthRoutesOptions & { renderRateLimit: number },
 ): Promise<void> {
+  const { renderRateLimit, ...authOptions } = options;
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { prefix: '/auth', ...options });
+      await api.register(authRoutes, { prefix: '/auth', ...authOptions });
       await api.register(workspaceRoutes, { prefix: '/workspaces' });
       await api.register(passwordRoutes, { prefix: '/auth/password' });
       await api.register(userRoutes, { prefix: '/users' });
@@ -41,7 +42,7 @@ export async function registerApiRoutes(
       await api.register(clusterRoutes, { prefix: '/clusters' });
       await api.register(catalogRoutes, { prefix: '/catalogs' });
       await api.register(recordRoutes, { prefix: '/records' });
-      await api.register(renderRoutes, { prefix: '/render' });
+      await api.register(renderRoutes, { prefix: '/render', rateLimit: renderRateLimit });
       await api.register(registryRoutes, { prefix: '/registries' });
       await api.register(operationRoutes, { prefix: '/operations' });
       await api.register(changeRequestRoutes, { prefix: '/cluster_change_requests' });

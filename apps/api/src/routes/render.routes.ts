@@ -1,12 +1,33 @@
 import { RenderBodySchema, RenderResponseSchema } from '@commander/contracts';
 import { renderPreview } from '@commander/core';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-export const renderRoutes: FastifyPluginAsyncZod = async (app) => {
+/**
+ * The key of the render rate limit: the principal (token or user) that authentication found.
+ * The limit runs as a preHandler, after authentication, so unauthenticated callers never count.
+ */
+function principalKey(request: FastifyRequest): string {
+  const p = request.principal;
+  if (p === null) {
+    return `ip:${request.ip}`;
+  }
+  return p.kind === 'auth_token' ? `token:${p.token.id}` : `user:${p.user.id}`;
+}
+
+export const renderRoutes: FastifyPluginAsyncZod<{ rateLimit: number }> = async (app, options) => {
   app.post(
     '/',
     {
-      config: { permission: 'cluster_templates:read' },
+      config: {
+        permission: 'cluster_templates:read',
+        rateLimit: {
+          max: options.rateLimit,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: principalKey,
+        },
+      },
       schema: {
         tags: ['cluster_templates'],
         summary:
