@@ -8,3 +8,17 @@
 -- AlterTable
 ALTER TABLE "clusters" ADD COLUMN     "applied_rendered_public" JSONB,
 ADD COLUMN     "desired_rendered_public" JSONB;
+
+-- Render errors stored before this change come from the real render and can quote a secret
+-- (Go's `fail` and function errors, YAML excerpts): keep where they are, drop what they say.
+UPDATE "clusters"
+SET "render_errors" = (
+  SELECT jsonb_agg(
+    e || jsonb_build_object(
+      'message',
+      'Details withheld (recorded before secret placeholders): save the cluster again to see them'
+    )
+  )
+  FROM jsonb_array_elements("render_errors") AS e
+)
+WHERE jsonb_typeof("render_errors") = 'array' AND jsonb_array_length("render_errors") > 0;
