@@ -1,4 +1,5 @@
 import {
+  backfillPublicRenders,
   bootstrapInstallation,
   type BootstrapResult,
   generatedKeysWarning,
@@ -14,7 +15,8 @@ export type Runtime = { encryptor: Encryptor; instance: InstanceInfo; bootstrap:
 
 /**
  * Start-up work before serving: encryption keys (generated on a first start, with a loud
- * warning), the key check against this database, and the installation bootstrap.
+ * warning), the key check against this database, the installation bootstrap, and public renders
+ * for clusters stored before they existed.
  */
 export async function prepareRuntime(
   config: Config,
@@ -49,5 +51,13 @@ export async function prepareRuntime(
     caBundle: config.caBundle,
     commanderUuid: bootstrap.commanderUuid,
   };
+  // Clusters stored before public renders: fill them in where the stored configuration can be
+  // reproduced; the others stay withheld from callers who do not reveal secrets.
+  const backfill = await backfillPublicRenders(db, encryptor, instance);
+  if (backfill.filled + backfill.withheld > 0) {
+    print(
+      `public renders: ${backfill.filled} cluster(s) filled in, ${backfill.withheld} withheld until their configuration is rendered again`,
+    );
+  }
   return { encryptor, instance, bootstrap };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { claimOperation } from '@commander/core';
+import { backfillPublicRenders, claimOperation } from '@commander/core';
 import { createTestTemplate, TEST_TEMPLATE_SECTIONS } from '@commander/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -289,6 +289,45 @@ describe('secrets never reach a caller who may not read them', () => {
     expectNoSecret(res.body, 'POST /render errors');
   });
 
+  it('stored render errors quote no secret (configuration_error)', async () => {
+    const failing = (
+      await createTestTemplate(t.db, t.defaultWorkspaceId, {
+        name: 'failing',
+        params: PARAMS,
+        ...SECTIONS,
+        // Fails with the real value only, quoting it; and with both, quoting a transformation.
+        kubernetesTemplate: `{{ if not (hasPrefix "<secret:" .sshPrivateKey) }}{{ fail (printf "bad %s" (.sshPrivateKey | upper)) }}{{ end }}`,
+        placementTemplate: `{{ fail (.saKey | b64enc) }}`,
+        primaryResourcesTemplate: `a: [{{ .sshPrivateKey }}`,
+      })
+    ).versionId;
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/clusters',
+      headers: t.headers(),
+      payload: {
+        name: `failing-${t.suffix}`,
+        cluster_template_version_id: failing,
+        values: { sshPrivateKey: SECRET, saKey: SA_KEY },
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().status).toBe('configuration_error');
+    const sections = res.json().render_errors.map((e: { section: string }) => e.section);
+    expect(sections).toEqual(
+      expect.arrayContaining(['kubernetes', 'placement', 'primary_resources']),
+    );
+    expectNoSecret(res.body, 'POST /clusters with render errors');
+    const get = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${res.json().id}`,
+      headers: read(),
+    });
+    expectNoSecret(get.body, 'GET /clusters/:id with render errors');
+    const row = await t.db.cluster.findUniqueOrThrow({ where: { id: res.json().id } });
+    expectNoSecret(JSON.stringify(row.renderErrors), 'stored render_errors');
+  });
+
   it('PUT responses and change-request diffs hold no form of a secret', async () => {
     const current = (
       await t.app.inject({ method: 'GET', url: `/api/v1/clusters/${clusterId}`, headers: read() })
@@ -422,6 +461,55 @@ describe('secrets never reach a caller who may not read them', () => {
       headers: t.headers(),
     });
     expect(revealed.json().result.scan_result.ssh_private_key).toBe(SECRET);
+  });
+
+  it('clusters stored before public renders get them at start-up, or are withheld', async () => {
+    const ctx = t.systemContext();
+    await t.db
+      .$executeRaw`UPDATE clusters SET desired_rendered_public = NULL, applied_rendered_public = NULL WHERE id = ${clusterId}::uuid`;
+    const withheld = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${clusterId}`,
+      headers: read(),
+    });
+    expect(withheld.json().desired_provider_specific_cluster_configuration_rendered).toBeNull();
+    expect(await backfillPublicRenders(t.db, ctx.encryptor, ctx.instance)).toMatchObject({
+      filled: 1,
+    });
+    const filled = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${clusterId}`,
+      headers: read(),
+    });
+    expect(filled.json().desired_provider_specific_cluster_configuration_rendered).toContain(
+      'secret:saKey',
+    );
+    expectNoSecret(filled.body, 'GET after the backfill');
+    // A stored configuration the template no longer reproduces stays withheld.
+    const before = await t.db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
+    await t.db.cluster.update({
+      where: { id: clusterId },
+      data: { values: { kubeVersion: '1.31' } },
+    });
+    await t.db
+      .$executeRaw`UPDATE clusters SET desired_rendered_public = NULL WHERE id = ${clusterId}::uuid`;
+    expect(await backfillPublicRenders(t.db, ctx.encryptor, ctx.instance)).toMatchObject({
+      filled: 0,
+    });
+    const still = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${clusterId}`,
+      headers: read(),
+    });
+    expect(still.json().desired_provider_specific_cluster_configuration_rendered).toBeNull();
+    expectNoSecret(still.body, 'GET of a withheld cluster');
+    await t.db.cluster.update({
+      where: { id: clusterId },
+      data: { values: before.values ?? {} },
+    });
+    expect(await backfillPublicRenders(t.db, ctx.encryptor, ctx.instance)).toMatchObject({
+      filled: 1,
+    });
   });
 
   it('DELETE (200) returns public renders', async () => {

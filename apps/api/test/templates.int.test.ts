@@ -204,7 +204,7 @@ describe('templates, inventory and values', () => {
     expect(res.json().error.details[0].line).toBeGreaterThanOrEqual(2);
   });
 
-  it('previews a render with values, masking secrets, and reports value errors', async () => {
+  it('previews a render with values, secrets as placeholders, and reports value errors', async () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/render',
@@ -220,6 +220,7 @@ describe('templates, inventory and values', () => {
     expect(body.sections.kubernetes).toContain('kubernetesVersion: "1.32"');
     expect(body.sections.ssh).toContain('host: 10.1.0.1');
     expect(body.sections.primary_resources).not.toContain('super-secret-1');
+    expect(body.sections.primary_resources).toContain('password: "<secret:adminPassword>"');
     const bad = await t.app.inject({
       method: 'POST',
       url: '/api/v1/render',
@@ -232,7 +233,7 @@ describe('templates, inventory and values', () => {
   });
 
   let clusterId = '';
-  it('creates a cluster: values validated, password encrypted and masked, record taken', async () => {
+  it('creates a cluster: values validated, password encrypted and withheld, record taken', async () => {
     const invalid = await t.app.inject({
       method: 'POST',
       url: '/api/v1/clusters',

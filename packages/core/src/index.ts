@@ -12,6 +12,7 @@ export * from './change-requests/change-requests.js';
 export * from './change-requests/open-change-request.js';
 export * from './clusters/archive.js';
 export * from './clusters/attach-detach.js';
+export * from './clusters/backfill-public-renders.js';
 export * from './clusters/cluster-dto.js';
 export * from './clusters/create-cluster.js';
 export * from './clusters/delete-cluster.js';
