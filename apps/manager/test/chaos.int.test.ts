@@ -77,7 +77,9 @@ describe('chaos: replicas killed mid-operation', () => {
     await eventually(
       async () => {
         const row = await database.db.managerReplica.findUnique({ where: { id: name } });
-        return row?.pid === child.pid && row.stoppedAt === null && row.workerId !== null;
+        return (
+          row !== null && row.pid === child.pid && row.stoppedAt === null && row.workerId !== null
+        );
       },
       60_000,
       `replica ${name} (pid ${child.pid}) registered`,
