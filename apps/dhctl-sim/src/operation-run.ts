@@ -21,7 +21,19 @@ export type SimDeps = {
   /** Version label shown in logs. */
   version: string;
   log: (message: string) => void;
+  /**
+   * Test hook: awaited before each phase starts (e.g. to hold an operation at a phase while a
+   * test kills its client). `signal` aborts when the client cancels or goes away.
+   */
+  beforePhase?: PhaseHook;
 };
+
+/** Awaited before each phase of an operation starts (tests). */
+export type PhaseHook = (
+  operation: FaultOperation,
+  phase: string,
+  signal: AbortSignal,
+) => Promise<void>;
 
 /** The state cache of a running operation: key → bytes. */
 export type StateBag = Map<string, Buffer>;
@@ -111,6 +123,10 @@ export class OperationRun {
       this.conversation.logs(lines),
     );
     log.open();
+    if (this.deps.beforePhase) {
+      await this.deps.beforePhase(this.options.faultOperation, name, this.conversation.signal);
+      this.conversation.throwIfCanceled();
+    }
     const fault = this.deps.faults.take(this.options.faultOperation, name, this.#phasesRun === 0);
     this.#phasesRun += 1;
     if (fault) {

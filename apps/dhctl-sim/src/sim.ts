@@ -12,7 +12,7 @@ import { controlApiHandler } from './control-api.js';
 import { countedUnary, dhctlHandlers, statusHandlers } from './dhctl-service.js';
 import { FaultRegistry } from './faults.js';
 import { addHealthService } from './health.js';
-import type { SimDeps } from './operation-run.js';
+import type { PhaseHook, SimDeps } from './operation-run.js';
 import { RequestStats, TaskLimiter } from './request-stats.js';
 import { validationHandlers } from './validation.js';
 
@@ -34,6 +34,8 @@ export type DhctlSimOptions = {
   parallelTasksLimit?: number;
   /** Diagnostic log sink. Default: nothing. */
   log?: (message: string) => void;
+  /** Test hook awaited before each phase starts (hold an operation mid-way). */
+  beforePhase?: PhaseHook;
   /** Run simulated commander-agents (DHCTL_SIM_AGENTS). Default true. */
   agents?: boolean;
   /** Agents' resource poll interval in ms (DHCTL_SIM_AGENT_POLL_MS). Default 10000. */
@@ -98,6 +100,7 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
     phaseDelayMs: options.phaseDelayMs ?? 0,
     version,
     log: options.log ?? (() => undefined),
+    beforePhase: options.beforePhase,
   };
   const stats = new RequestStats();
   const limiter = new TaskLimiter(options.parallelTasksLimit ?? 64);

@@ -25,6 +25,8 @@ export class ReplicaHeartbeat {
   readonly #onSuperseded: () => void;
   readonly #workerIds = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
+  /** Set once the registration is being closed: no more beats, no superseded alarm. */
+  #closed = false;
 
   constructor(
     deps: ManagerDeps,
@@ -94,6 +96,9 @@ export class ReplicaHeartbeat {
 
   async beat(): Promise<void> {
     const { db, replicaId, instanceId, log } = this.#deps;
+    if (this.#closed) {
+      return;
+    }
     try {
       const currentOperationId = this.#deps.running.keys().next().value ?? null;
       const { count } = await db.managerReplica.updateMany({
@@ -104,7 +109,7 @@ export class ReplicaHeartbeat {
           currentOperationId,
         },
       });
-      if (count === 0) {
+      if (count === 0 && !this.#closed) {
         log.error(
           { instance: instanceId },
           'this replica instance was replaced or declared dead; its work was taken over: exiting',
@@ -129,6 +134,7 @@ export class ReplicaHeartbeat {
   }
 
   stopTimer(): void {
+    this.#closed = true;
     if (this.#timer) {
       clearInterval(this.#timer);
       this.#timer = null;
@@ -140,6 +146,7 @@ export class ReplicaHeartbeat {
    * and closes its registration: a shutdown that cannot wait for the phase boundary.
    */
   async releaseOwnWork(reason: string): Promise<void> {
+    this.stopTimer();
     const { db, replicaId, instanceId } = this.#deps;
     await db.managerReplica.updateMany({
       where: { id: replicaId, instanceId },

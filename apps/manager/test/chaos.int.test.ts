@@ -1,0 +1,495 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import {
+  bootstrapInstallation,
+  createCluster,
+  deleteCluster,
+  type ServiceContext,
+  silentLogger,
+  WORKSPACE_PERMISSIONS,
+} from '@commander/core';
+import { createTestTemplate } from '@commander/core/testing';
+import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
+import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
+import { type DhctlSim, type FaultOperation, startDhctlSim } from '@commander/dhctl-sim';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { eventually } from './helpers.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * Chaos: manager replicas as real processes (as `pnpm start` runs them), killed with SIGKILL in
+ * the middle of an operation, with the simulator holding the operation at a phase so the kill
+ * always lands mid-way (no phase delays, no sleeps). Whatever happens, every operation finishes
+ * exactly once, the operations of one cluster never overlap, nothing stays running or queued,
+ * and the simulator never gets a second virtual cluster for one Commander cluster.
+ */
+describe('chaos: replicas killed mid-operation', () => {
+  let database: TestDatabase;
+  let sim: DhctlSim;
+  let ctx: ServiceContext;
+  let versionId: string;
+  const keys = generateEncryptionKeys();
+  const live = new Set<ChildProcess>();
+  const output: string[] = [];
+  /** The one phase an operation is held at (until its client goes away), if any. */
+  let hold: { operation: FaultOperation; phase: string; reached: () => void } | null = null;
+
+  /** Holds the next `operation` at the start of `phase`; resolves once it is held. */
+  function holdAt(operation: FaultOperation, phase: string): Promise<void> {
+    return new Promise((resolve) => {
+      hold = { operation, phase, reached: resolve };
+    });
+  }
+
+  function startReplica(name: string, env: Record<string, string> = {}): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/manager/src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        DHCTL_SERVER_ADDRESS: sim.grpcAddress,
+        MANAGER_REPLICA_ID: name,
+        MANAGER_HEARTBEAT_MS: '300',
+        // Large by default: a restart in place must not need the dead-after rule.
+        MANAGER_DEAD_AFTER_MS: '600000',
+        MANAGER_RECONCILE_EVERY_MS: '600000',
+        LOG_LEVEL: process.env.DEBUG_CHAOS ? 'info' : 'warn',
+        ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: keys.primaryKey as string,
+        ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: keys.deterministicKey,
+        ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: keys.keyDerivationSalt,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    child.stderr?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+    return child;
+  }
+
+  /** Waits until the replica process `child` registered (instance and graphile worker ids). */
+  async function registered(name: string, child: ChildProcess): Promise<void> {
+    await eventually(
+      async () => {
+        const row = await database.db.managerReplica.findUnique({ where: { id: name } });
+        return (
+          row !== null && row.pid === child.pid && row.stoppedAt === null && row.workerId !== null
+        );
+      },
+      60_000,
+      `replica ${name} (pid ${child.pid}) registered`,
+    );
+  }
+
+  async function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve();
+      } else {
+        child.once('exit', () => resolve());
+      }
+    });
+    child.kill(signal);
+    await exited;
+  }
+
+  async function createOne(name: string): Promise<{ id: string; uuid: string }> {
+    const created = await createCluster(ctx, {
+      name,
+      cluster_template_version_id: versionId,
+      values: {},
+    });
+    return { id: created.id, uuid: created.uuid };
+  }
+
+  async function clusterStatus(id: string): Promise<string> {
+    const row = await database.db.cluster.findUniqueOrThrow({ where: { id } });
+    return row.status;
+  }
+
+  async function runningOperation(clusterId: string) {
+    return eventually(
+      () =>
+        database.db.clusterOperation.findFirst({
+          where: { clusterId, status: 'RUNNING', lastCompletedPhase: { not: null } },
+        }),
+      30_000,
+      'operation running past a phase',
+    );
+  }
+
+  /** The invariants every scenario ends with. */
+  async function assertSettled(clusterId: string, uuid: string, kinds: string[]): Promise<void> {
+    const db = database.db;
+    const ops = await db.clusterOperation.findMany({
+      where: { clusterId },
+      orderBy: { createdAt: 'asc' },
+    });
+    // Finished exactly once each; nothing left running or queued.
+    expect(ops.map((o) => [o.kind, o.status])).toEqual(kinds.map((k) => [k, 'SUCCEEDED']));
+    // Never two operations of the cluster at once.
+    for (const a of ops) {
+      for (const b of ops) {
+        if (a.id !== b.id && a.startedAt! < b.startedAt!) {
+          expect(a.finishedAt!.getTime()).toBeLessThanOrEqual(b.startedAt!.getTime());
+        }
+      }
+    }
+    const active = await db.clusterOperation.count({
+      where: { status: { in: ['QUEUED', 'RUNNING'] } },
+    });
+    expect(active).toBe(0);
+    // No graphile job of these operations left behind (locked or waiting).
+    // (a duplicate job of a taken-over operation is a no-op, done once a replica polls it).
+    await eventually(
+      async () => {
+        const jobs = await db.$queryRaw<{ n: bigint }[]>`
+          SELECT count(*) AS n FROM graphile_worker._private_jobs
+          WHERE payload->>'operationId' = ANY(${ops.map((o) => o.id)}::text[])`;
+        return Number(jobs[0]!.n) === 0;
+      },
+      20_000,
+      'no jobs left',
+    );
+    // One virtual cluster per Commander cluster, each bootstrap phase run once.
+    const simClusters = sim.clusters.list().filter((c) => c.uuid === uuid);
+    if (kinds.includes('DELETE')) {
+      expect(simClusters).toHaveLength(0);
+    } else {
+      expect(simClusters).toHaveLength(1);
+      expect(simClusters[0]!.status).toBe('ready');
+      const phases = simClusters[0]!.completedBootstrapPhases;
+      expect(new Set(phases).size).toBe(phases.length);
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    sim = await startDhctlSim({
+      phaseDelayMs: 0,
+      agents: false,
+      beforePhase: async (operation, phase, signal) => {
+        const h = hold;
+        if (!h || h.operation !== operation || h.phase !== phase) {
+          return;
+        }
+        hold = null;
+        h.reached();
+        // Held until the client (the killed replica) goes away; the run then ends as canceled.
+        await new Promise<void>((resolve) => {
+          if (signal.aborted) {
+            resolve();
+          } else {
+            signal.addEventListener('abort', () => resolve(), { once: true });
+          }
+        });
+      },
+    });
+    const boot = await bootstrapInstallation(database.db, {});
+    const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
+    versionId = (await createTestTemplate(database.db, workspace.id)).versionId;
+    ctx = {
+      db: database.db,
+      actor: { type: 'user', id: null, name: 'chaos' },
+      workspace: { id: workspace.id, slug: workspace.slug },
+      permissions: new Set<string>(WORKSPACE_PERMISSIONS),
+      log: silentLogger,
+      encryptor: createEncryptor(keys),
+      instance: {
+        publicHost: 'commander.test',
+        publicUrl: 'http://commander.test',
+        caBundle: '',
+        commanderUuid: boot.commanderUuid,
+      },
+      auditSink: () => undefined,
+    };
+  });
+
+  afterEach(async () => {
+    hold = null;
+    await Promise.all([...live].map((child) => kill(child)));
+  });
+
+  afterAll(async () => {
+    if (process.env.DEBUG_CHAOS) {
+      process.stderr.write(output.join(''));
+    }
+    await Promise.all([...live].map((child) => kill(child)));
+    await sim?.stop();
+    await database?.drop();
+  });
+
+  it('install, SIGKILL, restart under the same name: resumes at once and finishes once', async () => {
+    const first = startReplica('inplace-install');
+    await registered('inplace-install', first);
+    const held = holdAt('Bootstrap', 'InstallDeckhouse');
+    const cluster = await createOne('inplace-install');
+    await held;
+    const running = await runningOperation(cluster.id);
+    expect(running.managerReplicaId).toBe('inplace-install');
+
+    await kill(first);
+    // The supervisor's restart: same name, new process. Dead-after is ten minutes, so only
+    // the predecessor release can give the operation back.
+    startReplica('inplace-install');
+    await eventually(
+      async () => (await clusterStatus(cluster.id)) === 'IN_SYNC',
+      60_000,
+      'in_sync after the restart',
+    );
+    await assertSettled(cluster.id, cluster.uuid, ['INSTALL']);
+    const op = await database.db.clusterOperation.findUniqueOrThrow({ where: { id: running.id } });
+    expect(op.attempt).toBe(2);
+    const logs = await database.db.operationLog.findMany({ where: { operationId: op.id } });
+    expect(logs.some((l) => l.line.includes('Replica inplace-install restarted'))).toBe(true);
+  }, 90_000);
+
+  it('install, SIGKILL, no restart: the other replica takes over after dead-after', async () => {
+    const fast = { MANAGER_DEAD_AFTER_MS: '2000' };
+    const a = startReplica('deadafter-a', fast);
+    const b = startReplica('deadafter-b', fast);
+    await registered('deadafter-a', a);
+    await registered('deadafter-b', b);
+    const held = holdAt('Bootstrap', 'InstallDeckhouse');
+    const cluster = await createOne('deadafter-install');
+    await held;
+    const running = await runningOperation(cluster.id);
+    const victim = running.managerReplicaId === 'deadafter-a' ? a : b;
+    const survivor = victim === a ? 'deadafter-b' : 'deadafter-a';
+
+    await kill(victim);
+    await eventually(
+      async () => (await clusterStatus(cluster.id)) === 'IN_SYNC',
+      60_000,
+      'in_sync after the takeover',
+    );
+    await assertSettled(cluster.id, cluster.uuid, ['INSTALL']);
+    const op = await database.db.clusterOperation.findUniqueOrThrow({ where: { id: running.id } });
+    expect(op.managerReplicaId).toBe(survivor);
+  }, 90_000);
+
+  it('delete, SIGKILL, restart under the same name: the destroy resumes and finishes once', async () => {
+    const first = startReplica('inplace-delete');
+    await registered('inplace-delete', first);
+    const cluster = await createOne('inplace-delete');
+    await eventually(async () => (await clusterStatus(cluster.id)) === 'IN_SYNC', 60_000);
+    const held = holdAt('Destroy', 'SetDeckhouseResourcesDelete');
+    await deleteCluster(ctx, cluster.id);
+    await held;
+    await runningOperation(cluster.id);
+
+    await kill(first);
+    startReplica('inplace-delete');
+    await eventually(
+      async () => (await clusterStatus(cluster.id)) === 'DELETED',
+      60_000,
+      'deleted after the restart',
+    );
+    await assertSettled(cluster.id, cluster.uuid, ['INSTALL', 'DELETE']);
+  }, 90_000);
+
+  it('delete, SIGKILL, no restart: the other replica takes over after dead-after', async () => {
+    const fast = { MANAGER_DEAD_AFTER_MS: '2000' };
+    const a = startReplica('deadafter-del-a', fast);
+    await registered('deadafter-del-a', a);
+    const cluster = await createOne('deadafter-delete');
+    await eventually(async () => (await clusterStatus(cluster.id)) === 'IN_SYNC', 60_000);
+    const held = holdAt('Destroy', 'SetDeckhouseResourcesDelete');
+    await deleteCluster(ctx, cluster.id);
+    await held;
+    await runningOperation(cluster.id);
+    await kill(a);
+    startReplica('deadafter-del-b', fast);
+    await eventually(
+      async () => (await clusterStatus(cluster.id)) === 'DELETED',
+      60_000,
+      'deleted after the takeover',
+    );
+    await assertSettled(cluster.id, cluster.uuid, ['INSTALL', 'DELETE']);
+  }, 90_000);
+
+  it('a delete requested while a killed replica still holds the install follows the install', async () => {
+    const fast = { MANAGER_DEAD_AFTER_MS: '2000' };
+    const a = startReplica('follow-a', fast);
+    await registered('follow-a', a);
+    const held = holdAt('Bootstrap', 'InstallDeckhouse');
+    const cluster = await createOne('follow');
+    await held;
+    await runningOperation(cluster.id);
+    await kill(a);
+    // The install is still RUNNING on a dead replica: the delete must wait for it.
+    await deleteCluster(ctx, cluster.id);
+    startReplica('follow-b', fast);
+    await eventually(
+      async () => (await clusterStatus(cluster.id)) === 'DELETED',
+      60_000,
+      'deleted after the install',
+    );
+    await assertSettled(cluster.id, cluster.uuid, ['INSTALL', 'DELETE']);
+  }, 90_000);
+});
+
+describe('replica shutdown', () => {
+  let database: TestDatabase;
+  let sim: DhctlSim;
+  let ctx: ServiceContext;
+  let versionId: string;
+  const keys = generateEncryptionKeys();
+  const children: ChildProcess[] = [];
+  const output: string[] = [];
+  let held: (() => void) | null = null;
+  let holding = false;
+
+  function startReplica(name: string, graceMs: number): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/manager/src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        DHCTL_SERVER_ADDRESS: sim.grpcAddress,
+        MANAGER_REPLICA_ID: name,
+        MANAGER_HEARTBEAT_MS: '300',
+        MANAGER_SHUTDOWN_GRACE_MS: String(graceMs),
+        MANAGER_RECONCILE_EVERY_MS: '600000',
+        LOG_LEVEL: 'info',
+        ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: keys.primaryKey as string,
+        ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: keys.deterministicKey,
+        ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: keys.keyDerivationSalt,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => {
+      output.push(`[${name}] ${c.toString()}`);
+    });
+    child.stderr?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    children.push(child);
+    return child;
+  }
+
+  function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
+    return new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve({ code: child.exitCode, signal: child.signalCode });
+      } else {
+        child.once('exit', (code, signal) => resolve({ code, signal }));
+      }
+    });
+  }
+
+  /** Starts an install held in its InstallDeckhouse phase (no phase boundary comes). */
+  async function heldInstall(name: string): Promise<string> {
+    const reached = new Promise<void>((resolve) => {
+      held = resolve;
+      holding = true;
+    });
+    const created = await createCluster(ctx, {
+      name,
+      cluster_template_version_id: versionId,
+      values: {},
+    });
+    await reached;
+    await eventually(() =>
+      database.db.clusterOperation.findFirst({
+        where: { clusterId: created.id, status: 'RUNNING', lastCompletedPhase: { not: null } },
+      }),
+    );
+    return created.id;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    sim = await startDhctlSim({
+      phaseDelayMs: 0,
+      agents: false,
+      beforePhase: async (operation, phase, signal) => {
+        if (!holding || operation !== 'Bootstrap' || phase !== 'InstallDeckhouse') {
+          return;
+        }
+        holding = false;
+        held?.();
+        await new Promise<void>((resolve) => {
+          if (signal.aborted) {
+            resolve();
+          } else {
+            signal.addEventListener('abort', () => resolve(), { once: true });
+          }
+        });
+      },
+    });
+    const boot = await bootstrapInstallation(database.db, {});
+    const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
+    versionId = (await createTestTemplate(database.db, workspace.id)).versionId;
+    ctx = {
+      db: database.db,
+      actor: { type: 'user', id: null, name: 'shutdown' },
+      workspace: { id: workspace.id, slug: workspace.slug },
+      permissions: new Set<string>(WORKSPACE_PERMISSIONS),
+      log: silentLogger,
+      encryptor: createEncryptor(keys),
+      instance: {
+        publicHost: 'commander.test',
+        publicUrl: 'http://commander.test',
+        caBundle: '',
+        commanderUuid: boot.commanderUuid,
+      },
+      auditSink: () => undefined,
+    };
+  });
+
+  afterAll(async () => {
+    if (process.env.DEBUG_CHAOS) {
+      process.stderr.write(output.join(''));
+    }
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+      }
+    }
+    await sim?.stop();
+    await database?.drop();
+  });
+
+  it('SIGTERM with no phase boundary in sight: hands the operation back after the grace period, exits 0', async () => {
+    const replica = startReplica('grace', 500);
+    const clusterId = await heldInstall('grace');
+    replica.kill('SIGTERM');
+    expect(await exitOf(replica)).toEqual({ code: 0, signal: null });
+    const op = await database.db.clusterOperation.findFirstOrThrow({ where: { clusterId } });
+    expect(op.status).toBe('QUEUED');
+    expect(op.managerInstanceId).toBeNull();
+    const row = await database.db.managerReplica.findUniqueOrThrow({ where: { id: 'grace' } });
+    expect(row.stoppedAt).not.toBeNull();
+    // Another replica resumes and finishes it.
+    const next = startReplica('grace-next', 500);
+    await eventually(
+      async () =>
+        (await database.db.cluster.findUniqueOrThrow({ where: { id: clusterId } })).status ===
+        'IN_SYNC',
+      60_000,
+      'in_sync after the hand-back',
+    );
+    next.kill('SIGKILL');
+    await exitOf(next);
+  }, 90_000);
+
+  it('a second signal exits at once', async () => {
+    // Ten minutes of grace: only the second signal can end the process within the test.
+    const replica = startReplica('twice', 600_000);
+    await heldInstall('twice');
+    replica.kill('SIGTERM');
+    // Signals sent back to back may arrive as one: the second goes once the first was handled.
+    await eventually(
+      async () => output.some((l) => l.startsWith('[twice]') && l.includes('stopping: ')),
+      30_000,
+      'first signal handled',
+    );
+    replica.kill('SIGTERM');
+    const exit = await exitOf(replica);
+    expect(exit.code).toBe(1);
+  }, 90_000);
+});
