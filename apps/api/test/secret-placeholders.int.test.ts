@@ -402,19 +402,19 @@ describe('secrets never reach a caller who may not read them', () => {
       throw new Error(`the install was not claimed: ${String(result)}`);
     }
     const claimed = result;
-    expect(claimed!.desired!.provider_specific_cluster_configuration).toContain(
+    expect(claimed.desired!.provider_specific_cluster_configuration).toContain(
       JSON.stringify(SA_KEY),
     );
-    expect(claimed!.desired!.provider_specific_cluster_configuration).toContain(
+    expect(claimed.desired!.provider_specific_cluster_configuration).toContain(
       Buffer.from(SECRET).toString('base64'),
     );
-    const keyLine = claimed!.sshPrivateKey!.split('\n')[1]!;
+    const keyLine = claimed.sshPrivateKey!.split('\n')[1]!;
     expect(keyLine.length).toBeGreaterThan(20);
-    expect(claimed!.desired!.connection_config).toContain(keyLine);
-    expect(claimed!.desiredPublic!.provider_specific_cluster_configuration).toContain(
+    expect(claimed.desired!.connection_config).toContain(keyLine);
+    expect(claimed.desiredPublic!.provider_specific_cluster_configuration).toContain(
       'secret:saKey',
     );
-    expectNoSecret(JSON.stringify(claimed!.desiredPublic), 'desiredPublic');
+    expectNoSecret(JSON.stringify(claimed.desiredPublic), 'desiredPublic');
   });
 
   it('operation results keep only allowlisted fields unless revealed', async () => {
