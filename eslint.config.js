@@ -16,7 +16,7 @@ export default tseslint.config(
       'e2e/playwright-report/**',
       'e2e/test-results/**',
       'packages/db/engine/**',
-      // Plain browser scripts copied as they are (apps/web/public/theme.js).
+      // Plain browser scripts copied as they are (apps/web/public/color-scheme.js).
       'apps/web/public/**',
       '**/*.mjs',
       '**/*.cjs',

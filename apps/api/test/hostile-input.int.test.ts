@@ -56,7 +56,13 @@ describe('hostile input', () => {
   });
 
   it('NUL inside JSON values and keys (jsonb) is 400', async () => {
-    for (const values of [{ a: 'x\u0000y' }, { 'k\u0000': 1 }, { list: [{ deep: '\u0000' }] }]) {
+    for (const values of [
+      { kubeVersion: 'x\u0000y' },
+      { host: '\u0000' },
+      { host: '\ud800' },
+      { 'k\u0000': 1 },
+      { list: [{ deep: '\u0000' }] },
+    ]) {
       const body = JSON.stringify({
         name: `jsonb-${t.suffix}`,
         cluster_template_version_id: versionId,
