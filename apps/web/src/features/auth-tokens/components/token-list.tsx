@@ -106,7 +106,14 @@ export function TokenListView({ tokens, canWrite, isRevoking, onRevoke }: TokenL
                       </Text>
                     </Stack>
                   </Table.Td>
-                  <Table.Td>{t(`tokens.scopeShort.${token.scope}`)}</Table.Td>
+                  <Table.Td>
+                    <Stack gap={0}>
+                      <Text size="sm">{t(`tokens.scopeShort.${token.scope}`)}</Text>
+                      <Text size="xs" c="dimmed" data-testid="token-permissions">
+                        {t('tokens.permissionsList', { list: token.permissions.join(', ') })}
+                      </Text>
+                    </Stack>
+                  </Table.Td>
                   <Table.Td>
                     <Badge
                       variant="light"
