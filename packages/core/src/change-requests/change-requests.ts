@@ -8,6 +8,7 @@ import { transitionCluster } from '../clusters/transition.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
+import { publicOperationResult } from '../operations/operation-dto.js';
 import { queueOperation } from '../operations/queue-operation.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 
@@ -16,7 +17,8 @@ export type ChangeRequestDto = ChangeRequest;
 const SECTIONS = ['cluster_configuration', 'provider_specific_cluster_configuration'] as const;
 
 /**
- * The diff is made of the public renders (secrets as `<secret:key>` placeholders) unless the
+ * The diff is made of the public renders; dhctl's check result is reduced like operation
+ * results (statuses, names, kinds of change; not the values) (secrets as `<secret:key>` placeholders) unless the
  * caller may and asked to reveal secrets; a configuration without a public render (rows from
  * before public renders) is withheld (empty).
  */
@@ -50,7 +52,7 @@ async function toDto(
     destructive_change_id: row.destructiveChangeId,
     desired_revision: row.desiredRevision,
     diff,
-    check_result: row.checkResult ?? null,
+    check_result: reveal ? (row.checkResult ?? null) : publicOperationResult(row.checkResult),
     approved_by: row.approvedByName,
     approved_at: row.approvedAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),

@@ -89,14 +89,42 @@ describe('operation results', () => {
       scan_result: { ssh_private_key: SECRET },
       check_result: {
         status: 'OutOfSync',
-        status_details: { configuration_status: 'OutOfSync', nodes: [{ name: SECRET }] },
+        status_details: { configuration_status: 'OutOfSync', terraform_plan: [{ a: SECRET }] },
       },
     });
     expect(JSON.stringify(result)).not.toContain(SECRET);
     expect(result).toEqual({
       status: 'Attached',
       check_result: { status: 'OutOfSync', status_details: { configuration_status: 'OutOfSync' } },
-      withheld_fields: ['scan_result', 'check_result.status_details.nodes'],
+      withheld_fields: ['scan_result', 'check_result.status_details.terraform_plan'],
+    });
+    const plan = publicOperationResult({
+      status: 'DestructiveOutOfSync',
+      status_details: {
+        nodes: [
+          {
+            group: 'master',
+            name: 'm-0',
+            status: 'changed',
+            destructive_changes: {
+              resourced_recreated: [{ type: 'node', current_value: SECRET, next_value: 'x' }],
+            },
+          },
+        ],
+      },
+    });
+    expect(JSON.stringify(plan)).not.toContain(SECRET);
+    expect(plan).toMatchObject({
+      status_details: {
+        nodes: [
+          {
+            group: 'master',
+            name: 'm-0',
+            status: 'changed',
+            destructive_changes: { resourced_recreated: [{ type: 'node' }] },
+          },
+        ],
+      },
     });
     expect(publicOperationResult(null)).toBeNull();
     expect(publicOperationResult(SECRET)).toEqual({ withheld_fields: ['(result)'] });

@@ -3,30 +3,39 @@ import type { ClusterOperation } from '@commander/db';
 
 /**
  * The fields of a dhctl result (check, converge, attach) callers see without revealing
- * secrets: statuses and ids. Everything else (an attach scan's configurations and SSH private
- * key, Terraform plans, node details) is withheld, since dhctl may put secrets anywhere in it.
+ * secrets: statuses, ids, node and group names, and what kind of change is planned. Everything
+ * else (an attach scan's configurations and SSH private key, the current and next values of
+ * planned changes, Terraform plans) is withheld, since dhctl may put secrets anywhere in it.
  */
-const RESULT_ALLOWLIST: Record<string, 'value' | 'nested'> = {
+const RESULT_ALLOWLIST: Record<string, 'value' | 'nested' | 'list'> = {
   status: 'value',
   destructive_change_id: 'value',
   check_result: 'nested',
   status_details: 'nested',
   configuration_status: 'value',
   opentofu_migration_status: 'value',
+  nodes: 'list',
+  cluster: 'nested',
+  group: 'value',
+  name: 'value',
+  destructive_changes: 'nested',
+  resourced_recreated: 'list',
+  resources_deleted: 'list',
+  type: 'value',
 };
 
 /**
- * An operation result reduced to the allowlisted fields; the names of the fields withheld are
- * listed in `withheld_fields` (so a client can say something is hidden).
+ * A dhctl result reduced to the allowlisted fields; the paths of the fields withheld are listed
+ * in `withheld_fields` (so a client can say something is hidden).
  */
 export function publicOperationResult(result: unknown): unknown {
   if (result === null || result === undefined) {
     return null;
   }
-  const withheld: string[] = [];
+  const withheld = new Set<string>();
   const reduce = (value: unknown, path: string): unknown => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      withheld.push(path || '(result)');
+      withheld.add(path || '(result)');
       return undefined;
     }
     const out: Record<string, unknown> = {};
@@ -35,24 +44,26 @@ export function publicOperationResult(result: unknown): unknown {
       const at = path ? `${path}.${key}` : key;
       if (kind === 'value' && (inner === null || typeof inner !== 'object')) {
         out[key] = inner;
-      } else if (kind === 'nested' && inner === null) {
+      } else if ((kind === 'nested' || kind === 'list') && inner === null) {
         out[key] = null;
       } else if (kind === 'nested') {
         const nested = reduce(inner, at);
         if (nested !== undefined) {
           out[key] = nested;
         }
+      } else if (kind === 'list' && Array.isArray(inner)) {
+        out[key] = inner.map((item) => reduce(item, `${at}[]`) ?? null);
       } else {
-        withheld.push(at);
+        withheld.add(at);
       }
     }
     return out;
   };
   const out = reduce(result, '');
   if (out === undefined) {
-    return { withheld_fields: withheld };
+    return { withheld_fields: [...withheld] };
   }
-  return withheld.length > 0 ? { ...(out as object), withheld_fields: withheld } : out;
+  return withheld.size > 0 ? { ...(out as object), withheld_fields: [...withheld] } : out;
 }
 
 export type OperationDtoOptions = {
