@@ -38,7 +38,10 @@ export type RenderPoolOptions = {
   limits?: Partial<RenderLimits>;
   /** Running time after which a task's worker is terminated (default `timeoutMs` + 1000). */
   killAfterMs?: number;
-  /** Waiting time after which a queued task is given up as busy (default 4 × killAfterMs). */
+  /**
+   * Waiting time after which a queued task is given up as busy (default the larger of 30 s and
+   * 4 × killAfterMs: it includes a replacement worker's start-up, seconds on a loaded machine).
+   */
   maxWaitMs?: number;
 };
 
@@ -72,7 +75,7 @@ export class RenderPool {
     this.heapMb = options.heapMb ?? 256;
     this.maxQueue = options.maxQueue ?? 32;
     this.killAfterMs = options.killAfterMs ?? this.limits.timeoutMs + 1000;
-    this.maxWaitMs = options.maxWaitMs ?? 4 * this.killAfterMs;
+    this.maxWaitMs = options.maxWaitMs ?? Math.max(30_000, 4 * this.killAfterMs);
     const entry = workerEntry();
     this.pool = new Piscina<RenderTask, RenderResult>({
       filename: entry.filename,
