@@ -21,6 +21,8 @@ export type SimDeps = {
   /** Version label shown in logs. */
   version: string;
   log: (message: string) => void;
+  /** Echo each operation's configuration into its log (DHCTL_SIM_DEBUG_CONFIG_LOGS). */
+  debugConfigLogs?: boolean;
 };
 
 /** The state cache of a running operation: key → bytes. */

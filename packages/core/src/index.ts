@@ -37,6 +37,7 @@ export * from './operations/queue-operation.js';
 export * from './operations/schedule-checks.js';
 export * from './permissions.js';
 export * from './registries/registries.js';
+export * from './runtime/log-redaction.js';
 export * from './runtime/supervisor.js';
 export * from './security/encryption.js';
 export * from './security/rotate-keys.js';
