@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import type { AuditSink, ConfigurationRenderer, Encryptor, InstanceInfo } from '@commander/core';
+import {
+  type AuditSink,
+  type ConfigurationRenderer,
+  type Encryptor,
+  type InstanceInfo,
+  logRedactPaths,
+} from '@commander/core';
 import { RenderPool } from '@commander/core/render-pool';
 import type { Db } from '@commander/db';
 import cookie from '@fastify/cookie';
@@ -62,12 +68,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         ? false
         : {
             level: config.logLevel,
-            redact: [
-              'req.headers.authorization',
-              'req.headers["x-auth-token"]',
-              'req.headers.cookie',
-              'req.headers["x-csrf-token"]',
-            ],
+            // Request headers (authorization, x-auth-token, cookie, x-csrf-token) and
+            // secret-bearing fields (password, privateKey, token, …) anywhere one level deep.
+            redact: { paths: logRedactPaths(), censor: '[REDACTED]' },
             ...(deps.logStream ? { stream: deps.logStream } : {}),
           },
     trustProxy: config.trustProxy,

@@ -2,7 +2,7 @@
 // survive a restart. Emits a `change` event on every mutation: the simulated agents
 // (agents/agent-fleet.ts) subscribe to it to start and stop per-cluster agents.
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { VirtualCluster } from './cluster-model.js';
@@ -16,6 +16,11 @@ export type ClusterChange = {
 
 type StateFile = { version: 1; clusters: VirtualCluster[] };
 
+/** The state file holds agent keys: owner read/write only. */
+export const STATE_FILE_MODE = 0o600;
+/** Mode of the state file's directory when the simulator creates it. */
+export const STATE_DIR_MODE = 0o700;
+
 /**
  * The virtual clusters. Reads return copies; writes go through `create`, `update` and
  * `remove` so every change is persisted and announced.
@@ -28,8 +33,15 @@ export class ClusterStore {
   #writeError: Error | null = null;
   #isWriteQueued = false;
 
-  constructor(stateFile: string | null) {
+  readonly #warn: (message: string) => void;
+
+  /**
+   * @param stateFile JSON file mirroring the clusters (mode 0600), or `null`.
+   * @param warn where a warning about a too open state directory goes.
+   */
+  constructor(stateFile: string | null, warn: (message: string) => void = () => undefined) {
     this.#stateFile = stateFile;
+    this.#warn = warn;
   }
 
   /** Loads clusters from the state file (a missing file is an empty store). */
@@ -37,6 +49,7 @@ export class ClusterStore {
     if (!this.#stateFile) {
       return;
     }
+    await this.#checkDirectory(path.dirname(this.#stateFile));
     let text: string;
     try {
       text = await readFile(this.#stateFile, 'utf8');
@@ -46,6 +59,8 @@ export class ClusterStore {
       }
       throw error;
     }
+    // A file written by an older version (or copied in) may be readable by others.
+    await chmod(this.#stateFile, STATE_FILE_MODE);
     const data = JSON.parse(text) as Partial<StateFile>;
     if (data.version !== 1 || !Array.isArray(data.clusters)) {
       throw new Error(`${this.#stateFile}: not a dhctl-sim state file (version 1)`);
@@ -143,6 +158,20 @@ export class ClusterStore {
     }
   }
 
+  /**
+   * Warns when the state directory is open to others. An existing directory is not changed:
+   * it may be shared (`/tmp`), and the file itself is 0600 either way.
+   */
+  async #checkDirectory(directory: string): Promise<void> {
+    const info = await stat(directory).catch(() => null);
+    if (info && (info.mode & 0o077) !== 0 && (info.mode & 0o1000) === 0) {
+      this.#warn(
+        `state directory ${directory} is accessible to other users (mode ` +
+          `${(info.mode & 0o777).toString(8)}); the state file itself is 0600`,
+      );
+    }
+  }
+
   #changed(type: ClusterChange['type'], cluster: VirtualCluster): void {
     this.#persist();
     this.#events.emit('change', { type, cluster: cloneJson(cluster) } satisfies ClusterChange);
@@ -162,9 +191,13 @@ export class ClusterStore {
       const snapshot: StateFile = { version: 1, clusters: [...this.#clusters.values()] };
       const text = `${JSON.stringify(snapshot, null, 2)}\n`;
       try {
-        await mkdir(path.dirname(file), { recursive: true });
+        await mkdir(path.dirname(file), { recursive: true, mode: STATE_DIR_MODE });
         const temporary = `${file}.${process.pid}.tmp`;
-        await writeFile(temporary, text, 'utf8');
+        // A leftover temporary file may have another mode: write a new one, created 0600
+        // (exclusive create), so the key-bearing content is never readable by others.
+        await rm(temporary, { force: true });
+        await writeFile(temporary, text, { encoding: 'utf8', mode: STATE_FILE_MODE, flag: 'wx' });
+        await chmod(temporary, STATE_FILE_MODE);
         await rename(temporary, file);
       } catch (error) {
         this.#writeError = error as Error;

@@ -16,6 +16,9 @@ describe('loadConfig', () => {
       agentPollMs: 10_000,
       agentTelemetryMs: 15_000,
       commanderUrl: null,
+      supervisorPid: undefined,
+      tls: null,
+      debugConfigLogs: false,
     });
   });
 
@@ -33,6 +36,10 @@ describe('loadConfig', () => {
         DHCTL_SIM_AGENT_POLL_MS: '2000',
         DHCTL_SIM_TELEMETRY_MS: '3000',
         DHCTL_SIM_COMMANDER_URL: 'http://api:8080',
+        DHCTL_SIM_TLS_CERT_FILE: '/tls/server.pem',
+        DHCTL_SIM_TLS_KEY_FILE: '/tls/server.key',
+        DHCTL_SIM_TLS_CLIENT_CA_FILE: '/tls/ca.pem',
+        DHCTL_SIM_DEBUG_CONFIG_LOGS: 'true',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -46,6 +53,9 @@ describe('loadConfig', () => {
       agentPollMs: 2000,
       agentTelemetryMs: 3000,
       commanderUrl: 'http://api:8080',
+      supervisorPid: undefined,
+      tls: { certFile: '/tls/server.pem', keyFile: '/tls/server.key', clientCaFile: '/tls/ca.pem' },
+      debugConfigLogs: true,
     });
   });
 
@@ -58,5 +68,11 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ DHCTL_SIM_AGENTS: 'maybe', DHCTL_SIM_COMMANDER_URL: 'ftp://x' }),
     ).toThrow(/DHCTL_SIM_AGENTS[\s\S]*DHCTL_SIM_COMMANDER_URL/);
+    expect(() => loadConfig({ DHCTL_SIM_TLS_CERT_FILE: '/tls/server.pem' })).toThrow(
+      /DHCTL_SIM_TLS_CERT_FILE and DHCTL_SIM_TLS_KEY_FILE go together/,
+    );
+    expect(() => loadConfig({ DHCTL_SIM_TLS_CLIENT_CA_FILE: '/tls/ca.pem' })).toThrow(
+      /needs DHCTL_SIM_TLS_CERT_FILE/,
+    );
   });
 });

@@ -21,6 +21,21 @@ import { runConverge } from './operations/converge.js';
 import { runAbort, runDestroy } from './operations/destroy.js';
 import type { RequestStats, TaskLimiter } from './request-stats.js';
 
+/**
+ * The configuration of a start message as log lines (DHCTL_SIM_DEBUG_CONFIG_LOGS=true only),
+ * like the real dhctl server prints it at debug level. The state is left out (it is large).
+ */
+export function configurationLines(start: unknown): string[] {
+  const lines = ['Configuration (DHCTL_SIM_DEBUG_CONFIG_LOGS=true):'];
+  for (const [field, value] of Object.entries((start ?? {}) as Record<string, unknown>)) {
+    if (field === 'state' || field === 'options' || typeof value !== 'string' || value === '') {
+      continue;
+    }
+    lines.push(`${field}:`, ...value.split('\n').map((line) => `  ${line}`));
+  }
+  return lines;
+}
+
 /** How long a call waits for a free slot before ResourceExhausted (upstream: 1 s). */
 const SLOT_WAIT_MS = 1000;
 
@@ -41,6 +56,10 @@ async function serveOperation<TStart>(
     `Task is running by DHCTL Server pod/dhctl-sim-${os.hostname()} (${deps.version})`,
     `DHCTL logs: dhctl-sim ${method}`,
   ]);
+  if (deps.debugConfigLogs) {
+    // Only on request: the configuration holds SSH keys, passwords and registry credentials.
+    conversation.logs(configurationLines(start));
+  }
   const rawState = (start as { state?: string }).state ?? '';
   const result = (state: string, err: string, json: string | null) => ({
     state,

@@ -3,6 +3,7 @@ import { stopWhenSupervisorDies } from '@commander/core';
 
 import { loadConfig } from './config.js';
 import { startDhctlSim } from './sim.js';
+import { loadSimTls } from './tls.js';
 
 const config = loadConfig();
 const sim = await startDhctlSim({
@@ -17,6 +18,8 @@ const sim = await startDhctlSim({
   agentPollMs: config.agentPollMs,
   agentTelemetryMs: config.agentTelemetryMs,
   commanderUrl: config.commanderUrl,
+  tls: loadSimTls(config.tls),
+  debugConfigLogs: config.debugConfigLogs,
   log: (message) => console.log(`[dhctl-sim] ${message}`),
 });
 console.log(
@@ -26,7 +29,11 @@ console.log(
       ? `agents on (poll ${config.agentPollMs} ms, telemetry ${config.agentTelemetryMs} ms` +
         (config.commanderUrl ? `, Commander at ${config.commanderUrl})` : ')')
       : 'agents off') +
-    (config.stateFile ? ` (state file ${config.stateFile})` : ''),
+    (config.stateFile ? ` (state file ${config.stateFile})` : '') +
+    (config.tls
+      ? `, TLS${config.tls.clientCaFile ? ' with client certificates (mTLS)' : ''}`
+      : ', plaintext gRPC') +
+    (config.debugConfigLogs ? ', configuration echoed into operation logs (debug)' : ''),
 );
 
 let isStopping = false;

@@ -26,6 +26,8 @@ export type SimDeps = {
    * test kills its client). `signal` aborts when the client cancels or goes away.
    */
   beforePhase?: PhaseHook;
+  /** Echo each operation's configuration into its log (DHCTL_SIM_DEBUG_CONFIG_LOGS). */
+  debugConfigLogs?: boolean;
 };
 
 /** Awaited before each phase of an operation starts (tests). */

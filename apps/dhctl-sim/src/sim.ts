@@ -49,11 +49,24 @@ export type DhctlSimOptions = {
   commanderUrl?: string | null;
   /** Agent API requests in flight at most, across all agents. Default 128. */
   agentConcurrency?: number;
+  /**
+   * Serve gRPC over TLS with this certificate and key (PEM); with `clientCa`, clients must
+   * present a certificate it signed (mTLS). Default: plaintext.
+   */
+  tls?: SimTls | null;
+  /**
+   * Echo the configuration of each operation (SSH keys, passwords included) into its log, as
+   * a debugging aid (DHCTL_SIM_DEBUG_CONFIG_LOGS). Default false.
+   */
+  debugConfigLogs?: boolean;
 };
+
+/** TLS material of the simulator's gRPC server (PEM). */
+export type SimTls = { cert: Buffer; key: Buffer; clientCa: Buffer | null };
 
 /** A running simulator. */
 export type DhctlSim = {
-  /** `host:port` for `createDhctlClient`. */
+  /** `host:port` (plaintext) or `grpcs://host:port` (TLS) for `createDhctlClient`. */
   grpcAddress: string;
   /** Base URL of the control API (`http://host:port`), or `null` when disabled. */
   httpUrl: string | null;
@@ -67,9 +80,24 @@ export type DhctlSim = {
   stop(): Promise<void>;
 };
 
-function bindGrpc(server: grpc.Server, address: string): Promise<number> {
+function serverCredentials(tls: SimTls | null): grpc.ServerCredentials {
+  if (!tls) {
+    return grpc.ServerCredentials.createInsecure();
+  }
+  return grpc.ServerCredentials.createSsl(
+    tls.clientCa,
+    [{ cert_chain: tls.cert, private_key: tls.key }],
+    tls.clientCa !== null,
+  );
+}
+
+function bindGrpc(
+  server: grpc.Server,
+  address: string,
+  credentials: grpc.ServerCredentials,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => {
+    server.bindAsync(address, credentials, (error, port) => {
       if (error) {
         reject(error);
       } else {
@@ -90,7 +118,8 @@ function formatHost(host: string): string {
  */
 export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<DhctlSim> {
   const host = options.host ?? '127.0.0.1';
-  const clusters = new ClusterStore(options.stateFile ?? null);
+  const log = options.log ?? (() => undefined);
+  const clusters = new ClusterStore(options.stateFile ?? null, log);
   await clusters.load();
   const faults = new FaultRegistry();
   const version = options.version ?? 'dhctl-sim';
@@ -99,8 +128,9 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
     faults,
     phaseDelayMs: options.phaseDelayMs ?? 0,
     version,
-    log: options.log ?? (() => undefined),
+    log,
     beforePhase: options.beforePhase,
+    debugConfigLogs: options.debugConfigLogs ?? false,
   };
   const stats = new RequestStats();
   const limiter = new TaskLimiter(options.parallelTasksLimit ?? 64);
@@ -117,7 +147,12 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
     countedUnary(DHCTL_SERVICE_NAMES.status, statusHandlers(stats), stats),
   );
   addHealthService(server, Object.values(DHCTL_SERVICE_NAMES));
-  const grpcPort = await bindGrpc(server, `${formatHost(host)}:${options.grpcPort ?? 0}`);
+  const tls = options.tls ?? null;
+  const grpcPort = await bindGrpc(
+    server,
+    `${formatHost(host)}:${options.grpcPort ?? 0}`,
+    serverCredentials(tls),
+  );
 
   const agents =
     options.agents === false
@@ -156,7 +191,7 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
 
   let stopped: Promise<void> | null = null;
   return {
-    grpcAddress: `${formatHost(host)}:${grpcPort}`,
+    grpcAddress: `${tls ? 'grpcs://' : ''}${formatHost(host)}:${grpcPort}`,
     httpUrl,
     clusters,
     faults,

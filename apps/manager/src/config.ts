@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { type DhctlTlsSettings, dhctlTlsSettingsFromEnv } from '@commander/dhctl';
 import { z } from 'zod';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -20,6 +21,8 @@ const EnvSchema = z.object({
   DHCTL_SERVERS: optional,
   /** Shorthand for DHCTL_SERVERS={"default": "<address>"}. */
   DHCTL_SERVER_ADDRESS: z.string().default('127.0.0.1:9090'),
+  // DHCTL_TLS, DHCTL_TLS_CA_FILE, DHCTL_TLS_CERT_FILE, DHCTL_TLS_KEY_FILE,
+  // DHCTL_TLS_SERVER_NAME: read by dhctlTlsSettingsFromEnv (@commander/dhctl).
   MANAGER_REPLICA_ID: optional,
   /** How often a replica reports it is alive and checks for dead ones. */
   MANAGER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
@@ -48,6 +51,8 @@ export type ManagerConfig = {
   databaseUrl: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   dhctlServers: Record<string, string>;
+  /** TLS of the link to the dhctl servers (files are read by `loadDhctlTls` at start-up). */
+  dhctlTls: DhctlTlsSettings;
   replicaId: string;
   heartbeatMs: number;
   deadAfterMs: number;
@@ -84,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     dhctlServers: servers,
+    dhctlTls: dhctlTlsSettingsFromEnv(env),
     replicaId: e.MANAGER_REPLICA_ID ?? `${hostname()}-${process.pid}`,
     heartbeatMs: e.MANAGER_HEARTBEAT_MS,
     deadAfterMs: e.MANAGER_DEAD_AFTER_MS,

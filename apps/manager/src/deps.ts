@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import type { AuditSink, Encryptor, InstanceInfo, Logger, ServiceContext } from '@commander/core';
 import type { Db } from '@commander/db';
-import { createDhctlClient, type Dhctl, pickDhctlServer } from '@commander/dhctl';
+import {
+  createDhctlClient,
+  type Dhctl,
+  type DhctlTlsMaterial,
+  parseDhctlAddress,
+  pickDhctlServer,
+} from '@commander/dhctl';
 
 import { ClusterLocks } from './cluster-lock.js';
 
@@ -40,10 +46,35 @@ export type CreateDepsInput = {
   /** Defaults to a random UUID (one per process start). */
   instanceId?: string;
   dhctlServers: Record<string, string>;
+  /** TLS material of the dhctl link (`loadDhctlTls`); default: plaintext unless `grpcs://`. */
+  dhctlTls?: DhctlTlsMaterial | null;
   auditSink?: AuditSink;
 };
 
+/**
+ * Checks every dhctl server address (throws on one it cannot parse) and warns about each one
+ * reached in plaintext over the network: the link carries SSH private keys, rendered
+ * configurations and dhctl state.
+ */
+export function checkDhctlLink(
+  servers: Record<string, string>,
+  tls: DhctlTlsMaterial | null | undefined,
+  log: Logger,
+): void {
+  for (const [version, address] of Object.entries(servers)) {
+    const parsed = parseDhctlAddress(address, tls?.enabled ?? false);
+    if (!parsed.tls && !parsed.isLocal) {
+      log.warn(
+        { dhctlServer: address, version },
+        'dhctl server is reached in plaintext over the network: SSH keys and cluster state ' +
+          'cross it unencrypted; use grpcs:// (or DHCTL_TLS=true) with DHCTL_TLS_CA_FILE, and ' +
+          'DHCTL_TLS_CERT_FILE/DHCTL_TLS_KEY_FILE for mTLS',
+      );
+    }
+  }
+}
 export function createDeps(input: CreateDepsInput): ManagerDeps {
+  checkDhctlLink(input.dhctlServers, input.dhctlTls, input.log);
   const clients = new Map<string, Dhctl>();
   const locks = new ClusterLocks(input.databaseUrl, (err) =>
     input.log.warn({ err }, 'cluster-lock connection lost'),
@@ -63,7 +94,7 @@ export function createDeps(input: CreateDepsInput): ManagerDeps {
       const address = pickDhctlServer(input.dhctlServers, dkpVersion);
       let client = clients.get(address);
       if (!client) {
-        client = createDhctlClient(address);
+        client = createDhctlClient(address, { tls: input.dhctlTls ?? null });
         clients.set(address, client);
       }
       return client;

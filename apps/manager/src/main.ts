@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 
 import { openEncryption, settingText, stopWhenSupervisorDies } from '@commander/core';
 import { createDb } from '@commander/db';
+import { loadDhctlTls } from '@commander/dhctl';
 import { Logger, run, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 
@@ -14,6 +15,8 @@ import { buildTaskList } from './task-list.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel, config.replicaId);
+// Read the TLS files before anything else: a wrong path stops the start with its name.
+const dhctlTls = loadDhctlTls(config.dhctlTls);
 const db = createDb(config.databaseUrl, {
   poolSize: 5,
   applicationName: `commander-manager ${config.replicaId}`,
@@ -39,6 +42,7 @@ const deps = createDeps({
   log,
   replicaId: config.replicaId,
   dhctlServers: config.dhctlServers,
+  dhctlTls,
 });
 const heartbeat = new ReplicaHeartbeat(deps, {
   heartbeatMs: config.heartbeatMs,
@@ -104,7 +108,18 @@ const runner = await run({
 const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs, {
   agentSilentAfterMs: config.agentSilentAfterMs,
 });
-log.info({ dhctlServers: config.dhctlServers }, 'cluster manager started');
+log.info(
+  {
+    dhctlServers: config.dhctlServers,
+    dhctlTls: {
+      default: dhctlTls.enabled,
+      ca: config.dhctlTls.caFile,
+      clientCertificate: config.dhctlTls.certFile,
+      serverName: config.dhctlTls.serverName,
+    },
+  },
+  'cluster manager started',
+);
 
 /** Waits for `promise`, at most `ms` (shutdown never hangs on a database that is gone). */
 async function bounded(promise: Promise<unknown>, ms: number, what: string): Promise<void> {

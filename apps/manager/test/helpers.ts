@@ -34,6 +34,8 @@ export type ManagerTestEnv = {
 export function useManagerEnv(
   options: {
     phaseDelayMs?: number;
+    /** The simulator echoes each operation's configuration into its log. */
+    debugConfigLogs?: boolean;
     dhctlServers?: (defaultSim: DhctlSim) => Promise<Record<string, string>>;
   } = {},
 ): ManagerTestEnv {
@@ -45,7 +47,10 @@ export function useManagerEnv(
   const extraDeps: ManagerDeps[] = [];
   beforeAll(async () => {
     const database = await createTestDatabase();
-    const sim = await startDhctlSim({ phaseDelayMs: options.phaseDelayMs ?? 0 });
+    const sim = await startDhctlSim({
+      phaseDelayMs: options.phaseDelayMs ?? 0,
+      debugConfigLogs: options.debugConfigLogs ?? false,
+    });
     const encryptor = createEncryptor(generateEncryptionKeys());
     const boot = await bootstrapInstallation(database.db, {});
     const instance = {

@@ -41,6 +41,7 @@ export * from './operations/takeover.js';
 export * from './permissions.js';
 export * from './registries/registries.js';
 export * from './require-permission.js';
+export * from './runtime/log-redaction.js';
 export * from './runtime/supervisor.js';
 export * from './security/encryption.js';
 export * from './security/rotate-keys.js';

@@ -23,11 +23,17 @@ import {
   parseCommanderAttachResult,
   parseConvergeResult,
 } from './results.js';
+import { dhctlChannel, type DhctlTlsMaterial } from './tls.js';
 
 /** Options of {@link createDhctlClient}. */
 export type DhctlClientOptions = {
-  /** Channel credentials. Default: insecure (dhctl servers run next to the manager). */
+  /**
+   * Channel credentials; when given, the address is used as a raw gRPC target. Default: from
+   * the address's scheme and `tls` (see {@link dhctlChannel}).
+   */
   credentials?: grpc.ChannelCredentials;
+  /** TLS material (CA, client certificate, server name) for TLS addresses ({@link loadDhctlTls}). */
+  tls?: DhctlTlsMaterial | null;
   /** Deadline of unary calls (Validation, Status), in ms. Default 30 000. */
   unaryDeadlineMs?: number;
   /** Deadline of a whole streaming operation, in ms. Default: none (a bootstrap takes hours). */
@@ -243,11 +249,21 @@ function toOutcome<R>(
  * Creates a typed gRPC client for one dhctl server (real `dhctl server` or dhctl-sim). The
  * channel connects lazily and reconnects by itself; call `close()` when done.
  *
- * @param address `host:port` (or any gRPC target such as `unix:///path.sock`).
+ * @param address `grpcs://host:port` or `tls://host:port` (TLS), `grpc://host:port`,
+ *   `tcp://host:port` (plaintext), `unix:///path.sock`, or `host:port` (TLS when `options.tls`
+ *   is enabled).
+ * @throws DhctlTlsConfigError on an address it cannot parse.
  */
 export function createDhctlClient(address: string, options: DhctlClientOptions = {}): Dhctl {
   const definitions = dhctlServiceDefinitions();
+  const channel = options.credentials
+    ? { target: address, credentials: options.credentials, channelOptions: {} }
+    : (() => {
+        const resolved = dhctlChannel(address, options.tls);
+        return { ...resolved, target: resolved.address.target };
+      })();
   const channelOptions: grpc.ChannelOptions = {
+    ...channel.channelOptions,
     ...(options.keepaliveTimeMs === undefined
       ? {}
       : {
@@ -257,11 +273,7 @@ export function createDhctlClient(address: string, options: DhctlClientOptions =
         }),
     ...options.channelOptions,
   };
-  const client = new grpc.Client(
-    address,
-    options.credentials ?? grpc.credentials.createInsecure(),
-    channelOptions,
-  );
+  const client = new grpc.Client(channel.target, channel.credentials, channelOptions);
   const settings: StreamSettings = {
     operationDeadlineMs: options.operationDeadlineMs,
     cancelGraceMs: options.cancelGraceMs ?? 30_000,

@@ -67,6 +67,17 @@ export {
 } from './state.js';
 export { fromProtoStruct, type JsonValue, toProtoStruct } from './struct.js';
 export {
+  type DhctlAddress,
+  type DhctlChannel,
+  dhctlChannel,
+  DhctlTlsConfigError,
+  type DhctlTlsMaterial,
+  type DhctlTlsSettings,
+  dhctlTlsSettingsFromEnv,
+  loadDhctlTls,
+  parseDhctlAddress,
+} from './tls.js';
+export {
   type DhctlValidationError,
   formatValidationError,
   parseValidationError,
