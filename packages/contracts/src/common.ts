@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   operation_in_progress: 409,
   in_use: 409,
   workspace_not_empty: 409,
+  /** No free record is left in an exclusive catalog a cluster picks records from. */
+  inventory_exhausted: 409,
   invalid_values: 422,
   unprocessable: 422,
   template_version_unavailable: 422,

@@ -38,80 +38,91 @@ export async function createCluster(
   const id = randomUUID();
   const uuid = id;
   const ssh = generateSshKeyPair(`commander-${uuid}`);
-  const prepared = await prepareConfiguration(ctx, {
-    version,
-    values: input.values,
-    clusterId: id,
-    clusterUuid: uuid,
-    sshPublicKey: ssh.publicKey,
-    sshPrivateKey: ssh.privateKey,
-  });
-  const isValid = prepared.errors.length === 0 && prepared.rendered !== null;
   const now = new Date();
 
   try {
-    const row = await ctx.db.$transaction(async (tx) => {
-      const data: Prisma.ClusterUncheckedCreateInput = {
-        id,
-        uuid,
-        workspaceId: workspace.id,
-        name: input.name,
-        status: isValid ? 'NEW' : 'CONFIGURATION_ERROR',
-        clusterTemplateVersionId: version.id,
-        registryId: input.registry_id ?? null,
-        registryMode: input.registry_mode ?? null,
-        values: prepared.publicValues as Prisma.InputJsonValue,
-        secretValuesEncrypted:
-          Object.keys(prepared.secretValues).length > 0
-            ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues))
-            : null,
-        clusterType: prepared.clusterType,
-        sshPublicKey: ssh.publicKey,
-        sshPrivateKeyEncrypted: ctx.encryptor.encrypt(ssh.privateKey),
-        desiredRevision: 1,
-        desiredRenderedEncrypted: prepared.rendered
-          ? encryptRendered(ctx.encryptor, prepared.rendered)
-          : null,
-        desiredRenderedPublic: prepared.publicRendered
-          ? publicRenderedJson(prepared.publicRendered)
-          : undefined,
-        renderErrors: isValid ? undefined : prepared.publicErrors,
-        connectionHosts: prepared.connectionHosts,
-        clusterConfigurationUpdatedAt: now,
-        templateVersionSwitchedAt: now,
-        createdByName: ctx.actor.name,
-        ...settingsToColumns(input.settings),
-      };
-      await tx.cluster.create({ data });
-      await applyRecordUsages(tx, id, prepared.recordUsages);
-      await recordAudit(tx, ctx, {
-        action: 'create',
-        auditableType: 'Cluster',
-        auditableId: id,
-        changes: {
-          name: input.name,
-          cluster_template_version_id: version.id,
-          values: prepared.publicValues,
-          status: isValid ? 'new' : 'configuration_error',
-        },
-      });
-      if (isValid) {
-        await queueOperation(tx, ctx, {
+    // Prepared inside the transaction that stores the cluster: records `autoselect` picks are
+    // locked (FOR UPDATE SKIP LOCKED) until it commits, so concurrent creates pick distinct ones.
+    const { row, prepared } = await ctx.db.$transaction(
+      async (tx) => {
+        const prepared = await prepareConfiguration(ctx, {
+          version,
+          values: input.values,
           clusterId: id,
-          workspaceId: workspace.id,
-          kind: 'INSTALL',
-          desiredRevision: 1,
+          clusterUuid: uuid,
+          sshPublicKey: ssh.publicKey,
+          sshPrivateKey: ssh.privateKey,
+          allocateIn: tx,
         });
-      }
-      await notifyChange(tx, {
-        type: 'cluster',
-        id,
-        workspace_id: workspace.id,
-        cluster_id: id,
-        action: 'create',
-      });
-      return tx.cluster.findUniqueOrThrow({ where: { id }, include: CLUSTER_DTO_INCLUDE });
-    });
+        const isValid = prepared.errors.length === 0 && prepared.rendered !== null;
+        const data: Prisma.ClusterUncheckedCreateInput = {
+          id,
+          uuid,
+          workspaceId: workspace.id,
+          name: input.name,
+          status: isValid ? 'NEW' : 'CONFIGURATION_ERROR',
+          clusterTemplateVersionId: version.id,
+          registryId: input.registry_id ?? null,
+          registryMode: input.registry_mode ?? null,
+          values: prepared.publicValues as Prisma.InputJsonValue,
+          secretValuesEncrypted:
+            Object.keys(prepared.secretValues).length > 0
+              ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues))
+              : null,
+          clusterType: prepared.clusterType,
+          sshPublicKey: ssh.publicKey,
+          sshPrivateKeyEncrypted: ctx.encryptor.encrypt(ssh.privateKey),
+          desiredRevision: 1,
+          desiredRenderedEncrypted: prepared.rendered
+            ? encryptRendered(ctx.encryptor, prepared.rendered)
+            : null,
+          desiredRenderedPublic: prepared.publicRendered
+            ? publicRenderedJson(prepared.publicRendered)
+            : undefined,
+          renderErrors: isValid ? undefined : prepared.publicErrors,
+          connectionHosts: prepared.connectionHosts,
+          clusterConfigurationUpdatedAt: now,
+          templateVersionSwitchedAt: now,
+          createdByName: ctx.actor.name,
+          ...settingsToColumns(input.settings),
+        };
+        await tx.cluster.create({ data });
+        await applyRecordUsages(tx, id, prepared.recordUsages);
+        await recordAudit(tx, ctx, {
+          action: 'create',
+          auditableType: 'Cluster',
+          auditableId: id,
+          changes: {
+            name: input.name,
+            cluster_template_version_id: version.id,
+            values: prepared.publicValues,
+            status: isValid ? 'new' : 'configuration_error',
+          },
+        });
+        if (isValid) {
+          await queueOperation(tx, ctx, {
+            clusterId: id,
+            workspaceId: workspace.id,
+            kind: 'INSTALL',
+            desiredRevision: 1,
+          });
+        }
+        await notifyChange(tx, {
+          type: 'cluster',
+          id,
+          workspace_id: workspace.id,
+          cluster_id: id,
+          action: 'create',
+        });
+        const row = await tx.cluster.findUniqueOrThrow({
+          where: { id },
+          include: CLUSTER_DTO_INCLUDE,
+        });
+        return { row, prepared };
+      },
+      // Many creates at once wait for a connection rather than fail.
+      { maxWait: 30_000, timeout: 60_000 },
+    );
     return toClusterDto(row, {
       withRendered: true,
       encryptor: ctx.encryptor,

@@ -1,5 +1,5 @@
 import type { RenderError } from '@commander/contracts';
-import type { ClusterTemplateVersion, Prisma } from '@commander/db';
+import type { ClusterTemplateVersion, DbOrTx, Prisma, Tx } from '@commander/db';
 import {
   immutableViolations,
   type ParamField,
@@ -33,6 +33,12 @@ export type PrepareInput = {
     publicValues: Record<string, unknown>;
     secretValues: Record<string, unknown>;
   } | null;
+  /**
+   * The transaction that will store the cluster: `autoselect` picks free records of exclusive
+   * catalogs in it with `FOR UPDATE SKIP LOCKED`, so concurrent creates get distinct records
+   * (held until it commits), and fails with 409 `inventory_exhausted` when none are left.
+   */
+  allocateIn?: Tx;
 };
 
 /** An inventory record a cluster's values use. */
@@ -69,6 +75,51 @@ type RecordRow = {
   catalog: { slug: string; usage: 'SHARED' | 'EXCLUSIVE' };
 };
 
+const RECORD_SELECT = {
+  id: true,
+  values: true,
+  clusterId: true,
+  catalog: { select: { slug: true, usage: true } },
+} as const;
+
+/**
+ * Picks `count` free records of an exclusive catalog for a cluster, oldest first, locking them
+ * in `tx` with `FOR UPDATE SKIP LOCKED`: records another transaction is taking right now are
+ * skipped instead of waited for (and then found taken), so concurrent creates get distinct
+ * records. Returns null for a shared (or unknown) catalog: nothing to allocate there.
+ */
+async function allocateFreeRecords(
+  tx: Tx,
+  workspaceId: string,
+  clusterId: string,
+  catalogSlug: string,
+  count: number,
+): Promise<RecordRow[] | null> {
+  const catalog = await tx.catalog.findFirst({
+    where: { workspaceId, slug: catalogSlug, archivedAt: null },
+    select: { id: true, usage: true },
+  });
+  if (!catalog || catalog.usage !== 'EXCLUSIVE') {
+    return null;
+  }
+  const locked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM records
+    WHERE catalog_id = ${catalog.id}::uuid AND archived_at IS NULL AND schema_matches
+      AND (cluster_id IS NULL OR cluster_id = ${clusterId}::uuid)
+    ORDER BY created_at, id
+    LIMIT ${count}
+    FOR UPDATE SKIP LOCKED`;
+  if (locked.length === 0) {
+    return [];
+  }
+  const rows = await tx.record.findMany({
+    where: { id: { in: locked.map((r) => r.id) } },
+    select: RECORD_SELECT,
+  });
+  const order = new Map(locked.map((r, i) => [r.id, i]));
+  return rows.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
+}
+
 function recordIdOf(value: unknown): string | null {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const id = (value as Record<string, unknown>)[RECORD_ID_KEY];
@@ -89,11 +140,14 @@ export async function resolveCatalogValues(
   clusterId: string,
   fields: ParamField[],
   values: Record<string, unknown>,
+  allocateIn: Tx | null = null,
 ): Promise<{
   values: Record<string, unknown>;
   usages: RecordUsage[];
   errors: { path: string; message: string }[];
 }> {
+  // In the caller's transaction when there is one (its connection; no second one from the pool).
+  const db: DbOrTx = allocateIn ?? ctx.db;
   const out = { ...values };
   const usages: RecordUsage[] = [];
   const errors: { path: string; message: string }[] = [];
@@ -108,7 +162,7 @@ export async function resolveCatalogValues(
     }
     const ids = wanted as string[];
     const rows: RecordRow[] = ids.length
-      ? await ctx.db.record.findMany({
+      ? await db.record.findMany({
           where: { id: { in: ids }, archivedAt: null, catalog: { workspaceId, archivedAt: null } },
           select: {
             id: true,
@@ -142,22 +196,29 @@ export async function resolveCatalogValues(
     }
     if (ids.length === 0 && field.autoselect && field.catalog) {
       const count = Math.max(1, field.minItems ?? 1);
-      const free = await ctx.db.record.findMany({
-        where: {
-          archivedAt: null,
-          schemaMatches: true,
-          catalog: { workspaceId, slug: field.catalog, archivedAt: null },
-          OR: [{ catalog: { usage: 'SHARED' } }, { clusterId: null }, { clusterId }],
-        },
-        select: {
-          id: true,
-          values: true,
-          clusterId: true,
-          catalog: { select: { slug: true, usage: true } },
-        },
-        orderBy: { createdAt: 'asc' },
-        take: count,
-      });
+      const allocated = allocateIn
+        ? await allocateFreeRecords(allocateIn, workspaceId, clusterId, field.catalog, count)
+        : null;
+      if (allocated && allocated.length < count) {
+        throw new AppError(
+          'inventory_exhausted',
+          `Catalog "${field.catalog}" has ${allocated.length} free record(s) left; ${count} needed`,
+          [{ path: field.key, message: `No free record left in catalog "${field.catalog}"` }],
+        );
+      }
+      const free =
+        allocated ??
+        (await db.record.findMany({
+          where: {
+            archivedAt: null,
+            schemaMatches: true,
+            catalog: { workspaceId, slug: field.catalog, archivedAt: null },
+            OR: [{ catalog: { usage: 'SHARED' } }, { clusterId: null }, { clusterId }],
+          },
+          select: RECORD_SELECT,
+          orderBy: { createdAt: 'asc' },
+          take: count,
+        }));
       if (free.length < count) {
         errors.push({
           path: field.key,
@@ -219,7 +280,14 @@ export async function prepareConfiguration(
       incoming[key] = previous.secretValues[key];
     }
   }
-  const catalogs = await resolveCatalogValues(ctx, workspaceId, input.clusterId, fields, incoming);
+  const catalogs = await resolveCatalogValues(
+    ctx,
+    workspaceId,
+    input.clusterId,
+    fields,
+    incoming,
+    input.allocateIn ?? null,
+  );
   const validation = validateValues(params.fields, catalogs.values);
   const valueErrors = [...catalogs.errors, ...(validation.ok ? [] : validation.errors)];
   if (valueErrors.length > 0 || !validation.ok) {
@@ -249,7 +317,7 @@ export async function prepareConfiguration(
     if (value === undefined || value === null || value === '') {
       continue;
     }
-    const clash = await ctx.db.$queryRaw<{ name: string }[]>`
+    const clash = await (input.allocateIn ?? ctx.db).$queryRaw<{ name: string }[]>`
       SELECT name FROM clusters
       WHERE workspace_id = ${workspaceId}::uuid AND archived_at IS NULL AND id <> ${input.clusterId}::uuid
         AND values -> ${field.key} = ${JSON.stringify(value)}::jsonb
