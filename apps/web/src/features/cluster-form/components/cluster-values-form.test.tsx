@@ -280,9 +280,14 @@ describe('generated cluster form', () => {
     useInventory();
     const user = userEvent.setup({ delay: null });
     renderWithProviders(<Harness />);
-    const yaml = await screen.findByRole('textbox', { name: 'Kubernetes (rendered YAML)' });
+    // The first render loads the renderer (re2js, the template engine): wait as the picker test does.
+    const yaml = await screen.findByRole(
+      'textbox',
+      { name: 'Kubernetes (rendered YAML)' },
+      { timeout: 10_000 },
+    );
     // The free record autoselect would pick is previewed.
-    await waitFor(() => expect(yaml).toHaveTextContent('host: 10.0.0.1'));
+    await waitFor(() => expect(yaml).toHaveTextContent('host: 10.0.0.1'), { timeout: 10_000 });
     await user.type(screen.getByRole('textbox', { name: 'Short name' }), 'edge');
     await waitFor(() => expect(yaml).toHaveTextContent('name: edge'));
     expect(yaml).toHaveTextContent('cpu: 2');
