@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import {
@@ -133,7 +134,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       request.method === 'GET' &&
       !/^\/(api|agent_api|documentation)(\/|$)/.test(pagePath(request.url));
     if (hasWeb && isPage) {
-      return reply.sendFile('index.html');
+      // Read here rather than with reply.sendFile: @fastify/static's decorator lives in the
+      // registerPublic scope, not on this (root) not-found handler's reply.
+      return readFile(path.join(config.webDist, 'index.html')).then((html) =>
+        reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html),
+      );
     }
     return reply.code(404).send({
       error: {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { createCluster, ensureAgentKey, type ServiceContext } from '@commander/core';
@@ -269,6 +270,43 @@ describe('/metrics with COMMANDER_METRICS_TOKEN', () => {
     expect(() =>
       loadConfig({ DATABASE_URL: 'postgres://x/y', COMMANDER_METRICS_TOKEN: 'short-token' }),
     ).toThrow(/COMMANDER_METRICS_TOKEN/);
+  });
+});
+
+describe('the web app behind the API', () => {
+  const webDist = mkdtempSync(path.join(tmpdir(), 'commander-web-'));
+  writeFileSync(
+    path.join(webDist, 'index.html'),
+    '<!doctype html><html><head><script src="/color-scheme.js"></script></head><body>spa</body></html>',
+  );
+  writeFileSync(path.join(webDist, 'color-scheme.js'), 'void 0;');
+  const t = useTestApp({ COMMANDER_WEB_DIST: webDist });
+
+  it('serves index.html for every page path (the SPA routes), with the CSP', async () => {
+    for (const url of ['/', '/w/default/clusters', '/login?next=%2Fw', '/w/default/clusters/x/']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type'], url).toMatch(/^text\/html/);
+      expect(res.body, url).toContain('spa');
+      expect(res.headers['content-security-policy'], url).toContain("frame-ancestors 'none'");
+    }
+    const script = await t.app.inject({ method: 'GET', url: '/color-scheme.js' });
+    expect(script.statusCode).toBe(200);
+  });
+
+  it('keeps the JSON 404 for API paths, encoded or not, and for other methods', async () => {
+    for (const url of [
+      '/api/v1/nope',
+      '/%61pi/v1/nope',
+      '/agent_api/x/nope',
+      '/documentation/nope',
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json(), url).toMatchObject({ error: { code: 'not_found' } });
+    }
+    const post = await t.app.inject({ method: 'POST', url: '/w/default/clusters', payload: {} });
+    expect(post.statusCode).toBe(404);
   });
 });
 
