@@ -24,6 +24,7 @@ export {
 } from './form.js';
 export {
   CLOUD_PROVIDERS,
+  dockerCfgProblem,
   type DocumentIssue,
   KUBERNETES_VERSION_PATTERN,
   validateDocument,
@@ -81,3 +82,10 @@ export {
   type RenderLimits,
   TemplateLimitError,
 } from '@commander/gotemplate';
+export {
+  applyRegistry,
+  type ClusterRegistry,
+  REGISTRY_DOCKER_CFG_SECRET,
+  REGISTRY_MODES,
+  type RegistryMode,
+} from './registry.js';

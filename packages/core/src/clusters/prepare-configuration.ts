@@ -1,6 +1,8 @@
 import type { RenderError } from '@commander/contracts';
 import type { ClusterTemplateVersion, Prisma } from '@commander/db';
 import {
+  applyRegistry,
+  type ClusterRegistry,
   immutableViolations,
   type ParamField,
   paramFields,
@@ -28,6 +30,8 @@ export type PrepareInput = {
   clusterUuid: string;
   sshPublicKey: string;
   sshPrivateKey: string;
+  /** The cluster's registry (written into the InitConfiguration in mode Direct). */
+  registry?: ClusterRegistry | null;
   /** The cluster's current values (update), for secrets kept, immutability and record reuse. */
   previous?: {
     publicValues: Record<string, unknown>;
@@ -293,11 +297,25 @@ export async function prepareConfiguration(
   }));
   const errors = [...paramErrors, ...result.errors];
   const valid = errors.length === 0 && result.rendered !== null;
+  const registry = input.registry ?? null;
+  const publicRendered = valid ? publicRenderedConfig(sections, publicResult) : null;
   return {
     publicValues,
     secretValues,
-    rendered: valid ? result.rendered : null,
-    publicRendered: valid ? publicRenderedConfig(sections, publicResult) : null,
+    rendered:
+      valid && result.rendered
+        ? {
+            ...result.rendered,
+            init_configuration: applyRegistry(result.rendered.init_configuration, registry),
+          }
+        : null,
+    // Credentials only as the `<secret:registryDockerCfg>` placeholder.
+    publicRendered: publicRendered
+      ? {
+          ...publicRendered,
+          init_configuration: applyRegistry(publicRendered.init_configuration, registry, true),
+        }
+      : null,
     errors,
     publicErrors: [...paramErrors, ...publicRenderErrors(result.errors, publicResult.errors)],
     clusterType: result.facts.clusterType,
