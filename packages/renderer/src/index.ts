@@ -51,6 +51,13 @@ export {
 } from './params.js';
 export { patternProblem, patternRegExp } from './pattern.js';
 export {
+  applyRegistry,
+  type ClusterRegistry,
+  REGISTRY_DOCKER_CFG_SECRET,
+  REGISTRY_MODES,
+  type RegistryMode,
+} from './registry.js';
+export {
   checkTemplateVersion,
   renderClusterConfiguration,
   type RenderLimitExceeded,
@@ -82,10 +89,3 @@ export {
   type RenderLimits,
   TemplateLimitError,
 } from '@commander/gotemplate';
-export {
-  applyRegistry,
-  type ClusterRegistry,
-  REGISTRY_DOCKER_CFG_SECRET,
-  REGISTRY_MODES,
-  type RegistryMode,
-} from './registry.js';
