@@ -185,6 +185,47 @@ describe('registries end to end (CRUD, cluster picker, render, delete in use)', 
     expectNoCredential(masked.join('\n'), 'masked operation log');
   });
 
+  it('an install uses the registry as it is when the manager claims it (fixed credentials apply)', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/clusters',
+      headers: t.headers(),
+      payload: {
+        name: `later-${t.suffix}`,
+        cluster_template_version_id: versionId,
+        values: {},
+        registry_id: registryId,
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const fixed = Buffer.from(
+      JSON.stringify({ auths: { 'registry.example.com:5000': { auth: 'Zml4ZWQ6Zml4ZWQ=' } } }),
+    ).toString('base64');
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/registries/${registryId}`,
+      headers: t.headers(),
+      payload: {
+        name: 'Private EE 2',
+        images_repo: 'registry.example.com:5000/deckhouse/ee',
+        ca: '',
+        auth: fixed,
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const op = await t.db.clusterOperation.findFirstOrThrow({
+      where: { clusterId: res.json().id, kind: 'INSTALL' },
+    });
+    const claimed = await claimOperation(t.db, t.systemContext().encryptor, op.id, 'replica-reg');
+    if (claimed === null || claimed === 'busy') {
+      throw new Error(`the install was not claimed: ${String(claimed)}`);
+    }
+    expect(claimed.desired!.init_configuration).toContain(`registryDockerCfg: ${fixed}`);
+    expect(claimed.desired!.init_configuration).not.toContain('registryCA');
+    expect(claimed.desiredPublic!.init_configuration).toContain('<secret:registryDockerCfg>');
+    expect(claimed.desiredPublic!.init_configuration).not.toContain(fixed);
+  });
+
   it('answers 409 when deleting a registry a cluster uses; Unmanaged keeps the template registry', async () => {
     const busy = await t.app.inject({
       method: 'DELETE',
