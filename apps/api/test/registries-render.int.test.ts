@@ -253,4 +253,70 @@ describe('registries end to end (CRUD, cluster picker, render, delete in use)', 
       'registry.deckhouse.io/deckhouse/ce',
     );
   });
+
+  it('gives templates the registry as dc_registry* variables (credentials as a placeholder)', async () => {
+    const { TEST_TEMPLATE_SECTIONS } = await import('@commander/core/testing');
+    const version = await createTestTemplate(t.db, t.defaultWorkspaceId, {
+      name: 'reg-vars',
+      installationTemplate: `apiVersion: deckhouse.io/v1
+kind: InitConfiguration
+deckhouse:
+  imagesRepo: {{ .dc_registryImagesRepo | default "registry.deckhouse.io/deckhouse/ce" }}
+  registryDockerCfg: {{ .dc_registryDockerCfg | default "e30=" }}
+  registryScheme: {{ .dc_registryScheme | default "HTTPS" }}
+`,
+      resources: [
+        {
+          name: 'main',
+          sync_mode: 'managed',
+          template: `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: registry
+data:
+  mode: {{ .dc_registryMode | quote }}
+  cfg: {{ .dc_registryDockerCfg | b64dec | quote }}
+  cfgB64: {{ .dc_registryDockerCfg | quote }}
+`,
+        },
+      ],
+      primaryResourcesTemplate: TEST_TEMPLATE_SECTIONS.primaryResourcesTemplate,
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/clusters',
+      headers: t.headers(),
+      payload: {
+        name: `vars-${t.suffix}`,
+        cluster_template_version_id: version.versionId,
+        values: {},
+        registry_id: registryId,
+        registry_mode: 'Unmanaged',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().status).toBe('new');
+    expect(res.json().desired_init_configuration_rendered).toContain(
+      'imagesRepo: registry.example.com:5000/deckhouse/ee',
+    );
+    expect(res.json().desired_init_configuration_rendered).toContain(
+      'registryDockerCfg: <secret:dc_registryDockerCfg>',
+    );
+    expect(res.json().desired_resources_rendered).toContain('mode: "Unmanaged"');
+    const get = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${res.json().id}`,
+      headers: read(),
+    });
+    expectNoCredential(get.body, 'GET /clusters/:id with dc_registry* variables (read token)');
+    const op = await t.db.clusterOperation.findFirstOrThrow({
+      where: { clusterId: res.json().id, kind: 'INSTALL' },
+    });
+    const claimed = await claimOperation(t.db, t.systemContext().encryptor, op.id, 'replica-reg');
+    if (claimed === null || claimed === 'busy') {
+      throw new Error(`the install was not claimed: ${String(claimed)}`);
+    }
+    expect(claimed.desired!.init_configuration).toMatch(/registryDockerCfg: [A-Za-z0-9+/=]{20,}/);
+    expect(claimed.desired!.init_configuration).not.toContain('<secret:');
+  });
 });

@@ -56,9 +56,12 @@ export {
   REGISTRY_DOCKER_CFG_SECRET,
   REGISTRY_MODES,
   type RegistryMode,
+  registryVariables,
 } from './registry.js';
 export {
   checkTemplateVersion,
+  NO_REGISTRY_VARIABLES,
+  type RegistryVariables,
   renderClusterConfiguration,
   type RenderLimitExceeded,
   type RenderOptions,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
 import { validateDocument } from './kinds.js';
-import { applyRegistry, type ClusterRegistry } from './registry.js';
+import { applyRegistry, type ClusterRegistry, registryVariables } from './registry.js';
+import { publicSpecialVariables } from './secrets.js';
 
 const INIT = `apiVersion: deckhouse.io/v1
 kind: InitConfiguration
@@ -64,5 +65,35 @@ describe('applyRegistry', () => {
   it('leaves the configuration alone in Unmanaged mode or without a registry', () => {
     expect(applyRegistry(INIT, { ...REGISTRY, mode: 'Unmanaged' })).toBe(INIT);
     expect(applyRegistry(INIT, null)).toBe(INIT);
+  });
+});
+
+describe('registry template variables', () => {
+  const specials = {
+    dc_sshPublicKey: 'ssh-ed25519 AAAA',
+    dc_sshPrivateKey: 'KEY',
+    dc_clusterUUID: 'u',
+    dc_domain: 'd',
+    dc_caBundle: '',
+  };
+
+  it('are the registry, or empty strings without one', () => {
+    expect(registryVariables(REGISTRY)).toEqual({
+      dc_registryImagesRepo: REGISTRY.imagesRepo,
+      dc_registryScheme: 'HTTPS',
+      dc_registryCA: REGISTRY.ca,
+      dc_registryDockerCfg: CFG,
+      dc_registryMode: 'Direct',
+    });
+    expect(Object.values(registryVariables(null))).toEqual(['', '', '', '', '']);
+  });
+
+  it('carry a placeholder for the credentials in public renders, only when they are set', () => {
+    const out = publicSpecialVariables({ ...specials, ...registryVariables(REGISTRY) });
+    expect(out.dc_registryDockerCfg).toBe('<secret:dc_registryDockerCfg>');
+    expect(out.dc_registryImagesRepo).toBe(REGISTRY.imagesRepo);
+    expect(
+      publicSpecialVariables({ ...specials, ...registryVariables(null) }).dc_registryDockerCfg,
+    ).toBe('');
   });
 });

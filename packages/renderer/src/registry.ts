@@ -3,6 +3,7 @@
 
 import { type Document, isMap, parseAllDocuments } from 'yaml';
 
+import type { RegistryVariables } from './render.js';
 import { secretPlaceholder } from './secrets.js';
 
 /**
@@ -121,4 +122,17 @@ export function applyRegistry(
     }
   }
   return parts.join('---\n');
+}
+
+/** The `dc_registry*` template variables of a cluster's registry (real values). */
+export function registryVariables(registry: ClusterRegistry | null): RegistryVariables {
+  return {
+    dc_registryImagesRepo: registry?.imagesRepo ?? '',
+    dc_registryScheme: registry?.scheme ?? '',
+    dc_registryCA: registry?.ca ?? '',
+    dc_registryDockerCfg: registry
+      ? (registry.dockerCfg ?? anonymousDockerCfg(registry.imagesRepo))
+      : '',
+    dc_registryMode: registry?.mode ?? '',
+  };
 }

@@ -8,6 +8,7 @@ import {
   paramFields,
   parseParams,
   RECORD_ID_KEY,
+  registryVariables,
   secretKeys,
   validateValues,
 } from '@commander/renderer';
@@ -286,6 +287,7 @@ export async function prepareConfiguration(
     dc_clusterUUID: input.clusterUuid,
     dc_domain: ctx.instance.publicHost,
     dc_caBundle: ctx.instance.caBundle,
+    ...registryVariables(input.registry ?? null),
   };
   // Rendered twice: with the real values for the manager, and with placeholders for callers.
   const result = await renderConfiguration(ctx, sections, values, specials);
