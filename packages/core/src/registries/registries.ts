@@ -141,11 +141,14 @@ export async function updateRegistry(
 /** Deletes a registry no live cluster uses. @throws AppError in_use */
 export async function deleteRegistry(ctx: ServiceContext, id: string): Promise<void> {
   await load(ctx, id);
-  const used = await ctx.db.cluster.count({ where: { registryId: id, archivedAt: null } });
-  if (used > 0) {
-    throw new AppError('in_use', `${used} cluster(s) use this registry`);
-  }
   await ctx.db.$transaction(async (tx) => {
+    // The row lock waits for a cluster being saved with this registry (its foreign key holds a
+    // KEY SHARE lock), so the count below sees it: no cluster is left pointing at nothing.
+    await tx.$executeRaw`SELECT 1 FROM registries WHERE id = ${id}::uuid FOR UPDATE`;
+    const used = await tx.cluster.count({ where: { registryId: id, archivedAt: null } });
+    if (used > 0) {
+      throw new AppError('in_use', `${used} cluster(s) use this registry`);
+    }
     await tx.registry.delete({ where: { id } });
     await recordAudit(tx, ctx, { action: 'delete', auditableType: 'Registry', auditableId: id });
   });
