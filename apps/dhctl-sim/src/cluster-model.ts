@@ -59,8 +59,23 @@ export type VirtualCluster = {
   /** Bootstrap phases completed so far (a failed bootstrap resumes after them). */
   completedBootstrapPhases: string[];
   drift: ClusterDrift;
+  /**
+   * The registry Deckhouse was installed from (InitConfiguration `deckhouse.*`); the credentials
+   * only as a SHA-256 (the simulator keeps no secret). Absent in old state files.
+   */
+  registry?: VirtualRegistry | null;
   createdAt: string;
   updatedAt: string;
+};
+
+/** What a bootstrap's InitConfiguration says about the registry. */
+export type VirtualRegistry = {
+  imagesRepo: string | null;
+  scheme: string | null;
+  /** Whether `registryCA` was set. */
+  hasCA: boolean;
+  /** SHA-256 (hex) of `registryDockerCfg`; null when absent. */
+  dockerCfgSha256: string | null;
 };
 
 /** What a request says the cluster should look like. */

@@ -12,6 +12,7 @@ export type {
   VirtualCluster,
   VirtualClusterStatus,
   VirtualNode,
+  VirtualRegistry,
 } from './cluster-model.js';
 export { clusterIdFromCommanderUrl, commanderUrlOf, summarizeCluster } from './cluster-model.js';
 export { type ClusterChange, ClusterStore } from './cluster-store.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { JsonObjectSchema, TimestampSchema } from './common.js';
+import { RegistryModeSchema } from './registries.js';
 
 /** Cluster statuses as the API spells them (ARCHITECTURE.md §4). */
 export const CLUSTER_STATUSES = [
@@ -85,6 +86,8 @@ export const ClusterSchema = z.object({
   desired_cluster_configuration_rendered: z.string().nullable(),
   desired_provider_specific_cluster_configuration_rendered: z.string().nullable(),
   desired_resources_rendered: z.string().nullable(),
+  /** The InitConfiguration (registry access); credentials as `<secret:registryDockerCfg>`. */
+  desired_init_configuration_rendered: z.string().nullable(),
   applied_cluster_configuration_rendered: z.string().nullable(),
   applied_provider_specific_cluster_configuration_rendered: z.string().nullable(),
   applied_resources_rendered: z.string().nullable(),
@@ -123,7 +126,7 @@ export const CreateClusterBodySchema = z.strictObject({
   cluster_template_version_id: z.uuid(),
   values: JsonObjectSchema.default({}),
   registry_id: z.uuid().nullable().optional(),
-  registry_mode: z.string().nullable().optional(),
+  registry_mode: RegistryModeSchema.nullable().optional(),
   settings: ClusterSettingsSchema.partial().optional(),
 });
 export type CreateClusterBody = z.input<typeof CreateClusterBodySchema>;
@@ -135,7 +138,7 @@ export const UpdateClusterBodySchema = z.strictObject({
   values: JsonObjectSchema,
   current_revision: z.number().int().optional(),
   registry_id: z.uuid().nullable().optional(),
-  registry_mode: z.string().nullable().optional(),
+  registry_mode: RegistryModeSchema.nullable().optional(),
   settings: ClusterSettingsSchema.partial().optional(),
 });
 export type UpdateClusterBody = z.input<typeof UpdateClusterBodySchema>;

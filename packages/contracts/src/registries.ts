@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 import { TimestampSchema } from './common.js';
 
+/**
+ * How a cluster uses its registry: `Direct` (default) writes the registry into the rendered
+ * InitConfiguration; `Unmanaged` leaves the configuration as the template renders it.
+ */
+export const RegistryModeSchema = z.enum(['Direct', 'Unmanaged']);
+export type RegistryMode = z.infer<typeof RegistryModeSchema>;
+
 /** A container registry clusters install Deckhouse from; credentials are write-only. */
 export const RegistrySchema = z.object({
   id: z.uuid(),

@@ -24,6 +24,7 @@ export {
 } from './form.js';
 export {
   CLOUD_PROVIDERS,
+  dockerCfgProblem,
   type DocumentIssue,
   KUBERNETES_VERSION_PATTERN,
   validateDocument,
@@ -50,7 +51,17 @@ export {
 } from './params.js';
 export { patternProblem, patternRegExp } from './pattern.js';
 export {
+  applyRegistry,
+  type ClusterRegistry,
+  REGISTRY_DOCKER_CFG_SECRET,
+  REGISTRY_MODES,
+  type RegistryMode,
+  registryVariables,
+} from './registry.js';
+export {
   checkTemplateVersion,
+  NO_REGISTRY_VARIABLES,
+  type RegistryVariables,
   renderClusterConfiguration,
   type RenderLimitExceeded,
   type RenderOptions,

@@ -65,7 +65,7 @@ function decodeBase64(text: string): Uint8Array | null {
   }
 }
 
-function dockerCfgProblem(text: string): string | null {
+export function dockerCfgProblem(text: string): string | null {
   const bytes = decodeBase64(text);
   if (bytes === null) {
     return 'must be base64 (standard alphabet, padded) of a docker config.json';

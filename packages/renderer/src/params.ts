@@ -40,6 +40,11 @@ export const SPECIAL_VARIABLE_NAMES = [
   'dc_clusterUUID',
   'dc_domain',
   'dc_caBundle',
+  'dc_registryImagesRepo',
+  'dc_registryScheme',
+  'dc_registryCA',
+  'dc_registryDockerCfg',
+  'dc_registryMode',
 ] as const;
 
 /** The key a catalog record carries inside cluster values (commander-product.md §2.6). */

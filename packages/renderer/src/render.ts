@@ -33,6 +33,34 @@ export type SpecialVariables = {
   dc_domain: string;
   /** Base64 CA bundle the agent trusts. */
   dc_caBundle: string;
+} & Partial<RegistryVariables>;
+
+/**
+ * The cluster's container registry (Registries page), for templates that configure registry
+ * access themselves (mode `Unmanaged`, or a ModuleConfig in mode `Direct`). Every one is an
+ * empty string when the cluster has no registry. `dc_registryDockerCfg` is a secret: public
+ * renders get `<secret:dc_registryDockerCfg>`.
+ */
+export type RegistryVariables = {
+  /** e.g. `registry.example.com/deckhouse/ee`. */
+  dc_registryImagesRepo: string;
+  /** `HTTPS` or `HTTP`. */
+  dc_registryScheme: string;
+  /** PEM CA bundle of the registry. */
+  dc_registryCA: string;
+  /** Base64 docker config.json (as InitConfiguration `registryDockerCfg`). */
+  dc_registryDockerCfg: string;
+  /** `Direct` or `Unmanaged`. */
+  dc_registryMode: string;
+};
+
+/** The registry variables of a cluster without a registry. */
+export const NO_REGISTRY_VARIABLES: RegistryVariables = {
+  dc_registryImagesRepo: '',
+  dc_registryScheme: '',
+  dc_registryCA: '',
+  dc_registryDockerCfg: '',
+  dc_registryMode: '',
 };
 
 /** Options of {@link renderClusterConfiguration}. */
@@ -148,7 +176,7 @@ export function templateData(
       data[key] = value;
     }
   }
-  return { ...data, ...specials };
+  return { ...data, ...NO_REGISTRY_VARIABLES, ...specials };
 }
 
 /**

@@ -31,11 +31,17 @@ export function withSecretPlaceholders(
   return out;
 }
 
-/** The special variables with the secret ones replaced by placeholders. */
+/**
+ * The special variables with the secret ones replaced by placeholders (the registry credentials
+ * only when set, so `{{ if .dc_registryDockerCfg }}` takes the same branch).
+ */
 export function publicSpecialVariables(specials: SpecialVariables): SpecialVariables {
   const out = { ...specials };
   for (const key of SECRET_SPECIAL_VARIABLES) {
     out[key] = secretPlaceholder(key);
+  }
+  if (out.dc_registryDockerCfg) {
+    out.dc_registryDockerCfg = secretPlaceholder('dc_registryDockerCfg');
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 // Simulated Bootstrap: the current dhctl phase list, creating a virtual cluster from the
 // request's documents. A bootstrap given the state of a failed attempt resumes after the
 // phases that state records as done (`bootstrap-completed-phases`).
@@ -11,6 +13,7 @@ import {
   plannedNodes,
   type VirtualCluster,
   type VirtualNode,
+  type VirtualRegistry,
 } from '../cluster-model.js';
 import { OperationFailed } from '../conversation.js';
 import { kindOf, type KubeDocument, nameOf, parseDocuments, resourceKey } from '../documents.js';
@@ -81,6 +84,7 @@ export const runBootstrap: OperationHandler<BootstrapStart> = async ({
   );
   const initResources = withConfiguration(() => parseDocuments(start.init_resources));
   const resources = withConfiguration(() => parseDocuments(start.resources));
+  const registry = registryOf(withConfiguration(() => parseDocuments(start.init_config)));
   if (desired.clusterType === 'Static' && connection.hosts.length === 0) {
     throw new OperationFailed(
       'config validation failed: at least one "SSHHost" is required to bootstrap a Static cluster',
@@ -102,6 +106,7 @@ export const runBootstrap: OperationHandler<BootstrapStart> = async ({
   if (existing) {
     deps.clusters.update(uuid, (cluster) => {
       cluster.status = 'bootstrapping';
+      cluster.registry = registry.summary;
     });
   } else {
     deps.clusters.create({
@@ -120,6 +125,7 @@ export const runBootstrap: OperationHandler<BootstrapStart> = async ({
       resources: [],
       completedBootstrapPhases: [],
       drift: { destructive: false, nonDestructive: false, notes: [] },
+      registry: registry.summary,
       createdAt: now,
       updatedAt: now,
     });
@@ -165,7 +171,13 @@ export const runBootstrap: OperationHandler<BootstrapStart> = async ({
         'Deckhouse edition: CE',
         `dhctl ${deps.version}`,
       ]);
-      log.step('Check registry credentials', ['Registry credentials are valid']);
+      // Like dhctl at debug level, the simulator echoes the registry settings it got (the
+      // credentials included): Commander must mask them in the operation log.
+      log.step('Check registry credentials', [
+        `Registry: ${registry.summary?.imagesRepo ?? 'registry.deckhouse.io/deckhouse/ce'} (${registry.summary?.scheme ?? 'HTTPS'})`,
+        ...(registry.dockerCfg ? [`registryDockerCfg: ${registry.dockerCfg}`] : []),
+        'Registry credentials are valid',
+      ]);
       log.step('Check that cluster prefix and name are free', [`cluster uuid ${uuid}`]);
     },
     BaseInfra: async (log) => {
@@ -365,3 +377,26 @@ export const runBootstrap: OperationHandler<BootstrapStart> = async ({
     throw error;
   }
 };
+
+/** The registry settings of a bootstrap's InitConfiguration. */
+function registryOf(docs: KubeDocument[]): {
+  summary: VirtualRegistry | null;
+  dockerCfg: string | null;
+} {
+  const init = docs.find((d) => kindOf(d) === 'InitConfiguration');
+  const deckhouse = (init as { deckhouse?: Record<string, unknown> } | undefined)?.deckhouse;
+  if (!deckhouse || typeof deckhouse !== 'object') {
+    return { summary: null, dockerCfg: null };
+  }
+  const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  const dockerCfg = str(deckhouse.registryDockerCfg);
+  return {
+    dockerCfg,
+    summary: {
+      imagesRepo: str(deckhouse.imagesRepo),
+      scheme: str(deckhouse.registryScheme),
+      hasCA: str(deckhouse.registryCA) !== null,
+      dockerCfgSha256: dockerCfg ? createHash('sha256').update(dockerCfg).digest('hex') : null,
+    },
+  };
+}

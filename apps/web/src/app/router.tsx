@@ -150,6 +150,13 @@ export const routes: RouteObject[] = [
                         .CatalogPage,
                     }),
                   },
+                  {
+                    path: 'registries',
+                    lazy: async () => ({
+                      Component: (await import('../features/registries/pages/registries-page.js'))
+                        .RegistriesPage,
+                    }),
+                  },
                   { path: 'settings/tokens', element: <ApiTokensPage /> },
                   { path: 'settings/members', element: <MembersPage /> },
                   { path: 'audit', element: <WorkspaceAuditPage /> },

@@ -111,6 +111,7 @@ export function clusterFixture(overrides: Partial<Cluster> = {}): Cluster {
     desired_cluster_configuration_rendered: null,
     desired_provider_specific_cluster_configuration_rendered: null,
     desired_resources_rendered: null,
+    desired_init_configuration_rendered: null,
     applied_cluster_configuration_rendered: null,
     applied_provider_specific_cluster_configuration_rendered: null,
     applied_resources_rendered: null,

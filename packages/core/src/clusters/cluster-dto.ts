@@ -100,6 +100,7 @@ export function toClusterDto(row: ClusterRow, options: ClusterDtoOptions): Clust
       desired?.provider_specific_cluster_configuration,
     ),
     desired_resources_rendered: desired ? text(joinResources(desired)) : null,
+    desired_init_configuration_rendered: text(desired?.init_configuration),
     applied_cluster_configuration_rendered: text(applied?.cluster_configuration),
     applied_provider_specific_cluster_configuration_rendered: text(
       applied?.provider_specific_cluster_configuration,

@@ -10,7 +10,7 @@ import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { queueOperation } from '../operations/queue-operation.js';
-import { assertRegistry } from '../registries/registries.js';
+import { clusterRegistry } from '../registries/registries.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { getUsableVersion } from './get-usable-version.js';
@@ -32,7 +32,7 @@ export async function createCluster(
   const input = CreateClusterBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
   const version = await getUsableVersion(ctx, input.cluster_template_version_id);
-  await assertRegistry(ctx, input.registry_id);
+  const registry = await clusterRegistry(ctx, input.registry_id, input.registry_mode);
   await assertNameFree(ctx, workspace.id, input.name);
 
   const id = randomUUID();
@@ -52,6 +52,7 @@ export async function createCluster(
           clusterUuid: uuid,
           sshPublicKey: ssh.publicKey,
           sshPrivateKey: ssh.privateKey,
+          registry: registry.registry,
           allocateIn: tx,
         });
         const isValid = prepared.errors.length === 0 && prepared.rendered !== null;
@@ -63,7 +64,7 @@ export async function createCluster(
           status: isValid ? 'NEW' : 'CONFIGURATION_ERROR',
           clusterTemplateVersionId: version.id,
           registryId: input.registry_id ?? null,
-          registryMode: input.registry_mode ?? null,
+          registryMode: registry.mode,
           values: prepared.publicValues as Prisma.InputJsonValue,
           secretValuesEncrypted:
             Object.keys(prepared.secretValues).length > 0

@@ -1,11 +1,14 @@
 import type { RenderError } from '@commander/contracts';
 import type { ClusterTemplateVersion, DbOrTx, Prisma, Tx } from '@commander/db';
 import {
+  applyRegistry,
+  type ClusterRegistry,
   immutableViolations,
   type ParamField,
   paramFields,
   parseParams,
   RECORD_ID_KEY,
+  registryVariables,
   secretKeys,
   validateValues,
 } from '@commander/renderer';
@@ -28,6 +31,8 @@ export type PrepareInput = {
   clusterUuid: string;
   sshPublicKey: string;
   sshPrivateKey: string;
+  /** The cluster's registry (written into the InitConfiguration in mode Direct). */
+  registry?: ClusterRegistry | null;
   /** The cluster's current values (update), for secrets kept, immutability and record reuse. */
   previous?: {
     publicValues: Record<string, unknown>;
@@ -350,6 +355,7 @@ export async function prepareConfiguration(
     dc_clusterUUID: input.clusterUuid,
     dc_domain: ctx.instance.publicHost,
     dc_caBundle: ctx.instance.caBundle,
+    ...registryVariables(input.registry ?? null),
   };
   // Rendered twice: with the real values for the manager, and with placeholders for callers.
   const result = await renderConfiguration(ctx, sections, values, specials);
@@ -361,11 +367,25 @@ export async function prepareConfiguration(
   }));
   const errors = [...paramErrors, ...result.errors];
   const valid = errors.length === 0 && result.rendered !== null;
+  const registry = input.registry ?? null;
+  const publicRendered = valid ? publicRenderedConfig(sections, publicResult) : null;
   return {
     publicValues,
     secretValues,
-    rendered: valid ? result.rendered : null,
-    publicRendered: valid ? publicRenderedConfig(sections, publicResult) : null,
+    rendered:
+      valid && result.rendered
+        ? {
+            ...result.rendered,
+            init_configuration: applyRegistry(result.rendered.init_configuration, registry),
+          }
+        : null,
+    // Credentials only as the `<secret:registryDockerCfg>` placeholder.
+    publicRendered: publicRendered
+      ? {
+          ...publicRendered,
+          init_configuration: applyRegistry(publicRendered.init_configuration, registry, true),
+        }
+      : null,
     errors,
     publicErrors: [...paramErrors, ...publicRenderErrors(result.errors, publicResult.errors)],
     clusterType: result.facts.clusterType,

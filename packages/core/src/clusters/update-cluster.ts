@@ -7,7 +7,7 @@ import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { queueOperation } from '../operations/queue-operation.js';
-import { assertRegistry } from '../registries/registries.js';
+import { clusterRegistry } from '../registries/registries.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { assertNameFree } from './create-cluster.js';
@@ -59,7 +59,24 @@ export async function updateCluster(
       },
     );
   }
-  await assertRegistry(ctx, input.registry_id);
+  // Omitted registry fields keep the cluster's; a mode alone applies to the current registry.
+  const registryId = input.registry_id !== undefined ? input.registry_id : existing.registryId;
+  const registry = await clusterRegistry(
+    ctx,
+    registryId,
+    input.registry_mode !== undefined
+      ? input.registry_mode
+      : input.registry_id === undefined
+        ? existing.registryMode === 'Unmanaged'
+          ? 'Unmanaged'
+          : null
+        : null,
+  );
+  // The registry is installation-time configuration (InitConfiguration): changing it re-renders
+  // a cluster not yet installed; an installed cluster keeps the registry it was installed from.
+  const registryChanged =
+    !existing.wasCreated &&
+    ((registryId ?? null) !== existing.registryId || registry.mode !== existing.registryMode);
   const switching = input.cluster_template_version_id !== existing.clusterTemplateVersionId;
   const version = await getUsableVersion(ctx, input.cluster_template_version_id, {
     allowUnavailable: !switching,
@@ -79,6 +96,7 @@ export async function updateCluster(
     clusterUuid: existing.uuid,
     sshPublicKey: existing.sshPublicKey ?? '',
     sshPrivateKey,
+    registry: registry.registry,
     // Switching templates starts a new lifecycle for the parameters: immutability is per form.
     previous:
       switching && version.clusterTemplateId !== existing.clusterTemplateVersion?.clusterTemplateId
@@ -97,6 +115,7 @@ export async function updateCluster(
     switching ||
     JSON.stringify(oldValues) !== JSON.stringify(prepared.publicValues) ||
     JSON.stringify(oldSecrets) !== JSON.stringify(prepared.secretValues) ||
+    registryChanged ||
     existing.renderErrors !== null;
 
   try {
@@ -116,8 +135,8 @@ export async function updateCluster(
       const data: Prisma.ClusterUncheckedUpdateInput = {
         name: input.name,
         currentRevision: { increment: 1 },
-        ...(input.registry_id !== undefined ? { registryId: input.registry_id } : {}),
-        ...(input.registry_mode !== undefined ? { registryMode: input.registry_mode } : {}),
+        registryId: registryId ?? null,
+        registryMode: registry.mode,
         ...settingsToColumns(input.settings),
       };
       if (configChanged) {

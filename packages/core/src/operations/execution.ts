@@ -8,6 +8,7 @@ import {
   type Prisma,
   type Tx,
 } from '@commander/db';
+import { applyRegistry, type ClusterRegistry } from '@commander/renderer';
 
 import {
   decryptRendered,
@@ -185,7 +186,7 @@ export async function claimOperation(
     return null;
   }
   const { op, cluster } = claimed;
-  const desired = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
+  const rendered = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
   const applied = decryptRendered(encryptor, cluster.appliedRenderedEncrypted);
   const sshPrivateKey = cluster.sshPrivateKeyEncrypted
     ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted)
@@ -193,17 +194,42 @@ export async function claimOperation(
   const registry = cluster.registryId
     ? await db.registry.findUnique({
         where: { id: cluster.registryId },
-        select: { dockerConfigEncrypted: true },
+        select: { dockerConfigEncrypted: true, imagesRepo: true, scheme: true, ca: true },
       })
+    : null;
+  const registryDockerConfig = registry?.dockerConfigEncrypted
+    ? encryptor.decrypt(registry.dockerConfigEncrypted)
+    : null;
+  // The registry as it is now (not as of the last render): a registry fixed on the Registries
+  // page (credentials, CA) is used by the next install attempt.
+  const clusterRegistry: ClusterRegistry | null = registry
+    ? {
+        mode: cluster.registryMode === 'Unmanaged' ? 'Unmanaged' : 'Direct',
+        imagesRepo: registry.imagesRepo,
+        scheme: registry.scheme === 'HTTP' ? 'HTTP' : 'HTTPS',
+        ca: registry.ca,
+        dockerCfg: registryDockerConfig,
+      }
+    : null;
+  const desired = rendered
+    ? {
+        ...rendered,
+        init_configuration: applyRegistry(rendered.init_configuration, clusterRegistry),
+      }
+    : null;
+  const storedPublic = readPublicRendered(cluster.desiredRenderedPublic);
+  const desiredPublic = storedPublic
+    ? {
+        ...storedPublic,
+        init_configuration: applyRegistry(storedPublic.init_configuration, clusterRegistry, true),
+      }
     : null;
   const masker = createOperationMasker({
     sshPrivateKey,
     secretValues: cluster.secretValuesEncrypted
       ? (JSON.parse(encryptor.decrypt(cluster.secretValuesEncrypted)) as Record<string, unknown>)
       : null,
-    registryDockerConfig: registry?.dockerConfigEncrypted
-      ? encryptor.decrypt(registry.dockerConfigEncrypted)
-      : null,
+    registryDockerConfig,
     agentKey: cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null,
     desired,
     applied,
@@ -223,7 +249,7 @@ export async function claimOperation(
       dkpVersion: reportedDkpVersion(cluster.agentData),
     },
     desired,
-    desiredPublic: readPublicRendered(cluster.desiredRenderedPublic),
+    desiredPublic,
     applied,
     dhctlState: cluster.dhctlStateEncrypted ? encryptor.decrypt(cluster.dhctlStateEncrypted) : null,
     phaseState: op.phaseStateEncrypted ? encryptor.decrypt(op.phaseStateEncrypted) : null,

@@ -4,6 +4,7 @@ import {
   UpdateRegistryBodySchema,
 } from '@commander/contracts';
 import type { Registry as RegistryRow } from '@commander/db';
+import { type ClusterRegistry, dockerCfgProblem, type RegistryMode } from '@commander/renderer';
 import type { z } from 'zod';
 
 import { recordAudit } from '../audit/record-audit.js';
@@ -31,15 +32,10 @@ function checkAuth(auth: string | undefined): void {
   if (auth === undefined || auth === '') {
     return;
   }
-  try {
-    const json: unknown = JSON.parse(Buffer.from(auth, 'base64').toString('utf8'));
-    if (!json || typeof json !== 'object') {
-      throw new Error('not an object');
-    }
-  } catch {
-    throw new AppError('validation_failed', 'auth must be base64 of a docker config.json', {
-      field: 'auth',
-    });
+  const problem = dockerCfgProblem(auth);
+  if (problem !== null) {
+    // The message never quotes the value (it is a credential).
+    throw new AppError('validation_failed', `auth ${problem}`, { field: 'auth' });
   }
 }
 
@@ -145,11 +141,14 @@ export async function updateRegistry(
 /** Deletes a registry no live cluster uses. @throws AppError in_use */
 export async function deleteRegistry(ctx: ServiceContext, id: string): Promise<void> {
   await load(ctx, id);
-  const used = await ctx.db.cluster.count({ where: { registryId: id, archivedAt: null } });
-  if (used > 0) {
-    throw new AppError('in_use', `${used} cluster(s) use this registry`);
-  }
   await ctx.db.$transaction(async (tx) => {
+    // The row lock waits for a cluster being saved with this registry (its foreign key holds a
+    // KEY SHARE lock), so the count below sees it: no cluster is left pointing at nothing.
+    await tx.$executeRaw`SELECT 1 FROM registries WHERE id = ${id}::uuid FOR UPDATE`;
+    const used = await tx.cluster.count({ where: { registryId: id, archivedAt: null } });
+    if (used > 0) {
+      throw new AppError('in_use', `${used} cluster(s) use this registry`);
+    }
     await tx.registry.delete({ where: { id } });
     await recordAudit(tx, ctx, { action: 'delete', auditableType: 'Registry', auditableId: id });
   });
@@ -163,4 +162,39 @@ export async function assertRegistry(
   if (id) {
     await load(ctx, id);
   }
+}
+
+/**
+ * The registry a cluster installs from, with its credentials decrypted (for the real render
+ * only), and the effective mode: `Direct` when a registry is chosen without a mode.
+ * @throws AppError not_found (not one of the workspace's registries), validation_failed (a mode
+ *   without a registry)
+ */
+export async function clusterRegistry(
+  ctx: ServiceContext,
+  id: string | null | undefined,
+  mode: RegistryMode | null | undefined,
+): Promise<{ registry: ClusterRegistry | null; mode: RegistryMode | null }> {
+  if (!id) {
+    if (mode) {
+      throw new AppError('validation_failed', 'registry_mode needs a registry_id', {
+        field: 'registry_mode',
+      });
+    }
+    return { registry: null, mode: null };
+  }
+  const row = await load(ctx, id);
+  const effective = mode ?? 'Direct';
+  return {
+    mode: effective,
+    registry: {
+      mode: effective,
+      imagesRepo: row.imagesRepo,
+      scheme: row.scheme === 'HTTP' ? 'HTTP' : 'HTTPS',
+      ca: row.ca,
+      dockerCfg: row.dockerConfigEncrypted
+        ? ctx.encryptor.decrypt(row.dockerConfigEncrypted)
+        : null,
+    },
+  };
 }

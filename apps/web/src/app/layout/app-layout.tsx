@@ -2,6 +2,7 @@ import { Anchor, AppShell, Burger, Group, NavLink, ScrollArea, Text } from '@man
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconBook2,
+  IconBox,
   IconDatabase,
   IconExternalLink,
   IconHistory,
@@ -36,6 +37,7 @@ function WorkspaceNav({ slug, onNavigate }: { slug: string; onNavigate: () => vo
       {item(`/w/${slug}/clusters`, t('nav.clusters'), <IconServer2 size={18} aria-hidden />)}
       {item(`/w/${slug}/templates`, t('nav.templates'), <IconTemplate size={18} aria-hidden />)}
       {item(`/w/${slug}/inventory`, t('inventory.title'), <IconDatabase size={18} aria-hidden />)}
+      {item(`/w/${slug}/registries`, t('registries.title'), <IconBox size={18} aria-hidden />)}
       {item(`/w/${slug}/audit`, t('workspaceNav.audit'), <IconHistory size={18} aria-hidden />)}
       <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4}>
         {t('nav.settings')}

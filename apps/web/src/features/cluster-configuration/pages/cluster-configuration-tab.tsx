@@ -41,6 +41,10 @@ import {
 import { ProblemAlert } from '../../cluster-templates/components/problem-alert.js';
 import { useClusterContext } from '../../clusters/cluster-context.js';
 import { clusterQueries } from '../../clusters/clusters.api.js';
+import {
+  type RegistryChoice,
+  RegistryPicker,
+} from '../../registries/components/registry-picker.js';
 import { useCurrentWorkspace } from '../../workspaces/use-workspace.js';
 import { useUpdateClusterConfiguration } from '../cluster-configuration.api.js';
 
@@ -189,6 +193,18 @@ function ClusterConfigurationForm({
   // The revision the form started from: a save based on an older one is refused (409).
   const [baseRevision] = useState(cluster.current_revision);
   const [versionId, setVersionId] = useState(cluster.cluster_template_version_id ?? '');
+  const [storedRegistry] = useState<RegistryChoice>({
+    registry_id: cluster.registry_id,
+    registry_mode:
+      cluster.registry_mode === 'Direct' || cluster.registry_mode === 'Unmanaged'
+        ? cluster.registry_mode
+        : null,
+  });
+  const [registry, setRegistry] = useState<RegistryChoice>(storedRegistry);
+  // Omitted registry fields keep the cluster's: send them only when the user changed them.
+  const registryChanged =
+    registry.registry_id !== storedRegistry.registry_id ||
+    registry.registry_mode !== storedRegistry.registry_mode;
   const [error, setError] = useState<unknown>(null);
   const versions = versionsNewestFirst(template).filter(
     (v) => v.available || v.id === cluster.cluster_template_version_id,
@@ -222,6 +238,7 @@ function ClusterConfigurationForm({
         cluster_template_version_id: versionId,
         values: model.values as Cluster['values'],
         current_revision: baseRevision,
+        ...(registryChanged ? registry : {}),
       },
       {
         onSuccess: (saved) => {
@@ -298,6 +315,12 @@ function ClusterConfigurationForm({
               disabled={readOnly}
               allowDeselect={false}
               onChange={(id) => id && setVersionId(id)}
+            />
+            <RegistryPicker
+              slug={slug}
+              value={registry}
+              onChange={setRegistry}
+              disabled={readOnly}
             />
             <ClusterValuesFields
               parsed={model.parsed}

@@ -35,6 +35,10 @@ import {
   availableVersions,
   clusterTemplateQueries,
 } from '../../cluster-templates/cluster-templates.api.js';
+import {
+  type RegistryChoice,
+  RegistryPicker,
+} from '../../registries/components/registry-picker.js';
 import { useCreateCluster } from '../clusters.api.js';
 
 /** Creates a cluster and opens its page. */
@@ -158,6 +162,10 @@ export function CreateClusterFormView({
     },
     validateInputOnChange: ['name'],
   });
+  const [registry, setRegistry] = useState<RegistryChoice>({
+    registry_id: null,
+    registry_mode: null,
+  });
   const [generalError, setGeneralError] = useState<string | null>(null);
   const [isSubmitting, setSubmitting] = useState(false);
 
@@ -191,6 +199,7 @@ export function CreateClusterFormView({
           name: name.trim(),
           cluster_template_version_id: chosen,
           values: values.values as CreateClusterBody['values'],
+          ...(registry.registry_id ? registry : {}),
         });
       } catch (error) {
         if (!values.applyServerError(error)) {
@@ -261,6 +270,7 @@ export function CreateClusterFormView({
               autoComplete="off"
               {...form.getInputProps('name')}
             />
+            <RegistryPicker slug={slug} value={registry} onChange={setRegistry} />
             <Divider label={t('clusterForm.values')} labelPosition="left" />
             <ClusterValuesFields
               parsed={values.parsed}

@@ -7,10 +7,16 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
 import { ConfirmByNameModal } from '../../../components/ui/confirm-by-name-modal.js';
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { canInWorkspace } from '../../auth/permissions.js';
+import { useUpdateClusterConfiguration } from '../../cluster-configuration/cluster-configuration.api.js';
 import { useClusterContext } from '../../clusters/cluster-context.js';
 import { DeleteClusterButton } from '../../clusters/components/delete-cluster-button.js';
+import {
+  type RegistryChoice,
+  RegistryPicker,
+} from '../../registries/components/registry-picker.js';
 import { useCurrentWorkspace } from '../../workspaces/use-workspace.js';
 import { ClusterSettingsForm } from '../components/cluster-settings-form.js';
 import {
@@ -235,6 +241,53 @@ function MoveSection({ slug, cluster }: { slug: string; cluster: Cluster }) {
   );
 }
 
+/** The cluster's container registry and registry mode (a PUT of the cluster with them). */
+function RegistrySection({ slug, cluster }: { slug: string; cluster: Cluster }) {
+  const { t } = useTranslation();
+  const update = useUpdateClusterConfiguration(slug, cluster.id);
+  const stored: RegistryChoice = {
+    registry_id: cluster.registry_id,
+    registry_mode:
+      cluster.registry_mode === 'Direct' || cluster.registry_mode === 'Unmanaged'
+        ? cluster.registry_mode
+        : null,
+  };
+  const [choice, setChoice] = useState<RegistryChoice>(stored);
+  const versionId = cluster.cluster_template_version_id;
+  const changed =
+    choice.registry_id !== stored.registry_id || choice.registry_mode !== stored.registry_mode;
+  return (
+    <Section id="settings-registry" title={t('registries.picker.label')}>
+      <RegistryPicker slug={slug} value={choice} onChange={setChoice} disabled={!versionId} />
+      {cluster.was_created && (
+        <Text size="sm" c="dimmed">
+          {t('registries.picker.installedNote')}
+        </Text>
+      )}
+      {update.error && <ErrorAlert error={update.error} title={t('registries.saveFailed')} />}
+      <Group justify="flex-end">
+        <Button
+          disabled={!changed || !versionId}
+          loading={update.isPending}
+          onClick={() =>
+            versionId &&
+            update.mutate({
+              name: cluster.name,
+              cluster_template_version_id: versionId,
+              values: cluster.values,
+              current_revision: cluster.current_revision,
+              registry_id: choice.registry_id,
+              registry_mode: choice.registry_mode,
+            })
+          }
+        >
+          {t('registries.save')}
+        </Button>
+      </Group>
+    </Section>
+  );
+}
+
 function DangerSection({ slug, cluster }: { slug: string; cluster: Cluster }) {
   const { t } = useTranslation();
   const [opened, { open, close }] = useDisclosure(false);
@@ -294,6 +347,7 @@ export function ClusterSettingsTab() {
   const { slug, cluster } = useClusterContext();
   const { me } = useCurrentWorkspace();
   const canWrite = canInWorkspace(me, slug, 'clusters:write');
+  const canReadRegistries = canInWorkspace(me, slug, 'registries:read');
   const update = useUpdateClusterSettings(slug, cluster.id);
   const { change_mode, check_interval } = cluster.settings;
   return (
@@ -312,6 +366,9 @@ export function ClusterSettingsTab() {
           onSave={(settings) => update.mutate(settings)}
         />
       </Section>
+      {canWrite && canReadRegistries && (
+        <RegistrySection key={cluster.current_revision} slug={slug} cluster={cluster} />
+      )}
       <CheckNowSection slug={slug} cluster={cluster} canWrite={canWrite} />
       {canWrite && <RotateKeySection slug={slug} cluster={cluster} />}
       {canWrite && <MoveSection slug={slug} cluster={cluster} />}
