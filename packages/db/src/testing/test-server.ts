@@ -87,9 +87,16 @@ export async function prepareTestServer(databaseUrl: string | undefined): Promis
       await migrateDatabase(withDatabase(adminUrl, building));
       await admin.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(template)}`);
       await admin.query(`ALTER DATABASE ${quoteIdent(template)} IS_TEMPLATE true`);
+      await admin.query(
+        `COMMENT ON DATABASE ${quoteIdent(template)} IS ${quoteLiteral(`built ${Date.now()}`)}`,
+      );
+      // Templates of other migration sets: dropped once they are a while old, not at once,
+      // because a test run of another checkout (another branch) may be cloning one right now.
       const stale = await admin.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'commander\\_tpl\\_%' AND datname <> $1",
-        [template],
+        `SELECT datname FROM pg_database
+          WHERE datname LIKE 'commander\\_tpl\\_%' AND datname <> $1
+            AND coalesce(substring(shobj_description(oid, 'pg_database') FROM '^built ([0-9]+)$')::bigint, 0) < $2`,
+        [template, Date.now() - STALE_TEMPLATE_AGE_MS],
       );
       for (const { datname } of stale.rows) {
         await admin.query(`ALTER DATABASE ${quoteIdent(datname)} IS_TEMPLATE false`);
@@ -101,6 +108,13 @@ export async function prepareTestServer(databaseUrl: string | undefined): Promis
     await admin.end();
   }
   return { info: { adminUrl, template }, server };
+}
+
+/** How old another migration set's template must be before a run drops it. */
+const STALE_TEMPLATE_AGE_MS = 6 * 60 * 60 * 1000;
+
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 async function migrationsHash(): Promise<string> {
