@@ -15,6 +15,7 @@ import {
   UpdateClusterSettingsBodySchema,
 } from '@commander/contracts';
 import {
+  archiveClusterWithoutCleanup,
   attachCluster,
   checkClusterNow,
   createCluster,
@@ -108,6 +109,21 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => deleteCluster(request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/:id/archive_without_cleanup',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary:
+          'After a failed deletion (deletion_failed, no operation running): archive the cluster record without touching its infrastructure; its inventory records are released. 409 otherwise',
+        params: IdParamsSchema,
+        response: { 200: ClusterSchema },
+      },
+    },
+    async (request) => archiveClusterWithoutCleanup(request.ctx, request.params.id),
   );
 
   app.get(
