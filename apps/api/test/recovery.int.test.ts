@@ -117,6 +117,137 @@ describe('recovery actions API', () => {
     });
   });
 
+  describe('rollback', () => {
+    /** A cluster installed at revision 1 (kubeVersion 1.29) whose revision 2 (1.30) failed. */
+    async function failedConverge(name: string, mode: 'auto' | 'manual'): Promise<string> {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/clusters',
+        headers: t.headers(),
+        payload: {
+          name,
+          cluster_template_version_id: versionId,
+          values: { kubeVersion: '1.29', adminPassword: 'first-secret' },
+          settings: { change_mode: mode },
+        },
+      });
+      expect(res.statusCode).toBe(201);
+      const id = res.json().id as string;
+      await t.db.clusterOperation.updateMany({
+        where: { clusterId: id },
+        data: { status: 'SUCCEEDED', finishedAt: new Date() },
+      });
+      await t.db.cluster.update({
+        where: { id },
+        data: { status: 'IN_SYNC', wasCreated: true, appliedRevision: 1 },
+      });
+      const put = await t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/clusters/${id}`,
+        headers: t.headers(),
+        payload: {
+          name,
+          cluster_template_version_id: versionId,
+          values: { kubeVersion: '1.30', adminPassword: 'second-secret' },
+        },
+      });
+      expect(put.statusCode).toBe(200);
+      expect((await t.db.cluster.findUniqueOrThrow({ where: { id } })).desiredRevision).toBe(2);
+      await t.db.clusterOperation.updateMany({
+        where: { clusterId: id, status: 'QUEUED' },
+        data: { status: 'FAILED', finishedAt: new Date() },
+      });
+      await t.db.changeRequest.updateMany({
+        where: { clusterId: id, status: 'PENDING' },
+        data: { status: 'REJECTED' },
+      });
+      await t.db.cluster.update({
+        where: { id },
+        data: { status: 'SYNCHRONIZATION_FAILURE' },
+      });
+      return id;
+    }
+
+    it('queues a converge to the last applied configuration (auto mode)', async () => {
+      const id = await failedConverge(`rb-auto-${t.suffix}`, 'auto');
+      const url = `/api/v1/clusters/${id}/rollback`;
+      await expectAuthRefusals(url);
+
+      const res = await post(url);
+      expect(res.statusCode).toBe(200);
+      const row = await t.db.cluster.findUniqueOrThrow({ where: { id } });
+      expect(row.desiredRevision).toBe(3);
+      expect(row.values).toMatchObject({ kubeVersion: '1.29' });
+      expect(row.status).toBe('OUT_OF_SYNC');
+      const secrets = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/clusters/${id}?reveal=true`,
+        headers: t.headers(),
+      });
+      expect(JSON.stringify(secrets.json())).toContain('first-secret');
+      const queued = await t.db.clusterOperation.findMany({
+        where: { clusterId: id, status: 'QUEUED' },
+      });
+      expect(queued).toHaveLength(1);
+      expect(queued[0]).toMatchObject({ kind: 'UPDATE', desiredRevision: 3 });
+      const audit = await t.db.auditEvent.findFirst({
+        where: { auditableId: id, action: 'rollback' },
+      });
+      expect(audit).not.toBeNull();
+    });
+
+    it('opens a change request in manual change mode', async () => {
+      const id = await failedConverge(`rb-manual-${t.suffix}`, 'manual');
+      const res = await post(`/api/v1/clusters/${id}/rollback`);
+      expect(res.statusCode).toBe(200);
+      const row = await t.db.cluster.findUniqueOrThrow({ where: { id } });
+      expect(row.status).toBe('PENDING_CHANGES');
+      const requests = await t.db.changeRequest.findMany({
+        where: { clusterId: id, status: 'PENDING' },
+      });
+      expect(requests).toHaveLength(1);
+      expect(requests[0]!.desiredRevision).toBe(3);
+      expect(
+        await t.db.clusterOperation.count({ where: { clusterId: id, status: 'QUEUED' } }),
+      ).toBe(0);
+    });
+
+    it('is refused (409) without an earlier applied revision or while an operation runs', async () => {
+      const fresh = await createCluster(`rb-new-${t.suffix}`);
+      const none = await post(`/api/v1/clusters/${fresh}/rollback`);
+      expect(none.statusCode).toBe(409);
+      expect(none.json().error.code).toBe('invalid_state');
+
+      const id = await failedConverge(`rb-busy-${t.suffix}`, 'auto');
+      const op = await t.db.clusterOperation.findFirstOrThrow({ where: { clusterId: id } });
+      await t.db.clusterOperation.update({
+        where: { id: op.id },
+        data: { status: 'RUNNING', finishedAt: null },
+      });
+      const busy = await post(`/api/v1/clusters/${id}/rollback`);
+      expect(busy.statusCode).toBe(409);
+      expect(busy.json().error.code).toBe('operation_in_progress');
+      await t.db.clusterOperation.update({
+        where: { id: op.id },
+        data: { status: 'SUCCEEDED', finishedAt: new Date() },
+      });
+
+      // In sync at the only applied revision on record: nothing earlier to return to.
+      const synced = await createCluster(`rb-synced-${t.suffix}`);
+      await t.db.clusterOperation.updateMany({
+        where: { clusterId: synced },
+        data: { status: 'SUCCEEDED', finishedAt: new Date() },
+      });
+      await t.db.cluster.update({
+        where: { id: synced },
+        data: { status: 'IN_SYNC', wasCreated: true, appliedRevision: 1 },
+      });
+      const nothing = await post(`/api/v1/clusters/${synced}/rollback`);
+      expect(nothing.statusCode).toBe(409);
+      expect(nothing.json().error.code).toBe('invalid_state');
+    });
+  });
+
   describe('restore', () => {
     it('restores an archived template; a live namesake answers 409', async () => {
       const { templateId } = await createTestTemplate(t.db, t.defaultWorkspaceId, {

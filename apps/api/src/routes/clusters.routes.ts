@@ -29,6 +29,7 @@ import {
   moveCluster,
   permissionsIn,
   retryCluster,
+  rollbackCluster,
   rotateAgentKey,
   updateCluster,
   updateClusterSettings,
@@ -124,6 +125,21 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => archiveClusterWithoutCleanup(request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/:id/rollback',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary:
+          'Roll back to the last applied revision (its template version and values) as a new change: a converge in auto mode, a change request in manual mode. 409 without an earlier applied revision or while an operation runs',
+        params: IdParamsSchema,
+        response: { 200: ClusterSchema },
+      },
+    },
+    async (request) => rollbackCluster(request.ctx, request.params.id),
   );
 
   app.get(
