@@ -232,6 +232,23 @@ describe('recovery actions API', () => {
         data: { status: 'SUCCEEDED', finishedAt: new Date() },
       });
 
+      // The revision's template version is gone from the workspace (e.g. the cluster moved).
+      const moved = await failedConverge(`rb-moved-${t.suffix}`, 'auto');
+      const other = await t.db.workspace.findFirstOrThrow({
+        where: { slug: `other-${t.suffix}` },
+      });
+      const foreign = await createTestTemplate(t.db, other.id, { name: 'foreign' });
+      await t.db.clusterRevision.update({
+        where: { clusterId_revision: { clusterId: moved, revision: 1 } },
+        data: { clusterTemplateVersionId: foreign.versionId },
+      });
+      const gone = await post(`/api/v1/clusters/${moved}/rollback`);
+      expect(gone.statusCode).toBe(409);
+      expect(gone.json().error.code).toBe('invalid_state');
+      expect((await t.db.cluster.findUniqueOrThrow({ where: { id: moved } })).desiredRevision).toBe(
+        2,
+      );
+
       // In sync at the only applied revision on record: nothing earlier to return to.
       const synced = await createCluster(`rb-synced-${t.suffix}`);
       await t.db.clusterOperation.updateMany({

@@ -133,6 +133,20 @@ export async function rollbackCluster(ctx: ServiceContext, id: string): Promise<
       { desired_revision: cluster.desiredRevision, applied_revision: cluster.appliedRevision },
     );
   }
+  const versionInWorkspace = await ctx.db.clusterTemplateVersion.count({
+    where: {
+      id: snapshot.clusterTemplateVersionId,
+      clusterTemplate: { workspaceId: cluster.workspaceId },
+    },
+  });
+  if (versionInWorkspace === 0) {
+    // E.g. the cluster moved to another workspace since, or the version was deleted.
+    throw new AppError(
+      'invalid_state',
+      `The template version of revision ${target} is not in this workspace any more`,
+      { revision: target },
+    );
+  }
   const values = {
     ...(snapshot.values as Record<string, unknown>),
     ...readSecretValues(ctx, snapshot.secretValuesEncrypted),
