@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 
 import type { AuditSink, ConfigurationRenderer, Encryptor, InstanceInfo } from '@commander/core';
@@ -130,7 +130,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       request.method === 'GET' &&
       !/^\/(api|agent_api|documentation)(\/|$)/.test(pagePath(request.url));
     if (hasWeb && isPage) {
-      return reply.sendFile('index.html');
+      // Not `reply.sendFile`: @fastify/static is registered inside registerPublic's scope, so
+      // its reply decorator does not exist here (a deep link answered 500).
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(createReadStream(path.join(config.webDist, 'index.html')));
     }
     return reply.code(404).send({
       error: {
