@@ -19,6 +19,7 @@ export * from './clusters/delete-cluster.js';
 export * from './clusters/get-cluster.js';
 export * from './clusters/list-clusters.js';
 export * from './clusters/move-cluster.js';
+export * from './clusters/recovery.js';
 export * from './clusters/rendered-config.js';
 export * from './clusters/settings.js';
 export * from './clusters/status-machine.js';

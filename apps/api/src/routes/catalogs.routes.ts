@@ -19,6 +19,8 @@ import {
   getRecord,
   listCatalogs,
   listRecords,
+  restoreCatalog,
+  restoreRecord,
   updateCatalog,
   updateRecord,
 } from '@commander/core';
@@ -99,6 +101,20 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => archiveCatalog(request.ctx, request.params.id),
+  );
+  app.post(
+    '/:id/restore',
+    {
+      config: write,
+      schema: {
+        tags: ['inventory'],
+        summary:
+          'Restore an archived catalog with the records archived with it (409 slug_taken when a live catalog has its slug)',
+        params: IdParamsSchema,
+        response: { 200: CatalogSchema },
+      },
+    },
+    async (request) => restoreCatalog(request.ctx, request.params.id),
   );
 };
 
@@ -184,5 +200,19 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => archiveRecord(request.ctx, request.params.id),
+  );
+  app.post(
+    '/:id/restore',
+    {
+      config: write,
+      schema: {
+        tags: ['inventory'],
+        summary:
+          'Restore an archived record (409 conflict when a live record repeats its unique fields; invalid_state while its catalog is archived)',
+        params: IdParamsSchema,
+        response: { 200: RecordSchema },
+      },
+    },
+    async (request) => restoreRecord(request.ctx, request.params.id),
   );
 };

@@ -21,6 +21,7 @@ import {
   importClusterTemplate,
   listClusterTemplates,
   listTemplateVersions,
+  restoreClusterTemplate,
   switchClustersToVersion,
   updateClusterTemplate,
   updateTemplateVersion,
@@ -121,6 +122,20 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => archiveClusterTemplate(request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/:id/restore',
+    {
+      config: write,
+      schema: {
+        tags: ['cluster_templates'],
+        summary: 'Restore an archived template (409 name_taken when a live template has its name)',
+        params: IdParamsSchema,
+        response: { 200: ClusterTemplateSchema },
+      },
+    },
+    async (request) => restoreClusterTemplate(request.ctx, request.params.id),
   );
 
   app.get(

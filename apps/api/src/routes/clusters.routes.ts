@@ -15,6 +15,7 @@ import {
   UpdateClusterSettingsBodySchema,
 } from '@commander/contracts';
 import {
+  archiveClusterWithoutCleanup,
   attachCluster,
   checkClusterNow,
   createCluster,
@@ -28,6 +29,7 @@ import {
   moveCluster,
   permissionsIn,
   retryCluster,
+  rollbackCluster,
   rotateAgentKey,
   updateCluster,
   updateClusterSettings,
@@ -108,6 +110,36 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => deleteCluster(request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/:id/archive_without_cleanup',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary:
+          'After a failed deletion (deletion_failed, no operation running): archive the cluster record without touching its infrastructure; its inventory records are released. 409 otherwise',
+        params: IdParamsSchema,
+        response: { 200: ClusterSchema },
+      },
+    },
+    async (request) => archiveClusterWithoutCleanup(request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/:id/rollback',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary:
+          'Roll back to the last applied revision (its template version and values) as a new change: a converge in auto mode, a change request in manual mode. 409 without an earlier applied revision or while an operation runs',
+        params: IdParamsSchema,
+        response: { 200: ClusterSchema },
+      },
+    },
+    async (request) => rollbackCluster(request.ctx, request.params.id),
   );
 
   app.get(

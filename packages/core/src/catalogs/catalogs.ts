@@ -580,3 +580,104 @@ export async function archiveRecord(ctx: ServiceContext, id: string): Promise<In
   });
   return (await toRecordDtos(ctx, [updated]))[0]!;
 }
+
+// ───────────────────────────────────── restore ─────────────────────────────────────
+
+/**
+ * Restores an archived catalog and the records archived with it (same instant). A restored
+ * catalog takes back archive number 0, so its slug must be free among live catalogs.
+ * @throws AppError not_found; invalid_state when it is not archived; slug_taken
+ */
+export async function restoreCatalog(ctx: ServiceContext, id: string): Promise<Catalog> {
+  const row = await loadCatalog(ctx, id);
+  if (!row.archivedAt) {
+    throw new AppError('invalid_state', 'The catalog is not archived');
+  }
+  const archivedAt = row.archivedAt;
+  const slugTaken = () =>
+    new AppError('slug_taken', `A live catalog with slug "${row.slug}" already exists`, {
+      slug: row.slug,
+    });
+  try {
+    await ctx.db.$transaction(async (tx) => {
+      const live = await tx.catalog.count({
+        where: { workspaceId: row.workspaceId, slug: row.slug, archivedAt: null },
+      });
+      if (live > 0) {
+        throw slugTaken();
+      }
+      await tx.catalog.update({
+        where: { id },
+        data: { archivedAt: null, archiveNumber: 0, currentRevision: { increment: 1 } },
+      });
+      await tx.record.updateMany({
+        where: { catalogId: id, archivedAt },
+        data: { archivedAt: null, archiveNumber: 0 },
+      });
+      await recordAudit(tx, ctx, {
+        action: 'restore',
+        auditableType: 'Catalog',
+        auditableId: id,
+        changes: { archived_at: [archivedAt.toISOString(), null] },
+      });
+      await notifyChange(tx, {
+        type: 'catalog',
+        id,
+        workspace_id: row.workspaceId,
+        action: 'restore',
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw slugTaken();
+    }
+    throw error;
+  }
+  return getCatalog(ctx, id);
+}
+
+/**
+ * Restores an archived record into its (live) catalog; its unique fields must not repeat among
+ * the catalog's live records.
+ * @throws AppError not_found; invalid_state when it is not archived or its catalog is; conflict
+ */
+export async function restoreRecord(ctx: ServiceContext, id: string): Promise<InventoryRecord> {
+  const row = await loadRecord(ctx, id);
+  if (!row.archivedAt) {
+    throw new AppError('invalid_state', 'The record is not archived');
+  }
+  if (row.catalog.archivedAt) {
+    throw new AppError('invalid_state', 'The catalog of this record is archived; restore it first');
+  }
+  const archivedAt = row.archivedAt;
+  const items = parseParams(row.catalog.params as unknown[]).fields;
+  const updated = await ctx.db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM catalogs WHERE id = ${row.catalogId}::uuid FOR UPDATE`;
+    try {
+      await assertUnique(tx, row.catalogId, items, row.values as Record<string, unknown>, id);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_unique') {
+        throw new AppError('conflict', error.message, error.details);
+      }
+      throw error;
+    }
+    const saved = await tx.record.update({
+      where: { id },
+      data: { archivedAt: null, archiveNumber: 0, currentRevision: { increment: 1 } },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'restore',
+      auditableType: 'Record',
+      auditableId: id,
+      changes: { archived_at: [archivedAt.toISOString(), null] },
+    });
+    await notifyChange(tx, {
+      type: 'record',
+      id,
+      workspace_id: row.catalog.workspaceId,
+      action: 'restore',
+    });
+    return saved;
+  });
+  return (await toRecordDtos(ctx, [updated]))[0]!;
+}

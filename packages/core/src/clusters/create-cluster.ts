@@ -17,6 +17,7 @@ import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
 import { applyRecordUsages } from './record-usages.js';
 import { encryptRendered, publicRenderedJson } from './rendered-config.js';
+import { recordClusterRevision } from './revisions.js';
 import { settingsToColumns } from './settings.js';
 
 /**
@@ -88,6 +89,15 @@ export async function createCluster(
           ...settingsToColumns(input.settings),
         };
         await tx.cluster.create({ data });
+        if (isValid) {
+          await recordClusterRevision(tx, {
+            clusterId: id,
+            revision: 1,
+            clusterTemplateVersionId: version.id,
+            values: prepared.publicValues,
+            secretValuesEncrypted: data.secretValuesEncrypted ?? null,
+          });
+        }
         await applyRecordUsages(tx, id, prepared.recordUsages);
         await recordAudit(tx, ctx, {
           action: 'create',

@@ -17,6 +17,7 @@ import { prepareConfiguration } from './prepare-configuration.js';
 import { applyRecordUsages } from './record-usages.js';
 import { encryptRendered, publicRenderedJson } from './rendered-config.js';
 import { requestConverge } from './request-converge.js';
+import { recordClusterRevision } from './revisions.js';
 import { settingsToColumns } from './settings.js';
 import { canTransition, FINAL_STATUSES } from './status-machine.js';
 import { transitionCluster } from './transition.js';
@@ -30,6 +31,7 @@ const NOT_EDITABLE = new Set(['DELETE', 'DELETED', 'DETACHED', 'READY_TO_JOIN', 
  * install picks it up; an installed one gets a converge (auto mode) or a change request
  * (manual mode). Changes saved while an operation runs are kept and converged after it. A stale
  * `current_revision` is refused.
+ * `rollbackTo` audits the change as a rollback to that revision.
  * `rejectInvalid` refuses a configuration that does not render instead of saving it in
  * configuration_error (bulk version switches).
  * @throws AppError not_found, stale_revision, invalid_state, name_taken, template_version_unavailable,
@@ -39,7 +41,7 @@ export async function updateCluster(
   ctx: ServiceContext,
   id: string,
   body: UpdateClusterBody,
-  options: { rejectInvalid?: boolean } = {},
+  options: { rejectInvalid?: boolean; rollbackTo?: number } = {},
 ): Promise<Cluster> {
   const input = UpdateClusterBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
@@ -166,23 +168,37 @@ export async function updateCluster(
       await tx.cluster.update({ where: { id }, data });
       if (configChanged) {
         await applyRecordUsages(tx, id, prepared.recordUsages);
+        if (isValid) {
+          await recordClusterRevision(tx, {
+            clusterId: id,
+            revision: fresh.desiredRevision + 1,
+            clusterTemplateVersionId: version.id,
+            values: prepared.publicValues,
+            secretValuesEncrypted: (data.secretValuesEncrypted as string | null) ?? null,
+          });
+        }
       }
       await recordAudit(tx, ctx, {
-        action: 'update',
+        action: options.rollbackTo !== undefined ? 'rollback' : 'update',
         auditableType: 'Cluster',
         auditableId: id,
-        changes: diffChanges(
-          {
-            name: fresh.name,
-            cluster_template_version_id: fresh.clusterTemplateVersionId,
-            values: oldValues,
-          },
-          {
-            name: input.name,
-            cluster_template_version_id: version.id,
-            values: prepared.publicValues,
-          },
-        ),
+        changes: {
+          ...diffChanges(
+            {
+              name: fresh.name,
+              cluster_template_version_id: fresh.clusterTemplateVersionId,
+              values: oldValues,
+            },
+            {
+              name: input.name,
+              cluster_template_version_id: version.id,
+              values: prepared.publicValues,
+            },
+          ),
+          ...(options.rollbackTo !== undefined
+            ? { rolled_back_to_revision: options.rollbackTo }
+            : {}),
+        },
       });
       if (configChanged) {
         await afterConfigurationChange(

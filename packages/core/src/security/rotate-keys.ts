@@ -12,6 +12,7 @@ export const ENCRYPTED_COLUMNS = [
   ['clusters', 'id', 'applied_rendered_encrypted'],
   ['clusters', 'id', 'agent_key_encrypted'],
   ['cluster_operations', 'id', 'phase_state_encrypted'],
+  ['cluster_revisions', 'id', 'secret_values_encrypted'],
   ['records', 'id', 'secret_values_encrypted'],
   ['registries', 'id', 'docker_config_encrypted'],
 ] as const;

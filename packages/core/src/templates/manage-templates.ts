@@ -264,6 +264,64 @@ export async function archiveClusterTemplate(
 }
 
 /**
+ * Restores an archived template (archive number back to 0): its name must be free among the
+ * workspace's live templates.
+ * @throws AppError not_found; invalid_state when it is not archived; name_taken
+ */
+export async function restoreClusterTemplate(
+  ctx: ServiceContext,
+  id: string,
+): Promise<ClusterTemplate> {
+  const workspace = requireWorkspace(ctx);
+  const row = await ctx.db.clusterTemplate.findFirst({
+    where: { id, workspaceId: workspace.id },
+  });
+  if (!row) {
+    throw notFound('Cluster template', id);
+  }
+  if (!row.archivedAt) {
+    throw new AppError('invalid_state', 'The template is not archived');
+  }
+  const archivedAt = row.archivedAt;
+  const nameTaken = () =>
+    new AppError('name_taken', `A template named "${row.name}" already exists in this workspace`, {
+      name: row.name,
+    });
+  try {
+    await ctx.db.$transaction(async (tx) => {
+      const live = await tx.clusterTemplate.count({
+        where: { workspaceId: workspace.id, name: row.name, archivedAt: null },
+      });
+      if (live > 0) {
+        throw nameTaken();
+      }
+      await tx.clusterTemplate.update({
+        where: { id },
+        data: { archivedAt: null, archiveNumber: 0, currentRevision: { increment: 1 } },
+      });
+      await recordAudit(tx, ctx, {
+        action: 'restore',
+        auditableType: 'ClusterTemplate',
+        auditableId: id,
+        changes: { archived_at: [archivedAt.toISOString(), null] },
+      });
+      await notifyChange(tx, {
+        type: 'cluster_template',
+        id,
+        workspace_id: workspace.id,
+        action: 'restore',
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw nameTaken();
+    }
+    throw error;
+  }
+  return getClusterTemplate(ctx, id);
+}
+
+/**
  * Adds a version to a template; it becomes the template's current version.
  * @throws AppError not_found, invalid_state (immutable template), invalid_template
  */

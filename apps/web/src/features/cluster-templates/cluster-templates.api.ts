@@ -166,6 +166,21 @@ export function useArchiveTemplate(slug: string) {
   });
 }
 
+/** Restores an archived template (409 name_taken when a live template has its name). */
+export function useRestoreTemplate(slug: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateTemplates(slug);
+  return useMutation({
+    mutationFn: (templateId: string) =>
+      api.post(`/cluster_templates/${templateId}/restore`, {
+        schema: ClusterTemplateSchema,
+        workspace: slug,
+      }),
+    meta: { successMessage: t('tpl.restore.restored'), errorTitle: t('tpl.restore.failed') },
+    onSuccess: invalidate,
+  });
+}
+
 /** Downloads the template's export (YAML or JSON) as a file. */
 export function useExportTemplate(slug: string) {
   const { t } = useTranslation();

@@ -16,14 +16,15 @@ export const RECORDS_LIMIT = 1000;
 
 export const inventoryQueries = {
   all: (slug: string) => [...workspaceQueries.scope(slug), 'inventory'] as const,
-  catalogs: (slug: string) =>
+  /** Live catalogs, or every one with archived ones (the inventory page's toggle). */
+  catalogs: (slug: string, withArchived = false) =>
     queryOptions({
-      queryKey: [...inventoryQueries.all(slug), 'catalogs'] as const,
+      queryKey: [...inventoryQueries.all(slug), 'catalogs', { withArchived }] as const,
       queryFn: ({ signal }) =>
         api.list('/catalogs', {
           schema: CatalogSchema,
           workspace: slug,
-          query: { without_archived: true },
+          query: { without_archived: !withArchived },
           signal,
         }),
     }),
@@ -37,15 +38,19 @@ export const inventoryQueries = {
    * A catalog's records (up to the API's page maximum). The table filters (free/used by
    * `used_by`, which also covers shared catalogs) and pages them in the browser.
    */
-  records: (slug: string, catalogId: string) =>
+  records: (slug: string, catalogId: string, withArchived = false) =>
     queryOptions({
-      queryKey: [...inventoryQueries.all(slug), 'records', catalogId] as const,
+      queryKey: [...inventoryQueries.all(slug), 'records', catalogId, { withArchived }] as const,
       queryFn: ({ signal }) =>
         api.list('/records', {
           schema: RecordSchema,
           workspace: slug,
           signal,
-          query: { catalog_id: catalogId, without_archived: true, limit: RECORDS_LIMIT },
+          query: {
+            catalog_id: catalogId,
+            without_archived: !withArchived,
+            limit: RECORDS_LIMIT,
+          },
         }),
     }),
   /** Records a cluster form may choose from: free ones of exclusive catalogs, all of shared ones. */
@@ -149,6 +154,36 @@ export function useArchiveRecord(slug: string) {
     meta: {
       successMessage: t('inventory.records.archived'),
       errorTitle: t('inventory.records.archiveFailed'),
+    },
+    onSuccess: invalidate,
+  });
+}
+
+/** Restores an archived catalog with its records (409 slug_taken when the slug is in use). */
+export function useRestoreCatalog(slug: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateInventory(slug);
+  return useMutation({
+    mutationFn: (catalogId: string) =>
+      api.post(`/catalogs/${catalogId}/restore`, { schema: CatalogSchema, workspace: slug }),
+    meta: {
+      successMessage: t('inventory.restore.restored'),
+      errorTitle: t('inventory.restore.failed'),
+    },
+    onSuccess: invalidate,
+  });
+}
+
+/** Restores an archived record (409 conflict when a live record repeats a unique value). */
+export function useRestoreRecord(slug: string) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateInventory(slug);
+  return useMutation({
+    mutationFn: (recordId: string) =>
+      api.post(`/records/${recordId}/restore`, { schema: RecordSchema, workspace: slug }),
+    meta: {
+      successMessage: t('inventory.records.restored'),
+      errorTitle: t('inventory.records.restoreFailed'),
     },
     onSuccess: invalidate,
   });

@@ -236,3 +236,57 @@ export function useAttachCluster(slug: string) {
     },
   });
 }
+
+/** Whether "Archive without cleanup" applies: the deletion failed and nothing runs now. */
+export function canArchiveWithoutCleanup(cluster: Cluster): boolean {
+  const last = cluster.last_operation;
+  return cluster.status === 'deletion_failed' && last?.status !== 'running';
+}
+
+/**
+ * Whether "Roll back" applies: an installed cluster whose change failed to apply, with nothing
+ * queued or running (the API refuses it when no earlier applied revision is on record).
+ */
+export function canRollback(cluster: Cluster): boolean {
+  const last = cluster.last_operation;
+  return (
+    cluster.was_created &&
+    cluster.status === 'synchronization_failure' &&
+    last?.status !== 'running' &&
+    last?.status !== 'queued'
+  );
+}
+
+/** A recovery action that answers 200 with the cluster (archive without cleanup, rollback). */
+function useRecoveryAction(
+  slug: string,
+  clusterId: string,
+  path: 'archive_without_cleanup' | 'rollback',
+  messages: { success: string; failure: string },
+) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      api.post(`/clusters/${clusterId}/${path}`, { schema: ClusterSchema, workspace: slug }),
+    meta: { successMessage: messages.success, errorTitle: messages.failure },
+    onSuccess: async () => {
+      await refreshCluster(queryClient, slug, clusterId);
+    },
+  });
+}
+
+export function useArchiveWithoutCleanup(slug: string, clusterId: string) {
+  const { t } = useTranslation();
+  return useRecoveryAction(slug, clusterId, 'archive_without_cleanup', {
+    success: t('lifecycle.archiveWithoutCleanup.done'),
+    failure: t('lifecycle.archiveWithoutCleanup.failed'),
+  });
+}
+
+export function useRollback(slug: string, clusterId: string) {
+  const { t } = useTranslation();
+  return useRecoveryAction(slug, clusterId, 'rollback', {
+    success: t('lifecycle.rollback.queued'),
+    failure: t('lifecycle.rollback.failed'),
+  });
+}

@@ -4,6 +4,7 @@ import {
   IconArchive,
   IconCode,
   IconHistory,
+  IconRestore,
   IconServer2,
   IconTemplateOff,
 } from '@tabler/icons-react';
@@ -17,7 +18,7 @@ import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { canInWorkspace } from '../../auth/permissions.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
-import { clusterTemplateQueries } from '../cluster-templates.api.js';
+import { clusterTemplateQueries, useRestoreTemplate } from '../cluster-templates.api.js';
 
 /** What the template page hands to its tabs. */
 export type TemplateOutletContext = { slug: string; template: ClusterTemplate; canWrite: boolean };
@@ -38,6 +39,7 @@ export function TemplatePage() {
   const navigate = useNavigate();
   const location = useLocation();
   const detail = useQuery(clusterTemplateQueries.detail(slug, templateId));
+  const restore = useRestoreTemplate(slug);
 
   if (detail.isPending) {
     return <PageSkeleton />;
@@ -89,6 +91,17 @@ export function TemplatePage() {
             >
               {t('tpl.list.archived')}
             </Badge>
+          )}
+          {archived && canInWorkspace(me, slug, 'cluster_templates:write') && (
+            <Button
+              size="xs"
+              variant="light"
+              leftSection={<IconRestore size={14} aria-hidden />}
+              loading={restore.isPending}
+              onClick={() => restore.mutate(template.id)}
+            >
+              {t('tpl.restore.button')}
+            </Button>
           )}
           {template.immutable && (
             <Badge variant="outline" color="gray" tt="none">

@@ -20,6 +20,7 @@ import {
   IconDownload,
   IconFileImport,
   IconPlus,
+  IconRestore,
   IconTemplate,
 } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
@@ -36,6 +37,7 @@ import {
   clusterTemplateQueries,
   currentVersion,
   useExportTemplate,
+  useRestoreTemplate,
 } from '../cluster-templates.api.js';
 import {
   ArchiveTemplateModal,
@@ -137,6 +139,7 @@ export type TemplateListViewProps = {
 export function TemplateListView({ slug, templates, canWrite, onArchive }: TemplateListViewProps) {
   const { t, i18n } = useTranslation();
   const exportTemplate = useExportTemplate(slug);
+  const restore = useRestoreTemplate(slug);
   if (templates.length === 0) {
     return (
       <EmptyState
@@ -235,6 +238,17 @@ export function TemplateListView({ slug, templates, canWrite, onArchive }: Templ
                       >
                         {t('tpl.export.json')}
                       </Menu.Item>
+                      {canWrite && archived && (
+                        <>
+                          <Menu.Divider />
+                          <Menu.Item
+                            leftSection={<IconRestore size={14} aria-hidden />}
+                            onClick={() => restore.mutate(template.id)}
+                          >
+                            {t('tpl.restore.button')}
+                          </Menu.Item>
+                        </>
+                      )}
                       {canWrite && !archived && (
                         <>
                           <Menu.Divider />

@@ -3,6 +3,7 @@ import { Stack } from '@mantine/core';
 import { canInWorkspace } from '../../auth/permissions.js';
 import { ChangeRequestsPanel } from '../../change-requests/components/change-requests-panel.js';
 import { ReadyToJoinPanel } from '../../lifecycle/components/ready-to-join-panel.js';
+import { RecoveryActions } from '../../lifecycle/components/recovery-actions.js';
 import { RetryAlert } from '../../lifecycle/components/retry-alert.js';
 import { ClusterTelemetry } from '../../telemetry/components/cluster-telemetry.js';
 import { useCurrentWorkspace } from '../../workspaces/use-workspace.js';
@@ -17,6 +18,7 @@ export function ClusterOverviewTab() {
   return (
     <Stack gap="md">
       <RetryAlert slug={slug} cluster={cluster} canWrite={canWrite} />
+      <RecoveryActions slug={slug} cluster={cluster} canWrite={canWrite} />
       <ReadyToJoinPanel slug={slug} cluster={cluster} canWrite={canWrite} />
       <ChangeRequestsPanel slug={slug} cluster={cluster} canDecide={canWrite} mode="pending" />
       <ClusterTelemetry slug={slug} cluster={cluster} />

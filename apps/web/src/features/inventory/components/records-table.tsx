@@ -19,6 +19,7 @@ import {
   IconCircleCheck,
   IconDatabase,
   IconPencil,
+  IconRestore,
 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -64,6 +65,8 @@ export type RecordsTableProps = {
   canWrite: boolean;
   onEdit: (record: InventoryRecord) => void;
   onArchive: (record: InventoryRecord) => void;
+  /** Restores an archived record (shown when archived records are listed). */
+  onRestore?: (record: InventoryRecord) => void;
 };
 
 /** A catalog's records: identifier fields as columns, the clusters using each, schema match. */
@@ -77,6 +80,7 @@ export function RecordsTable({
   canWrite,
   onEdit,
   onArchive,
+  onRestore,
 }: RecordsTableProps) {
   const { t } = useTranslation();
   const columns = identifierFields(schema);
@@ -181,28 +185,47 @@ export function RecordsTable({
                   </Table.Td>
                   {canWrite && (
                     <Table.Td>
-                      <Group gap={4} wrap="nowrap" justify="flex-end">
-                        <Tooltip label={t('inventory.records.edit')}>
-                          <ActionIcon
-                            variant="subtle"
-                            color="gray"
-                            aria-label={t('inventory.records.editNamed', { name: label })}
-                            onClick={() => onEdit(record)}
-                          >
-                            <IconPencil size={16} aria-hidden />
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label={t('inventory.records.archive')}>
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            aria-label={t('inventory.records.archiveNamed', { name: label })}
-                            onClick={() => onArchive(record)}
-                          >
-                            <IconArchive size={16} aria-hidden />
-                          </ActionIcon>
-                        </Tooltip>
-                      </Group>
+                      {record.archived_at !== null ? (
+                        <Group gap={4} wrap="nowrap" justify="flex-end">
+                          <Badge variant="light" color="gray" tt="none">
+                            {t('inventory.archivedBadge')}
+                          </Badge>
+                          {onRestore && (
+                            <Tooltip label={t('inventory.records.restore')}>
+                              <ActionIcon
+                                variant="subtle"
+                                aria-label={t('inventory.records.restoreNamed', { name: label })}
+                                onClick={() => onRestore(record)}
+                              >
+                                <IconRestore size={16} aria-hidden />
+                              </ActionIcon>
+                            </Tooltip>
+                          )}
+                        </Group>
+                      ) : (
+                        <Group gap={4} wrap="nowrap" justify="flex-end">
+                          <Tooltip label={t('inventory.records.edit')}>
+                            <ActionIcon
+                              variant="subtle"
+                              color="gray"
+                              aria-label={t('inventory.records.editNamed', { name: label })}
+                              onClick={() => onEdit(record)}
+                            >
+                              <IconPencil size={16} aria-hidden />
+                            </ActionIcon>
+                          </Tooltip>
+                          <Tooltip label={t('inventory.records.archive')}>
+                            <ActionIcon
+                              variant="subtle"
+                              color="red"
+                              aria-label={t('inventory.records.archiveNamed', { name: label })}
+                              onClick={() => onArchive(record)}
+                            >
+                              <IconArchive size={16} aria-hidden />
+                            </ActionIcon>
+                          </Tooltip>
+                        </Group>
+                      )}
                     </Table.Td>
                   )}
                 </Table.Tr>

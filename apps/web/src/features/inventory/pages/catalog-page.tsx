@@ -7,6 +7,7 @@ import {
   Modal,
   SegmentedControl,
   Stack,
+  Switch,
   Text,
   Title,
 } from '@mantine/core';
@@ -26,7 +27,12 @@ import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/
 import { ArchiveCatalogModal, EditCatalogModal } from '../components/catalog-modals.js';
 import { RecordModal } from '../components/record-modal.js';
 import { type RecordFilter, RecordsTable } from '../components/records-table.js';
-import { inventoryQueries, RECORDS_LIMIT, useArchiveRecord } from '../inventory.api.js';
+import {
+  inventoryQueries,
+  RECORDS_LIMIT,
+  useArchiveRecord,
+  useRestoreRecord,
+} from '../inventory.api.js';
 import { UsageBadge } from './inventory-page.js';
 
 const FILTERS: RecordFilter[] = ['all', 'free', 'used'];
@@ -46,8 +52,10 @@ export function CatalogPage() {
   const pageParam = Number(params.get('page'));
   const page = Number.isInteger(pageParam) && pageParam > 0 ? pageParam : 1;
   const catalog = useQuery(inventoryQueries.catalog(slug, catalogId));
-  const records = useQuery(inventoryQueries.records(slug, catalogId));
+  const showArchived = params.get('archived') === 'show';
+  const records = useQuery(inventoryQueries.records(slug, catalogId, showArchived));
   const archiveRecord = useArchiveRecord(slug);
+  const restoreRecord = useRestoreRecord(slug);
   const canWrite = canInWorkspace(me, slug, 'catalogs:write');
   const [editingRecord, setEditingRecord] = useState<InventoryRecord | 'new' | null>(null);
   const [archivingRecord, setArchivingRecord] = useState<InventoryRecord | null>(null);
@@ -154,6 +162,16 @@ export function CatalogPage() {
             { value: 'used', label: t('inventory.records.filterUsed') },
           ]}
         />
+        <Switch
+          label={t('inventory.showArchived')}
+          checked={showArchived}
+          onChange={(event) =>
+            setQuery({
+              archived: event.currentTarget.checked ? 'show' : undefined,
+              page: undefined,
+            })
+          }
+        />
         {records.data && records.data.total > RECORDS_LIMIT && (
           <Text size="sm" c="dimmed">
             {t('inventory.records.truncated', { shown: RECORDS_LIMIT, total: records.data.total })}
@@ -175,6 +193,7 @@ export function CatalogPage() {
           canWrite={canWrite}
           onEdit={setEditingRecord}
           onArchive={setArchivingRecord}
+          onRestore={(record) => restoreRecord.mutate(record.id)}
         />
       )}
       {editingRecord !== null && (

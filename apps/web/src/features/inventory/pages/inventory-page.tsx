@@ -7,17 +7,24 @@ import {
   EmptyState,
   Group,
   Stack,
+  Switch,
   Table,
   Text,
   Title,
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
-import { IconArchive, IconDatabase, IconFileImport, IconPlus } from '@tabler/icons-react';
+import {
+  IconArchive,
+  IconDatabase,
+  IconFileImport,
+  IconPlus,
+  IconRestore,
+} from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
@@ -28,7 +35,7 @@ import {
   CreateCatalogModal,
   ImportCatalogModal,
 } from '../components/catalog-modals.js';
-import { inventoryQueries } from '../inventory.api.js';
+import { inventoryQueries, useRestoreCatalog } from '../inventory.api.js';
 
 /** A catalog's usage as a badge: shared records serve many clusters, exclusive ones one. */
 export function UsageBadge({ usage }: { usage: Catalog['usage'] }) {
@@ -46,7 +53,10 @@ export function InventoryPage() {
   const slug = useRequiredWorkspaceSlug();
   const { me } = useCurrentWorkspace();
   const navigate = useNavigate();
-  const catalogs = useQuery(inventoryQueries.catalogs(slug));
+  const [params, setParams] = useSearchParams();
+  const showArchived = params.get('archived') === 'show';
+  const catalogs = useQuery(inventoryQueries.catalogs(slug, showArchived));
+  const restore = useRestoreCatalog(slug);
   const canWrite = canInWorkspace(me, slug, 'catalogs:write');
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
@@ -78,6 +88,19 @@ export function InventoryPage() {
           </Group>
         )}
       </Group>
+      <Switch
+        label={t('inventory.showArchived')}
+        checked={showArchived}
+        onChange={(event) => {
+          const next = new URLSearchParams(params);
+          if (event.currentTarget.checked) {
+            next.set('archived', 'show');
+          } else {
+            next.delete('archived');
+          }
+          setParams(next, { replace: true });
+        }}
+      />
       {catalogs.isPending ? (
         <TableSkeleton rows={3} columns={5} />
       ) : catalogs.isError ? (
@@ -109,9 +132,16 @@ export function InventoryPage() {
               {catalogs.data.items.map((catalog) => (
                 <Table.Tr key={catalog.id}>
                   <Table.Td>
-                    <Anchor component={Link} to={`/w/${slug}/inventory/${catalog.id}`} fw={500}>
-                      {catalog.name}
-                    </Anchor>
+                    <Group gap="xs">
+                      <Anchor component={Link} to={`/w/${slug}/inventory/${catalog.id}`} fw={500}>
+                        {catalog.name}
+                      </Anchor>
+                      {catalog.archived_at !== null && (
+                        <Badge variant="light" color="gray" tt="none">
+                          {t('inventory.archivedBadge')}
+                        </Badge>
+                      )}
+                    </Group>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm" ff="monospace">
@@ -129,16 +159,29 @@ export function InventoryPage() {
                   </Table.Td>
                   {canWrite && (
                     <Table.Td>
-                      <Tooltip label={t('inventory.archive.button')}>
-                        <ActionIcon
+                      {catalog.archived_at !== null ? (
+                        <Button
+                          size="xs"
                           variant="subtle"
-                          color="red"
-                          aria-label={t('inventory.archive.named', { name: catalog.name })}
-                          onClick={() => setArchiving(catalog)}
+                          leftSection={<IconRestore size={14} aria-hidden />}
+                          aria-label={t('inventory.restore.named', { name: catalog.name })}
+                          loading={restore.isPending && restore.variables === catalog.id}
+                          onClick={() => restore.mutate(catalog.id)}
                         >
-                          <IconArchive size={16} aria-hidden />
-                        </ActionIcon>
-                      </Tooltip>
+                          {t('inventory.restore.button')}
+                        </Button>
+                      ) : (
+                        <Tooltip label={t('inventory.archive.button')}>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={t('inventory.archive.named', { name: catalog.name })}
+                            onClick={() => setArchiving(catalog)}
+                          >
+                            <IconArchive size={16} aria-hidden />
+                          </ActionIcon>
+                        </Tooltip>
+                      )}
                     </Table.Td>
                   )}
                 </Table.Tr>

@@ -1,0 +1,46 @@
+import { expect, test } from '../../fixtures.js';
+import { type ApiCluster, createReadyCluster } from './cluster-helpers.js';
+
+/**
+ * A deletion that keeps failing (the simulated dhctl's Destroy fails): the cluster stays in
+ * "Deletion failed"; the operator archives it without cleanup from the Overview (typing its
+ * name), lands on the cluster list, and the cluster is gone from the API.
+ */
+test('deletion failed: archive without cleanup, confirmed by name', async ({
+  page,
+  api,
+  signIn,
+  shot,
+}) => {
+  const cluster = await createReadyCluster(api, 'e2e-awc');
+  await api.sim('POST', '/sim/faults', { operation: 'Destroy', times: 20 });
+  try {
+    const res = await api.request.delete(`/api/v1/clusters/${cluster.id}`, {
+      headers: { 'x-auth-token': api.token },
+    });
+    expect(res.status()).toBe(200);
+    await expect
+      .poll(async () => (await api.get<ApiCluster>(`/api/v1/clusters/${cluster.id}`)).status, {
+        timeout: 120_000,
+      })
+      .toBe('deletion_failed');
+  } finally {
+    await api.sim('DELETE', '/sim/faults');
+  }
+
+  await signIn(page);
+  await page.goto(`/w/default/clusters/${cluster.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: cluster.name })).toBeVisible();
+  await page.getByRole('button', { name: 'Archive without cleanup' }).click();
+  const dialog = page.getByRole('dialog', { name: `Archive ${cluster.name} without cleanup?` });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel(`Type ${cluster.name} to confirm`).fill(cluster.name);
+  await shot(page, 'archive-without-cleanup');
+  await dialog.getByRole('button', { name: 'Archive without cleanup' }).click();
+  await expect(page).toHaveURL(/\/w\/default\/clusters$/);
+
+  const gone = await api.request.get(`/api/v1/clusters/${cluster.id}`, {
+    headers: { 'x-auth-token': api.token },
+  });
+  expect(gone.status()).toBe(404);
+});
