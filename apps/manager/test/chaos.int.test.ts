@@ -8,6 +8,7 @@ import {
   deleteCluster,
   type ServiceContext,
   silentLogger,
+  updateCluster,
   WORKSPACE_PERMISSIONS,
 } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
@@ -105,6 +106,21 @@ describe('chaos: replicas killed mid-operation', () => {
       values: {},
     });
     return { id: created.id, uuid: created.uuid };
+  }
+
+  /** Changes an installed cluster's values, so a converge (UPDATE) is queued. */
+  async function changeValues(id: string, name: string): Promise<void> {
+    await updateCluster(ctx, id, {
+      name,
+      cluster_template_version_id: versionId,
+      values: { kubeVersion: '1.34' },
+    });
+  }
+
+  /** The simulator's virtual cluster got the changed values (the converge really ran). */
+  function expectConverged(uuid: string): void {
+    const [virtual] = sim.clusters.list().filter((c) => c.uuid === uuid);
+    expect(String(virtual!.clusterConfiguration.kubernetesVersion)).toBe('1.34');
   }
 
   async function clusterStatus(id: string): Promise<string> {
@@ -311,6 +327,59 @@ describe('chaos: replicas killed mid-operation', () => {
       'deleted after the takeover',
     );
     await assertSettled(cluster.id, cluster.uuid, ['INSTALL', 'DELETE']);
+  }, 90_000);
+
+  it('converge, SIGKILL, restart under the same name: the converge resumes and finishes once', async () => {
+    const first = startReplica('inplace-converge');
+    await registered('inplace-converge', first);
+    const cluster = await createOne('inplace-converge');
+    await eventually(async () => (await clusterStatus(cluster.id)) === 'IN_SYNC', 60_000);
+    const held = holdAt('Converge', 'AllNodes');
+    await changeValues(cluster.id, 'inplace-converge');
+    await held;
+    const running = await runningOperation(cluster.id);
+    expect(running.kind).toBe('UPDATE');
+    expect(running.managerReplicaId).toBe('inplace-converge');
+
+    await kill(first);
+    startReplica('inplace-converge');
+    await eventually(
+      async () =>
+        (await database.db.clusterOperation.findUniqueOrThrow({ where: { id: running.id } }))
+          .status === 'SUCCEEDED' && (await clusterStatus(cluster.id)) === 'IN_SYNC',
+      60_000,
+      'converged after the restart',
+    );
+    await assertSettled(cluster.id, cluster.uuid, ['INSTALL', 'UPDATE']);
+    expectConverged(cluster.uuid);
+    const op = await database.db.clusterOperation.findUniqueOrThrow({ where: { id: running.id } });
+    expect(op.attempt).toBe(2);
+  }, 90_000);
+
+  it('converge, SIGKILL, no restart: the other replica takes over after dead-after', async () => {
+    const fast = { MANAGER_DEAD_AFTER_MS: '2000' };
+    const a = startReplica('deadafter-conv-a', fast);
+    await registered('deadafter-conv-a', a);
+    const cluster = await createOne('deadafter-converge');
+    await eventually(async () => (await clusterStatus(cluster.id)) === 'IN_SYNC', 60_000);
+    const held = holdAt('Converge', 'AllNodes');
+    await changeValues(cluster.id, 'deadafter-converge');
+    await held;
+    const running = await runningOperation(cluster.id);
+    expect(running.kind).toBe('UPDATE');
+    await kill(a);
+    startReplica('deadafter-conv-b', fast);
+    await eventually(
+      async () =>
+        (await database.db.clusterOperation.findUniqueOrThrow({ where: { id: running.id } }))
+          .status === 'SUCCEEDED' && (await clusterStatus(cluster.id)) === 'IN_SYNC',
+      60_000,
+      'converged after the takeover',
+    );
+    await assertSettled(cluster.id, cluster.uuid, ['INSTALL', 'UPDATE']);
+    expectConverged(cluster.uuid);
+    const op = await database.db.clusterOperation.findUniqueOrThrow({ where: { id: running.id } });
+    expect(op.managerReplicaId).toBe('deadafter-conv-b');
   }, 90_000);
 
   it('a delete requested while a killed replica still holds the install follows the install', async () => {
