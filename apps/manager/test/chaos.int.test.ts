@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +16,12 @@ import {
 import { createTestTemplate } from '@commander/core/testing';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
-import { type DhctlSim, type FaultOperation, startDhctlSim } from '@commander/dhctl-sim';
+import {
+  type DhctlSim,
+  type DhctlSimOptions,
+  type FaultOperation,
+  startDhctlSim,
+} from '@commander/dhctl-sim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { eventually } from './helpers.js';
@@ -45,6 +52,28 @@ describe('chaos: replicas killed mid-operation', () => {
       hold = { operation, phase, reached: resolve };
     });
   }
+
+  /** The simulators' phase hook: holds the operation `holdAt` chose. */
+  const holdHook: NonNullable<DhctlSimOptions['beforePhase']> = async (
+    operation,
+    phase,
+    signal,
+  ) => {
+    const h = hold;
+    if (!h || h.operation !== operation || h.phase !== phase) {
+      return;
+    }
+    hold = null;
+    h.reached();
+    // Held until the client (the killed replica) goes away; the run then ends as canceled.
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) {
+        resolve();
+      } else {
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      }
+    });
+  };
 
   function startReplica(name: string, env: Record<string, string> = {}): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', 'apps/manager/src/main.ts'], {
@@ -140,7 +169,12 @@ describe('chaos: replicas killed mid-operation', () => {
   }
 
   /** The invariants every scenario ends with. */
-  async function assertSettled(clusterId: string, uuid: string, kinds: string[]): Promise<void> {
+  async function assertSettled(
+    clusterId: string,
+    uuid: string,
+    kinds: string[],
+    simulator: DhctlSim = sim,
+  ): Promise<void> {
     const db = database.db;
     const ops = await db.clusterOperation.findMany({
       where: { clusterId },
@@ -173,7 +207,7 @@ describe('chaos: replicas killed mid-operation', () => {
       'no jobs left',
     );
     // One virtual cluster per Commander cluster, each bootstrap phase run once.
-    const simClusters = sim.clusters.list().filter((c) => c.uuid === uuid);
+    const simClusters = simulator.clusters.list().filter((c) => c.uuid === uuid);
     if (kinds.includes('DELETE')) {
       expect(simClusters).toHaveLength(0);
     } else {
@@ -186,26 +220,7 @@ describe('chaos: replicas killed mid-operation', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    sim = await startDhctlSim({
-      phaseDelayMs: 0,
-      agents: false,
-      beforePhase: async (operation, phase, signal) => {
-        const h = hold;
-        if (!h || h.operation !== operation || h.phase !== phase) {
-          return;
-        }
-        hold = null;
-        h.reached();
-        // Held until the client (the killed replica) goes away; the run then ends as canceled.
-        await new Promise<void>((resolve) => {
-          if (signal.aborted) {
-            resolve();
-          } else {
-            signal.addEventListener('abort', () => resolve(), { once: true });
-          }
-        });
-      },
-    });
+    sim = await startDhctlSim({ phaseDelayMs: 0, agents: false, beforePhase: holdHook });
     const boot = await bootstrapInstallation(database.db, {});
     const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
     versionId = (await createTestTemplate(database.db, workspace.id)).versionId;
@@ -380,6 +395,41 @@ describe('chaos: replicas killed mid-operation', () => {
     expectConverged(cluster.uuid);
     const op = await database.db.clusterOperation.findUniqueOrThrow({ where: { id: running.id } });
     expect(op.managerReplicaId).toBe('deadafter-conv-b');
+  }, 90_000);
+
+  it('dhctl-sim restarted mid-install (same port, same state file): the install finishes once, one virtual cluster', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-sim-'));
+    const stateFile = path.join(dir, 'state.json');
+    const simOptions = { phaseDelayMs: 0, agents: false, beforePhase: holdHook, stateFile };
+    let own = await startDhctlSim(simOptions);
+    try {
+      const grpcPort = Number(own.grpcAddress.split(':').pop());
+      const a = startReplica('sim-restart', { DHCTL_SERVER_ADDRESS: own.grpcAddress });
+      await registered('sim-restart', a);
+      const held = holdAt('Bootstrap', 'InstallDeckhouse');
+      const cluster = await createOne('sim-restart');
+      await held;
+      const running = await runningOperation(cluster.id);
+
+      // The dhctl server goes away mid-stream and comes back on the same address with what
+      // it had persisted; the replica keeps running and retries against the new process.
+      await own.stop();
+      own = await startDhctlSim({ ...simOptions, grpcPort });
+      await eventually(
+        async () => (await clusterStatus(cluster.id)) === 'IN_SYNC',
+        60_000,
+        'in_sync after the simulator restart',
+      );
+      await assertSettled(cluster.id, cluster.uuid, ['INSTALL'], own);
+      const op = await database.db.clusterOperation.findUniqueOrThrow({
+        where: { id: running.id },
+      });
+      expect(op.managerReplicaId).toBe('sim-restart');
+      expect(a.exitCode).toBeNull();
+    } finally {
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 90_000);
 
   it('a delete requested while a killed replica still holds the install follows the install', async () => {
