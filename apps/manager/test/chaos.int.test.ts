@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,14 @@ import {
 } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
+import {
+  createDb,
+  type Db,
+  type EmbeddedServer,
+  migrateDatabase,
+  startEmbeddedPostgres,
+  withDatabase,
+} from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import {
   type DhctlSim,
@@ -27,6 +36,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 /**
  * Chaos: manager replicas as real processes (as `pnpm start` runs them), killed with SIGKILL in
@@ -611,4 +631,158 @@ describe('replica shutdown', () => {
     const exit = await exitOf(replica);
     expect(exit.code).toBe(1);
   }, 90_000);
+});
+
+/**
+ * PostgreSQL restarted while a replica holds an operation in a phase. Like
+ * postgres-restart.int.test.ts, the test runs its own embedded server (own data directory, free
+ * port), so it can stop and start it anywhere (CI included) without touching another cluster.
+ */
+describe('chaos: PostgreSQL restarted mid-operation', () => {
+  const dataDir = path.join(ROOT, `.data/test-chaos-pg-${process.pid}`);
+  const keys = generateEncryptionKeys();
+  let pgPort = 0;
+  let server: EmbeddedServer;
+  let url = '';
+  let db: Db;
+  let sim: DhctlSim;
+  let ctx: ServiceContext;
+  let versionId: string;
+  const children: ChildProcess[] = [];
+  const output: string[] = [];
+  let reached: (() => void) | null = null;
+  let release: (() => void) | null = null;
+
+  beforeAll(async () => {
+    pgPort = await freePort();
+    server = await startEmbeddedPostgres({ dataDir, port: pgPort });
+    url = withDatabase(server.url, 'commander');
+    await migrateDatabase(url);
+    db = createDb(url, { poolSize: 2 });
+    sim = await startDhctlSim({
+      phaseDelayMs: 0,
+      agents: false,
+      beforePhase: async (operation, phase, signal) => {
+        if (!reached || operation !== 'Bootstrap' || phase !== 'InstallDeckhouse') {
+          return;
+        }
+        const done = new Promise<void>((resolve) => {
+          release = resolve;
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        reached();
+        reached = null;
+        await done;
+      },
+    });
+    const boot = await bootstrapInstallation(db, {});
+    const workspace = await db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
+    versionId = (await createTestTemplate(db, workspace.id)).versionId;
+    ctx = {
+      db,
+      actor: { type: 'user', id: null, name: 'chaos' },
+      workspace: { id: workspace.id, slug: workspace.slug },
+      permissions: new Set<string>(WORKSPACE_PERMISSIONS),
+      log: silentLogger,
+      encryptor: createEncryptor(keys),
+      instance: {
+        publicHost: 'commander.test',
+        publicUrl: 'http://commander.test',
+        caBundle: '',
+        commanderUuid: boot.commanderUuid,
+      },
+      auditSink: () => undefined,
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    if (process.env.DEBUG_CHAOS) {
+      process.stderr.write(output.join(''));
+    }
+    for (const child of children) {
+      child.kill('SIGKILL');
+    }
+    await db?.$disconnect().catch(() => undefined);
+    await sim?.stop();
+    await server?.stop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('install held while PostgreSQL restarts: finishes exactly once, nothing left behind', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/manager/src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        DHCTL_SERVER_ADDRESS: sim.grpcAddress,
+        MANAGER_REPLICA_ID: 'pg-restart',
+        MANAGER_HEARTBEAT_MS: '300',
+        MANAGER_DEAD_AFTER_MS: '600000',
+        MANAGER_RECONCILE_EVERY_MS: '600000',
+        LOG_LEVEL: process.env.DEBUG_CHAOS ? 'info' : 'warn',
+        ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: keys.primaryKey as string,
+        ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: keys.deterministicKey,
+        ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: keys.keyDerivationSalt,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => output.push(`[pg-restart] ${c.toString()}`));
+    child.stderr?.on('data', (c: Buffer) => output.push(`[pg-restart] ${c.toString()}`));
+    children.push(child);
+    await eventually(
+      async () => (await db.managerReplica.findUnique({ where: { id: 'pg-restart' } }))?.workerId,
+      60_000,
+      'replica registered',
+    );
+    const held = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const created = await createCluster(ctx, {
+      name: 'pg-restart',
+      cluster_template_version_id: versionId,
+      values: {},
+    });
+    await held;
+    await eventually(
+      () =>
+        db.clusterOperation.findFirst({
+          where: { clusterId: created.id, status: 'RUNNING', lastCompletedPhase: { not: null } },
+        }),
+      30_000,
+      'operation running past a phase',
+    );
+
+    await server.stop();
+    server = await startEmbeddedPostgres({ dataDir, port: pgPort });
+    // The phase ends only now, with the database back: the run goes on from here.
+    release?.();
+
+    await eventually(
+      async () =>
+        (await db.cluster.findUniqueOrThrow({ where: { id: created.id } })).status === 'IN_SYNC',
+      90_000,
+      'in_sync after the PostgreSQL restart',
+    );
+    const ops = await db.clusterOperation.findMany({ where: { clusterId: created.id } });
+    expect(ops.map((o) => [o.kind, o.status])).toEqual([['INSTALL', 'SUCCEEDED']]);
+    expect(
+      await db.clusterOperation.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } }),
+    ).toBe(0);
+    await eventually(
+      async () => {
+        const jobs = await db.$queryRaw<{ n: bigint }[]>`
+          SELECT count(*) AS n FROM graphile_worker._private_jobs
+          WHERE payload->>'operationId' = ${ops[0]!.id}`;
+        return Number(jobs[0]!.n) === 0;
+      },
+      20_000,
+      'no jobs left',
+    );
+    const virtual = sim.clusters.list().filter((c) => c.uuid === created.uuid);
+    expect(virtual).toHaveLength(1);
+    expect(virtual[0]!.status).toBe('ready');
+    const phases = virtual[0]!.completedBootstrapPhases;
+    expect(new Set(phases).size).toBe(phases.length);
+    expect(child.exitCode).toBeNull();
+  }, 150_000);
 });
