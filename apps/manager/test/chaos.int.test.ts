@@ -31,6 +31,7 @@ import {
   type FaultOperation,
   startDhctlSim,
 } from '@commander/dhctl-sim';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { eventually } from './helpers.js';
@@ -760,9 +761,49 @@ describe('chaos: PostgreSQL restarted mid-operation', () => {
     await eventually(
       async () =>
         (await db.cluster.findUniqueOrThrow({ where: { id: created.id } })).status === 'IN_SYNC',
-      90_000,
+      60_000,
       'in_sync after the PostgreSQL restart',
-    );
+    ).catch(async (error: unknown) => {
+      if (process.env.DEBUG_CHAOS) {
+        console.log(
+          'DUMP ops',
+          JSON.stringify(
+            await db.clusterOperation.findMany({
+              where: { clusterId: created.id },
+              select: {
+                status: true,
+                attempt: true,
+                lastCompletedPhase: true,
+                managerInstanceId: true,
+                heartbeatAt: true,
+                startedAt: true,
+              },
+            }),
+          ),
+        );
+        console.log(
+          'DUMP cluster',
+          (await db.cluster.findUniqueOrThrow({ where: { id: created.id } })).status,
+        );
+        console.log(
+          'DUMP jobs',
+          JSON.stringify(
+            await db.$queryRaw`SELECT task_identifier, attempts, locked_by, locked_at, run_at, last_error FROM graphile_worker.jobs`,
+          ),
+        );
+        console.log(
+          'DUMP sim',
+          JSON.stringify(sim.clusters.list().map((c) => [c.status, c.completedBootstrapPhases])),
+        );
+        console.log(
+          'DUMP activity',
+          JSON.stringify(
+            await db.$queryRaw`SELECT pid, state, wait_event_type, wait_event, left(query, 100) AS q FROM pg_stat_activity WHERE datname = current_database()`,
+          ),
+        );
+      }
+      throw error;
+    });
     const ops = await db.clusterOperation.findMany({ where: { clusterId: created.id } });
     expect(ops.map((o) => [o.kind, o.status])).toEqual([['INSTALL', 'SUCCEEDED']]);
     expect(
@@ -785,4 +826,227 @@ describe('chaos: PostgreSQL restarted mid-operation', () => {
     expect(new Set(phases).size).toBe(phases.length);
     expect(child.exitCode).toBeNull();
   }, 150_000);
+});
+
+/**
+ * The API killed mid-request: a create either happened completely (the cluster, its install
+ * operation and its job, committed together) or not at all. One test holds the request's
+ * transaction at the operation insert (a table lock taken by the test), so the kill lands inside
+ * it; the other kills the API right after the answer. After a restart of the API everything is
+ * consistent and the install, if any, runs exactly once.
+ */
+describe('chaos: API killed mid-request', () => {
+  const keys = generateEncryptionKeys();
+  const token = `chaos-bootstrap-${Date.now()}-0123456789abcdef`;
+  let database: TestDatabase;
+  let sim: DhctlSim;
+  let apiPort = 0;
+  let api: ChildProcess | null = null;
+  let versionId = '';
+  let wsToken = '';
+  const children: ChildProcess[] = [];
+  const output: string[] = [];
+
+  function launch(name: string, script: string, env: Record<string, string>): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        LOG_LEVEL: process.env.DEBUG_CHAOS ? 'info' : 'warn',
+        ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: keys.primaryKey as string,
+        ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: keys.deterministicKey,
+        ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: keys.keyDerivationSalt,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    child.stderr?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    children.push(child);
+    return child;
+  }
+
+  async function startApi(): Promise<ChildProcess> {
+    const child = launch('api', 'apps/api/src/main.ts', {
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      COMMANDER_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+      COMMANDER_BOOTSTRAP_TOKEN: token,
+      COMMANDER_WEB_DIST: '/nonexistent',
+    });
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok,
+      60_000,
+      'API up',
+    );
+    return child;
+  }
+
+  async function killHard(child: ChildProcess): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve();
+      } else {
+        child.once('exit', () => resolve());
+      }
+    });
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  function postCluster(name: string): Promise<Response> {
+    return fetch(`http://127.0.0.1:${apiPort}/api/v1/clusters`, {
+      method: 'POST',
+      headers: { 'x-auth-token': wsToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, cluster_template_version_id: versionId, values: {} }),
+    });
+  }
+
+  /** Every cluster has its install operation and every queued operation its job, and back. */
+  async function assertNothingHalfWritten(): Promise<void> {
+    const db = database.db;
+    const orphans = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM clusters c
+      WHERE NOT EXISTS (SELECT 1 FROM cluster_operations o WHERE o.cluster_id = c.id)`;
+    expect(Number(orphans[0]!.n)).toBe(0);
+    const jobless = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM cluster_operations o
+      WHERE o.status = 'QUEUED' AND NOT EXISTS (
+        SELECT 1 FROM graphile_worker._private_jobs j WHERE j.payload->>'operationId' = o.id::text)`;
+    expect(Number(jobless[0]!.n)).toBe(0);
+    const operationless = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM graphile_worker._private_jobs j
+      WHERE j.payload->>'operationId' IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM cluster_operations o WHERE o.id::text = j.payload->>'operationId')`;
+    expect(Number(operationless[0]!.n)).toBe(0);
+  }
+
+  /** The cluster `name` installs exactly once (one operation, one virtual cluster). */
+  async function assertInstalledOnce(name: string): Promise<void> {
+    const db = database.db;
+    const cluster = await eventually(
+      async () => {
+        const row = await db.cluster.findFirst({ where: { name } });
+        return row?.status === 'IN_SYNC' ? row : null;
+      },
+      60_000,
+      `${name} in_sync`,
+    );
+    const ops = await db.clusterOperation.findMany({ where: { clusterId: cluster.id } });
+    expect(ops.map((o) => [o.kind, o.status])).toEqual([['INSTALL', 'SUCCEEDED']]);
+    await eventually(
+      async () => {
+        const jobs = await db.$queryRaw<{ n: bigint }[]>`
+          SELECT count(*) AS n FROM graphile_worker._private_jobs
+          WHERE payload->>'operationId' = ${ops[0]!.id}`;
+        return Number(jobs[0]!.n) === 0;
+      },
+      20_000,
+      'no jobs left',
+    );
+    const virtual = sim.clusters.list().filter((c) => c.uuid === cluster.uuid);
+    expect(virtual).toHaveLength(1);
+    expect(virtual[0]!.status).toBe('ready');
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    sim = await startDhctlSim({ phaseDelayMs: 0, agents: false });
+    apiPort = await freePort();
+    api = await startApi();
+    const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
+    versionId = (await createTestTemplate(database.db, workspace.id)).versionId;
+    const issued = await fetch(`http://127.0.0.1:${apiPort}/api/v1/auth_tokens`, {
+      method: 'POST',
+      headers: { 'x-auth-token': token, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'chaos', workspace_id: workspace.id, scope: 'write' }),
+    });
+    expect(issued.status).toBe(201);
+    wsToken = ((await issued.json()) as { token: string }).token;
+    launch('manager', 'apps/manager/src/main.ts', {
+      DHCTL_SERVER_ADDRESS: sim.grpcAddress,
+      MANAGER_REPLICA_ID: 'api-chaos',
+      MANAGER_HEARTBEAT_MS: '300',
+      MANAGER_RECONCILE_EVERY_MS: '600000',
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (process.env.DEBUG_CHAOS) {
+      process.stderr.write(output.join(''));
+    }
+    for (const child of children) {
+      child.kill('SIGKILL');
+    }
+    await sim?.stop();
+    await database?.drop();
+  });
+
+  it('killed inside the create transaction: nothing of the cluster exists; a retry installs once', async () => {
+    const blocker = new pg.Client({ connectionString: database.url });
+    await blocker.connect();
+    try {
+      // The create's transaction stops at its operation insert, after the cluster insert.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE cluster_operations IN EXCLUSIVE MODE');
+      const request = postCluster('api-kill-inside').catch((error: unknown) => error);
+      // (Polled from another connection: inside a transaction pg_stat_activity is a snapshot.)
+      const waiting = await eventually(
+        async () => {
+          const rows = await database.db.$queryRaw<{ pid: number }[]>`
+            SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'
+              AND query ILIKE 'INSERT INTO%cluster_operations%'`;
+          return rows[0] ?? null;
+        },
+        30_000,
+        'the create transaction waiting at the operation insert',
+      );
+      // It has written the cluster row already (uncommitted): the kill lands between the two.
+      const held = await database.db.$queryRaw<unknown[]>`
+        SELECT 1 FROM pg_locks
+        WHERE pid = ${waiting.pid} AND relation = 'clusters'::regclass
+          AND mode = 'RowExclusiveLock' AND granted`;
+      expect(held).toHaveLength(1);
+      await killHard(api!);
+      expect(await request).toBeInstanceOf(Error);
+      await blocker.query('COMMIT');
+      // The orphaned backend finds its client gone and rolls back.
+      await eventually(
+        async () =>
+          (
+            await database.db.$queryRaw<unknown[]>`
+              SELECT 1 FROM pg_stat_activity WHERE pid = ${waiting.pid}`
+          ).length === 0,
+        30_000,
+        'the killed request backend ended',
+      );
+    } finally {
+      await blocker.end();
+    }
+    expect(await database.db.cluster.count({ where: { name: 'api-kill-inside' } })).toBe(0);
+    await assertNothingHalfWritten();
+
+    api = await startApi();
+    const retried = await postCluster('api-kill-inside');
+    expect(retried.status).toBe(201);
+    await assertInstalledOnce('api-kill-inside');
+    await assertNothingHalfWritten();
+  }, 120_000);
+
+  it('killed right after answering: the cluster and its one install survive and run once', async () => {
+    const created = await postCluster('api-kill-after');
+    expect(created.status).toBe(201);
+    await killHard(api!);
+    const ops = await database.db.clusterOperation.findMany({
+      where: { cluster: { name: 'api-kill-after' } },
+    });
+    expect(ops.map((o) => o.kind)).toEqual(['INSTALL']);
+    await assertNothingHalfWritten();
+
+    api = await startApi();
+    await assertInstalledOnce('api-kill-after');
+    await assertNothingHalfWritten();
+  }, 120_000);
 });
