@@ -442,10 +442,52 @@ describe('chaos: replicas killed mid-operation', () => {
         'in_sync after the simulator restart',
       );
       await assertSettled(cluster.id, cluster.uuid, ['INSTALL'], own);
+      // The cut stream was a transport failure, retried on the same operation row.
+      const logs = await database.db.operationLog.findMany({ where: { operationId: running.id } });
+      expect(logs.some((l) => l.line.includes('dhctl is unreachable'))).toBe(true);
       const op = await database.db.clusterOperation.findUniqueOrThrow({
         where: { id: running.id },
       });
       expect(op.managerReplicaId).toBe('sim-restart');
+      expect(a.exitCode).toBeNull();
+    } finally {
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('dhctl-sim restarted mid-converge (same port, same state file): the converge finishes once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'chaos-sim-'));
+    const stateFile = path.join(dir, 'state.json');
+    const simOptions = { phaseDelayMs: 0, agents: false, beforePhase: holdHook, stateFile };
+    let own = await startDhctlSim(simOptions);
+    try {
+      const grpcPort = Number(own.grpcAddress.split(':').pop());
+      const a = startReplica('sim-restart-conv', { DHCTL_SERVER_ADDRESS: own.grpcAddress });
+      await registered('sim-restart-conv', a);
+      const cluster = await createOne('sim-restart-conv');
+      await eventually(async () => (await clusterStatus(cluster.id)) === 'IN_SYNC', 60_000);
+      const held = holdAt('Converge', 'AllNodes');
+      await changeValues(cluster.id, 'sim-restart-conv');
+      await held;
+      const running = await runningOperation(cluster.id);
+      expect(running.kind).toBe('UPDATE');
+
+      await own.stop();
+      own = await startDhctlSim({ ...simOptions, grpcPort });
+      await eventually(
+        async () =>
+          (await database.db.clusterOperation.findUniqueOrThrow({ where: { id: running.id } }))
+            .status === 'SUCCEEDED' && (await clusterStatus(cluster.id)) === 'IN_SYNC',
+        60_000,
+        'converged after the simulator restart',
+      );
+      await assertSettled(cluster.id, cluster.uuid, ['INSTALL', 'UPDATE'], own);
+      // The cut stream was a transport failure, retried on the same operation row.
+      const logs = await database.db.operationLog.findMany({ where: { operationId: running.id } });
+      expect(logs.some((l) => l.line.includes('dhctl is unreachable'))).toBe(true);
+      const [virtual] = own.clusters.list().filter((c) => c.uuid === cluster.uuid);
+      expect(String(virtual!.clusterConfiguration.kubernetesVersion)).toBe('1.34');
       expect(a.exitCode).toBeNull();
     } finally {
       await own.stop();
