@@ -74,7 +74,7 @@ export class OperationRecorder {
     if (this.#lines.length >= LOG_FLUSH_LINES) {
       return this.flush();
     }
-    this.#timer ??= setTimeout(() => void this.flush(), LOG_FLUSH_MS);
+    this.#timer ??= setTimeout(() => this.#flushInBackground(), LOG_FLUSH_MS);
     return Promise.resolve();
   }
 
@@ -83,35 +83,59 @@ export class OperationRecorder {
     if (Date.now() - this.#lastProgressAt >= PROGRESS_MIN_INTERVAL_MS) {
       return this.flush();
     }
-    this.#timer ??= setTimeout(() => void this.flush(), PROGRESS_MIN_INTERVAL_MS);
+    this.#timer ??= setTimeout(() => this.#flushInBackground(), PROGRESS_MIN_INTERVAL_MS);
     return Promise.resolve();
   }
 
-  /** Writes everything buffered; serialised so writes stay in order. */
+  /**
+   * A timer's flush: nobody awaits it, so a failure (the database unreachable for a moment)
+   * must not become an unhandled rejection, which would end the process. What it could not
+   * write stays buffered for the next flush.
+   */
+  #flushInBackground(): void {
+    this.flush().catch(() => undefined);
+  }
+
+  /**
+   * Writes everything buffered; serialised so writes stay in order. A failed write rejects
+   * this call only: its lines and progress go back to the buffer (ahead of newer ones) and the
+   * next flush writes them.
+   */
   flush(): Promise<void> {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    const lines = this.#lines;
-    this.#lines = [];
-    const progress = this.#pendingProgress;
-    this.#pendingProgress = null;
-    this.#chain = this.#chain.then(async () => {
-      if (lines.length > 0) {
-        await appendOperationLogs(this.#db, this.#operationId, lines, this.#masker);
-      }
-      if (progress) {
-        this.#lastProgressAt = Date.now();
-        this.#phases = phasesFromProgress(progress, this.#phases);
-        const current = progress.current_phase || progress.completed_phase || null;
-        await updateOperationProgress(this.#db, this.#operationId, {
-          progress: progress.progress,
-          phase: current,
-          phases: this.#phases,
-        });
-      }
-    });
+    // A previous failure is that flush's caller's; it must not fail every later flush.
+    this.#chain = this.#chain
+      .catch(() => undefined)
+      .then(async () => {
+        let lines = this.#lines;
+        this.#lines = [];
+        const progress = this.#pendingProgress;
+        this.#pendingProgress = null;
+        try {
+          if (lines.length > 0) {
+            await appendOperationLogs(this.#db, this.#operationId, lines, this.#masker);
+            lines = [];
+          }
+          if (progress) {
+            const phases = phasesFromProgress(progress, this.#phases);
+            const current = progress.current_phase || progress.completed_phase || null;
+            await updateOperationProgress(this.#db, this.#operationId, {
+              progress: progress.progress,
+              phase: current,
+              phases,
+            });
+            this.#lastProgressAt = Date.now();
+            this.#phases = phases;
+          }
+        } catch (error) {
+          this.#lines = [...lines, ...this.#lines];
+          this.#pendingProgress ??= progress;
+          throw error;
+        }
+      });
     return this.#chain;
   }
 
