@@ -5,17 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-  bootstrapInstallation,
-  createCluster,
-  deleteCluster,
-  type ServiceContext,
-  silentLogger,
-  updateCluster,
-  WORKSPACE_PERMISSIONS,
-} from '@commander/core';
+import { createCluster, deleteCluster, type ServiceContext, updateCluster } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
-import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
+import { generateEncryptionKeys } from '@commander/crypto';
 import {
   createDb,
   type Db,
@@ -34,7 +26,7 @@ import {
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { eventually } from './helpers.js';
+import { eventually, installationContext } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -242,24 +234,7 @@ describe('chaos: replicas killed mid-operation', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     sim = await startDhctlSim({ phaseDelayMs: 0, agents: false, beforePhase: holdHook });
-    const boot = await bootstrapInstallation(database.db, {});
-    const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
-    versionId = (await createTestTemplate(database.db, workspace.id)).versionId;
-    ctx = {
-      db: database.db,
-      actor: { type: 'user', id: null, name: 'chaos' },
-      workspace: { id: workspace.id, slug: workspace.slug },
-      permissions: new Set<string>(WORKSPACE_PERMISSIONS),
-      log: silentLogger,
-      encryptor: createEncryptor(keys),
-      instance: {
-        publicHost: 'commander.test',
-        publicUrl: 'http://commander.test',
-        caBundle: '',
-        commanderUuid: boot.commanderUuid,
-      },
-      auditSink: () => undefined,
-    };
+    ({ ctx, versionId } = await installationContext(database.db, keys, 'chaos'));
   });
 
   afterEach(async () => {
@@ -603,24 +578,7 @@ describe('replica shutdown', () => {
         });
       },
     });
-    const boot = await bootstrapInstallation(database.db, {});
-    const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
-    versionId = (await createTestTemplate(database.db, workspace.id)).versionId;
-    ctx = {
-      db: database.db,
-      actor: { type: 'user', id: null, name: 'shutdown' },
-      workspace: { id: workspace.id, slug: workspace.slug },
-      permissions: new Set<string>(WORKSPACE_PERMISSIONS),
-      log: silentLogger,
-      encryptor: createEncryptor(keys),
-      instance: {
-        publicHost: 'commander.test',
-        publicUrl: 'http://commander.test',
-        caBundle: '',
-        commanderUuid: boot.commanderUuid,
-      },
-      auditSink: () => undefined,
-    };
+    ({ ctx, versionId } = await installationContext(database.db, keys, 'shutdown'));
   });
 
   afterAll(async () => {
@@ -718,24 +676,7 @@ describe('chaos: PostgreSQL restarted mid-operation', () => {
         await done;
       },
     });
-    const boot = await bootstrapInstallation(db, {});
-    const workspace = await db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
-    versionId = (await createTestTemplate(db, workspace.id)).versionId;
-    ctx = {
-      db,
-      actor: { type: 'user', id: null, name: 'chaos' },
-      workspace: { id: workspace.id, slug: workspace.slug },
-      permissions: new Set<string>(WORKSPACE_PERMISSIONS),
-      log: silentLogger,
-      encryptor: createEncryptor(keys),
-      instance: {
-        publicHost: 'commander.test',
-        publicUrl: 'http://commander.test',
-        caBundle: '',
-        commanderUuid: boot.commanderUuid,
-      },
-      auditSink: () => undefined,
-    };
+    ({ ctx, versionId } = await installationContext(db, keys, 'chaos'));
   }, 120_000);
 
   afterAll(async () => {

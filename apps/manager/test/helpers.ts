@@ -8,7 +8,8 @@ import {
   WORKSPACE_PERMISSIONS,
 } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
-import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
+import { createEncryptor, type EncryptionKeys, generateEncryptionKeys } from '@commander/crypto';
+import type { Db } from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { type DhctlSim, startDhctlSim } from '@commander/dhctl-sim';
 import { Logger, run, type Runner } from 'graphile-worker';
@@ -158,4 +159,34 @@ export async function simApi(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * A fresh installation for tests that run replicas as processes: bootstraps it, adds the test
+ * template to the default workspace and returns a context acting there as `actor`.
+ */
+export async function installationContext(
+  db: Db,
+  keys: EncryptionKeys,
+  actor: string,
+): Promise<{ ctx: ServiceContext; versionId: string }> {
+  const boot = await bootstrapInstallation(db, {});
+  const workspace = await db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
+  const { versionId } = await createTestTemplate(db, workspace.id);
+  const ctx: ServiceContext = {
+    db,
+    actor: { type: 'user', id: null, name: actor },
+    workspace: { id: workspace.id, slug: workspace.slug },
+    permissions: new Set<string>(WORKSPACE_PERMISSIONS),
+    log: silentLogger,
+    encryptor: createEncryptor(keys),
+    instance: {
+      publicHost: 'commander.test',
+      publicUrl: 'http://commander.test',
+      caBundle: '',
+      commanderUuid: boot.commanderUuid,
+    },
+    auditSink: () => undefined,
+  };
+  return { ctx, versionId };
 }

@@ -2,21 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-  bootstrapInstallation,
-  createCluster,
-  getCluster,
-  type ServiceContext,
-  silentLogger,
-  WORKSPACE_PERMISSIONS,
-} from '@commander/core';
-import { createTestTemplate } from '@commander/core/testing';
-import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
+import { createCluster, getCluster, type ServiceContext } from '@commander/core';
+import { generateEncryptionKeys } from '@commander/crypto';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { type DhctlSim, startDhctlSim } from '@commander/dhctl-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { eventually } from './helpers.js';
+import { eventually, installationContext } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -75,24 +67,7 @@ describe('manager replicas as processes', () => {
     database = await createTestDatabase();
     // Slow phases: the operation must still be running when its replica dies.
     sim = await startDhctlSim({ phaseDelayMs: 700 });
-    const boot = await bootstrapInstallation(database.db, {});
-    const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
-    versionId = (await createTestTemplate(database.db, workspace.id)).versionId;
-    ctx = {
-      db: database.db,
-      actor: { type: 'user', id: null, name: 'tester' },
-      workspace: { id: workspace.id, slug: workspace.slug },
-      permissions: new Set<string>(WORKSPACE_PERMISSIONS),
-      log: silentLogger,
-      encryptor: createEncryptor(keys),
-      instance: {
-        publicHost: 'commander.test',
-        publicUrl: 'http://commander.test',
-        caBundle: '',
-        commanderUuid: boot.commanderUuid,
-      },
-      auditSink: () => undefined,
-    };
+    ({ ctx, versionId } = await installationContext(database.db, keys, 'tester'));
   });
 
   afterAll(async () => {
