@@ -1,12 +1,14 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
+import { precompress } from './vite-precompress.js';
+
 // The API (apps/api) serves the built app from dist/ with an SPA fallback; in development Vite
 // serves it and proxies the API and its documentation.
 const apiTarget = `http://127.0.0.1:${process.env.COMMANDER_API_PORT ?? '8080'}`;
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   server: {
     port: Number(process.env.COMMANDER_WEB_PORT ?? 5173),
     proxy: {

@@ -125,8 +125,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(healthRoutes, { db: deps.db });
 
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
+  const assetsDir = path.join(path.resolve(config.webDist), 'assets') + path.sep;
   if (hasWeb) {
-    await registerPublic(app, fastifyStatic, { root: config.webDist, wildcard: false });
+    await registerPublic(app, fastifyStatic, {
+      root: path.resolve(config.webDist),
+      wildcard: false,
+      // The build writes brotli and gzip copies next to each text file (apps/web/vite-precompress.ts):
+      // served by Accept-Encoding, never compressed per request. The copies get no routes of their own.
+      preCompressed: true,
+      globIgnore: ['**/*.br', '**/*.gz'],
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
+        // Vite names everything under assets/ by content hash: it never changes, cache it for good.
+        // index.html and the other unhashed files are revalidated on every load.
+        res.setHeader(
+          'cache-control',
+          filePath.startsWith(assetsDir) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+        res.setHeader('vary', 'Accept-Encoding');
+      },
+    });
   }
   // The SPA owns every other GET path; the API and the docs keep their JSON 404.
   app.setNotFoundHandler((request, reply) => {
