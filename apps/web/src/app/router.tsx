@@ -1,4 +1,5 @@
-import { Center, Container } from '@mantine/core';
+import { Center, Container, Loader } from '@mantine/core';
+import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   createBrowserRouter,
@@ -9,32 +10,10 @@ import {
 } from 'react-router';
 
 import { ErrorAlert } from '../components/ui/error-alert.js';
-import {
-  ClusterAuditTab,
-  GlobalAuditPage,
-  WorkspaceAuditPage,
-} from '../features/audit/pages/audit-pages.js';
 import { AuthRedirector } from '../features/auth/auth-redirector.js';
 import { SignInPage } from '../features/auth/pages/sign-in-page.js';
 import { RequireAuth } from '../features/auth/require-auth.js';
-import { ApiTokensPage } from '../features/auth-tokens/pages/api-tokens-page.js';
-import { TemplateClustersTab } from '../features/cluster-templates/pages/template-clusters-tab.js';
-import { TemplatePage } from '../features/cluster-templates/pages/template-page.js';
-import { TemplateVersionsTab } from '../features/cluster-templates/pages/template-versions-tab.js';
-import { TemplatesPage } from '../features/cluster-templates/pages/templates-page.js';
-import { ClusterOperationsTab } from '../features/clusters/pages/cluster-operations-tab.js';
-import { ClusterOverviewTab } from '../features/clusters/pages/cluster-overview-tab.js';
-import { ClusterPage } from '../features/clusters/pages/cluster-page.js';
 import { ClustersPage } from '../features/clusters/pages/clusters-page.js';
-import { AdminLayout } from '../features/identity/pages/admin-layout.js';
-import { GlobalTokensPage } from '../features/identity/pages/global-tokens-page.js';
-import { MembersPage } from '../features/identity/pages/members-page.js';
-import { RolesPage } from '../features/identity/pages/roles-page.js';
-import { UserPage } from '../features/identity/pages/user-page.js';
-import { UsersPage } from '../features/identity/pages/users-page.js';
-import { WorkspacesAdminPage } from '../features/identity/pages/workspaces-admin-page.js';
-import { ClusterSettingsTab } from '../features/lifecycle/pages/cluster-settings-tab.js';
-import { ClusterResourcesTab } from '../features/resources/pages/cluster-resources-tab.js';
 import { StartPage } from '../features/workspaces/pages/start-page.js';
 import { WorkspaceLayout } from '../features/workspaces/workspace-layout.js';
 import { AppLayout } from './layout/app-layout.js';
@@ -46,6 +25,15 @@ function RootLayout() {
       <AuthRedirector />
       <Outlet />
     </>
+  );
+}
+
+/** Shown while the first page's module loads (a deep link into a lazy page). */
+function PageLoading() {
+  return (
+    <Center h="100vh">
+      <Loader size="sm" />
+    </Center>
   );
 }
 
@@ -64,8 +52,17 @@ function RouteError() {
   );
 }
 
-// Pages that render templates in the browser (@commander/renderer and the Go template engine,
-// a large part of the bundle) are loaded on first use.
+/**
+ * A route whose page module loads on first use. The first screen (sign-in, the start page, the
+ * cluster list) is in the entry chunk; every other page, and with them the template renderer,
+ * the YAML and chart libraries, loads when it is opened, so the cluster list starts sooner.
+ */
+function page<M extends Record<string, unknown>>(
+  load: () => Promise<M>,
+  name: keyof M & string,
+): NonNullable<RouteObject['lazy']> {
+  return async () => ({ Component: (await load())[name] as ComponentType });
+}
 
 /**
  * The app's routes. Workspace pages live under `/w/:slug`; the cluster's tabs are paths
@@ -75,6 +72,7 @@ export const routes: RouteObject[] = [
   {
     element: <RootLayout />,
     errorElement: <RouteError />,
+    HydrateFallback: PageLoading,
     children: [
       { path: '/sign-in', element: <SignInPage /> },
       {
@@ -93,85 +91,201 @@ export const routes: RouteObject[] = [
                   { path: 'clusters', element: <ClustersPage /> },
                   {
                     path: 'clusters/new',
-                    lazy: async () => ({
-                      Component: (await import('../features/clusters/pages/create-cluster-page.js'))
-                        .CreateClusterPage,
-                    }),
+                    lazy: page(
+                      () => import('../features/clusters/pages/create-cluster-page.js'),
+                      'CreateClusterPage',
+                    ),
                   },
                   {
                     path: 'clusters/:clusterId',
-                    element: <ClusterPage />,
+                    lazy: page(
+                      () => import('../features/clusters/pages/cluster-page.js'),
+                      'ClusterPage',
+                    ),
                     children: [
-                      { index: true, element: <ClusterOverviewTab /> },
-                      { path: 'operations', element: <ClusterOperationsTab /> },
-                      { path: 'operations/:operationId', element: <ClusterOperationsTab /> },
+                      {
+                        index: true,
+                        lazy: page(
+                          () => import('../features/clusters/pages/cluster-overview-tab.js'),
+                          'ClusterOverviewTab',
+                        ),
+                      },
+                      {
+                        path: 'operations',
+                        lazy: page(
+                          () => import('../features/clusters/pages/cluster-operations-tab.js'),
+                          'ClusterOperationsTab',
+                        ),
+                      },
+                      {
+                        path: 'operations/:operationId',
+                        lazy: page(
+                          () => import('../features/clusters/pages/cluster-operations-tab.js'),
+                          'ClusterOperationsTab',
+                        ),
+                      },
                       {
                         path: 'configuration',
-                        lazy: async () => ({
-                          Component: (
-                            await import('../features/cluster-configuration/pages/cluster-configuration-tab.js')
-                          ).ClusterConfigurationTab,
-                        }),
+                        lazy: page(
+                          () =>
+                            import('../features/cluster-configuration/pages/cluster-configuration-tab.js'),
+                          'ClusterConfigurationTab',
+                        ),
                       },
-                      { path: 'resources', element: <ClusterResourcesTab /> },
-                      { path: 'audit', element: <ClusterAuditTab /> },
-                      { path: 'settings', element: <ClusterSettingsTab /> },
+                      {
+                        path: 'resources',
+                        lazy: page(
+                          () => import('../features/resources/pages/cluster-resources-tab.js'),
+                          'ClusterResourcesTab',
+                        ),
+                      },
+                      {
+                        path: 'audit',
+                        lazy: page(
+                          () => import('../features/audit/pages/audit-pages.js'),
+                          'ClusterAuditTab',
+                        ),
+                      },
+                      {
+                        path: 'settings',
+                        lazy: page(
+                          () => import('../features/lifecycle/pages/cluster-settings-tab.js'),
+                          'ClusterSettingsTab',
+                        ),
+                      },
                     ],
                   },
-                  { path: 'templates', element: <TemplatesPage /> },
+                  {
+                    path: 'templates',
+                    lazy: page(
+                      () => import('../features/cluster-templates/pages/templates-page.js'),
+                      'TemplatesPage',
+                    ),
+                  },
                   {
                     path: 'templates/:templateId',
-                    element: <TemplatePage />,
+                    lazy: page(
+                      () => import('../features/cluster-templates/pages/template-page.js'),
+                      'TemplatePage',
+                    ),
                     children: [
                       { index: true, element: <Navigate to="versions" replace /> },
-                      { path: 'versions', element: <TemplateVersionsTab /> },
+                      {
+                        path: 'versions',
+                        lazy: page(
+                          () =>
+                            import('../features/cluster-templates/pages/template-versions-tab.js'),
+                          'TemplateVersionsTab',
+                        ),
+                      },
                       {
                         path: 'editor',
-                        lazy: async () => ({
-                          Component: (
-                            await import('../features/cluster-templates/pages/template-editor-tab.js')
-                          ).TemplateEditorTab,
-                        }),
+                        lazy: page(
+                          () =>
+                            import('../features/cluster-templates/pages/template-editor-tab.js'),
+                          'TemplateEditorTab',
+                        ),
                       },
-                      { path: 'clusters', element: <TemplateClustersTab /> },
+                      {
+                        path: 'clusters',
+                        lazy: page(
+                          () =>
+                            import('../features/cluster-templates/pages/template-clusters-tab.js'),
+                          'TemplateClustersTab',
+                        ),
+                      },
                     ],
                   },
                   {
                     path: 'inventory',
-                    lazy: async () => ({
-                      Component: (await import('../features/inventory/pages/inventory-page.js'))
-                        .InventoryPage,
-                    }),
+                    lazy: page(
+                      () => import('../features/inventory/pages/inventory-page.js'),
+                      'InventoryPage',
+                    ),
                   },
                   {
                     path: 'inventory/:catalogId',
-                    lazy: async () => ({
-                      Component: (await import('../features/inventory/pages/catalog-page.js'))
-                        .CatalogPage,
-                    }),
+                    lazy: page(
+                      () => import('../features/inventory/pages/catalog-page.js'),
+                      'CatalogPage',
+                    ),
                   },
                   {
                     path: 'registries',
-                    lazy: async () => ({
-                      Component: (await import('../features/registries/pages/registries-page.js'))
-                        .RegistriesPage,
-                    }),
+                    lazy: page(
+                      () => import('../features/registries/pages/registries-page.js'),
+                      'RegistriesPage',
+                    ),
                   },
-                  { path: 'settings/tokens', element: <ApiTokensPage /> },
-                  { path: 'settings/members', element: <MembersPage /> },
-                  { path: 'audit', element: <WorkspaceAuditPage /> },
+                  {
+                    path: 'settings/tokens',
+                    lazy: page(
+                      () => import('../features/auth-tokens/pages/api-tokens-page.js'),
+                      'ApiTokensPage',
+                    ),
+                  },
+                  {
+                    path: 'settings/members',
+                    lazy: page(
+                      () => import('../features/identity/pages/members-page.js'),
+                      'MembersPage',
+                    ),
+                  },
+                  {
+                    path: 'audit',
+                    lazy: page(
+                      () => import('../features/audit/pages/audit-pages.js'),
+                      'WorkspaceAuditPage',
+                    ),
+                  },
                 ],
               },
               {
                 path: 'settings',
-                element: <AdminLayout />,
+                lazy: page(
+                  () => import('../features/identity/pages/admin-layout.js'),
+                  'AdminLayout',
+                ),
                 children: [
-                  { path: 'users', element: <UsersPage /> },
-                  { path: 'users/:userId', element: <UserPage /> },
-                  { path: 'roles', element: <RolesPage /> },
-                  { path: 'tokens', element: <GlobalTokensPage /> },
-                  { path: 'workspaces', element: <WorkspacesAdminPage /> },
-                  { path: 'audit', element: <GlobalAuditPage /> },
+                  {
+                    path: 'users',
+                    lazy: page(
+                      () => import('../features/identity/pages/users-page.js'),
+                      'UsersPage',
+                    ),
+                  },
+                  {
+                    path: 'users/:userId',
+                    lazy: page(() => import('../features/identity/pages/user-page.js'), 'UserPage'),
+                  },
+                  {
+                    path: 'roles',
+                    lazy: page(
+                      () => import('../features/identity/pages/roles-page.js'),
+                      'RolesPage',
+                    ),
+                  },
+                  {
+                    path: 'tokens',
+                    lazy: page(
+                      () => import('../features/identity/pages/global-tokens-page.js'),
+                      'GlobalTokensPage',
+                    ),
+                  },
+                  {
+                    path: 'workspaces',
+                    lazy: page(
+                      () => import('../features/identity/pages/workspaces-admin-page.js'),
+                      'WorkspacesAdminPage',
+                    ),
+                  },
+                  {
+                    path: 'audit',
+                    lazy: page(
+                      () => import('../features/audit/pages/audit-pages.js'),
+                      'GlobalAuditPage',
+                    ),
+                  },
                 ],
               },
               { path: '*', element: <NotFoundPage /> },

@@ -2,11 +2,11 @@ import { ClusterStatusSchema } from '@commander/contracts';
 import { Button, Group, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlugConnected, IconPlus } from '@tabler/icons-react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 
 import { canInWorkspace } from '../../auth/permissions.js';
-import { AttachClusterModal } from '../../lifecycle/components/attach-cluster-modal.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import type { ClusterListFilter } from '../clusters.api.js';
 import { ClusterFilters } from '../components/cluster-filters.js';
@@ -16,6 +16,11 @@ import {
   type ClusterSort,
   type ClusterSortColumn,
 } from '../components/cluster-list.js';
+
+// The attach form (YAML editing) loads when it is first opened, not with the list.
+const AttachClusterModal = lazy(async () => ({
+  default: (await import('../../lifecycle/components/attach-cluster-modal.js')).AttachClusterModal,
+}));
 
 /** Reads the list filter from the URL (`?status=&q=&page=`), ignoring malformed values. */
 export function filterFromSearch(params: URLSearchParams): ClusterListFilter {
@@ -46,7 +51,11 @@ export function ClustersPage() {
   const filter = filterFromSearch(params);
   const sort = sortFromSearch(params);
   const canCreate = canInWorkspace(me, slug, 'clusters:write');
-  const [attaching, { open: openAttach, close: closeAttach }] = useDisclosure(false);
+  const [attaching, { open: openAttach, close: closeAttach }] = useDisclosure(false, {
+    onOpen: () => setAttachUsed(true),
+  });
+  // Mounted from the first opening on, so closing keeps its transition.
+  const [attachUsed, setAttachUsed] = useState(false);
 
   const update = (changes: Record<string, string | undefined>) =>
     setParams(
@@ -107,7 +116,11 @@ export function ClustersPage() {
         onClearFilters={() => update({ status: undefined, q: undefined, page: undefined })}
         onPageChange={(page) => update({ page: page === 1 ? undefined : String(page) })}
       />
-      {canCreate && <AttachClusterModal slug={slug} opened={attaching} onClose={closeAttach} />}
+      {canCreate && attachUsed && (
+        <Suspense fallback={null}>
+          <AttachClusterModal slug={slug} opened={attaching} onClose={closeAttach} />
+        </Suspense>
+      )}
     </Stack>
   );
 }
