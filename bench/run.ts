@@ -57,7 +57,9 @@ async function main(): Promise<number> {
     const at = performance.now();
     say(`${name}: starting${args.quick ? ' (quick)' : ''}`);
     try {
-      reports.push(await benchmark.run(env, args.quick, (line) => say(`${name}: ${line}`)));
+      reports.push(
+        await benchmark.run(env, args.quick, (line) => say(`${name}: ${line}`), args.sizes),
+      );
       say(`${name}: done in ${((performance.now() - at) / 1000).toFixed(0)} s`);
     } catch (error) {
       failed = true;

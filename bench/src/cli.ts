@@ -1,3 +1,4 @@
+import { FULL_FLEET, QUICK_FLEET, runFleetBenchmark } from './benchmarks/fleet.js';
 import {
   FULL_OPERATIONS,
   QUICK_OPERATIONS,
@@ -20,8 +21,14 @@ export type Benchmark = {
     env: BenchEnvironment,
     quick: boolean,
     log: (line: string) => void,
+    sizes: Sizes,
   ) => Promise<BenchmarkReport>;
+  /** Runs only when named (a soak is too long for `pnpm bench` without names). */
+  onlyByName?: boolean;
 };
+
+/** Size overrides from the command line (`--clusters`, `--duration`; only `fleet` reads them). */
+export type Sizes = { clusters?: number; durationMs?: number };
 
 /** Every benchmark, in the order they run and appear in BENCHMARKS.md. */
 export const BENCHMARKS: Benchmark[] = [
@@ -44,11 +51,37 @@ export const BENCHMARKS: Benchmark[] = [
     run: (env, quick, log) =>
       runRenderSandboxBenchmark(env, quick ? QUICK_RENDER_SANDBOX : FULL_RENDER_SANDBOX, log),
   },
+  {
+    name: 'fleet',
+    description:
+      'soak: 10,000 clusters, their agents, periodic checks and a user for 10 minutes (--clusters, --duration)',
+    run: (env, quick, log, sizes) =>
+      runFleetBenchmark(env, { ...(quick ? QUICK_FLEET : FULL_FLEET), ...sizes }, log),
+    onlyByName: true,
+  },
 ];
+
+/** Parses a duration: `90`, `90s`, `10m`, `1h`, `500ms`. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) {
+    return null;
+  }
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  const ms = Number(match[1]) * unit;
+  return ms > 0 ? ms : null;
+}
 
 /** Parsed command line. */
 export type CliArgs =
-  | { kind: 'run'; names: string[]; quick: boolean; profile: boolean; out: string | undefined }
+  | {
+      kind: 'run';
+      names: string[];
+      quick: boolean;
+      profile: boolean;
+      out: string | undefined;
+      sizes: Sizes;
+    }
   | { kind: 'help' }
   | { kind: 'error'; message: string };
 
@@ -58,10 +91,24 @@ export function parseArgs(argv: string[]): CliArgs {
   let quick = false;
   let profile = true;
   let out: string | undefined;
+  const sizes: Sizes = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') ? [arg.split('=')[0]!, arg.split('=')[1]] : [arg];
     if (arg === '--help' || arg === '-h') {
       return { kind: 'help' };
+    } else if (flag === '--clusters') {
+      const value = Number(inline ?? argv[++i]);
+      if (!Number.isInteger(value) || value < 1) {
+        return { kind: 'error', message: '--clusters needs a positive whole number' };
+      }
+      sizes.clusters = value;
+    } else if (flag === '--duration') {
+      const value = parseDuration(inline ?? argv[++i] ?? '');
+      if (value === null) {
+        return { kind: 'error', message: '--duration needs a duration such as 60s or 10m' };
+      }
+      sizes.durationMs = value;
     } else if (arg === '--quick') {
       quick = true;
     } else if (arg === '--no-profile') {
@@ -85,21 +132,22 @@ export function parseArgs(argv: string[]): CliArgs {
       return { kind: 'error', message: `unknown benchmark "${arg}"` };
     }
   }
-  const ordered = BENCHMARKS.map((b) => b.name).filter(
-    (n) => names.length === 0 || names.includes(n),
-  );
-  return { kind: 'run', names: ordered, quick, profile, out };
+  const ordered = BENCHMARKS.filter((b) =>
+    names.length === 0 ? !b.onlyByName : names.includes(b.name),
+  ).map((b) => b.name);
+  return { kind: 'run', names: ordered, quick, profile, out, sizes };
 }
 
 /** The help text. */
 export function usage(): string {
   return [
-    'Usage: pnpm bench [name…] [--quick] [--no-profile] [--out <file>]',
+    'Usage: pnpm bench [name…] [--quick] [--no-profile] [--out <file>] [--clusters N] [--duration 10m]',
     '',
-    'Runs the benchmarks (all when no name is given) and writes BENCHMARKS.md at the repository',
+    'Runs the benchmarks (all but the fleet soak when no name is given) and writes BENCHMARKS.md at the repository',
     'root. --quick runs small sizes (a smoke test) and writes bench/.out/BENCHMARKS.quick.md.',
     "--no-profile runs the processes under test without V8's sampling profiler (no CPU",
     'breakdown by component in the results).',
+    '--clusters and --duration size the fleet soak (default 10,000 clusters for 10m).',
     "PostgreSQL: DATABASE_URL's server, else 127.0.0.1:5432, else an embedded one.",
     '',
     'Benchmarks:',

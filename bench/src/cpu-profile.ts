@@ -70,7 +70,9 @@ const COMPONENTS: { name: string; test: (frame: CallFrame) => boolean }[] = [
   { name: 'Node.js internals and other native', test: () => true },
 ];
 
-const NOT_BUSY = new Set(['(idle)']);
+// `atomicsWaitLoop`: an idle piscina worker (the API's render pool) blocked in Atomics.wait; V8
+// samples it as that function, though the thread is asleep (/proc shows no CPU for it).
+const NOT_BUSY = new Set(['(idle)', 'atomicsWaitLoop']);
 
 function readProfile(file: string): CpuProfile | null {
   try {

@@ -1,0 +1,953 @@
+// Issue 11, "Fleet soak": thousands of installed clusters managed for minutes by the real
+// processes (the API, two manager replicas, dhctl-sim with zero phase delay), their agents
+// sending telemetry and polling resources at Commander's intervals, the system's own periodic
+// checks, and a user listing clusters. The fleet is seeded directly (one real install, cloned).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import {
+  AGENT_TELEMETRY_INTERVAL_SECONDS,
+  bootstrapInstallation,
+  createCluster,
+  type ServiceContext,
+  silentLogger,
+  WORKSPACE_PERMISSIONS,
+} from '@commander/core';
+import { createTestTemplate } from '@commander/core/testing';
+import {
+  createEncryptor,
+  generateEncryptionKeys,
+  generateToken,
+  hashToken,
+} from '@commander/crypto';
+import pg from 'pg';
+
+import { agentApiLatencies, type ServerLatencies } from '../api-log.js';
+import { CpuMeter, type CpuUsage } from '../cpu.js';
+import {
+  analyzeProfiles,
+  describeBreakdown,
+  type ProfileBreakdown,
+  profileClockNow,
+  profileFiles,
+} from '../cpu-profile.js';
+import type { BenchDatabase, BenchEnvironment } from '../environment.js';
+import type { FleetAgentsInput, FleetAgentsOutput, RequestTally } from '../fleet-agents.js';
+import {
+  type AppProcess,
+  freePort,
+  hasExited,
+  REPO_ROOT,
+  startApp,
+  waitFor,
+} from '../processes.js';
+import { type BenchmarkReport, markdownTable } from '../report.js';
+import { formatNumber, summarize, type Summary } from '../stats.js';
+
+/** Sizes of one soak. */
+export type FleetOptions = {
+  clusters: number;
+  durationMs: number;
+  /** Each cluster's check interval (`check_interval_seconds`; Commander's default is 600). */
+  checkIntervalSeconds: number;
+  telemetryMs: number;
+  pollMs: number;
+  /** User listing requests per second. */
+  listingPerSecond: number;
+  /**
+   * `MANAGER_RECONCILE_EVERY_MS` (how often a replica looks for clusters due a check), or null
+   * for the manager's default, as `pnpm start` runs it.
+   */
+  reconcileEveryMs: number | null;
+  replicas: number;
+};
+
+/** Full soak: 10,000 clusters for 10 minutes at Commander's intervals. */
+export const FULL_FLEET: FleetOptions = {
+  clusters: 10_000,
+  durationMs: 10 * 60_000,
+  checkIntervalSeconds: 600,
+  telemetryMs: AGENT_TELEMETRY_INTERVAL_SECONDS * 1000,
+  // The issue's soak polls every 60 s (Commander's AGENT_POLL_INTERVAL_SECONDS says 30).
+  pollMs: 60_000,
+  listingPerSecond: 2,
+  reconcileEveryMs: null,
+  replicas: 2,
+};
+
+/** Smoke run (`--quick`): 500 clusters for a minute. */
+export const QUICK_FLEET: FleetOptions = { ...FULL_FLEET, clusters: 500, durationMs: 60_000 };
+
+/** Lateness of one cluster's checks against its schedule. */
+export type CheckTiming = {
+  clusterId: string;
+  /** Successful checks that finished in the window. */
+  checks: number;
+  /** Worst lateness (ms) of a check that finished: finished_at − due time. */
+  worstLateMs: number | null;
+  /** Gaps (ms) between consecutive successful checks of this cluster. */
+  gapsMs: number[];
+  /** At the end: how late (ms) the next check already is (0 when not due yet). */
+  lateAtEndMs: number;
+};
+
+/** What a soak measured (the report renders it; the test asserts on it). */
+export type FleetResult = {
+  options: FleetOptions;
+  windowMs: number;
+  loadAverage: { start: number[]; end: number[] };
+  agents: FleetAgentsOutput;
+  server: ServerLatencies;
+  checks: {
+    succeeded: number;
+    failed: number;
+    /** Operations queued or running at the end. */
+    unfinished: number;
+    timings: CheckTiming[];
+    latenessMs: Summary;
+    queueToStartMs: Summary;
+    /** Clusters whose check was (or is, at the end) more than one interval late. */
+    overdue: number;
+    /** Clusters never checked during the window although due before its end. */
+    dueButUnchecked: number;
+    /** Checks due in the window (the schedule's demand). */
+    due: number;
+  };
+  telemetry: { rowsStored: number; clustersWithSamples: number; clustersSeenByAgent: number };
+  cpu: CpuUsage;
+  database: { startBytes: number; endBytes: number; perDayBytes: number };
+  /** Process exits and error-level log lines, by process. */
+  processErrors: Record<string, number>;
+  exited: string[];
+  profiles: { name: string; profile: ProfileBreakdown }[];
+  seedMs: number;
+};
+
+type Encryptor = ReturnType<typeof createEncryptor>;
+
+async function pgQuery<T extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url, application_name: 'commander-bench' });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function startSim(
+  env: BenchEnvironment,
+  name: string,
+  stateFile: string,
+  ports: { grpc: number; http: number },
+): AppProcess {
+  const sim = startApp(
+    name,
+    'apps/dhctl-sim/src/main.ts',
+    {
+      DHCTL_SIM_GRPC_PORT: String(ports.grpc),
+      DHCTL_SIM_HTTP_PORT: String(ports.http),
+      DHCTL_SIM_PHASE_DELAY_MS: '0',
+      // The agents are the load generator's (lighter than the simulator's at 10,000).
+      DHCTL_SIM_AGENTS: 'off',
+      DHCTL_SIM_STATE_FILE: stateFile,
+    },
+    env.workDir,
+    { profileDir: env.profileDir ?? undefined },
+  );
+  env.defer(`stop ${name}`, () => sim.stop());
+  return sim;
+}
+
+function startManagers(
+  env: BenchEnvironment,
+  label: string,
+  count: number,
+  managerEnv: Record<string, string>,
+  profile: boolean,
+): AppProcess[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = `${label}-${i + 1}`;
+    const replica = startApp(
+      id,
+      'apps/manager/src/main.ts',
+      { ...managerEnv, MANAGER_REPLICA_ID: id },
+      env.workDir,
+      { profileDir: profile ? (env.profileDir ?? undefined) : undefined },
+    );
+    env.defer(`stop ${id}`, () => replica.stop(5_000));
+    return replica;
+  });
+}
+
+async function waitForReplicas(database: BenchDatabase, replicas: AppProcess[]): Promise<void> {
+  const ids = replicas.map((r) => r.name);
+  await waitFor(
+    `${ids.length} manager replicas to register`,
+    async () =>
+      (await database.db.managerReplica.count({
+        where: { id: { in: ids }, stoppedAt: null, workerId: { not: null } },
+      })) === ids.length,
+    { timeoutMs: 120_000, everyMs: 250, watch: replicas },
+  );
+}
+
+/**
+ * Installs one cluster through the real path (createCluster, a manager, dhctl-sim), then clones
+ * it `count − 1` times: database rows (each clone its own uuid, agent key and dhctl state
+ * naming its virtual cluster) and the simulator's virtual clusters (its state file, which the
+ * simulator loads at start: the existing import path). Returns the fleet (id, uuid, agent key).
+ */
+async function seedFleet(
+  env: BenchEnvironment,
+  database: BenchDatabase,
+  options: FleetOptions,
+  ctx: ServiceContext,
+  encryptor: Encryptor,
+  managerEnv: Record<string, string>,
+  stateFile: string,
+  log: (line: string) => void,
+): Promise<{ id: string; uuid: string; key: string }[]> {
+  const db = database.db;
+  const workspace = ctx.workspace!;
+  const { versionId } = await createTestTemplate(db, workspace.id, { name: 'fleet-template' });
+  const ports = { grpc: await freePort(), http: await freePort() };
+  const sim = startSim(env, 'dhctl-sim-seed', stateFile, ports);
+  await waitFor(
+    'dhctl-sim to answer',
+    async () => (await fetch(`http://127.0.0.1:${ports.http}/healthz`)).ok,
+    {
+      timeoutMs: 60_000,
+      watch: [sim],
+    },
+  );
+  const managers = startManagers(
+    env,
+    'seed',
+    1,
+    { ...managerEnv, DHCTL_SERVER_ADDRESS: `127.0.0.1:${ports.grpc}` },
+    false,
+  );
+  log('installing the prototype cluster');
+  const prototype = await createCluster(ctx, {
+    name: 'fleet-00001',
+    cluster_template_version_id: versionId,
+    values: {},
+  });
+  await waitFor(
+    'the prototype cluster to be installed',
+    async () =>
+      (await db.cluster.findUnique({ where: { id: prototype.id }, select: { status: true } }))
+        ?.status === 'IN_SYNC',
+    { timeoutMs: 120_000, everyMs: 250, watch: [...managers, sim] },
+  );
+  await Promise.all(managers.map((m) => m.stop(10_000)));
+  // The simulator writes its state file on every change: the installed cluster is in it.
+  await sim.stop();
+
+  const proto = await db.cluster.findUniqueOrThrow({ where: { id: prototype.id } });
+  if (!proto.dhctlStateEncrypted) {
+    throw new Error('the prototype cluster has no dhctl state after its install');
+  }
+  let protoKey: string;
+  if (proto.agentKeyEncrypted) {
+    protoKey = encryptor.decrypt(proto.agentKeyEncrypted);
+  } else {
+    protoKey = generateToken('agent');
+    await db.cluster.update({
+      where: { id: proto.id },
+      data: { agentKeyHash: hashToken(protoKey), agentKeyEncrypted: encryptor.encrypt(protoKey) },
+    });
+  }
+  const protoState = encryptor.decrypt(proto.dhctlStateEncrypted);
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+  if (!protoState.includes(proto.uuid) && !protoState.includes(b64(proto.uuid))) {
+    throw new Error('the dhctl state of the prototype does not name its cluster uuid');
+  }
+  const stateOf = (uuid: string) =>
+    protoState.replaceAll(proto.uuid, uuid).replaceAll(b64(proto.uuid), b64(uuid));
+
+  log(`seeding ${options.clusters - 1} clones in the database`);
+  const fleet: { id: string; uuid: string; key: string }[] = [
+    { id: proto.id, uuid: proto.uuid, key: protoKey },
+  ];
+  const columns = (
+    await pgQuery<{ column_name: string }>(
+      database.url,
+      `SELECT column_name FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name = 'clusters' ORDER BY ordinal_position`,
+    )
+  ).map((c) => c.column_name);
+  const override: Record<string, string> = {
+    id: 'v.id',
+    uuid: 'v.uuid',
+    name: 'v.name',
+    dhctl_state_encrypted: 'v.state',
+    agent_key_hash: 'v.hash',
+    agent_key_encrypted: 'v.enc',
+    // Not due until the soak starts (then one UPDATE spreads the schedule).
+    next_check_at: "now() + interval '1 day'",
+    check_interval_seconds: String(options.checkIntervalSeconds),
+    created_at: 'now()',
+    updated_at: 'now()',
+  };
+  const insert = `INSERT INTO clusters (${columns.map((c) => `"${c}"`).join(', ')})
+    SELECT ${columns.map((c) => override[c] ?? `p."${c}"`).join(', ')}
+    FROM clusters p,
+      unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
+        AS v(id, uuid, name, state, hash, enc)
+    WHERE p.id = $7`;
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    await client.query(
+      `UPDATE clusters SET check_interval_seconds = $1, next_check_at = now() + interval '1 day' WHERE id = $2`,
+      [options.checkIntervalSeconds, proto.id],
+    );
+    for (let start = 1; start < options.clusters; start += 1000) {
+      const chunk = Array.from({ length: Math.min(1000, options.clusters - start) }, (_, i) => {
+        const key = generateToken('agent');
+        return {
+          id: randomUUID(),
+          uuid: randomUUID(),
+          name: `fleet-${String(start + i + 1).padStart(5, '0')}`,
+          key,
+        };
+      });
+      await client.query(insert, [
+        chunk.map((c) => c.id),
+        chunk.map((c) => c.uuid),
+        chunk.map((c) => c.name),
+        chunk.map((c) => encryptor.encrypt(stateOf(c.uuid))),
+        chunk.map((c) => hashToken(c.key)),
+        chunk.map((c) => encryptor.encrypt(c.key)),
+        proto.id,
+      ]);
+      fleet.push(...chunk.map((c) => ({ id: c.id, uuid: c.uuid, key: c.key })));
+    }
+    // The revision history rollbacks read: the prototype's, for every clone.
+    await client.query(
+      `INSERT INTO cluster_revisions (cluster_id, revision, cluster_template_version_id, values, secret_values_encrypted)
+       SELECT c.id, r.revision, r.cluster_template_version_id, r.values, r.secret_values_encrypted
+       FROM cluster_revisions r CROSS JOIN clusters c
+       WHERE r.cluster_id = $1 AND c.id <> $1 AND c.workspace_id = $2`,
+      [proto.id, workspace.id],
+    );
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+
+  log(`seeding ${options.clusters - 1} virtual clusters in the simulator's state file`);
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+    version: 1;
+    clusters: { uuid: string }[];
+  };
+  const virtual = state.clusters.find((c) => c.uuid === proto.uuid);
+  if (!virtual) {
+    throw new Error(`the simulator's state file has no virtual cluster ${proto.uuid}`);
+  }
+  const text = JSON.stringify(virtual);
+  const clones = fleet
+    .slice(1)
+    .map((c) => JSON.parse(text.replaceAll(proto.uuid, c.uuid)) as object);
+  writeFileSync(stateFile, JSON.stringify({ version: 1, clusters: [virtual, ...clones] }), {
+    mode: 0o600,
+  });
+  return fleet;
+}
+
+/** Error-level (pino level ≥ 50) lines of a process log. */
+function errorLines(logFile: string): number {
+  let n = 0;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (line.startsWith('{') && /"level":(5\d|60)/.test(line)) {
+      n += 1;
+    }
+  }
+  return n;
+}
+
+/** Runs the soak and returns its measurements (no rendering). */
+export async function runFleetSoak(
+  env: BenchEnvironment,
+  options: FleetOptions,
+  log: (line: string) => void,
+): Promise<FleetResult> {
+  const seedStarted = performance.now();
+  const database = await env.createDatabase('fleet');
+  const keys = generateEncryptionKeys();
+  const encryptor = createEncryptor(keys);
+  const boot = await bootstrapInstallation(database.db, {});
+  const workspace = await database.db.workspace.findUniqueOrThrow({ where: { slug: 'default' } });
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const ctx: ServiceContext = {
+    db: database.db,
+    actor: { type: 'user', id: null, name: 'bench@example.com' },
+    workspace: { id: workspace.id, slug: workspace.slug },
+    permissions: new Set<string>(WORKSPACE_PERMISSIONS),
+    log: silentLogger,
+    encryptor,
+    instance: {
+      publicHost: new URL(apiUrl).host,
+      publicUrl: apiUrl,
+      caBundle: '',
+      commanderUuid: boot.commanderUuid,
+    },
+    auditSink: () => undefined,
+  };
+  const encryptionEnv = {
+    ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: keys.primaryKey as string,
+    ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: keys.deterministicKey,
+    ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: keys.keyDerivationSalt,
+  };
+  const managerEnv: Record<string, string> = {
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'info',
+    COMMANDER_PUBLIC_URL: apiUrl,
+    ...encryptionEnv,
+    ...(options.reconcileEveryMs !== null
+      ? { MANAGER_RECONCILE_EVERY_MS: String(options.reconcileEveryMs) }
+      : {}),
+  };
+  const stateFile = path.join(env.workDir, 'dhctl-sim-fleet.json');
+  const fleet = await seedFleet(env, database, options, ctx, encryptor, managerEnv, stateFile, log);
+
+  log('starting the API, dhctl-sim and the manager replicas');
+  const bootstrapToken = randomBytes(32).toString('hex');
+  const api = startApp(
+    'api',
+    'apps/api/src/main.ts',
+    {
+      DATABASE_URL: database.url,
+      HOST: '127.0.0.1',
+      PORT: String(apiPort),
+      LOG_LEVEL: 'info',
+      COMMANDER_PUBLIC_URL: apiUrl,
+      COMMANDER_ADMIN_EMAIL: 'admin@bench.local',
+      COMMANDER_ADMIN_PASSWORD: randomBytes(12).toString('base64url'),
+      COMMANDER_BOOTSTRAP_TOKEN: bootstrapToken,
+      ...encryptionEnv,
+    },
+    env.workDir,
+    { profileDir: env.profileDir ?? undefined },
+  );
+  env.defer('stop api', () => api.stop());
+  const simPorts = { grpc: await freePort(), http: await freePort() };
+  const sim = startSim(env, 'dhctl-sim', stateFile, simPorts);
+  await waitFor('the API to be ready', async () => (await fetch(`${apiUrl}/readyz`)).ok, {
+    timeoutMs: 120_000,
+    everyMs: 250,
+    watch: [api],
+  });
+  await waitFor(
+    'dhctl-sim to load the fleet',
+    async () => (await fetch(`http://127.0.0.1:${simPorts.http}/healthz`)).ok,
+    { timeoutMs: 300_000, everyMs: 500, watch: [sim] },
+  );
+  const managers = startManagers(
+    env,
+    'manager',
+    options.replicas,
+    { ...managerEnv, DHCTL_SERVER_ADDRESS: `127.0.0.1:${simPorts.grpc}` },
+    true,
+  );
+  await waitForReplicas(database, managers);
+
+  // A user's workspace read token, issued through the API as a user would.
+  const issued = await fetch(`${apiUrl}/api/v1/auth_tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bootstrapToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'fleet-soak', workspace_id: workspace.id, scope: 'read' }),
+  });
+  if (issued.status !== 201) {
+    throw new Error(`issuing the listing token failed: ${issued.status} ${await issued.text()}`);
+  }
+  const listingToken = ((await issued.json()) as { token: string }).token;
+
+  const input: FleetAgentsInput = {
+    apiUrl,
+    agents: fleet.map((f) => ({ uuid: f.uuid, key: f.key })),
+    durationMs: options.durationMs,
+    telemetryMs: options.telemetryMs,
+    pollMs: options.pollMs,
+    listingPerSecond: options.listingPerSecond,
+    listingToken,
+    maxSockets: 256,
+  };
+  const inputFile = path.join(env.workDir, 'fleet-agents.json');
+  const outputFile = path.join(env.workDir, 'fleet-agents.out.json');
+  writeFileSync(inputFile, JSON.stringify(input), { mode: 0o600 });
+  const seedMs = performance.now() - seedStarted;
+
+  const pgPids = async () =>
+    (await pgQuery<{ pid: number }>(env.adminUrl, 'SELECT pid FROM pg_stat_activity')).map(
+      (r) => r.pid,
+    );
+  const meter = new CpuMeter([
+    { name: 'API', pids: () => [api.pid] },
+    ...managers.map((m) => ({ name: m.name, pids: () => [m.pid] })),
+    { name: 'dhctl-sim', pids: () => [sim.pid] },
+    { name: 'load generator', pids: () => (loadgen ? [loadgen.pid] : []) },
+    { name: 'PostgreSQL', pids: pgPids },
+    { name: 'bench process', pids: () => [process.pid] },
+  ]);
+  const sizeOf = async () =>
+    Number(
+      (
+        await pgQuery<{ size: string }>(env.adminUrl, 'SELECT pg_database_size($1) AS size', [
+          database.name,
+        ])
+      )[0]?.size ?? Number.NaN,
+    );
+
+  // The schedule of a fleet in steady state: due times spread evenly over one interval.
+  const due = await pgQuery<{ id: string; next_check_at: Date }>(
+    database.url,
+    `WITH ordered AS (
+       SELECT id, row_number() OVER (ORDER BY name) - 1 AS i, count(*) OVER () AS n FROM clusters
+       WHERE workspace_id = $1)
+     UPDATE clusters c SET next_check_at = now() + make_interval(secs => $2 * (o.i + 1)::float8 / o.n)
+     FROM ordered o WHERE c.id = o.id
+     RETURNING c.id, c.next_check_at`,
+    [workspace.id, options.checkIntervalSeconds],
+  );
+  const firstDue = new Map(due.map((d) => [d.id, d.next_check_at.getTime()]));
+  const startBytes = await sizeOf();
+  const loadStart = os.loadavg();
+  let loadgen: AppProcess | null = null;
+  await meter.start();
+  const fromUs = profileClockNow();
+  const from = Date.now();
+  log(
+    `soak: ${fleet.length} clusters for ${formatNumber(options.durationMs / 1000, 0)} s (seeded in ${formatNumber(seedMs / 1000, 0)} s)`,
+  );
+  loadgen = startApp(
+    'load-generator',
+    'bench/src/fleet-agents.ts',
+    { FLEET_INPUT: inputFile, FLEET_OUTPUT: outputFile },
+    env.workDir,
+  );
+  env.defer('stop load generator', () => loadgen.stop());
+  const everything = [api, sim, ...managers];
+  const exited = new Set<string>();
+  let lastProgress = Date.now();
+  while (!hasExited(loadgen)) {
+    for (const app of everything) {
+      if (hasExited(app)) {
+        exited.add(app.name);
+      }
+    }
+    if (Date.now() - lastProgress >= 60_000) {
+      lastProgress = Date.now();
+      const [row] = await pgQuery<{ done: string; queued: string; samples: string }>(
+        database.url,
+        `SELECT (SELECT count(*) FROM cluster_operations WHERE kind = 'CHECK' AND status = 'SUCCEEDED') AS done,
+                (SELECT count(*) FROM cluster_operations WHERE status IN ('QUEUED', 'RUNNING')) AS queued,
+                (SELECT count(*) FROM telemetry_samples) AS samples`,
+      );
+      log(
+        `${formatNumber((Date.now() - from) / 1000, 0)} s: checks done ${row?.done}, operations waiting ${row?.queued}, telemetry rows ${row?.samples}, load ${os.loadavg()[0]?.toFixed(2)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const to = Date.now();
+  const cpu = await meter.stop();
+  const toUs = profileClockNow();
+  const loadEnd = os.loadavg();
+  const endBytes = await sizeOf();
+  if (loadgen.child.exitCode !== 0) {
+    throw new Error(`the load generator failed:\n${loadgen.tail()}`);
+  }
+  const agents = JSON.parse(readFileSync(outputFile, 'utf8')) as FleetAgentsOutput;
+
+  // Checks: each cluster's successful checks against its schedule (first due time seeded, then
+  // the previous check's end + the interval, as the manager schedules it).
+  const intervalMs = options.checkIntervalSeconds * 1000;
+  const ops = await pgQuery<{
+    cluster_id: string;
+    status: string;
+    created_at: Date;
+    started_at: Date | null;
+    finished_at: Date | null;
+  }>(
+    database.url,
+    `SELECT cluster_id, status::text, created_at, started_at, finished_at FROM cluster_operations
+     WHERE kind = 'CHECK' ORDER BY finished_at NULLS LAST`,
+  );
+  const byCluster = new Map<string, typeof ops>();
+  for (const op of ops) {
+    const list = byCluster.get(op.cluster_id) ?? [];
+    list.push(op);
+    byCluster.set(op.cluster_id, list);
+  }
+  const timings: CheckTiming[] = [];
+  const lateness: number[] = [];
+  let demand = 0;
+  for (const { id } of fleet) {
+    let dueAt = firstDue.get(id) ?? Number.NaN;
+    const timing: CheckTiming = {
+      clusterId: id,
+      checks: 0,
+      worstLateMs: null,
+      gapsMs: [],
+      lateAtEndMs: 0,
+    };
+    let previous: number | null = null;
+    for (const op of byCluster.get(id) ?? []) {
+      if (op.status !== 'SUCCEEDED' || !op.finished_at) {
+        continue;
+      }
+      const finished = op.finished_at.getTime();
+      demand += 1;
+      const late = Math.max(0, finished - dueAt);
+      lateness.push(late);
+      timing.worstLateMs = Math.max(timing.worstLateMs ?? 0, late);
+      timing.checks += 1;
+      if (previous !== null) {
+        timing.gapsMs.push(finished - previous);
+      }
+      previous = finished;
+      dueAt = finished + intervalMs;
+    }
+    if (dueAt <= to) {
+      demand += 1;
+      timing.lateAtEndMs = to - dueAt;
+    }
+    timings.push(timing);
+  }
+  const overdue = timings.filter(
+    (t) => (t.worstLateMs ?? 0) > intervalMs || t.lateAtEndMs > intervalMs,
+  ).length;
+  const queueToStart = ops
+    .filter((o) => o.started_at && o.created_at.getTime() >= from)
+    .map((o) => o.started_at!.getTime() - o.created_at.getTime());
+
+  const [telemetry] = await pgQuery<{ rows: string; clusters: string; seen: string }>(
+    database.url,
+    `SELECT (SELECT count(*) FROM telemetry_samples WHERE ts >= $1) AS rows,
+            (SELECT count(DISTINCT cluster_id) FROM telemetry_samples WHERE ts >= $1) AS clusters,
+            (SELECT count(*) FROM clusters WHERE agent_last_seen_at >= $1) AS seen`,
+    [new Date(from - 60_000)],
+  );
+
+  const server = agentApiLatencies(api.logFile, from, to);
+  await Promise.all([...managers.map((m) => m.stop(10_000)), api.stop()]);
+  await sim.stop();
+  const processErrors: Record<string, number> = {};
+  for (const app of everything) {
+    processErrors[app.name] = errorLines(app.logFile);
+  }
+  const profiles: FleetResult['profiles'] = [];
+  if (env.profileDir) {
+    for (const app of [api, ...managers, sim]) {
+      const files = profileFiles(env.profileDir, app.name);
+      if (files.length > 0) {
+        profiles.push({ name: app.name, profile: analyzeProfiles(files, fromUs, toUs) });
+      }
+    }
+  }
+  await database.drop();
+  const windowMs = to - from;
+  return {
+    options,
+    windowMs,
+    loadAverage: { start: loadStart, end: loadEnd },
+    agents,
+    server,
+    checks: {
+      succeeded: ops.filter((o) => o.status === 'SUCCEEDED').length,
+      failed: ops.filter((o) => o.status === 'FAILED').length,
+      unfinished: ops.filter((o) => o.status === 'QUEUED' || o.status === 'RUNNING').length,
+      timings,
+      latenessMs: summarize(lateness),
+      queueToStartMs: summarize(queueToStart),
+      overdue,
+      dueButUnchecked: timings.filter((t) => t.checks === 0 && t.lateAtEndMs > 0).length,
+      due: demand,
+    },
+    telemetry: {
+      rowsStored: Number(telemetry?.rows ?? 0),
+      clustersWithSamples: Number(telemetry?.clusters ?? 0),
+      clustersSeenByAgent: Number(telemetry?.seen ?? 0),
+    },
+    cpu,
+    database: {
+      startBytes,
+      endBytes,
+      perDayBytes: ((endBytes - startBytes) / windowMs) * 86_400_000,
+    },
+    processErrors,
+    exited: [...exited],
+    profiles,
+    seedMs,
+  };
+}
+
+/** Non-2xx/304 answers of a tally, as `503×4, TIMEOUT×1`, or `none`. */
+export function tallyErrors(t: RequestTally): string {
+  const bad = Object.entries(t.statuses).filter(([s]) => !/^(2\d\d|304)$/.test(s));
+  return bad.length === 0 ? 'none' : bad.map(([s, n]) => `${s}×${n}`).join(', ');
+}
+
+function latencyCell(s: Summary): string {
+  return s.count > 0
+    ? `${formatNumber(s.p50)} / ${formatNumber(s.p99)} / ${formatNumber(s.max)}`
+    : '—';
+}
+
+/**
+ * What the measured check rate means beyond the window: a window shorter than two intervals
+ * cannot show a check more than one interval late, but a rate below the demand makes the
+ * backlog grow until it does.
+ */
+export function projection(r: FleetResult): string {
+  const seconds = r.windowMs / 1000;
+  const demand = r.options.clusters / r.options.checkIntervalSeconds;
+  const rate = r.checks.succeeded / seconds;
+  if (rate >= demand * 0.98) {
+    return `keeps up: ${formatNumber(rate, 2)} checks/s for a demand of ${formatNumber(demand, 2)}`;
+  }
+  if (rate <= 0) {
+    return 'no check finished: every cluster falls behind without bound';
+  }
+  // Backlog grows at (demand − rate); the oldest waiting check is backlog ÷ rate late.
+  const afterS = (r.options.checkIntervalSeconds * rate) / (demand - rate);
+  return (
+    `falls behind: ${formatNumber(rate, 2)} of ${formatNumber(demand, 2)} checks/s (${formatNumber((100 * rate) / demand, 0)} %);` +
+    ` the backlog grows by ${formatNumber((demand - rate) * 60, 0)} checks a minute and checks run more than one interval late` +
+    ` after about ${formatNumber(afterS / 60, 0)} minutes of steady state`
+  );
+}
+
+function mib(bytes: number): string {
+  return formatNumber(bytes / 1024 ** 2, 1);
+}
+
+function minutes(ms: number): string {
+  return formatNumber(ms / 60_000, 1);
+}
+
+/** `pnpm bench fleet`: the soak, rendered as a BENCHMARKS.md section. */
+export async function runFleetBenchmark(
+  env: BenchEnvironment,
+  options: FleetOptions,
+  log: (line: string) => void,
+): Promise<BenchmarkReport> {
+  const r = await runFleetSoak(env, options, log);
+  // The raw measurements, to re-read or re-render a long soak (bench/.out is not committed).
+  const raw = path.join(REPO_ROOT, 'bench/.out/fleet-result.json');
+  mkdirSync(path.dirname(raw), { recursive: true });
+  writeFileSync(
+    raw,
+    JSON.stringify({
+      ...r,
+      checks: {
+        ...r.checks,
+        timings: r.checks.timings.filter((t) => t.checks > 0 || t.lateAtEndMs > 0),
+      },
+    }),
+  );
+  log(`raw results in ${path.relative(process.cwd(), raw)}`);
+  return {
+    name: 'fleet',
+    title: 'Fleet soak: 10,000 clusters on one machine (issue 11)',
+    body: renderFleet(r),
+  };
+}
+
+/** The report of a soak (exported for the harness's tests). */
+export function renderFleet(r: FleetResult): string {
+  const o = r.options;
+  const seconds = r.windowMs / 1000;
+  const kinds: [string, RequestTally][] = [
+    [`agent \`POST …/telemetry\` (every ${o.telemetryMs / 1000} s)`, r.agents.telemetry],
+    [`agent \`GET …/resources\` (every ${o.pollMs / 1000} s, with ETag)`, r.agents.poll],
+    ['agent `POST …/resources/status` (after a 200)', r.agents.status],
+    [`user \`GET /api/v1/clusters?limit=100\` (${o.listingPerSecond}/s)`, r.agents.listing],
+  ];
+  const requests = markdownTable(
+    [
+      'Requests',
+      'Sent',
+      'Per second',
+      'Statuses',
+      'Latency p50 / p99 / max (ms)',
+      'Goal p99 < 100 ms',
+    ],
+    kinds.map(([label, t]) => {
+      const s = summarize(t.latenciesMs);
+      return [
+        label,
+        t.sent,
+        formatNumber(t.sent / seconds, 1),
+        Object.entries(t.statuses)
+          .map(([code, n]) => `${code}×${n}`)
+          .join(', ') || '—',
+        latencyCell(s),
+        s.count === 0
+          ? '—'
+          : s.p99 < 100
+            ? 'met'
+            : `**not met** (${formatNumber(s.p99 / 100, 1)}×)`,
+      ];
+    }),
+  );
+  const serverRows = Object.entries(r.server);
+  const serverTable =
+    serverRows.length > 0
+      ? markdownTable(
+          ['Route (API request log)', 'Requests', 'Server time p50 / p99 / max (ms)'],
+          serverRows.map(([route, s]) => [
+            `\`${route}\``,
+            s.responseTimeMs.count,
+            latencyCell(s.responseTimeMs),
+          ]),
+        )
+      : '';
+  const c = r.checks;
+  const intervalMs = o.checkIntervalSeconds * 1000;
+  const gaps = summarize(r.checks.timings.flatMap((t) => t.gapsMs));
+  const checkTable = markdownTable(
+    ['Checks', 'Value'],
+    [
+      [
+        'demand (clusters ÷ interval)',
+        `${formatNumber(o.clusters / o.checkIntervalSeconds, 2)} checks/s`,
+      ],
+      ['checks due in the window', c.due],
+      [
+        'succeeded / failed / still queued or running at the end',
+        `${c.succeeded} / ${c.failed} / ${c.unfinished}`,
+      ],
+      ['throughput', `${formatNumber(c.succeeded / seconds, 2)} checks/s`],
+      [
+        'lateness (finished − due) p50 / p99 / max (min)',
+        `${minutes(c.latenessMs.p50)} / ${minutes(c.latenessMs.p99)} / ${minutes(c.latenessMs.max)}`,
+      ],
+      [
+        'queue → start p50 / p99 (s)',
+        `${formatNumber(c.queueToStartMs.p50 / 1000, 1)} / ${formatNumber(c.queueToStartMs.p99 / 1000, 1)}`,
+      ],
+      [
+        'gap between consecutive checks of a cluster p50 / max (min)',
+        gaps.count > 0
+          ? `${minutes(gaps.p50)} / ${minutes(gaps.max)}`
+          : '— (window shorter than two intervals)',
+      ],
+      ['due but never checked in the window', c.dueButUnchecked],
+      [`**overdue by more than one interval (${minutes(intervalMs)} min)**`, `**${c.overdue}**`],
+      ['projection', projection(r)],
+    ],
+    ['l', 'r'],
+  );
+  const cpuTable = markdownTable(
+    ['Process', 'Cores (CPU s per wall s)'],
+    [
+      ...r.cpu.groups.map((g) => [g.name, formatNumber(g.cores, 2)]),
+      ['other processes on the machine', formatNumber(r.cpu.otherCores, 2)],
+      ['**machine busy**', `**${formatNumber(r.cpu.machineCores, 2)} of ${r.cpu.cpuCount}**`],
+    ],
+    ['l', 'r'],
+  );
+  const db = r.database;
+  const errors = Object.entries(r.processErrors)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name}: ${n}`);
+  const lines = [
+    `${o.clusters.toLocaleString('en-US')} installed clusters in one workspace for ${formatNumber(seconds / 60, 1)} minutes, managed by the real`,
+    `processes as \`pnpm start\` runs them (the API, ${o.replicas} manager replicas, dhctl-sim with zero phase delay;`,
+    '`node --import tsx`, `LOG_LEVEL=info`). The fleet is seeded, not installed: one cluster is installed',
+    'through the real path and cloned (database rows with their own uuid, agent key and dhctl state; the',
+    "simulator's virtual clusters through its state file). Checks are the system's own: each cluster's",
+    `\`check_interval_seconds\` = ${o.checkIntervalSeconds}, due times spread evenly over one interval at the start (a fleet in`,
+    `steady state), queued by the managers' reconcile scheduler (\`MANAGER_RECONCILE_EVERY_MS\` ${o.reconcileEveryMs === null ? 'default' : `= ${o.reconcileEveryMs}`}).`,
+    "**The agents are a load generator** (`bench/src/fleet-agents.ts`, its own process), not dhctl-sim's",
+    'simulated agents (too heavy at this size on 2 cores): it speaks the same agent HTTP API with each',
+    "cluster's real agent key: telemetry every " +
+      `${o.telemetryMs / 1000} s, a resources poll every ${o.pollMs / 1000} s with the last ETag`,
+    '(a 200 is followed by a status report), each agent on its own jittered open-loop schedule; latency',
+    'counts from the scheduled send time. A user lists clusters with a workspace read token at a',
+    'steady rate.',
+    '',
+    `Load average (1/5/15 min) at the start ${r.loadAverage.start.map((l) => l.toFixed(2)).join(' / ')}, at the end ${r.loadAverage.end.map((l) => l.toFixed(2)).join(' / ')}`,
+    `(the machine is shared). Seeding and start-up took ${formatNumber(r.seedMs / 1000, 0)} s.`,
+    '',
+    '### API latency',
+    '',
+    requests,
+    '',
+  ];
+  if (serverTable) {
+    lines.push(
+      serverTable,
+      '',
+      "Server time is Fastify's `responseTime` from the API's request log.",
+      '',
+    );
+  }
+  lines.push(
+    '### Periodic checks',
+    '',
+    checkTable,
+    '',
+    '### CPU by process',
+    '',
+    cpuTable,
+    '',
+    'From /proc over the whole window; PostgreSQL is every process of its server (backends and',
+    'background processes, `pg_stat_activity`).',
+    '',
+  );
+  if (r.profiles.length > 0) {
+    lines.push(
+      markdownTable(
+        ['Process', 'CPU sampled (s)', 'Share by component'],
+        r.profiles.map((p) => [
+          p.name,
+          formatNumber(p.profile.busyMs / 1000, 1),
+          describeBreakdown(p.profile),
+        ]),
+        ['l', 'r', 'l'],
+      ),
+      '',
+    );
+  }
+  lines.push(
+    '### Storage and errors',
+    '',
+    markdownTable(
+      ['Measure', 'Value'],
+      [
+        ['database size at start / end (MiB)', `${mib(db.startBytes)} / ${mib(db.endBytes)}`],
+        ['growth extrapolated per day (GiB)', formatNumber(db.perDayBytes / 1024 ** 3, 2)],
+        ['telemetry rows stored', r.telemetry.rowsStored],
+        [
+          'clusters with telemetry / seen by their agent',
+          `${r.telemetry.clustersWithSamples} / ${r.telemetry.clustersSeenByAgent}`,
+        ],
+        [
+          'agent request errors',
+          [r.agents.telemetry, r.agents.poll, r.agents.status].map(tallyErrors).join('; '),
+        ],
+        ['listing errors', tallyErrors(r.agents.listing)],
+        ['error-level log lines', errors.length > 0 ? errors.join(', ') : 'none'],
+        [
+          'processes that exited during the soak',
+          r.exited.length > 0 ? r.exited.join(', ') : 'none',
+        ],
+      ],
+      ['l', 'l'],
+    ),
+    '',
+  );
+  return lines.join('\n');
+}
