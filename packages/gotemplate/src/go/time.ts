@@ -2,6 +2,7 @@
 // Format / Parse with Go layouts, Duration formatting and parsing.
 
 import { utf8Encode } from './utf8.js';
+import { hasZone, zoneAbbrev } from './zones.js';
 
 /** A location: UTC, Local (treated as UTC, as on Commander's servers), fixed offset or IANA. */
 export type Loc =
@@ -63,35 +64,28 @@ export function weekdayName(d: number): string {
 }
 
 const offsetCache = new Map<string, Intl.DateTimeFormat>();
-const ABBR_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'ja-JP'];
 
-function formatter(name: string, locale: string, full: boolean): Intl.DateTimeFormat {
-  const key = `${locale}|${name}|${full}`;
-  let f = offsetCache.get(key);
+function formatter(name: string): Intl.DateTimeFormat {
+  let f = offsetCache.get(name);
   if (!f) {
-    f = new Intl.DateTimeFormat(
-      locale,
-      full
-        ? {
-            timeZone: name,
-            hourCycle: 'h23',
-            year: 'numeric',
-            month: 'numeric',
-            day: 'numeric',
-            hour: 'numeric',
-            minute: 'numeric',
-            second: 'numeric',
-          }
-        : { timeZone: name, timeZoneName: 'short' },
-    );
-    offsetCache.set(key, f);
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: name,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetCache.set(name, f);
   }
   return f;
 }
 
 function ianaParts(name: string, sec: number): { offset: number; abbr: string } {
   const date = new Date(sec * 1000);
-  const parts = formatter(name, 'en-US', true).formatToParts(date);
+  const parts = formatter(name).formatToParts(date);
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const asUTC = Date.UTC(
     get('year'),
@@ -102,17 +96,9 @@ function ianaParts(name: string, sec: number): { offset: number; abbr: string } 
     get('second'),
   );
   const offset = Math.round((asUTC - sec * 1000) / 1000);
-  // Go prints the tz database abbreviation; Intl knows them per locale, so ask a few.
-  for (const locale of ABBR_LOCALES) {
-    const abbr =
-      formatter(name, locale, false)
-        .formatToParts(date)
-        .find((p) => p.type === 'timeZoneName')?.value ?? '';
-    if (/^[A-Z]{2,5}$/.test(abbr)) {
-      return { offset, abbr };
-    }
-  }
-  return { offset, abbr: formatOffsetAbbr(offset) };
+  // Go prints the tz database's abbreviation (embedded from the system tzdata Go reads);
+  // the offset comes from Intl.
+  return { offset, abbr: zoneAbbrev(name, sec, offset) ?? formatOffsetAbbr(offset) };
 }
 
 function formatOffsetAbbr(offset: number): string {
@@ -130,6 +116,10 @@ export function loadLocation(name: string): Loc | null {
   }
   if (name === 'Local') {
     return LOCAL;
+  }
+  if (!hasZone(name)) {
+    // Go only knows the zones of the system tz database (file names, case-sensitive).
+    return null;
   }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
