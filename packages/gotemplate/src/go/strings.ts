@@ -33,14 +33,17 @@ export function trimCutset(s: string, cutset: string): string {
   if (s === '' || cutset === '') {
     return s;
   }
-  const set = new Set([...cutset]);
+  // Go compares runes: an invalid byte is utf8.RuneError on both sides, so a cutset holding any
+  // invalid byte (or U+FFFD) trims every invalid byte of s.
+  const set = new Set(goRunes(cutset));
   const cps = [...s];
+  const cut = (ch: string | undefined): boolean => set.has(goRunes(ch ?? '')[0] ?? -1);
   let a = 0;
   let b = cps.length;
-  while (a < b && set.has(cps[a]!)) {
+  while (a < b && cut(cps[a])) {
     a++;
   }
-  while (b > a && set.has(cps[b - 1]!)) {
+  while (b > a && cut(cps[b - 1])) {
     b--;
   }
   return cps.slice(a, b).join('');

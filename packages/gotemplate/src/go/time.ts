@@ -71,6 +71,7 @@ function formatter(name: string): Intl.DateTimeFormat {
     f = new Intl.DateTimeFormat('en-US', {
       timeZone: name,
       hourCycle: 'h23',
+      era: 'short',
       year: 'numeric',
       month: 'numeric',
       day: 'numeric',
@@ -87,14 +88,11 @@ function ianaParts(name: string, sec: number): { offset: number; abbr: string } 
   const date = new Date(sec * 1000);
   const parts = formatter(name).formatToParts(date);
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUTC = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour') % 24,
-    get('minute'),
-    get('second'),
-  );
+  // Date.UTC maps years 0–99 to 1900–1999: set the full year separately.
+  const civil = new Date(Date.UTC(2000, 0, 1, get('hour') % 24, get('minute'), get('second')));
+  const bc = parts.find((p) => p.type === 'era')?.value === 'BC';
+  civil.setUTCFullYear(bc ? 1 - get('year') : get('year'), get('month') - 1, get('day'));
+  const asUTC = civil.getTime();
   const offset = Math.round((asUTC - sec * 1000) / 1000);
   // Go prints the tz database's abbreviation (embedded from the system tzdata Go reads);
   // the offset comes from Intl.
@@ -435,7 +433,7 @@ export function formatTime(t: GoTime, layout0: string): string {
       if (iso && offset === 0) {
         return 'Z';
       }
-      let zone = Math.floor(offset / 60);
+      let zone = Math.trunc(offset / 60); // Go: integer division truncates
       let absoff = offset;
       let s = '';
       if (zone < 0) {
@@ -573,7 +571,7 @@ export function formatTime(t: GoTime, layout0: string): string {
         if (c.zone.name !== '') {
           out += c.zone.name;
         } else {
-          let zone = Math.floor(offset / 60);
+          let zone = Math.trunc(offset / 60); // Go: integer division truncates
           out += zone < 0 ? '-' : '+';
           zone = Math.abs(zone);
           out += pad(Math.floor(zone / 60), 2) + pad(zone % 60, 2);
