@@ -411,7 +411,8 @@ export function jsEscapeString(s: string): string {
       out += ch;
       continue;
     }
-    if (isPrint(r)) {
+    // An invalid byte decodes as U+FFFD, which is printable: the byte is written as is.
+    if (isPrint(r) || (r >= 0xd800 && r <= 0xdfff)) {
       out += ch;
     } else {
       out += '\\u' + r.toString(16).toUpperCase().padStart(4, '0');

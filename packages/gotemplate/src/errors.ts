@@ -1,3 +1,5 @@
+import { toDisplayString } from './go/utf8.js';
+
 /** Whether a template failed to parse or failed while executing. */
 export type TemplateErrorKind = 'parse' | 'exec';
 
@@ -33,14 +35,15 @@ export class TemplateError extends Error {
   readonly reason: string;
 
   constructor(message: string, details: TemplateErrorDetails) {
-    super(message);
+    // Bytes that are not UTF-8 show as U+FFFD, as in the oracle's (JSON) output.
+    super(toDisplayString(message));
     this.name = 'TemplateError';
     this.kind = details.kind;
     this.templateName = details.templateName;
     this.line = details.line;
     this.column = details.column;
     this.executing = details.executing;
-    this.context = details.context;
-    this.reason = details.reason;
+    this.context = details.context === undefined ? undefined : toDisplayString(details.context);
+    this.reason = toDisplayString(details.reason);
   }
 }

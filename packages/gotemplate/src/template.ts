@@ -41,6 +41,8 @@ export type ParsedTemplate = {
   readonly templateNames: readonly string[];
   /** @internal */
   readonly set: ExecTemplateSet;
+  /** @internal Whether the text's string literals hold bytes that are not UTF-8 (`"\xd0"`). */
+  readonly rawBytes: boolean;
 };
 
 const DEFAULT_NAME = 'template';
@@ -66,6 +68,7 @@ export function parseTemplate(text: string, options: TemplateOptions = {}): Pars
     return hit;
   }
   let trees: Map<string, Tree>;
+  const escapedBefore = escapedByteCount();
   try {
     trees = parseTrees(name, text, hasFunction);
   } catch (e) {
@@ -76,6 +79,7 @@ export function parseTemplate(text: string, options: TemplateOptions = {}): Pars
     text,
     templateNames: [...trees.keys()],
     set: { parseName: name, text, trees, funcs: sprigFuncs, builtins },
+    rawBytes: escapedByteCount() !== escapedBefore,
   };
   if (cacheSize >= CACHE_LIMIT) {
     // Simple and bounded: start over rather than track recency on every hit.
@@ -131,8 +135,9 @@ export function executeTemplate(
   } catch (e) {
     throw tooDeep(e, parsed.name, 'exec');
   }
-  // Raw (non-UTF-8) bytes can only appear if some function produced them during this run.
-  return escapedByteCount() === before ? out : toDisplayString(out);
+  // Raw (non-UTF-8) bytes can only appear if the text's literals hold them or some function
+  // produced them during this run.
+  return escapedByteCount() === before && !parsed.rawBytes ? out : toDisplayString(out);
 }
 
 /**

@@ -14,6 +14,7 @@ type Fixture = {
   values: unknown;
   name?: string;
   expected: { output: string } | { error: string };
+  divergence?: string;
 };
 
 const dir = path.resolve(import.meta.dirname, '..', 'fixtures');
@@ -43,6 +44,13 @@ describe('conformance with Go text/template + sprig', () => {
     const fixtures = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Fixture[];
     describe(file, () => {
       for (const f of fixtures) {
+        if (f.divergence !== undefined) {
+          // Listed in the README's known differences; when it starts to agree, drop the mark.
+          it(`${f.id} (known divergence: ${f.divergence})`, () => {
+            expect(run(f)).not.toEqual(f.expected);
+          });
+          continue;
+        }
         it(f.id, () => {
           expect(run(f)).toEqual(f.expected);
         });

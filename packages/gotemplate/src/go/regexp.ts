@@ -7,6 +7,7 @@
 import { RE2JS } from 're2js';
 
 import { canBackquote, quote } from './strconv.js';
+import { foldingRunes, unicodeSimpleFold } from './unicode.js';
 import { isDigit, isLetter } from './utf8.js';
 
 /** A regexp/syntax error; message is Go's `error parsing regexp: CODE: \`EXPR\``. */
@@ -160,48 +161,45 @@ function negate(ranges: Range[]): Range[] {
   return out;
 }
 
-const EXTRA_FOLDS: number[][] = [
-  [0x4b, 0x6b, 0x212a],
-  [0x53, 0x73, 0x17f],
-  [0xc5, 0xe5, 0x212b],
-  [0xb5, 0x39c, 0x3bc],
-  [0x398, 0x3b8, 0x3d1, 0x3f4],
-  [0x3a3, 0x3c2, 0x3c3],
-];
-
-/** The case-fold orbit of a rune (simple folding). */
+/** The case-fold orbit of a rune: Go's unicode.SimpleFold, followed round (Unicode 13). */
 function foldOrbit(r: number): number[] {
-  const set = new Set<number>([r]);
-  const ch = String.fromCodePoint(r);
-  for (const v of [ch.toLowerCase(), ch.toUpperCase()]) {
-    const cps = [...v];
-    if (cps.length === 1) {
-      set.add(cps[0]!.codePointAt(0) ?? r);
-    }
+  const out = [r];
+  for (let f = unicodeSimpleFold(r); f !== r; f = unicodeSimpleFold(f)) {
+    out.push(f);
   }
-  for (const orbit of EXTRA_FOLDS) {
-    if (orbit.some((x) => set.has(x))) {
-      orbit.forEach((x) => set.add(x));
-    }
-  }
-  return [...set];
+  return out;
 }
 
+/** Adds the fold orbits of every rune in the ranges (only runes that fold are visited). */
 function foldRanges(ranges: Range[]): Range[] {
   const out: Range[] = [...ranges];
+  const keys = foldingRunes();
   for (const [lo, hi] of ranges) {
-    if (hi - lo > 2000) {
-      continue;
-    }
-    for (let r = lo; r <= hi; r++) {
+    let i = lowerBound(keys, lo);
+    for (; i < keys.length && (keys[i] ?? 0) <= hi; i++) {
+      const r = keys[i] ?? 0;
       for (const f of foldOrbit(r)) {
-        if (f !== r) {
+        if (f < lo || f > hi) {
           out.push([f, f]);
         }
       }
     }
   }
   return out;
+}
+
+function lowerBound(a: number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if ((a[m] ?? 0) < x) {
+      lo = m + 1;
+    } else {
+      hi = m;
+    }
+  }
+  return lo;
 }
 
 function hexEsc(r: number): string {

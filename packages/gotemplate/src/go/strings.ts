@@ -4,6 +4,7 @@ import { checkString } from '../budget.js';
 import { GoPanic } from '../funcs.js';
 import {
   byteLength,
+  goRunes,
   isAscii,
   isDigit,
   isLetter,
@@ -32,14 +33,17 @@ export function trimCutset(s: string, cutset: string): string {
   if (s === '' || cutset === '') {
     return s;
   }
-  const set = new Set([...cutset]);
+  // Go compares runes: an invalid byte is utf8.RuneError on both sides, so a cutset holding any
+  // invalid byte (or U+FFFD) trims every invalid byte of s.
+  const set = new Set(goRunes(cutset));
   const cps = [...s];
+  const cut = (ch: string | undefined): boolean => set.has(goRunes(ch ?? '')[0] ?? -1);
   let a = 0;
   let b = cps.length;
-  while (a < b && set.has(cps[a]!)) {
+  while (a < b && cut(cps[a])) {
     a++;
   }
-  while (b > a && set.has(cps[b - 1]!)) {
+  while (b > a && cut(cps[b - 1])) {
     b--;
   }
   return cps.slice(a, b).join('');
@@ -67,14 +71,13 @@ function isSeparator(r: number): boolean {
 export function title(s: string): string {
   let prev = 0x20;
   let out = '';
-  for (const ch of s) {
-    const r = ch.codePointAt(0) ?? 0;
+  for (const r of goRunes(s)) {
     if (isSeparator(prev)) {
       prev = r;
       out += String.fromCodePoint(toTitleRune(r));
     } else {
       prev = r;
-      out += ch;
+      out += String.fromCodePoint(r);
     }
   }
   return out;
@@ -89,10 +92,30 @@ export function replaceAll(s: string, old: string, nw: string): string {
   return s.split(old).join(nw);
 }
 
+/**
+ * Go's strings explode: one string per rune (at most n, the last holding the rest as is); an
+ * invalid byte becomes "\uFFFD", except in the last piece.
+ */
+function explode(s: string, n: number): string[] {
+  const cps = [...s];
+  if (n < 0 || n > cps.length) {
+    n = cps.length;
+  }
+  const out: string[] = [];
+  for (let i = 0; i < n - 1; i++) {
+    const c = cps[i] ?? '';
+    out.push(/^[\ud800-\udfff]$/.test(c) ? '\ufffd' : c);
+  }
+  if (n > 0) {
+    out.push(cps.slice(n - 1).join(''));
+  }
+  return out;
+}
+
 /** strings.Split(s, sep). */
 export function split(s: string, sep: string): string[] {
   if (sep === '') {
-    return [...s];
+    return explode(s, -1);
   }
   return s.split(sep);
 }
@@ -106,11 +129,7 @@ export function splitN(s: string, sep: string, n: number): string[] | null {
     return split(s, sep);
   }
   if (sep === '') {
-    const cps = [...s];
-    if (cps.length <= n) {
-      return cps;
-    }
-    return [...cps.slice(0, n - 1), cps.slice(n - 1).join('')];
+    return explode(s, n);
   }
   const out: string[] = [];
   let rest = s;

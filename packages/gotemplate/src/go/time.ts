@@ -2,6 +2,7 @@
 // Format / Parse with Go layouts, Duration formatting and parsing.
 
 import { utf8Encode } from './utf8.js';
+import { hasZone, zoneAbbrev } from './zones.js';
 
 /** A location: UTC, Local (treated as UTC, as on Commander's servers), fixed offset or IANA. */
 export type Loc =
@@ -63,56 +64,39 @@ export function weekdayName(d: number): string {
 }
 
 const offsetCache = new Map<string, Intl.DateTimeFormat>();
-const ABBR_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'ja-JP'];
 
-function formatter(name: string, locale: string, full: boolean): Intl.DateTimeFormat {
-  const key = `${locale}|${name}|${full}`;
-  let f = offsetCache.get(key);
+function formatter(name: string): Intl.DateTimeFormat {
+  let f = offsetCache.get(name);
   if (!f) {
-    f = new Intl.DateTimeFormat(
-      locale,
-      full
-        ? {
-            timeZone: name,
-            hourCycle: 'h23',
-            year: 'numeric',
-            month: 'numeric',
-            day: 'numeric',
-            hour: 'numeric',
-            minute: 'numeric',
-            second: 'numeric',
-          }
-        : { timeZone: name, timeZoneName: 'short' },
-    );
-    offsetCache.set(key, f);
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: name,
+      hourCycle: 'h23',
+      era: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetCache.set(name, f);
   }
   return f;
 }
 
 function ianaParts(name: string, sec: number): { offset: number; abbr: string } {
   const date = new Date(sec * 1000);
-  const parts = formatter(name, 'en-US', true).formatToParts(date);
+  const parts = formatter(name).formatToParts(date);
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUTC = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour') % 24,
-    get('minute'),
-    get('second'),
-  );
+  // Date.UTC maps years 0–99 to 1900–1999: set the full year separately.
+  const civil = new Date(Date.UTC(2000, 0, 1, get('hour') % 24, get('minute'), get('second')));
+  const bc = parts.find((p) => p.type === 'era')?.value === 'BC';
+  civil.setUTCFullYear(bc ? 1 - get('year') : get('year'), get('month') - 1, get('day'));
+  const asUTC = civil.getTime();
   const offset = Math.round((asUTC - sec * 1000) / 1000);
-  // Go prints the tz database abbreviation; Intl knows them per locale, so ask a few.
-  for (const locale of ABBR_LOCALES) {
-    const abbr =
-      formatter(name, locale, false)
-        .formatToParts(date)
-        .find((p) => p.type === 'timeZoneName')?.value ?? '';
-    if (/^[A-Z]{2,5}$/.test(abbr)) {
-      return { offset, abbr };
-    }
-  }
-  return { offset, abbr: formatOffsetAbbr(offset) };
+  // Go prints the tz database's abbreviation (embedded from the system tzdata Go reads);
+  // the offset comes from Intl.
+  return { offset, abbr: zoneAbbrev(name, sec, offset) ?? formatOffsetAbbr(offset) };
 }
 
 function formatOffsetAbbr(offset: number): string {
@@ -130,6 +114,10 @@ export function loadLocation(name: string): Loc | null {
   }
   if (name === 'Local') {
     return LOCAL;
+  }
+  if (!hasZone(name)) {
+    // Go only knows the zones of the system tz database (file names, case-sensitive).
+    return null;
   }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
@@ -445,7 +433,7 @@ export function formatTime(t: GoTime, layout0: string): string {
       if (iso && offset === 0) {
         return 'Z';
       }
-      let zone = Math.floor(offset / 60);
+      let zone = Math.trunc(offset / 60); // Go: integer division truncates
       let absoff = offset;
       let s = '';
       if (zone < 0) {
@@ -583,7 +571,7 @@ export function formatTime(t: GoTime, layout0: string): string {
         if (c.zone.name !== '') {
           out += c.zone.name;
         } else {
-          let zone = Math.floor(offset / 60);
+          let zone = Math.trunc(offset / 60); // Go: integer division truncates
           out += zone < 0 ? '-' : '+';
           zone = Math.abs(zone);
           out += pad(Math.floor(zone / 60), 2) + pad(zone % 60, 2);

@@ -2,6 +2,22 @@
 // JavaScript strings and converts to UTF-8 only where Go's byte semantics show (len, index,
 // slice, substr, trunc, %x, error columns).
 
+import {
+  unicodeIsDigit,
+  unicodeIsGraphic,
+  unicodeIsLetter,
+  unicodeIsLower,
+  unicodeIsNumber,
+  unicodeIsPrint,
+  unicodeIsPunct,
+  unicodeIsSpace,
+  unicodeIsTitle,
+  unicodeIsUpper,
+  unicodeToLower,
+  unicodeToTitle,
+  unicodeToUpper,
+} from './unicode.js';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: false });
 // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
@@ -174,27 +190,17 @@ export function runeCount(s: string): number {
   return n;
 }
 
-const PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-const GRAPHIC_SPACE = /^\p{Zs}$/u;
-const LETTER = /^\p{L}$/u;
-const DIGIT = /^\p{Nd}$/u;
-const SPACE = /^[\t\n\v\f\r \u0085\u00a0\p{Z}]$/u;
-const UPPER = /^\p{Lu}$/u;
-const LOWER = /^\p{Ll}$/u;
-const TITLE = /^\p{Lt}$/u;
-const PUNCT = /^\p{P}$/u;
-
-/** Go's unicode.IsPrint / strconv.IsPrint. */
+/** Go's unicode.IsPrint / strconv.IsPrint (Go 1.19's Unicode 13 tables). */
 export function isPrint(r: number): boolean {
   if (r < 0x80) {
     return r >= 0x20 && r < 0x7f;
   }
-  return PRINT.test(String.fromCodePoint(r));
+  return unicodeIsPrint(r);
 }
 
 /** Go's unicode.IsGraphic. */
 export function isGraphic(r: number): boolean {
-  return isPrint(r) || GRAPHIC_SPACE.test(String.fromCodePoint(r));
+  return unicodeIsGraphic(r);
 }
 
 /** Go's unicode.IsLetter. */
@@ -202,7 +208,7 @@ export function isLetter(r: number): boolean {
   if (r < 0x80) {
     return (r >= 0x41 && r <= 0x5a) || (r >= 0x61 && r <= 0x7a);
   }
-  return LETTER.test(String.fromCodePoint(r));
+  return unicodeIsLetter(r);
 }
 
 /** Go's unicode.IsDigit. */
@@ -210,7 +216,7 @@ export function isDigit(r: number): boolean {
   if (r < 0x80) {
     return r >= 0x30 && r <= 0x39;
   }
-  return DIGIT.test(String.fromCodePoint(r));
+  return unicodeIsDigit(r);
 }
 
 /** Go's unicode.IsSpace. */
@@ -218,7 +224,7 @@ export function isSpace(r: number): boolean {
   if (r < 0x80) {
     return r === 0x20 || (r >= 0x09 && r <= 0x0d);
   }
-  return SPACE.test(String.fromCodePoint(r));
+  return unicodeIsSpace(r);
 }
 
 /** Go's unicode.IsUpper. */
@@ -226,7 +232,7 @@ export function isUpper(r: number): boolean {
   if (r < 0x80) {
     return r >= 0x41 && r <= 0x5a;
   }
-  return UPPER.test(String.fromCodePoint(r));
+  return unicodeIsUpper(r);
 }
 
 /** Go's unicode.IsLower. */
@@ -234,57 +240,59 @@ export function isLower(r: number): boolean {
   if (r < 0x80) {
     return r >= 0x61 && r <= 0x7a;
   }
-  return LOWER.test(String.fromCodePoint(r));
+  return unicodeIsLower(r);
 }
 
 /** Go's unicode.IsTitle. */
 export function isTitle(r: number): boolean {
-  return TITLE.test(String.fromCodePoint(r));
+  return unicodeIsTitle(r);
 }
 
 /** Go's unicode.IsPunct. */
 export function isPunct(r: number): boolean {
-  return PUNCT.test(String.fromCodePoint(r));
+  return unicodeIsPunct(r);
 }
 
-/** Go's unicode.ToUpper for one rune (single code point results only). */
+/** Go's unicode.IsNumber. */
+export function isNumber(r: number): boolean {
+  return unicodeIsNumber(r);
+}
+
+/** Go's unicode.ToUpper. */
 export function toUpperRune(r: number): number {
-  const s = String.fromCodePoint(r).toUpperCase();
-  return [...s].length === 1 ? (s.codePointAt(0) ?? r) : r;
+  return unicodeToUpper(r);
 }
 
-/** Go's unicode.ToLower for one rune (single code point results only). */
+/** Go's unicode.ToLower. */
 export function toLowerRune(r: number): number {
-  if (r === 0x130) {
-    // İ: full lower casing gives two code points; the simple mapping Go uses is plain i.
-    return 0x69;
-  }
-  const s = String.fromCodePoint(r).toLowerCase();
-  return [...s].length === 1 ? (s.codePointAt(0) ?? r) : r;
+  return unicodeToLower(r);
 }
 
-/** Go's unicode.ToTitle for one rune. Title case equals upper case outside a few digraphs. */
+/** Go's unicode.ToTitle. */
 export function toTitleRune(r: number): number {
-  switch (r) {
-    case 0x01c4:
-    case 0x01c5:
-    case 0x01c6:
-      return 0x01c5;
-    case 0x01c7:
-    case 0x01c8:
-    case 0x01c9:
-      return 0x01c8;
-    case 0x01ca:
-    case 0x01cb:
-    case 0x01cc:
-      return 0x01cb;
-    case 0x01f1:
-    case 0x01f2:
-    case 0x01f3:
-      return 0x01f2;
-    default:
-      return toUpperRune(r);
+  return unicodeToTitle(r);
+}
+
+/**
+ * The runes of `s` as Go's `for _, r := range s` yields them: an escaped raw byte (or any other
+ * lone surrogate) is utf8.RuneError, U+FFFD.
+ */
+export function goRunes(s: string): number[] {
+  const out: number[] = [];
+  for (const ch of s) {
+    const r = ch.codePointAt(0) ?? 0;
+    out.push(r >= 0xd800 && r <= 0xdfff ? 0xfffd : r);
   }
+  return out;
+}
+
+/** Go's strings.Map for a mapping that never drops runes: invalid bytes become U+FFFD. */
+function mapRunes(s: string, f: (r: number) => number): string {
+  let out = '';
+  for (const r of goRunes(s)) {
+    out += String.fromCodePoint(f(r));
+  }
+  return out;
 }
 
 /** Go's strings.ToUpper: rune-wise mapping (no length-changing special casing). */
@@ -292,11 +300,7 @@ export function goToUpper(s: string): string {
   if (isAscii(s)) {
     return s.toUpperCase();
   }
-  let out = '';
-  for (const ch of s) {
-    out += String.fromCodePoint(toUpperRune(ch.codePointAt(0) ?? 0));
-  }
-  return out;
+  return mapRunes(s, toUpperRune);
 }
 
 /** Go's strings.ToLower: rune-wise mapping. */
@@ -304,9 +308,5 @@ export function goToLower(s: string): string {
   if (isAscii(s)) {
     return s.toLowerCase();
   }
-  let out = '';
-  for (const ch of s) {
-    out += String.fromCodePoint(toLowerRune(ch.codePointAt(0) ?? 0));
-  }
-  return out;
+  return mapRunes(s, toLowerRune);
 }

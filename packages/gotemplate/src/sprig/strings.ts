@@ -27,10 +27,12 @@ import {
 } from '../go/types.js';
 import {
   byteLength,
+  goRunes,
   goToLower,
   goToUpper,
   isLetter,
   isLower,
+  isNumber,
   isPunct,
   isSpace,
   isTitle,
@@ -123,16 +125,15 @@ function uncapitalize(s: string): string {
   }
   let out = '';
   let next = true;
-  for (const ch of s) {
-    const r = ch.codePointAt(0) ?? 0;
+  for (const r of goRunes(s)) {
     if (isSpace(r)) {
       next = true;
-      out += ch;
+      out += String.fromCodePoint(r);
     } else if (next) {
       out += String.fromCodePoint(toLowerRune(r));
       next = false;
     } else {
-      out += ch;
+      out += String.fromCodePoint(r);
     }
   }
   return out;
@@ -144,8 +145,7 @@ function swapCase(s: string): string {
   }
   let out = '';
   let whitespace = true;
-  for (const ch of s) {
-    const r = ch.codePointAt(0) ?? 0;
+  for (const r of goRunes(s)) {
     if (isUpper(r) || isTitle(r)) {
       out += String.fromCodePoint(toLowerRune(r));
       whitespace = false;
@@ -158,7 +158,7 @@ function swapCase(s: string): string {
       }
     } else {
       whitespace = isSpace(r);
-      out += ch;
+      out += String.fromCodePoint(r);
     }
   }
   return out;
@@ -254,10 +254,6 @@ function isConnector(r: number): boolean {
   return r === 0x2d || r === 0x5f || isSpace(r);
 }
 
-function isNumber(r: number): boolean {
-  return /^\p{N}$/u.test(String.fromCodePoint(r));
-}
-
 function isAlphabet(r: number): boolean {
   if (!isLetter(r)) {
     return false;
@@ -277,96 +273,106 @@ function isAlphabet(r: number): boolean {
   return true;
 }
 
-/** xstrings nextWord over code points: [type, word, remaining]. */
-function nextWord(s: number[]): [WordType, number[], number[]] {
-  if (s.length === 0) {
+// xstrings works on UTF-8 bytes and skips invalid runes (utf8.RuneError, which includes a literal
+// U+FFFD) while it classifies words. Here the string is a list of units: code points, with raw
+// bytes as escaped lone surrogates (see utf8.ts); a raw unit is one invalid rune.
+function units(s: string): number[] {
+  const out: number[] = [];
+  for (const ch of s) {
+    out.push(ch.codePointAt(0) ?? 0);
+  }
+  return out;
+}
+
+function isRuneError(u: number): boolean {
+  return u === 0xfffd || (u >= 0xd800 && u <= 0xdfff);
+}
+
+/** xstrings nextValidRune: the first valid rune and the units up to and including it. */
+function nextValidRune(s: number[], from: number, prev: number): [number, number] {
+  let size = 0;
+  for (let i = from; i < s.length; i++) {
+    size++;
+    const u = s[i] ?? 0;
+    if (!isRuneError(u)) {
+      return [u, size];
+    }
+  }
+  return [prev, size];
+}
+
+/** xstrings nextWord over units: [type, word, remaining]. */
+function nextWord(str: number[]): [WordType, number[], number[]] {
+  if (str.length === 0) {
     return [WORD.invalid, [], []];
   }
-  let offset = 1;
-  let i = 1;
-  const r0 = s[0] ?? 0;
+  let [r, size] = nextValidRune(str, 0, 0xfffd);
+  let offset = size;
+  if (r === 0xfffd) {
+    return [WORD.invalid, str.slice(0, offset), str.slice(offset)];
+  }
   let wt: WordType;
-  const at = (k: number): number => s[k] ?? 0;
-  if (isConnector(r0)) {
+  // Consumes runes while `keep` holds for the next valid one.
+  const consume = (keep: (r: number) => boolean): void => {
+    while (offset < str.length) {
+      [r, size] = nextValidRune(str, offset, r);
+      if (!keep(r)) {
+        break;
+      }
+      offset += size;
+    }
+  };
+  if (isConnector(r)) {
     wt = WORD.connector;
-    while (i < s.length && isConnector(at(i))) {
-      i++;
-      offset++;
-    }
-  } else if (isPunct(r0)) {
+    consume(isConnector);
+  } else if (isPunct(r)) {
     wt = WORD.punct;
-    while (i < s.length && isPunct(at(i))) {
-      i++;
-      offset++;
-    }
-  } else if (isUpper(r0)) {
+    consume(isPunct);
+  } else if (isUpper(r)) {
     wt = WORD.upper;
-    if (i < s.length) {
-      const r = at(i);
+    if (offset < str.length) {
+      [r, size] = nextValidRune(str, offset, r);
       if (isUpper(r)) {
-        offset++;
-        i++;
-        let r2 = r;
-        while (i < s.length) {
-          r2 = at(i);
-          if (!isUpper(r2)) {
+        let prevSize = size;
+        offset += size;
+        while (offset < str.length) {
+          [r, size] = nextValidRune(str, offset, r);
+          if (!isUpper(r)) {
             break;
           }
-          offset++;
-          i++;
+          prevSize = size;
+          offset += size;
         }
-        if (i < s.length && isAlphabet(r2)) {
-          offset--;
+        // "HTTPStatus": the S starts the next word.
+        if (offset < str.length && isAlphabet(r)) {
+          offset -= prevSize;
         }
       } else if (isAlphabet(r)) {
-        offset++;
-        i++;
-        while (i < s.length) {
-          const r2 = at(i);
-          if (!isAlphabet(r2) || isUpper(r2)) {
-            break;
-          }
-          offset++;
-          i++;
-        }
+        offset += size;
+        consume((c) => isAlphabet(c) && !isUpper(c));
       }
     }
-  } else if (isAlphabet(r0)) {
+  } else if (isAlphabet(r)) {
     wt = WORD.alphabet;
-    while (i < s.length) {
-      const r = at(i);
-      if (!isAlphabet(r) || isUpper(r)) {
-        break;
-      }
-      offset++;
-      i++;
-    }
-  } else if (isNumber(r0)) {
+    consume((c) => isAlphabet(c) && !isUpper(c));
+  } else if (isNumber(r)) {
     wt = WORD.number;
-    while (i < s.length && isNumber(at(i))) {
-      offset++;
-      i++;
-    }
+    consume(isNumber);
   } else {
     wt = WORD.other;
-    while (i < s.length) {
-      const r = at(i);
-      if (isConnector(r) || isAlphabet(r) || isNumber(r) || isPunct(r)) {
-        break;
-      }
-      offset++;
-      i++;
-    }
+    consume((c) => !(isConnector(c) || isAlphabet(c) || isNumber(c) || isPunct(c)));
   }
-  return [wt, s.slice(0, offset), s.slice(offset)];
+  return [wt, str.slice(0, offset), str.slice(offset)];
 }
 
 function toLowerWord(buf: number[], wt: WordType, word: number[], connector: number): void {
   if (wt !== WORD.upper && wt !== WORD.connector) {
+    // Written as is (raw bytes stay raw).
     buf.push(...word);
     return;
   }
-  for (const r of word) {
+  for (const u of word) {
+    const r = isRuneError(u) ? 0xfffd : u;
     if (isConnector(r)) {
       buf.push(connector);
     } else if (isUpper(r)) {
@@ -382,7 +388,7 @@ function camelCaseToLowerCase(str0: string, connector: number): string {
     return '';
   }
   const buf: number[] = [];
-  let [wt, word, remaining] = nextWord([...str0].map((c) => c.codePointAt(0) ?? 0));
+  let [wt, word, remaining] = nextWord(units(str0));
   while (remaining.length > 0) {
     if (wt !== WORD.connector) {
       toLowerWord(buf, wt, word, connector);
@@ -444,7 +450,7 @@ function toCamelCase(s: string): string {
   if (s === '') {
     return '';
   }
-  const cps = [...s].map((c) => c.codePointAt(0) ?? 0);
+  const cps = goRunes(s);
   let out = '';
   let idx = 0;
   let r0 = 0;
