@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,8 +6,15 @@ import { fileURLToPath } from 'node:url';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-/** Absolute path of the folder holding the dhctl `.proto` files. */
-export const DHCTL_PROTO_DIR = fileURLToPath(new URL('../proto/', import.meta.url));
+/**
+ * Absolute path of the folder holding the dhctl `.proto` files: `packages/dhctl/proto` from the
+ * sources, or `dhctl-proto/` next to a compiled bundle (`pnpm build` copies them there).
+ */
+export const DHCTL_PROTO_DIR = ((): string => {
+  const source = fileURLToPath(new URL('../proto/', import.meta.url));
+  if (existsSync(path.join(source, 'services.proto'))) return source;
+  return fileURLToPath(new URL('./dhctl-proto/', import.meta.url));
+})();
 
 /** The `.proto` files of the dhctl protocol; `services.proto` imports all the others. */
 export const DHCTL_PROTO_FILES = [
