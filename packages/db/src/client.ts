@@ -35,7 +35,20 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
     options.onConnectionError?.(error);
   });
   const adapter = new PrismaPg(pool);
-  return new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The pg pool under each client made by createDb (the hot query layer uses it directly). */
+const pools = new WeakMap<object, pg.Pool>();
+
+/**
+ * The pg pool under a client made by `createDb`, or null for anything else (a transaction
+ * client, a client made elsewhere): callers then take the Prisma path.
+ */
+export function poolOf(db: object): pg.Pool | null {
+  return pools.get(db) ?? null;
 }
 
 /** True when `error` is a unique-constraint violation (optionally on a field of `target`). */

@@ -44,7 +44,8 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'clusters:read' },
       schema: {
         tags: ['clusters'],
-        summary: 'List clusters (live first, then archived); total in X-Total-Count',
+        summary:
+          'List clusters (live first in `sort` order, default `attention`: failures, then changes under way, then the rest, each by name; then archived ones, newest first); total in X-Total-Count',
         querystring: PaginationQuerySchema.extend(ArchivedQuerySchema.shape).extend(
           ListClustersQuerySchema.shape,
         ),
@@ -60,6 +61,7 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
         status: q.status,
         clusterTemplateId: q.cluster_template_id,
         q: q.q,
+        sort: q.sort,
       });
       void reply.header('X-Total-Count', String(page.total));
       return page.items;

@@ -2,7 +2,12 @@ import type {
   Cluster as ClusterDto,
   ClusterStatus as ApiClusterStatus,
 } from '@commander/contracts';
-import type { Cluster, ClusterOperation, ClusterTemplateVersion } from '@commander/db';
+import type {
+  Cluster,
+  ClusterOperation,
+  ClusterTemplateVersion,
+  HotClusterRow,
+} from '@commander/db';
 
 import type { Encryptor } from '../context.js';
 import {
@@ -16,6 +21,21 @@ export type ClusterRow = Cluster & {
   clusterTemplateVersion: Pick<ClusterTemplateVersion, 'clusterTemplateId'> | null;
   operations: Pick<ClusterOperation, 'id' | 'kind' | 'status' | 'progress' | 'phase'>[];
 };
+
+/**
+ * What toClusterDto reads: a full row (Prisma, `CLUSTER_DTO_INCLUDE`) or a hot-query row; the
+ * rendered configurations only for the detail view.
+ */
+export type ClusterDtoRow = HotClusterRow &
+  Partial<
+    Pick<
+      Cluster,
+      | 'desiredRenderedPublic'
+      | 'appliedRenderedPublic'
+      | 'desiredRenderedEncrypted'
+      | 'appliedRenderedEncrypted'
+    >
+  >;
 
 /** Prisma `include` that loads what toClusterDto needs. */
 export const CLUSTER_DTO_INCLUDE = {
@@ -47,16 +67,16 @@ export function toApiStatus(status: Cluster['status']): ApiClusterStatus {
 }
 
 /** Maps a cluster row to the API object (an allowlist: nothing else leaves the server). */
-export function toClusterDto(row: ClusterRow, options: ClusterDtoOptions): ClusterDto {
+export function toClusterDto(row: ClusterDtoRow, options: ClusterDtoOptions): ClusterDto {
   let desired: RenderedConfig | null = null;
   let applied: RenderedConfig | null = null;
   if (options.withRendered) {
     if (options.revealedSecrets) {
-      desired = decryptRendered(options.encryptor, row.desiredRenderedEncrypted);
-      applied = decryptRendered(options.encryptor, row.appliedRenderedEncrypted);
+      desired = decryptRendered(options.encryptor, row.desiredRenderedEncrypted ?? null);
+      applied = decryptRendered(options.encryptor, row.appliedRenderedEncrypted ?? null);
     } else {
-      desired = readPublicRendered(row.desiredRenderedPublic);
-      applied = readPublicRendered(row.appliedRenderedPublic);
+      desired = readPublicRendered(row.desiredRenderedPublic ?? null);
+      applied = readPublicRendered(row.appliedRenderedPublic ?? null);
     }
   }
   const text = (value: string | undefined): string | null => value ?? null;

@@ -1,4 +1,5 @@
 import type { Cluster } from '@commander/contracts';
+import { hotClusters } from '@commander/db';
 
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
@@ -64,7 +65,14 @@ export async function getCluster(
   options: GetClusterOptions = {},
 ): Promise<Cluster> {
   assertMayReveal(ctx, options.reveal);
-  const row = await loadCluster(ctx, id, options.includeArchived);
+  // One prepared statement on the pool; a transaction client takes the Prisma path.
+  const hot = hotClusters(ctx.db);
+  const row = hot
+    ? await hot.clusterById(requireWorkspace(ctx).id, id, options.includeArchived ?? false)
+    : await loadCluster(ctx, id, options.includeArchived);
+  if (!row) {
+    throw notFound('Cluster', id);
+  }
   const secrets = readSecretValues(ctx, row.secretValuesEncrypted);
   return toClusterDto(row, {
     withRendered: true,

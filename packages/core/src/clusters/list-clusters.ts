@@ -1,9 +1,9 @@
 import type { Cluster, ClusterStatus } from '@commander/contracts';
-import type { Prisma } from '@commander/db';
+import { type Cluster as ClusterRecord, type ClusterListSort, hotClusters } from '@commander/db';
 
 import type { ServiceContext } from '../context.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
+import { toClusterDto } from './cluster-dto.js';
 
 export type ListClustersInput = {
   limit: number;
@@ -12,43 +12,38 @@ export type ListClustersInput = {
   status?: ClusterStatus;
   clusterTemplateId?: string;
   q?: string;
+  /** Default `attention`: failures first, then changes under way, then the rest, by name. */
+  sort?: ClusterListSort;
 };
 
 /**
- * Clusters of the current workspace, live ones first by name, then archived ones by archive
- * date (newest first). Rendered configurations are left out of lists (null); get one cluster
- * for them.
+ * Clusters of the current workspace: live ones first in the asked order, then archived ones by
+ * archive date (newest first). Rendered configurations are left out of lists (null); get one
+ * cluster for them. One prepared statement (page + total), see `@commander/db` hot queries.
  */
 export async function listClusters(
   ctx: ServiceContext,
   input: ListClustersInput,
 ): Promise<{ items: Cluster[]; total: number }> {
   const workspace = requireWorkspace(ctx);
-  const where: Prisma.ClusterWhereInput = {
+  const hot = hotClusters(ctx.db);
+  if (!hot) {
+    throw new Error('listClusters needs the database client made by createDb, not a transaction');
+  }
+  const page = await hot.listClusters({
     workspaceId: workspace.id,
-    ...(input.withoutArchived ? { archivedAt: null } : {}),
-    ...(input.status
-      ? { status: input.status.toUpperCase() as Prisma.ClusterWhereInput['status'] }
-      : {}),
-    ...(input.clusterTemplateId
-      ? { clusterTemplateVersion: { clusterTemplateId: input.clusterTemplateId } }
-      : {}),
-    ...(input.q ? { name: { contains: input.q, mode: 'insensitive' } } : {}),
-  };
-  const [rows, total] = await Promise.all([
-    ctx.db.cluster.findMany({
-      where,
-      include: CLUSTER_DTO_INCLUDE,
-      orderBy: [{ archiveNumber: 'asc' }, { archivedAt: 'desc' }, { name: 'asc' }],
-      take: input.limit,
-      skip: input.offset,
-    }),
-    ctx.db.cluster.count({ where }),
-  ]);
+    limit: input.limit,
+    offset: input.offset,
+    withoutArchived: input.withoutArchived ?? false,
+    status: input.status ? (input.status.toUpperCase() as ClusterRecord['status']) : null,
+    clusterTemplateId: input.clusterTemplateId ?? null,
+    q: input.q ?? null,
+    sort: input.sort ?? 'attention',
+  });
   return {
-    items: rows.map((row) =>
+    items: page.rows.map((row) =>
       toClusterDto(row, { withRendered: false, encryptor: ctx.encryptor, secretKeys: [] }),
     ),
-    total,
+    total: page.total,
   };
 }

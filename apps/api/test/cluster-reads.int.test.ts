@@ -1,0 +1,197 @@
+import { CLUSTER_DTO_INCLUDE, readSecretValues, toClusterDto } from '@commander/core';
+import { createTestTemplate } from '@commander/core/testing';
+import type { Cluster } from '@commander/db';
+import { describe, expect, it } from 'vitest';
+
+import { useTestApp } from './helpers.js';
+
+/**
+ * The hot cluster reads (one prepared statement each, packages/db/src/hot) answer exactly what
+ * the Prisma path builds from the same rows, and the list sorts on the server.
+ */
+describe('cluster reads: hot statements and server-side sorting', () => {
+  const t = useTestApp();
+  const ids: Record<string, string> = {};
+
+  async function create(name: string, versionId: string): Promise<string> {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/clusters',
+      headers: t.headers(),
+      payload: { name, cluster_template_version_id: versionId, values: {} },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json().id as string;
+  }
+
+  async function setStatus(id: string, status: Cluster['status']): Promise<void> {
+    await t.db.cluster.update({ where: { id }, data: { status } });
+  }
+
+  async function names(query: string): Promise<{ names: string[]; total: string }> {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters${query}`,
+      headers: t.headers(),
+    });
+    expect(res.statusCode).toBe(200);
+    return {
+      names: res.json<{ name: string }[]>().map((c) => c.name),
+      total: String(res.headers['x-total-count']),
+    };
+  }
+
+  it('creates clusters in several states', async () => {
+    const { versionId } = await createTestTemplate(t.db, t.defaultWorkspaceId, { name: 'reads' });
+    for (const name of ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'fox_trot']) {
+      ids[name] = await create(name, versionId);
+    }
+    await setStatus(ids.alpha!, 'IN_SYNC');
+    await setStatus(ids.bravo!, 'CREATION_FAILED');
+    await setStatus(ids.charlie!, 'CHANGING');
+    await setStatus(ids.delta!, 'IN_SYNC');
+    await setStatus(ids.echo!, 'SYNCHRONIZATION_FAILURE');
+    await setStatus(ids.fox_trot!, 'READY_TO_JOIN');
+  });
+
+  it('GET /clusters/:id answers what the Prisma path builds, last operation and template id included', async () => {
+    for (const id of Object.values(ids)) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/clusters/${id}`,
+        headers: t.headers(),
+      });
+      expect(res.statusCode).toBe(200);
+      const row = await t.db.cluster.findUniqueOrThrow({
+        where: { id },
+        include: CLUSTER_DTO_INCLUDE,
+      });
+      const ctx = t.systemContext();
+      const expected = toClusterDto(row, {
+        withRendered: true,
+        encryptor: ctx.encryptor,
+        secretKeys: Object.keys(readSecretValues(ctx, row.secretValuesEncrypted)),
+        revealedSecrets: null,
+      });
+      expect(res.json()).toEqual(JSON.parse(JSON.stringify(expected)));
+      expect(res.json().last_operation).toMatchObject({ kind: 'install' });
+      expect(res.json().cluster_template_id).not.toBeNull();
+    }
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/clusters/00000000-0000-4000-8000-000000000000',
+      headers: t.headers(),
+    });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('a list item equals the Prisma-built list object', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/clusters?sort=name&limit=100',
+      headers: t.headers(),
+    });
+    const items = res.json<{ id: string }[]>();
+    const ctx = t.systemContext();
+    for (const item of items) {
+      const row = await t.db.cluster.findUniqueOrThrow({
+        where: { id: item.id },
+        include: CLUSTER_DTO_INCLUDE,
+      });
+      const expected = toClusterDto(row, {
+        withRendered: false,
+        encryptor: ctx.encryptor,
+        secretKeys: [],
+      });
+      expect(item).toEqual(JSON.parse(JSON.stringify(expected)));
+    }
+  });
+
+  it('sorts on the server: attention by default, fields ascending and descending', async () => {
+    // Failures, then changes under way (new included), then the rest; each by name.
+    expect((await names('')).names).toEqual([
+      'bravo',
+      'echo',
+      'charlie',
+      'alpha',
+      'delta',
+      'fox_trot',
+    ]);
+    expect((await names('?sort=name')).names).toEqual([
+      'alpha',
+      'bravo',
+      'charlie',
+      'delta',
+      'echo',
+      'fox_trot',
+    ]);
+    expect((await names('?sort=-name')).names).toEqual([
+      'fox_trot',
+      'echo',
+      'delta',
+      'charlie',
+      'bravo',
+      'alpha',
+    ]);
+    // Alphabetical by API status name: changing, creation_failed, in_sync ×2, ready_to_join, synchronization_failure.
+    expect((await names('?sort=status')).names).toEqual([
+      'charlie',
+      'bravo',
+      'alpha',
+      'delta',
+      'fox_trot',
+      'echo',
+    ]);
+    expect((await names('?sort=-status')).names).toEqual([
+      'echo',
+      'fox_trot',
+      'alpha',
+      'delta',
+      'bravo',
+      'charlie',
+    ]);
+    expect((await names('?sort=created_at')).names).toEqual([
+      'alpha',
+      'bravo',
+      'charlie',
+      'delta',
+      'echo',
+      'fox_trot',
+    ]);
+    expect((await names('?sort=-created_at')).names[0]).toBe('fox_trot');
+    await t.db.cluster.update({ where: { id: ids.charlie! }, data: { isLocked: false } });
+    expect((await names('?sort=-updated_at')).names[0]).toBe('charlie');
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/clusters?sort=values',
+      headers: t.headers(),
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('pages, filters and counts in the same statement', async () => {
+    expect(await names('?limit=2&offset=1')).toEqual({ names: ['echo', 'charlie'], total: '6' });
+    expect(await names('?limit=2&offset=10')).toEqual({ names: [], total: '6' });
+    expect(await names('?status=in_sync')).toEqual({ names: ['alpha', 'delta'], total: '2' });
+    // `_` is a literal underscore, not a LIKE wildcard.
+    expect(await names('?q=X_T')).toEqual({ names: ['fox_trot'], total: '1' });
+    expect(await names('?q=%25')).toEqual({ names: [], total: '0' });
+    const other = await createTestTemplate(t.db, t.defaultWorkspaceId, { name: 'reads-other' });
+    expect(await names(`?cluster_template_id=${other.templateId}`)).toEqual({
+      names: [],
+      total: '0',
+    });
+  });
+
+  it('lists archived clusters after the live ones', async () => {
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/clusters/${ids.alpha!}`,
+      headers: t.headers(),
+    });
+    expect(del.statusCode).toBe(200);
+    const all = await names('?sort=name');
+    expect(all.names.at(-1)).toBe('alpha');
+    expect((await names('?sort=name&without_archived=true')).names).not.toContain('alpha');
+  });
+});

@@ -1,0 +1,299 @@
+import type pg from 'pg';
+
+import type { Cluster, ClusterOperation } from '../generated/prisma/client.js';
+
+/**
+ * The columns of a cluster that its API object is built from (`toClusterDto` in core), plus
+ * the template id and the last operation: what one hot statement returns.
+ */
+export type HotClusterRow = Pick<
+  Cluster,
+  | 'id'
+  | 'uuid'
+  | 'workspaceId'
+  | 'name'
+  | 'status'
+  | 'values'
+  | 'clusterTemplateVersionId'
+  | 'registryId'
+  | 'registryMode'
+  | 'currentRevision'
+  | 'wasCreated'
+  | 'isLocked'
+  | 'clusterType'
+  | 'changeMode'
+  | 'checkIntervalSeconds'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'archivedAt'
+  | 'archiveNumber'
+  | 'renderErrors'
+  | 'clusterConfigurationCheckedAt'
+  | 'clusterConfigurationAppliedAt'
+  | 'templateVersionSwitchedAt'
+  | 'resourcesSyncState'
+  | 'resourcesStateResults'
+  | 'agentStatus'
+  | 'agentData'
+  | 'connectionHosts'
+> & {
+  clusterTemplateVersion: { clusterTemplateId: string } | null;
+  operations: Pick<ClusterOperation, 'id' | 'kind' | 'status' | 'progress' | 'phase'>[];
+};
+
+/** A cluster for the detail view: also its secret values and rendered configurations. */
+export type HotClusterDetailRow = HotClusterRow &
+  Pick<
+    Cluster,
+    | 'secretValuesEncrypted'
+    | 'desiredRenderedPublic'
+    | 'appliedRenderedPublic'
+    | 'desiredRenderedEncrypted'
+    | 'appliedRenderedEncrypted'
+  >;
+
+/** Orders of a cluster list (the API's `?sort=`). */
+export type ClusterListSort =
+  | 'attention'
+  | 'name'
+  | '-name'
+  | 'status'
+  | '-status'
+  | 'created_at'
+  | '-created_at'
+  | 'updated_at'
+  | '-updated_at';
+
+/** Filters and page of a cluster list. */
+export type ClusterListQuery = {
+  workspaceId: string;
+  limit: number;
+  offset: number;
+  withoutArchived: boolean;
+  /** Database status (`IN_SYNC`), or null for any. */
+  status: Cluster['status'] | null;
+  clusterTemplateId: string | null;
+  /** Case-insensitive substring of the name, or null. */
+  q: string | null;
+  sort: ClusterListSort;
+};
+
+const FAILURES = [
+  'CONFIGURATION_ERROR',
+  'CREATION_FAILED',
+  'SYNCHRONIZATION_FAILURE',
+  'DELETION_FAILED',
+];
+const IN_PROGRESS = [
+  'NEW',
+  'CREATING',
+  'CHANGING',
+  'DELETE',
+  'JOINING',
+  'OUT_OF_SYNC',
+  'PENDING_CHANGES',
+  'DESTRUCTIVE_CHANGES',
+];
+const ALL_STATUSES = [
+  'NEW',
+  'CONFIGURATION_ERROR',
+  'CREATING',
+  'CREATION_FAILED',
+  'IN_SYNC',
+  'OUT_OF_SYNC',
+  'PENDING_CHANGES',
+  'DESTRUCTIVE_CHANGES',
+  'CHANGING',
+  'SYNCHRONIZATION_FAILURE',
+  'DELETE',
+  'DELETION_FAILED',
+  'DELETED',
+  'READY_TO_JOIN',
+  'JOINING',
+  'DETACHED',
+  'UNKNOWN',
+];
+
+const list = (values: string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/**
+ * "Needs attention first": failures (0), then changes under way or waiting (1), then the rest
+ * (2). The SAME text is in the migration `20261206041600_cluster_list_sort`'s index, so the
+ * planner can read the order from it; change both together.
+ */
+export const ATTENTION_RANK_SQL = `(CASE WHEN status IN (${list(FAILURES)}) THEN 0 WHEN status IN (${list(IN_PROGRESS)}) THEN 1 ELSE 2 END)`;
+
+/** The status's place in the alphabetical order of API status names (enum order is not). */
+const STATUS_ALPHA_SQL = `(CASE status ${[...ALL_STATUSES]
+  .sort()
+  .map((s, i) => `WHEN '${s}' THEN ${i}`)
+  .join(' ')} END)`;
+
+/**
+ * ORDER BY per sort. Live clusters first, archived ones after them by archive date (as the
+ * list always was), then the chosen key, then id so pages never overlap. `attention` and
+ * `name` are read from indexes; the others sort the workspace's rows (top-N, a few ms at
+ * 10,000) rather than index `updated_at`, which would make every telemetry update of a
+ * cluster a non-HOT update.
+ */
+const ORDER_BY: Record<ClusterListSort, string> = {
+  attention: `c.archive_number, c.archived_at DESC, ${ATTENTION_RANK_SQL.replace(/status/g, 'c.status')}, c.name, c.id`,
+  name: 'c.archive_number, c.archived_at DESC, c.name, c.id',
+  '-name': 'c.archive_number, c.archived_at DESC, c.name DESC, c.id',
+  status: `c.archive_number, c.archived_at DESC, ${STATUS_ALPHA_SQL.replace('status', 'c.status')}, c.name, c.id`,
+  '-status': `c.archive_number, c.archived_at DESC, ${STATUS_ALPHA_SQL.replace('status', 'c.status')} DESC, c.name, c.id`,
+  created_at: 'c.archive_number, c.archived_at DESC, c.created_at, c.id',
+  '-created_at': 'c.archive_number, c.archived_at DESC, c.created_at DESC, c.id',
+  updated_at: 'c.archive_number, c.archived_at DESC, c.updated_at, c.id',
+  '-updated_at': 'c.archive_number, c.archived_at DESC, c.updated_at DESC, c.id',
+};
+
+const BASE_COLUMNS = `c.id, c.uuid, c.workspace_id AS "workspaceId", c.name, c.status::text AS status,
+  c.values, c.cluster_template_version_id AS "clusterTemplateVersionId",
+  c.registry_id AS "registryId", c.registry_mode AS "registryMode",
+  c.current_revision AS "currentRevision", c.was_created AS "wasCreated",
+  c.is_locked AS "isLocked", c.cluster_type AS "clusterType", c.change_mode::text AS "changeMode",
+  c.check_interval_seconds AS "checkIntervalSeconds", c.created_at AS "createdAt",
+  c.updated_at AS "updatedAt", c.archived_at AS "archivedAt", c.archive_number AS "archiveNumber",
+  c.render_errors AS "renderErrors",
+  c.cluster_configuration_checked_at AS "clusterConfigurationCheckedAt",
+  c.cluster_configuration_applied_at AS "clusterConfigurationAppliedAt",
+  c.cluster_template_version_switched_at AS "templateVersionSwitchedAt",
+  c.resources_sync_state AS "resourcesSyncState",
+  c.resources_state_results AS "resourcesStateResults", c.agent_status AS "agentStatus",
+  c.agent_data AS "agentData", c.connection_hosts AS "connectionHosts",
+  v.cluster_template_id AS "templateId"`;
+
+const OP_COLUMNS = `o.id AS "opId", o.kind::text AS "opKind", o.status::text AS "opStatus",
+  o.progress AS "opProgress", o.phase AS "opPhase"`;
+
+const TEMPLATE_JOIN =
+  'LEFT JOIN cluster_template_versions v ON v.id = c.cluster_template_version_id';
+
+/** The last operation of the cluster `c` (index cluster_operations(cluster_id, created_at)). */
+const LAST_OPERATION_JOIN = `LEFT JOIN LATERAL (
+    SELECT id, kind, status, progress, phase FROM cluster_operations
+    WHERE cluster_id = c.id ORDER BY created_at DESC LIMIT 1
+  ) o ON true`;
+
+const FILTER = `c.workspace_id = $1
+    AND (NOT $2::boolean OR c.archived_at IS NULL)
+    AND ($3::text IS NULL OR c.status = $3::"ClusterStatus")
+    AND ($4::uuid IS NULL OR v.cluster_template_id = $4::uuid)
+    AND ($5::text IS NULL OR c.name ILIKE $5::text)`;
+
+const GET_SQL = `SELECT ${BASE_COLUMNS}, ${OP_COLUMNS},
+  c.secret_values_encrypted AS "secretValuesEncrypted",
+  c.desired_rendered_public AS "desiredRenderedPublic",
+  c.applied_rendered_public AS "appliedRenderedPublic",
+  c.desired_rendered_encrypted AS "desiredRenderedEncrypted",
+  c.applied_rendered_encrypted AS "appliedRenderedEncrypted"
+FROM clusters c ${TEMPLATE_JOIN} ${LAST_OPERATION_JOIN}
+WHERE c.id = $1 AND c.workspace_id = $2 AND ($3::boolean OR c.archived_at IS NULL)`;
+
+/**
+ * One statement per sort: the page (with its template and last operation) and the total of
+ * the filter, in one round trip. The total row comes even when the page is empty.
+ */
+function listSql(sort: ClusterListSort): string {
+  const order = ORDER_BY[sort];
+  return `WITH page AS (
+  SELECT ${BASE_COLUMNS}, row_number() OVER (ORDER BY ${order}) AS ord
+  FROM clusters c ${TEMPLATE_JOIN}
+  WHERE ${FILTER}
+  ORDER BY ${order} LIMIT $6 OFFSET $7
+)
+SELECT c.*, ${OP_COLUMNS}, t.total
+FROM (SELECT count(*)::int AS total FROM clusters c ${TEMPLATE_JOIN} WHERE ${FILTER}) t
+LEFT JOIN page c ON true
+${LAST_OPERATION_JOIN}
+ORDER BY c.ord`;
+}
+
+type RawRow = Record<string, unknown> & {
+  templateId: string | null;
+  opId: string | null;
+  opKind: string | null;
+  opStatus: string | null;
+  opProgress: number | null;
+  opPhase: string | null;
+};
+
+function toRow<T extends HotClusterRow>(raw: RawRow): T {
+  const { templateId, opId, opKind, opStatus, opProgress, opPhase, ord, total, ...rest } = raw;
+  void ord;
+  void total;
+  return {
+    ...rest,
+    clusterTemplateVersion: templateId === null ? null : { clusterTemplateId: templateId },
+    operations:
+      opId === null
+        ? []
+        : [
+            {
+              id: opId,
+              kind: opKind as ClusterOperation['kind'],
+              status: opStatus as ClusterOperation['status'],
+              progress: opProgress,
+              phase: opPhase,
+            },
+          ],
+  } as unknown as T;
+}
+
+/** `LIKE` pattern matching `q` literally anywhere (wildcards in q escaped). */
+function containsPattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/**
+ * The hot cluster reads: each one prepared (named) statement, one round trip, on the pool
+ * under the Prisma client. Prisma stays the general data layer; these exist because the
+ * cluster list and detail are what integrations poll.
+ */
+export class HotClusterQueries {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** A cluster of a workspace with its template id and last operation, or null. */
+  async clusterById(
+    workspaceId: string,
+    id: string,
+    includeArchived: boolean,
+  ): Promise<HotClusterDetailRow | null> {
+    const result = await this.#pool.query<RawRow>({
+      name: 'hot_cluster_by_id',
+      text: GET_SQL,
+      values: [id, workspaceId, includeArchived],
+    });
+    const raw = result.rows[0];
+    return raw ? toRow<HotClusterDetailRow>(raw) : null;
+  }
+
+  /** A page of a workspace's clusters in the asked order, and the total of the filter. */
+  async listClusters(query: ClusterListQuery): Promise<{ rows: HotClusterRow[]; total: number }> {
+    const result = await this.#pool.query<RawRow & { total: number }>({
+      name: `hot_cluster_list_${sortName(query.sort)}`,
+      text: listSql(query.sort),
+      values: [
+        query.workspaceId,
+        query.withoutArchived,
+        query.status,
+        query.clusterTemplateId,
+        query.q === null ? null : containsPattern(query.q),
+        query.limit,
+        query.offset,
+      ],
+    });
+    const total = result.rows[0]?.total ?? 0;
+    const rows = result.rows.filter((r) => r.id !== null).map((r) => toRow<HotClusterRow>(r));
+    return { rows, total };
+  }
+}
+
+function sortName(sort: ClusterListSort): string {
+  return sort.startsWith('-') ? `${sort.slice(1)}_desc` : sort;
+}
