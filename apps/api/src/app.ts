@@ -4,21 +4,25 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import {
+  AgentKeyCache,
   type AuditSink,
   type ConfigurationRenderer,
   type Encryptor,
   type InstanceInfo,
   logRedactPaths,
+  TelemetryIngest,
 } from '@commander/core';
 import { RenderPool } from '@commander/core/render-pool';
-import type { Db } from '@commander/db';
+import { type Db, selectAgentAuth } from '@commander/db';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import pg from 'pg';
 
 import type { Config } from './config.js';
+import { agentKeysPlugin } from './plugins/agent-keys.js';
 import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { describeCallerPlugin } from './plugins/describe-caller.js';
 import { errorHandler } from './plugins/error-handler.js';
@@ -43,6 +47,15 @@ export type AppDeps = {
   /** Where renders run; by default a render worker pool made from `config.render`. */
   renderer?: ConfigurationRenderer;
 };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The telemetry write-behind buffer (benchmarks and tests read its counters). */
+    telemetryIngest: TelemetryIngest;
+    /** The agent key cache. */
+    agentKeyCache: AgentKeyCache;
+  }
+}
 
 /** The render worker pool the configuration asks for. */
 export function renderPoolFromConfig(config: Config): RenderPool {
@@ -91,6 +104,32 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     pool.ready().catch((err: unknown) => app.log.error({ err }, 'render workers failed to start'));
   }
 
+  // The agent API's hot statements (authentication misses, resource version, telemetry
+  // batches) run on pg directly, on a small pool of their own.
+  const agentPool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: 6,
+    application_name: 'commander-api-agent',
+  });
+  agentPool.on('error', (err) => app.log.warn({ err }, 'agent pool connection lost'));
+  const agentKeys = new AgentKeyCache((uuid) => selectAgentAuth(agentPool, uuid), {
+    ttlMs: config.agentKeyCacheTtlMs,
+  });
+  const ingest = new TelemetryIngest(agentPool, {
+    lingerMs: config.telemetry.flushMs,
+    maxBatch: config.telemetry.maxBatch,
+    maxPending: config.telemetry.maxPending,
+    log: app.log,
+  });
+  app.decorate('telemetryIngest', ingest);
+  app.decorate('agentKeyCache', agentKeys);
+  // Registered first, so it runs after every other onClose hook: the server has stopped taking
+  // requests; what was accepted is committed before the pool closes.
+  app.addHook('onClose', async () => {
+    await ingest.close();
+    await agentPool.end();
+  });
+
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(securityHeadersPlugin, { https: config.publicUrl.startsWith('https:') });
@@ -106,7 +145,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     metricsToken: config.metricsToken,
     metricsPublic: config.metricsPublic,
     renderer,
+    agentKeys,
   });
+  await app.register(agentKeysPlugin, { databaseUrl: config.databaseUrl, cache: agentKeys });
   await app.register(inputGuardPlugin);
   await app.register(openApiPlugin);
   await app.register(describeCallerPlugin, { db: deps.db });
@@ -119,6 +160,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(agentRoutes, {
     prefix: '/agent_api',
     db: deps.db,
+    hot: agentPool,
+    ingest,
     encryptor: deps.encryptor,
     publicUrl: deps.instance.publicUrl,
   });

@@ -70,6 +70,14 @@ const EnvSchema = z.object({
   RENDER_HEAP_MB: z.coerce.number().int().min(16).default(256),
   /** Render previews (POST /api/v1/render) per minute per principal. */
   RENDER_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  /** Telemetry write-behind: how long an idle writer waits for more samples, in ms. */
+  TELEMETRY_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(10),
+  /** Telemetry samples per batch (one INSERT) at most. */
+  TELEMETRY_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Telemetry samples accepted but not yet committed, at most; beyond it agents get 503. */
+  TELEMETRY_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),
+  /** Seconds an agent's key hashes are served from the cache without asking PostgreSQL. */
+  AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
 });
 
 export type Config = {
@@ -106,6 +114,8 @@ export type Config = {
     heapMb: number;
     rateLimit: number;
   };
+  telemetry: { flushMs: number; maxBatch: number; maxPending: number };
+  agentKeyCacheTtlMs: number;
 };
 
 /** Parses the environment once, at start-up; the only reader of process.env in the API. */
@@ -154,5 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heapMb: e.RENDER_HEAP_MB,
       rateLimit: e.RENDER_RATE_LIMIT,
     },
+    telemetry: {
+      flushMs: e.TELEMETRY_FLUSH_MS,
+      maxBatch: e.TELEMETRY_MAX_BATCH,
+      maxPending: e.TELEMETRY_MAX_PENDING,
+    },
+    agentKeyCacheTtlMs: e.AGENT_KEY_CACHE_TTL_SECONDS * 1000,
   };
 }

@@ -2,6 +2,7 @@ import {
   backfillPublicRenders,
   bootstrapInstallation,
   type BootstrapResult,
+  ensureTelemetryPartitionsFor,
   generatedKeysWarning,
   type InstanceInfo,
   openEncryption,
@@ -59,5 +60,12 @@ export async function prepareRuntime(
       `public renders: ${backfill.filled} cluster(s) filled in, ${backfill.withheld} withheld until their configuration is rendered again`,
     );
   }
+  // Telemetry day partitions from yesterday to a week ahead (the managers keep them up; a
+  // sample for a missing day creates its partition on demand).
+  await ensureTelemetryPartitionsFor(
+    db,
+    new Date(Date.now() - 86_400_000),
+    new Date(Date.now() + 7 * 86_400_000),
+  );
   return { encryptor, instance, bootstrap };
 }

@@ -1,6 +1,7 @@
 import {
   createCluster,
   ensureAgentKey,
+  ensureTelemetryPartitionsFor,
   markSilentAgents,
   rollupTelemetry,
   type ServiceContext,
@@ -233,6 +234,13 @@ describe('agent API', () => {
   it('downsamples old raw telemetry to hourly averages and expires old hourly rows', async () => {
     const day = 24 * 3600_000;
     const base = new Date(Math.floor((Date.now() - 2 * day) / 3600_000) * 3600_000);
+    // Days this old have no partition yet (the migration creates yesterday onwards).
+    await ensureTelemetryPartitionsFor(t.db, base, base);
+    await ensureTelemetryPartitionsFor(
+      t.db,
+      new Date(Date.now() - 40 * day),
+      new Date(Date.now() - 40 * day),
+    );
     await t.db.telemetrySample.createMany({
       data: [0, 10, 20].map((m, i) => ({
         clusterId: clusterB.id,

@@ -28,8 +28,8 @@ export function startReconcileLoop(
       if (Date.now() - lastRollup > 10 * 60_000) {
         lastRollup = Date.now();
         const rollup = await rollupTelemetry(deps.db);
-        if (rollup.rolledUp + rollup.deleted > 0) {
-          deps.log.info(rollup, 'telemetry downsampled and expired');
+        if (rollup.rolledUp + rollup.droppedPartitions + rollup.createdPartitions > 0) {
+          deps.log.info(rollup, 'telemetry partitions kept up, downsampled and expired');
         }
       }
     } catch (err) {

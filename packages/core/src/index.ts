@@ -1,4 +1,5 @@
 export * from './agent/agent.js';
+export * from './agent/agent-key-cache.js';
 export * from './audit/list-audit.js';
 export * from './audit/record-audit.js';
 export * from './audit/redact.js';
@@ -48,6 +49,7 @@ export * from './security/encryption.js';
 export * from './security/rotate-keys.js';
 export * from './tasks/enqueue.js';
 export * from './tasks/registry.js';
+export * from './telemetry/ingest.js';
 export * from './telemetry/telemetry.js';
 export * from './templates/get-templates.js';
 export * from './templates/import-export.js';

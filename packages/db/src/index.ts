@@ -1,3 +1,4 @@
+export * from './agent-queries.js';
 export * from './client.js';
 export * from './generated/prisma/client.js';
 export * from './hot/index.js';

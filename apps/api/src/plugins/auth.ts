@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 import {
+  type AgentIdentity,
+  type AgentKeyCache,
   AppError,
   type AuditSink,
-  authenticateAgent,
   type ConfigurationRenderer,
   type Encryptor,
   type Grants,
@@ -17,7 +18,7 @@ import {
   principalFromToken,
   type ServiceContext,
 } from '@commander/core';
-import type { Cluster, Db } from '@commander/db';
+import type { Db } from '@commander/db';
 import type {
   FastifyInstance,
   FastifyPluginAsync,
@@ -96,7 +97,7 @@ declare module 'fastify' {
     principal: Principal | null;
     grants: Grants | null;
     /** The agent API's cluster, authenticated by its agent key in onRequest. */
-    agentCluster: Cluster | null;
+    agentCluster: AgentIdentity | null;
   }
   interface FastifyInstance {
     /** Every route and what it declares (for the start-up check and the authorization tests). */
@@ -115,6 +116,8 @@ export type AuthOptions = {
   metricsPublic?: boolean;
   /** Where the use cases render (the render worker pool). */
   renderer?: ConfigurationRenderer | undefined;
+  /** Agent authentication (key hash -> cluster), cached and invalidated by NOTIFY. */
+  agentKeys: AgentKeyCache;
 };
 
 function bearer(request: FastifyRequest): string | null {
@@ -171,7 +174,6 @@ export async function registerPublic<O extends FastifyPluginOptions>(
  */
 export const authPlugin = fp<AuthOptions>(
   async (app, options) => {
-    const { db } = options;
     app.decorateRequest('ctx', null as unknown as ServiceContext);
     app.decorateRequest('principal', null);
     app.decorateRequest('grants', null);
@@ -221,7 +223,7 @@ export const authPlugin = fp<AuthOptions>(
         case 'public':
           return;
         case 'agent':
-          request.agentCluster = await authenticateAgentRequest(db, request);
+          request.agentCluster = await authenticateAgentRequest(options.agentKeys, request);
           return;
         case 'metrics':
           return authorizeMetrics(request, reply, options);
@@ -313,14 +315,17 @@ function requirePermission(
 }
 
 /** The agent key (Authorization: Bearer) of the cluster in the path; 401 otherwise. */
-async function authenticateAgentRequest(db: Db, request: FastifyRequest): Promise<Cluster> {
+async function authenticateAgentRequest(
+  agentKeys: AgentKeyCache,
+  request: FastifyRequest,
+): Promise<AgentIdentity> {
   const uuid = (request.params as { cluster_uuid?: unknown } | undefined)?.cluster_uuid;
   const header = request.headers.authorization;
   const key =
     typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
   const cluster =
     key && typeof uuid === 'string' && UUID.test(uuid)
-      ? await authenticateAgent(db, uuid.toLowerCase(), key)
+      ? await agentKeys.authenticate(uuid.toLowerCase(), key)
       : null;
   if (!cluster) {
     throw new AppError('unauthorized', 'A valid agent key of this cluster is required');

@@ -4,20 +4,30 @@ import {
   TelemetryBodySchema,
 } from '@commander/contracts';
 import {
+  type AgentIdentity,
   AppError,
   type Encryptor,
   getAgentResources,
+  type IngestRefusal,
   recordResourcesStatus,
-  recordTelemetry,
+  type TelemetryIngest,
 } from '@commander/core';
-import type { Cluster, Db } from '@commander/db';
+import type { Db, Queryable } from '@commander/db';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { BODY_LIMITS } from '../plugins/auth.js';
 
-export type AgentRoutesOptions = { db: Db; encryptor: Encryptor; publicUrl: string };
+export type AgentRoutesOptions = {
+  db: Db;
+  /** The hot statements' pool (pg). */
+  hot: Queryable;
+  /** The telemetry write-behind buffer. */
+  ingest: TelemetryIngest;
+  encryptor: Encryptor;
+  publicUrl: string;
+};
 
 const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
 
@@ -27,11 +37,11 @@ const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
  */
 export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
   app,
-  { db, encryptor, publicUrl },
+  { db, hot, ingest, encryptor, publicUrl },
 ) => {
   // The agent key is checked in onRequest (plugins/auth.ts), before the body is read or
   // validated: a stranger gets 401, never 400 or 413.
-  const agentCluster = (request: FastifyRequest): Cluster => {
+  const agentCluster = (request: FastifyRequest): AgentIdentity => {
     if (!request.agentCluster) {
       throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
     }
@@ -51,9 +61,11 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
     },
     async (request, reply) => {
       const cluster = agentCluster(request);
+      ingest.markSeen(cluster.id);
       const ifNoneMatch = request.headers['if-none-match'];
       const resources = await getAgentResources(
         db,
+        hot,
         encryptor,
         cluster,
         publicUrl,
@@ -93,7 +105,8 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
       bodyLimit: BODY_LIMITS.telemetry,
       schema: {
         tags: ['agent'],
-        summary: 'A telemetry sample',
+        summary:
+          'A telemetry sample (stored in a batch; 204 once committed, 503 + Retry-After when busy)',
         params: ParamsSchema,
         body: TelemetryBodySchema,
         response: { 204: z.null() },
@@ -101,7 +114,16 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
     },
     async (request, reply) => {
       const cluster = agentCluster(request);
-      await recordTelemetry(db, cluster, request.body);
+      try {
+        // Resolves once the sample's batch is committed: a 204 is never lost.
+        await ingest.submit(cluster, request.body);
+      } catch (error) {
+        const refusal = error instanceof AppError ? (error.details as IngestRefusal | null) : null;
+        if (error instanceof AppError && error.code === 'service_unavailable' && refusal) {
+          void reply.header('retry-after', String(refusal.retry_after_seconds));
+        }
+        throw error;
+      }
       return reply.code(204).send(null);
     },
   );

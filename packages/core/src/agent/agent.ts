@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto';
 
+import type { TelemetryBodySchema } from '@commander/contracts';
 import {
   AGENT_CREDENTIALS_SECRET,
   type AgentResources,
   HERITAGE_LABEL,
   type KubeObject,
   type ResourcesStatusBody,
-  type TelemetryBody,
-  TelemetryBodySchema,
 } from '@commander/contracts';
-import { generateToken, hashToken, timingSafeEqualHex } from '@commander/crypto';
-import type { Cluster, Db, Prisma, Tx } from '@commander/db';
+import { generateToken, hashToken } from '@commander/crypto';
+import {
+  type Cluster,
+  type Db,
+  type Prisma,
+  type Queryable,
+  selectResourcesVersion,
+  type Tx,
+} from '@commander/db';
 import { parseAllDocuments } from 'yaml';
 
 import { recordAudit } from '../audit/record-audit.js';
@@ -19,6 +25,7 @@ import type { Encryptor, ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
+import type { AgentIdentity } from './agent-key-cache.js';
 
 /** How often agents poll for resources and report telemetry (seconds). */
 export const AGENT_POLL_INTERVAL_SECONDS = 30;
@@ -89,30 +96,6 @@ export function agentBootstrapYaml(key: string, commanderUrl: string): string {
     .join('\n---\n');
 }
 
-/**
- * The cluster whose agent calls, when `key` is its agent key (or its previous key within the
- * grace period after a rotation). Null otherwise: the caller answers 401 without saying which.
- */
-export async function authenticateAgent(
-  db: Db,
-  clusterUuid: string,
-  key: string,
-): Promise<Cluster | null> {
-  const cluster = await db.cluster.findUnique({ where: { uuid: clusterUuid } });
-  if (!cluster || cluster.archivedAt !== null || !cluster.agentKeyHash) {
-    return null;
-  }
-  const hash = hashToken(key);
-  if (timingSafeEqualHex(hash, cluster.agentKeyHash)) {
-    return cluster;
-  }
-  const previousValid =
-    cluster.agentPreviousKeyHash &&
-    cluster.agentPreviousKeyExpiresAt &&
-    cluster.agentPreviousKeyExpiresAt > new Date();
-  return previousValid && timingSafeEqualHex(hash, cluster.agentPreviousKeyHash!) ? cluster : null;
-}
-
 function parseDocuments(yaml: string): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of parseAllDocuments(yaml)) {
@@ -160,38 +143,48 @@ export function desiredAgentResources(
   };
 }
 
-/** Marks the agent seen (online). Throttled: at most one write per 10 s per cluster. */
-async function touchAgent(db: Db, cluster: Cluster): Promise<void> {
-  if (
-    cluster.agentStatus === 'online' &&
-    cluster.agentLastSeenAt &&
-    Date.now() - cluster.agentLastSeenAt.getTime() < 10_000
-  ) {
-    return;
-  }
-  await db.cluster.update({
-    where: { id: cluster.id },
-    data: { agentStatus: 'online', agentLastSeenAt: new Date() },
-  });
+/** What the stored `resources_version` is stamped with: the URL the resources were built for. */
+function urlTag(publicUrl: string): string {
+  return createHash('sha256').update(publicUrl).digest('hex').slice(0, 8);
 }
 
-/** `GET /resources`: the desired resources, or null when `ifNoneMatch` is the current version (304). */
+/**
+ * `GET /resources`: the desired resources, or null when `ifNoneMatch` is the current version
+ * (304). The 304 costs one statement (the stored version, a trigger clears it whenever the
+ * desired render or the agent key is written); otherwise the cluster is read, the resources
+ * built and their version stored, unless the cluster changed meanwhile.
+ */
 export async function getAgentResources(
   db: Db,
+  hot: Queryable,
   encryptor: Encryptor,
-  cluster: Cluster,
+  agent: AgentIdentity,
   publicUrl: string,
   ifNoneMatch: string | undefined,
 ): Promise<AgentResources | null> {
-  await touchAgent(db, cluster);
+  const tag = urlTag(publicUrl);
+  const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '');
+  const stored = await selectResourcesVersion(hot, agent.id);
+  if (wanted && stored === `${wanted}@${tag}`) {
+    return null;
+  }
+  const cluster = await db.cluster.findUnique({ where: { id: agent.id } });
+  if (!cluster) {
+    throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
+  }
   const resources = desiredAgentResources(encryptor, cluster, publicUrl);
-  if (cluster.resourcesVersion !== resources.version) {
-    await db.cluster.update({
-      where: { id: cluster.id },
-      data: { resourcesVersion: resources.version },
+  const stamped = `${resources.version}@${tag}`;
+  if (cluster.resourcesVersion !== stamped) {
+    // Only if what the version was computed from is still what is stored.
+    await db.cluster.updateMany({
+      where: {
+        id: cluster.id,
+        desiredRenderedEncrypted: cluster.desiredRenderedEncrypted,
+        agentKeyEncrypted: cluster.agentKeyEncrypted,
+      },
+      data: { resourcesVersion: stamped },
     });
   }
-  const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '');
   return wanted === resources.version ? null : resources;
 }
 
@@ -203,10 +196,14 @@ export async function getAgentResources(
 export async function recordResourcesStatus(
   db: Db,
   encryptor: Encryptor,
-  cluster: Cluster,
+  agent: AgentIdentity,
   publicUrl: string,
   body: ResourcesStatusBody,
 ): Promise<void> {
+  const cluster = await db.cluster.findUnique({ where: { id: agent.id } });
+  if (!cluster) {
+    throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
+  }
   const current = desiredAgentResources(encryptor, cluster, publicUrl).version;
   const errors = body.results.filter((r) => r.status === 'error');
   const state = body.version === current && errors.length === 0 ? 'configured' : 'not_configured';
@@ -243,7 +240,7 @@ export async function recordResourcesStatus(
 }
 
 /** Commander's `cluster_agent_data` shape, from a telemetry report. */
-function agentData(body: ReturnType<typeof TelemetryBodySchema.parse>, at: Date): unknown[] {
+export function agentData(body: ReturnType<typeof TelemetryBodySchema.parse>, at: Date): unknown[] {
   return [
     {
       source: 'overview',
@@ -280,45 +277,6 @@ function agentData(body: ReturnType<typeof TelemetryBodySchema.parse>, at: Date)
       },
     },
   ];
-}
-
-/** `POST /telemetry`: stores a sample and the cluster's latest snapshot. */
-export async function recordTelemetry(db: Db, cluster: Cluster, raw: TelemetryBody): Promise<void> {
-  const body = TelemetryBodySchema.parse(raw);
-  const now = new Date();
-  const ts = body.ts ? new Date(body.ts) : now;
-  if (ts.getTime() > now.getTime() + 5 * 60_000) {
-    throw new AppError('validation_failed', 'ts is in the future');
-  }
-  await db.$transaction([
-    db.telemetrySample.create({
-      data: {
-        clusterId: cluster.id,
-        ts,
-        cpuCores: body.cpu_cores,
-        cpuUsage: body.cpu_usage ?? null,
-        memoryBytes: body.memory_bytes,
-        memoryUsedBytes: body.memory_used_bytes ?? null,
-        storageBytes: body.storage_bytes,
-        storageUsedBytes: body.storage_used_bytes ?? null,
-        nodeCount: body.node_count,
-      },
-    }),
-    db.cluster.update({
-      where: { id: cluster.id },
-      data: {
-        agentData: agentData(body, ts) as Prisma.InputJsonValue,
-        agentStatus: 'online',
-        agentLastSeenAt: now,
-      },
-    }),
-  ]);
-  await notifyChange(db, {
-    type: 'telemetry',
-    id: cluster.id,
-    workspace_id: cluster.workspaceId,
-    cluster_id: cluster.id,
-  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TelemetryPoint } from '@commander/contracts';
-import type { Db } from '@commander/db';
+import { type Db, type DbOrTx, utcDay } from '@commander/db';
 
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
@@ -74,38 +74,99 @@ export async function getTelemetry(
   }));
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Creates the telemetry partitions of the UTC days from `from` to `to` that are missing. */
+export async function ensureTelemetryPartitionsFor(
+  db: DbOrTx,
+  from: Date,
+  to: Date,
+): Promise<number> {
+  const [row] = await db.$queryRaw<{ created: number }[]>`
+    SELECT commander_ensure_telemetry_partitions(${utcDay(from)}::date, ${utcDay(to)}::date) AS created`;
+  return row?.created ?? 0;
+}
+
+/** The day partitions of `telemetry_samples_raw` or `_hourly`, with the UTC day each holds. */
+async function dayPartitions(
+  db: DbOrTx,
+  resolution: 'raw' | 'hourly',
+): Promise<{ name: string; day: Date }[]> {
+  const parent = `telemetry_samples_${resolution}`;
+  const rows = await db.$queryRaw<{ name: string }[]>`
+    SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = ${parent}::regclass`;
+  const out: { name: string; day: Date }[] = [];
+  for (const { name } of rows) {
+    const m = new RegExp(`^${parent}_(\\d{4})(\\d{2})(\\d{2})$`).exec(name);
+    if (m) {
+      out.push({ name, day: new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) });
+    }
+  }
+  return out.sort((a, b) => a.day.getTime() - b.day.getTime());
+}
+
 /**
- * Downsampling and retention: raw samples of complete hours older than the raw retention become
- * one hourly average per cluster and hour; hourly rows older than their retention are removed.
- * Idempotent; safe to run from several replicas (one at a time by advisory lock).
- * @returns rows rolled up and rows deleted.
+ * Partition upkeep, downsampling and retention, without a DELETE: creates the partitions of
+ * yesterday to a week ahead; every raw day partition whose whole day is older than the raw
+ * retention becomes one hourly average per cluster and hour and is then DROPPED (one
+ * transaction per day); hourly day partitions older than their retention are dropped. So raw
+ * samples are kept between the raw retention and a day more. Idempotent; safe to run from
+ * several replicas (one at a time by advisory lock).
+ * @returns hourly rows written, day partitions dropped and created.
  */
 export async function rollupTelemetry(
   db: Db,
   retention: TelemetryRetention = DEFAULT_TELEMETRY_RETENTION,
-): Promise<{ rolledUp: number; deleted: number }> {
-  return db.$transaction(async (tx) => {
-    const [lock] = await tx.$queryRaw<
-      { locked: boolean }[]
-    >`SELECT pg_try_advisory_xact_lock(727004) AS locked`;
-    if (!lock?.locked) {
-      return { rolledUp: 0, deleted: 0 };
+  now: Date = new Date(),
+): Promise<{ rolledUp: number; droppedPartitions: number; createdPartitions: number }> {
+  const createdPartitions = await ensureTelemetryPartitionsFor(
+    db,
+    new Date(now.getTime() - DAY_MS),
+    new Date(now.getTime() + 7 * DAY_MS),
+  );
+  let rolledUp = 0;
+  let droppedPartitions = 0;
+  const rawCutoff = now.getTime() - retention.rawRetentionMs;
+  for (const part of await dayPartitions(db, 'raw')) {
+    if (part.day.getTime() + DAY_MS > rawCutoff) {
+      break;
     }
-    const rawCutoff = new Date(
-      Math.floor((Date.now() - retention.rawRetentionMs) / 3_600_000) * 3_600_000,
-    );
-    const rolledUp = await tx.$executeRaw`
-      INSERT INTO telemetry_samples (cluster_id, ts, resolution, cpu_cores, cpu_usage, memory_bytes, memory_used_bytes,
-                                     storage_bytes, storage_used_bytes, node_count, samples)
-      SELECT cluster_id, date_trunc('hour', ts), 'hourly', avg(cpu_cores), avg(cpu_usage), avg(memory_bytes),
-             avg(memory_used_bytes), avg(storage_bytes), avg(storage_used_bytes), round(avg(node_count))::int, count(*)
-      FROM telemetry_samples WHERE resolution = 'raw' AND ts < ${rawCutoff}::timestamptz
-      GROUP BY cluster_id, date_trunc('hour', ts)`;
-    const deletedRaw =
-      await tx.$executeRaw`DELETE FROM telemetry_samples WHERE resolution = 'raw' AND ts < ${rawCutoff}::timestamptz`;
-    const hourlyCutoff = new Date(Date.now() - retention.hourlyRetentionMs);
-    const deletedHourly =
-      await tx.$executeRaw`DELETE FROM telemetry_samples WHERE resolution = 'hourly' AND ts < ${hourlyCutoff}::timestamptz`;
-    return { rolledUp, deleted: deletedRaw + deletedHourly };
-  });
+    await db.$transaction(async (tx) => {
+      const [lock] = await tx.$queryRaw<
+        { locked: boolean }[]
+      >`SELECT pg_try_advisory_xact_lock(727004) AS locked`;
+      const [exists] = await tx.$queryRaw<
+        { ok: boolean }[]
+      >`SELECT to_regclass(${part.name}) IS NOT NULL AS ok`;
+      if (!lock?.locked || !exists?.ok) {
+        return;
+      }
+      await ensureTelemetryPartitionsFor(tx, part.day, part.day);
+      rolledUp += await tx.$executeRawUnsafe(`
+        INSERT INTO telemetry_samples (cluster_id, ts, resolution, cpu_cores, cpu_usage, memory_bytes,
+                                       memory_used_bytes, storage_bytes, storage_used_bytes, node_count, samples)
+        SELECT cluster_id, date_trunc('hour', ts), 'hourly', avg(cpu_cores), avg(cpu_usage), avg(memory_bytes),
+               avg(memory_used_bytes), avg(storage_bytes), avg(storage_used_bytes), round(avg(node_count))::int, count(*)
+        FROM "${part.name}" GROUP BY cluster_id, date_trunc('hour', ts)`);
+      await tx.$executeRawUnsafe(`DROP TABLE "${part.name}"`);
+      droppedPartitions++;
+    });
+  }
+  const hourlyCutoff = now.getTime() - retention.hourlyRetentionMs;
+  for (const part of await dayPartitions(db, 'hourly')) {
+    if (part.day.getTime() + DAY_MS > hourlyCutoff) {
+      break;
+    }
+    await db.$transaction(async (tx) => {
+      const [lock] = await tx.$queryRaw<
+        { locked: boolean }[]
+      >`SELECT pg_try_advisory_xact_lock(727004) AS locked`;
+      if (lock?.locked) {
+        await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS "${part.name}"`);
+        droppedPartitions++;
+      }
+    });
+  }
+  return { rolledUp, droppedPartitions, createdPartitions };
 }

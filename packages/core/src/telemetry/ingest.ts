@@ -1,0 +1,291 @@
+import { type TelemetryBody, TelemetryBodySchema } from '@commander/contracts';
+import {
+  type AgentSeen,
+  type AgentSnapshot,
+  ensureTelemetryPartitions,
+  NO_PARTITION_SQLSTATE,
+  type Queryable,
+  type TelemetryRow,
+  utcDay,
+  writeTelemetryBatch,
+} from '@commander/db';
+
+import { agentData } from '../agent/agent.js';
+import type { AgentIdentity } from '../agent/agent-key-cache.js';
+import type { Logger } from '../context.js';
+import { AppError } from '../errors.js';
+import { EVENTS_CHANNEL } from '../events/notify.js';
+
+export type TelemetryIngestOptions = {
+  /** A batch is written as soon as this many samples wait (default 500). */
+  maxBatch?: number;
+  /**
+   * How long the first sample of a batch waits for others when the writer is idle (default
+   * 10 ms). While a batch is being written the next one fills up and goes as soon as it ends
+   * (group commit), so under load batches grow by themselves.
+   */
+  lingerMs?: number;
+  /** Batches written at once (default 2): the next batch fills while one waits for its commit. */
+  maxInFlight?: number;
+  /** Samples accepted but not yet committed, at most (default 10,000); beyond it: 503. */
+  maxPending?: number;
+  /** An agent that only polls is marked seen at most this often (default 10 s). */
+  seenEveryMs?: number;
+  /** Seconds a refused agent is told to wait (Retry-After). */
+  retryAfterSeconds?: number;
+  log?: Logger;
+};
+
+type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+type Pending = { row: TelemetryRow; snapshot: AgentSnapshot; waiter: Waiter };
+
+/** Error code details of a refusal by back-pressure. */
+export type IngestRefusal = { retry_after_seconds: number };
+
+/**
+ * The write-behind buffer of agent telemetry. {@link submit} resolves once the sample's batch
+ * has COMMITTED, so an acknowledged sample is never lost; what is lost on a crash is only what
+ * was never acknowledged (the agent sees its request fail and reports again). A batch is one
+ * statement (`writeTelemetryBatch`): the samples as one multi-row INSERT, each cluster's latest
+ * snapshot and online status (once per cluster per batch), the last-seen time of agents that
+ * only polled, and one change event per cluster.
+ */
+export class TelemetryIngest {
+  private pending: Pending[] = [];
+  private seen = new Map<string, Date>();
+  private readonly lastSeenWrite = new Map<string, number>();
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private seenTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  private readonly maxInFlight: number;
+  private readonly maxPending: number;
+  private readonly seenEveryMs: number;
+  private readonly retryAfterSeconds: number;
+  private readonly log: Logger | undefined;
+  /** Counters since start (metrics, benchmarks). */
+  readonly stats = { batches: 0, samples: 0, refused: 0, failedBatches: 0 };
+
+  private readonly db: Queryable;
+
+  constructor(db: Queryable, options: TelemetryIngestOptions = {}) {
+    this.db = db;
+    this.maxBatch = options.maxBatch ?? 500;
+    this.lingerMs = options.lingerMs ?? 10;
+    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxPending = options.maxPending ?? 10_000;
+    this.seenEveryMs = options.seenEveryMs ?? 10_000;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
+    this.log = options.log;
+  }
+
+  /** Samples accepted and not yet committed. */
+  get backlog(): number {
+    return this.pending.length + this.inFlightSamples;
+  }
+  private inFlightSamples = 0;
+
+  /**
+   * Stores a sample and the cluster's latest snapshot; resolves when they are committed.
+   * @throws AppError validation_failed (ts in the future), service_unavailable (buffer full or
+   * shutting down; details {@link IngestRefusal}) or the database's error for its batch.
+   */
+  submit(cluster: AgentIdentity, raw: TelemetryBody): Promise<void> {
+    const body = TelemetryBodySchema.parse(raw);
+    const now = new Date();
+    const ts = body.ts ? new Date(body.ts) : now;
+    if (ts.getTime() > now.getTime() + 5 * 60_000) {
+      throw new AppError('validation_failed', 'ts is in the future');
+    }
+    if (this.closed || this.backlog >= this.maxPending) {
+      this.stats.refused++;
+      throw new AppError(
+        'service_unavailable',
+        this.closed
+          ? 'Commander is shutting down; report again later'
+          : 'Too many telemetry samples waiting to be stored; report again later',
+        { retry_after_seconds: this.retryAfterSeconds } satisfies IngestRefusal,
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({
+        row: {
+          clusterId: cluster.id,
+          ts,
+          cpuCores: body.cpu_cores,
+          cpuUsage: body.cpu_usage ?? null,
+          memoryBytes: body.memory_bytes,
+          memoryUsedBytes: body.memory_used_bytes ?? null,
+          storageBytes: body.storage_bytes,
+          storageUsedBytes: body.storage_used_bytes ?? null,
+          nodeCount: body.node_count,
+        },
+        snapshot: {
+          clusterId: cluster.id,
+          agentDataJson: JSON.stringify(agentData(body, ts)),
+          seenAt: now,
+        },
+        waiter: { resolve, reject },
+      });
+      this.lastSeenWrite.set(cluster.id, now.getTime());
+      this.schedule();
+    });
+  }
+
+  /**
+   * The agent of `clusterId` was seen (a resource poll): its last-seen time and online status
+   * are written with the next batch, at most once per `seenEveryMs` per cluster. Never waits.
+   */
+  markSeen(clusterId: string): void {
+    const now = Date.now();
+    const last = this.lastSeenWrite.get(clusterId);
+    if (this.closed || (last !== undefined && now - last < this.seenEveryMs)) {
+      return;
+    }
+    this.lastSeenWrite.set(clusterId, now);
+    this.seen.set(clusterId, new Date(now));
+    if (!this.seenTimer) {
+      // Polls alone are written within a second even when no telemetry arrives.
+      this.seenTimer = setTimeout(() => {
+        this.seenTimer = null;
+        if (this.seen.size > 0 && this.inFlight < this.maxInFlight) {
+          void this.flush();
+        }
+      }, 1_000);
+      this.seenTimer.unref();
+    }
+    if (this.lastSeenWrite.size > 50_000) {
+      this.pruneSeen(now);
+    }
+  }
+
+  /** Stops accepting samples and writes everything accepted; resolves when all is committed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.seenTimer) {
+      clearTimeout(this.seenTimer);
+      this.seenTimer = null;
+    }
+    while (this.pending.length > 0 || this.seen.size > 0 || this.inFlight > 0) {
+      if (this.inFlight < this.maxInFlight && (this.pending.length > 0 || this.seen.size > 0)) {
+        void this.flush();
+        continue;
+      }
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  private schedule(): void {
+    if (this.inFlight >= this.maxInFlight) {
+      return; // the end of a running batch starts the next one
+    }
+    if (this.pending.length >= this.maxBatch) {
+      void this.flush();
+      return;
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        if (this.inFlight < this.maxInFlight && this.pending.length > 0) {
+          void this.flush();
+        }
+      }, this.lingerMs);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const batch = this.pending.splice(0, this.maxBatch);
+    const seen = this.seen;
+    this.seen = new Map();
+    if (batch.length === 0 && seen.size === 0) {
+      return;
+    }
+    this.inFlight++;
+    this.inFlightSamples += batch.length;
+    try {
+      await this.write(batch, seen);
+      this.stats.batches++;
+      this.stats.samples += batch.length;
+      for (const p of batch) {
+        p.waiter.resolve();
+      }
+    } catch (error) {
+      this.stats.failedBatches++;
+      this.log?.warn({ err: error, samples: batch.length }, 'telemetry batch not stored');
+      const refusal = isConnectionError(error)
+        ? new AppError('service_unavailable', 'The database is unavailable; report again later', {
+            retry_after_seconds: this.retryAfterSeconds,
+          } satisfies IngestRefusal)
+        : error;
+      for (const p of batch) {
+        p.waiter.reject(refusal);
+      }
+    } finally {
+      this.inFlight--;
+      this.inFlightSamples -= batch.length;
+      if (this.pending.length > 0) {
+        if (this.pending.length >= this.maxBatch || this.closed) {
+          void this.flush();
+        } else {
+          this.schedule();
+        }
+      }
+      for (const w of this.idleWaiters.splice(0)) {
+        w();
+      }
+    }
+  }
+
+  /** One statement; a missing day partition is created and the batch tried once more. */
+  private async write(batch: Pending[], seenMap: Map<string, Date>): Promise<void> {
+    // One snapshot per cluster (the latest to arrive); polls of those clusters are covered by it.
+    const snapshots = new Map<string, AgentSnapshot>();
+    for (const p of batch) {
+      snapshots.set(p.snapshot.clusterId, p.snapshot);
+    }
+    const seen: AgentSeen[] = [];
+    for (const [clusterId, seenAt] of seenMap) {
+      if (!snapshots.has(clusterId)) {
+        seen.push({ clusterId, seenAt });
+      }
+    }
+    const input = { samples: batch.map((p) => p.row), snapshots: [...snapshots.values()], seen };
+    try {
+      await writeTelemetryBatch(this.db, input, EVENTS_CHANNEL);
+    } catch (error) {
+      if ((error as { code?: string }).code !== NO_PARTITION_SQLSTATE) {
+        throw error;
+      }
+      const days = new Set(input.samples.map((r) => utcDay(r.ts)));
+      for (const day of days) {
+        const d = new Date(`${day}T00:00:00Z`);
+        await ensureTelemetryPartitions(this.db, d, d);
+      }
+      await writeTelemetryBatch(this.db, input, EVENTS_CHANNEL);
+    }
+  }
+
+  private pruneSeen(now: number): void {
+    for (const [id, at] of this.lastSeenWrite) {
+      if (now - at >= this.seenEveryMs) {
+        this.lastSeenWrite.delete(id);
+      }
+    }
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (typeof code === 'string' && (/^(08|57P)/.test(code) || code === 'ECONNREFUSED')) ||
+    (error instanceof Error &&
+      /Connection terminated|ECONNREFUSED|not queryable/.test(error.message))
+  );
+}

@@ -1,0 +1,156 @@
+import type pg from 'pg';
+
+/**
+ * The agent API's hot statements, on `pg` directly as named (prepared) statements: agent
+ * authentication, the resource poll's version check, and the telemetry write-behind batch.
+ * Prisma stays the schema and the general data layer; these run hundreds of times a second.
+ */
+
+/** Anything that runs a query: a pool or one of its clients. */
+export type Queryable = Pick<pg.Pool, 'query'>;
+
+/** What authenticating an agent needs of its cluster. */
+export type AgentAuthRow = {
+  id: string;
+  uuid: string;
+  workspaceId: string;
+  archived: boolean;
+  agentKeyHash: string | null;
+  agentPreviousKeyHash: string | null;
+  agentPreviousKeyExpiresAt: Date | null;
+};
+
+/** The cluster with this uuid, as agent authentication needs it; null when there is none. */
+export async function selectAgentAuth(db: Queryable, uuid: string): Promise<AgentAuthRow | null> {
+  const { rows } = await db.query<AgentAuthRow>({
+    name: 'commander_agent_auth',
+    text: `SELECT id, uuid, workspace_id AS "workspaceId", archived_at IS NOT NULL AS archived,
+                  agent_key_hash AS "agentKeyHash", agent_previous_key_hash AS "agentPreviousKeyHash",
+                  agent_previous_key_expires_at AS "agentPreviousKeyExpiresAt"
+           FROM clusters WHERE uuid = $1`,
+    values: [uuid],
+  });
+  return rows[0] ?? null;
+}
+
+/** The stored resources version of a cluster (null when cleared or never computed). */
+export async function selectResourcesVersion(
+  db: Queryable,
+  clusterId: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ v: string | null }>({
+    name: 'commander_resources_version',
+    text: 'SELECT resources_version AS v FROM clusters WHERE id = $1',
+    values: [clusterId],
+  });
+  return rows[0]?.v ?? null;
+}
+
+/** One telemetry sample as stored. */
+export type TelemetryRow = {
+  clusterId: string;
+  ts: Date;
+  cpuCores: number;
+  cpuUsage: number | null;
+  memoryBytes: number;
+  memoryUsedBytes: number | null;
+  storageBytes: number;
+  storageUsedBytes: number | null;
+  nodeCount: number;
+};
+
+/** A cluster's latest snapshot (`agent_data`, JSON text) and when its agent was seen. */
+export type AgentSnapshot = { clusterId: string; agentDataJson: string; seenAt: Date };
+
+/** An agent seen (a resource poll) with nothing else to write. */
+export type AgentSeen = { clusterId: string; seenAt: Date };
+
+/** PostgreSQL's SQLSTATE of an insert that no partition accepts. */
+export const NO_PARTITION_SQLSTATE = '23514';
+
+/**
+ * Writes one batch in ONE statement (so one transaction and one commit): the samples
+ * (multi-row INSERT from arrays), each cluster's latest snapshot and online status, the
+ * last-seen time of agents that only polled, and one `telemetry` change event per cluster on
+ * `eventsChannel` (NOTIFY is delivered at commit). A cluster must appear at most once across
+ * `snapshots` and `seen` (one UPDATE of a row per statement). Samples of clusters that no longer
+ * exist are skipped. Returns how many samples were stored.
+ */
+export async function writeTelemetryBatch(
+  db: Queryable,
+  batch: { samples: TelemetryRow[]; snapshots: AgentSnapshot[]; seen: AgentSeen[] },
+  eventsChannel: string,
+): Promise<number> {
+  const s = batch.samples;
+  const { rows } = await db.query<{ stored: number }>({
+    name: 'commander_telemetry_batch',
+    text: `WITH inserted AS (
+             INSERT INTO telemetry_samples (cluster_id, ts, cpu_cores, cpu_usage, memory_bytes,
+                                            memory_used_bytes, storage_bytes, storage_used_bytes, node_count)
+             SELECT u.* FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[],
+                                    $6::float8[], $7::float8[], $8::float8[], $9::int[])
+                          AS u(cluster_id, ts, cpu_cores, cpu_usage, memory_bytes, memory_used_bytes,
+                               storage_bytes, storage_used_bytes, node_count)
+             WHERE EXISTS (SELECT 1 FROM clusters c WHERE c.id = u.cluster_id)
+             RETURNING 1
+           ), snapshots AS (
+             UPDATE clusters c
+             SET agent_data = v.data::jsonb, agent_status = 'online', agent_last_seen_at = v.seen
+             FROM unnest($10::uuid[], $11::text[], $12::timestamptz[]) AS v(id, data, seen)
+             WHERE c.id = v.id
+             RETURNING c.id, c.workspace_id
+           ), seen AS (
+             UPDATE clusters c
+             SET agent_status = 'online', agent_last_seen_at = v.seen
+             FROM unnest($13::uuid[], $14::timestamptz[]) AS v(id, seen)
+             WHERE c.id = v.id AND (c.agent_last_seen_at IS NULL OR c.agent_last_seen_at < v.seen
+                                    OR c.agent_status IS DISTINCT FROM 'online')
+             RETURNING 1
+           ), notified AS (
+             SELECT count(pg_notify($15, json_build_object('type', 'telemetry', 'id', id,
+                      'workspace_id', workspace_id, 'cluster_id', id)::text)) AS n
+             FROM snapshots
+           )
+           SELECT (SELECT count(*) FROM inserted)::int AS stored, (SELECT n FROM notified) AS n,
+                  (SELECT count(*) FROM seen) AS seen`,
+    values: [
+      s.map((r) => r.clusterId),
+      s.map((r) => r.ts),
+      s.map((r) => r.cpuCores),
+      s.map((r) => r.cpuUsage),
+      s.map((r) => r.memoryBytes),
+      s.map((r) => r.memoryUsedBytes),
+      s.map((r) => r.storageBytes),
+      s.map((r) => r.storageUsedBytes),
+      s.map((r) => r.nodeCount),
+      batch.snapshots.map((r) => r.clusterId),
+      batch.snapshots.map((r) => r.agentDataJson),
+      batch.snapshots.map((r) => r.seenAt),
+      batch.seen.map((r) => r.clusterId),
+      batch.seen.map((r) => r.seenAt),
+      eventsChannel,
+    ],
+  });
+  return rows[0]?.stored ?? 0;
+}
+
+/**
+ * Creates the raw and hourly telemetry partitions of every UTC day from `from` to `to`
+ * (inclusive) that are missing. Returns how many tables it created.
+ */
+export async function ensureTelemetryPartitions(
+  db: Queryable,
+  from: Date,
+  to: Date,
+): Promise<number> {
+  const { rows } = await db.query<{ created: number }>(
+    'SELECT commander_ensure_telemetry_partitions($1::date, $2::date) AS created',
+    [utcDay(from), utcDay(to)],
+  );
+  return rows[0]?.created ?? 0;
+}
+
+/** `YYYY-MM-DD` of the UTC day of `d`. */
+export function utcDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
