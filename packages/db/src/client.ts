@@ -19,6 +19,9 @@ export type CreateDbOptions = {
   onConnectionError?: (error: Error) => void;
 };
 
+/** The pg pool under each client made by {@link createDb} (hot paths query it directly). */
+const pools = new WeakMap<Db, pg.Pool>();
+
 /**
  * Creates a Prisma client over a pg pool for `url`. The caller owns it: `await db.$disconnect()`.
  */
@@ -35,7 +38,22 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
     options.onConnectionError?.(error);
   });
   const adapter = new PrismaPg(pool);
-  return new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The pg pool under a client made by {@link createDb}: the hot query modules (`hot/*.ts`) send
+ * their named, prepared statements on it, without Prisma's runtime and query compiler.
+ * @throws Error for a client not made by `createDb`.
+ */
+export function sqlPool(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) {
+    throw new Error('this Prisma client was not made by createDb: it has no pg pool');
+  }
+  return pool;
 }
 
 /** True when `error` is a unique-constraint violation (optionally on a field of `target`). */
