@@ -2,9 +2,9 @@
 // progress, the coalesced change events. No replica runs here, so queued operations stay
 // queued until the test claims them, from two "replicas" (two pools, two instance ids).
 import {
-  CLUSTER_BUSY,
-  claimOperation,
   type ClaimedOperation,
+  claimOperation,
+  CLUSTER_BUSY,
   createCluster,
   EVENTS_CHANNEL,
   queueOperation,
