@@ -8,12 +8,12 @@ const writes = vi.hoisted(() => ({
 }));
 
 vi.mock('@commander/core', () => ({
-  appendOperationLogs: async (_db: unknown, _id: string, lines: string[]) => {
+  recordOperation: async (_db: unknown, _id: string, batch: { lines: string[] }) => {
     if (writes.failNext > 0) {
       writes.failNext -= 1;
       throw new Error('the database system is starting up');
     }
-    writes.lines.push(...lines);
+    writes.lines.push(...batch.lines);
   },
   updateOperationProgress: async () => undefined,
 }));

@@ -1,11 +1,23 @@
 import type { OperationPhase } from '@commander/contracts';
-import { appendOperationLogs, type SecretMasker, updateOperationProgress } from '@commander/core';
+import { recordOperation, type SecretMasker, updateOperationProgress } from '@commander/core';
 import type { Db } from '@commander/db';
 import type { Progress } from '@commander/dhctl';
+
+type ProgressUpdate = { progress: number; phase: string | null; phases: OperationPhase[] };
 
 const LOG_FLUSH_MS = 300;
 const LOG_FLUSH_LINES = 200;
 const PROGRESS_MIN_INTERVAL_MS = 250;
+/**
+ * Progress alone (same phases, a new percentage) is announced to live listeners at most this
+ * often; a change of the phase list (a phase started, ended, failed) is announced at once.
+ */
+const PROGRESS_NOTIFY_MIN_MS = 2_000;
+
+/** What live listeners see of the phase list: names and statuses (not timestamps). */
+function phasesKey(phases: OperationPhase[], current: string | null): string {
+  return `${current ?? ''}|${phases.map((p) => `${p.name}:${p.status}`).join(',')}`;
+}
 
 /** Maps dhctl's progress snapshot to our phase list with a status per phase. */
 export function phasesFromProgress(
@@ -41,9 +53,13 @@ export function phasesFromProgress(
 
 /**
  * Buffers an operation's log lines and progress and writes them in batches: logs every 300 ms
- * or 200 lines, progress at most every 250 ms (the latest wins). `flush()` before anything that
- * must see them stored (a phase end, the result). Lines are stored through the operation's
- * {@link SecretMasker} (required: no recorder can store unmasked lines).
+ * or 200 lines, progress at most every 250 ms (the latest wins), both in ONE statement per
+ * flush (a multi-row INSERT of the lines and the progress UPDATE). A change event is sent with
+ * a flush only when the phase list changed or {@link PROGRESS_NOTIFY_MIN_MS} passed since the
+ * last one (no NOTIFY per step). `flush()` before anything that must see them stored (a phase
+ * end, the result). Lines are stored through the operation's {@link SecretMasker} (required:
+ * no recorder can store unmasked lines). A crash loses only what is buffered (at most
+ * 300 ms of lines and progress); the phase states and the result are written after a flush.
  */
 export class OperationRecorder {
   readonly #db: Db;
@@ -54,6 +70,8 @@ export class OperationRecorder {
   #pendingProgress: Progress | null = null;
   #lastProgressAt = 0;
   #phases: OperationPhase[] = [];
+  #notifiedKey: string | null = null;
+  #lastNotifyAt = 0;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -115,20 +133,32 @@ export class OperationRecorder {
         const progress = this.#pendingProgress;
         this.#pendingProgress = null;
         try {
-          if (lines.length > 0) {
-            await appendOperationLogs(this.#db, this.#operationId, lines, this.#masker);
-            lines = [];
-          }
+          let update: ProgressUpdate | null = null;
+          let notify = false;
+          let key: string | null = null;
           if (progress) {
             const phases = phasesFromProgress(progress, this.#phases);
             const current = progress.current_phase || progress.completed_phase || null;
-            await updateOperationProgress(this.#db, this.#operationId, {
-              progress: progress.progress,
-              phase: current,
-              phases,
-            });
+            update = { progress: progress.progress, phase: current, phases };
+            key = phasesKey(phases, current);
+            notify =
+              key !== this.#notifiedKey ||
+              Date.now() - this.#lastNotifyAt >= PROGRESS_NOTIFY_MIN_MS;
+          }
+          await recordOperation(this.#db, this.#operationId, {
+            lines,
+            masker: this.#masker,
+            progress: update,
+            notify,
+          });
+          lines = [];
+          if (update) {
             this.#lastProgressAt = Date.now();
-            this.#phases = phases;
+            this.#phases = update.phases;
+            if (notify) {
+              this.#notifiedKey = key;
+              this.#lastNotifyAt = this.#lastProgressAt;
+            }
           }
         } catch (error) {
           this.#lines = [...lines, ...this.#lines];

@@ -547,7 +547,7 @@ export async function runOperationsBenchmark(
   }
   return {
     name: 'operations',
-    title: 'Operations: manager replicas against dhctl-sim (issue 4)',
+    title: 'Operations: manager replicas against dhctl-sim (issues 4 and 11)',
     body: renderBody(results, options),
   };
 }
@@ -626,6 +626,7 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
   const most = options.replicaCounts[options.replicaCounts.length - 1] ?? 1;
   const least = options.replicaCounts[0] ?? 1;
   const lines: string[] = [];
+  lines.push(...goals(results, least), '');
   lines.push(
     'N manager replicas run as real processes (`node --import tsx apps/manager/src/main.ts`, graphile-worker',
     'concurrency 1, `LOG_LEVEL=info` as `pnpm start`) against one dhctl-sim process with zero phase',
@@ -750,6 +751,84 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
 }
 
 const SYSTEM = ['managers', 'dhctl-sim', 'PostgreSQL backends'];
+
+/** Issue 11's goals, each against what this run measured (a cost goal is met at ≤ 1.00×). */
+function goals(results: RunResult[], least: number): string[] {
+  const find = (workload: Workload, n: number) =>
+    results.find((r) => r.workload === workload && r.replicas === n);
+  const managerAndPg = (r: RunResult | undefined) =>
+    r ? cpuMsPerOp(r, 'managers') + cpuMsPerOp(r, 'PostgreSQL backends') : Number.NaN;
+  const c1 = find('check', least);
+  const i1 = find('install', least);
+  const s1 = find('slow-install', least);
+  const s2 = find('slow-install', 2);
+  const rows: {
+    goal: string;
+    target: string;
+    measured: number;
+    limit: number;
+    atMost: boolean;
+    unit: string;
+  }[] = [
+    {
+      goal: `CPU per check, manager + PostgreSQL (${least} replica, zero-delay dhctl)`,
+      target: '≤ 15 ms',
+      measured: managerAndPg(c1),
+      limit: 15,
+      atMost: true,
+      unit: ' ms',
+    },
+    {
+      goal: `CPU per install, manager + PostgreSQL (${least} replica, zero-delay dhctl)`,
+      target: '≤ 60 ms',
+      measured: managerAndPg(i1),
+      limit: 60,
+      atMost: true,
+      unit: ' ms',
+    },
+    {
+      goal: `Lone check, queued → started p50 (${least} replica, idle)`,
+      target: '≤ 5 ms',
+      measured: c1?.idleQueueToStart?.p50 ?? Number.NaN,
+      limit: 5,
+      atMost: true,
+      unit: ' ms',
+    },
+    {
+      goal: '2 replicas vs 1, dhctl waiting (throughput)',
+      target: '≥ 1.8×',
+      measured: s1 && s2 ? s2.throughput / s1.throughput : Number.NaN,
+      limit: 1.8,
+      atMost: false,
+      unit: '×',
+    },
+  ];
+  return [
+    '### Goals (issue 11)',
+    '',
+    markdownTable(
+      ['Goal', 'Target', 'Measured', 'Measured ÷ target', 'Met'],
+      rows.map((r) => [
+        r.goal,
+        r.target,
+        Number.isFinite(r.measured)
+          ? `${formatNumber(r.measured, r.unit === '×' ? 2 : 1)}${r.unit}`
+          : '—',
+        Number.isFinite(r.measured) ? formatRatio(r.measured, r.limit) : '—',
+        !Number.isFinite(r.measured)
+          ? '—'
+          : (r.atMost ? r.measured <= r.limit : r.measured >= r.limit)
+            ? 'yes'
+            : 'no',
+      ]),
+      ['l', 'r', 'r', 'r', 'l'],
+    ),
+    '',
+    "Costs are CPU seconds of the manager processes and of the database's PostgreSQL backends during",
+    "the burst ÷ operations (the tables below); dhctl-sim's CPU is the simulated dhctl's, not",
+    "Commander's, and is left out of the goals. For a cost, measured ÷ target ≤ 1.00× meets it.",
+  ];
+}
 
 function shareOf(waits: WaitProfile, events: string[]): number {
   return waits.events.filter((e) => events.includes(e.event)).reduce((sum, e) => sum + e.share, 0);

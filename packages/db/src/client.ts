@@ -19,6 +19,9 @@ export type CreateDbOptions = {
   onConnectionError?: (error: Error) => void;
 };
 
+/** The pg pool under each client made by {@link createDb} (hot paths query it directly). */
+const pools = new WeakMap<Db, pg.Pool>();
+
 /**
  * Creates a Prisma client over a pg pool for `url`. The caller owns it: `await db.$disconnect()`.
  */
@@ -40,15 +43,25 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   return db;
 }
 
-/** The pg pool under each client made by createDb (the hot query layer uses it directly). */
-const pools = new WeakMap<object, pg.Pool>();
-
 /**
  * The pg pool under a client made by `createDb`, or null for anything else (a transaction
  * client, a client made elsewhere): callers then take the Prisma path.
  */
 export function poolOf(db: object): pg.Pool | null {
-  return pools.get(db) ?? null;
+  return pools.get(db as Db) ?? null;
+}
+
+/**
+ * The pg pool under a client made by {@link createDb}: the hot query modules (`hot/*.ts`) send
+ * their named, prepared statements on it, without Prisma's runtime and query compiler.
+ * @throws Error for a client not made by `createDb`.
+ */
+export function sqlPool(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) {
+    throw new Error('this Prisma client was not made by createDb: it has no pg pool');
+  }
+  return pool;
 }
 
 /** True when `error` is a unique-constraint violation (optionally on a field of `target`). */

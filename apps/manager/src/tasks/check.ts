@@ -33,6 +33,11 @@ export async function runCheck(run: OperationRun): Promise<void> {
     const verdict = o.result as CheckVerdict;
     await run.recorder.log([`Check result: ${verdict.status}`]);
     await run.recorder.flush();
-    return completeCheck(run.ctx, run.claimed, { state: o.state, verdict, result: verdict });
+    return completeCheck(
+      run.ctx,
+      run.claimed,
+      { state: o.state, verdict, result: verdict },
+      { instanceId: run.deps.instanceId },
+    );
   });
 }

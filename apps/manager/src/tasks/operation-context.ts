@@ -5,6 +5,7 @@ import {
   ensureAgentKey,
   handBackOperation,
   OperationLostError,
+  operationStillHeld,
   savePhaseState,
 } from '@commander/core';
 import type {
@@ -172,11 +173,7 @@ async function assertStillHeld(run: OperationRun): Promise<void> {
   if (run.signal.reason instanceof OperationLostError) {
     throw run.signal.reason;
   }
-  const op = await run.deps.db.clusterOperation.findUnique({
-    where: { id: run.claimed.operation.id },
-    select: { status: true, managerInstanceId: true },
-  });
-  if (op?.status !== 'RUNNING' || op.managerInstanceId !== run.deps.instanceId) {
+  if (!(await operationStillHeld(run.deps.db, run.claimed.operation.id, run.deps.instanceId))) {
     throw new OperationLostError(run.claimed.operation.id);
   }
 }

@@ -6,6 +6,7 @@ import {
   OperationLostError,
   TaskPayloads,
 } from '@commander/core';
+import { operationHeader } from '@commander/db';
 import { DhctlTransportError } from '@commander/dhctl';
 import type { Task } from 'graphile-worker';
 
@@ -50,15 +51,12 @@ export function operationTask(
 ): Task {
   return async (rawPayload, helpers) => {
     const { operationId } = TaskPayloads['cluster/install'].parse(rawPayload);
-    const op = await deps.db.clusterOperation.findUnique({
-      where: { id: operationId },
-      select: { clusterId: true, status: true, kind: true },
-    });
+    const op = await operationHeader(deps.db, operationId);
     if (!op || FINAL.has(op.status)) {
       helpers.logger.debug(`operation ${operationId} is no longer runnable`);
       return;
     }
-    const handler = handlers[op.kind];
+    const handler = handlers[op.kind as keyof OperationHandlers];
     if (!handler) {
       throw new Error(`no handler for ${op.kind} operations`);
     }

@@ -1,11 +1,14 @@
 import type { OperationPhase } from '@commander/contracts';
 import {
-  type Cluster,
+  claimOperationRow,
   type ClusterOperation,
   type Db,
-  isUniqueViolation,
+  heartbeatOperationRow,
+  operationHeldBy,
   type OperationKind,
   type Prisma,
+  recordOperationBatch,
+  savePhaseStateRow,
   type Tx,
 } from '@commander/db';
 import { applyRegistry, type ClusterRegistry } from '@commander/renderer';
@@ -15,9 +18,9 @@ import {
   readPublicRendered,
   type RenderedConfig,
 } from '../clusters/rendered-config.js';
-import { canTransition, type ClusterEvent, nextStatus } from '../clusters/status-machine.js';
+import { CLUSTER_TRANSITIONS, type ClusterEvent } from '../clusters/status-machine.js';
 import type { Encryptor } from '../context.js';
-import { notifyChange } from '../events/notify.js';
+import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
 import { createOperationMasker, type SecretMasker } from './log-masking.js';
 
 /** What a manager replica needs to run an operation, decrypted. */
@@ -76,6 +79,16 @@ const START_EVENTS: Partial<Record<OperationKind, ClusterEvent>> = {
   ATTACH: 'join_started',
 };
 
+/** kind → (status → status after the start), from the status machine, for the claim statement. */
+const START_TRANSITIONS: Record<string, Record<string, string>> = Object.fromEntries(
+  Object.entries(START_EVENTS).map(([kind, event]) => [
+    kind,
+    Object.fromEntries(
+      CLUSTER_TRANSITIONS[event].from.map((from) => [from, CLUSTER_TRANSITIONS[event].to]),
+    ),
+  ]),
+);
+
 /** Why `claimOperation` did not claim: the cluster is busy with another operation. */
 export const CLUSTER_BUSY = 'busy' as const;
 
@@ -97,105 +110,24 @@ export async function claimOperation(
   replicaId: string,
   instanceId: string | null = null,
 ): Promise<ClaimedOperation | typeof CLUSTER_BUSY | null> {
-  let claimed: { op: ClusterOperation; cluster: Cluster } | typeof CLUSTER_BUSY | null;
-  try {
-    claimed = await db.$transaction(async (tx) => {
-      const first = await tx.clusterOperation.findUnique({ where: { id: operationId } });
-      if (!first) {
-        return null;
-      }
-      await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${first.clusterId}::uuid FOR UPDATE`;
-      const op = await tx.clusterOperation.findUniqueOrThrow({ where: { id: operationId } });
-      const mine =
-        op.status === 'RUNNING' &&
-        (op.managerInstanceId === null || op.managerInstanceId === instanceId);
-      if (op.status !== 'QUEUED' && !mine) {
-        return null;
-      }
-      const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: op.clusterId } });
-      if (cluster.archivedAt !== null) {
-        await tx.clusterOperation.update({
-          where: { id: op.id },
-          data: { status: 'CANCELLED', finishedAt: new Date(), managerInstanceId: null },
-        });
-        return null;
-      }
-      const ahead = await tx.clusterOperation.count({
-        where: {
-          clusterId: op.clusterId,
-          id: { not: op.id },
-          OR: [
-            { status: 'RUNNING' },
-            {
-              status: 'QUEUED',
-              OR: [
-                { createdAt: { lt: op.createdAt } },
-                { createdAt: op.createdAt, id: { lt: op.id } },
-              ],
-            },
-          ],
-        },
-      });
-      if (ahead > 0) {
-        return CLUSTER_BUSY;
-      }
-      const event = START_EVENTS[op.kind];
-      if (event && canTransition(cluster.status, event)) {
-        await tx.cluster.update({
-          where: { id: cluster.id },
-          data: { status: nextStatus(cluster.status, event) },
-        });
-      }
-      const now = new Date();
-      const updated = await tx.clusterOperation.update({
-        where: { id: op.id },
-        data: {
-          status: 'RUNNING',
-          attempt: { increment: 1 },
-          managerReplicaId: replicaId,
-          managerInstanceId: instanceId,
-          heartbeatAt: now,
-          startedAt: op.startedAt ?? now,
-          desiredRevision:
-            op.kind === 'INSTALL' || op.kind === 'UPDATE'
-              ? cluster.desiredRevision
-              : op.desiredRevision,
-          error: null,
-        },
-      });
-      await notifyChange(tx, {
-        type: 'operation',
-        id: op.id,
-        workspace_id: cluster.workspaceId,
-        cluster_id: cluster.id,
-        action: 'started',
-      });
-      return { op: updated, cluster };
-    });
-  } catch (error) {
-    // The partial unique index refused a second running operation of the cluster.
-    if (isUniqueViolation(error)) {
-      return CLUSTER_BUSY;
-    }
-    throw error;
+  const claimed = await claimOperationRow(db, {
+    operationId,
+    replicaId,
+    instanceId,
+    startTransitions: START_TRANSITIONS,
+    eventsChannel: EVENTS_CHANNEL,
+  });
+  if (claimed.outcome === 'busy') {
+    return CLUSTER_BUSY;
   }
-  if (claimed === CLUSTER_BUSY) {
-    return claimed;
-  }
-  if (!claimed) {
+  if (claimed.outcome === 'gone') {
     return null;
   }
-  const { op, cluster } = claimed;
+  const { operation: op, cluster, registry } = claimed;
   const rendered = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
   const applied = decryptRendered(encryptor, cluster.appliedRenderedEncrypted);
   const sshPrivateKey = cluster.sshPrivateKeyEncrypted
     ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted)
-    : null;
-  const registry = cluster.registryId
-    ? await db.registry.findUnique({
-        where: { id: cluster.registryId },
-        select: { dockerConfigEncrypted: true, imagesRepo: true, scheme: true, ca: true },
-      })
     : null;
   const registryDockerConfig = registry?.dockerConfigEncrypted
     ? encryptor.decrypt(registry.dockerConfigEncrypted)
@@ -323,6 +255,47 @@ export async function updateOperationProgress(
 }
 
 /**
+ * One write of an operation's recorder: log lines (masked here, numbered after the stored
+ * ones) and the progress, in one statement; `notify` also announces the progress (the recorder
+ * coalesces: once per phase change, at most every few seconds otherwise).
+ */
+export async function recordOperation(
+  db: Db,
+  operationId: string,
+  batch: {
+    lines: string[];
+    masker: SecretMasker;
+    progress: ProgressUpdate | null;
+    notify: boolean;
+  },
+): Promise<void> {
+  if (batch.lines.length === 0 && !batch.progress) {
+    return;
+  }
+  await recordOperationBatch(db, {
+    operationId,
+    lines: batch.masker.maskLines(batch.lines),
+    progress: batch.progress
+      ? {
+          progress: Math.max(0, Math.min(1, batch.progress.progress)),
+          phase: batch.progress.phase,
+          phases: batch.progress.phases,
+        }
+      : null,
+    notifyChannel: batch.notify && batch.progress ? EVENTS_CHANNEL : null,
+  });
+}
+
+/** True while `instanceId` holds the operation (RUNNING and its instance). */
+export function operationStillHeld(
+  db: Db,
+  operationId: string,
+  instanceId: string,
+): Promise<boolean> {
+  return operationHeldBy(db, operationId, instanceId);
+}
+
+/**
  * Thrown when an operation is no longer this instance's (it was taken over after this replica
  * was declared dead, or handed back): the run must stop without recording anything.
  */
@@ -346,18 +319,14 @@ export async function savePhaseState(
   stateJson: string,
   instanceId: string | null = null,
 ): Promise<void> {
-  const { count } = await db.clusterOperation.updateMany({
-    where: {
-      id: operationId,
-      ...(instanceId ? { status: 'RUNNING', managerInstanceId: instanceId } : {}),
-    },
-    data: {
-      lastCompletedPhase: completedPhase,
-      phaseStateEncrypted: encryptor.encrypt(stateJson),
-      heartbeatAt: new Date(),
-    },
-  });
-  if (count === 0) {
+  const saved = await savePhaseStateRow(
+    db,
+    operationId,
+    completedPhase,
+    encryptor.encrypt(stateJson),
+    instanceId,
+  );
+  if (!saved) {
     throw new OperationLostError(operationId);
   }
 }
@@ -371,18 +340,8 @@ export async function heartbeatOperation(
   operationId: string,
   instanceId: string | null = null,
 ): Promise<{ cancelRequested: boolean; lost: boolean }> {
-  const { count } = await db.clusterOperation.updateMany({
-    where: {
-      id: operationId,
-      ...(instanceId ? { status: 'RUNNING', managerInstanceId: instanceId } : {}),
-    },
-    data: { heartbeatAt: new Date() },
-  });
-  const op = await db.clusterOperation.findUnique({
-    where: { id: operationId },
-    select: { cancelRequestedAt: true },
-  });
-  return { cancelRequested: op?.cancelRequestedAt != null, lost: count === 0 };
+  const beat = await heartbeatOperationRow(db, operationId, instanceId);
+  return { cancelRequested: beat?.cancelRequested ?? false, lost: beat === null };
 }
 
 export type OperationOutcome = {

@@ -1,0 +1,440 @@
+// The hot statements of an operation's run (claim, log lines + progress, heartbeat, phase
+// state, ownership, the common check completion), each ONE named, prepared statement sent on
+// the pg pool under Prisma: an operation used to make 30–40 Prisma round trips, each costing
+// its runtime and Wasm query compiler 1–4 ms of CPU. The domain decisions (which status a
+// start moves a cluster to, what a check result means) stay in packages/core, which passes
+// them in as parameters; this module only knows the tables.
+import { type Db, sqlPool } from '../client.js';
+import type { ClusterOperation, Prisma } from '../generated/prisma/client.js';
+
+/** The columns of a cluster the claim returns (what a run needs, secrets still encrypted). */
+export type ClaimedClusterRow = {
+  id: string;
+  uuid: string;
+  workspaceId: string;
+  name: string;
+  /** The status before the claim moved it. */
+  status: string;
+  clusterType: string | null;
+  desiredRevision: number;
+  appliedRevision: number | null;
+  changeMode: 'AUTO' | 'MANUAL';
+  agentData: Prisma.JsonValue;
+  registryId: string | null;
+  registryMode: string | null;
+  desiredRenderedEncrypted: string | null;
+  appliedRenderedEncrypted: string | null;
+  desiredRenderedPublic: Prisma.JsonValue;
+  sshPrivateKeyEncrypted: string | null;
+  secretValuesEncrypted: string | null;
+  agentKeyEncrypted: string | null;
+  dhctlStateEncrypted: string | null;
+};
+
+/** The cluster's registry as the claim reads it (null without one). */
+export type ClaimedRegistryRow = {
+  dockerConfigEncrypted: string | null;
+  imagesRepo: string;
+  scheme: string;
+  ca: string;
+};
+
+/** What the claim statement did. */
+export type ClaimRowResult =
+  | {
+      outcome: 'claimed';
+      operation: ClusterOperation;
+      cluster: ClaimedClusterRow;
+      registry: ClaimedRegistryRow | null;
+    }
+  /** Another operation of the cluster runs, or an older one is still queued. */
+  | { outcome: 'busy' }
+  /** Not runnable (unknown, finished, running elsewhere), or cancelled now (cluster archived). */
+  | { outcome: 'gone' };
+
+export type ClaimInput = {
+  operationId: string;
+  replicaId: string;
+  instanceId: string | null;
+  /** kind → (cluster status → status after the start), for kinds whose start moves the status. */
+  startTransitions: Record<string, Record<string, string>>;
+  /** Channel and payload fields of the change event announcing the start. */
+  eventsChannel: string;
+};
+
+const CLAIM_SQL = `
+WITH me AS (
+  SELECT id, cluster_id, created_at FROM cluster_operations WHERE id = $1::uuid
+), cl AS (
+  SELECT c.id, c.uuid, c.workspace_id, c.name, c.status::text AS status, c.cluster_type,
+         c.desired_revision, c.applied_revision, c.change_mode::text AS change_mode, c.agent_data,
+         c.registry_id, c.registry_mode, c.desired_rendered_encrypted,
+         c.applied_rendered_encrypted, c.desired_rendered_public, c.ssh_private_key_encrypted,
+         c.secret_values_encrypted, c.agent_key_encrypted, c.dhctl_state_encrypted, c.archived_at
+  FROM clusters c JOIN me ON c.id = me.cluster_id
+  FOR UPDATE OF c
+), ahead AS (
+  SELECT count(*)::int AS n FROM cluster_operations o JOIN me ON o.cluster_id = me.cluster_id
+  WHERE o.id <> me.id
+    AND (o.status = 'RUNNING'
+         OR (o.status = 'QUEUED' AND (o.created_at, o.id) < (me.created_at, me.id)))
+), cancelled AS (
+  UPDATE cluster_operations o
+     SET status = 'CANCELLED', finished_at = now(), manager_instance_id = NULL, updated_at = now()
+    FROM cl
+   WHERE o.id = $1::uuid AND cl.archived_at IS NOT NULL
+     AND (o.status = 'QUEUED'
+          OR (o.status = 'RUNNING' AND (o.manager_instance_id IS NULL OR o.manager_instance_id = $3)))
+  RETURNING o.id
+), claimed AS (
+  UPDATE cluster_operations o
+     SET status = 'RUNNING', attempt = o.attempt + 1, manager_replica_id = $2,
+         manager_instance_id = $3, heartbeat_at = now(), started_at = coalesce(o.started_at, now()),
+         desired_revision = CASE WHEN o.kind IN ('INSTALL', 'UPDATE') THEN cl.desired_revision
+                                 ELSE o.desired_revision END,
+         error = NULL, updated_at = now()
+    FROM cl, ahead
+   WHERE o.id = $1::uuid AND cl.archived_at IS NULL AND ahead.n = 0
+     AND (o.status = 'QUEUED'
+          OR (o.status = 'RUNNING' AND (o.manager_instance_id IS NULL OR o.manager_instance_id = $3)))
+  RETURNING o.*
+), moved AS (
+  UPDATE clusters c
+     SET status = ($4::jsonb -> claimed.kind::text ->> cl.status)::"ClusterStatus", updated_at = now()
+    FROM cl, claimed
+   WHERE c.id = cl.id AND ($4::jsonb -> claimed.kind::text) ? cl.status
+  RETURNING c.id
+), notified AS (
+  SELECT pg_notify($5, json_build_object('type', 'operation', 'id', claimed.id,
+           'workspace_id', cl.workspace_id, 'cluster_id', cl.id, 'action', 'started')::text)
+    FROM claimed, cl
+)
+SELECT (SELECT n FROM ahead) AS ahead,
+       (SELECT count(*) FROM cancelled)::int AS cancelled,
+       (SELECT count(*) FROM moved)::int AS moved,
+       (SELECT count(*) FROM notified)::int AS notified,
+       (SELECT row_to_json(claimed) FROM claimed) AS operation,
+       row_to_json(cl) AS cluster,
+       CASE WHEN r.id IS NULL THEN NULL
+            ELSE json_build_object('dockerConfigEncrypted', r.docker_config_encrypted,
+                   'imagesRepo', r.images_repo, 'scheme', r.scheme, 'ca', r.ca) END AS registry
+  FROM cl LEFT JOIN registries r ON r.id = cl.registry_id`;
+
+type JsonRow = Record<string, unknown>;
+
+const date = (v: unknown): Date | null => (v == null ? null : new Date(v as string));
+
+/** A `cluster_operations` row as `row_to_json` gives it, typed as Prisma's model. */
+export function operationFromJson(row: JsonRow): ClusterOperation {
+  return {
+    id: row.id as string,
+    clusterId: row.cluster_id as string,
+    kind: row.kind as ClusterOperation['kind'],
+    status: row.status as ClusterOperation['status'],
+    phase: (row.phase as string | null) ?? null,
+    phases: (row.phases ?? []),
+    progress: Number(row.progress ?? 0),
+    desiredRevision: (row.desired_revision as number | null) ?? null,
+    approveDestructionChangeId: (row.approve_destruction_change_id as string | null) ?? null,
+    requestedByType: (row.requested_by_type as string | null) ?? null,
+    requestedById: (row.requested_by_id as string | null) ?? null,
+    requestedByName: (row.requested_by_name as string | null) ?? null,
+    attempt: Number(row.attempt ?? 0),
+    managerReplicaId: (row.manager_replica_id as string | null) ?? null,
+    managerInstanceId: (row.manager_instance_id as string | null) ?? null,
+    heartbeatAt: date(row.heartbeat_at),
+    lastCompletedPhase: (row.last_completed_phase as string | null) ?? null,
+    phaseStateEncrypted: (row.phase_state_encrypted as string | null) ?? null,
+    cancelRequestedAt: date(row.cancel_requested_at),
+    startedAt: date(row.started_at),
+    finishedAt: date(row.finished_at),
+    error: (row.error as string | null) ?? null,
+    result: (row.result ?? null),
+    logCount: Number(row.log_count ?? 0),
+    createdAt: date(row.created_at) as Date,
+    updatedAt: date(row.updated_at) as Date,
+  };
+}
+
+function clusterFromJson(row: JsonRow): ClaimedClusterRow {
+  return {
+    id: row.id as string,
+    uuid: row.uuid as string,
+    workspaceId: row.workspace_id as string,
+    name: row.name as string,
+    status: row.status as string,
+    clusterType: (row.cluster_type as string | null) ?? null,
+    desiredRevision: row.desired_revision as number,
+    appliedRevision: (row.applied_revision as number | null) ?? null,
+    changeMode: row.change_mode as 'AUTO' | 'MANUAL',
+    agentData: (row.agent_data ?? null),
+    registryId: (row.registry_id as string | null) ?? null,
+    registryMode: (row.registry_mode as string | null) ?? null,
+    desiredRenderedEncrypted: (row.desired_rendered_encrypted as string | null) ?? null,
+    appliedRenderedEncrypted: (row.applied_rendered_encrypted as string | null) ?? null,
+    desiredRenderedPublic: (row.desired_rendered_public ?? null),
+    sshPrivateKeyEncrypted: (row.ssh_private_key_encrypted as string | null) ?? null,
+    secretValuesEncrypted: (row.secret_values_encrypted as string | null) ?? null,
+    agentKeyEncrypted: (row.agent_key_encrypted as string | null) ?? null,
+    dhctlStateEncrypted: (row.dhctl_state_encrypted as string | null) ?? null,
+  };
+}
+
+/**
+ * Claims an operation in one statement: under the cluster's row lock (`FOR UPDATE`), QUEUED (or
+ * RUNNING by this very instance) → RUNNING when no other operation of the cluster runs and no
+ * older one waits; cancels it when the cluster is archived; moves the cluster's status for the
+ * kind; announces the start. A second RUNNING row is refused by the partial unique index
+ * (answered `busy`). The runnable check sits in each UPDATE's WHERE, which PostgreSQL
+ * re-evaluates on the newest row version after waiting for the lock, so two claims of one
+ * operation cannot both succeed.
+ */
+export async function claimOperationRow(db: Db, input: ClaimInput): Promise<ClaimRowResult> {
+  let rows: JsonRow[];
+  try {
+    ({ rows } = await sqlPool(db).query<JsonRow>({
+      name: 'commander_claim_operation',
+      text: CLAIM_SQL,
+      values: [
+        input.operationId,
+        input.replicaId,
+        input.instanceId,
+        JSON.stringify(input.startTransitions),
+        input.eventsChannel,
+      ],
+    }));
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      return { outcome: 'busy' };
+    }
+    throw error;
+  }
+  const row = rows[0];
+  if (!row || Number(row.cancelled) > 0) {
+    return { outcome: 'gone' };
+  }
+  if (row.operation) {
+    return {
+      outcome: 'claimed',
+      operation: operationFromJson(row.operation as JsonRow),
+      cluster: clusterFromJson(row.cluster as JsonRow),
+      registry: (row.registry as ClaimedRegistryRow | null) ?? null,
+    };
+  }
+  return Number(row.ahead) > 0 ? { outcome: 'busy' } : { outcome: 'gone' };
+}
+
+/** The fields of an operation a task needs before it takes the cluster's lock. */
+export async function operationHeader(
+  db: Db,
+  operationId: string,
+): Promise<{ clusterId: string; status: string; kind: string } | null> {
+  const { rows } = await sqlPool(db).query<{ cluster_id: string; status: string; kind: string }>({
+    name: 'commander_operation_header',
+    text: `SELECT cluster_id, status::text AS status, kind::text AS kind
+             FROM cluster_operations WHERE id = $1::uuid`,
+    values: [operationId],
+  });
+  const row = rows[0];
+  return row ? { clusterId: row.cluster_id, status: row.status, kind: row.kind } : null;
+}
+
+/** One write of an operation's recorder: log lines and/or progress. */
+export type RecordBatch = {
+  operationId: string;
+  /** Already masked lines, in order (each cut to 10,000 characters here). */
+  lines: string[];
+  /** Progress to store with the lines (null: lines only). */
+  progress: { progress: number; phase: string | null; phases: unknown } | null;
+  /** Also announce the change (channel given): the recorder coalesces, this only sends. */
+  notifyChannel: string | null;
+};
+
+const RECORD_SQL = `
+WITH lines AS (
+  SELECT l.line, l.n::int AS n FROM unnest($2::text[]) WITH ORDINALITY AS l(line, n)
+), op AS (
+  UPDATE cluster_operations
+     SET log_count = log_count + cardinality($2::text[]),
+         progress = CASE WHEN $3::boolean THEN $4::float8 ELSE progress END,
+         phase = CASE WHEN $3::boolean THEN $5::text ELSE phase END,
+         phases = CASE WHEN $3::boolean THEN $6::jsonb ELSE phases END,
+         heartbeat_at = CASE WHEN $3::boolean THEN now() ELSE heartbeat_at END,
+         updated_at = now()
+   WHERE id = $1::uuid
+  RETURNING log_count, cluster_id
+), ins AS (
+  INSERT INTO operation_logs (operation_id, seq, line, ts)
+  SELECT $1::uuid, op.log_count - cardinality($2::text[]) + lines.n, left(lines.line, 10000), now()
+    FROM op, lines
+  RETURNING seq
+), notified AS (
+  SELECT pg_notify($7, json_build_object('type', 'operation', 'id', $1::uuid,
+           'workspace_id', c.workspace_id, 'cluster_id', c.id, 'action', 'progress')::text)
+    FROM op JOIN clusters c ON c.id = op.cluster_id
+   WHERE $7::text IS NOT NULL
+)
+SELECT (SELECT count(*) FROM op)::int AS updated, (SELECT count(*) FROM ins)::int AS inserted,
+       (SELECT count(*) FROM notified)::int AS notified`;
+
+/**
+ * Stores a batch of log lines (numbered after the stored ones: the row update reserves the
+ * sequence numbers, so concurrent writers cannot collide) and the progress, in one statement:
+ * one multi-row INSERT, one UPDATE, at most one NOTIFY.
+ */
+export async function recordOperationBatch(db: Db, batch: RecordBatch): Promise<void> {
+  await sqlPool(db).query({
+    name: 'commander_record_operation',
+    text: RECORD_SQL,
+    values: [
+      batch.operationId,
+      batch.lines,
+      batch.progress !== null,
+      batch.progress?.progress ?? 0,
+      batch.progress?.phase ?? null,
+      JSON.stringify(batch.progress?.phases ?? []),
+      batch.notifyChannel,
+    ],
+  });
+}
+
+/**
+ * Marks an operation's heartbeat (with `instanceId`: only while that instance holds it) in one
+ * statement. Null when it is not (or no longer) this instance's; else whether a cancel was asked.
+ */
+export async function heartbeatOperationRow(
+  db: Db,
+  operationId: string,
+  instanceId: string | null,
+): Promise<{ cancelRequested: boolean } | null> {
+  const { rows } = await sqlPool(db).query<{ cancel_requested: boolean }>({
+    name: 'commander_heartbeat_operation',
+    text: `UPDATE cluster_operations SET heartbeat_at = now(), updated_at = now()
+            WHERE id = $1::uuid
+              AND ($2::text IS NULL OR (status = 'RUNNING' AND manager_instance_id = $2::text))
+            RETURNING cancel_requested_at IS NOT NULL AS cancel_requested`,
+    values: [operationId, instanceId],
+  });
+  return rows[0] ? { cancelRequested: rows[0].cancel_requested } : null;
+}
+
+/**
+ * Stores the (encrypted) dhctl state of a completed phase while `instanceId` (when given) still
+ * holds the operation; false when it does not.
+ */
+export async function savePhaseStateRow(
+  db: Db,
+  operationId: string,
+  completedPhase: string,
+  stateEncrypted: string,
+  instanceId: string | null,
+): Promise<boolean> {
+  const { rowCount } = await sqlPool(db).query({
+    name: 'commander_save_phase_state',
+    text: `UPDATE cluster_operations
+              SET last_completed_phase = $2, phase_state_encrypted = $3, heartbeat_at = now(),
+                  updated_at = now()
+            WHERE id = $1::uuid
+              AND ($4::text IS NULL OR (status = 'RUNNING' AND manager_instance_id = $4::text))`,
+    values: [operationId, completedPhase, stateEncrypted, instanceId],
+  });
+  return (rowCount ?? 0) > 0;
+}
+
+/** True while `instanceId` holds the operation (RUNNING, its instance). */
+export async function operationHeldBy(
+  db: Db,
+  operationId: string,
+  instanceId: string,
+): Promise<boolean> {
+  const { rows } = await sqlPool(db).query({
+    name: 'commander_operation_held',
+    text: `SELECT 1 FROM cluster_operations
+            WHERE id = $1::uuid AND status = 'RUNNING' AND manager_instance_id = $2`,
+    values: [operationId, instanceId],
+  });
+  return rows.length > 0;
+}
+
+/** The common end of a check: in sync, and the cluster already in sync. */
+export type CheckInSyncInput = {
+  operationId: string;
+  clusterId: string;
+  /** The instance that must still hold the operation (null: any). */
+  instanceId: string | null;
+  /** The masked result JSON. */
+  result: unknown;
+  /** dhctl's new state, encrypted (null: keep). */
+  stateEncrypted: string | null;
+  /** The status the cluster must be in (and stays in) for this shortcut. */
+  status: string;
+  eventsChannel: string;
+  /** The change event's action (the status machine's event name). */
+  action: string;
+};
+
+const CHECK_IN_SYNC_SQL = `
+WITH cl AS (
+  SELECT id, workspace_id, check_interval_seconds FROM clusters
+   WHERE id = $2::uuid AND status::text = $6 AND archived_at IS NULL
+  FOR UPDATE
+), op AS (
+  UPDATE cluster_operations o
+     SET status = 'SUCCEEDED', error = NULL, result = $4::jsonb, finished_at = now(), progress = 1,
+         heartbeat_at = now(), phase_state_encrypted = NULL, updated_at = now()
+    FROM cl
+   WHERE o.id = $1::uuid AND o.status = 'RUNNING'
+     AND ($3::text IS NULL OR o.manager_instance_id = $3::text)
+  RETURNING o.id
+), cu AS (
+  UPDATE clusters c
+     SET dhctl_state_encrypted = coalesce($5, c.dhctl_state_encrypted),
+         cluster_configuration_checked_at = now(),
+         next_check_at = now() + make_interval(secs => cl.check_interval_seconds),
+         updated_at = now()
+    FROM cl, op
+   WHERE c.id = cl.id
+  RETURNING c.id
+), cr AS (
+  UPDATE change_requests SET status = 'SUPERSEDED', updated_at = now()
+   WHERE cluster_id = $2::uuid AND status = 'PENDING' AND EXISTS (SELECT 1 FROM op)
+  RETURNING id
+), notified AS (
+  SELECT pg_notify($7, json_build_object('type', 'cluster', 'id', cl.id,
+           'workspace_id', cl.workspace_id, 'cluster_id', cl.id, 'action', $8::text)::text)
+    FROM cl, op
+)
+SELECT (SELECT count(*) FROM cl)::int AS locked, (SELECT count(*) FROM op)::int AS finished,
+       (SELECT count(*) FROM cu)::int AS updated, (SELECT count(*) FROM cr)::int AS superseded,
+       (SELECT count(*) FROM notified)::int AS notified`;
+
+/**
+ * Records a check that found the cluster in sync while it already is, in one statement: the
+ * operation succeeds, the cluster's next check is scheduled, pending change requests are
+ * superseded, one change event. `'not_applicable'` when the cluster is not in `status` (the
+ * caller records through the general path); `'lost'` when the operation is no longer held.
+ */
+export async function completeCheckInSyncRow(
+  db: Db,
+  input: CheckInSyncInput,
+): Promise<'done' | 'not_applicable' | 'lost'> {
+  const { rows } = await sqlPool(db).query<{ locked: number; finished: number }>({
+    name: 'commander_complete_check_in_sync',
+    text: CHECK_IN_SYNC_SQL,
+    values: [
+      input.operationId,
+      input.clusterId,
+      input.instanceId,
+      JSON.stringify(input.result ?? null),
+      input.stateEncrypted,
+      input.status,
+      input.eventsChannel,
+      input.action,
+    ],
+  });
+  const row = rows[0];
+  if (!row || row.locked === 0) {
+    return 'not_applicable';
+  }
+  return row.finished > 0 ? 'done' : 'lost';
+}
