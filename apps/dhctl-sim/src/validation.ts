@@ -25,6 +25,13 @@ import {
   parseDocuments,
   scalarText,
 } from './documents.js';
+import {
+  hasProviderSchema,
+  instanceClassMessages,
+  isInstanceClass,
+  nodeGroupMessages,
+  providerConfigurationMessages,
+} from './provider-schemas.js';
 
 const { ChangesValidationFailed, ValidationFailed, InvalidYAML } = VALIDATION_ERROR_KIND;
 
@@ -253,6 +260,16 @@ export function validateResources(request: ValidateConfigRequest): ValidateErrRe
     if (kindOf(document) === 'ClusterConfiguration') {
       messages.push(...clusterConfigurationMessages(document));
     }
+    // Custom resources of the bundled modules are checked against their CRD schemas.
+    if (isInstanceClass(document)) {
+      messages.push(...instanceClassMessages(document));
+    }
+    if (
+      kindOf(document) === 'NodeGroup' &&
+      scalarText(document.apiVersion).startsWith('deckhouse.io/')
+    ) {
+      messages.push(...nodeGroupMessages(document));
+    }
     return messages.length ? [problem(document, index, messages)] : [];
   });
   return { err: validationErrorJson(ValidationFailed, problems) };
@@ -354,6 +371,11 @@ export function validateStaticClusterConfig(request: ValidateConfigRequest): Val
       return;
     }
     const messages = unknownFields(document, ['apiVersion', 'kind', 'internalNetworkCIDRs']);
+    if (document.apiVersion === undefined) {
+      messages.push('.apiVersion is required');
+    } else if (!DECKHOUSE_API_VERSIONS.includes(scalarText(document.apiVersion))) {
+      messages.push(`.apiVersion must be one of ${DECKHOUSE_API_VERSIONS.join(', ')}`);
+    }
     const cidrs = document.internalNetworkCIDRs;
     if (cidrs !== undefined) {
       if (!Array.isArray(cidrs)) {
@@ -386,27 +408,6 @@ export function providerKind(provider: string): string {
 
 /** Providers not bundled in candi: their configuration is not validated by dhctl. */
 const EXTERNAL_PROVIDERS = new Set(['DVP']);
-
-const PROVIDER_REQUIRED: Record<string, string[]> = {
-  Yandex: [
-    'masterNodeGroup',
-    'nodeNetworkCIDR',
-    'sshPublicKey',
-    'layout',
-    'provider.cloudID',
-    'provider.folderID',
-    'provider.serviceAccountJSON',
-  ],
-  OpenStack: [
-    'layout',
-    'provider',
-    'sshPublicKey',
-    'masterNodeGroup',
-    'masterNodeGroup.instanceClass.flavorName',
-    'masterNodeGroup.instanceClass.imageName',
-    'masterNodeGroup.volumeTypeMap',
-  ],
-};
 
 /** ValidateProviderSpecificClusterConfig: exactly one `<Provider>ClusterConfiguration`. */
 export function validateProviderSpecificClusterConfig(
@@ -447,33 +448,15 @@ export function validateProviderSpecificClusterConfig(
     if (kindOf(document) !== kind) {
       return;
     }
-    const messages: string[] = [];
-    for (const path of PROVIDER_REQUIRED[provider] ?? ['masterNodeGroup']) {
-      if (getPath(document, path) === undefined) {
-        messages.push(`.${path} is required`);
-      }
-    }
-    const replicas = getPath(document, 'masterNodeGroup.replicas');
-    if (replicas !== undefined && (!Number.isInteger(replicas) || (replicas as number) < 1)) {
-      messages.push('.masterNodeGroup.replicas must be an integer >= 1');
-    }
+    // Bundled providers: their candi schema (provider-schemas.ts); others: the master group.
+    const messages: string[] = hasProviderSchema(provider)
+      ? providerConfigurationMessages(provider, document)
+      : document.masterNodeGroup === undefined
+        ? ['.masterNodeGroup is required']
+        : [];
     const cidr = document.nodeNetworkCIDR;
     if (cidr !== undefined && !isCidr(cidr)) {
       messages.push(`.nodeNetworkCIDR must be an IPv4 CIDR, got ${JSON.stringify(cidr)}`);
-    }
-    if (
-      provider === 'Yandex' &&
-      document.layout !== undefined &&
-      !['Standard', 'WithoutNAT', 'WithNATInstance'].includes(document.layout as string)
-    ) {
-      messages.push('.layout must be one of [Standard, WithoutNAT, WithNATInstance]');
-    }
-    if (
-      provider === 'Yandex' &&
-      document.layout === 'WithNATInstance' &&
-      document.withNATInstance === undefined
-    ) {
-      messages.push('.withNATInstance is required for layout WithNATInstance');
     }
     if (messages.length) {
       problems.push(problem(document, index, messages));
@@ -485,7 +468,20 @@ export function validateProviderSpecificClusterConfig(
 const UNSAFE_FIELDS: Record<string, string[]> = {
   ClusterConfiguration: ['clusterType', 'cloud', 'podSubnetCIDR', 'serviceSubnetCIDR'],
   YandexClusterConfiguration: ['nodeNetworkCIDR', 'provider.cloudID', 'provider.folderID'],
-  OpenStackClusterConfiguration: ['layout'],
+  OpenStackClusterConfiguration: ['layout', 'provider.region', 'provider.tenantID'],
+  AWSClusterConfiguration: ['vpcNetworkCIDR', 'nodeNetworkCIDR', 'provider.region'],
+  GCPClusterConfiguration: ['layout', 'subnetworkCIDR', 'provider.region'],
+  AzureClusterConfiguration: [
+    'layout',
+    'vNetCIDR',
+    'subnetCIDR',
+    'provider.location',
+    'provider.subscriptionId',
+    'provider.tenantId',
+  ],
+  VCDClusterConfiguration: ['internalNetworkCIDR'],
+  HuaweiCloudClusterConfiguration: ['layout', 'provider.region', 'standard.internalNetworkCIDR'],
+  DynamixClusterConfiguration: ['layout', 'nodeNetworkCIDR', 'nameservers'],
 };
 const GENERIC_PROVIDER_UNSAFE = ['nodeNetworkCIDR'];
 

@@ -56,6 +56,7 @@ export * from './templates/import-export.js';
 export * from './templates/install-presets.js';
 export * from './templates/manage-templates.js';
 export * from './templates/presets/index.js';
+export * from './templates/presets/render-example.js';
 export * from './templates/render-configuration.js';
 export * from './templates/render-preview.js';
 export * from './templates/switch-versions.js';

@@ -168,3 +168,34 @@ describe('describeForm: widgets and properties', () => {
     expect(byKey(fields, 'slot').immutable).toBe(true);
   });
 });
+
+describe('describeForm in a language', () => {
+  const items = [
+    { header: 'Masters', i18n: { ru: { header: 'Master-узлы' } } },
+    {
+      key: 'cores',
+      type: 'number',
+      title: 'CPU cores',
+      description: 'Per master.',
+      i18n: { ru: { title: 'Ядра CPU', description: 'На каждый master-узел.' } },
+    },
+    { key: 'image', type: 'string', title: 'Image', description: 'An image ID.' },
+  ];
+
+  it('uses the translations of the language and falls back to the plain texts', () => {
+    const { fields } = parseParams(items);
+    const ru = describeForm(fields, { language: 'ru-RU' });
+    expect(ru.rows[0]?.items[0]).toMatchObject({ kind: 'header', title: 'Master-узлы' });
+    expect(byKey(ru.fields, 'cores')).toMatchObject({
+      label: 'Ядра CPU',
+      description: 'На каждый master-узел.',
+    });
+    expect(byKey(ru.fields, 'image')).toMatchObject({
+      label: 'Image',
+      description: 'An image ID.',
+    });
+    const en = describeForm(fields, { language: 'en' });
+    expect(en.rows[0]?.items[0]).toMatchObject({ title: 'Masters' });
+    expect(byKey(en.fields, 'cores').label).toBe('CPU cores');
+  });
+});

@@ -123,14 +123,29 @@ function optionsOf(field: ParamField): FormOption[] | undefined {
   return undefined;
 }
 
-function describeField(field: ParamField): FormField {
+/** Options of {@link describeForm}. */
+export type FormOptions = {
+  /**
+   * Language of the form (`ru`, `en`…): titles, descriptions and headers use the schema's
+   * `i18n` translation for it when there is one, the plain text otherwise.
+   */
+  language?: string;
+};
+
+/** The base language code of a locale (`ru-RU` → `ru`). */
+function baseLanguage(language: string | undefined): string | undefined {
+  return language?.toLowerCase().split(/[-_]/)[0];
+}
+
+function describeField(field: ParamField, language: string | undefined): FormField {
   const widget = widgetOf(field);
   const multiple = field.minItems !== undefined || field.maxItems !== undefined;
+  const translation = language === undefined ? undefined : field.i18n?.[language];
   const out: FormField = {
     kind: 'field',
     key: field.key,
     widget,
-    label: field.title,
+    label: translation?.title ?? field.title,
     required: !field.optional && !field.hidden,
     span: field.span,
     hidden: field.hidden,
@@ -138,8 +153,9 @@ function describeField(field: ParamField): FormField {
     secret: field.format === 'password',
     multiple,
   };
-  if (field.description !== undefined) {
-    out.description = field.description;
+  const description = translation?.description ?? field.description;
+  if (description !== undefined) {
+    out.description = description;
   }
   if (field.default !== undefined) {
     out.defaultValue = field.default;
@@ -183,19 +199,26 @@ function describeField(field: ParamField): FormField {
  * `enum`/`select`, switch, number, password, date-time, textarea or text), label, description,
  * placeholder (the default), required flag and constraints, laid out in rows of 4 units.
  * A header fills a row; a field that does not fit in what is left of the row starts a new one.
+ * With `options.language`, texts come from the schema's `i18n` translations where present.
  */
-export function describeForm(items: readonly ParamItem[]): FormDescription {
+export function describeForm(
+  items: readonly ParamItem[],
+  options: FormOptions = {},
+): FormDescription {
+  const language = baseLanguage(options.language);
   const rows: FormRow[] = [];
   const fields: FormField[] = [];
   let current: FormRow | null = null;
   let used = 0;
   for (const item of items) {
     if (item.kind === 'header') {
-      rows.push({ items: [{ kind: 'header', title: item.header, span: FORM_ROW_UNITS }] });
+      const title =
+        (language === undefined ? undefined : item.i18n?.[language]?.header) ?? item.header;
+      rows.push({ items: [{ kind: 'header', title, span: FORM_ROW_UNITS }] });
       current = null;
       continue;
     }
-    const field = describeField(item);
+    const field = describeField(item, language);
     fields.push(field);
     if (field.hidden) {
       continue;

@@ -19,6 +19,7 @@ export {
   type FormField,
   type FormHeader,
   type FormOption,
+  type FormOptions,
   type FormRow,
   type FormWidget,
 } from './form.js';
@@ -31,6 +32,8 @@ export {
 } from './kinds.js';
 export {
   type EnumValue,
+  type FieldTranslations,
+  type HeaderTranslations,
   isMultiValueField,
   isSecretField,
   PARAM_FORMATS,

@@ -396,3 +396,30 @@ describe('parseParams: schema errors carry the item and the line', () => {
     ]);
   });
 });
+
+describe('parseParams: i18n', () => {
+  it('reads translations of fields and headers', () => {
+    const { fields, errors } = parseParams([
+      { header: 'Masters', i18n: { ru: { header: 'Master-узлы' } } },
+      { key: 'a', type: 'string', title: 'A', i18n: { ru: { title: 'А', description: 'Б' } } },
+    ]);
+    expect(errors).toEqual([]);
+    expect(fields[0]).toMatchObject({ kind: 'header', i18n: { ru: { header: 'Master-узлы' } } });
+    expect(fields[1]).toMatchObject({ i18n: { ru: { title: 'А', description: 'Б' } } });
+  });
+
+  it('reports malformed translations', () => {
+    const { errors } = parseParams([
+      { header: 'H', i18n: { ru: {} } },
+      { key: 'a', type: 'string', title: 'A', i18n: { russian: { title: 'А' } } },
+      { key: 'b', type: 'string', title: 'B', i18n: { ru: { label: 'Б' } } },
+      { key: 'c', type: 'string', title: 'C', i18n: 'ru' },
+    ]);
+    expect(errors.map((e) => [e.index, e.property, e.message])).toEqual([
+      [0, 'i18n', 'header "H": i18n.ru.header is required'],
+      [1, 'i18n', '"a": i18n: "russian" is not a two-letter language code such as ru or en'],
+      [2, 'i18n', '"b": i18n.ru: unknown property "label" (allowed: title, description)'],
+      [3, 'i18n', '"c": i18n must be a mapping of language codes (e.g. ru) to texts, got a string'],
+    ]);
+  });
+});

@@ -56,12 +56,23 @@ export type EnumValue = string | number | boolean;
 /** One choice of a `select` field: the label shown and the value passed to the template. */
 export type SelectOption = { text: string; value: unknown };
 
+/**
+ * Translations of a field's title and description, by language code (`ru`, `en`…). The plain
+ * `title`/`description` stay the canonical text (the audit shows `title`); a form drawn in a
+ * language uses its translation when there is one. A Commander extension: other tools ignore it.
+ */
+export type FieldTranslations = Record<string, { title?: string; description?: string }>;
+
+/** Translations of a header's text, by language code. */
+export type HeaderTranslations = Record<string, { header: string }>;
+
 /** A `{header: "…"}` separator in the form. */
 export type ParamHeader = {
   kind: 'header';
   /** Position in the params list. */
   index: number;
   header: string;
+  i18n?: HeaderTranslations;
 };
 
 /**
@@ -109,6 +120,8 @@ export type ParamField = {
   maxLength?: number;
   /** A JavaScript regular expression the whole value must match. */
   pattern?: string;
+  /** Title and description in other languages. */
+  i18n?: FieldTranslations;
 };
 
 /** One entry of the params list. */
@@ -159,6 +172,7 @@ const FIELD_PROPERTIES = new Set([
   'identifier',
   'unique',
   'hidden',
+  'i18n',
 ]);
 
 const BOOLEAN_PROPERTIES = [
@@ -262,17 +276,79 @@ function readItem(
   return readField(raw, index, fail, seenKeys);
 }
 
+// Language codes of translations: ISO 639-1, as the web UI's languages.
+const LANGUAGE_PATTERN = /^[a-z]{2}$/;
+
+/**
+ * Reads an `i18n` mapping: language code → mapping of the allowed text properties. Returns null
+ * (after reporting) when it is malformed.
+ */
+function readTranslations(
+  raw: unknown,
+  allowed: readonly string[],
+  required: readonly string[],
+  fail: (message: string) => void,
+): Record<string, Record<string, string>> | null {
+  if (!isRecord(raw)) {
+    fail(`i18n must be a mapping of language codes (e.g. ru) to texts, got ${typeName(raw)}`);
+    return null;
+  }
+  const out: Record<string, Record<string, string>> = {};
+  let ok = true;
+  for (const [language, texts] of Object.entries(raw)) {
+    if (!LANGUAGE_PATTERN.test(language)) {
+      fail(`i18n: "${language}" is not a two-letter language code such as ru or en`);
+      ok = false;
+      continue;
+    }
+    if (!isRecord(texts)) {
+      fail(`i18n.${language} must be a mapping of ${allowed.join(', ')}, got ${typeName(texts)}`);
+      ok = false;
+      continue;
+    }
+    const entry: Record<string, string> = {};
+    for (const [prop, text] of Object.entries(texts)) {
+      if (!allowed.includes(prop)) {
+        fail(`i18n.${language}: unknown property "${prop}" (allowed: ${allowed.join(', ')})`);
+        ok = false;
+      } else if (typeof text !== 'string' || text.trim() === '') {
+        fail(`i18n.${language}.${prop} must be a non-empty string`);
+        ok = false;
+      } else {
+        entry[prop] = text;
+      }
+    }
+    for (const prop of required) {
+      if (entry[prop] === undefined && isRecord(texts) && texts[prop] === undefined) {
+        fail(`i18n.${language}.${prop} is required`);
+        ok = false;
+      }
+    }
+    out[language] = entry;
+  }
+  return ok ? out : null;
+}
+
 function readHeader(raw: Record<string, unknown>, index: number, fail: Fail): ParamHeader | null {
   for (const prop of Object.keys(raw)) {
-    if (prop !== 'header') {
-      fail(prop, `header items take only "header"; unknown property "${prop}"`);
+    if (prop !== 'header' && prop !== 'i18n') {
+      fail(prop, `header items take only "header" and "i18n"; unknown property "${prop}"`);
     }
   }
   if (typeof raw.header !== 'string' || raw.header.trim() === '') {
     fail('header', 'header must be a non-empty string');
     return null;
   }
-  return { kind: 'header', index, header: raw.header };
+  const header: ParamHeader = { kind: 'header', index, header: raw.header };
+  if (raw.i18n !== undefined) {
+    const translations = readTranslations(raw.i18n, ['header'], ['header'], (m) =>
+      fail('i18n', `header "${raw.header as string}": ${m}`),
+    );
+    if (translations) {
+      header.i18n = translations as HeaderTranslations;
+    }
+  }
+  return header;
 }
 
 function readField(
@@ -343,6 +419,15 @@ function readField(
       field.description = raw.description;
     } else {
       err('description', 'description must be a string');
+    }
+  }
+
+  if (raw.i18n !== undefined) {
+    const translations = readTranslations(raw.i18n, ['title', 'description'], [], (m) =>
+      err('i18n', m),
+    );
+    if (translations) {
+      field.i18n = translations;
     }
   }
 

@@ -1,61 +1,81 @@
-import {
-  parseParams,
-  RECORD_ID_KEY,
-  renderClusterConfiguration,
-  validateValues,
-} from '@commander/renderer';
+import { describeForm, parseParams, RECORD_ID_KEY, validateValues } from '@commander/renderer';
 import { describe, expect, it } from 'vitest';
 
-import { PRESET_CATALOGS, PRESET_TEMPLATES } from './index.js';
+import { PRESET_CATALOGS, PRESET_TEMPLATES, type PresetTemplate } from './index.js';
+import { presetExampleValues, renderPresetExample } from './render-example.js';
 
-const specials = {
-  dc_sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVeRyR3alKey test',
-  dc_sshPrivateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----',
-  dc_clusterUUID: '0b7a4f56-1d2e-4c6f-9a8b-7c6d5e4f3a2b',
-  dc_domain: 'commander.example.com',
-  dc_caBundle: '',
-};
+const PROVIDERS = [
+  'Yandex',
+  'OpenStack',
+  'vSphere',
+  'AWS',
+  'GCP',
+  'Azure',
+  'VCD',
+  'Zvirt',
+  'Huaweicloud',
+  'Dynamix',
+];
 
-const SAMPLE_VALUES: Record<string, Record<string, unknown>> = {
-  'Static cluster': {
-    masterHosts: [
-      {
-        ...PRESET_CATALOGS[0]!.records[0],
-        [RECORD_ID_KEY]: '5f6727e7-1111-4222-8333-444455556666',
-      },
-    ],
-  },
-  'Yandex Cloud cluster': {
-    prefix: 'demo',
-    cloudID: 'b1gabc',
-    folderID: 'b1gdef',
-    serviceAccountJSON:
-      '{"id":"aje1","service_account_id":"aje2","private_key":"-----BEGIN PRIVATE KEY-----\\nxyz\\n-----END PRIVATE KEY-----\\n"}',
-  },
-};
+function byName(name: string): PresetTemplate {
+  const preset = PRESET_TEMPLATES.find((p) => p.name === name);
+  if (!preset) {
+    throw new Error(`no preset ${name}`);
+  }
+  return preset;
+}
 
 describe('preset templates', () => {
   for (const preset of PRESET_TEMPLATES) {
-    it(`${preset.name}: params are valid and the defaults render to valid documents`, () => {
+    it(`${preset.name}: params are valid and the example values render to valid documents`, () => {
       const params = parseParams(preset.params);
       expect(params.errors).toEqual([]);
-      const values = validateValues(params.fields, SAMPLE_VALUES[preset.name] ?? {});
+      const values = validateValues(params.fields, presetExampleValues(preset));
       expect(values.ok ? [] : values.errors).toEqual([]);
-      const result = renderClusterConfiguration(preset, values.ok ? values.values : {}, specials);
+      const result = renderPresetExample(preset);
       expect(result.errors).toEqual([]);
-      expect(result.rendered?.primary_resources).toContain(`/agent_api/${specials.dc_clusterUUID}`);
+      expect(result.rendered?.primary_resources).toContain('/agent_api/');
       expect(result.facts.clusterType).toBe(preset.name.startsWith('Static') ? 'static' : 'cloud');
+    });
+
+    it(`${preset.name}: every field and header has a Russian title`, () => {
+      const { fields } = parseParams(preset.params);
+      for (const item of fields) {
+        if (item.kind === 'header') {
+          expect(item.i18n?.ru?.header, item.header).toBeTruthy();
+        } else {
+          expect(item.i18n?.ru?.title, item.key).toBeTruthy();
+          if (item.description !== undefined) {
+            expect(item.i18n?.ru?.description, item.key).toBeTruthy();
+          }
+        }
+      }
+      const ru = describeForm(fields, { language: 'ru' });
+      const en = describeForm(fields);
+      expect(ru.fields.map((f) => f.label)).not.toEqual(en.fields.map((f) => f.label));
     });
   }
 
+  it('covers every cloud provider DKP bundles (DVP aside, an external provider)', () => {
+    const rendered = PRESET_TEMPLATES.map((p) => renderPresetExample(p).facts.cloudProvider);
+    expect(rendered.filter((p) => p !== null).sort()).toEqual([...PROVIDERS].sort());
+  });
+
   it('the static preset takes its masters from the inventory', () => {
-    const preset = PRESET_TEMPLATES[0]!;
-    const values = validateValues(
-      parseParams(preset.params).fields,
-      SAMPLE_VALUES['Static cluster'],
-    );
-    const result = renderClusterConfiguration(preset, values.ok ? values.values : {}, specials);
+    const result = renderPresetExample(byName('Static cluster'));
     expect(result.facts.connectionHosts.masters).toEqual([{ host: '10.0.1.11', user: 'ubuntu' }]);
+  });
+
+  it('cloud presets put the secrets they are given into the placement only', () => {
+    const preset = byName('OpenStack cluster');
+    const result = renderPresetExample(preset);
+    expect(result.rendered?.provider_specific_cluster_configuration).toContain(
+      'password: "example-password"',
+    );
+    expect(result.rendered?.init_configuration).not.toContain('example-password');
+    expect(result.rendered?.resources.map((g) => g.yaml).join('\n')).not.toContain(
+      'example-password',
+    );
   });
 
   it('the catalog records match their schema', () => {
@@ -66,5 +86,18 @@ describe('preset templates', () => {
         expect(validateValues(params.fields, record).ok).toBe(true);
       }
     }
+    expect(RECORD_ID_KEY).toBe('x-commander-record-id');
+  });
+});
+
+describe('preset values', () => {
+  it('are refused with the field named when a required one is missing', () => {
+    const preset = byName('AWS cluster');
+    const values = validateValues(parseParams(preset.params).fields, {
+      ...preset.example,
+      ami: undefined,
+    });
+    expect(values.ok).toBe(false);
+    expect(values.ok ? [] : values.errors.map((e) => e.path)).toContain('ami');
   });
 });
