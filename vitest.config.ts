@@ -33,6 +33,11 @@ export default defineConfig({
           include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
         },
       })),
+      // Deployment artefacts: the Helm chart (rendered by the repository's Helm harness), compose.
+      {
+        extends: true as const,
+        test: { name: '@commander/deploy', root: 'deploy', include: ['test/**/*.test.ts'] },
+      },
       // The web app has its own config (jsdom, React); it needs no database.
       'apps/web/vitest.config.ts',
     ],
