@@ -2,6 +2,7 @@ import { poolOf } from '../client.js';
 import { HotClusterQueries } from './clusters.js';
 
 export * from './clusters.js';
+export * from './touch.js';
 
 const clusterQueries = new WeakMap<object, HotClusterQueries>();
 
