@@ -1,4 +1,5 @@
 import { FULL_FLEET, QUICK_FLEET, runFleetBenchmark } from './benchmarks/fleet.js';
+import { FULL_API, QUICK_API, runApiBenchmark } from './benchmarks/api.js';
 import {
   FULL_OPERATIONS,
   QUICK_OPERATIONS,
@@ -44,6 +45,12 @@ export const BENCHMARKS: Benchmark[] = [
     description: 'agent telemetry ingest into the API process from thousands of agents',
     run: (env, quick, log) =>
       runTelemetryBenchmark(env, quick ? QUICK_TELEMETRY : FULL_TELEMETRY, log),
+  },
+  {
+    name: 'api',
+    description:
+      'GET /clusters/:id and /clusters?limit=100 through the API vs bare Fastify + pg (same rows)',
+    run: (env, quick, log) => runApiBenchmark(env, quick ? QUICK_API : FULL_API, log),
   },
   {
     name: 'render',

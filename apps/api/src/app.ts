@@ -13,13 +13,14 @@ import {
   TelemetryIngest,
 } from '@commander/core';
 import { RenderPool } from '@commander/core/render-pool';
-import { type Db, selectAgentAuth } from '@commander/db';
+import { type Db, poolOf, selectAgentAuth } from '@commander/db';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import pg from 'pg';
+import pino from 'pino';
 
 import type { Config } from './config.js';
 import { agentKeysPlugin } from './plugins/agent-keys.js';
@@ -29,6 +30,7 @@ import { errorHandler } from './plugins/error-handler.js';
 import { eventsPlugin } from './plugins/events.js';
 import { inputGuardPlugin } from './plugins/input-guard.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { PrincipalCache } from './plugins/principal-cache.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { agentRoutes } from './routes/agent.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -56,6 +58,13 @@ declare module 'fastify' {
     agentKeyCache: AgentKeyCache;
   }
 }
+/** Routes logged at debug only (when they succeed): probes, metrics, the agent API. */
+const QUIET_ROUTES = /^\/(healthz|readyz|metrics)$|^\/agent_api\//;
+
+/** How long a principal is trusted in process without a notification (ms). */
+const PRINCIPAL_CACHE_TTL_MS = 10_000;
+/** How often the last-use times of cached principals are written (ms). */
+const LAST_USED_FLUSH_MS = 1_000;
 
 /** The render worker pool the configuration asks for. */
 export function renderPoolFromConfig(config: Config): RenderPool {
@@ -76,6 +85,12 @@ export function renderPoolFromConfig(config: Config): RenderPool {
 
 /** Builds the HTTP application; never listens (server.ts does). */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  // Logs go to stdout through pino's asynchronous destination (buffered, written off the
+  // request path), flushed when the app closes.
+  const destination =
+    config.logLevel === 'silent' || deps.logStream
+      ? null
+      : pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -85,11 +100,31 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
             // Request headers (authorization, x-auth-token, cookie, x-csrf-token) and
             // secret-bearing fields (password, privateKey, token, …) anywhere one level deep.
             redact: { paths: logRedactPaths(), censor: '[REDACTED]' },
-            ...(deps.logStream ? { stream: deps.logStream } : {}),
+            stream: deps.logStream ?? destination ?? undefined,
           },
+    // One line per request, written on response (below), instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMITS.default,
+  });
+  if (destination) {
+    app.addHook('onClose', async () => destination.flushSync());
+  }
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    const line = {
+      method: request.method,
+      route: route ?? null,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    // Probes, metrics and agents' polling are routine: visible at debug only.
+    if (QUIET_ROUTES.test(route ?? '') && reply.statusCode < 500) {
+      request.log.debug(line, 'request');
+    } else {
+      request.log.info(line, 'request');
+    }
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -134,6 +169,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(rateLimit, { global: false });
   await app.register(securityHeadersPlugin, { https: config.publicUrl.startsWith('https:') });
   await app.register(errorHandler);
+  // Principals in process, invalidated through PostgreSQL NOTIFY (plugins/principal-cache.ts).
+  const principalCache = new PrincipalCache({
+    databaseUrl: config.databaseUrl,
+    pool: poolOf(deps.db),
+    ttlMs: PRINCIPAL_CACHE_TTL_MS,
+    flushEveryMs: LAST_USED_FLUSH_MS,
+    warn: (err, message) => app.log.warn({ err }, message),
+  });
+  await principalCache.start();
+  app.addHook('onClose', async () => principalCache.close());
   const auditSink: AuditSink =
     deps.auditSink ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
   // Before any route is registered: it records every route and refuses undeclared ones.
@@ -146,6 +191,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     metricsPublic: config.metricsPublic,
     renderer,
     agentKeys,
+    principalCache,
   });
   await app.register(agentKeysPlugin, { databaseUrl: config.databaseUrl, cache: agentKeys });
   await app.register(inputGuardPlugin);

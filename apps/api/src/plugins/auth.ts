@@ -29,6 +29,8 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 
+import type { PrincipalCache } from './principal-cache.js';
+
 export const SESSION_COOKIE = 'commander_session';
 
 /** Body limits (bytes) by route kind; a route may declare a smaller or larger one itself. */
@@ -118,6 +120,8 @@ export type AuthOptions = {
   renderer?: ConfigurationRenderer | undefined;
   /** Agent authentication (key hash -> cluster), cached and invalidated by NOTIFY. */
   agentKeys: AgentKeyCache;
+  /** Principals kept in process (none: every request reads them from the database). */
+  principalCache?: PrincipalCache | undefined;
 };
 
 function bearer(request: FastifyRequest): string | null {
@@ -139,6 +143,9 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Routes whose writes can change who a credential is or what it may do. */
+const CREDENTIAL_ROUTES =
+  /^\/api\/v1\/(auth|auth_tokens|users|roles|global_roles|role_bindings|workspace_role_bindings|workspaces)(\/|$)/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -213,6 +220,19 @@ export const authPlugin = fp<AuthOptions>(
       }
     });
 
+    const cache = options.principalCache;
+    if (cache) {
+      // A change this process makes (revoke, disable, role or binding change, sign-out) empties
+      // its own cache before the caller hears back, so the caller's very next request here is
+      // judged afresh; other processes hear of it through the triggers' NOTIFY.
+      app.addHook('onSend', async (request, _reply, payload) => {
+        if (UNSAFE.has(request.method) && CREDENTIAL_ROUTES.test(request.routeOptions.url ?? '')) {
+          cache.clear();
+        }
+        return payload;
+      });
+    }
+
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       request.ctx = baseContext(request, options, null, new Set());
       if (request.is404) {
@@ -251,33 +271,55 @@ async function authenticate(
   options: AuthOptions,
 ): Promise<{ principal: Principal; workspace: ServiceContext['workspace'] }> {
   const { db } = options;
-  let principal: Principal | null = null;
-  let viaCookie = false;
+  const cache = options.principalCache ?? null;
   const token = bearer(request);
-  if (token !== null) {
-    principal = await principalFromToken(db, token);
+  const cookie = token === null ? request.cookies[SESSION_COOKIE] : undefined;
+  let key: string | null = null;
+  if (cache) {
+    if (token !== null) {
+      key = cache.key('token', token);
+    } else if (cookie) {
+      key = cache.key('session', cookie);
+    }
+  }
+  const hit = cache && key !== null ? cache.get(key) : null;
+  let principal: Principal | null;
+  let held: Grants;
+  let tokenWorkspace: ServiceContext['workspace'] = null;
+  if (hit) {
+    ({ principal, grants: held, workspace: tokenWorkspace } = hit);
   } else {
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (cookie) {
+    const generation = cache?.generation ?? 0;
+    principal = null;
+    if (token !== null) {
+      principal = await principalFromToken(db, token);
+    } else if (cookie) {
       principal = await principalFromSession(db, cookie);
-      viaCookie = principal !== null;
       if (!principal) {
         void reply.clearCookie(SESSION_COOKIE, { path: '/' });
         throw new AppError('session_expired', 'Your session has expired; sign in again');
       }
     }
+    if (!principal) {
+      throw new AppError('unauthorized', 'Authentication required: send X-Auth-Token, or sign in');
+    }
+    held = await grantsOf(db, principal);
+    if (principal.kind === 'auth_token') {
+      tokenWorkspace = await tokenWorkspaceOf(db, principal.token.workspaceId);
+    }
+    if (cache && key !== null) {
+      cache.set(key, { principal, grants: held, workspace: tokenWorkspace }, generation);
+    }
   }
-  if (!principal) {
-    throw new AppError('unauthorized', 'Authentication required: send X-Auth-Token, or sign in');
-  }
+  const viaCookie = token === null;
   if (viaCookie && UNSAFE.has(request.method) && principal.kind === 'user') {
     const sent = request.headers['x-csrf-token'];
     if (typeof sent !== 'string' || sent !== principal.session?.csrfToken) {
       throw new AppError('csrf_failed', 'Missing or wrong X-CSRF-Token header');
     }
   }
-  const held = await grantsOf(db, principal);
-  const workspace = await resolveWorkspace(db, request, principal);
+  const workspace =
+    principal.kind === 'auth_token' ? tokenWorkspace : await userWorkspace(db, request, cache);
   request.principal = principal;
   request.grants = held;
   const actor =
@@ -378,32 +420,39 @@ function baseContext(
   };
 }
 
+/** A workspace token's own workspace (null for a global token). */
+async function tokenWorkspaceOf(
+  db: Db,
+  workspaceId: string | null,
+): Promise<{ id: string; slug: string } | null> {
+  if (workspaceId === null) {
+    return null;
+  }
+  return db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true, slug: true } });
+}
+
 /**
- * The workspace of the call: a workspace token's own; for users, the X-Workspace header
- * (slug) or, without it, the `default` workspace when the user can see it.
+ * The workspace of a user's call: the X-Workspace header (slug) or, without it, the `default`
+ * workspace when the user can see it. From the cache when it is listening.
  */
-async function resolveWorkspace(
+async function userWorkspace(
   db: Db,
   request: FastifyRequest,
-  principal: Principal,
+  cache: PrincipalCache | null,
 ): Promise<{ id: string; slug: string } | null> {
-  if (principal.kind === 'auth_token') {
-    if (principal.token.workspaceId === null) {
-      return null;
-    }
-    const ws = await db.workspace.findUnique({
-      where: { id: principal.token.workspaceId },
+  const header = request.headers['x-workspace'];
+  const named = typeof header === 'string' && header.length > 0;
+  const slug = named ? header : 'default';
+  let ws = cache?.workspaceBySlug(slug);
+  if (ws === undefined) {
+    const generation = cache?.generation ?? 0;
+    ws = await db.workspace.findFirst({
+      where: { slug, archivedAt: null },
       select: { id: true, slug: true },
     });
-    return ws;
+    cache?.setWorkspace(slug, ws, generation);
   }
-  const header = request.headers['x-workspace'];
-  const slug = typeof header === 'string' && header.length > 0 ? header : 'default';
-  const ws = await db.workspace.findFirst({
-    where: { slug, archivedAt: null },
-    select: { id: true, slug: true },
-  });
-  if (!ws && typeof header === 'string' && header.length > 0) {
+  if (!ws && named) {
     throw new AppError('not_found', `Workspace ${slug} not found`);
   }
   return ws;

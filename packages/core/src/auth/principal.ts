@@ -9,11 +9,17 @@ import { tokenRights } from './token-rights.js';
  * when it authenticated (see token-rights.ts).
  */
 export type Principal =
-  | { kind: 'auth_token'; token: AuthToken; permissions: ReadonlySet<Permission> }
+  | {
+      kind: 'auth_token';
+      token: AuthToken;
+      permissions: ReadonlySet<Permission>;
+      /** The earliest expiry up the issuer chain, when known (null: none expires). */
+      validUntil?: Date | null;
+    }
   | { kind: 'user'; user: User; session: Session | null };
 
 /** How often last_used_at / last_seen_at are written at most (they are hot rows). */
-const TOUCH_INTERVAL_MS = 60_000;
+export const TOUCH_INTERVAL_MS = 60_000;
 
 /**
  * The API token with this value, if it and every issuer up its chain is usable (not revoked,
@@ -28,7 +34,12 @@ export async function principalFromToken(db: Db, rawToken: string): Promise<Prin
   if (token.lastUsedAt === null || Date.now() - token.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.authToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
   }
-  return { kind: 'auth_token', token, permissions: rights.permissions };
+  return {
+    kind: 'auth_token',
+    token,
+    permissions: rights.permissions,
+    validUntil: rights.validUntil,
+  };
 }
 
 /** The signed-in user of this session cookie value, if the session is valid. */

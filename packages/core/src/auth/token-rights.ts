@@ -39,6 +39,8 @@ export type TokenRights = {
   token: AuthToken;
   /** What the token may do now: stored ∩ scope ∩ every issuer's current rights. */
   permissions: Set<Permission>;
+  /** The earliest expiry up the chain (null: none expires): rights may be cached until then. */
+  validUntil: Date | null;
 };
 
 /**
@@ -100,7 +102,9 @@ export async function tokenRights(
   if (!permissions) {
     return null;
   }
-  return { token: toAuthToken(leaf), permissions };
+  const expiries = rows.flatMap((r) => (r.expires_at === null ? [] : [r.expires_at.getTime()]));
+  const validUntil = expiries.length === 0 ? null : new Date(Math.min(...expiries));
+  return { token: toAuthToken(leaf), permissions, validUntil };
 }
 
 /**

@@ -3,6 +3,7 @@ import { HotClusterQueries } from './clusters.js';
 
 export * from './clusters.js';
 export * from './operations.js';
+export * from './touch.js';
 
 const clusterQueries = new WeakMap<object, HotClusterQueries>();
 
