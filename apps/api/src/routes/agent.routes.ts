@@ -116,7 +116,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
       const cluster = agentCluster(request);
       try {
         // Resolves once the sample's batch is committed: a 204 is never lost.
-        await ingest.submit(cluster, request.body);
+        await ingest.submit(cluster, request.body, true);
       } catch (error) {
         const refusal = error instanceof AppError ? (error.details as IngestRefusal | null) : null;
         if (error instanceof AppError && error.code === 'service_unavailable' && refusal) {

@@ -24,8 +24,11 @@ type Entry = { row: AgentAuthRow; expiresAt: number };
  * `clusters` NOTIFYs {@link AGENT_KEYS_CHANNEL} with the cluster id on every key rotation,
  * archival or deletion, and the process listening calls {@link invalidate}. While that listener
  * is not connected ({@link setListening}(false)) nothing is served from the cache, because
- * notifications could be missed. Wrong keys are compared against the cached hashes too, so a
- * stranger guessing keys costs no query once the cluster is cached.
+ * notifications could be missed. Only a match of the current key is answered from the cache;
+ * anything else (the previous key in its grace period, a key matching nothing, perhaps one just
+ * issued) reads PostgreSQL, so a rotation takes effect on the very next request whether or not
+ * the notification has arrived yet; archival and deletion take effect when it arrives (at
+ * commit, milliseconds).
  */
 export class AgentKeyCache {
   private readonly entries = new Map<string, Entry>();
@@ -83,11 +86,23 @@ export class AgentKeyCache {
    * the cluster with `uuid`; null otherwise.
    */
   async authenticate(uuid: string, key: string): Promise<AgentIdentity | null> {
-    const row = await this.row(uuid);
+    const hash = hashToken(key);
+    const cached = this.cached(uuid);
+    // Only a match of the CURRENT key is served from the cache. A previous key (grace period),
+    // a key that matches nothing (perhaps one just issued) and a miss read PostgreSQL, so a
+    // rotation's effects never wait for the notification to arrive.
+    if (
+      cached &&
+      !cached.archived &&
+      cached.agentKeyHash &&
+      timingSafeEqualHex(hash, cached.agentKeyHash)
+    ) {
+      return { id: cached.id, uuid: cached.uuid, workspaceId: cached.workspaceId };
+    }
+    const row = await this.load(uuid);
     if (!row || row.archived || !row.agentKeyHash) {
       return null;
     }
-    const hash = hashToken(key);
     const current = timingSafeEqualHex(hash, row.agentKeyHash);
     const previous =
       !current &&
@@ -100,14 +115,16 @@ export class AgentKeyCache {
       : null;
   }
 
-  private async row(uuid: string): Promise<AgentAuthRow | null> {
-    const now = this.now();
-    if (this.listening) {
-      const hit = this.entries.get(uuid);
-      if (hit && hit.expiresAt > now) {
-        return hit.row;
-      }
+  private cached(uuid: string): AgentAuthRow | null {
+    if (!this.listening) {
+      return null;
     }
+    const hit = this.entries.get(uuid);
+    return hit && hit.expiresAt > this.now() ? hit.row : null;
+  }
+
+  private async load(uuid: string): Promise<AgentAuthRow | null> {
+    const now = this.now();
     const generation = this.generation;
     const row = await this.lookup(uuid);
     if (row && this.listening && generation === this.generation) {

@@ -36,6 +36,9 @@ export type TelemetryIngestOptions = {
   log?: Logger;
 };
 
+/** A telemetry body as its schema parses it. */
+export type ParsedTelemetry = ReturnType<typeof TelemetryBodySchema.parse>;
+
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 type Pending = { row: TelemetryRow; snapshot: AgentSnapshot; waiter: Waiter };
 
@@ -93,8 +96,13 @@ export class TelemetryIngest {
    * @throws AppError validation_failed (ts in the future), service_unavailable (buffer full or
    * shutting down; details {@link IngestRefusal}) or the database's error for its batch.
    */
-  submit(cluster: AgentIdentity, raw: TelemetryBody): Promise<void> {
-    const body = TelemetryBodySchema.parse(raw);
+  submit(
+    cluster: AgentIdentity,
+    raw: TelemetryBody | ParsedTelemetry,
+    parsed = false,
+  ): Promise<void> {
+    // The route has validated the body already (its schema); other callers have not.
+    const body = parsed ? (raw as ParsedTelemetry) : TelemetryBodySchema.parse(raw);
     const now = new Date();
     const ts = body.ts ? new Date(body.ts) : now;
     if (ts.getTime() > now.getTime() + 5 * 60_000) {
