@@ -827,6 +827,16 @@ function goals(results: RunResult[], least: number): string[] {
     "Costs are CPU seconds of the manager processes and of the database's PostgreSQL backends during",
     "the burst ÷ operations (the tables below); dhctl-sim's CPU is the simulated dhctl's, not",
     "Commander's, and is left out of the goals. For a cost, measured ÷ target ≤ 1.00× meets it.",
+    ...(c1
+      ? [
+          '',
+          `While the 1-replica check burst ran, the machine was busy ${formatNumber(c1.cpu.machineCores, 2)} of its` +
+            ` ${c1.cpu.cpuCount} cores, ${formatNumber(c1.cpu.otherCores, 2)} of them other work: a process that` +
+            ' wakes (graphile-worker picking a job up on its LISTEN, the claim) waits for a core, so the lone' +
+            " queue → start mostly measures the machine's run queue then, not the path (graphile-worker's own" +
+            ' add → start is ~4 ms on an idle machine). What bounds the CPU per operation is in "Reading" below.',
+        ]
+      : []),
   ];
 }
 
@@ -902,14 +912,23 @@ function reading(runs: {
   }
   const prisma = profileShare(cN, ['Prisma client runtime', 'Prisma query compiler (Wasm)']);
   const pgDriver = profileShare(cN, ['pg driver (pg, adapter-pg)']);
+  const yamlShare = profileShare(c1, ['yaml']);
+  const ownCode = profileShare(c1, ['Commander code (apps, packages)']);
   out.push(
     `- **Where the CPU goes: the managers.** They used ${formatNumber(cpuOf(cN, 'managers'), 2)} cores with ${most} check replicas` +
       ` (${formatNumber(cpuMsPerOp(cN, 'managers'))} ms per check, against ${formatNumber(cpuMsPerOp(cN, 'PostgreSQL backends'))} ms in PostgreSQL and` +
       ` ${formatNumber(cpuMsPerOp(cN, 'dhctl-sim'))} ms in dhctl-sim).` +
       (Number.isFinite(prisma)
         ? ` Their profile puts ${formatPercent(prisma)} of it in Prisma (client runtime and Wasm query compiler) and ${formatPercent(pgDriver)} in the pg` +
-          ' driver. A Prisma call costs about 1–4 ms of CPU here (the telemetry section times them) and an operation makes many: claim,' +
-          ' progress updates, log batches, phase state, heartbeat, completion. The number of calls, not the work of each, sets the cost.'
+          " driver: a check's own statements are single named pg statements (`packages/db/src/hot/operations.ts`: the operation's header," +
+          ' the advisory lock and its release, the one-statement claim, one statement per recorder flush, the ownership check and the' +
+          " one-statement in-sync completion), besides graphile-worker's fetch and completion of the job; Prisma is left for installs'" +
+          ' completion (audit, applied configuration) and the rarer paths.' +
+          ` With ${least} replica, the YAML parser takes ${formatPercent(yamlShare)} and Commander's own code ${formatPercent(ownCode)}:` +
+          ' mostly the secret masker the claim builds from the rendered documents (every secret-named field of every document,' +
+          " base64 and JSON forms of each value) and the masking of each line. That, Node's own promise and socket work and the gRPC" +
+          ' stream now bound the CPU per check; caching the masker per cluster revision (or storing its secret list at render time)' +
+          ' is the next lever.'
         : ''),
   );
   const commit = ['IO:WALSync', 'LWLock:WALWrite', 'Lock:object'];
@@ -919,8 +938,9 @@ function reading(runs: {
     `- **PostgreSQL: commits, then the NOTIFY lock.** With ${most} check replicas ${formatNumber(cN.waits.avgActive, 2)} backends were active on` +
       ` average and ${formatPercent(shareOf(cN.waits, commit))} of their samples waited on commits: WAL flush` +
       ` ${formatPercent(shareOf(cN.waits, ['IO:WALSync', 'LWLock:WALWrite']))}, NOTIFY commit lock (\`Lock:object\`) ${formatPercent(lockN)}` +
-      ` (${formatPercent(lock1)} with ${least} replica). Every state change of an operation publishes a change event (\`pg_notify\`) in its` +
-      ' transaction and graphile-worker notifies on every enqueue; PostgreSQL lets one notifying transaction commit at a time, across its' +
+      ` (${formatPercent(lock1)} with ${least} replica). Change events are coalesced (per operation: queued, started, a progress event per` +
+      ' phase change or at most every 2 s, finished; none for log lines) and graphile-worker notifies on every enqueue; PostgreSQL lets one' +
+      ' notifying transaction commit at a time, across its' +
       ` WAL flush, so ${lockN >= 0.15 ? 'with more replicas this lock becomes the next limit after CPU: it serializes their commits' : 'this lock grows with replicas but is not yet a limit at these rates'}.` +
       ` ${formatNumber(cN.waits.avgIdleInTransaction, 2)} backends were idle in a transaction on average (waiting for a manager mid-transaction, i.e. for its CPU).`,
   );
@@ -943,8 +963,9 @@ function reading(runs: {
       `${formatNumber(Math.max(...all.map((r) => r.cpu.otherCores)), 2)} cores during these runs, so differences of 20 % or less between` +
       ' rows are within what the other load moves; the CPU per operation and the profile shares are steadier than the rates.',
     "- **On a bigger machine** (managers, dhctl and PostgreSQL on their own cores or hosts) replicas scale until PostgreSQL's commit",
-    '  rate and the NOTIFY commit lock are the limit; batching change events (one NOTIFY per operation step at most, or none for log',
-    "  lines) is the lever there, as graphile-worker's docs advise for enqueueing.",
+    '  rate and the NOTIFY commit lock are the limit; the remaining notifying transactions per operation are the enqueue (its job and',
+    '  its event), the claim, the phase changes and the completion, so queueing checks in batches (one `add_jobs` and one event per',
+    "  scheduler tick) is the next lever there, as graphile-worker's docs advise for enqueueing.",
   );
   return out;
 }
