@@ -9,6 +9,7 @@ import {
   runRenderSandboxBenchmark,
 } from './benchmarks/render-sandbox.js';
 import { FULL_TELEMETRY, QUICK_TELEMETRY, runTelemetryBenchmark } from './benchmarks/telemetry.js';
+import { FULL_WEB, QUICK_WEB, runWebBenchmark } from './benchmarks/web.js';
 import type { BenchEnvironment } from './environment.js';
 import type { BenchmarkReport } from './report.js';
 
@@ -43,6 +44,11 @@ export const BENCHMARKS: Benchmark[] = [
     description: '/healthz latency of the API idle and during hostile template renders',
     run: (env, quick, log) =>
       runRenderSandboxBenchmark(env, quick ? QUICK_RENDER_SANDBOX : FULL_RENDER_SANDBOX, log),
+  },
+  {
+    name: 'web',
+    description: 'cold load of the clusters page with 10,000 clusters in Chromium, JS transferred',
+    run: (env, quick, log) => runWebBenchmark(env, quick ? QUICK_WEB : FULL_WEB, log),
   },
 ];
 

@@ -143,10 +143,23 @@ export const UpdateClusterBodySchema = z.strictObject({
 });
 export type UpdateClusterBody = z.input<typeof UpdateClusterBodySchema>;
 
+/** `?sort=`: `attention` (default: failures first, then changes in progress, then the rest, each by name), a field, or `-field` for descending. */
+export const ClusterSortSchema = z.enum([
+  'attention',
+  'name',
+  '-name',
+  'status',
+  '-status',
+  'created_at',
+  '-created_at',
+  'updated_at',
+  '-updated_at',
+]);
 export const ListClustersQuerySchema = z.object({
   status: ClusterStatusSchema.optional(),
   cluster_template_id: z.uuid().optional(),
   q: z.string().max(100).optional(),
+  sort: ClusterSortSchema.default('attention'),
 });
 
 /** `?reveal=true`: real secret values and configurations (needs clusters:secrets:read). */
