@@ -11,6 +11,7 @@ import {
   runRenderSandboxBenchmark,
 } from './benchmarks/render-sandbox.js';
 import { FULL_TELEMETRY, QUICK_TELEMETRY, runTelemetryBenchmark } from './benchmarks/telemetry.js';
+import { FULL_WEB, QUICK_WEB, runWebBenchmark } from './benchmarks/web.js';
 import type { BenchEnvironment } from './environment.js';
 import type { BenchmarkReport } from './report.js';
 
@@ -65,6 +66,11 @@ export const BENCHMARKS: Benchmark[] = [
     run: (env, quick, log, sizes) =>
       runFleetBenchmark(env, { ...(quick ? QUICK_FLEET : FULL_FLEET), ...sizes }, log),
     onlyByName: true,
+  },
+  {
+    name: 'web',
+    description: 'cold load of the clusters page with 10,000 clusters in Chromium, JS transferred',
+    run: (env, quick, log) => runWebBenchmark(env, quick ? QUICK_WEB : FULL_WEB, log),
   },
 ];
 

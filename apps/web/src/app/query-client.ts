@@ -1,5 +1,12 @@
 import { notifications } from '@mantine/notifications';
-import { MutationCache, QueryClient } from '@tanstack/react-query';
+import {
+  type DefaultedQueryObserverOptions,
+  type DefaultError,
+  MutationCache,
+  QueryClient,
+  type QueryKey,
+  type QueryObserverOptions,
+} from '@tanstack/react-query';
 import type { i18n as I18n } from 'i18next';
 
 import { ApiError } from '../lib/api-client.js';
@@ -26,13 +33,55 @@ function shouldRetry(failureCount: number, error: Error): boolean {
 }
 
 /**
+ * Refreshes cached queries after a change elsewhere (a live event, a reconnect), except those in
+ * error: an event must not restart a query that just failed (the page shows its error and a
+ * Retry button; the user or a window focus retries it).
+ */
+export function refreshQueries(queryClient: QueryClient, queryKey: QueryKey): Promise<void> {
+  return queryClient.invalidateQueries({
+    queryKey,
+    predicate: (query) => query.state.status !== 'error',
+  });
+}
+
+/**
+ * The rule for every query of the app: a fetch that fails while there is nothing to show is an
+ * error at once (the page shows it instead of a skeleton for the retries' duration); a failing
+ * background refetch of data already shown is retried quietly.
+ */
+class AppQueryClient extends QueryClient {
+  override defaultQueryOptions<
+    TQueryFnData = unknown,
+    TError = DefaultError,
+    TData = TQueryFnData,
+    TQueryData = TQueryFnData,
+    TQueryKey extends QueryKey = QueryKey,
+    TPageParam = never,
+  >(
+    options:
+      | QueryObserverOptions<TQueryFnData, TError, TData, TQueryData, TQueryKey, TPageParam>
+      | DefaultedQueryObserverOptions<TQueryFnData, TError, TData, TQueryData, TQueryKey>,
+  ): DefaultedQueryObserverOptions<TQueryFnData, TError, TData, TQueryData, TQueryKey> {
+    const defaulted = super.defaultQueryOptions(options);
+    if (defaulted.retry === undefined) {
+      const hash = defaulted.queryHash;
+      defaulted.retry = (failureCount, error) =>
+        this.getQueryCache().get(hash)?.state.data !== undefined &&
+        shouldRetry(failureCount, error as Error);
+    }
+    return defaulted;
+  }
+}
+
+/**
  * The app's QueryClient. Every mutation answers with a notification (UI.md): its meta names the
  * success message; failures show the API's message and code unless the form shows them.
  */
 export function createQueryClient(i18n: I18n): QueryClient {
-  return new QueryClient({
+  return new AppQueryClient({
     defaultOptions: {
-      queries: { retry: shouldRetry, staleTime: 10_000 },
+      // No `retry` here: AppQueryClient decides per query (see above).
+      queries: { staleTime: 10_000 },
       mutations: { retry: false },
     },
     mutationCache: new MutationCache({

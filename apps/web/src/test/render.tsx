@@ -58,6 +58,10 @@ export function renderRoutes({
 }
 
 /** Renders one element at `/` (for views that need no particular route). */
-export function renderWithProviders(element: React.ReactElement, path = '/') {
-  return renderRoutes({ routes: [{ path: '*', element }], path });
+export function renderWithProviders(
+  element: React.ReactElement,
+  path = '/',
+  options: Pick<RenderOptions, 'queryClient'> = {},
+) {
+  return renderRoutes({ routes: [{ path: '*', element }], path, ...options });
 }

@@ -1,12 +1,14 @@
 import {
   type Cluster,
   ClusterSchema,
+  type ClusterSortSchema,
   type ClusterStatus,
   type CreateClusterBody,
   TRANSITIONAL_CLUSTER_STATUSES,
 } from '@commander/contracts';
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
 
 import { api } from '../../lib/api-client.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
@@ -17,7 +19,16 @@ export const CLUSTERS_PAGE_SIZE = 25;
 /** Poll this often while something is happening, as a fallback to the live event stream. */
 const POLL_MS = 5_000;
 
-export type ClusterListFilter = { status?: ClusterStatus; q?: string; page: number };
+/** The list's server-side order (`?sort=`); `attention` puts what needs attention first. */
+export type ClusterSort = z.infer<typeof ClusterSortSchema>;
+
+export type ClusterListFilter = {
+  status?: ClusterStatus;
+  q?: string;
+  page: number;
+  /** Default `attention`. */
+  sort?: ClusterSort;
+};
 
 export function isTransitional(status: ClusterStatus): boolean {
   return TRANSITIONAL_CLUSTER_STATUSES.has(status);
@@ -38,6 +49,7 @@ export const clusterQueries = {
             without_archived: true,
             status: filter.status,
             q: filter.q,
+            sort: filter.sort ?? 'attention',
             limit: CLUSTERS_PAGE_SIZE,
             offset: (filter.page - 1) * CLUSTERS_PAGE_SIZE,
           },

@@ -1,8 +1,10 @@
+import type { Cluster } from '@commander/contracts';
 import { type QueryClient, type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { z } from 'zod';
 
-import { api, isApiError } from '../../lib/api-client.js';
+import { refreshQueries } from '../../app/query-client.js';
+import { api, isApiError, type Page } from '../../lib/api-client.js';
 import { authQueries } from '../auth/auth.api.js';
 import { changeRequestQueries } from '../change-requests/change-requests.api.js';
 import { clusterTemplateQueries } from '../cluster-templates/cluster-templates.api.js';
@@ -22,67 +24,205 @@ export const ChangeEventSchema = z.object({
 });
 export type ChangeEvent = z.infer<typeof ChangeEventSchema>;
 
-/** The cached queries a change makes stale. */
-export function keysForEvent(slug: string, event: ChangeEvent): QueryKey[] {
+/** What a change event makes stale. */
+export type EventPlan = {
+  /** Cached queries to refresh (refetched only while on screen, never while in error). */
+  keys: QueryKey[];
+  /** The cluster whose row in the cached lists changed, when the event names one. */
+  clusterId?: string;
+  /**
+   * What the cluster lists need: `row` (the cluster's row may have changed: refresh that row if
+   * a cached page shows it, else the lists, throttled), `lists` (membership or order may have
+   * changed: refresh the lists, throttled) or nothing.
+   */
+  lists?: 'row' | 'lists';
+};
+
+/** The cached queries a change makes stale; the cluster lists are handled apart (`lists`). */
+export function planForEvent(slug: string, event: ChangeEvent): EventPlan {
   const clusterId = event.cluster_id ?? (event.type === 'cluster' ? event.id : undefined);
   switch (event.type) {
     case 'cluster':
       return clusterId
-        ? [
-            clusterQueries.lists(slug),
-            clusterQueries.one(slug, clusterId),
-            workspaceQueries.list().queryKey,
-          ]
-        : [clusterQueries.lists(slug), workspaceQueries.list().queryKey];
+        ? {
+            keys: [clusterQueries.one(slug, clusterId), workspaceQueries.list().queryKey],
+            clusterId,
+            // A new or removed cluster changes the pages; an updated one only its row.
+            lists: event.action === 'update' ? 'row' : 'lists',
+          }
+        : { keys: [workspaceQueries.list().queryKey], lists: 'lists' };
     case 'operation':
     case 'change_request':
     case 'telemetry':
       return clusterId
-        ? [
-            operationQueries.all(slug, clusterId),
-            clusterQueries.detail(slug, clusterId).queryKey,
-            clusterQueries.lists(slug),
-            ...(event.type === 'change_request'
-              ? [changeRequestQueries.all(slug, clusterId)]
-              : event.type === 'telemetry'
-                ? [telemetryQueries.all(slug, clusterId)]
-                : []),
-          ]
-        : [clusterQueries.all(slug)];
+        ? {
+            keys: [
+              operationQueries.all(slug, clusterId),
+              clusterQueries.detail(slug, clusterId).queryKey,
+              ...(event.type === 'change_request'
+                ? [changeRequestQueries.all(slug, clusterId)]
+                : event.type === 'telemetry'
+                  ? [telemetryQueries.all(slug, clusterId)]
+                  : []),
+            ],
+            clusterId,
+            lists: 'row',
+          }
+        : { keys: [clusterQueries.all(slug)] };
     case 'cluster_template':
-      return [clusterTemplateQueries.all(slug)];
+      return { keys: [clusterTemplateQueries.all(slug)] };
     case 'catalog':
     case 'record':
-      return [inventoryQueries.all(slug)];
+      return { keys: [inventoryQueries.all(slug)] };
     case 'workspace':
-      return [workspaceQueries.list().queryKey, authQueries.me().queryKey];
+      return { keys: [workspaceQueries.list().queryKey, authQueries.me().queryKey] };
     default:
-      return [];
+      return { keys: [] };
   }
 }
 
-/** Batches invalidations: a busy operation sends many events a second. */
-function invalidator(queryClient: QueryClient, delayMs: number) {
-  const pending = new Map<string, QueryKey>();
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const flush = () => {
-    timer = null;
-    const keys = [...pending.values()];
-    pending.clear();
-    for (const queryKey of keys) {
-      void queryClient.invalidateQueries({ queryKey });
+/** Events are applied in batches this often: a busy operation sends many events a second. */
+const BATCH_MS = 400;
+/** The cluster lists refetch at most this often however many clusters change. */
+export const LIST_REFRESH_MS = 2_000;
+/** Up to this many changed rows on screen are refreshed one by one, more by one list refetch. */
+const MAX_ROW_FETCHES = 3;
+
+type ListPage = Page<Cluster>;
+
+/** Whether a refreshed row may move within or out of the cached pages (order, filters). */
+function movesInLists(before: Cluster, after: Cluster): boolean {
+  return (
+    before.status !== after.status ||
+    before.name !== after.name ||
+    before.archived_at !== after.archived_at
+  );
+}
+
+/**
+ * Applies change events to the query cache. Per batch: the named queries are refreshed (only
+ * those on screen, never those in error); a changed cluster shown in a cached list page gets its
+ * row replaced from one `GET /clusters/:id` (which also refreshes its detail); anything that can
+ * change a page's members or order refreshes the lists, at most once per `LIST_REFRESH_MS`.
+ * Telemetry about a cluster on no cached page changes no list.
+ */
+export function createEventApplier(queryClient: QueryClient, slug: string) {
+  const pendingKeys = new Map<string, QueryKey>();
+  const pendingRows = new Set<string>();
+  let listsDue = false;
+  let batchTimer: ReturnType<typeof setTimeout> | null = null;
+  let listTimer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+
+  const cachedLists = () =>
+    queryClient.getQueriesData<ListPage>({ queryKey: clusterQueries.lists(slug) });
+
+  const scheduleLists = () => {
+    listTimer ??= setTimeout(() => {
+      listTimer = null;
+      if (!stopped) {
+        void refreshQueries(queryClient, clusterQueries.lists(slug));
+      }
+    }, LIST_REFRESH_MS);
+  };
+
+  const refreshRow = async (clusterId: string) => {
+    let fresh: Cluster;
+    try {
+      fresh = await queryClient.fetchQuery({
+        ...clusterQueries.detail(slug, clusterId),
+        staleTime: 0,
+      });
+    } catch {
+      scheduleLists(); // gone (deleted) or unreadable: the lists will tell
+      return;
+    }
+    let moved = false;
+    for (const [queryKey, page] of cachedLists()) {
+      const before = page?.items.find((c) => c.id === clusterId);
+      if (!page || !before) {
+        continue;
+      }
+      moved ||= movesInLists(before, fresh);
+      queryClient.setQueryData<ListPage>(queryKey, {
+        ...page,
+        items: page.items.map((c) => (c.id === clusterId ? fresh : c)),
+      });
+    }
+    if (moved) {
+      scheduleLists();
     }
   };
-  return {
-    add(keys: QueryKey[]) {
-      for (const key of keys) {
-        pending.set(JSON.stringify(key), key);
+
+  const flush = () => {
+    batchTimer = null;
+    if (stopped) {
+      return;
+    }
+    const keys = [...pendingKeys.values()];
+    const rows = [...pendingRows];
+    const lists = listsDue;
+    pendingKeys.clear();
+    pendingRows.clear();
+    listsDue = false;
+
+    const shown = new Set<string>();
+    for (const [, page] of cachedLists()) {
+      for (const cluster of page?.items ?? []) {
+        shown.add(cluster.id);
       }
-      timer ??= setTimeout(flush, delayMs);
+    }
+    const changedRows = rows.filter((id) => shown.has(id));
+    const rowFetches = changedRows.length <= MAX_ROW_FETCHES ? changedRows : [];
+    if (lists || changedRows.length > MAX_ROW_FETCHES) {
+      scheduleLists();
+    }
+    const fetchedByRow = new Set(rowFetches);
+    for (const queryKey of keys) {
+      // The row refresh fetches the detail itself.
+      const detailOf = rowFetches.find(
+        (id) =>
+          JSON.stringify(queryKey) === JSON.stringify(clusterQueries.detail(slug, id).queryKey),
+      );
+      if (detailOf === undefined) {
+        void refreshQueries(queryClient, queryKey);
+      }
+    }
+    for (const id of fetchedByRow) {
+      void refreshRow(id);
+    }
+  };
+
+  return {
+    apply(event: ChangeEvent) {
+      const plan = planForEvent(slug, event);
+      for (const key of plan.keys) {
+        pendingKeys.set(JSON.stringify(key), key);
+      }
+      if (plan.lists === 'lists') {
+        listsDue = true;
+      } else if (plan.lists === 'row' && plan.clusterId !== undefined) {
+        pendingRows.add(plan.clusterId);
+      }
+      batchTimer ??= setTimeout(flush, BATCH_MS);
+    },
+    /** After a gap in the stream (events were lost): everything of the workspace. */
+    refreshAll() {
+      for (const key of [
+        clusterQueries.all(slug),
+        clusterTemplateQueries.all(slug),
+        workspaceQueries.list().queryKey,
+      ]) {
+        void refreshQueries(queryClient, key);
+      }
     },
     stop() {
-      if (timer !== null) {
-        clearTimeout(timer);
+      stopped = true;
+      if (batchTimer !== null) {
+        clearTimeout(batchTimer);
+      }
+      if (listTimer !== null) {
+        clearTimeout(listTimer);
       }
     },
   };
@@ -107,7 +247,7 @@ export function useLiveEvents(slug: string): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     const controller = new AbortController();
-    const pending = invalidator(queryClient, 400);
+    const events = createEventApplier(queryClient, slug);
     const run = async () => {
       let failures = 0;
       let connectedBefore = false;
@@ -118,11 +258,7 @@ export function useLiveEvents(slug: string): void {
             signal: controller.signal,
           })) {
             if (connectedBefore && failures > 0) {
-              pending.add([
-                clusterQueries.all(slug),
-                clusterTemplateQueries.all(slug),
-                workspaceQueries.list().queryKey,
-              ]);
+              events.refreshAll();
             }
             connectedBefore = true;
             failures = 0;
@@ -132,7 +268,7 @@ export function useLiveEvents(slug: string): void {
               }
               const parsed = ChangeEventSchema.safeParse(JSON.parse(event.data));
               if (parsed.success) {
-                pending.add(keysForEvent(slug, parsed.data));
+                events.apply(parsed.data);
               }
             }
           }
@@ -152,7 +288,7 @@ export function useLiveEvents(slug: string): void {
     void run();
     return () => {
       controller.abort();
-      pending.stop();
+      events.stop();
     };
   }, [slug, queryClient]);
 }

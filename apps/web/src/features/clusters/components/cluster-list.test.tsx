@@ -4,6 +4,8 @@ import { http, HttpResponse } from 'msw';
 import { Profiler, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
+import { createQueryClient } from '../../../app/query-client.js';
+import { createI18n } from '../../../i18n/i18n.js';
 import { clusterFixture, templateFixture, versionFixture } from '../../../test/fixtures.js';
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes, renderWithProviders } from '../../../test/render.js';
@@ -93,7 +95,7 @@ describe('ClusterListView', () => {
             clusters={clusters}
             total={2}
             page={1}
-            sort={{ column: 'name', desc: false }}
+            sort="name"
             onSortChange={() => undefined}
             templates={[]}
             hasFilters={false}
@@ -163,6 +165,7 @@ describe('ClustersPage', () => {
       without_archived: 'true',
       status: 'in_sync',
       q: 'prod',
+      sort: 'attention',
       limit: '25',
       offset: '50',
     });
@@ -170,6 +173,72 @@ describe('ClustersPage', () => {
     expect(screen.getByLabelText('Search by name')).toHaveValue('prod');
     expect(screen.getByRole('navigation', { name: 'Cluster pages' })).toBeInTheDocument();
     expect(screen.getByText('51–51 of 51')).toBeInTheDocument();
+  });
+
+  it('shows the error as soon as the list fails, without retrying, and recovers on Retry', async () => {
+    let calls = 0;
+    server.use(
+      http.get('*/api/v1/clusters', () => {
+        calls += 1;
+        return calls === 1
+          ? HttpResponse.json(
+              { error: { code: 'internal', message: 'database down' } },
+              { status: 500 },
+            )
+          : HttpResponse.json([clusterFixture({ name: 'back' })]);
+      }),
+      http.get('*/api/v1/cluster_templates', () => HttpResponse.json([])),
+    );
+    renderRoutes({
+      path: '/w/default/clusters',
+      routes: [{ path: '/w/:slug/clusters', element: <ClustersPage /> }],
+      // The app's own client: its retry rule is what is under test.
+      queryClient: createQueryClient(createI18n('en')),
+    });
+    expect(await screen.findByRole('alert')).toHaveTextContent('database down');
+    expect(calls).toBe(1);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('link', { name: 'back' })).toBeInTheDocument();
+  });
+
+  it('orders by a column on the server, both ways, then back to "needs attention first"', async () => {
+    const sorts: (string | null)[] = [];
+    server.use(
+      http.get('*/api/v1/clusters', ({ request }) => {
+        sorts.push(new URL(request.url).searchParams.get('sort'));
+        return HttpResponse.json([clusterFixture({ name: 'prod', status: 'creation_failed' })], {
+          headers: { 'x-total-count': '1' },
+        });
+      }),
+      http.get('*/api/v1/cluster_templates', () => HttpResponse.json([])),
+    );
+    const { router } = renderRoutes({
+      path: '/w/default/clusters?page=2',
+      routes: [{ path: '/w/:slug/clusters', element: <ClustersPage /> }],
+    });
+    expect(await screen.findByText('Needs attention first')).toBeInTheDocument();
+    expect(sorts).toEqual(['attention']);
+    // The status badge keeps its whole word (no ellipsis) and is not a sort button.
+    expect(screen.getByRole('status', { name: 'Status: Creation error' })).toHaveTextContent(
+      'Creation error',
+    );
+    expect(screen.queryByRole('button', { name: /Nodes/ })).not.toBeInTheDocument();
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Name' }));
+    await screen.findByText('By Name, ascending');
+    expect(router.state.location.search).toBe('?sort=name');
+    expect(screen.getByRole('columnheader', { name: 'Name' })).toHaveAttribute(
+      'aria-sort',
+      'ascending',
+    );
+    await user.click(screen.getByRole('button', { name: 'Name' }));
+    await screen.findByText('By Name, descending');
+    await user.click(screen.getByRole('button', { name: 'Name' }));
+    await screen.findByText('Needs attention first');
+    expect(router.state.location.search).toBe('');
+    // Back to the default order: its cached page is refreshed.
+    expect(sorts).toEqual(['attention', 'name', '-name', 'attention']);
   });
 
   it('shows a skeleton while loading, not a spinner', async () => {
@@ -185,6 +254,6 @@ describe('ClustersPage', () => {
       routes: [{ path: '/w/:slug/clusters', element: <ClustersPage /> }],
     });
     expect(screen.getByRole('table', { name: 'Loading' })).toHaveAttribute('aria-busy', 'true');
-    expect(await screen.findByText('No clusters yet')).toBeInTheDocument();
+    expect(await screen.findByText('No clusters yet', {}, { timeout: 5000 })).toBeInTheDocument();
   });
 });

@@ -8,11 +8,13 @@ import {
   Pagination,
   Progress,
   Stack,
+  Switch,
   Table,
   Text,
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
+import { useLocalStorage } from '@mantine/hooks';
 import {
   IconAlertTriangle,
   IconArrowDown,
@@ -27,8 +29,6 @@ import {
   createColumnHelper,
   flexRender,
   getCoreRowModel,
-  getSortedRowModel,
-  type SortingState,
   useReactTable,
 } from '@tanstack/react-table';
 import { useMemo } from 'react';
@@ -45,26 +45,57 @@ import {
 import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
 import { readAgentData } from '../../telemetry/agent-data.js';
 import { AgentStatusBadge } from '../../telemetry/components/agent-status-badge.js';
-import { type ClusterListFilter, clusterQueries, CLUSTERS_PAGE_SIZE } from '../clusters.api.js';
+import {
+  type ClusterListFilter,
+  clusterQueries,
+  CLUSTERS_PAGE_SIZE,
+  type ClusterSort,
+} from '../clusters.api.js';
 import { ClusterStatusBadge } from './cluster-status-badge.js';
 
-/** Client-side order of the current page (the API has no sort parameter). */
-export type ClusterSort = { column: ClusterSortColumn; desc: boolean } | null;
-export const CLUSTER_SORT_COLUMNS = [
-  'name',
-  'status',
-  'dkp',
-  'kubernetes',
-  'nodes',
-  'health',
-  'created_at',
-] as const;
-export type ClusterSortColumn = (typeof CLUSTER_SORT_COLUMNS)[number];
+/**
+ * Columns the API sorts by (`?sort=`): sorting one page of thousands in the browser would be
+ * misleading, so the other columns are not sortable.
+ */
+const SORTABLE = { name: 'name', status: 'status', created_at: 'created_at' } as const;
+type SortableColumn = keyof typeof SORTABLE;
+
+function isSortable(id: string): id is SortableColumn {
+  return Object.hasOwn(SORTABLE, id);
+}
+
+/** Direction of a column in `sort`, if the list is ordered by it. */
+function sortDirection(sort: ClusterSort, id: SortableColumn): 'asc' | 'desc' | false {
+  return sort === SORTABLE[id] ? 'asc' : sort === `-${SORTABLE[id]}` ? 'desc' : false;
+}
+
+/** A header click: ascending, then descending, then back to "needs attention first". */
+export function nextSort(sort: ClusterSort, id: SortableColumn): ClusterSort {
+  const direction = sortDirection(sort, id);
+  return direction === false
+    ? SORTABLE[id]
+    : direction === 'asc'
+      ? (`-${SORTABLE[id]}` as ClusterSort)
+      : 'attention';
+}
+
+/** The words of the columns the order can name. */
+const ORDER_COLUMN_WORD = {
+  name: 'clusters.columns.name',
+  status: 'clusters.columns.status',
+  created_at: 'clusters.columns.created',
+  updated_at: 'clusters.columns.updated',
+} as const;
+
+/** Columns whose text may wrap or be cut (with the full text on hover); the others never do. */
+const WRAPPING_COLUMNS = new Set(['name', 'template', 'last_operation']);
+
+// Badges are as wide as their words: never cut to "Creation e…" by a narrow column.
+const NO_TRUNCATE = { whiteSpace: 'nowrap' } as const;
 
 export type ClusterListProps = {
   slug: string;
   filter: ClusterListFilter;
-  sort?: ClusterSort;
   onSortChange?: (sort: ClusterSort) => void;
   canCreate: boolean;
   onClearFilters: () => void;
@@ -75,7 +106,6 @@ export type ClusterListProps = {
 export function ClusterList({
   slug,
   filter,
-  sort = null,
   onSortChange = () => undefined,
   canCreate,
   onClearFilters,
@@ -95,7 +125,7 @@ export function ClusterList({
       clusters={clusters.data.items}
       total={clusters.data.total}
       page={filter.page}
-      sort={sort}
+      sort={filter.sort ?? 'attention'}
       onSortChange={onSortChange}
       templates={templateList.data?.items}
       hasFilters={filter.status !== undefined || Boolean(filter.q)}
@@ -140,7 +170,7 @@ export function ClusterListView({
   clusters,
   total,
   page,
-  sort = null,
+  sort = 'attention',
   onSortChange = () => undefined,
   templates,
   hasFilters,
@@ -154,9 +184,19 @@ export function ClusterListView({
       column.accessor('name', {
         header: () => t('clusters.columns.name'),
         cell: (info) => (
-          <Anchor component={Link} to={`/w/${slug}/clusters/${info.row.original.id}`} fw={500}>
-            {info.getValue()}
-          </Anchor>
+          <Tooltip label={info.getValue()} openDelay={400}>
+            <Anchor
+              component={Link}
+              to={`/w/${slug}/clusters/${info.row.original.id}`}
+              fw={500}
+              size="sm"
+              truncate="end"
+              display="block"
+              maw={260}
+            >
+              {info.getValue()}
+            </Anchor>
+          </Tooltip>
         ),
       }),
       column.accessor('status', {
@@ -166,10 +206,6 @@ export function ClusterListView({
       column.accessor((c) => readAgentData(c.cluster_agent_data).alerts.length, {
         id: 'health',
         header: () => t('clusterColumns.health'),
-        // Lost agents first, then by how many alerts fire.
-        sortingFn: (a, b) =>
-          Number(a.original.agent_status === 'lost') - Number(b.original.agent_status === 'lost') ||
-          a.getValue<number>('health') - b.getValue<number>('health'),
         cell: (info) => {
           const alerts = info.getValue();
           return (
@@ -193,13 +229,11 @@ export function ClusterListView({
       column.accessor((c) => readAgentData(c.cluster_agent_data).dkpVersion ?? '', {
         id: 'dkp',
         header: () => t('clusterColumns.dkp'),
-        sortingFn: 'alphanumeric',
         cell: (info) => <Version value={info.getValue()} />,
       }),
       column.accessor((c) => readAgentData(c.cluster_agent_data).kubernetesVersion ?? '', {
         id: 'kubernetes',
         header: () => t('clusterColumns.kubernetes'),
-        sortingFn: 'alphanumeric',
         cell: (info) => <Version value={info.getValue()} />,
       }),
       column.accessor((c) => readAgentData(c.cluster_agent_data).nodeCount ?? -1, {
@@ -242,13 +276,13 @@ export function ClusterListView({
           const kind = operationKindWord(op.kind, t);
           const percent = Math.round(op.progress * 100);
           return (
-            <Stack gap={4} maw={220}>
-              <Text size="xs">
+            <Stack gap={2} maw={220}>
+              <Text size="xs" truncate="end">
                 {kind} · {operationStatusWord(op.status, t)} · {percent}%
               </Text>
               <Progress
                 value={percent}
-                size="sm"
+                size="xs"
                 color={op.status === 'failed' ? 'red' : op.status === 'succeeded' ? 'teal' : 'blue'}
                 aria-label={t('clusters.operationProgress', { kind, percent })}
               />
@@ -269,32 +303,18 @@ export function ClusterListView({
     ],
     [t, i18n.language, slug, templates],
   );
-  // A new sorting array on every render would make the table recompute its sorted rows and
-  // reset its state on each render, which re-renders again: an endless loop.
-  const sortColumn = sort?.column;
-  const sortDesc = sort?.desc ?? false;
-  const sorting: SortingState = useMemo(
-    () => (sortColumn ? [{ id: sortColumn, desc: sortDesc }] : []),
-    [sortColumn, sortDesc],
-  );
   const table = useReactTable({
     data: clusters,
     columns,
-    state: { sorting },
-    onSortingChange: (updater) => {
-      const next = typeof updater === 'function' ? updater(sorting) : updater;
-      const first = next[0];
-      onSortChange(
-        first && (CLUSTER_SORT_COLUMNS as readonly string[]).includes(first.id)
-          ? { column: first.id as ClusterSortColumn, desc: first.desc }
-          : null,
-      );
-    },
     getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
     getRowId: (c) => c.id,
-    // Pages come from the API; the table only orders the current one.
-    autoResetPageIndex: false,
+    // The API orders and pages; the table only lays out the page it was given.
+    enableSorting: false,
+  });
+  const [dense, setDense] = useLocalStorage({
+    key: 'commander.clusters.dense',
+    defaultValue: false,
+    getInitialValueInEffect: false,
   });
 
   if (clusters.length === 0) {
@@ -336,21 +356,54 @@ export function ClusterListView({
   const pages = Math.max(1, Math.ceil(total / CLUSTERS_PAGE_SIZE));
   return (
     <Stack gap="md">
+      <Group justify="space-between" gap="sm">
+        <Group gap="xs">
+          <Text size="sm" c="dimmed">
+            {sort === 'attention'
+              ? t('clusters.order.attention')
+              : t('clusters.order.byColumn', {
+                  column: t(
+                    ORDER_COLUMN_WORD[sort.replace(/^-/, '') as keyof typeof ORDER_COLUMN_WORD],
+                  ),
+                  direction: t(sort.startsWith('-') ? 'clusters.order.desc' : 'clusters.order.asc'),
+                })}
+          </Text>
+          {sort !== 'attention' && (
+            <Button variant="subtle" size="compact-sm" onClick={() => onSortChange('attention')}>
+              {t('clusters.order.reset')}
+            </Button>
+          )}
+        </Group>
+        <Switch
+          size="sm"
+          label={t('clusters.dense')}
+          checked={dense}
+          onChange={(event) => setDense(event.currentTarget.checked)}
+        />
+      </Group>
       <Table.ScrollContainer minWidth={1080}>
-        <Table highlightOnHover verticalSpacing="sm" aria-label={t('clusters.tableLabel')}>
+        <Table
+          highlightOnHover
+          verticalSpacing={dense ? 2 : 'xs'}
+          horizontalSpacing={dense ? 'xs' : 'sm'}
+          fz={dense ? 'xs' : 'sm'}
+          aria-label={t('clusters.tableLabel')}
+          data-density={dense ? 'dense' : 'comfortable'}
+        >
           <Table.Thead>
             {table.getHeaderGroups().map((group) => (
               <Table.Tr key={group.id}>
                 {group.headers.map((header) => {
                   const title = flexRender(header.column.columnDef.header, header.getContext());
-                  if (!header.column.getCanSort()) {
+                  const id = header.column.id;
+                  if (!isSortable(id)) {
                     return (
-                      <Table.Th key={header.id} scope="col">
+                      <Table.Th key={header.id} scope="col" style={NO_TRUNCATE}>
                         {title}
                       </Table.Th>
                     );
                   }
-                  const direction = header.column.getIsSorted();
+                  const direction = sortDirection(sort, id);
                   const SortIcon =
                     direction === 'asc'
                       ? IconArrowUp
@@ -361,6 +414,7 @@ export function ClusterListView({
                     <Table.Th
                       key={header.id}
                       scope="col"
+                      style={NO_TRUNCATE}
                       aria-sort={
                         direction === 'asc'
                           ? 'ascending'
@@ -370,7 +424,7 @@ export function ClusterListView({
                       }
                     >
                       <UnstyledButton
-                        onClick={header.column.getToggleSortingHandler()}
+                        onClick={() => onSortChange(nextSort(sort, id))}
                         fw={700}
                         fz="sm"
                         style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}
@@ -388,7 +442,10 @@ export function ClusterListView({
             {table.getRowModel().rows.map((row) => (
               <Table.Tr key={row.id}>
                 {row.getVisibleCells().map((cell) => (
-                  <Table.Td key={cell.id}>
+                  <Table.Td
+                    key={cell.id}
+                    style={WRAPPING_COLUMNS.has(cell.column.id) ? undefined : NO_TRUNCATE}
+                  >
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </Table.Td>
                 ))}

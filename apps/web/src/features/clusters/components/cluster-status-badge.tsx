@@ -2,6 +2,7 @@ import type { ClusterStatus } from '@commander/contracts';
 import { Badge, type BadgeProps } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
+import { WHOLE_WORDS } from '../../../components/ui/badge-styles.js';
 import { CLUSTER_STATUS_LOOK } from '../cluster-status.js';
 
 export type ClusterStatusBadgeProps = {
@@ -29,6 +30,7 @@ export function ClusterStatusBadge({ status, count, size = 'md' }: ClusterStatus
       size={size}
       leftSection={<Icon size={14} aria-hidden />}
       tt="none"
+      styles={WHOLE_WORDS}
     >
       {word}
       {count !== undefined && ` · ${count}`}

@@ -1,4 +1,4 @@
-import { ClusterStatusSchema } from '@commander/contracts';
+import { ClusterSortSchema, ClusterStatusSchema } from '@commander/contracts';
 import { Button, Group, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlugConnected, IconPlus } from '@tabler/icons-react';
@@ -10,37 +10,25 @@ import { canInWorkspace } from '../../auth/permissions.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import type { ClusterListFilter } from '../clusters.api.js';
 import { ClusterFilters } from '../components/cluster-filters.js';
-import {
-  CLUSTER_SORT_COLUMNS,
-  ClusterList,
-  type ClusterSort,
-  type ClusterSortColumn,
-} from '../components/cluster-list.js';
+import { ClusterList } from '../components/cluster-list.js';
 
 // The attach form (YAML editing) loads when it is first opened, not with the list.
 const AttachClusterModal = lazy(async () => ({
   default: (await import('../../lifecycle/components/attach-cluster-modal.js')).AttachClusterModal,
 }));
 
-/** Reads the list filter from the URL (`?status=&q=&page=`), ignoring malformed values. */
+/** Reads the list filter from the URL (`?status=&q=&page=&sort=`), ignoring malformed values. */
 export function filterFromSearch(params: URLSearchParams): ClusterListFilter {
   const status = ClusterStatusSchema.safeParse(params.get('status'));
+  const sort = ClusterSortSchema.safeParse(params.get('sort'));
   const page = Number(params.get('page'));
   const q = params.get('q')?.trim();
   return {
     status: status.success ? status.data : undefined,
     q: q ? q : undefined,
     page: Number.isInteger(page) && page > 0 ? page : 1,
+    sort: sort.success ? sort.data : 'attention',
   };
-}
-
-/** Reads the page's order from the URL (`?sort=nodes&order=desc`). */
-export function sortFromSearch(params: URLSearchParams): ClusterSort {
-  const column = params.get('sort');
-  if (column === null || !(CLUSTER_SORT_COLUMNS as readonly string[]).includes(column)) {
-    return null;
-  }
-  return { column: column as ClusterSortColumn, desc: params.get('order') === 'desc' };
 }
 
 export function ClustersPage() {
@@ -49,7 +37,6 @@ export function ClustersPage() {
   const { me } = useCurrentWorkspace();
   const [params, setParams] = useSearchParams();
   const filter = filterFromSearch(params);
-  const sort = sortFromSearch(params);
   const canCreate = canInWorkspace(me, slug, 'clusters:write');
   const [attaching, { open: openAttach, close: closeAttach }] = useDisclosure(false, {
     onOpen: () => setAttachUsed(true),
@@ -105,12 +92,9 @@ export function ClustersPage() {
       <ClusterList
         slug={slug}
         filter={filter}
-        sort={sort}
-        onSortChange={(next) =>
-          update({
-            sort: next?.column,
-            order: next === null ? undefined : next.desc ? 'desc' : 'asc',
-          })
+        onSortChange={(sort) =>
+          // A new order starts at its first page; the default order is not spelled in the URL.
+          update({ sort: sort === 'attention' ? undefined : sort, page: undefined })
         }
         canCreate={canCreate}
         onClearFilters={() => update({ status: undefined, q: undefined, page: undefined })}

@@ -7,6 +7,8 @@ import {
 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
+import { WHOLE_WORDS } from '../../../components/ui/badge-styles.js';
+
 const LOOK: Record<'online' | 'lost' | 'unknown', { color: string; icon: Icon }> = {
   online: { color: 'teal', icon: IconPlugConnected },
   lost: { color: 'red', icon: IconPlugConnectedX },
@@ -25,6 +27,7 @@ export function AgentStatusBadge({ status, size = 'md' }: { status: string; size
       variant="light"
       color={look.color}
       tt="none"
+      styles={WHOLE_WORDS}
       size={size}
       leftSection={<Icon size={12} aria-hidden />}
       role="status"
