@@ -367,7 +367,7 @@ async function seedFleet(
 
 /**
  * Error-level (pino level ≥ 50) lines of a process log, by message (the log line's `msg` and
- * the first 160 characters of its error's message, whitespace collapsed).
+ * the first and last lines of its error's message, shortened).
  */
 export function errorLines(logFile: string): Record<string, number> {
   const byMessage: Record<string, number> = {};
@@ -379,7 +379,16 @@ export function errorLines(logFile: string): Record<string, number> {
     try {
       const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } | string };
       const err = typeof entry.err === 'string' ? entry.err : (entry.err?.message ?? '');
-      text = `${entry.msg ?? ''}${err ? `: ${err.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`;
+      // Prisma puts the call first and the cause last: keep both ends.
+      const lines = err
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+      const cause =
+        lines.length > 1
+          ? `${lines[0]!.slice(0, 80)} … ${lines.at(-1)!.slice(0, 160)}`
+          : (lines[0] ?? '').slice(0, 200);
+      text = `${entry.msg ?? ''}${cause ? `: ${cause}` : ''}`;
     } catch {
       // counted as unparsable
     }
