@@ -120,6 +120,8 @@ export type FleetResult = {
   database: { startBytes: number; endBytes: number; perDayBytes: number };
   /** Process exits and error-level log lines, by process. */
   processErrors: Record<string, number>;
+  /** The most frequent error messages, by process. */
+  errorMessages: Record<string, { message: string; count: number }[]>;
   exited: string[];
   profiles: { name: string; profile: ProfileBreakdown }[];
   seedMs: number;
@@ -363,15 +365,36 @@ async function seedFleet(
   return fleet;
 }
 
-/** Error-level (pino level ≥ 50) lines of a process log. */
-function errorLines(logFile: string): number {
-  let n = 0;
+/**
+ * Error-level (pino level ≥ 50) lines of a process log, by message (the log line's `msg` and
+ * the first and last lines of its error's message, shortened).
+ */
+export function errorLines(logFile: string): Record<string, number> {
+  const byMessage: Record<string, number> = {};
   for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    if (line.startsWith('{') && /"level":(5\d|60)/.test(line)) {
-      n += 1;
+    if (!line.startsWith('{') || !/"level":(5\d|60)/.test(line)) {
+      continue;
     }
+    let text = 'unparsable log line';
+    try {
+      const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } | string };
+      const err = typeof entry.err === 'string' ? entry.err : (entry.err?.message ?? '');
+      // Prisma puts the call first and the cause last: keep both ends.
+      const lines = err
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+      const cause =
+        lines.length > 1
+          ? `${lines[0]!.slice(0, 80)} … ${lines.at(-1)!.slice(0, 160)}`
+          : (lines[0] ?? '').slice(0, 200);
+      text = `${entry.msg ?? ''}${cause ? `: ${cause}` : ''}`;
+    } catch {
+      // counted as unparsable
+    }
+    byMessage[text] = (byMessage[text] ?? 0) + 1;
   }
-  return n;
+  return byMessage;
 }
 
 /** Runs the soak and returns its measurements (no rendering). */
@@ -603,7 +626,7 @@ export async function runFleetSoak(
     };
     let previous: number | null = null;
     for (const op of byCluster.get(id) ?? []) {
-      if (op.status !== 'SUCCEEDED' || !op.finished_at) {
+      if (op.status !== 'SUCCEEDED' || !op.finished_at || op.finished_at.getTime() > to) {
         continue;
       }
       const finished = op.finished_at.getTime();
@@ -643,8 +666,14 @@ export async function runFleetSoak(
   await Promise.all([...managers.map((m) => m.stop(10_000)), api.stop()]);
   await sim.stop();
   const processErrors: Record<string, number> = {};
+  const errorMessages: FleetResult['errorMessages'] = {};
   for (const app of everything) {
-    processErrors[app.name] = errorLines(app.logFile);
+    const byMessage = errorLines(app.logFile);
+    processErrors[app.name] = Object.values(byMessage).reduce((sum, n) => sum + n, 0);
+    errorMessages[app.name] = Object.entries(byMessage)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([message, count]) => ({ message, count }));
   }
   const profiles: FleetResult['profiles'] = [];
   if (env.profileDir) {
@@ -664,7 +693,9 @@ export async function runFleetSoak(
     agents,
     server,
     checks: {
-      succeeded: ops.filter((o) => o.status === 'SUCCEEDED').length,
+      succeeded: ops.filter(
+        (o) => o.status === 'SUCCEEDED' && o.finished_at && o.finished_at.getTime() <= to,
+      ).length,
       failed: ops.filter((o) => o.status === 'FAILED').length,
       unfinished: ops.filter((o) => o.status === 'QUEUED' || o.status === 'RUNNING').length,
       timings,
@@ -686,6 +717,7 @@ export async function runFleetSoak(
       perDayBytes: ((endBytes - startBytes) / windowMs) * 86_400_000,
     },
     processErrors,
+    errorMessages,
     exited: [...exited],
     profiles,
     seedMs,
@@ -693,8 +725,17 @@ export async function runFleetSoak(
 }
 
 /** Non-2xx/304 answers of a tally, as `503×4, TIMEOUT×1`, or `none`. */
+/**
+ * Statuses plus the requests still unanswered when the load generator stopped waiting (a server
+ * that fell behind leaves them queued; they have no latency, so they are counted here).
+ */
+export function withUnanswered(t: RequestTally): Record<string, number> {
+  const answered = Object.values(t.statuses).reduce((sum, n) => sum + n, 0);
+  return t.sent > answered ? { ...t.statuses, unanswered: t.sent - answered } : t.statuses;
+}
+
 export function tallyErrors(t: RequestTally): string {
-  const bad = Object.entries(t.statuses).filter(([s]) => !/^(2\d\d|304)$/.test(s));
+  const bad = Object.entries(withUnanswered(t)).filter(([s]) => !/^(2\d\d|304)$/.test(s));
   return bad.length === 0 ? 'none' : bad.map(([s, n]) => `${s}×${n}`).join(', ');
 }
 
@@ -717,7 +758,7 @@ export function projection(r: FleetResult): string {
     return `keeps up: ${formatNumber(rate, 2)} checks/s for a demand of ${formatNumber(demand, 2)}`;
   }
   if (rate <= 0) {
-    return 'no check finished: every cluster falls behind without bound';
+    return 'finished no check: every cluster falls behind without bound';
   }
   // Backlog grows at (demand − rate); the oldest waiting check is backlog ÷ rate late.
   const afterS = (r.options.checkIntervalSeconds * rate) / (demand - rate);
@@ -789,7 +830,7 @@ export function renderFleet(r: FleetResult): string {
         label,
         t.sent,
         formatNumber(t.sent / seconds, 1),
-        Object.entries(t.statuses)
+        Object.entries(withUnanswered(t))
           .map(([code, n]) => `${code}×${n}`)
           .join(', ') || '—',
         latencyCell(s),
@@ -861,7 +902,12 @@ export function renderFleet(r: FleetResult): string {
   const db = r.database;
   const errors = Object.entries(r.processErrors)
     .filter(([, n]) => n > 0)
-    .map(([name, n]) => `${name}: ${n}`);
+    .map(
+      ([name, n]) =>
+        `${name}: ${n} (${(r.errorMessages[name] ?? [])
+          .map((m) => `${m.count}× \`${m.message.replaceAll('`', "'").replaceAll('|', '/')}\``)
+          .join(', ')})`,
+    );
   const lines = [
     `${o.clusters.toLocaleString('en-US')} installed clusters in one workspace for ${formatNumber(seconds / 60, 1)} minutes, managed by the real`,
     `processes as \`pnpm start\` runs them (the API, ${o.replicas} manager replicas, dhctl-sim with zero phase delay;`,
@@ -919,6 +965,10 @@ export function renderFleet(r: FleetResult): string {
         ['l', 'r', 'l'],
       ),
       '',
+      "From V8's sampling profiler (1 ms) over the window. Sampled time is time on the process's",
+      'threads, including time the OS did not run them on a busy machine: read the shares, not the',
+      'seconds (/proc above has the CPU).',
+      '',
     );
   }
   lines.push(
@@ -949,5 +999,81 @@ export function renderFleet(r: FleetResult): string {
     ),
     '',
   );
+  lines.push('### Reading', '', ...reading(r), '');
   return lines.join('\n');
+}
+
+function coresOf(r: FleetResult, name: string): number {
+  return r.cpu.groups.find((g) => g.name === name)?.cores ?? Number.NaN;
+}
+
+/** The findings, written from the numbers of the run. */
+function reading(r: FleetResult): string[] {
+  const o = r.options;
+  const seconds = r.windowMs / 1000;
+  const out: string[] = [];
+  const other = r.cpu.otherCores;
+  out.push(
+    `- **The machine.** ${formatNumber(r.cpu.machineCores, 2)} of ${r.cpu.cpuCount} cores were busy on average, ${formatNumber(other, 2)} of them` +
+      ` by processes outside the soak (load average ${r.loadAverage.start[0]?.toFixed(1)} at the start, ${r.loadAverage.end[0]?.toFixed(1)} at the end).` +
+      (other > 0.5
+        ? ' The soak shared the CPU with other work, so its rates are lower and its latencies longer than on a machine of its own;' +
+          ' the CPU per request and per check below are the steadier numbers.'
+        : ''),
+  );
+  const agentKinds = [r.agents.telemetry, r.agents.poll, r.agents.status];
+  const agentRequests = agentKinds.reduce((sum, t) => sum + t.sent, 0);
+  const answered = agentKinds.reduce(
+    (sum, t) =>
+      sum +
+      Object.entries(t.statuses)
+        .filter(([code]) => /^(2\d\d|304)$/.test(code))
+        .reduce((n, [, c]) => n + c, 0),
+    0,
+  );
+  const offeredTelemetry = o.clusters / (o.telemetryMs / 1000);
+  const api = coresOf(r, 'API');
+  // Requests the API answered (any status) in the window: what its CPU went to.
+  const served =
+    [...agentKinds, r.agents.listing].reduce(
+      (sum, t) => sum + Object.values(t.statuses).reduce((n, c) => n + c, 0),
+      0,
+    ) / seconds;
+  const telemetry = summarize(r.agents.telemetry.latenciesMs);
+  const listing = summarize(r.agents.listing.latenciesMs);
+  out.push(
+    `- **Agents.** ${o.clusters.toLocaleString('en-US')} agents offer ${formatNumber(offeredTelemetry, 0)} telemetry samples/s and` +
+      ` ${formatNumber(o.clusters / (o.pollMs / 1000), 0)} polls/s; ${formatNumber(r.telemetry.rowsStored / seconds, 1)} samples/s were stored` +
+      ` (${formatNumber((100 * r.telemetry.rowsStored) / seconds / offeredTelemetry, 0)} % of the offered rate), ${answered} of ${agentRequests} agent requests` +
+      ` were answered successfully (latency counts only answered requests), telemetry p99 ${formatNumber(telemetry.p99, 0)} ms` +
+      ` (goal < 100 ms: ${telemetry.p99 < 100 ? 'met' : 'not met'}). The API process used ${formatNumber(api, 2)} cores for` +
+      ` ${formatNumber(served, 0)} answered requests/s, ${formatNumber((api * 1000) / served, 2)} ms of CPU per request` +
+      (api > 0.85
+        ? ': its one thread was saturated, so requests queued and latency is mostly that queue.'
+        : '.'),
+  );
+  out.push(
+    `- **The user.** \`GET /api/v1/clusters?limit=100\` p50 ${formatNumber(listing.p50, 0)} ms, p99 ${formatNumber(listing.p99, 0)} ms` +
+      ` (goal < 100 ms: ${listing.p99 < 100 ? 'met' : 'not met'}), sharing the API's thread with the agents.`,
+  );
+  const managers = r.cpu.groups
+    .filter((g) => g.name.startsWith('manager-'))
+    .reduce((sum, g) => sum + g.cores, 0);
+  const rate = r.checks.succeeded / seconds;
+  const demand = o.clusters / o.checkIntervalSeconds;
+  out.push(
+    `- **Checks.** Demand ${formatNumber(demand, 2)} checks/s; the ${o.replicas} replicas finished ${formatNumber(rate, 2)}/s` +
+      ` using ${formatNumber(managers, 2)} cores together (${formatNumber((managers * 1000) / Math.max(rate, 1e-9), 0)} ms of manager CPU per check,` +
+      ` dhctl-sim ${formatNumber((coresOf(r, 'dhctl-sim') * 1000) / Math.max(rate, 1e-9), 0)} ms), queue → start p50` +
+      ` ${formatNumber(r.checks.queueToStartMs.p50 / 1000, 0)} s. The fleet ${projection(r)}.` +
+      " Each replica runs one operation at a time (graphile-worker concurrency 1), so a check's wall time," +
+      ' not only its CPU, bounds the rate: replicas × 1 / (wall time per check).',
+  );
+  out.push(
+    `- **PostgreSQL** used ${formatNumber(coresOf(r, 'PostgreSQL'), 2)} cores. The database grew ${mib(r.database.endBytes - r.database.startBytes)} MiB in` +
+      ` ${formatNumber(seconds / 60, 1)} minutes, ${formatNumber(r.database.perDayBytes / 1024 ** 3, 1)} GiB a day at this rate` +
+      ` (telemetry rows, operations and their logs; telemetry is downsampled and expired by the managers' rollup).` +
+      ` At the full offered telemetry rate it would store ${formatNumber((offeredTelemetry * 86_400) / 1e6, 1)} M samples a day.`,
+  );
+  return out;
 }

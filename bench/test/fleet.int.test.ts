@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  type FleetResult,
+  renderFleet,
+  runFleetSoak,
+  tallyErrors,
+} from '../src/benchmarks/fleet.js';
+import { type BenchEnvironment, openEnvironment } from '../src/environment.js';
+
+/**
+ * The fleet soak harness end to end on a small fleet: the real API, two manager replicas and
+ * dhctl-sim as processes, the load generator as its own process. Asserts behaviour (every
+ * agent's telemetry stored, every cluster checked by the system's own scheduler, no errors),
+ * never timing.
+ */
+describe('fleet soak harness (small fleet)', () => {
+  let env: BenchEnvironment;
+  let result: FleetResult;
+  const clusters = 12;
+
+  beforeAll(async () => {
+    env = await openEnvironment({
+      databaseUrl: process.env.DATABASE_URL,
+      quick: true,
+      profile: false,
+    });
+    result = await runFleetSoak(
+      env,
+      {
+        clusters,
+        durationMs: 25_000,
+        // Short intervals so a 25 s window holds every kind of request and every cluster's check.
+        checkIntervalSeconds: 6,
+        telemetryMs: 5_000,
+        pollMs: 5_000,
+        listingPerSecond: 2,
+        reconcileEveryMs: 1_000,
+        replicas: 2,
+      },
+      () => undefined,
+    );
+  }, 240_000);
+  afterAll(async () => {
+    await env?.close();
+  }, 60_000);
+
+  it('stores every agent telemetry and answers every agent request', () => {
+    expect(result.agents.agentsWithTelemetry).toBe(clusters);
+    expect(result.agents.agentsSynced).toBe(clusters);
+    expect(result.telemetry.clustersWithSamples).toBe(clusters);
+    expect(result.telemetry.clustersSeenByAgent).toBe(clusters);
+    // Every accepted sample is a row.
+    expect(result.telemetry.rowsStored).toBe(result.agents.telemetry.statuses['204']);
+    // A poll after the first one carries the ETag and gets a 304.
+    expect(result.agents.poll.statuses['304']).toBeGreaterThan(0);
+    for (const tally of [
+      result.agents.telemetry,
+      result.agents.poll,
+      result.agents.status,
+      result.agents.listing,
+    ]) {
+      expect(tally.sent).toBeGreaterThan(0);
+      expect(tallyErrors(tally)).toBe('none');
+    }
+  });
+
+  it("checks every cluster through the managers' own scheduler, without failures", () => {
+    for (const timing of result.checks.timings) {
+      expect(timing.checks, timing.clusterId).toBeGreaterThanOrEqual(1);
+    }
+    expect(result.checks.failed).toBe(0);
+    expect(result.checks.succeeded).toBeGreaterThanOrEqual(clusters);
+  });
+
+  it('measures CPU, database size and errors, and renders them', () => {
+    expect(result.exited).toEqual([]);
+    expect(Object.values(result.processErrors).every((n) => n === 0)).toBe(true);
+    expect(result.database.endBytes).toBeGreaterThan(result.database.startBytes);
+    expect(result.cpu.groups.map((g) => g.name)).toEqual([
+      'API',
+      'manager-1',
+      'manager-2',
+      'dhctl-sim',
+      'load generator',
+      'PostgreSQL',
+      'bench process',
+    ]);
+    const text = renderFleet(result);
+    expect(text).toContain('overdue by more than one interval');
+    expect(text).toContain('growth extrapolated per day');
+  });
+});
