@@ -186,3 +186,75 @@ export function sliceString(s: string, low: number, high?: number): string {
   }
   return utf8Decode(utf8Encode(s).subarray(low, high));
 }
+
+// Raw bytes (escaped as U+DC80..U+DCFF, see utf8.ts) can match part of a valid character's
+// encoding ("\xd0" is a prefix of "Ж"), so with them around Go's byte-wise operations are done
+// on bytes. (A valid pair's low half also matches the test: that only takes the slow path.)
+const MAYBE_RAW = /[\udc80-\udcff]/;
+
+function bytesStartWith(s: Uint8Array, p: Uint8Array, at: number): boolean {
+  if (at < 0 || at + p.length > s.length) {
+    return false;
+  }
+  for (let i = 0; i < p.length; i++) {
+    if (s[at + i] !== p[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** strings.HasPrefix. */
+export function hasBytePrefix(s: string, prefix: string): boolean {
+  if (!MAYBE_RAW.test(s) && !MAYBE_RAW.test(prefix)) {
+    return s.startsWith(prefix);
+  }
+  return bytesStartWith(utf8Encode(s), utf8Encode(prefix), 0);
+}
+
+/** strings.HasSuffix. */
+export function hasByteSuffix(s: string, suffix: string): boolean {
+  if (!MAYBE_RAW.test(s) && !MAYBE_RAW.test(suffix)) {
+    return s.endsWith(suffix);
+  }
+  const b = utf8Encode(s);
+  const x = utf8Encode(suffix);
+  return bytesStartWith(b, x, b.length - x.length);
+}
+
+/** Whether strings.Index(s, sub) >= 0 (the index is in bytes only on the byte path). */
+export function byteIndex(s: string, sub: string): number {
+  if (!MAYBE_RAW.test(s) && !MAYBE_RAW.test(sub)) {
+    return s.indexOf(sub);
+  }
+  const b = utf8Encode(s);
+  const x = utf8Encode(sub);
+  for (let i = 0; i + x.length <= b.length; i++) {
+    if (bytesStartWith(b, x, i)) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** strings.TrimPrefix. */
+export function trimBytePrefix(s: string, prefix: string): string {
+  if (!MAYBE_RAW.test(s) && !MAYBE_RAW.test(prefix)) {
+    return s.startsWith(prefix) ? s.slice(prefix.length) : s;
+  }
+  const b = utf8Encode(s);
+  const p = utf8Encode(prefix);
+  return bytesStartWith(b, p, 0) ? utf8Decode(b.subarray(p.length)) : s;
+}
+
+/** strings.TrimSuffix. */
+export function trimByteSuffix(s: string, suffix: string): string {
+  if (!MAYBE_RAW.test(s) && !MAYBE_RAW.test(suffix)) {
+    return suffix !== '' && s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s;
+  }
+  const b = utf8Encode(s);
+  const x = utf8Encode(suffix);
+  return bytesStartWith(b, x, b.length - x.length)
+    ? utf8Decode(b.subarray(0, b.length - x.length))
+    : s;
+}
