@@ -347,7 +347,7 @@ function functions(e: Tie): Record<Kind, Arb[]> {
       call('typeOf', [a]),
       call('kindOf', [a]),
       call('ternary', [s, s, b]),
-      call('default', [s, a]),
+      call('default', [s, a]).map((x) => `(toString ${x})`),
       call('semverCompare', [s, s]).map((x) => `(toString ${x})`),
       call('urlJoin', [m]),
       call('toDecimal', [s]).map((x) => `(toString ${x})`),
@@ -529,21 +529,35 @@ const pipeline: Arb = fc
   .tuple(
     exprs.any,
     fc.array(
-      fc.constantFrom(
-        'quote',
-        'upper',
-        'lower',
-        'toString',
-        'len',
-        'printf "%q"',
-        'printf "%v"',
-        'toJson',
-        'default "d"',
-        'trunc 3',
-        'title',
-        'nindent 2',
-        'b64enc',
-        'squote',
+      fc.oneof(
+        // Stages that take any value.
+        fc.constantFrom(
+          'quote',
+          'toString',
+          'printf "%q"',
+          'printf "%v"',
+          'toJson',
+          'default "d"',
+          'squote',
+          'kindOf',
+        ),
+        // String stages, mostly after a conversion (else most would fail on non-strings).
+        fc
+          .tuple(
+            fc.constantFrom('toString | ', 'toString | ', 'toString | ', ''),
+            fc.constantFrom(
+              'upper',
+              'lower',
+              'trunc 3',
+              'title',
+              'nindent 2',
+              'b64enc',
+              'swapcase',
+              'snakecase',
+              'len',
+            ),
+          )
+          .map(([conv, f]) => conv + f),
       ),
       { maxLength: 2 },
     ),
@@ -569,9 +583,18 @@ function makeBody(templates: boolean) {
         { maxDepth: 3, depthIdentifier: 'stmt', depthSize: 'small' },
         { weight: 3, arbitrary: text },
         { weight: 5, arbitrary: fc.tuple(open, pipeline, close).map(([o, p, c]) => o + p + c) },
+        // Variables keep their kind, so the typed leaves that use them stay valid.
         fc
-          .tuple(fc.constantFrom('$s', '$n', '$l', '$m'), fc.constantFrom('=', ':='), exprs.any)
-          .map(([v, op, e]) => `{{ ${v} ${op} ${e} }}`),
+          .tuple(
+            fc.oneof(
+              fc.tuple(fc.constant('$s'), exprs.str),
+              fc.tuple(fc.constant('$n'), exprs.float),
+              fc.tuple(fc.constant('$l'), exprs.list),
+              fc.tuple(fc.constant('$m'), exprs.map),
+            ),
+            fc.constantFrom('=', ':='),
+          )
+          .map(([[v, e], op]) => `{{ ${v} ${op} ${e} }}`),
         fc
           .tuple(exprs.any, tie(loop ? 'loopList' : 'list'), tie(loop ? 'loopList' : 'list'))
           .map(([c, t, e]) => `{{ if ${c} }}${t}{{ else }}${e}{{ end }}`),
@@ -584,7 +607,11 @@ function makeBody(templates: boolean) {
         fc
           .tuple(
             fc.constantFrom('', '$e := ', '$i, $e := ', '$_, $x := '),
-            fc.oneof(exprs.list, exprs.map, exprs.int, exprs.any),
+            fc.oneof(
+              { weight: 4, arbitrary: exprs.list },
+              { weight: 2, arbitrary: exprs.map },
+              { weight: 1, arbitrary: exprs.any },
+            ),
             tie('loopList'),
             tie('list'),
           )
