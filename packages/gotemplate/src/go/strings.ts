@@ -14,6 +14,37 @@ import {
   utf8Encode,
 } from './utf8.js';
 
+// Raw bytes (escaped as U+DC80..U+DCFF, see utf8.ts) can match part of a valid character's
+// encoding ("\xd0" is a prefix of "Ж"), so with them around Go's byte-wise operations are done
+// on bytes. (A valid pair's low half also matches the test: that only takes the slow path.)
+const MAYBE_RAW = /[\udc80-\udcff]/;
+
+/** Go's genSplit on bytes (sep not empty): at most n pieces (n < 0: all). */
+function splitBytes(s: string, sep: string, n: number): string[] {
+  const b = utf8Encode(s);
+  const x = utf8Encode(sep);
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i + x.length <= b.length && (n < 0 || out.length < n - 1);) {
+    let match = true;
+    for (let k = 0; k < x.length; k++) {
+      if (b[i + k] !== x[k]) {
+        match = false;
+        break;
+      }
+    }
+    if (match) {
+      out.push(utf8Decode(b.subarray(start, i)));
+      i += x.length;
+      start = i;
+    } else {
+      i++;
+    }
+  }
+  out.push(utf8Decode(b.subarray(start)));
+  return out;
+}
+
 /** strings.TrimSpace (Unicode white space). */
 export function trimSpace(s: string): string {
   const cps = [...s];
@@ -89,6 +120,9 @@ export function replaceAll(s: string, old: string, nw: string): string {
     const cps = [...s];
     return nw + cps.map((c) => c + nw).join('');
   }
+  if (MAYBE_RAW.test(s) || MAYBE_RAW.test(old)) {
+    return splitBytes(s, old, -1).join(nw);
+  }
   return s.split(old).join(nw);
 }
 
@@ -117,6 +151,9 @@ export function split(s: string, sep: string): string[] {
   if (sep === '') {
     return explode(s, -1);
   }
+  if (MAYBE_RAW.test(s) || MAYBE_RAW.test(sep)) {
+    return splitBytes(s, sep, -1);
+  }
   return s.split(sep);
 }
 
@@ -130,6 +167,9 @@ export function splitN(s: string, sep: string, n: number): string[] | null {
   }
   if (sep === '') {
     return explode(s, n);
+  }
+  if (MAYBE_RAW.test(s) || MAYBE_RAW.test(sep)) {
+    return splitBytes(s, sep, n);
   }
   const out: string[] = [];
   let rest = s;
@@ -186,11 +226,6 @@ export function sliceString(s: string, low: number, high?: number): string {
   }
   return utf8Decode(utf8Encode(s).subarray(low, high));
 }
-
-// Raw bytes (escaped as U+DC80..U+DCFF, see utf8.ts) can match part of a valid character's
-// encoding ("\xd0" is a prefix of "Ж"), so with them around Go's byte-wise operations are done
-// on bytes. (A valid pair's low half also matches the test: that only takes the slow path.)
-const MAYBE_RAW = /[\udc80-\udcff]/;
 
 function bytesStartWith(s: Uint8Array, p: Uint8Array, at: number): boolean {
   if (at < 0 || at + p.length > s.length) {
