@@ -197,28 +197,35 @@ export function repeat(s: string, count: number): string {
   return s.repeat(count);
 }
 
+/** An int as Go prints it (ints beyond 2^53, like int(NaN) = -2^63, in full). */
+function d(n: number): string {
+  return Number.isSafeInteger(n) || !Number.isFinite(n) ? String(n) : BigInt(n).toString();
+}
+
 /** Go's s[low:high] on a string (byte offsets), panicking like the runtime when out of range. */
 export function sliceString(s: string, low: number, high?: number): string {
   const len = byteLength(s);
   if (high === undefined) {
     if (low < 0) {
-      throw new GoPanic(`runtime error: slice bounds out of range [${low}:]`);
+      throw new GoPanic(`runtime error: slice bounds out of range [${d(low)}:]`);
     }
     if (low > len) {
-      throw new GoPanic(`runtime error: slice bounds out of range [${low}:${len}]`);
+      throw new GoPanic(`runtime error: slice bounds out of range [${d(low)}:${d(len)}]`);
     }
   } else {
     if (high < 0) {
-      throw new GoPanic(`runtime error: slice bounds out of range [:${high}]`);
+      throw new GoPanic(`runtime error: slice bounds out of range [:${d(high)}]`);
     }
     if (high > len) {
-      throw new GoPanic(`runtime error: slice bounds out of range [:${high}] with length ${len}`);
+      throw new GoPanic(
+        `runtime error: slice bounds out of range [:${d(high)}] with length ${d(len)}`,
+      );
     }
     if (low < 0) {
-      throw new GoPanic(`runtime error: slice bounds out of range [${low}:]`);
+      throw new GoPanic(`runtime error: slice bounds out of range [${d(low)}:]`);
     }
     if (low > high) {
-      throw new GoPanic(`runtime error: slice bounds out of range [${low}:${high}]`);
+      throw new GoPanic(`runtime error: slice bounds out of range [${d(low)}:${d(high)}]`);
     }
   }
   if (isAscii(s)) {
