@@ -52,6 +52,10 @@ try {
     goErrors += r.goErrors;
     findings.push(...r.findings);
     done += n;
+    if (r.findings.length > 0) {
+      // Written as they come, so a long run can be inspected while it goes on.
+      writeFileSync(args.out, JSON.stringify(findings.slice(0, 5000), null, 2) + '\n');
+    }
     if (b % 10 === 0 || done === runs) {
       const s = ((Date.now() - started) / 1000).toFixed(0);
       console.log(
@@ -63,6 +67,6 @@ try {
 } finally {
   oracle.close();
 }
-writeFileSync(args.out, JSON.stringify(findings, null, 2) + '\n');
+writeFileSync(args.out, JSON.stringify(findings.slice(0, 5000), null, 2) + '\n');
 console.log(`seed ${seed}; ${findings.length} findings written to ${args.out}`);
 process.exit(totals.divergence + totals.errorText > 0 ? 1 : 0);

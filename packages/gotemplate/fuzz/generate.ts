@@ -277,6 +277,7 @@ function functions(e: Tie): Record<Kind, Arb[]> {
     fc.constant('(toDate "2006-01-02T15:04:05Z07:00" "2024-07-15T10:20:30+03:00")'),
   );
   const anyN = fc.oneof(i, f, s);
+  const scalar = fc.oneof(strLiteral, smallInt, floatLiteral, fc.constantFrom('true', '$.nil'));
   return {
     str: [
       ...[
@@ -321,8 +322,9 @@ function functions(e: Tie): Record<Kind, Arb[]> {
       call('wrapWith', [i, s, s]),
       call('substr', [i, i, s]),
       call('repeat', [fc.integer({ min: 0, max: 3 }).map(String), s]),
-      call('indent', [i, s]),
-      call('nindent', [i, s]),
+      // Small counts only: Go allocates whatever it is asked for (nindent 1700000000 …).
+      call('indent', [smallInt, s]),
+      call('nindent', [smallInt, s]),
       call('replace', [s, s, s]),
       call('trimAll', [s, s]),
       call('trimPrefix', [s, s]),
@@ -346,7 +348,7 @@ function functions(e: Tie): Record<Kind, Arb[]> {
       call('typeOf', [a]),
       call('kindOf', [a]),
       call('ternary', [s, s, b]),
-      call('default', [s, a]),
+      call('default', [s, a]).map((x) => `(toString ${x})`),
       call('semverCompare', [s, s]).map((x) => `(toString ${x})`),
       call('urlJoin', [m]),
       call('toDecimal', [s]).map((x) => `(toString ${x})`),
@@ -452,8 +454,11 @@ function functions(e: Tie): Record<Kind, Arb[]> {
       call('unset', [call('dict', [key, a]), key]),
       call('pick', [m, key]),
       call('omit', [m, key]),
-      call('merge', [call('dict', [key, a]), m]),
-      call('mergeOverwrite', [call('dict', [key, a]), m]),
+      // The source is a fresh map of scalars: merging the root into one of its own maps (e.g.
+      // `mergeOverwrite (dict "" $m) (dict "" .)`) makes a cycle, and printing it overflows Go's
+      // stack (a fatal error that kills the oracle).
+      call('merge', [call('dict', [key, a]), call('dict', [key, scalar])]),
+      call('mergeOverwrite', [call('dict', [key, a]), call('dict', [key, scalar])]),
       call('fromJson', [s]),
       call('urlParse', [s]),
       call('deepCopy', [m]),
@@ -528,21 +533,35 @@ const pipeline: Arb = fc
   .tuple(
     exprs.any,
     fc.array(
-      fc.constantFrom(
-        'quote',
-        'upper',
-        'lower',
-        'toString',
-        'len',
-        'printf "%q"',
-        'printf "%v"',
-        'toJson',
-        'default "d"',
-        'trunc 3',
-        'title',
-        'nindent 2',
-        'b64enc',
-        'squote',
+      fc.oneof(
+        // Stages that take any value.
+        fc.constantFrom(
+          'quote',
+          'toString',
+          'printf "%q"',
+          'printf "%v"',
+          'toJson',
+          'default "d"',
+          'squote',
+          'kindOf',
+        ),
+        // String stages, mostly after a conversion (else most would fail on non-strings).
+        fc
+          .tuple(
+            fc.constantFrom('toString | ', 'toString | ', 'toString | ', ''),
+            fc.constantFrom(
+              'upper',
+              'lower',
+              'trunc 3',
+              'title',
+              'nindent 2',
+              'b64enc',
+              'swapcase',
+              'snakecase',
+              'len',
+            ),
+          )
+          .map(([conv, f]) => conv + f),
       ),
       { maxLength: 2 },
     ),
@@ -568,9 +587,18 @@ function makeBody(templates: boolean) {
         { maxDepth: 3, depthIdentifier: 'stmt', depthSize: 'small' },
         { weight: 3, arbitrary: text },
         { weight: 5, arbitrary: fc.tuple(open, pipeline, close).map(([o, p, c]) => o + p + c) },
+        // Variables keep their kind, so the typed leaves that use them stay valid.
         fc
-          .tuple(fc.constantFrom('$s', '$n', '$l', '$m'), fc.constantFrom('=', ':='), exprs.any)
-          .map(([v, op, e]) => `{{ ${v} ${op} ${e} }}`),
+          .tuple(
+            fc.oneof(
+              fc.tuple(fc.constant('$s'), exprs.str),
+              fc.tuple(fc.constant('$n'), exprs.float),
+              fc.tuple(fc.constant('$l'), exprs.list),
+              fc.tuple(fc.constant('$m'), exprs.map),
+            ),
+            fc.constantFrom('=', ':='),
+          )
+          .map(([[v, e], op]) => `{{ ${v} ${op} ${e} }}`),
         fc
           .tuple(exprs.any, tie(loop ? 'loopList' : 'list'), tie(loop ? 'loopList' : 'list'))
           .map(([c, t, e]) => `{{ if ${c} }}${t}{{ else }}${e}{{ end }}`),
@@ -583,7 +611,11 @@ function makeBody(templates: boolean) {
         fc
           .tuple(
             fc.constantFrom('', '$e := ', '$i, $e := ', '$_, $x := '),
-            fc.oneof(exprs.list, exprs.map, exprs.int, exprs.any),
+            fc.oneof(
+              { weight: 4, arbitrary: exprs.list },
+              { weight: 2, arbitrary: exprs.map },
+              { weight: 1, arbitrary: exprs.any },
+            ),
             tie('loopList'),
             tie('list'),
           )

@@ -17,7 +17,7 @@ import {
   type Val,
   val,
 } from './types.js';
-import { isPrint, runeCount, utf8Decode } from './utf8.js';
+import { isPrint, runeCount, utf8Decode, utf8Encode } from './utf8.js';
 
 const ldigits = '0123456789abcdefx';
 const udigits = '0123456789ABCDEFX';
@@ -53,6 +53,17 @@ function clearFlags(): Flags {
 export function compareGoStrings(a: string, b: string): number {
   if (a === b) {
     return 0;
+  }
+  if (/[\udc80-\udcff]/.test(a) || /[\udc80-\udcff]/.test(b)) {
+    // Raw bytes (escaped, see utf8.ts) compare as the bytes they stand for.
+    const x = utf8Encode(a);
+    const y = utf8Encode(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      if (x[i] !== y[i]) {
+        return (x[i] ?? 0) < (y[i] ?? 0) ? -1 : 1;
+      }
+    }
+    return x.length < y.length ? -1 : x.length > y.length ? 1 : 0;
   }
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

@@ -253,14 +253,15 @@ function unescape(s: string, orig: string): string {
   const raw = utf8Encode(s);
   for (let i = 0; i < raw.length; i++) {
     const b = raw[i] ?? 0;
-    if (b === 0x25 && i + 2 < raw.length) {
-      const h = String.fromCharCode(raw[i + 1] ?? 0, raw[i + 2] ?? 0);
+    if (b === 0x25) {
+      const h = i + 2 < raw.length ? String.fromCharCode(raw[i + 1] ?? 0, raw[i + 2] ?? 0) : '';
       if (/^[0-9a-fA-F]{2}$/.test(h)) {
         bytes.push(parseInt(h, 16));
         i += 2;
         continue;
       }
-      urlError(orig, `invalid URL escape ${quote('%' + h)}`);
+      // Go: EscapeError(s[i:i+3]), also for a % too close to the end.
+      urlError(orig, `invalid URL escape ${quote(utf8Decode(raw.subarray(i, i + 3)))}`);
     }
     bytes.push(b);
   }

@@ -3,6 +3,7 @@
 import { checkRange } from '../budget.js';
 import { def, type FuncDef, GoPanic } from '../funcs.js';
 import { sprint } from '../go/fmt.js';
+import { goPow } from '../go/math.js';
 import { parseInt } from '../go/strconv.js';
 import { FLOAT64, IFACE, INT, INT64, SLICE_INT, STRING, type Val, val } from '../go/types.js';
 import { castToFloat64, castToInt64, num, str, wrapInt64 } from './util.js';
@@ -171,7 +172,7 @@ function round(a: Val, p: number, rOpt: Val[]): number {
     roundOn = (rOpt[0]?.v as number | undefined) ?? 0.5;
   }
   const v = castToFloat64(a);
-  const pow = Math.pow(10, p);
+  const pow = goPow(10, p);
   const digit = pow * v;
   const div = digit - Math.trunc(digit);
   const r = div >= roundOn ? Math.ceil(digit) : Math.floor(digit);

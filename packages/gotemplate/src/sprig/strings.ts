@@ -6,12 +6,17 @@ import { base32Decode, base32Encode, base64Decode, base64Encode } from '../go/en
 import { compareGoStrings, sprintf } from '../go/fmt.js';
 import { quote as goQuote } from '../go/strconv.js';
 import {
+  byteIndex,
+  hasBytePrefix,
+  hasByteSuffix,
   repeat,
   replaceAll,
   sliceString,
   split,
   splitN,
   title,
+  trimBytePrefix,
+  trimByteSuffix,
   trimCutset,
   trimSpace,
 } from '../go/strings.js';
@@ -258,7 +263,8 @@ function isAlphabet(r: number): boolean {
   if (!isLetter(r)) {
     return false;
   }
-  if (r < 0x2e80) {
+  // xstrings (Debian's golang-github-huandu-xstrings-dev, as the oracle links it) count.go.
+  if (r < 0x3400) {
     return true;
   }
   if (r >= 0x4e00 && r <= 0x9fcc) {
@@ -267,7 +273,7 @@ function isAlphabet(r: number): boolean {
   if (r >= 0x3400 && r <= 0x4d85) {
     return false;
   }
-  if (r >= 0x20000 && r <= 0x2a6d6) {
+  if (r >= 0x20000 && r <= 0x2b81d) {
     return false;
   }
   return true;
@@ -620,10 +626,8 @@ export const stringFuncs: Record<string, FuncDef> = {
   }),
   trimall: s2((cut, s) => trimCutset(s, cut)),
   trimAll: s2((cut, s) => trimCutset(s, cut)),
-  trimSuffix: s2((suffix, s) =>
-    suffix !== '' && s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s,
-  ),
-  trimPrefix: s2((prefix, s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s)),
+  trimSuffix: s2((suffix, s) => trimByteSuffix(s, suffix)),
+  trimPrefix: s2((prefix, s) => trimBytePrefix(s, prefix)),
   nospace: s1(deleteWhiteSpace),
   initials: s1(initials),
   randAlphaNum: def([INT], STRING, (a) =>
@@ -643,9 +647,9 @@ export const stringFuncs: Record<string, FuncDef> = {
   wrapWith: def([INT, STRING, STRING], STRING, (a) =>
     val(STRING, wrapCustom(str(a[2] ?? null), num(a[0] ?? null), str(a[1] ?? null), true)),
   ),
-  contains: b2((sub, s) => s.includes(sub)),
-  hasPrefix: b2((p, s) => s.startsWith(p)),
-  hasSuffix: b2((p, s) => s.endsWith(p)),
+  contains: b2((sub, s) => byteIndex(s, sub) >= 0),
+  hasPrefix: b2((p, s) => hasBytePrefix(s, p)),
+  hasSuffix: b2((p, s) => hasByteSuffix(s, p)),
   quote: def(
     [IFACE],
     STRING,
