@@ -115,6 +115,28 @@ describe('preset templates against dhctl.Validation', () => {
     });
   }
 
+  for (const preset of PRESET_TEMPLATES) {
+    const layouts = preset.params.find((p) => p.key === 'layout')?.enum as string[] | undefined;
+    if (!layouts || layouts.length < 2) {
+      continue;
+    }
+    it(`${preset.name}: every layout it offers (${layouts.join(', ')}) validates`, async () => {
+      for (const layout of layouts) {
+        const r = rendered({ ...preset, example: { ...preset.example, layout } });
+        expect(r.provider_specific_cluster_configuration).toContain(`layout: ${layout}`);
+        expect(
+          messages(
+            await validatePlacement(
+              r.cluster_configuration,
+              r.provider_specific_cluster_configuration,
+            ),
+          ),
+          layout,
+        ).toEqual([]);
+      }
+    });
+  }
+
   it('refuses a worker NodeGroup without its class reference and an InstanceClass without its required spec', async () => {
     const preset = PRESET_TEMPLATES.find((p) => p.name === 'OpenStack cluster')!;
     const nodes = rendered(preset).resources.find((g) => g.name === 'nodes')!.yaml;

@@ -164,3 +164,148 @@ export const SwitchVersionResultSchema = z.array(
       .nullable(),
   }),
 );
+
+/**
+ * Russian names and comments of the preset templates Commander ships, by their canonical
+ * (English) name, with the shipped English comment. The stored name stays English (it identifies
+ * the preset on upgrades); the web app shows these in Russian. A renamed preset, or one whose
+ * comment was edited, is shown as stored.
+ */
+export const PRESET_TEMPLATE_TRANSLATIONS: Readonly<
+  Record<string, { en: { comment: string }; ru: { name: string; comment: string } }>
+> = {
+  'Static cluster': {
+    en: {
+      comment:
+        'DKP on existing machines reached over SSH; masters come from the "Static hosts" inventory.',
+    },
+    ru: {
+      name: 'Статический кластер',
+      comment:
+        'DKP на существующих машинах, доступных по SSH; master-узлы берутся из каталога «Static hosts».',
+    },
+  },
+  'Yandex Cloud cluster': {
+    en: {
+      comment: 'DKP in Yandex Cloud: Commander creates the network and the masters with dhctl.',
+    },
+    ru: {
+      name: 'Кластер в Yandex Cloud',
+      comment: 'DKP в Yandex Cloud: Commander создаёт сеть и master-узлы с помощью dhctl.',
+    },
+  },
+  'OpenStack cluster': {
+    en: {
+      comment:
+        'DKP in OpenStack: dhctl creates the network, router and masters; workers scale through OpenStackInstanceClass.',
+    },
+    ru: {
+      name: 'Кластер в OpenStack',
+      comment:
+        'DKP в OpenStack: dhctl создаёт сеть, маршрутизатор и master-узлы; рабочие узлы масштабируются через OpenStackInstanceClass.',
+    },
+  },
+  'VMware vSphere cluster': {
+    en: {
+      comment:
+        'DKP in VMware vSphere: a datacenter is the region and clusters are zones (vSphere tags); workers scale through VsphereInstanceClass.',
+    },
+    ru: {
+      name: 'Кластер в VMware vSphere',
+      comment:
+        'DKP в VMware vSphere: датацентр — регион, кластеры — зоны (теги vSphere); рабочие узлы масштабируются через VsphereInstanceClass.',
+    },
+  },
+  'AWS cluster': {
+    en: {
+      comment:
+        'DKP in Amazon Web Services: dhctl creates the VPC and the masters; workers scale through AWSInstanceClass.',
+    },
+    ru: {
+      name: 'Кластер в AWS',
+      comment:
+        'DKP в Amazon Web Services: dhctl создаёт VPC и master-узлы; рабочие узлы масштабируются через AWSInstanceClass.',
+    },
+  },
+  'Google Cloud cluster': {
+    en: {
+      comment:
+        'DKP in Google Cloud Platform: dhctl creates the VPC and the masters; workers scale through GCPInstanceClass.',
+    },
+    ru: {
+      name: 'Кластер в Google Cloud',
+      comment:
+        'DKP в Google Cloud Platform: dhctl создаёт VPC и master-узлы; рабочие узлы масштабируются через GCPInstanceClass.',
+    },
+  },
+  'Azure cluster': {
+    en: {
+      comment:
+        'DKP in Microsoft Azure: dhctl creates the virtual network and the masters; workers scale through AzureInstanceClass.',
+    },
+    ru: {
+      name: 'Кластер в Azure',
+      comment:
+        'DKP в Microsoft Azure: dhctl создаёт виртуальную сеть и master-узлы; рабочие узлы масштабируются через AzureInstanceClass.',
+    },
+  },
+  'VMware Cloud Director cluster': {
+    en: {
+      comment:
+        'DKP in VMware Cloud Director: masters in a vApp of the virtual data center; workers scale through VCDInstanceClass.',
+    },
+    ru: {
+      name: 'Кластер в VMware Cloud Director',
+      comment:
+        'DKP в VMware Cloud Director: master-узлы в vApp виртуального дата-центра; рабочие узлы масштабируются через VCDInstanceClass.',
+    },
+  },
+  'zVirt cluster': {
+    en: {
+      comment:
+        'DKP in zVirt (oVirt): masters from a VM template in a zVirt cluster; workers scale through ZvirtInstanceClass.',
+    },
+    ru: {
+      name: 'Кластер в zVirt',
+      comment:
+        'DKP в zVirt (oVirt): master-узлы из шаблона ВМ в кластере zVirt; рабочие узлы масштабируются через ZvirtInstanceClass.',
+    },
+  },
+  'Huawei Cloud cluster': {
+    en: {
+      comment:
+        'DKP in Huawei Cloud (and Cloud.ru Advanced): dhctl creates the network and the masters; workers scale through HuaweiCloudInstanceClass.',
+    },
+    ru: {
+      name: 'Кластер в Huawei Cloud',
+      comment:
+        'DKP в Huawei Cloud (и Cloud.ru Advanced): dhctl создаёт сеть и master-узлы; рабочие узлы масштабируются через HuaweiCloudInstanceClass.',
+    },
+  },
+  'Basis.DynamiX cluster': {
+    en: {
+      comment:
+        'DKP in Basis.DynamiX: masters in an account of a grid; workers scale through DynamixInstanceClass.',
+    },
+    ru: {
+      name: 'Кластер в Basis.DynamiX',
+      comment:
+        'DKP в Basis.DynamiX: master-узлы в аккаунте grid; рабочие узлы масштабируются через DynamixInstanceClass.',
+    },
+  },
+};
+
+/** The name and comment of a template as shown in `language` (presets have translations). */
+export function templateDisplay(
+  template: { name: string; comment: string },
+  language: string | undefined,
+): { name: string; comment: string } {
+  const base = language?.toLowerCase().split(/[-_]/)[0];
+  const preset = base === 'ru' ? PRESET_TEMPLATE_TRANSLATIONS[template.name] : undefined;
+  if (!preset) {
+    return { name: template.name, comment: template.comment };
+  }
+  // A user may have edited the comment of a preset: only the shipped one is translated.
+  const comment = template.comment === preset.en.comment ? preset.ru.comment : template.comment;
+  return { name: preset.ru.name, comment };
+}

@@ -251,3 +251,20 @@ describe('helpers', () => {
     });
   });
 });
+
+describe('parseForm in a language', () => {
+  const params = [
+    { header: 'Masters', i18n: { ru: { header: 'Master-узлы' } } },
+    { key: 'cores', type: 'number', title: 'CPU cores', i18n: { ru: { title: 'Ядра CPU' } } },
+  ];
+
+  it('labels the form in the language and shares the parsed items between languages', () => {
+    const en = parseForm(params, 'en');
+    const ru = parseForm(params, 'ru');
+    expect(en.form.fields[0]?.label).toBe('CPU cores');
+    expect(ru.form.fields[0]?.label).toBe('Ядра CPU');
+    expect(ru.form.rows[0]?.items[0]).toMatchObject({ kind: 'header', title: 'Master-узлы' });
+    expect(ru.items).toBe(en.items);
+    expect(parseForm(params, 'ru')).toBe(ru);
+  });
+});

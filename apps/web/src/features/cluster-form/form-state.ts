@@ -44,21 +44,31 @@ export const NEW_CLUSTER_CONTEXT: FormContext = {
 /** The parsed params of a version and its form, computed once per params list. */
 export type ParsedForm = { items: ParamItem[]; fields: ParamField[]; form: FormDescription };
 
-const parsedCache = new WeakMap<object, ParsedForm>();
+const parsedCache = new WeakMap<object, Map<string, ParsedForm>>();
 
 /**
- * Parses a params list (as the API stores it) or YAML text into items and the form layout.
- * Cached per list object, so the values schema the renderer caches per items array is reused.
+ * Parses a params list (as the API stores it) or YAML text into items and the form layout, with
+ * the titles of `language` where the schema translates them (`i18n`). Cached per list object and
+ * language, so the values schema the renderer caches per items array is reused.
  */
-export function parseForm(params: readonly Record<string, unknown>[] | string): ParsedForm {
-  const cached = typeof params === 'string' ? undefined : parsedCache.get(params);
+export function parseForm(
+  params: readonly Record<string, unknown>[] | string,
+  language?: string,
+): ParsedForm {
+  const byLanguage = typeof params === 'string' ? undefined : parsedCache.get(params);
+  const cached = byLanguage?.get(language ?? '');
   if (cached) {
     return cached;
   }
-  const items = parseParams(typeof params === 'string' ? params : [...params]).fields;
-  const parsed = { items, fields: paramFields(items), form: describeForm(items) };
+  // The items (and so the values schema) are shared between the languages of one list.
+  const items =
+    byLanguage?.values().next().value?.items ??
+    parseParams(typeof params === 'string' ? params : [...params]).fields;
+  const parsed = { items, fields: paramFields(items), form: describeForm(items, { language }) };
   if (typeof params !== 'string') {
-    parsedCache.set(params, parsed);
+    const map = byLanguage ?? new Map<string, ParsedForm>();
+    map.set(language ?? '', parsed);
+    parsedCache.set(params, map);
   }
   return parsed;
 }

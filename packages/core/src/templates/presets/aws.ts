@@ -183,6 +183,15 @@ export const AWS: PresetTemplate = {
   placement_template: `apiVersion: deckhouse.io/v1
 kind: AWSClusterConfiguration
 layout: {{ .layout }}
+{{- if eq .layout "WithNAT" }}
+withNAT:
+  # dhctl reaches the masters through this bastion.
+  bastionInstance:
+    instanceClass:
+      instanceType: t3.large
+      ami: {{ .ami | quote }}
+      diskType: {{ .diskType }}
+{{- end }}
 sshPublicKey: {{ .dc_sshPublicKey | quote }}
 vpcNetworkCIDR: {{ .vpcNetworkCIDR }}
 nodeNetworkCIDR: {{ .nodeNetworkCIDR }}

@@ -174,6 +174,8 @@ masterNodeGroup:
     machineType: {{ .masterMachineType }}
     image: {{ .image | quote }}
     diskSizeGb: {{ .masterDiskSizeGb }}
+    # dhctl reaches the masters over SSH at their public address.
+    disableExternalIP: false
 provider:
   region: {{ .region }}
   serviceAccountJSON: {{ .serviceAccountJSON | toJson }}

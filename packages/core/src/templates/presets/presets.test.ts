@@ -1,3 +1,4 @@
+import { PRESET_TEMPLATE_TRANSLATIONS, templateDisplay } from '@commander/contracts';
 import { describeForm, parseParams, RECORD_ID_KEY, validateValues } from '@commander/renderer';
 import { describe, expect, it } from 'vitest';
 
@@ -55,6 +56,20 @@ describe('preset templates', () => {
       expect(ru.fields.map((f) => f.label)).not.toEqual(en.fields.map((f) => f.label));
     });
   }
+
+  it('every preset has its Russian name and comment for the web app', () => {
+    for (const preset of PRESET_TEMPLATES) {
+      const translation = PRESET_TEMPLATE_TRANSLATIONS[preset.name];
+      expect(translation?.en.comment, preset.name).toBe(preset.comment);
+      expect(templateDisplay(preset, 'ru').name).toBe(translation?.ru.name);
+      expect(templateDisplay(preset, 'ru').comment).toBe(translation?.ru.comment);
+      expect(templateDisplay(preset, 'en')).toEqual({ name: preset.name, comment: preset.comment });
+    }
+    expect(Object.keys(PRESET_TEMPLATE_TRANSLATIONS).sort()).toEqual(
+      PRESET_TEMPLATES.map((p) => p.name).sort(),
+    );
+    expect(templateDisplay({ name: 'Static cluster', comment: 'mine' }, 'ru').comment).toBe('mine');
+  });
 
   it('covers every cloud provider DKP bundles (DVP aside, an external provider)', () => {
     const rendered = PRESET_TEMPLATES.map((p) => renderPresetExample(p).facts.cloudProvider);

@@ -188,7 +188,7 @@ function ClusterConfigurationForm({
   onSaved,
   onReload,
 }: FormProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const update = useUpdateClusterConfiguration(slug, cluster.id);
   // The revision the form started from: a save based on an older one is refused (409).
   const [baseRevision] = useState(cluster.current_revision);
@@ -210,7 +210,10 @@ function ClusterConfigurationForm({
     (v) => v.available || v.id === cluster.cluster_template_version_id,
   );
   const version = versions.find((v) => v.id === versionId) ?? null;
-  const parsed = useMemo(() => parseForm(version?.params ?? []), [version]);
+  const parsed = useMemo(
+    () => parseForm(version?.params ?? [], i18n.language),
+    [version, i18n.language],
+  );
   const stored: StoredValues = useMemo(
     () => ({ values: cluster.values, secret_values: cluster.secret_values }),
     [cluster.values, cluster.secret_values],

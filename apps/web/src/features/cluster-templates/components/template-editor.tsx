@@ -75,7 +75,7 @@ export type TemplateEditorProps = {
  * and the configuration rendered with that form's values. Saved as a new version with a comment.
  */
 export function TemplateEditor({ slug, templateId, base, readOnly, onSaved }: TemplateEditorProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [draft, setDraft] = useState<Draft>(() => draftFromVersion(base));
   const [active, setActive] = useState<EditorTab>('params');
   const [saving, setSaving] = useState(false);
@@ -86,7 +86,10 @@ export function TemplateEditor({ slug, templateId, base, readOnly, onSaved }: Te
 
   const [checked] = useDebouncedValue(draft, CHECK_DEBOUNCE_MS);
   const problems = useMemo(() => checkDraft(checked), [checked]);
-  const parsed = useMemo(() => parseForm(checked.params), [checked.params]);
+  const parsed = useMemo(
+    () => parseForm(checked.params, i18n.language),
+    [checked.params, i18n.language],
+  );
   const sections = useMemo(() => draftSections(checked), [checked]);
   const preview = useClusterValuesForm({
     slug,

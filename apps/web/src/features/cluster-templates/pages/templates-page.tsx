@@ -1,4 +1,4 @@
-import type { ClusterTemplate } from '@commander/contracts';
+import { type ClusterTemplate, templateDisplay } from '@commander/contracts';
 import {
   ActionIcon,
   Anchor,
@@ -168,6 +168,7 @@ export function TemplateListView({ slug, templates, canWrite, onArchive }: Templ
           {templates.map((template) => {
             const current = currentVersion(template);
             const archived = template.archived_at !== null;
+            const shown = templateDisplay(template, i18n.language);
             return (
               <Table.Tr key={template.id}>
                 <Table.Td>
@@ -177,7 +178,7 @@ export function TemplateListView({ slug, templates, canWrite, onArchive }: Templ
                       to={`/w/${slug}/templates/${template.id}/versions`}
                       fw={500}
                     >
-                      {template.name}
+                      {shown.name}
                     </Anchor>
                     {archived && (
                       <Badge
@@ -197,8 +198,8 @@ export function TemplateListView({ slug, templates, canWrite, onArchive }: Templ
                   </Group>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm" lineClamp={2} c={template.comment ? undefined : 'dimmed'}>
-                    {template.comment || '—'}
+                  <Text size="sm" lineClamp={2} c={shown.comment ? undefined : 'dimmed'}>
+                    {shown.comment || '—'}
                   </Text>
                 </Table.Td>
                 <Table.Td>

@@ -2,6 +2,7 @@ import {
   type ClusterTemplate,
   type CreateClusterBody,
   CreateClusterBodySchema,
+  templateDisplay,
 } from '@commander/contracts';
 import {
   Alert,
@@ -150,7 +151,7 @@ export function CreateClusterFormView({
   onSubmit,
   onCancel,
 }: CreateClusterFormViewProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const first = templates[0];
   const form = useForm<FormValues>({
     mode: 'controlled',
@@ -173,7 +174,10 @@ export function CreateClusterFormView({
   const template = templates.find((tpl) => tpl.id === templateId);
   const versions = template ? availableVersions(template) : [];
   const version = versions.find((v) => v.id === versionId) ?? null;
-  const parsed = useMemo(() => parseForm(version?.params ?? NO_PARAMS), [version]);
+  const parsed = useMemo(
+    () => parseForm(version?.params ?? NO_PARAMS, i18n.language),
+    [version, i18n.language],
+  );
   const values = useClusterValuesForm({
     slug,
     parsed,
@@ -236,7 +240,10 @@ export function CreateClusterFormView({
               <Select
                 label={t('clusters.create.template')}
                 required
-                data={templates.map((tpl) => ({ value: tpl.id, label: tpl.name }))}
+                data={templates.map((tpl) => ({
+                  value: tpl.id,
+                  label: templateDisplay(tpl, i18n.language).name,
+                }))}
                 allowDeselect={false}
                 {...form.getInputProps('templateId')}
                 onChange={(value: string | null) => {

@@ -23,9 +23,12 @@ export type RecordModalProps = {
  * Mount it only while open: it starts from the record given.
  */
 export function RecordModal({ slug, catalog, record, onClose }: RecordModalProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const save = useSaveRecord(slug);
-  const parsed = useMemo(() => parseForm(catalog.params), [catalog.params]);
+  const parsed = useMemo(
+    () => parseForm(catalog.params, i18n.language),
+    [catalog.params, i18n.language],
+  );
   const stored: StoredValues | null = useMemo(
     () => (record ? { values: record.values, secret_values: record.secret_values } : null),
     [record],
