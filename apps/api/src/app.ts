@@ -19,6 +19,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 
 import type { Config } from './config.js';
+import { registerApiMetrics } from './metrics.js';
 import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { describeCallerPlugin } from './plugins/describe-caller.js';
 import { errorHandler } from './plugins/error-handler.js';
@@ -91,6 +92,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     pool.ready().catch((err: unknown) => app.log.error({ err }, 'render workers failed to start'));
   }
 
+  // First, on the root instance: its onResponse hook times every route.
+  const metrics = registerApiMetrics(app, deps.db);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(securityHeadersPlugin, { https: config.publicUrl.startsWith('https:') });
@@ -122,7 +125,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     encryptor: deps.encryptor,
     publicUrl: deps.instance.publicUrl,
   });
-  await app.register(healthRoutes, { db: deps.db });
+  await app.register(healthRoutes, { db: deps.db, metrics });
 
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
   if (hasWeb) {
