@@ -124,6 +124,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     db: deps.db,
     encryptor: deps.encryptor,
     publicUrl: deps.instance.publicUrl,
+    agentImage: deps.instance.agentImage ?? null,
   });
   await app.register(healthRoutes, { db: deps.db, metrics });
 

@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   /** Port of /metrics and /healthz (Prometheus, Kubernetes probes); unset: not served. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().default('0.0.0.0'),
+  /** commander-agent image installed into clusters; unset: only its namespace and credentials. */
+  COMMANDER_AGENT_IMAGE: optional,
 });
 
 export type ManagerConfig = {
@@ -65,6 +67,7 @@ export type ManagerConfig = {
   publicUrl: string;
   caBundle: string;
   metrics: { port: number; host: string } | null;
+  agentImage: string | null;
   encryption: {
     primaryKey: string | undefined;
     previousPrimaryKeys: string[];
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     agentSilentAfterMs: e.MANAGER_AGENT_SILENT_AFTER_MS,
     publicUrl: e.COMMANDER_PUBLIC_URL,
     caBundle: e.COMMANDER_CA_BUNDLE,
+    agentImage: e.COMMANDER_AGENT_IMAGE ?? null,
     metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     encryption: {
       primaryKey: e.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY,

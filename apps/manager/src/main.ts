@@ -39,6 +39,7 @@ const deps = createDeps({
     publicUrl: config.publicUrl,
     caBundle: config.caBundle,
     commanderUuid: settingText(uuidSetting.value),
+    agentImage: config.agentImage,
   },
   log,
   replicaId: config.replicaId,

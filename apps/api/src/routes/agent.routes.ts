@@ -17,7 +17,13 @@ import { z } from 'zod';
 
 import { BODY_LIMITS } from '../plugins/auth.js';
 
-export type AgentRoutesOptions = { db: Db; encryptor: Encryptor; publicUrl: string };
+export type AgentRoutesOptions = {
+  db: Db;
+  encryptor: Encryptor;
+  publicUrl: string;
+  /** commander-agent image for the agent's own resource group (COMMANDER_AGENT_IMAGE). */
+  agentImage?: string | null;
+};
 
 const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
 
@@ -27,7 +33,7 @@ const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
  */
 export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
   app,
-  { db, encryptor, publicUrl },
+  { db, encryptor, publicUrl, agentImage },
 ) => {
   // The agent key is checked in onRequest (plugins/auth.ts), before the body is read or
   // validated: a stranger gets 401, never 400 or 413.
@@ -58,6 +64,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
         cluster,
         publicUrl,
         typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined,
+        agentImage ?? null,
       );
       if (!resources) {
         return reply.code(304).send(null);

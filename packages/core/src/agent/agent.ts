@@ -82,9 +82,95 @@ const NAMESPACE_DOC: KubeObject = {
   },
 };
 
-/** YAML of the agent's namespace and credentials, appended to what dhctl installs at bootstrap. */
-export function agentBootstrapYaml(key: string, commanderUrl: string): string {
-  return [NAMESPACE_DOC, agentCredentialsSecret(key, commanderUrl)]
+/** Name of the agent's Deployment, ServiceAccount and ClusterRoleBinding. */
+export const AGENT_WORKLOAD_NAME = 'commander-agent';
+
+/**
+ * The agent's own workload: ServiceAccount, a ClusterRoleBinding to `cluster-admin` (the agent
+ * applies whatever the cluster's templates declare, of any kind, in any namespace, and reads
+ * nodes for telemetry: no narrower role can do that) and a one-replica Deployment of `image`
+ * (`Recreate`: two agents must never apply at once). The agent finds its credentials Secret in
+ * its own namespace. Changing the image rolls the agent out through the same resource group.
+ */
+export function agentWorkloadResources(image: string): KubeObject[] {
+  const namespace = AGENT_CREDENTIALS_SECRET.namespace;
+  const labels = {
+    [HERITAGE_LABEL.key]: HERITAGE_LABEL.value,
+    'app.kubernetes.io/name': AGENT_WORKLOAD_NAME,
+  };
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: AGENT_WORKLOAD_NAME, namespace, labels },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: AGENT_WORKLOAD_NAME, labels },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'cluster-admin',
+      },
+      subjects: [{ kind: 'ServiceAccount', name: AGENT_WORKLOAD_NAME, namespace }],
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: AGENT_WORKLOAD_NAME, namespace, labels },
+      spec: {
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: { 'app.kubernetes.io/name': AGENT_WORKLOAD_NAME } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: AGENT_WORKLOAD_NAME,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65532,
+              runAsGroup: 65532,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }],
+            containers: [
+              {
+                name: 'agent',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+                resources: {
+                  requests: { cpu: '50m', memory: '128Mi' },
+                  limits: { memory: '256Mi' },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * YAML of the agent's namespace and credentials (and, with `agentImage`, its workload),
+ * appended to what dhctl installs at bootstrap.
+ */
+export function agentBootstrapYaml(
+  key: string,
+  commanderUrl: string,
+  agentImage: string | null = null,
+): string {
+  return [
+    NAMESPACE_DOC,
+    agentCredentialsSecret(key, commanderUrl),
+    ...(agentImage ? agentWorkloadResources(agentImage) : []),
+  ]
     .map((d) => JSON.stringify(d))
     .join('\n---\n');
 }
@@ -132,6 +218,7 @@ export function desiredAgentResources(
   encryptor: Encryptor,
   cluster: Cluster,
   publicUrl: string,
+  agentImage: string | null = null,
 ): AgentResources {
   const desired = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
   const groups: AgentResources['groups'] = (desired?.resources ?? []).map((g) => ({
@@ -148,6 +235,7 @@ export function desiredAgentResources(
           encryptor.decrypt(cluster.agentKeyEncrypted),
           agentUrl(publicUrl, cluster.uuid),
         ),
+        ...(agentImage ? agentWorkloadResources(agentImage) : []),
       ],
     });
   }
@@ -182,9 +270,10 @@ export async function getAgentResources(
   cluster: Cluster,
   publicUrl: string,
   ifNoneMatch: string | undefined,
+  agentImage: string | null = null,
 ): Promise<AgentResources | null> {
   await touchAgent(db, cluster);
-  const resources = desiredAgentResources(encryptor, cluster, publicUrl);
+  const resources = desiredAgentResources(encryptor, cluster, publicUrl, agentImage);
   if (cluster.resourcesVersion !== resources.version) {
     await db.cluster.update({
       where: { id: cluster.id },
