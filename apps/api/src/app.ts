@@ -24,6 +24,7 @@ import pino from 'pino';
 
 import type { Config } from './config.js';
 import { agentKeysPlugin } from './plugins/agent-keys.js';
+import { registerApiMetrics } from './metrics.js';
 import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { describeCallerPlugin } from './plugins/describe-caller.js';
 import { errorHandler } from './plugins/error-handler.js';
@@ -165,6 +166,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await agentPool.end();
   });
 
+  // First, on the root instance: its onResponse hook times every route.
+  const metrics = registerApiMetrics(app, deps.db);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(securityHeadersPlugin, { https: config.publicUrl.startsWith('https:') });
@@ -210,8 +213,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     ingest,
     encryptor: deps.encryptor,
     publicUrl: deps.instance.publicUrl,
+    agentImage: deps.instance.agentImage ?? null,
   });
-  await app.register(healthRoutes, { db: deps.db });
+  await app.register(healthRoutes, { db: deps.db, metrics });
 
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
   const assetsDir = path.join(path.resolve(config.webDist), 'assets') + path.sep;

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   COMMANDER_PUBLIC_URL: z.url().default('http://localhost:8080'),
   /** Base64 PEM bundle the agents trust (dc_caBundle). */
   COMMANDER_CA_BUNDLE: z.string().default(''),
+  /** commander-agent image installed into clusters; unset: only its namespace and credentials. */
+  COMMANDER_AGENT_IMAGE: optional,
   COMMANDER_ADMIN_EMAIL: optional,
   COMMANDER_ADMIN_PASSWORD: optional,
   COMMANDER_BOOTSTRAP_TOKEN: optional.refine(
@@ -88,6 +90,7 @@ export type Config = {
   databaseUrl: string;
   publicUrl: string;
   caBundle: string;
+  agentImage: string | null;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   bootstrapToken: string | undefined;
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     publicUrl: e.COMMANDER_PUBLIC_URL,
     caBundle: e.COMMANDER_CA_BUNDLE,
+    agentImage: e.COMMANDER_AGENT_IMAGE ?? null,
     adminEmail: e.COMMANDER_ADMIN_EMAIL,
     adminPassword: e.COMMANDER_ADMIN_PASSWORD,
     bootstrapToken: e.COMMANDER_BOOTSTRAP_TOKEN,

@@ -51,6 +51,7 @@ export async function prepareRuntime(
     publicUrl: config.publicUrl,
     caBundle: config.caBundle,
     commanderUuid: bootstrap.commanderUuid,
+    agentImage: config.agentImage,
   };
   // Clusters stored before public renders: fill them in where the stored configuration can be
   // reproduced; the others stay withheld from callers who do not reveal secrets.

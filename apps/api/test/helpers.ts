@@ -72,6 +72,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       publicUrl: 'http://commander.test',
       caBundle: '',
       commanderUuid: boot.commanderUuid,
+      agentImage: config.agentImage,
     };
     const auditSink: AuditSink = (line) => t.auditLines.push(line);
     const app = await buildApp(config, { db: database.db, encryptor, instance, auditSink });

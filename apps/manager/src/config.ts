@@ -44,6 +44,11 @@ const EnvSchema = z.object({
   ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: optional,
   ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: optional,
   COMMANDER_KEY_FILE: z.string().default(path.join(REPO_ROOT, '.data/encryption-keys.json')),
+  /** Port of /metrics and /healthz (Prometheus, Kubernetes probes); unset: not served. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('0.0.0.0'),
+  /** commander-agent image installed into clusters; unset: only its namespace and credentials. */
+  COMMANDER_AGENT_IMAGE: optional,
 });
 
 export type ManagerConfig = {
@@ -61,6 +66,8 @@ export type ManagerConfig = {
   agentSilentAfterMs: number;
   publicUrl: string;
   caBundle: string;
+  metrics: { port: number; host: string } | null;
+  agentImage: string | null;
   encryption: {
     primaryKey: string | undefined;
     previousPrimaryKeys: string[];
@@ -98,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     agentSilentAfterMs: e.MANAGER_AGENT_SILENT_AFTER_MS,
     publicUrl: e.COMMANDER_PUBLIC_URL,
     caBundle: e.COMMANDER_CA_BUNDLE,
+    agentImage: e.COMMANDER_AGENT_IMAGE ?? null,
+    metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     encryption: {
       primaryKey: e.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY,
       previousPrimaryKeys: (e.ACTIVE_RECORD_ENCRYPTION_PREVIOUS_PRIMARY_KEYS ?? '')

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { loadConfig } from './config.js';
 import { createDeps } from './deps.js';
 import { createLogger } from './logger.js';
+import { startMetricsServer } from './metrics.js';
 import { startReconcileLoop } from './reconcile.js';
 import { ReplicaHeartbeat } from './replica.js';
 import { buildTaskList } from './task-list.js';
@@ -38,6 +39,7 @@ const deps = createDeps({
     publicUrl: config.publicUrl,
     caBundle: config.caBundle,
     commanderUuid: settingText(uuidSetting.value),
+    agentImage: config.agentImage,
   },
   log,
   replicaId: config.replicaId,
@@ -108,8 +110,12 @@ const runner = await run({
 const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs, {
   agentSilentAfterMs: config.agentSilentAfterMs,
 });
+const metricsServer = config.metrics
+  ? await startMetricsServer(config.metrics.port, config.metrics.host, () => deps.running.size)
+  : null;
 log.info(
   {
+    metricsPort: config.metrics?.port ?? null,
     dhctlServers: config.dhctlServers,
     dhctlTls: {
       default: dhctlTls.enabled,
@@ -167,6 +173,7 @@ async function shutdown(signal: string): Promise<void> {
     await bounded(heartbeat.stop(), 5_000, 'replica registration');
     await bounded(deps.close(), 5_000, 'dhctl clients and locks');
     await bounded(db.$disconnect(), 5_000, 'database pool');
+    metricsServer?.close();
   } catch (err) {
     log.error({ err }, 'error while stopping');
     process.exit(1);

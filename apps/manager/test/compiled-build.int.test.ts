@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
  * them: no tsx in the process (its arguments are checked), the API serves /readyz and renders
  * through its worker pool (the worker file next to the bundle), the simulated dhctl serves,
  * and a compiled manager claims an install and drives it to the end through the compiled
- * simulator.
+ * simulator, counting it in its own /metrics.
  */
 describe('compiled build', () => {
   let database: TestDatabase;
@@ -144,7 +144,11 @@ describe('compiled build', () => {
 
   it('a compiled manager installs a cluster through the compiled simulator', async () => {
     const { ctx, versionId } = await installationContext(database.db, keys, 'build-manager');
-    const [grpcPort, httpPort] = [await freePort(), await freePort()];
+    const [grpcPort, httpPort, metricsPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     startNode('dhctl-sim', 'apps/dhctl-sim/dist/main.js', {
       DHCTL_SIM_HOST: '127.0.0.1',
       DHCTL_SIM_GRPC_PORT: String(grpcPort),
@@ -157,7 +161,14 @@ describe('compiled build', () => {
       DHCTL_SERVER_ADDRESS: `127.0.0.1:${grpcPort}`,
       MANAGER_REPLICA_ID: 'compiled',
       MANAGER_HEARTBEAT_MS: '300',
+      METRICS_PORT: String(metricsPort),
+      METRICS_HOST: '127.0.0.1',
     });
+    await eventually(
+      () => ok(`http://127.0.0.1:${metricsPort}/healthz`),
+      60_000,
+      'manager /healthz',
+    );
     const cluster = await createCluster(ctx, {
       name: 'compiled',
       cluster_template_version_id: versionId,
@@ -177,5 +188,23 @@ describe('compiled build', () => {
       null,
       'compiled',
     ]);
+    // The replica's own metrics: the finished install, its duration and its queue wait.
+    // (counted as the task ends, just after the operation's row is final)
+    const metrics = await eventually(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        return text.includes('commander_operations_finished_total{kind="install"') ? text : null;
+      },
+      20_000,
+      'install counted in /metrics',
+    );
+    expect(metrics).toContain(
+      'commander_operations_finished_total{kind="install",status="succeeded"} 1',
+    );
+    expect(metrics).toContain(
+      'commander_operation_duration_seconds_count{kind="install",status="succeeded"} 1',
+    );
+    expect(metrics).toContain('commander_operation_queue_wait_seconds_count{kind="install"} 1');
+    expect(metrics).toContain('commander_manager_running_operations 0');
   }, 120_000);
 });

@@ -38,6 +38,12 @@ export type InstanceInfo = {
   caBundle: string;
   /** This installation's UUID (dhctl's commander_uuid). */
   commanderUuid: string;
+  /**
+   * The commander-agent image installed into clusters (COMMANDER_AGENT_IMAGE). When set, the
+   * `commander-agent` resource group carries the agent's Deployment, ServiceAccount and RBAC;
+   * when absent, only its namespace and credentials (the agent is deployed some other way).
+   */
+  agentImage?: string | null;
 };
 
 /**

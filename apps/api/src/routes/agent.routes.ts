@@ -27,6 +27,8 @@ export type AgentRoutesOptions = {
   ingest: TelemetryIngest;
   encryptor: Encryptor;
   publicUrl: string;
+  /** commander-agent image for the agent's own resource group (COMMANDER_AGENT_IMAGE). */
+  agentImage?: string | null;
 };
 
 const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
@@ -37,7 +39,7 @@ const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
  */
 export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
   app,
-  { db, hot, ingest, encryptor, publicUrl },
+  { db, hot, ingest, encryptor, publicUrl, agentImage },
 ) => {
   // The agent key is checked in onRequest (plugins/auth.ts), before the body is read or
   // validated: a stranger gets 401, never 400 or 413.
@@ -70,6 +72,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
         cluster,
         publicUrl,
         typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined,
+        agentImage ?? null,
       );
       if (!resources) {
         return reply.code(304).send(null);
@@ -93,7 +96,14 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
     },
     async (request, reply) => {
       const cluster = agentCluster(request);
-      await recordResourcesStatus(db, encryptor, cluster, publicUrl, request.body);
+      await recordResourcesStatus(
+        db,
+        encryptor,
+        cluster,
+        publicUrl,
+        request.body,
+        agentImage ?? null,
+      );
       return reply.code(204).send(null);
     },
   );

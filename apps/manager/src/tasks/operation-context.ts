@@ -104,7 +104,11 @@ export async function agentResourcesYaml(run: OperationRun): Promise<string> {
   );
   // A key created just now is not in the masker built at the claim.
   run.claimed.masker.add(key);
-  return agentBootstrapYaml(key, agentUrl(run.deps.instance.publicUrl, run.claimed.cluster.uuid));
+  return agentBootstrapYaml(
+    key,
+    agentUrl(run.deps.instance.publicUrl, run.claimed.cluster.uuid),
+    run.deps.instance.agentImage ?? null,
+  );
 }
 
 /** Joins multi-document YAML streams, skipping empty ones. */

@@ -11,6 +11,7 @@ import { DhctlTransportError } from '@commander/dhctl';
 import type { Task } from 'graphile-worker';
 
 import { type ManagerDeps, systemContext } from '../deps.js';
+import { observeOperationEnd } from '../metrics.js';
 import { OperationRecorder } from '../recorder.js';
 import { runAttach } from './attach.js';
 import { runCheck } from './check.js';
@@ -145,6 +146,7 @@ export function operationTask(
       }
       deps.running.delete(operationId);
       await deps.locks.unlock(op.clusterId);
+      await observeOperationEnd(deps.db, operationId);
     }
   };
 }

@@ -89,9 +89,95 @@ const NAMESPACE_DOC: KubeObject = {
   },
 };
 
-/** YAML of the agent's namespace and credentials, appended to what dhctl installs at bootstrap. */
-export function agentBootstrapYaml(key: string, commanderUrl: string): string {
-  return [NAMESPACE_DOC, agentCredentialsSecret(key, commanderUrl)]
+/** Name of the agent's Deployment, ServiceAccount and ClusterRoleBinding. */
+export const AGENT_WORKLOAD_NAME = 'commander-agent';
+
+/**
+ * The agent's own workload: ServiceAccount, a ClusterRoleBinding to `cluster-admin` (the agent
+ * applies whatever the cluster's templates declare, of any kind, in any namespace, and reads
+ * nodes for telemetry: no narrower role can do that) and a one-replica Deployment of `image`
+ * (`Recreate`: two agents must never apply at once). The agent finds its credentials Secret in
+ * its own namespace. Changing the image rolls the agent out through the same resource group.
+ */
+export function agentWorkloadResources(image: string): KubeObject[] {
+  const namespace = AGENT_CREDENTIALS_SECRET.namespace;
+  const labels = {
+    [HERITAGE_LABEL.key]: HERITAGE_LABEL.value,
+    'app.kubernetes.io/name': AGENT_WORKLOAD_NAME,
+  };
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: AGENT_WORKLOAD_NAME, namespace, labels },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: AGENT_WORKLOAD_NAME, labels },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'cluster-admin',
+      },
+      subjects: [{ kind: 'ServiceAccount', name: AGENT_WORKLOAD_NAME, namespace }],
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: AGENT_WORKLOAD_NAME, namespace, labels },
+      spec: {
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: { 'app.kubernetes.io/name': AGENT_WORKLOAD_NAME } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: AGENT_WORKLOAD_NAME,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65532,
+              runAsGroup: 65532,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }],
+            containers: [
+              {
+                name: 'agent',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+                resources: {
+                  requests: { cpu: '50m', memory: '128Mi' },
+                  limits: { memory: '256Mi' },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * YAML of the agent's namespace and credentials (and, with `agentImage`, its workload),
+ * appended to what dhctl installs at bootstrap.
+ */
+export function agentBootstrapYaml(
+  key: string,
+  commanderUrl: string,
+  agentImage: string | null = null,
+): string {
+  return [
+    NAMESPACE_DOC,
+    agentCredentialsSecret(key, commanderUrl),
+    ...(agentImage ? agentWorkloadResources(agentImage) : []),
+  ]
     .map((d) => JSON.stringify(d))
     .join('\n---\n');
 }
@@ -115,6 +201,7 @@ export function desiredAgentResources(
   encryptor: Encryptor,
   cluster: Cluster,
   publicUrl: string,
+  agentImage: string | null = null,
 ): AgentResources {
   const desired = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
   const groups: AgentResources['groups'] = (desired?.resources ?? []).map((g) => ({
@@ -131,6 +218,7 @@ export function desiredAgentResources(
           encryptor.decrypt(cluster.agentKeyEncrypted),
           agentUrl(publicUrl, cluster.uuid),
         ),
+        ...(agentImage ? agentWorkloadResources(agentImage) : []),
       ],
     });
   }
@@ -143,9 +231,15 @@ export function desiredAgentResources(
   };
 }
 
-/** What the stored `resources_version` is stamped with: the URL the resources were built for. */
-function urlTag(publicUrl: string): string {
-  return createHash('sha256').update(publicUrl).digest('hex').slice(0, 8);
+/**
+ * What the stored `resources_version` is stamped with: the URL (and the agent image) the
+ * resources were built for, so a changed configuration never answers 304 to an old version.
+ */
+function urlTag(publicUrl: string, agentImage: string | null): string {
+  return createHash('sha256')
+    .update(`${publicUrl}\n${agentImage ?? ''}`)
+    .digest('hex')
+    .slice(0, 8);
 }
 
 /**
@@ -161,8 +255,9 @@ export async function getAgentResources(
   agent: AgentIdentity,
   publicUrl: string,
   ifNoneMatch: string | undefined,
+  agentImage: string | null = null,
 ): Promise<AgentResources | null> {
-  const tag = urlTag(publicUrl);
+  const tag = urlTag(publicUrl, agentImage);
   const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '');
   const stored = await selectResourcesVersion(hot, agent.id);
   if (wanted && stored === `${wanted}@${tag}`) {
@@ -172,7 +267,7 @@ export async function getAgentResources(
   if (!cluster) {
     throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
   }
-  const resources = desiredAgentResources(encryptor, cluster, publicUrl);
+  const resources = desiredAgentResources(encryptor, cluster, publicUrl, agentImage);
   const stamped = `${resources.version}@${tag}`;
   if (cluster.resourcesVersion !== stamped) {
     // Only if what the version was computed from is still what is stored.
@@ -199,12 +294,13 @@ export async function recordResourcesStatus(
   agent: AgentIdentity,
   publicUrl: string,
   body: ResourcesStatusBody,
+  agentImage: string | null = null,
 ): Promise<void> {
   const cluster = await db.cluster.findUnique({ where: { id: agent.id } });
   if (!cluster) {
     throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
   }
-  const current = desiredAgentResources(encryptor, cluster, publicUrl).version;
+  const current = desiredAgentResources(encryptor, cluster, publicUrl, agentImage).version;
   const errors = body.results.filter((r) => r.status === 'error');
   const state = body.version === current && errors.length === 0 ? 'configured' : 'not_configured';
   const results = body.results.map((r) => ({

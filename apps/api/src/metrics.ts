@@ -1,0 +1,138 @@
+import type { Db } from '@commander/db';
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** How long one aggregate answer serves scrapes (several Prometheus replicas, several APIs). */
+const AGGREGATE_TTL_MS = 10_000;
+/** A manager replica counts as alive with a heartbeat this recent (MANAGER_DEAD_AFTER_MS). */
+const REPLICA_ALIVE_SECONDS = 30;
+
+type Aggregate = {
+  clusters: { status: string; n: number }[] | null;
+  operations: { kind: string; status: string; n: number }[] | null;
+  agents: { status: string; n: number }[] | null;
+  replicas: number;
+  telemetry_lag: number | null;
+};
+
+/** The API's Prometheus metrics: HTTP durations by route, telemetry ingest, and the state of the installation (one cached aggregate query). */
+export type ApiMetrics = { registry: Registry };
+
+/**
+ * Creates the registry (one per app: tests build several apps in one process), times every
+ * request by its route pattern (never the raw URL: bounded label values) and counts accepted
+ * telemetry samples.
+ */
+export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const http = new Histogram({
+    name: 'commander_http_request_duration_seconds',
+    help: 'HTTP request durations by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const telemetry = new Counter({
+    name: 'commander_telemetry_samples_total',
+    help: 'Telemetry samples accepted from agents.',
+    registers: [registry],
+  });
+
+  let cached: { at: number; value: Promise<Aggregate> } | null = null;
+  const aggregate = (): Promise<Aggregate> => {
+    if (!cached || Date.now() - cached.at > AGGREGATE_TTL_MS) {
+      const value = db.$queryRaw<Aggregate[]>`
+        SELECT
+          (SELECT json_agg(json_build_object('status', status, 'n', n)) FROM (
+             SELECT status, count(*)::int AS n FROM clusters WHERE archived_at IS NULL GROUP BY status) c
+          ) AS clusters,
+          (SELECT json_agg(json_build_object('kind', kind, 'status', status, 'n', n)) FROM (
+             SELECT kind::text, status::text, count(*)::int AS n FROM cluster_operations
+             WHERE status IN ('QUEUED', 'RUNNING') GROUP BY kind, status) o
+          ) AS operations,
+          (SELECT json_agg(json_build_object('status', agent_status, 'n', n)) FROM (
+             SELECT agent_status, count(*)::int AS n FROM clusters WHERE archived_at IS NULL
+             GROUP BY agent_status) a
+          ) AS agents,
+          (SELECT count(*)::int FROM manager_replicas WHERE stopped_at IS NULL
+             AND heartbeat_at > now() - make_interval(secs => ${REPLICA_ALIVE_SECONDS})) AS replicas,
+          (SELECT EXTRACT(EPOCH FROM now() - max(ts))::float8 FROM telemetry_samples
+             WHERE resolution = 'raw') AS telemetry_lag`.then((rows) => rows[0]!);
+      cached = { at: Date.now(), value };
+      // A failed query is not cached: the next scrape asks again.
+      value.catch(() => {
+        cached = null;
+      });
+    }
+    return cached.value;
+  };
+
+  new Gauge({
+    name: 'commander_clusters',
+    help: 'Live clusters by status.',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const c of (await aggregate()).clusters ?? []) {
+        this.set({ status: c.status.toLowerCase() }, c.n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'commander_operations',
+    help: 'Operations queued or running, by kind and status.',
+    labelNames: ['kind', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const o of (await aggregate()).operations ?? []) {
+        this.set({ kind: o.kind.toLowerCase(), status: o.status.toLowerCase() }, o.n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'commander_agents',
+    help: 'Clusters by agent state (online, silent, lost, unknown, …).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const a of (await aggregate()).agents ?? []) this.set({ state: a.status }, a.n);
+    },
+  });
+  new Gauge({
+    name: 'commander_manager_replicas_alive',
+    help: `Cluster-manager replicas with a heartbeat in the last ${REPLICA_ALIVE_SECONDS} s.`,
+    registers: [registry],
+    async collect() {
+      this.set((await aggregate()).replicas);
+    },
+  });
+  new Gauge({
+    name: 'commander_telemetry_lag_seconds',
+    help: 'Age of the newest stored telemetry sample (grows when ingest stalls).',
+    registers: [registry],
+    async collect() {
+      const lag = (await aggregate()).telemetry_lag;
+      this.set(lag ?? 0);
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    http.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (
+      request.method === 'POST' &&
+      route === '/agent_api/:cluster_uuid/telemetry' &&
+      reply.statusCode < 300
+    ) {
+      telemetry.inc();
+    }
+  });
+  return { registry };
+}
