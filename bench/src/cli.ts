@@ -1,5 +1,5 @@
-import { FULL_FLEET, QUICK_FLEET, runFleetBenchmark } from './benchmarks/fleet.js';
 import { FULL_API, QUICK_API, runApiBenchmark } from './benchmarks/api.js';
+import { FULL_FLEET, QUICK_FLEET, runFleetBenchmark } from './benchmarks/fleet.js';
 import {
   FULL_OPERATIONS,
   QUICK_OPERATIONS,

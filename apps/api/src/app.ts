@@ -23,8 +23,8 @@ import pg from 'pg';
 import pino from 'pino';
 
 import type { Config } from './config.js';
-import { agentKeysPlugin } from './plugins/agent-keys.js';
 import { registerApiMetrics } from './metrics.js';
+import { agentKeysPlugin } from './plugins/agent-keys.js';
 import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { describeCallerPlugin } from './plugins/describe-caller.js';
 import { errorHandler } from './plugins/error-handler.js';
