@@ -2,7 +2,8 @@
  * `pnpm commander <command>`: operator commands.
  *
  *   db:backup FILE                 custom-format pg_dump of the database to FILE
- *   db:restore FILE                pg_restore FILE into the database (replacing its objects),
+ *   db:restore FILE                restores FILE into the database in one transaction (replacing
+ *                                  the schemas it holds),
  *                                  then checks that the configured keys can read the restored data
  *   keys:rotate [--new-key KEY]    re-encrypts every encrypted column with a new primary key
  *   keys:generate                  prints three new keys (for ACTIVE_RECORD_ENCRYPTION_*)
@@ -12,7 +13,8 @@
  * ACTIVE_RECORD_ENCRYPTION_* variables or the key file, as for the API.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -126,14 +128,34 @@ async function restore(file: string | undefined): Promise<void> {
     fail('usage: pnpm commander db:restore FILE (an existing backup from db:backup)');
   }
   const db = await database();
+  const work = mkdtempSync(path.join(tmpdir(), 'commander-restore-'));
   try {
-    await run('pg_restore', [
-      '--clean',
-      '--if-exists',
-      '--no-owner',
+    // The backup becomes an SQL script first (a damaged file fails here, before anything is
+    // touched); then one psql transaction drops the schemas the backup holds and runs it, so a
+    // failure leaves the database as it was. Not `pg_restore --clean`: it cannot drop the
+    // primary keys of telemetry partitions (inherited constraints).
+    const script = path.join(work, 'restore.sql');
+    await run('pg_restore', ['--no-owner', `--file=${script}`, path.resolve(file)]);
+    const sql = readFileSync(script, 'utf8');
+    const schemas = new Set(['public']);
+    for (const m of sql.matchAll(/^CREATE SCHEMA (\w+);$/gm)) {
+      schemas.add(m[1]!);
+    }
+    const preamble = path.join(work, 'preamble.sql');
+    writeFileSync(
+      preamble,
+      'SET client_min_messages = warning;\n' +
+        [...schemas].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;\n`).join('') +
+        (/^CREATE SCHEMA public;$/m.test(sql) ? '' : 'CREATE SCHEMA public;\n'),
+    );
+    await run('psql', [
+      '--no-psqlrc',
+      '--quiet',
       '--single-transaction',
+      '--set=ON_ERROR_STOP=1',
       `--dbname=${db.url}`,
-      path.resolve(file),
+      `--file=${preamble}`,
+      `--file=${script}`,
     ]);
     const client = createDb(db.url, { poolSize: 1 });
     try {
@@ -157,6 +179,7 @@ async function restore(file: string | undefined): Promise<void> {
       await client.$disconnect();
     }
   } finally {
+    rmSync(work, { recursive: true, force: true });
     await db.stop();
   }
 }

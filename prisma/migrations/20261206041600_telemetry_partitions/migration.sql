@@ -1,5 +1,9 @@
--- telemetry_samples partitioned by resolution (raw | hourly) and then by UTC day, so that
--- retention drops whole partitions instead of DELETEing millions of rows. Existing rows move.
+-- telemetry_samples partitioned by (resolution, UTC day) in one level: range partitions
+-- telemetry_samples_raw_YYYYMMDD = [('raw', day), ('raw', day + 1)) and the same for 'hourly', so
+-- that retention drops whole partitions instead of DELETEing millions of rows, and a query on
+-- one resolution and a time range prunes to its days. One level, not list-then-range: Prisma's
+-- schema diff ignores leaf partitions but not partitioned partitions, and pg_restore --clean
+-- cannot drop a sub-partition's inherited key. Existing rows move.
 -- A unique key of a partitioned table must contain every partition key, hence the primary
 -- key (id, resolution, ts); ids still come from the same sequence.
 
@@ -25,10 +29,7 @@ CREATE TABLE "telemetry_samples" (
     "samples" INTEGER NOT NULL DEFAULT 1,
 
     CONSTRAINT "telemetry_samples_pkey" PRIMARY KEY ("id", "resolution", "ts")
-) PARTITION BY LIST ("resolution");
-
-CREATE TABLE "telemetry_samples_raw" PARTITION OF "telemetry_samples" FOR VALUES IN ('raw') PARTITION BY RANGE ("ts");
-CREATE TABLE "telemetry_samples_hourly" PARTITION OF "telemetry_samples" FOR VALUES IN ('hourly') PARTITION BY RANGE ("ts");
+) PARTITION BY RANGE ("resolution", "ts");
 
 CREATE INDEX "telemetry_samples_cluster_id_resolution_ts_idx" ON "telemetry_samples"("cluster_id", "resolution", "ts");
 CREATE INDEX "telemetry_samples_ts_idx" ON "telemetry_samples"("ts");
@@ -57,9 +58,10 @@ BEGIN
       part := format('telemetry_samples_%s_%s', res, to_char(d, 'YYYYMMDD'));
       IF to_regclass(format('%I', part)) IS NULL THEN
         EXECUTE format(
-          'CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
-          part, 'telemetry_samples_' || res,
-          to_char(d, 'YYYY-MM-DD') || ' 00:00:00+00', to_char(d + 1, 'YYYY-MM-DD') || ' 00:00:00+00');
+          'CREATE TABLE %I PARTITION OF telemetry_samples FOR VALUES FROM (%L, %L) TO (%L, %L)',
+          part,
+          res, to_char(d, 'YYYY-MM-DD') || ' 00:00:00+00',
+          res, to_char(d + 1, 'YYYY-MM-DD') || ' 00:00:00+00');
         created := created + 1;
       END IF;
     END LOOP;

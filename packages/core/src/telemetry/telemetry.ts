@@ -87,18 +87,21 @@ export async function ensureTelemetryPartitionsFor(
   return row?.created ?? 0;
 }
 
-/** The day partitions of `telemetry_samples_raw` or `_hourly`, with the UTC day each holds. */
+/**
+ * The day partitions of `telemetry_samples` holding one resolution
+ * (`telemetry_samples_raw_YYYYMMDD` or `telemetry_samples_hourly_YYYYMMDD`), with their UTC day.
+ */
 async function dayPartitions(
   db: DbOrTx,
   resolution: 'raw' | 'hourly',
 ): Promise<{ name: string; day: Date }[]> {
-  const parent = `telemetry_samples_${resolution}`;
+  const prefix = `telemetry_samples_${resolution}`;
   const rows = await db.$queryRaw<{ name: string }[]>`
     SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-    WHERE i.inhparent = ${parent}::regclass`;
+    WHERE i.inhparent = 'telemetry_samples'::regclass`;
   const out: { name: string; day: Date }[] = [];
   for (const { name } of rows) {
-    const m = new RegExp(`^${parent}_(\\d{4})(\\d{2})(\\d{2})$`).exec(name);
+    const m = new RegExp(`^${prefix}_(\\d{4})(\\d{2})(\\d{2})$`).exec(name);
     if (m) {
       out.push({ name, day: new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) });
     }

@@ -6,16 +6,20 @@ import { createClusterErrorFields } from './components/create-cluster-form.js';
 import { filterFromSearch } from './pages/clusters-page.js';
 
 describe('filterFromSearch', () => {
-  it('reads status, search and page, ignoring malformed values', () => {
-    expect(filterFromSearch(new URLSearchParams('status=in_sync&q=%20prod%20&page=3'))).toEqual({
+  it('reads status, search, page and sort, ignoring malformed values', () => {
+    expect(
+      filterFromSearch(new URLSearchParams('status=in_sync&q=%20prod%20&page=3&sort=name')),
+    ).toEqual({
       status: 'in_sync',
       q: 'prod',
       page: 3,
+      sort: 'name',
     });
-    expect(filterFromSearch(new URLSearchParams('status=bogus&page=-1&q='))).toEqual({
+    expect(filterFromSearch(new URLSearchParams('status=bogus&page=-1&q=&sort=evil'))).toEqual({
       status: undefined,
       q: undefined,
       page: 1,
+      sort: 'attention',
     });
   });
 });
