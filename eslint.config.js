@@ -111,5 +111,54 @@ export default tseslint.config(
       ],
     },
   },
+  // Package boundaries (ARCHITECTURE.md §2): what each workspace's own code may import. Tests may
+  // reach further (a simulator, core's test helpers).
+  ...boundaries([
+    // The agent runs inside a customer's cluster: only its client and the contracts.
+    ['apps/agent', ['core', 'db', 'crypto', 'renderer', 'dhctl', 'dhctl-sim', 'gotemplate']],
+    // The simulator stands in for an external system: it shares protocols, not the domain.
+    ['apps/dhctl-sim', ['core', 'db', 'crypto', 'renderer']],
+    ['apps/api', ['dhctl-sim', 'agent-client']],
+    ['apps/manager', ['dhctl-sim', 'agent-client']],
+    ['packages/core', ['dhctl-sim', 'agent-client', 'process']],
+    ['packages/db', ['core', 'crypto', 'renderer', 'dhctl', 'contracts', 'agent-client']],
+    ['packages/renderer', ['core', 'db', 'crypto', 'dhctl']],
+    ['packages/gotemplate', ['core', 'db', 'crypto', 'renderer', 'contracts', 'dhctl']],
+    ['packages/contracts', ['core', 'db', 'crypto', 'renderer', 'gotemplate', 'dhctl']],
+    ['packages/crypto', ['core', 'db', 'renderer', 'contracts', 'dhctl']],
+    ['packages/agent-client', ['core', 'db', 'crypto', 'renderer', 'dhctl']],
+    ['packages/dhctl', ['core', 'db', 'crypto', 'renderer']],
+    ['packages/process', ['core', 'db', 'crypto', 'renderer', 'contracts', 'dhctl']],
+  ]),
   prettierConfig,
 );
+
+/**
+ * One `no-restricted-imports` rule per workspace: its `src` may not import the listed
+ * `@commander/*` packages, nor another package's files past its declared exports
+ * (`@commander/x/src/...`). (The web app's own rule is above.)
+ */
+function boundaries(entries) {
+  return entries.flatMap(([dir, forbidden]) => [
+    {
+      files: [`${dir}/src/**/*.{ts,tsx}`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              ...forbidden.map((name) => ({
+                group: [`@commander/${name}`, `@commander/${name}/*`],
+                message: `${dir} may not depend on @commander/${name} (ARCHITECTURE.md §2).`,
+              })),
+              {
+                group: ['@commander/*/src/**'],
+                message: 'Import another workspace through its declared exports.',
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ]);
+}

@@ -15,6 +15,7 @@ const dirs = [
   'packages/gotemplate',
   'packages/renderer',
   'packages/agent-client',
+  'packages/process',
   'apps/api',
   'apps/agent',
   'apps/manager',

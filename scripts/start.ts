@@ -23,8 +23,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { stopWhenSupervisorDies } from '@commander/core';
 import { migrateDatabase, startEmbeddedPostgres, withDatabase } from '@commander/db';
+import { stopWhenSupervisorDies } from '@commander/process';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;

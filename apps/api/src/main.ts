@@ -1,5 +1,5 @@
-import { stopWhenSupervisorDies } from '@commander/core';
 import { createDb } from '@commander/db';
+import { stopWhenSupervisorDies } from '@commander/process';
 import closeWithGrace from 'close-with-grace';
 
 import { buildApp } from './app.js';

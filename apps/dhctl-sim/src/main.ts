@@ -1,5 +1,5 @@
 // The simulator process: configuration from the environment, then serve until a signal.
-import { stopWhenSupervisorDies } from '@commander/core';
+import { stopWhenSupervisorDies } from '@commander/process';
 
 import { loadConfig } from './config.js';
 import { startDhctlSim } from './sim.js';

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 
-import { openEncryption, settingText, stopWhenSupervisorDies } from '@commander/core';
+import { openEncryption, settingText } from '@commander/core';
 import { createDb } from '@commander/db';
 import { loadDhctlTls } from '@commander/dhctl';
+import { stopWhenSupervisorDies } from '@commander/process';
 import { Logger, run, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 

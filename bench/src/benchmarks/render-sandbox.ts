@@ -5,6 +5,15 @@
 import { randomBytes } from 'node:crypto';
 
 import { generateEncryptionKeys } from '@commander/crypto';
+import { executeTemplate, parseTemplate } from '@commander/gotemplate';
+import { bigTemplate, bigTemplateBaseline, bigTemplateValues } from '@commander/gotemplate/testing';
+import { parseParams, renderClusterConfiguration, validateValues } from '@commander/renderer';
+import {
+  SPECIALS,
+  STATIC_PARAMS,
+  STATIC_VALUES,
+  STATIC_VERSION,
+} from '@commander/renderer/test-fixtures';
 
 import type { BenchEnvironment } from '../environment.js';
 import { freePort, startApp, waitFor } from '../processes.js';
@@ -20,17 +29,21 @@ export type RenderSandboxOptions = {
   hostileMs: number;
   /** Clients sending hostile renders back to back. */
   hostileClients: number;
+  /** Renders of the 200-line template measured in process (the engine's CPU per render). */
+  engineRuns: number;
 };
 
 export const FULL_RENDER_SANDBOX: RenderSandboxOptions = {
   idleProbes: 500,
   hostileMs: 30_000,
   hostileClients: 4,
+  engineRuns: 5_000,
 };
 export const QUICK_RENDER_SANDBOX: RenderSandboxOptions = {
   idleProbes: 100,
   hostileMs: 5_000,
   hostileClients: 2,
+  engineRuns: 1_000,
 };
 
 /** The hostile templates of the security report (and deep recursion). */
@@ -67,6 +80,65 @@ async function probe(base: string): Promise<number> {
   return performance.now() - started;
 }
 
+/** CPU time (user + system) per call of `fn`, in ms, over `runs` calls after a warm-up. */
+function cpuPerCall(fn: () => unknown, runs: number): number {
+  for (let i = 0; i < Math.min(runs, 300); i++) {
+    fn();
+  }
+  const before = process.cpuUsage();
+  for (let i = 0; i < runs; i++) {
+    fn();
+  }
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / runs;
+}
+
+/**
+ * The engine alone, in this process: CPU per render of a parsed 200-line template with ranges,
+ * against a hand-written JS function producing the same text (the ceiling).
+ */
+function engineTable(runs: number): string {
+  const values = bigTemplateValues();
+  const parsed = parseTemplate(bigTemplate(), { name: 'bench' });
+  if (executeTemplate(parsed, values) !== bigTemplateBaseline(values)) {
+    throw new Error('the engine and the baseline disagree on the 200-line template');
+  }
+  const engine = cpuPerCall(() => executeTemplate(parsed, values), runs);
+  const parse = cpuPerCall(() => parseTemplate(bigTemplate(), { name: 'bench' }), runs / 10);
+  const baseline = cpuPerCall(() => bigTemplateBaseline(values), runs * 10);
+  // A whole cluster configuration (every section, params validated, secrets handled), as the
+  // API and the web app render a typical template version.
+  const checked = validateValues(parseParams(STATIC_PARAMS).fields, STATIC_VALUES);
+  if (!checked.ok) {
+    throw new Error('the renderer fixture values are invalid');
+  }
+  const configuration = cpuPerCall(
+    () => renderClusterConfiguration(STATIC_VERSION, checked.values, SPECIALS),
+    runs / 5,
+  );
+  return markdownTable(
+    ['200-line template, 5 hosts (CPU per call)', 'ms', 'vs hand-written JS'],
+    [
+      ['hand-written JS producing the same text (ceiling)', formatNumber(baseline, 4), '1×'],
+      [
+        '`executeTemplate` of the parsed template',
+        formatNumber(engine, 3),
+        formatRatio(engine, baseline),
+      ],
+      [
+        '`renderClusterConfiguration` of a typical version (all sections, parsed each time)',
+        formatNumber(configuration, 3),
+        '—',
+      ],
+      [
+        '`parseTemplate` (once per template version)',
+        formatNumber(parse, 3),
+        formatRatio(parse, baseline),
+      ],
+    ],
+  );
+}
+
 type RenderStats = { label: string; statuses: Map<string, number>; latencies: number[] };
 
 export async function runRenderSandboxBenchmark(
@@ -74,6 +146,8 @@ export async function runRenderSandboxBenchmark(
   options: RenderSandboxOptions,
   log: (line: string) => void,
 ): Promise<BenchmarkReport> {
+  log('engine: CPU per render of the 200-line template');
+  const engine = engineTable(options.engineRuns);
   const database = await env.createDatabase('render');
   const keys = generateEncryptionKeys();
   const port = await freePort();
@@ -207,6 +281,10 @@ export async function runRenderSandboxBenchmark(
     `${options.hostileClients} clients send the hostile templates below back to back with a read`,
     'token, for',
     `${formatNumber(options.hostileMs / 1000, 0)} s.`,
+    '',
+    '### The engine',
+    '',
+    engine,
     '',
     '### `/healthz` latency',
     '',

@@ -44,7 +44,6 @@ export * from './permissions.js';
 export * from './registries/registries.js';
 export * from './require-permission.js';
 export * from './runtime/log-redaction.js';
-export * from './runtime/supervisor.js';
 export * from './security/encryption.js';
 export * from './security/rotate-keys.js';
 export * from './tasks/enqueue.js';
