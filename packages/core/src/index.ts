@@ -8,7 +8,7 @@ export * from './auth/bootstrap.js';
 export * from './auth/principal.js';
 export * from './auth/sessions.js';
 export * from './auth/token-rights.js';
-export * from './catalogs/catalogs.js';
+export * from './catalogs/index.js';
 export * from './change-requests/change-requests.js';
 export * from './change-requests/open-change-request.js';
 export * from './clusters/archive.js';
