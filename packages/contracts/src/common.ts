@@ -28,6 +28,10 @@ export const ERROR_STATUS = {
   workspace_not_empty: 409,
   /** No free record is left in an exclusive catalog a cluster picks records from. */
   inventory_exhausted: 409,
+  /** Another request with this Idempotency-Key is still being answered; retry shortly. */
+  idempotency_in_progress: 409,
+  /** `If-Match` names another revision than the object's current one. */
+  precondition_failed: 412,
   invalid_values: 422,
   unprocessable: 422,
   template_version_unavailable: 422,
@@ -36,6 +40,8 @@ export const ERROR_STATUS = {
   invalid_template: 422,
   /** A render went over its budget; details: `{ limit, max, section }`. */
   render_limit_exceeded: 422,
+  /** The Idempotency-Key was used (by this caller, within 24 h) for another request. */
+  idempotency_key_reused: 422,
   rate_limited: 429,
   internal: 500,
   encryption_key_error: 500,

@@ -73,6 +73,16 @@ export const errorHandler = fp(
         });
       }
       if (error instanceof AppError) {
+        if (error.code === 'stale_revision' && request.ifMatchRevision != null) {
+          // The revision came from If-Match: HTTP's answer to a failed precondition.
+          return reply.code(412).send({
+            error: {
+              code: 'precondition_failed',
+              message: `If-Match names revision ${request.ifMatchRevision}, not the current one`,
+              details: error.details,
+            },
+          });
+        }
         const status = ERROR_STATUS[error.code];
         if (status >= 500) {
           request.log.error({ err: error }, 'request failed');

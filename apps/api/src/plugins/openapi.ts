@@ -15,7 +15,14 @@ export const openApiPlugin = fp(
           version: '1',
           description:
             'Deckhouse Commander compatible Integration API. Authenticate with `X-Auth-Token: <token>`. ' +
-            'Workspace tokens see their workspace; global tokens manage workspaces, roles and bindings.',
+            'Workspace tokens see their workspace; global tokens manage workspaces, roles and bindings.\n\n' +
+            '**Safe retries.** Every authenticated `POST` accepts `Idempotency-Key: <1–255 visible ASCII characters>`: ' +
+            'a retry with the same key and the same request (method, URL, body) within 24 h gets the first answer again ' +
+            '(`Idempotent-Replayed: true`) without acting twice; the same key for another request is 422 ' +
+            '`idempotency_key_reused`; while the first is still being answered a retry waits, then 409 ' +
+            '`idempotency_in_progress` (Retry-After). Keys are per caller. ' +
+            'Clusters, cluster templates, catalogs and records answer `ETag: "<current_revision>"`; their `PUT` honours ' +
+            '`If-Match: "<revision>"` (412 `precondition_failed` when the object is at another revision) and `If-Match: *`.',
         },
         components: {
           securitySchemes: {

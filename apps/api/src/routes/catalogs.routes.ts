@@ -65,7 +65,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:id',
     {
-      config: read,
+      config: { ...read, revisioned: true },
       schema: {
         tags: ['inventory'],
         summary: 'Get a catalog',
@@ -78,7 +78,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/:id',
     {
-      config: write,
+      config: { ...write, revisioned: true },
       schema: {
         tags: ['inventory'],
         summary: 'Rename, change usage or schema (schema only while no record is used)',
@@ -164,7 +164,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:id',
     {
-      config: read,
+      config: { ...read, revisioned: true },
       schema: {
         tags: ['inventory'],
         summary: 'Get a record',
@@ -177,7 +177,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/:id',
     {
-      config: write,
+      config: { ...write, revisioned: true },
       schema: {
         tags: ['inventory'],
         summary: "Replace a record's values",

@@ -84,7 +84,7 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:id',
     {
-      config: read,
+      config: { ...read, revisioned: true },
       schema: {
         tags: ['cluster_templates'],
         summary: 'Get a cluster template',
@@ -98,7 +98,7 @@ export const clusterTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/:id',
     {
-      config: write,
+      config: { ...write, revisioned: true },
       schema: {
         tags: ['cluster_templates'],
         summary: 'Rename, comment, immutability',

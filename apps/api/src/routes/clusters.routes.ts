@@ -86,7 +86,7 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:id',
     {
-      config: { permission: 'clusters:read' },
+      config: { permission: 'clusters:read', revisioned: true },
       schema: {
         tags: ['clusters'],
         summary:
@@ -167,7 +167,7 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/:id',
     {
-      config: { permission: 'clusters:write' },
+      config: { permission: 'clusters:write', revisioned: true },
       schema: {
         tags: ['clusters'],
         summary:
