@@ -27,6 +27,9 @@ import {
   pickDhctlServer,
 } from '@commander/dhctl';
 
+/** A server that answered this recently is used without another health check. */
+const HEALTHY_FOR_MS = 2_000;
+
 /** gRPC status UNAVAILABLE: a managed server that could not be started is retried later. */
 const UNAVAILABLE = 14;
 
@@ -185,6 +188,8 @@ type Server = {
   client: Dhctl;
   inFlight: number;
   lastUsed: number;
+  /** When it last answered (a health check or a call that completed). */
+  lastHealthy: number;
   exited: boolean;
   /** The last lines the server wrote (for the error when it does not start). */
   tail: string[];
@@ -228,22 +233,28 @@ export class ManagedDhctlServers {
    * call through it counts as use: a server is never stopped as idle during a call.
    */
   async clientFor(version: string): Promise<Dhctl> {
-    if (this.closed) {
-      throw new DhctlTransportError('Start', UNAVAILABLE, 'the manager is stopping');
-    }
     const server = await this.ensure(version);
     server.lastUsed = Date.now();
-    return this.tracked(server);
+    return this.tracked(version, server.address);
   }
 
   private async ensure(version: string): Promise<Server> {
+    if (this.closed) {
+      throw new DhctlTransportError('Start', UNAVAILABLE, 'the manager is stopping');
+    }
     const pending = this.starting.get(version);
     if (pending) return pending;
     const current = this.servers.get(version);
-    if (current && !current.exited && (current.inFlight > 0 || (await this.healthy(current)))) {
+    if (
+      current &&
+      !current.exited &&
+      (current.inFlight > 0 ||
+        Date.now() - current.lastHealthy < HEALTHY_FOR_MS ||
+        (await this.healthy(current)))
+    ) {
       return current;
     }
-    if (current) {
+    if (current && this.servers.get(version) === current) {
       this.log.warn(
         { dhctlVersion: version, pid: current.child.pid, exited: current.exited },
         'managed dhctl server is not answering; starting it again',
@@ -253,6 +264,8 @@ export class ManagedDhctlServers {
     // Re-check: another caller may have begun a start while we were checking health.
     const again = this.starting.get(version);
     if (again) return again;
+    const replaced = this.servers.get(version);
+    if (replaced && replaced !== current && !replaced.exited) return replaced;
     const start = this.start(version).finally(() => this.starting.delete(version));
     this.starting.set(version, start);
     return start;
@@ -261,6 +274,7 @@ export class ManagedDhctlServers {
   private async healthy(server: Server, deadlineMs = 5_000): Promise<boolean> {
     try {
       await server.client.getStatus({ deadlineMs });
+      server.lastHealthy = Date.now();
       return !server.exited;
     } catch {
       return false;
@@ -330,6 +344,7 @@ export class ManagedDhctlServers {
       client: createDhctlClient(address, { tls: null }),
       inFlight: 0,
       lastUsed: Date.now(),
+      lastHealthy: 0,
       exited: false,
       tail: [],
     };
@@ -359,42 +374,49 @@ export class ManagedDhctlServers {
     return server;
   }
 
-  /** Wraps the client so that each call marks the server in use until it settles. */
-  private tracked(server: Server): Dhctl {
-    const track =
-      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+  /**
+   * A client of the version's server whatever process serves it: each call takes the current
+   * server (started again if it was stopped as idle or crashed since) and marks it in use
+   * until the call settles.
+   */
+  private tracked(version: string, address: string): Dhctl {
+    const call =
+      <A extends unknown[], R>(pick: (client: Dhctl) => (...args: A) => Promise<R>) =>
       async (...args: A): Promise<R> => {
+        const server = await this.ensure(version);
         server.inFlight++;
         try {
-          return await fn(...args);
+          const result = await pick(server.client)(...args);
+          server.lastHealthy = Date.now();
+          return result;
         } finally {
           server.inFlight--;
           server.lastUsed = Date.now();
         }
       };
-    const c = server.client;
-    const v = c.validation;
     return {
-      address: server.address,
-      bootstrap: track(c.bootstrap.bind(c)),
-      converge: track(c.converge.bind(c)),
-      check: track(c.check.bind(c)),
-      destroy: track(c.destroy.bind(c)),
-      abort: track(c.abort.bind(c)),
-      commanderAttach: track(c.commanderAttach.bind(c)),
-      commanderDetach: track(c.commanderDetach.bind(c)),
-      getStatus: track(c.getStatus.bind(c)),
+      address,
+      bootstrap: call((c) => c.bootstrap.bind(c)),
+      converge: call((c) => c.converge.bind(c)),
+      check: call((c) => c.check.bind(c)),
+      destroy: call((c) => c.destroy.bind(c)),
+      abort: call((c) => c.abort.bind(c)),
+      commanderAttach: call((c) => c.commanderAttach.bind(c)),
+      commanderDetach: call((c) => c.commanderDetach.bind(c)),
+      getStatus: call((c) => c.getStatus.bind(c)),
       validation: {
-        validateResources: track(v.validateResources.bind(v)),
-        validateInitConfig: track(v.validateInitConfig.bind(v)),
-        validateClusterConfig: track(v.validateClusterConfig.bind(v)),
-        validateStaticClusterConfig: track(v.validateStaticClusterConfig.bind(v)),
-        validateProviderSpecificClusterConfig: track(
-          v.validateProviderSpecificClusterConfig.bind(v),
+        validateResources: call((c) => c.validation.validateResources.bind(c.validation)),
+        validateInitConfig: call((c) => c.validation.validateInitConfig.bind(c.validation)),
+        validateClusterConfig: call((c) => c.validation.validateClusterConfig.bind(c.validation)),
+        validateStaticClusterConfig: call((c) =>
+          c.validation.validateStaticClusterConfig.bind(c.validation),
         ),
-        validateChanges: track(v.validateChanges.bind(v)),
-        parseConnectionConfig: track(v.parseConnectionConfig.bind(v)),
-        configExtender: track(v.configExtender.bind(v)),
+        validateProviderSpecificClusterConfig: call((c) =>
+          c.validation.validateProviderSpecificClusterConfig.bind(c.validation),
+        ),
+        validateChanges: call((c) => c.validation.validateChanges.bind(c.validation)),
+        parseConnectionConfig: call((c) => c.validation.parseConnectionConfig.bind(c.validation)),
+        configExtender: call((c) => c.validation.configExtender.bind(c.validation)),
       },
       // The channel belongs to the pool (shared by every operation of the version).
       close: () => undefined,
