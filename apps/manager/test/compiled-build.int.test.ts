@@ -424,7 +424,14 @@ describe('compiled build: two APIs and three managers, killed and PostgreSQL res
         CLUSTERS,
       150_000,
       'every cluster installed',
-    );
+    ).catch(async (error: unknown) => {
+      // Say which operations did not end well, and why.
+      const open = await db.clusterOperation.findMany({
+        where: { status: { not: 'SUCCEEDED' } },
+        select: { clusterId: true, kind: true, status: true, error: true, attempt: true },
+      });
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(open)}`);
+    });
 
     // Exactly once: one cluster per name, one install per cluster, succeeded.
     const clusters = await db.cluster.findMany({
