@@ -16,7 +16,7 @@ import type {
 } from '@commander/dhctl';
 import { encodeDhctlState } from '@commander/dhctl';
 
-import { whileDatabaseDown } from '../db-retry.js';
+import { isDatabaseUnavailable, whileDatabaseDown } from '../db-retry.js';
 import type { ManagerDeps } from '../deps.js';
 import type { OperationRecorder } from '../recorder.js';
 
@@ -38,6 +38,17 @@ export function commanderOptions(run: OperationRun) {
   };
 }
 
+/** A buffered write that PostgreSQL could not take now: kept for the next flush. */
+async function keepWhileDatabaseDown(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) {
+      throw error;
+    }
+  }
+}
+
 /**
  * Hooks that stream logs and progress into the operation and store each completed phase's
  * state (encrypted) before dhctl is told to go on.
@@ -45,8 +56,10 @@ export function commanderOptions(run: OperationRun) {
 export function recordingHooks(run: OperationRun): DhctlCallOptions {
   return {
     signal: run.signal,
-    onLogs: (lines) => run.recorder.log(lines),
-    onProgress: (progress) => run.recorder.progress(progress),
+    // PostgreSQL unavailable for a moment: the lines and progress stay buffered (the next
+    // flush, at the latest the phase end's, writes them) and dhctl goes on.
+    onLogs: (lines) => keepWhileDatabaseDown(run.recorder.log(lines)),
+    onProgress: (progress) => keepWhileDatabaseDown(run.recorder.progress(progress)),
     onPhaseEnd: async (phaseEnd): Promise<'next' | 'stop'> => {
       // dhctl waits for this answer: a database restart holds the phase boundary, not fails it.
       await whileDatabaseDown(
