@@ -5,6 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { type DhctlTlsSettings, dhctlTlsSettingsFromEnv } from '@commander/dhctl';
 import { z } from 'zod';
 
+import {
+  dkpMinorVersion,
+  inheritedServerEnvironment,
+  type ManagedDhctlSettings,
+  parseCommandTemplate,
+} from './dhctl-servers.js';
+
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const optional = z
@@ -19,8 +26,22 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** dhctl server per DKP version, JSON: {"1.69": "host:port", "default": "host:port"}. */
   DHCTL_SERVERS: optional,
-  /** Shorthand for DHCTL_SERVERS={"default": "<address>"}. */
-  DHCTL_SERVER_ADDRESS: z.string().default('127.0.0.1:9090'),
+  /**
+   * Shorthand for DHCTL_SERVERS={"default": "<address>"}. Default 127.0.0.1:9090, unless
+   * DHCTL_SERVER_COMMAND is set (then no static default unless given).
+   */
+  DHCTL_SERVER_ADDRESS: optional,
+  /**
+   * Single-machine mode: the command that runs a dhctl server for a DKP version, started by
+   * the manager on first need (`{version}` = major.minor, `{port}`, `{host}` are filled in).
+   */
+  DHCTL_SERVER_COMMAND: optional,
+  /** A managed server with no call in flight for this long is stopped. */
+  DHCTL_SERVER_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),
+  /** A managed server that does not answer GetStatus within this long failed to start. */
+  DHCTL_SERVER_START_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** The version started for clusters that reported none (with DHCTL_SERVER_COMMAND). */
+  DHCTL_SERVER_DEFAULT_VERSION: optional,
   // DHCTL_TLS, DHCTL_TLS_CA_FILE, DHCTL_TLS_CERT_FILE, DHCTL_TLS_KEY_FILE,
   // DHCTL_TLS_SERVER_NAME: read by dhctlTlsSettingsFromEnv (@commander/dhctl).
   MANAGER_REPLICA_ID: optional,
@@ -56,6 +77,8 @@ export type ManagerConfig = {
   databaseUrl: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   dhctlServers: Record<string, string>;
+  /** dhctl servers started per DKP version (DHCTL_SERVER_COMMAND), or null. */
+  managedDhctl: ManagedDhctlSettings | null;
   /** TLS of the link to the dhctl servers (files are read by `loadDhctlTls` at start-up). */
   dhctlTls: DhctlTlsSettings;
   replicaId: string;
@@ -86,16 +109,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   }
   const e = parsed.data;
-  let servers: Record<string, string> = { default: e.DHCTL_SERVER_ADDRESS };
+  let servers: Record<string, string> = {};
+  if (e.DHCTL_SERVER_ADDRESS || !e.DHCTL_SERVER_COMMAND) {
+    servers.default = e.DHCTL_SERVER_ADDRESS ?? '127.0.0.1:9090';
+  }
   if (e.DHCTL_SERVERS) {
     const json: unknown = JSON.parse(e.DHCTL_SERVERS);
     servers = ServersSchema.parse(json);
+  }
+  let managedDhctl: ManagedDhctlSettings | null = null;
+  if (e.DHCTL_SERVER_COMMAND) {
+    const defaultVersion = e.DHCTL_SERVER_DEFAULT_VERSION
+      ? dkpMinorVersion(e.DHCTL_SERVER_DEFAULT_VERSION)
+      : null;
+    if (e.DHCTL_SERVER_DEFAULT_VERSION && !defaultVersion) {
+      throw new Error(
+        `Invalid configuration: DHCTL_SERVER_DEFAULT_VERSION ${JSON.stringify(e.DHCTL_SERVER_DEFAULT_VERSION)} is not a DKP version (e.g. 1.69)`,
+      );
+    }
+    managedDhctl = {
+      command: parseCommandTemplate(e.DHCTL_SERVER_COMMAND),
+      idleMs: e.DHCTL_SERVER_IDLE_MS,
+      startTimeoutMs: e.DHCTL_SERVER_START_TIMEOUT_MS,
+      defaultVersion,
+      env: inheritedServerEnvironment(env),
+    };
   }
   return {
     supervisorPid: e.COMMANDER_SUPERVISOR_PID,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     dhctlServers: servers,
+    managedDhctl,
     dhctlTls: dhctlTlsSettingsFromEnv(env),
     replicaId: e.MANAGER_REPLICA_ID ?? `${hostname()}-${process.pid}`,
     heartbeatMs: e.MANAGER_HEARTBEAT_MS,

@@ -7,10 +7,14 @@ import {
   type Dhctl,
   type DhctlTlsMaterial,
   parseDhctlAddress,
-  pickDhctlServer,
 } from '@commander/dhctl';
 
 import { ClusterLocks } from './cluster-lock.js';
+import {
+  ManagedDhctlServers,
+  type ManagedDhctlSettings,
+  resolveDhctlTarget,
+} from './dhctl-servers.js';
 
 /** What the task executors need, injected (tests build their own). */
 export type ManagerDeps = {
@@ -24,8 +28,14 @@ export type ManagerDeps = {
   /** This process's own random id: liveness and ownership of operations are per instance. */
   instanceId: string;
   locks: ClusterLocks;
-  /** The dhctl server for a DKP version (undefined = the default server). */
-  dhctlFor: (dkpVersion?: string) => Dhctl;
+  /**
+   * The dhctl server for a DKP version (undefined: none reported yet): a static one, or the
+   * managed server of the version (started on first need). Rejects with
+   * DhctlServerNotFoundError naming the version when nothing serves it.
+   */
+  dhctlFor: (dkpVersion?: string) => Promise<Dhctl>;
+  /** The servers this manager runs itself (DHCTL_SERVER_COMMAND), or null. */
+  managedDhctl: ManagedDhctlServers | null;
   /** Operations running on this replica: id → abort controller (cancel, shutdown). */
   running: Map<string, AbortController>;
   /**
@@ -46,6 +56,8 @@ export type CreateDepsInput = {
   /** Defaults to a random UUID (one per process start). */
   instanceId?: string;
   dhctlServers: Record<string, string>;
+  /** dhctl servers started per DKP version from a command template (single-machine mode). */
+  managedDhctl?: ManagedDhctlSettings | null;
   /** TLS material of the dhctl link (`loadDhctlTls`); default: plaintext unless `grpcs://`. */
   dhctlTls?: DhctlTlsMaterial | null;
   auditSink?: AuditSink;
@@ -76,6 +88,9 @@ export function checkDhctlLink(
 export function createDeps(input: CreateDepsInput): ManagerDeps {
   checkDhctlLink(input.dhctlServers, input.dhctlTls, input.log);
   const clients = new Map<string, Dhctl>();
+  const managed = input.managedDhctl
+    ? new ManagedDhctlServers(input.managedDhctl, input.log)
+    : null;
   const locks = new ClusterLocks(input.databaseUrl, (err) =>
     input.log.warn({ err }, 'cluster-lock connection lost'),
   );
@@ -90,8 +105,17 @@ export function createDeps(input: CreateDepsInput): ManagerDeps {
     locks,
     running: new Map(),
     stopping: { value: false },
-    dhctlFor: (dkpVersion) => {
-      const address = pickDhctlServer(input.dhctlServers, dkpVersion);
+    managedDhctl: managed,
+    dhctlFor: async (dkpVersion) => {
+      const target = resolveDhctlTarget(
+        input.dhctlServers,
+        dkpVersion,
+        input.managedDhctl ? { defaultVersion: input.managedDhctl.defaultVersion } : null,
+      );
+      if (target.kind === 'managed') {
+        return managed!.clientFor(target.version);
+      }
+      const address = target.address;
       let client = clients.get(address);
       if (!client) {
         client = createDhctlClient(address, { tls: input.dhctlTls ?? null });
@@ -104,6 +128,7 @@ export function createDeps(input: CreateDepsInput): ManagerDeps {
         client.close();
       }
       clients.clear();
+      await managed?.close();
       await locks.close();
     },
   };

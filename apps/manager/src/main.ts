@@ -45,6 +45,7 @@ const deps = createDeps({
   log,
   replicaId: config.replicaId,
   dhctlServers: config.dhctlServers,
+  managedDhctl: config.managedDhctl,
   dhctlTls,
 });
 const heartbeat = new ReplicaHeartbeat(deps, {
@@ -118,6 +119,13 @@ log.info(
   {
     metricsPort: config.metrics?.port ?? null,
     dhctlServers: config.dhctlServers,
+    managedDhctl: config.managedDhctl
+      ? {
+          command: config.managedDhctl.command.join(' '),
+          idleMs: config.managedDhctl.idleMs,
+          defaultVersion: config.managedDhctl.defaultVersion,
+        }
+      : null,
     dhctlTls: {
       default: dhctlTls.enabled,
       ca: config.dhctlTls.caFile,

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,14 @@ import { promisify } from 'node:util';
 
 import { createAuthToken, createCluster } from '@commander/core';
 import { generateEncryptionKeys } from '@commander/crypto';
+import {
+  createDb,
+  type Db,
+  type EmbeddedServer,
+  migrateDatabase,
+  startEmbeddedPostgres,
+  withDatabase,
+} from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -25,6 +33,19 @@ async function freePort(): Promise<number> {
     });
   });
 }
+
+// One build for every test of this file (the bundles are written in place: two files building
+// at once would race).
+beforeAll(async () => {
+  await run(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/build.ts', 'api', 'manager', 'dhctl-sim'],
+    {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+}, 240_000);
 
 /**
  * The production build (`pnpm build`'s bundles), started with plain `node` as the image runs
@@ -79,15 +100,7 @@ describe('compiled build', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    await run(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/build.ts', 'api', 'manager', 'dhctl-sim'],
-      {
-        cwd: ROOT,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-  }, 240_000);
+  });
 
   afterAll(async () => {
     if (process.env.DEBUG_BUILD) process.stderr.write(output.join(''));
@@ -207,4 +220,255 @@ describe('compiled build', () => {
     expect(metrics).toContain('commander_operation_queue_wait_seconds_count{kind="install"} 1');
     expect(metrics).toContain('commander_manager_running_operations 0');
   }, 120_000);
+});
+
+/**
+ * Several processes as they run on Kubernetes, on one machine, all from the compiled build:
+ * two API processes and three manager processes against one PostgreSQL (this test's own
+ * embedded server, so restarting it touches no other test), the compiled simulator as dhctl.
+ * A burst of cluster creations through both APIs; one API and one manager SIGKILLed mid-way
+ * (the API while requests are in flight, the manager while it runs an operation past a phase);
+ * PostgreSQL restarted while operations run. Every install completes exactly once: one
+ * operation per cluster, succeeded, nothing running or queued, no job left, and exactly one
+ * virtual cluster per Commander cluster in the simulator.
+ */
+describe('compiled build: two APIs and three managers, killed and PostgreSQL restarted', () => {
+  const CLUSTERS = 20;
+  const dataDir = path.join(ROOT, `.data/test-multi-process-pg-${process.pid}`);
+  const keys = generateEncryptionKeys();
+  let pgPort = 0;
+  let server: EmbeddedServer;
+  let url = '';
+  let db: Db;
+  const live = new Set<ChildProcess>();
+  const output: string[] = [];
+
+  function startNode(name: string, script: string, env: Record<string, string>): ChildProcess {
+    const child = spawn(process.execPath, [script], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: url,
+        LOG_LEVEL: process.env.DEBUG_MULTI ? 'info' : 'warn',
+        ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: keys.primaryKey as string,
+        ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY: keys.deterministicKey,
+        ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT: keys.keyDerivationSalt,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    child.stderr?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+    return child;
+  }
+
+  async function kill(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async function ok(target: string): Promise<boolean> {
+    try {
+      return (await fetch(target)).ok;
+    } catch {
+      return false;
+    }
+  }
+
+  beforeAll(async () => {
+    pgPort = await freePort();
+    server = await startEmbeddedPostgres({ dataDir, port: pgPort });
+    url = withDatabase(server.url, 'commander');
+    await migrateDatabase(url);
+    db = createDb(url, { poolSize: 2 });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (process.env.DEBUG_MULTI) process.stderr.write(output.join(''));
+    await Promise.all([...live].map((child) => kill(child)));
+    await db?.$disconnect().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a burst of installs completes exactly once through kills and a PostgreSQL restart', async () => {
+    const { ctx, versionId } = await installationContext(db, keys, 'multi-process');
+    const { token } = await createAuthToken(
+      {
+        ...ctx,
+        actor: { type: 'system', id: null, name: 'test' },
+        workspace: null,
+        permissions: new Set(['global_tokens:write', 'global_tokens:read']),
+      },
+      { name: 'multi-process', workspace_id: ctx.workspace!.id, scope: 'write' },
+    );
+
+    // The simulated dhctl, with a phase delay so that operations are in flight when we kill.
+    const [grpcPort, httpPort, apiA, apiB] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    startNode('dhctl-sim', 'apps/dhctl-sim/dist/main.js', {
+      DHCTL_SIM_HOST: '127.0.0.1',
+      DHCTL_SIM_GRPC_PORT: String(grpcPort),
+      DHCTL_SIM_HTTP_PORT: String(httpPort),
+      DHCTL_SIM_PHASE_DELAY_MS: '150',
+      DHCTL_SIM_AGENTS: 'off',
+    });
+    const apis = new Map<number, ChildProcess>();
+    for (const port of [apiA, apiB]) {
+      apis.set(
+        port,
+        startNode(`api-${port}`, 'apps/api/dist/main.js', {
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          RENDER_WORKERS: '1',
+        }),
+      );
+    }
+    const managers = new Map<string, ChildProcess>();
+    for (const name of ['m1', 'm2', 'm3']) {
+      managers.set(
+        name,
+        startNode(name, 'apps/manager/dist/main.js', {
+          DHCTL_SERVER_ADDRESS: `127.0.0.1:${grpcPort}`,
+          MANAGER_REPLICA_ID: name,
+          MANAGER_HEARTBEAT_MS: '300',
+          // The killed manager is not restarted: the others take its operation over.
+          MANAGER_DEAD_AFTER_MS: '8000',
+          MANAGER_RECONCILE_EVERY_MS: '600000',
+        }),
+      );
+    }
+    await eventually(() => ok(`http://127.0.0.1:${httpPort}/healthz`), 60_000, 'simulator');
+    for (const port of [apiA, apiB]) {
+      await eventually(() => ok(`http://127.0.0.1:${port}/readyz`), 60_000, `API ${port}`);
+    }
+    await eventually(
+      async () =>
+        (await db.managerReplica.count({
+          where: { id: { in: ['m1', 'm2', 'm3'] }, stoppedAt: null, workerId: { not: null } },
+        })) === 3,
+      60_000,
+      'three managers registered',
+    );
+
+    const names = Array.from({ length: CLUSTERS }, (_, i) => `burst-${String(i).padStart(2, '0')}`);
+    const killedApis = new Set<number>();
+    /**
+     * Creates a cluster as a client behind a load balancer would: through one API, and through
+     * the other when that one is gone. An attempt whose outcome is unknown (the API died with
+     * the request in flight) may have created it: then the retry is refused (the name is
+     * taken) and the cluster is the one the first attempt made.
+     */
+    async function create(name: string, index: number): Promise<void> {
+      const order = index % 2 ? [apiB, apiA] : [apiA, apiB];
+      for (const port of order) {
+        if (killedApis.has(port)) continue;
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/api/v1/clusters`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-auth-token': token },
+            body: JSON.stringify({ name, cluster_template_version_id: versionId, values: {} }),
+          });
+          if (res.status === 201) return;
+          const exists = await db.cluster.count({ where: { name } });
+          expect(exists, `${name}: ${res.status} ${await res.text()}`).toBe(1);
+          return;
+        } catch {
+          // The API died with the request in flight: try the other one.
+        }
+      }
+      throw new Error(`no API left to create ${name}`);
+    }
+
+    // First half of the burst, through both APIs.
+    const half = CLUSTERS / 2;
+    await Promise.all(names.slice(0, half).map((name, i) => create(name, i)));
+
+    // Kill manager m2 while it runs an operation past a phase.
+    await eventually(
+      () =>
+        db.clusterOperation.findFirst({
+          where: { status: 'RUNNING', managerReplicaId: 'm2', lastCompletedPhase: { not: null } },
+        }),
+      60_000,
+      'm2 running an operation past a phase',
+    );
+    await kill(managers.get('m2')!);
+
+    // Second half, with API B killed while its requests are in flight.
+    const second = Promise.all(names.slice(half).map((name, i) => create(name, half + i)));
+    killedApis.add(apiB);
+    await kill(apis.get(apiB)!);
+    await second;
+
+    // PostgreSQL restarted while operations run.
+    await eventually(
+      () => db.clusterOperation.findFirst({ where: { status: 'RUNNING' } }),
+      60_000,
+      'an operation running',
+    );
+    await server.stop();
+    server = await startEmbeddedPostgres({ dataDir, port: pgPort });
+
+    await eventually(
+      async () =>
+        (await db.cluster.count({ where: { name: { in: names }, status: 'IN_SYNC' } })) ===
+        CLUSTERS,
+      150_000,
+      'every cluster installed',
+    ).catch(async (error: unknown) => {
+      // Say which operations did not end well, and why.
+      const open = await db.clusterOperation.findMany({
+        where: { status: { not: 'SUCCEEDED' } },
+        select: { clusterId: true, kind: true, status: true, error: true, attempt: true },
+      });
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(open)}`);
+    });
+
+    // Exactly once: one cluster per name, one install per cluster, succeeded.
+    const clusters = await db.cluster.findMany({
+      where: { name: { in: names } },
+      include: { operations: true },
+    });
+    expect(clusters.map((c) => c.name).sort()).toEqual(names);
+    for (const cluster of clusters) {
+      expect(
+        cluster.operations.map((o) => [o.kind, o.status]),
+        cluster.name,
+      ).toEqual([['INSTALL', 'SUCCEEDED']]);
+    }
+    expect(
+      await db.clusterOperation.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } }),
+    ).toBe(0);
+    // Some installs were taken over from the killed manager or resumed after the restart.
+    const ops = clusters.flatMap((c) => c.operations);
+    expect(new Set(ops.map((o) => o.managerReplicaId)).size).toBeGreaterThanOrEqual(2);
+    await eventually(
+      async () => {
+        const rows = await db.$queryRaw<{ n: bigint }[]>`
+          SELECT count(*) AS n FROM graphile_worker._private_jobs`;
+        return Number(rows[0]!.n) === 0;
+      },
+      30_000,
+      'no job left in the queue',
+    );
+    // The simulator's records: one virtual cluster per Commander cluster, none extra.
+    const sim = (await (await fetch(`http://127.0.0.1:${httpPort}/sim/clusters`)).json()) as {
+      clusters: { uuid: string }[];
+    };
+    expect(sim.clusters.map((c) => c.uuid).sort()).toEqual(clusters.map((c) => c.uuid).sort());
+    // The surviving processes are still up (they rode out the restart).
+    expect(await ok(`http://127.0.0.1:${apiA}/readyz`)).toBe(true);
+    for (const name of ['m1', 'm3']) {
+      expect(managers.get(name)!.exitCode, name).toBeNull();
+    }
+  }, 300_000);
 });

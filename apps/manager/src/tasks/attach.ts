@@ -27,7 +27,7 @@ function clusterTypeOf(clusterConfiguration: string): string | null {
  * management (the join).
  */
 export async function runAttach(run: OperationRun): Promise<void> {
-  const dhctl = run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
+  const dhctl = await run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
   const config = configDocuments(run, 'desired');
   const scanOnly = run.claimed.cluster.status === 'NEW';
   await run.recorder.log([

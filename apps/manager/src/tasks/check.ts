@@ -11,7 +11,7 @@ import {
 
 /** check: dhctl Check of the desired configuration against the cluster (reconcile). */
 export async function runCheck(run: OperationRun): Promise<void> {
-  const dhctl = run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
+  const dhctl = await run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
   const config = configDocuments(run, 'desired');
   await run.recorder.log([
     `Checking cluster ${run.claimed.cluster.name} against its configuration`,

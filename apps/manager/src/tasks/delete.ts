@@ -14,7 +14,7 @@ import {
  * (Abort cleans up after a failed bootstrap with that bootstrap's documents and state).
  */
 export async function runDelete(run: OperationRun): Promise<void> {
-  const dhctl = run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
+  const dhctl = await run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
   const config = run.claimed.applied ?? run.claimed.desired;
   if (!config) {
     throw new Error('the cluster has no configuration to delete with');

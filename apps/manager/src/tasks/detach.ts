@@ -11,7 +11,7 @@ import {
 
 /** detach: dhctl CommanderDetach; the cluster becomes autonomous and is archived. */
 export async function runDetach(run: OperationRun): Promise<void> {
-  const dhctl = run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
+  const dhctl = await run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
   const config = configDocuments(run, 'applied');
   await run.recorder.log([
     `Detaching cluster ${run.claimed.cluster.name}: Commander stops managing it`,

@@ -12,7 +12,7 @@ import {
 
 /** install: dhctl Bootstrap of the desired configuration. */
 export async function runInstall(run: OperationRun): Promise<void> {
-  const dhctl = run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
+  const dhctl = await run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
   const resuming = run.claimed.phaseState !== null;
   await run.recorder.log([
     resuming

@@ -16,6 +16,7 @@ import type {
 } from '@commander/dhctl';
 import { encodeDhctlState } from '@commander/dhctl';
 
+import { isDatabaseUnavailable, whileDatabaseDown } from '../db-retry.js';
 import type { ManagerDeps } from '../deps.js';
 import type { OperationRecorder } from '../recorder.js';
 
@@ -37,6 +38,17 @@ export function commanderOptions(run: OperationRun) {
   };
 }
 
+/** A buffered write that PostgreSQL could not take now: kept for the next flush. */
+async function keepWhileDatabaseDown(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) {
+      throw error;
+    }
+  }
+}
+
 /**
  * Hooks that stream logs and progress into the operation and store each completed phase's
  * state (encrypted) before dhctl is told to go on.
@@ -44,20 +56,29 @@ export function commanderOptions(run: OperationRun) {
 export function recordingHooks(run: OperationRun): DhctlCallOptions {
   return {
     signal: run.signal,
-    onLogs: (lines) => run.recorder.log(lines),
-    onProgress: (progress) => run.recorder.progress(progress),
+    // PostgreSQL unavailable for a moment: the lines and progress stay buffered (the next
+    // flush, at the latest the phase end's, writes them) and dhctl goes on.
+    onLogs: (lines) => keepWhileDatabaseDown(run.recorder.log(lines)),
+    onProgress: (progress) => keepWhileDatabaseDown(run.recorder.progress(progress)),
     onPhaseEnd: async (phaseEnd): Promise<'next' | 'stop'> => {
-      await run.recorder.flush();
-      if (phaseEnd.completed_phase) {
-        await savePhaseState(
-          run.deps.db,
-          run.deps.encryptor,
-          run.claimed.operation.id,
-          phaseEnd.completed_phase,
-          encodeDhctlState(phaseEnd.completed_phase_state),
-          run.deps.instanceId,
-        );
-      }
+      // dhctl waits for this answer: a database restart holds the phase boundary, not fails it.
+      await whileDatabaseDown(
+        async () => {
+          await run.recorder.flush();
+          if (phaseEnd.completed_phase) {
+            await savePhaseState(
+              run.deps.db,
+              run.deps.encryptor,
+              run.claimed.operation.id,
+              phaseEnd.completed_phase,
+              encodeDhctlState(phaseEnd.completed_phase_state),
+              run.deps.instanceId,
+            );
+          }
+        },
+        run.deps.log,
+        'phase state',
+      );
       if (run.deps.stopping.value) {
         await run.recorder.log([
           `This replica is stopping: handing the operation back after phase ${phaseEnd.completed_phase || '(start)'}`,
@@ -153,19 +174,32 @@ export async function settle<R>(
   outcome: DhctlOutcome<R>,
   complete: (settled: Settled<R>) => Promise<void>,
 ): Promise<void> {
-  await run.recorder.flush();
-  await assertStillHeld(run);
+  // What dhctl did is recorded even when PostgreSQL restarts meanwhile (retried until it is
+  // back): a lost completion would run the operation again.
+  const retry = <T>(step: () => Promise<T>, what: string) =>
+    whileDatabaseDown(step, run.deps.log, what);
+  await retry(() => run.recorder.flush(), 'operation log');
+  await retry(() => assertStillHeld(run), 'ownership check');
   if (outcome.ok && outcome.stopped) {
-    await handBackOperation(run.ctx, run.claimed.operation.id);
+    await retry(() => handBackOperation(run.ctx, run.claimed.operation.id), 'hand back');
     return;
   }
   if (!outcome.ok) {
-    await run.recorder.failCurrentPhase();
+    await retry(() => run.recorder.failCurrentPhase(), 'failed phase');
   }
-  await complete(
-    outcome.ok
-      ? { ok: true, state: outcome.state, result: outcome.result }
-      : { ok: false, state: outcome.state, error: outcome.error, cancelled: cancelledByUser(run) },
+  await retry(
+    () =>
+      complete(
+        outcome.ok
+          ? { ok: true, state: outcome.state, result: outcome.result }
+          : {
+              ok: false,
+              state: outcome.state,
+              error: outcome.error,
+              cancelled: cancelledByUser(run),
+            },
+      ),
+    'operation result',
   );
 }
 

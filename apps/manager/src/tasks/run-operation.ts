@@ -10,6 +10,7 @@ import { operationHeader } from '@commander/db';
 import { DhctlTransportError } from '@commander/dhctl';
 import type { Task } from 'graphile-worker';
 
+import { isDatabaseUnavailable } from '../db-retry.js';
 import { type ManagerDeps, systemContext } from '../deps.js';
 import { observeOperationEnd } from '../metrics.js';
 import { OperationRecorder } from '../recorder.js';
@@ -129,6 +130,12 @@ export function operationTask(
         await recorder.flush().catch(() => undefined);
         const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
         const message = claimed.masker.mask(error instanceof Error ? error.message : String(error));
+        if (isDatabaseUnavailable(error) && !isLastAttempt) {
+          // PostgreSQL went away mid-run: the job is retried and resumes from the last stored
+          // phase state (failing the operation would need the database anyway).
+          deps.log.warn({ operationId, error: message }, 'database unavailable; retrying later');
+          throw error;
+        }
         if (error instanceof DhctlTransportError && !isLastAttempt) {
           await recorder
             .log([`dhctl is unreachable (${message}); the operation will be retried`])

@@ -14,7 +14,7 @@ import {
  * are applied only with the approved destructive change id.
  */
 export async function runUpdate(run: OperationRun): Promise<void> {
-  const dhctl = run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
+  const dhctl = await run.deps.dhctlFor(run.claimed.cluster.dkpVersion ?? undefined);
   const config = configDocuments(run, 'desired');
   const approveId = run.claimed.operation.approveDestructionChangeId;
   await run.recorder.log([
