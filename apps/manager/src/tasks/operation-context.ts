@@ -5,8 +5,6 @@ import {
   ensureAgentKey,
   handBackOperation,
   OperationLostError,
-  operationStillHeld,
-  savePhaseState,
 } from '@commander/core';
 import type {
   BootstrapStart,
@@ -47,16 +45,23 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
     onLogs: (lines) => run.recorder.log(lines),
     onProgress: (progress) => run.recorder.progress(progress),
     onPhaseEnd: async (phaseEnd): Promise<'next' | 'stop'> => {
-      await run.recorder.flush();
       if (phaseEnd.completed_phase) {
-        await savePhaseState(
-          run.deps.db,
-          run.deps.encryptor,
-          run.claimed.operation.id,
-          phaseEnd.completed_phase,
-          encodeDhctlState(phaseEnd.completed_phase_state),
-          run.deps.instanceId,
-        );
+        // The buffered lines and progress, then the phase's state (encrypted), in one statement,
+        // and only while this instance still holds the operation.
+        const held = await run.recorder.flush({
+          heldBy: run.deps.instanceId,
+          phaseState: {
+            phase: phaseEnd.completed_phase,
+            stateEncrypted: run.deps.encryptor.encrypt(
+              encodeDhctlState(phaseEnd.completed_phase_state),
+            ),
+          },
+        });
+        if (!held) {
+          throw new OperationLostError(run.claimed.operation.id);
+        }
+      } else {
+        await run.recorder.flush();
       }
       if (run.deps.stopping.value) {
         await run.recorder.log([
@@ -144,16 +149,20 @@ export type Settled<R> =
   | { ok: false; state: string; error: string; cancelled: boolean };
 
 /**
- * Ends a run the same way for every kind: logs and progress are flushed; an operation stopped
- * at a phase boundary (this replica is stopping) is handed back to the queue; a failure marks
- * the running phase failed; then `complete` records the outcome.
+ * Ends a run the same way for every kind: logs and progress (and `closingLines`, the run's last
+ * words) are flushed and the ownership checked in one statement; an operation stopped at a phase
+ * boundary (this replica is stopping) is handed back to the queue; a failure marks the running
+ * phase failed; then `complete` records the outcome.
  */
 export async function settle<R>(
   run: OperationRun,
   outcome: DhctlOutcome<R>,
   complete: (settled: Settled<R>) => Promise<void>,
+  closingLines: string[] = [],
 ): Promise<void> {
-  await run.recorder.flush();
+  if (closingLines.length > 0) {
+    await run.recorder.log(closingLines);
+  }
   await assertStillHeld(run);
   if (outcome.ok && outcome.stopped) {
     await handBackOperation(run.ctx, run.claimed.operation.id);
@@ -170,14 +179,16 @@ export async function settle<R>(
 }
 
 /**
- * Fails with OperationLostError when the operation is no longer this instance's (it was taken
- * over after this replica was declared dead): nothing of this run may be recorded.
+ * Flushes the recorder and fails with OperationLostError when the operation is no longer this
+ * instance's (it was taken over after this replica was declared dead): nothing more of this run
+ * may be recorded.
  */
 async function assertStillHeld(run: OperationRun): Promise<void> {
+  const held = await run.recorder.flush({ heldBy: run.deps.instanceId });
   if (run.signal.reason instanceof OperationLostError) {
     throw run.signal.reason;
   }
-  if (!(await operationStillHeld(run.deps.db, run.claimed.operation.id, run.deps.instanceId))) {
+  if (!held) {
     throw new OperationLostError(run.claimed.operation.id);
   }
 }

@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+
 import type { OperationPhase } from '@commander/contracts';
 import {
+  type ClaimedClusterRow,
+  type ClaimedRegistryRow,
   claimOperationRow,
   type ClusterOperation,
   type Db,
@@ -21,7 +25,32 @@ import {
 import { CLUSTER_TRANSITIONS, type ClusterEvent } from '../clusters/status-machine.js';
 import type { Encryptor } from '../context.js';
 import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
-import { createOperationMasker, type SecretMasker } from './log-masking.js';
+import { createOperationMasker, OperationMaskerCache, type SecretMasker } from './log-masking.js';
+
+/** This process's maskers by cluster (see {@link OperationMaskerCache}). */
+export const operationMaskers = new OperationMaskerCache();
+
+/** A digest of everything a cluster's masker is built from, as stored (ciphertexts). */
+function maskerSourceKey(cluster: ClaimedClusterRow, registry: ClaimedRegistryRow | null): string {
+  const hash = createHash('sha256');
+  for (const part of [
+    cluster.desiredRenderedEncrypted,
+    cluster.appliedRenderedEncrypted,
+    cluster.sshPrivateKeyEncrypted,
+    cluster.secretValuesEncrypted,
+    cluster.agentKeyEncrypted,
+    cluster.registryMode,
+    registry?.dockerConfigEncrypted,
+    registry?.imagesRepo,
+    registry?.scheme,
+    registry?.ca,
+  ]) {
+    // Length-prefixed, so no two different lists of parts hash the same text.
+    const text = part ?? '';
+    hash.update(`${part === null || part === undefined ? -1 : text.length}:${text}`);
+  }
+  return hash.digest('base64');
+}
 
 /** What a manager replica needs to run an operation, decrypted. */
 export type ClaimedOperation = {
@@ -156,16 +185,18 @@ export async function claimOperation(
         init_configuration: applyRegistry(storedPublic.init_configuration, clusterRegistry, true),
       }
     : null;
-  const masker = createOperationMasker({
-    sshPrivateKey,
-    secretValues: cluster.secretValuesEncrypted
-      ? (JSON.parse(encryptor.decrypt(cluster.secretValuesEncrypted)) as Record<string, unknown>)
-      : null,
-    registryDockerConfig,
-    agentKey: cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null,
-    desired,
-    applied,
-  });
+  const masker = operationMaskers.get(cluster.id, maskerSourceKey(cluster, registry), () =>
+    createOperationMasker({
+      sshPrivateKey,
+      secretValues: cluster.secretValuesEncrypted
+        ? (JSON.parse(encryptor.decrypt(cluster.secretValuesEncrypted)) as Record<string, unknown>)
+        : null,
+      registryDockerConfig,
+      agentKey: cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null,
+      desired,
+      applied,
+    }),
+  );
   return {
     operation: op,
     cluster: {
@@ -256,8 +287,10 @@ export async function updateOperationProgress(
 
 /**
  * One write of an operation's recorder: log lines (masked here, numbered after the stored
- * ones) and the progress, in one statement; `notify` also announces the progress (the recorder
- * coalesces: once per phase change, at most every few seconds otherwise).
+ * ones), the progress and a completed phase's dhctl state (encrypted here), in one statement;
+ * `notify` also announces the progress (the recorder coalesces: once per phase change, at most
+ * every few seconds otherwise). With `heldBy`, answers whether that instance still holds the
+ * operation (the phase state is stored only if it does); without, true.
  */
 export async function recordOperation(
   db: Db,
@@ -267,12 +300,15 @@ export async function recordOperation(
     masker: SecretMasker;
     progress: ProgressUpdate | null;
     notify: boolean;
+    heldBy?: string | null;
+    phaseState?: { phase: string; stateEncrypted: string } | null;
   },
-): Promise<void> {
-  if (batch.lines.length === 0 && !batch.progress) {
-    return;
+): Promise<boolean> {
+  const heldBy = batch.heldBy ?? null;
+  if (batch.lines.length === 0 && !batch.progress && !batch.phaseState) {
+    return heldBy === null ? true : operationHeldBy(db, operationId, heldBy);
   }
-  await recordOperationBatch(db, {
+  return recordOperationBatch(db, {
     operationId,
     lines: batch.masker.maskLines(batch.lines),
     progress: batch.progress
@@ -283,6 +319,8 @@ export async function recordOperation(
         }
       : null,
     notifyChannel: batch.notify && batch.progress ? EVENTS_CHANNEL : null,
+    heldBy,
+    phaseState: batch.phaseState ?? null,
   });
 }
 

@@ -100,11 +100,31 @@ export class SecretMasker {
     return this.#needles.size;
   }
 
+  /**
+   * An independent copy (what {@link add} does to one does not reach the other) that shares the
+   * compiled pattern until either adds a secret: the claim hands each run a copy of the masker
+   * cached for its cluster's secrets, without computing the variants or the pattern again.
+   */
+  clone(): SecretMasker {
+    const copy = new SecretMasker();
+    for (const needle of this.#needles) {
+      copy.#needles.add(needle);
+    }
+    copy.#pattern = this.#pattern;
+    return copy;
+  }
+
   /** The text with every known secret replaced. */
   mask(text: string): string {
     if (this.#needles.size === 0 || text.length < MIN_MASKED_SECRET_LENGTH) {
       return text;
     }
+    // String.replace with a global pattern starts at 0 and runs synchronously, so clones can
+    // share one RegExp object (its lastIndex never carries over between calls).
+    return text.replace(this.#compiled(), SECRET_MASK);
+  }
+
+  #compiled(): RegExp {
     // Longest first: an alternation takes the first branch that matches, so the whole key wins
     // over one of its lines and base64 of a value over the value's own characters.
     this.#pattern ??= new RegExp(
@@ -114,7 +134,7 @@ export class SecretMasker {
         .join('|'),
       'g',
     );
-    return text.replace(this.#pattern, SECRET_MASK);
+    return this.#pattern;
   }
 
   /** Masks each line. */
@@ -290,4 +310,47 @@ export function createOperationMasker(secrets: OperationSecrets): SecretMasker {
   values.push(...secretsInRenderedConfig(secrets.desired ?? null));
   values.push(...secretsInRenderedConfig(secrets.applied ?? null));
   return new SecretMasker(values);
+}
+
+/**
+ * Operation maskers by cluster, each kept while the encrypted inputs it was built from (the
+ * rendered configurations, SSH key, password values, registry, agent key: `sourceKey`, a digest
+ * of their ciphertexts) are unchanged. Building one parses every rendered YAML document and
+ * computes every secret's encodings, which cost a periodic check more CPU than the rest of its
+ * run; a cluster's secrets change only with a new render, key or registry, which changes the
+ * digest. Each caller gets its own {@link SecretMasker.clone} (a run's `add` stays its own).
+ * Holds at most `maxEntries` clusters (least recently used dropped first); the secrets stay in
+ * this process's memory as long as their masker does (the manager decrypts them anyway).
+ */
+export class OperationMaskerCache {
+  readonly #entries = new Map<string, { sourceKey: string; masker: SecretMasker }>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = 10_000) {
+    this.#maxEntries = maxEntries;
+  }
+
+  /** How many clusters have a cached masker. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** A copy of the cluster's masker for `sourceKey`; `build` runs only when it is not cached. */
+  get(clusterId: string, sourceKey: string, build: () => SecretMasker): SecretMasker {
+    const hit = this.#entries.get(clusterId);
+    this.#entries.delete(clusterId);
+    const entry = hit && hit.sourceKey === sourceKey ? hit : { sourceKey, masker: build() };
+    this.#entries.set(clusterId, entry);
+    if (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) {
+        this.#entries.delete(oldest);
+      }
+    }
+    return entry.masker.clone();
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
 }

@@ -4,6 +4,8 @@
 // its runtime and Wasm query compiler 1–4 ms of CPU. The domain decisions (which status a
 // start moves a cluster to, what a check result means) stay in packages/core, which passes
 // them in as parameters; this module only knows the tables.
+import type pg from 'pg';
+
 import { type Db, sqlPool } from '../client.js';
 import type { ClusterOperation, Prisma } from '../generated/prisma/client.js';
 
@@ -239,6 +241,84 @@ export async function operationHeader(
   return row ? { clusterId: row.cluster_id, status: row.status, kind: row.kind } : null;
 }
 
+/** An operation's header, and whether its cluster's advisory lock was taken with it. */
+export type LockedOperationHeader = {
+  clusterId: string;
+  status: string;
+  kind: string;
+  /** True: this session now holds the cluster's lock (only tried while QUEUED or RUNNING). */
+  locked: boolean;
+};
+
+/**
+ * The operation's header and, while it is runnable (QUEUED or RUNNING), a try of its cluster's
+ * session advisory lock (`pg_try_advisory_lock(lockClass, hashtext(cluster id))`), in one
+ * statement on `client`: the session that is to hold the lock. Null for an unknown operation.
+ */
+export async function lockOperationCluster(
+  client: pg.ClientBase,
+  lockClass: number,
+  operationId: string,
+): Promise<LockedOperationHeader | null> {
+  const { rows } = await client.query<{
+    cluster_id: string;
+    status: string;
+    kind: string;
+    locked: boolean | null;
+  }>({
+    name: 'commander_lock_operation_cluster',
+    text: `SELECT cluster_id, status::text AS status, kind::text AS kind,
+                  CASE WHEN status IN ('QUEUED', 'RUNNING')
+                       THEN pg_try_advisory_lock($1, hashtext(cluster_id::text)) ELSE false END
+                    AS locked
+             FROM cluster_operations WHERE id = $2::uuid`,
+    values: [lockClass, operationId],
+  });
+  const row = rows[0];
+  return row
+    ? { clusterId: row.cluster_id, status: row.status, kind: row.kind, locked: row.locked === true }
+    : null;
+}
+
+/** What the manager's metrics read of an operation once its run ended. */
+export type OperationTimes = {
+  kind: string;
+  status: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+};
+
+/**
+ * Releases the cluster's advisory lock on `client` (the session that took it) and reads the
+ * operation's status and times for the metrics, in one statement.
+ */
+export async function unlockClusterReadOperation(
+  client: pg.ClientBase,
+  lockClass: number,
+  clusterId: string,
+  operationId: string,
+): Promise<OperationTimes | null> {
+  const { rows } = await client.query<{ op: JsonRow | null }>({
+    name: 'commander_unlock_cluster_read_operation',
+    text: `SELECT pg_advisory_unlock($1, hashtext($2)) AS unlocked,
+                  (SELECT json_build_object('kind', kind, 'status', status, 'created_at', created_at,
+                            'started_at', started_at, 'finished_at', finished_at)
+                     FROM cluster_operations WHERE id = $3::uuid) AS op`,
+    values: [lockClass, clusterId, operationId],
+  });
+  const op = rows[0]?.op;
+  return op
+    ? {
+        kind: op.kind as string,
+        status: op.status as string,
+        createdAt: date(op.created_at) as Date,
+        startedAt: date(op.started_at),
+        finishedAt: date(op.finished_at),
+      }
+    : null;
+}
+
 /** One write of an operation's recorder: log lines and/or progress. */
 export type RecordBatch = {
   operationId: string;
@@ -248,6 +328,13 @@ export type RecordBatch = {
   progress: { progress: number; phase: string | null; phases: unknown } | null;
   /** Also announce the change (channel given): the recorder coalesces, this only sends. */
   notifyChannel: string | null;
+  /**
+   * The instance that must hold the operation (RUNNING, its instance) for `phaseState` to be
+   * stored; the answer says whether it does. Null: any holder (the phase state is stored).
+   */
+  heldBy?: string | null;
+  /** A completed phase's dhctl state (encrypted), stored after the lines. */
+  phaseState?: { phase: string; stateEncrypted: string } | null;
 };
 
 const RECORD_SQL = `
@@ -259,10 +346,18 @@ WITH lines AS (
          progress = CASE WHEN $3::boolean THEN $4::float8 ELSE progress END,
          phase = CASE WHEN $3::boolean THEN $5::text ELSE phase END,
          phases = CASE WHEN $3::boolean THEN $6::jsonb ELSE phases END,
-         heartbeat_at = CASE WHEN $3::boolean THEN now() ELSE heartbeat_at END,
+         heartbeat_at = CASE WHEN $3::boolean OR $9::text IS NOT NULL THEN now()
+                             ELSE heartbeat_at END,
+         last_completed_phase = CASE WHEN $9::text IS NOT NULL AND ($8::text IS NULL
+                                          OR (status = 'RUNNING' AND manager_instance_id = $8::text))
+                                     THEN $9::text ELSE last_completed_phase END,
+         phase_state_encrypted = CASE WHEN $9::text IS NOT NULL AND ($8::text IS NULL
+                                           OR (status = 'RUNNING' AND manager_instance_id = $8::text))
+                                      THEN $10::text ELSE phase_state_encrypted END,
          updated_at = now()
    WHERE id = $1::uuid
-  RETURNING log_count, cluster_id
+  RETURNING log_count, cluster_id,
+            ($8::text IS NULL OR (status = 'RUNNING' AND manager_instance_id = $8::text)) AS held
 ), ins AS (
   INSERT INTO operation_logs (operation_id, seq, line, ts)
   SELECT $1::uuid, op.log_count - cardinality($2::text[]) + lines.n, left(lines.line, 10000), now()
@@ -275,15 +370,16 @@ WITH lines AS (
    WHERE $7::text IS NOT NULL
 )
 SELECT (SELECT count(*) FROM op)::int AS updated, (SELECT count(*) FROM ins)::int AS inserted,
-       (SELECT count(*) FROM notified)::int AS notified`;
+       (SELECT count(*) FROM notified)::int AS notified, coalesce((SELECT held FROM op), false) AS held`;
 
 /**
  * Stores a batch of log lines (numbered after the stored ones: the row update reserves the
- * sequence numbers, so concurrent writers cannot collide) and the progress, in one statement:
- * one multi-row INSERT, one UPDATE, at most one NOTIFY.
+ * sequence numbers, so concurrent writers cannot collide), the progress and a completed phase's
+ * state, in one statement: one multi-row INSERT, one UPDATE, at most one NOTIFY. Returns whether
+ * `heldBy` holds the operation (true without `heldBy`, false for an unknown operation).
  */
-export async function recordOperationBatch(db: Db, batch: RecordBatch): Promise<void> {
-  await sqlPool(db).query({
+export async function recordOperationBatch(db: Db, batch: RecordBatch): Promise<boolean> {
+  const { rows } = await sqlPool(db).query<{ held: boolean }>({
     name: 'commander_record_operation',
     text: RECORD_SQL,
     values: [
@@ -294,8 +390,12 @@ export async function recordOperationBatch(db: Db, batch: RecordBatch): Promise<
       batch.progress?.phase ?? null,
       JSON.stringify(batch.progress?.phases ?? []),
       batch.notifyChannel,
+      batch.heldBy ?? null,
+      batch.phaseState?.phase ?? null,
+      batch.phaseState?.stateEncrypted ?? null,
     ],
   });
+  return rows[0]?.held === true;
 }
 
 /**
