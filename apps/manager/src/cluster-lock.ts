@@ -1,6 +1,6 @@
 import {
-  lockOperationCluster,
   type LockedOperationHeader,
+  lockOperationCluster,
   type OperationTimes,
   unlockClusterReadOperation,
 } from '@commander/db';

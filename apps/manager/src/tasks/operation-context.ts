@@ -2,7 +2,7 @@ import type { ClaimedOperation, ServiceContext } from '@commander/core';
 import {
   agentBootstrapYaml,
   agentUrl,
-  ensureAgentKey,
+  ensureClaimedAgentKey,
   handBackOperation,
   OperationLostError,
 } from '@commander/core';
@@ -104,11 +104,16 @@ export function startState(run: OperationRun): string {
  * so commander-agent can reach the agent API. Gives the cluster its agent key on first use.
  */
 export async function agentResourcesYaml(run: OperationRun): Promise<string> {
-  const key = await run.deps.db.$transaction((tx) =>
-    ensureAgentKey(tx, run.deps.encryptor, run.claimed.cluster.id),
+  const key = await ensureClaimedAgentKey(
+    run.deps.db,
+    run.deps.encryptor,
+    run.claimed.cluster.id,
+    run.claimed.agentKey,
   );
-  // A key created just now is not in the masker built at the claim.
-  run.claimed.masker.add(key);
+  if (key !== run.claimed.agentKey) {
+    // A key created just now is not in the masker built at the claim.
+    run.claimed.masker.add(key);
+  }
   return agentBootstrapYaml(
     key,
     agentUrl(run.deps.instance.publicUrl, run.claimed.cluster.uuid),

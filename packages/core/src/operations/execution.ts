@@ -83,6 +83,8 @@ export type ClaimedOperation = {
   /** dhctl's state as of the last completed phase of THIS operation (resume after a crash). */
   phaseState: string | null;
   sshPrivateKey: string | null;
+  /** The cluster's agent key as of the claim (null: none yet; `ensureClaimedAgentKey` makes it). */
+  agentKey: string | null;
   /**
    * Masks this operation's secrets (SSH key, password values, registry credentials, agent key,
    * secrets in the rendered documents) in log lines, the result and the error before they are
@@ -185,6 +187,7 @@ export async function claimOperation(
         init_configuration: applyRegistry(storedPublic.init_configuration, clusterRegistry, true),
       }
     : null;
+  const agentKey = cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null;
   const masker = operationMaskers.get(cluster.id, maskerSourceKey(cluster, registry), () =>
     createOperationMasker({
       sshPrivateKey,
@@ -192,7 +195,7 @@ export async function claimOperation(
         ? (JSON.parse(encryptor.decrypt(cluster.secretValuesEncrypted)) as Record<string, unknown>)
         : null,
       registryDockerConfig,
-      agentKey: cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null,
+      agentKey,
       desired,
       applied,
     }),
@@ -217,6 +220,7 @@ export async function claimOperation(
     dhctlState: cluster.dhctlStateEncrypted ? encryptor.decrypt(cluster.dhctlStateEncrypted) : null,
     phaseState: op.phaseStateEncrypted ? encryptor.decrypt(op.phaseStateEncrypted) : null,
     sshPrivateKey,
+    agentKey,
     masker,
   };
 }

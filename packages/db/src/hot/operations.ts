@@ -538,3 +538,131 @@ export async function completeCheckInSyncRow(
   }
   return row.finished > 0 ? 'done' : 'lost';
 }
+
+/**
+ * Gives a cluster its agent key (hash and ciphertext) unless it has one; true when it did. The
+ * caller reads the existing key otherwise.
+ */
+export async function setAgentKeyIfMissingRow(
+  db: Db,
+  clusterId: string,
+  keyHash: string,
+  keyEncrypted: string,
+): Promise<boolean> {
+  const { rowCount } = await sqlPool(db).query({
+    name: 'commander_set_agent_key_if_missing',
+    text: `UPDATE clusters SET agent_key_hash = $2, agent_key_encrypted = $3, updated_at = now()
+            WHERE id = $1::uuid AND agent_key_encrypted IS NULL`,
+    values: [clusterId, keyHash, keyEncrypted],
+  });
+  return (rowCount ?? 0) > 0;
+}
+
+/** The common end of an install: it succeeded and nothing newer waits to be converged. */
+export type InstallSucceededInput = {
+  operationId: string;
+  clusterId: string;
+  /** The status the cluster must be in (the install's), and the one it moves to. */
+  fromStatus: string;
+  toStatus: string;
+  /** The revision installed; a cluster whose desired revision is newer takes the general path. */
+  appliedRevision: number;
+  appliedRenderedEncrypted: string | null;
+  /** The public render (JSON), or null. */
+  appliedRenderedPublic: unknown;
+  /** dhctl's new state, encrypted (null: keep). */
+  stateEncrypted: string | null;
+  /** The audit row of the transition (who; the changes are already redacted). */
+  audit: {
+    actorType: string;
+    actorId: string | null;
+    actorName: string;
+    workspaceId: string | null;
+    workspaceSlug: string | null;
+    changes: unknown;
+    remoteAddress: string | null;
+    requestId: string | null;
+  };
+  eventsChannel: string;
+  /** The change event's action (the status machine's event name). */
+  action: string;
+};
+
+const INSTALL_SUCCEEDED_SQL = `
+WITH cl AS (
+  SELECT id, workspace_id, check_interval_seconds FROM clusters
+   WHERE id = $2::uuid AND status::text = $3 AND desired_revision <= $5
+  FOR UPDATE
+), op AS (
+  UPDATE cluster_operations o
+     SET status = 'SUCCEEDED', error = NULL, finished_at = now(), progress = 1,
+         heartbeat_at = now(), phase_state_encrypted = NULL, updated_at = now()
+    FROM cl
+   WHERE o.id = $1::uuid AND o.status = 'RUNNING'
+  RETURNING o.id
+), cu AS (
+  UPDATE clusters c
+     SET status = $4::"ClusterStatus", dhctl_state_encrypted = coalesce($8, c.dhctl_state_encrypted),
+         was_created = true, applied_revision = $5, applied_rendered_encrypted = $6,
+         applied_rendered_public = $7::jsonb, cluster_configuration_applied_at = now(),
+         cluster_configuration_checked_at = now(),
+         next_check_at = now() + make_interval(secs => cl.check_interval_seconds),
+         updated_at = now()
+    FROM cl, op
+   WHERE c.id = cl.id
+  RETURNING c.id
+), audited AS (
+  INSERT INTO audit_events (workspace_id, workspace_slug, actor_type, actor_id, actor_name, action,
+                            auditable_type, auditable_id, changes, remote_address, request_id)
+  SELECT $9::uuid, $10, $11, $12, $13, 'update', 'Cluster', cl.id::text, $14::jsonb, $15, $16
+    FROM cl, op
+  RETURNING ts
+), notified AS (
+  SELECT pg_notify($17, json_build_object('type', 'cluster', 'id', cl.id,
+           'workspace_id', cl.workspace_id, 'cluster_id', cl.id, 'action', $18::text)::text)
+    FROM cl, op
+)
+SELECT (SELECT count(*) FROM cl)::int AS locked, (SELECT count(*) FROM op)::int AS finished,
+       (SELECT count(*) FROM cu)::int AS updated, (SELECT ts FROM audited) AS audited_at,
+       (SELECT count(*) FROM notified)::int AS notified`;
+
+/**
+ * Records a successful install in one statement (under the cluster's row lock): the operation
+ * succeeds, the cluster is created with the installed configuration and its first check
+ * scheduled, the transition is audited and announced. `'not_applicable'` (nothing written) when
+ * the cluster is not in `fromStatus`, a newer revision waits, or the operation is not running:
+ * the caller records through the general path. On `'done'`, the audit row's time.
+ */
+export async function completeInstallSucceededRow(
+  db: Db,
+  input: InstallSucceededInput,
+): Promise<{ outcome: 'done'; auditedAt: Date } | { outcome: 'not_applicable' }> {
+  const { rows } = await sqlPool(db).query<{ finished: number; audited_at: Date | null }>({
+    name: 'commander_complete_install_succeeded',
+    text: INSTALL_SUCCEEDED_SQL,
+    values: [
+      input.operationId,
+      input.clusterId,
+      input.fromStatus,
+      input.toStatus,
+      input.appliedRevision,
+      input.appliedRenderedEncrypted,
+      input.appliedRenderedPublic === null ? null : JSON.stringify(input.appliedRenderedPublic),
+      input.stateEncrypted,
+      input.audit.workspaceId,
+      input.audit.workspaceSlug,
+      input.audit.actorType,
+      input.audit.actorId,
+      input.audit.actorName,
+      JSON.stringify(input.audit.changes ?? {}),
+      input.audit.remoteAddress,
+      input.audit.requestId,
+      input.eventsChannel,
+      input.action,
+    ],
+  });
+  const row = rows[0];
+  return row && row.finished > 0 && row.audited_at
+    ? { outcome: 'done', auditedAt: new Date(row.audited_at) }
+    : { outcome: 'not_applicable' };
+}
