@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createOperationMasker,
   MIN_MASKED_SECRET_LENGTH,
+  OperationMaskerCache,
   SECRET_MASK,
   SecretMasker,
   secretsInDocuments,
@@ -162,5 +163,49 @@ describe('secrets of an operation', () => {
       'token-value',
     ].join(' ');
     expect(masker.mask(text)).toBe(Array(8).fill(SECRET_MASK).join(' '));
+  });
+});
+
+describe('OperationMaskerCache', () => {
+  it('builds a cluster’s masker once per source key and hands out independent copies', () => {
+    const cache = new OperationMaskerCache();
+    let builds = 0;
+    const build = (secret: string) => () => {
+      builds += 1;
+      return new SecretMasker([secret]);
+    };
+    const a = cache.get('cluster-1', 'key-1', build('first-secret'));
+    const b = cache.get('cluster-1', 'key-1', build('never-built'));
+    expect(builds).toBe(1);
+    expect(b.mask('x first-secret y')).toBe(`x ${SECRET_MASK} y`);
+    // A secret added during one run (a new agent key) stays that run's.
+    a.add('added-in-run-a');
+    expect(a.mask('added-in-run-a first-secret')).toBe(`${SECRET_MASK} ${SECRET_MASK}`);
+    expect(b.mask('added-in-run-a')).toBe('added-in-run-a');
+    expect(cache.get('cluster-1', 'key-1', build('x')).mask('added-in-run-a')).toBe(
+      'added-in-run-a',
+    );
+    // New ciphertexts (a new render, key or registry): rebuilt, the old secret no longer cached.
+    const c = cache.get('cluster-1', 'key-2', build('second-secret'));
+    expect(builds).toBe(2);
+    expect(c.mask('second-secret first-secret')).toBe(`${SECRET_MASK} first-secret`);
+  });
+
+  it('keeps at most maxEntries clusters, dropping the least recently used', () => {
+    const cache = new OperationMaskerCache(2);
+    let builds = 0;
+    const build = () => {
+      builds += 1;
+      return new SecretMasker(['some-secret']);
+    };
+    cache.get('a', 'k', build);
+    cache.get('b', 'k', build);
+    cache.get('a', 'k', build);
+    cache.get('c', 'k', build);
+    expect(cache.size).toBe(2);
+    cache.get('a', 'k', build);
+    expect(builds).toBe(3);
+    cache.get('b', 'k', build);
+    expect(builds).toBe(4);
   });
 });

@@ -666,3 +666,93 @@ export async function completeInstallSucceededRow(
     ? { outcome: 'done', auditedAt: new Date(row.audited_at) }
     : { outcome: 'not_applicable' };
 }
+
+/** A check to queue for a cluster (one waits per cluster at most). */
+export type QueueCheckInput = {
+  clusterId: string;
+  workspaceId: string;
+  /** graphile-worker task of checks, and its attempts. */
+  taskIdentifier: string;
+  maxAttempts: number;
+  requestedBy: { type: string; id: string | null; name: string };
+  /** The audit row (workspace, actor, request; changes already redacted). */
+  audit: {
+    workspaceId: string | null;
+    workspaceSlug: string | null;
+    action: string;
+    changes: unknown;
+    remoteAddress: string | null;
+    requestId: string | null;
+  };
+  eventsChannel: string;
+};
+
+const QUEUE_CHECK_SQL = `
+WITH waiting AS (
+  SELECT id FROM cluster_operations
+   WHERE cluster_id = $1::uuid AND kind = 'CHECK' AND status = 'QUEUED' LIMIT 1
+), ins AS (
+  INSERT INTO cluster_operations
+    (cluster_id, kind, status, requested_by_type, requested_by_id, requested_by_name, updated_at)
+  SELECT $1::uuid, 'CHECK', 'QUEUED', $3, $4, $5, now()
+   WHERE NOT EXISTS (SELECT 1 FROM waiting)
+  RETURNING *
+), job AS (
+  SELECT graphile_worker.add_job($6::text, json_build_object('operationId', ins.id),
+           max_attempts := $7::int) IS NOT NULL AS added
+    FROM ins
+), notified AS (
+  SELECT pg_notify($8, json_build_object('type', 'operation', 'id', ins.id,
+           'workspace_id', $2::uuid, 'cluster_id', ins.cluster_id, 'action', 'queued')::text)
+    FROM ins
+), audited AS (
+  INSERT INTO audit_events (workspace_id, workspace_slug, actor_type, actor_id, actor_name, action,
+                            auditable_type, auditable_id, changes, remote_address, request_id)
+  VALUES ($9::uuid, $10, $3, $4, $5, $11, 'Cluster', $1::text, $12::jsonb, $13, $14)
+  RETURNING ts
+)
+SELECT (SELECT row_to_json(ins) FROM ins) AS operation, (SELECT id FROM waiting) AS waiting_id,
+       (SELECT count(*) FROM job)::int AS jobs, (SELECT count(*) FROM notified)::int AS notified,
+       (SELECT ts FROM audited) AS audited_at`;
+
+/**
+ * Queues a check in one statement: the operation (unless one is already queued for the cluster:
+ * then its id), its graphile job, the change event and the audit row (always, as the request
+ * was made). The job's NOTIFY goes out at this statement's commit, so a worker can pick the
+ * check up a moment after it was created.
+ */
+export async function queueCheckRow(
+  db: Db,
+  input: QueueCheckInput,
+): Promise<{ operation: ClusterOperation | null; waitingId: string | null; auditedAt: Date }> {
+  const { rows } = await sqlPool(db).query<{
+    operation: JsonRow | null;
+    waiting_id: string | null;
+    audited_at: Date;
+  }>({
+    name: 'commander_queue_check',
+    text: QUEUE_CHECK_SQL,
+    values: [
+      input.clusterId,
+      input.workspaceId,
+      input.requestedBy.type,
+      input.requestedBy.id,
+      input.requestedBy.name,
+      input.taskIdentifier,
+      input.maxAttempts,
+      input.eventsChannel,
+      input.audit.workspaceId,
+      input.audit.workspaceSlug,
+      input.audit.action,
+      JSON.stringify(input.audit.changes ?? {}),
+      input.audit.remoteAddress,
+      input.audit.requestId,
+    ],
+  });
+  const row = rows[0]!;
+  return {
+    operation: row.operation ? operationFromJson(row.operation) : null,
+    waitingId: row.waiting_id,
+    auditedAt: new Date(row.audited_at),
+  };
+}
