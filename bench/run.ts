@@ -68,7 +68,7 @@ async function main(): Promise<number> {
       );
     }
   }
-  await env.close({ keepWorkDir: failed });
+  await env.close({ keepWorkDir: failed || process.env.BENCH_KEEP_WORKDIR === '1' });
   if (failed) {
     process.stderr.write(`[bench] process logs kept in ${env.workDir}\n`);
   }
