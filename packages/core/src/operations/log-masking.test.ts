@@ -209,3 +209,39 @@ describe('OperationMaskerCache', () => {
     expect(builds).toBe(4);
   });
 });
+
+describe('secretsInDocuments: the quick rejection of text without secret fields', () => {
+  it('finds nothing in documents without a secret word, and skips parsing them', () => {
+    expect(
+      secretsInDocuments(
+        'apiVersion: deckhouse.io/v1\nkind: ClusterConfiguration\npodSubnetCIDR: 10.111.0.0/16',
+      ),
+    ).toEqual([]);
+    // Not YAML at all: no secret word, so it is not even parsed (parsing would not fail here).
+    expect(secretsInDocuments('key: [unclosed')).toEqual([]);
+  });
+
+  it('still finds a secret behind escaped letters of its key (YAML and JSON)', () => {
+    expect(secretsInDocuments('"p\\u0061ssw\\x6Frd": escaped-key-secret\n')).toEqual([
+      'escaped-key-secret',
+    ]);
+    expect(secretsInDocuments('{"\\u0074oken": "json-escaped-secret"}')).toEqual([
+      'json-escaped-secret',
+    ]);
+  });
+
+  it('reads each repeated section of the desired and applied configurations once, same secrets', () => {
+    const section = 'kind: SSHConfig\nsudoPassword: sudo-pw-123\n';
+    const config = {
+      cluster_configuration: '',
+      provider_specific_cluster_configuration: '',
+      init_configuration: '',
+      connection_config: section,
+      primary_resources: '',
+      resources: [],
+    } as unknown as Parameters<typeof createOperationMasker>[0]['desired'];
+    const both = createOperationMasker({ desired: config, applied: config });
+    expect(both.mask('pw sudo-pw-123')).toBe(`pw ${SECRET_MASK}`);
+    expect(both.size).toBe(createOperationMasker({ desired: config }).size);
+  });
+});
