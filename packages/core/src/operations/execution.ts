@@ -156,7 +156,10 @@ export async function claimOperation(
   }
   const { operation: op, cluster, registry } = claimed;
   const rendered = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
-  const applied = decryptRendered(encryptor, cluster.appliedRenderedEncrypted);
+  // Decrypted on first use: a check (desired only) with its masker cached never needs it.
+  let appliedCache: RenderedConfig | null | undefined;
+  const appliedConfig = () =>
+    (appliedCache ??= decryptRendered(encryptor, cluster.appliedRenderedEncrypted));
   const sshPrivateKey = cluster.sshPrivateKeyEncrypted
     ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted)
     : null;
@@ -197,7 +200,7 @@ export async function claimOperation(
       registryDockerConfig,
       agentKey,
       desired,
-      applied,
+      applied: appliedConfig(),
     }),
   );
   return {
@@ -216,7 +219,12 @@ export async function claimOperation(
     },
     desired,
     desiredPublic,
-    applied,
+    get applied() {
+      return appliedConfig();
+    },
+    set applied(value: RenderedConfig | null) {
+      appliedCache = value;
+    },
     dhctlState: cluster.dhctlStateEncrypted ? encryptor.decrypt(cluster.dhctlStateEncrypted) : null,
     phaseState: op.phaseStateEncrypted ? encryptor.decrypt(op.phaseStateEncrypted) : null,
     sshPrivateKey,
