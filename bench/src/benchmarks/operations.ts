@@ -985,22 +985,28 @@ function reading(runs: {
   const prisma = profileShare(cN, ['Prisma client runtime', 'Prisma query compiler (Wasm)']);
   const pgDriver = profileShare(cN, ['pg driver (pg, adapter-pg)']);
   const yamlShare = profileShare(c1, ['yaml']);
-  const ownCode = profileShare(c1, ['Commander code (apps, packages)']);
+  const steady = all.find((r) => r.workload === 'check-again' && r.replicas === least);
+  const steadyPrisma = steady
+    ? profileShare(steady, ['Prisma client runtime', 'Prisma query compiler (Wasm)'])
+    : Number.NaN;
   out.push(
     `- **Where the CPU goes: the managers.** They used ${formatNumber(cpuOf(cN, 'managers'), 2)} cores with ${most} check replicas` +
       ` (${formatNumber(cpuMsPerOp(cN, 'managers'))} ms per check, against ${formatNumber(cpuMsPerOp(cN, 'PostgreSQL backends'))} ms in PostgreSQL and` +
       ` ${formatNumber(cpuMsPerOp(cN, 'dhctl-sim'))} ms in dhctl-sim).` +
+      (steady
+        ? ` With ${least} replica a periodic check (the replica has checked the cluster before) costs the manager` +
+          ` ${formatNumber(cpuMsPerOp(steady, 'managers'))} ms and PostgreSQL ${formatNumber(cpuMsPerOp(steady, 'PostgreSQL backends'))} ms;` +
+          ` a replica's first check of a cluster ${formatNumber(cpuMsPerOp(c1, 'managers'))} + ${formatNumber(cpuMsPerOp(c1, 'PostgreSQL backends'))} ms,` +
+          ` the difference being the operation's secret masker, built from the rendered YAML (the YAML parser is ${formatPercent(yamlShare)}` +
+          " of those checks' profile) and then cached by cluster while the ciphertexts it comes from stay the same."
+        : '') +
       (Number.isFinite(prisma)
-        ? ` Their profile puts ${formatPercent(prisma)} of it in Prisma (client runtime and Wasm query compiler) and ${formatPercent(pgDriver)} in the pg` +
-          " driver: a check's own statements are single named pg statements (`packages/db/src/hot/operations.ts`: the operation's header," +
-          ' the advisory lock and its release, the one-statement claim, one statement per recorder flush, the ownership check and the' +
-          " one-statement in-sync completion), besides graphile-worker's fetch and completion of the job; Prisma is left for installs'" +
-          ' completion (audit, applied configuration) and the rarer paths.' +
-          ` With ${least} replica, the YAML parser takes ${formatPercent(yamlShare)} and Commander's own code ${formatPercent(ownCode)}:` +
-          ' mostly the secret masker the claim builds from the rendered documents (every secret-named field of every document,' +
-          " base64 and JSON forms of each value) and the masking of each line. That, Node's own promise and socket work and the gRPC" +
-          ' stream now bound the CPU per check; caching the masker per cluster revision (or storing its secret list at render time)' +
-          ' is the next lever.'
+        ? ` Prisma takes ${formatPercent(prisma)} of the profile${Number.isFinite(steadyPrisma) ? ` (${formatPercent(steadyPrisma)} in the steady state)` : ''} and the pg driver ${formatPercent(pgDriver)}:` +
+          " a check's statements are single named pg statements (`packages/db/src/hot/operations.ts`): the operation's header with" +
+          " its cluster's advisory lock, the claim, one recorder flush that carries the closing lines and answers whether this" +
+          " instance still holds the operation, the in-sync completion, the lock's release with the metrics read, besides" +
+          " graphile-worker's fetch and completion of the job: seven round trips. What remains is Node's own promise and socket work," +
+          ' the pg driver and the gRPC stream to dhctl.'
         : ''),
   );
   const commit = ['IO:WALSync', 'LWLock:WALWrite', 'Lock:object'];
