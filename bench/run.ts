@@ -68,8 +68,9 @@ async function main(): Promise<number> {
       );
     }
   }
-  await env.close({ keepWorkDir: failed });
-  if (failed) {
+  const keep = process.env.BENCH_KEEP_WORKDIR === '1';
+  await env.close({ keepWorkDir: failed || keep });
+  if (failed || keep) {
     process.stderr.write(`[bench] process logs kept in ${env.workDir}\n`);
   }
   if (reports.length === 0) {

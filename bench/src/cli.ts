@@ -60,17 +60,17 @@ export const BENCHMARKS: Benchmark[] = [
       runRenderSandboxBenchmark(env, quick ? QUICK_RENDER_SANDBOX : FULL_RENDER_SANDBOX, log),
   },
   {
+    name: 'web',
+    description: 'cold load of the clusters page with 10,000 clusters in Chromium, JS transferred',
+    run: (env, quick, log) => runWebBenchmark(env, quick ? QUICK_WEB : FULL_WEB, log),
+  },
+  {
     name: 'fleet',
     description:
       'soak: 10,000 clusters, their agents, periodic checks and a user for 10 minutes (--clusters, --duration)',
     run: (env, quick, log, sizes) =>
       runFleetBenchmark(env, { ...(quick ? QUICK_FLEET : FULL_FLEET), ...sizes }, log),
     onlyByName: true,
-  },
-  {
-    name: 'web',
-    description: 'cold load of the clusters page with 10,000 clusters in Chromium, JS transferred',
-    run: (env, quick, log) => runWebBenchmark(env, quick ? QUICK_WEB : FULL_WEB, log),
   },
 ];
 

@@ -14,7 +14,17 @@ const runner = await run({
   concurrency: 1,
   noHandleSignals: true,
   pollInterval: 1_000,
-  taskList: { [NOOP_TASK]: () => Promise.resolve() },
+  taskList: {
+    // A lone job (queued one at a time by the benchmark) says when it started, so the benchmark
+    // can take graphile-worker's own add → start latency in the same run as the managers'.
+    [NOOP_TASK]: (payload) => {
+      const lone = (payload as { lone?: unknown } | null)?.lone;
+      if (typeof lone === 'number') {
+        process.stdout.write(`lone-start ${lone} ${performance.timeOrigin + performance.now()}\n`);
+      }
+      return Promise.resolve();
+    },
+  },
   logger: new Logger(() => () => undefined),
 });
 process.stdout.write('noop worker ready\n');

@@ -1,3 +1,9 @@
+import {
+  type LockedOperationHeader,
+  lockOperationCluster,
+  type OperationTimes,
+  unlockClusterReadOperation,
+} from '@commander/db';
 import pg from 'pg';
 
 /** Advisory-lock namespace of "one running operation per cluster". */
@@ -52,6 +58,40 @@ export class ClusterLocks {
       this.#held.add(clusterId);
     }
     return locked;
+  }
+
+  /**
+   * Reads the operation's header and, while it is runnable, takes its cluster's lock if free,
+   * in one statement (null: no such operation; `locked` false: not runnable, or another replica
+   * holds the lock).
+   */
+  async lockForOperation(operationId: string): Promise<LockedOperationHeader | null> {
+    const client = await this.#connection();
+    const header = await lockOperationCluster(client, CLUSTER_LOCK_CLASS, operationId);
+    if (header?.locked) {
+      this.#held.add(header.clusterId);
+    }
+    return header;
+  }
+
+  /**
+   * Releases the cluster's lock and reads the operation's status and times (for the metrics)
+   * in one statement; null when the lock was not held here or the read failed (the lock is
+   * then gone with its connection).
+   */
+  async unlockAndRead(clusterId: string, operationId: string): Promise<OperationTimes | null> {
+    if (!this.#held.delete(clusterId) || !this.#client) {
+      return null;
+    }
+    return unlockClusterReadOperation(
+      this.#client,
+      CLUSTER_LOCK_CLASS,
+      clusterId,
+      operationId,
+    ).catch((err: Error) => {
+      this.#onError(err);
+      return null;
+    });
   }
 
   async unlock(clusterId: string): Promise<void> {

@@ -88,8 +88,19 @@ const runner = await run({
   gracefulShutdownAbortTimeout: 60_000,
   // graphile-worker's own messages go to our JSON log.
   logger: new Logger((scope) => (level, message, meta) => {
-    // graphile attaches whole pg clients to some errors: keep the message, drop the rest.
-    const { error, ...rest } = (meta ?? {}) as { error?: unknown };
+    // graphile attaches whole pg clients to some errors: keep the message, drop the rest. Of a
+    // job (every "Completed task" line carries the whole row) only its id, task and attempt.
+    const { error, job, ...rest } = (meta ?? {}) as {
+      error?: unknown;
+      job?: { id?: unknown; task_identifier?: unknown; attempts?: unknown };
+    };
+    if (job) {
+      (rest as Record<string, unknown>).job = {
+        id: job.id,
+        task: job.task_identifier,
+        attempt: job.attempts,
+      };
+    }
     const text =
       error instanceof Error
         ? error.message

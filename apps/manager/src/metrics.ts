@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 
-import type { Db } from '@commander/db';
+import type { OperationTimes } from '@commander/db';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -47,29 +47,21 @@ const counted = new Set<string>();
 
 /**
  * Counts an operation this replica has just stopped running, if it reached a final status
- * (one primary-key read). Never throws: metrics must not fail an operation.
+ * (`op` as read when its cluster's lock was released). Never throws: metrics must not fail an
+ * operation.
  */
-export async function observeOperationEnd(db: Db, operationId: string): Promise<void> {
-  try {
-    if (counted.has(operationId)) return;
-    const op = await db.clusterOperation.findUnique({
-      where: { id: operationId },
-      select: { kind: true, status: true, createdAt: true, startedAt: true, finishedAt: true },
-    });
-    if (!op || !FINAL.has(op.status)) return;
-    counted.add(operationId);
-    if (counted.size > 10_000) counted.clear();
-    const kind = op.kind.toLowerCase();
-    const status = op.status.toLowerCase();
-    finished.inc({ kind, status });
-    if (op.startedAt && op.finishedAt) {
-      duration.observe({ kind, status }, (op.finishedAt.getTime() - op.startedAt.getTime()) / 1000);
-    }
-    if (op.startedAt) {
-      queueWait.observe({ kind }, (op.startedAt.getTime() - op.createdAt.getTime()) / 1000);
-    }
-  } catch {
-    // A failed read (database restarting) loses one observation, nothing else.
+export function observeOperationEnd(operationId: string, op: OperationTimes | null): void {
+  if (!op || counted.has(operationId) || !FINAL.has(op.status)) return;
+  counted.add(operationId);
+  if (counted.size > 10_000) counted.clear();
+  const kind = op.kind.toLowerCase();
+  const status = op.status.toLowerCase();
+  finished.inc({ kind, status });
+  if (op.startedAt && op.finishedAt) {
+    duration.observe({ kind, status }, (op.finishedAt.getTime() - op.startedAt.getTime()) / 1000);
+  }
+  if (op.startedAt) {
+    queueWait.observe({ kind }, (op.startedAt.getTime() - op.createdAt.getTime()) / 1000);
   }
 }
 

@@ -5,6 +5,14 @@ import type { Progress } from '@commander/dhctl';
 
 type ProgressUpdate = { progress: number; phase: string | null; phases: OperationPhase[] };
 
+/** What a flush may carry besides the buffer. */
+export type FlushOptions = {
+  /** Answer whether this instance still holds the operation (in the same statement). */
+  heldBy?: string;
+  /** A completed phase's dhctl state (encrypted), stored only while `heldBy` holds it. */
+  phaseState?: { phase: string; stateEncrypted: string };
+};
+
 const LOG_FLUSH_MS = 300;
 const LOG_FLUSH_LINES = 200;
 const PROGRESS_MIN_INTERVAL_MS = 250;
@@ -68,7 +76,12 @@ export class OperationRecorder {
   #lines: string[] = [];
   #timer: NodeJS.Timeout | null = null;
   #pendingProgress: Progress | null = null;
-  #lastProgressAt = 0;
+  /**
+   * Starts at construction: the first progress waits for the timer like the others (an
+   * operation that ends within {@link PROGRESS_MIN_INTERVAL_MS} writes its progress once, with
+   * its last lines; the claim has announced the start already).
+   */
+  #lastProgressAt = Date.now();
   #phases: OperationPhase[] = [];
   #notifiedKey: string | null = null;
   #lastNotifyAt = 0;
@@ -90,7 +103,7 @@ export class OperationRecorder {
   log(lines: string[]): Promise<void> {
     this.#lines.push(...lines);
     if (this.#lines.length >= LOG_FLUSH_LINES) {
-      return this.flush();
+      return this.flush().then(() => undefined);
     }
     this.#timer ??= setTimeout(() => this.#flushInBackground(), LOG_FLUSH_MS);
     return Promise.resolve();
@@ -99,7 +112,7 @@ export class OperationRecorder {
   progress(progress: Progress): Promise<void> {
     this.#pendingProgress = progress;
     if (Date.now() - this.#lastProgressAt >= PROGRESS_MIN_INTERVAL_MS) {
-      return this.flush();
+      return this.flush().then(() => undefined);
     }
     this.#timer ??= setTimeout(() => this.#flushInBackground(), PROGRESS_MIN_INTERVAL_MS);
     return Promise.resolve();
@@ -117,17 +130,18 @@ export class OperationRecorder {
   /**
    * Writes everything buffered; serialised so writes stay in order. A failed write rejects
    * this call only: its lines and progress go back to the buffer (ahead of newer ones) and the
-   * next flush writes them.
+   * next flush writes them. Resolves to whether `options.heldBy` still holds the operation
+   * (true without it), answered by the same statement that writes the buffer.
    */
-  flush(): Promise<void> {
+  flush(options: FlushOptions = {}): Promise<boolean> {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
     // A previous failure is that flush's caller's; it must not fail every later flush.
-    this.#chain = this.#chain
+    const result = this.#chain
       .catch(() => undefined)
-      .then(async () => {
+      .then(async (): Promise<boolean> => {
         let lines = this.#lines;
         this.#lines = [];
         const progress = this.#pendingProgress;
@@ -145,11 +159,13 @@ export class OperationRecorder {
               key !== this.#notifiedKey ||
               Date.now() - this.#lastNotifyAt >= PROGRESS_NOTIFY_MIN_MS;
           }
-          await recordOperation(this.#db, this.#operationId, {
+          const held = await recordOperation(this.#db, this.#operationId, {
             lines,
             masker: this.#masker,
             progress: update,
             notify,
+            heldBy: options.heldBy,
+            phaseState: options.phaseState,
           });
           lines = [];
           if (update) {
@@ -160,13 +176,18 @@ export class OperationRecorder {
               this.#lastNotifyAt = this.#lastProgressAt;
             }
           }
+          return held;
         } catch (error) {
           this.#lines = [...lines, ...this.#lines];
           this.#pendingProgress ??= progress;
           throw error;
         }
       });
-    return this.#chain;
+    this.#chain = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   /** Marks the running phase failed (after an error result). */

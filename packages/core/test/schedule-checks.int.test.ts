@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import {
   bootstrapInstallation,
+  checkClusterNow,
   EVENTS_CHANNEL,
   scheduleDueChecks,
   type ServiceContext,
@@ -169,5 +170,54 @@ describe('scheduleDueChecks (batched)', () => {
     const ops = await db.clusterOperation.findMany({ where: { kind: 'CHECK' } });
     expect(ops).toHaveLength(due.length);
     expect(new Set(ops.map((o) => o.clusterId)).size).toBe(due.length);
+  });
+
+  it('check now: one statement queues the operation, its job, its event and the audit; a second waits on the first', async () => {
+    const [clusterId] = await clusters(1, 'now', { nextCheckAt: new Date(Date.now() + 600_000) });
+    const lines: Record<string, unknown>[] = [];
+    const userCtx: ServiceContext = {
+      ...ctx,
+      actor: { type: 'user', id: null, name: 'someone@example.com' },
+      workspace: { id: workspaceId, slug: 'default' },
+      auditSink: (line) => lines.push(line),
+    };
+    const first = await checkClusterNow(userCtx, clusterId!);
+    const second = await checkClusterNow(userCtx, clusterId!);
+
+    expect(second.id).toBe(first.id);
+    const ops = await db.clusterOperation.findMany({ where: { clusterId } });
+    expect(ops).toHaveLength(1);
+    expect(ops[0]).toMatchObject({
+      id: first.id,
+      kind: 'CHECK',
+      status: 'QUEUED',
+      requestedByType: 'user',
+      requestedByName: 'someone@example.com',
+    });
+    expect(await checkJobs()).toEqual([first.id]);
+    await eventually(() => events.length >= 1, 'the queued event');
+    expect(events).toEqual([
+      {
+        type: 'operation',
+        id: first.id,
+        workspace_id: workspaceId,
+        cluster_id: clusterId,
+        action: 'queued',
+      },
+    ]);
+    // Both requests are audited (rows and lines), as the general path did.
+    const audits = await db.auditEvent.findMany({
+      where: { auditableId: clusterId, action: 'check' },
+    });
+    expect(audits).toHaveLength(2);
+    expect(audits[0]).toMatchObject({
+      workspaceId,
+      workspaceSlug: 'default',
+      actorType: 'user',
+      actorName: 'someone@example.com',
+      auditableType: 'Cluster',
+    });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ action: 'check', auditable_id: clusterId, tags: ['audit'] });
   });
 });

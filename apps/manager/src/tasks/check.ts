@@ -26,18 +26,26 @@ export async function runCheck(run: OperationRun): Promise<void> {
     },
     recordingHooks(run),
   );
-  await settle(run, outcome, async (o) => {
-    if (!o.ok) {
-      return completeCheck(run.ctx, run.claimed, o);
-    }
-    const verdict = o.result as CheckVerdict;
-    await run.recorder.log([`Check result: ${verdict.status}`]);
-    await run.recorder.flush();
-    return completeCheck(
-      run.ctx,
-      run.claimed,
-      { state: o.state, verdict, result: verdict },
-      { instanceId: run.deps.instanceId },
-    );
-  });
+  // The verdict's line goes with the run's last lines (one write), before the result is recorded.
+  const closingLines =
+    outcome.ok && !outcome.stopped
+      ? [`Check result: ${(outcome.result as CheckVerdict | null)?.status ?? 'unknown'}`]
+      : [];
+  await settle(
+    run,
+    outcome,
+    async (o) => {
+      if (!o.ok) {
+        return completeCheck(run.ctx, run.claimed, o);
+      }
+      const verdict = o.result as CheckVerdict;
+      return completeCheck(
+        run.ctx,
+        run.claimed,
+        { state: o.state, verdict, result: verdict },
+        { instanceId: run.deps.instanceId },
+      );
+    },
+    closingLines,
+  );
 }

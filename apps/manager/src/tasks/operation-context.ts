@@ -2,11 +2,9 @@ import type { ClaimedOperation, ServiceContext } from '@commander/core';
 import {
   agentBootstrapYaml,
   agentUrl,
-  ensureAgentKey,
+  ensureClaimedAgentKey,
   handBackOperation,
   OperationLostError,
-  operationStillHeld,
-  savePhaseState,
 } from '@commander/core';
 import type {
   BootstrapStart,
@@ -64,16 +62,23 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
       // dhctl waits for this answer: a database restart holds the phase boundary, not fails it.
       await whileDatabaseDown(
         async () => {
-          await run.recorder.flush();
           if (phaseEnd.completed_phase) {
-            await savePhaseState(
-              run.deps.db,
-              run.deps.encryptor,
-              run.claimed.operation.id,
-              phaseEnd.completed_phase,
-              encodeDhctlState(phaseEnd.completed_phase_state),
-              run.deps.instanceId,
-            );
+            // The buffered lines and progress, then the phase's state (encrypted), in one
+            // statement, and only while this instance still holds the operation.
+            const held = await run.recorder.flush({
+              heldBy: run.deps.instanceId,
+              phaseState: {
+                phase: phaseEnd.completed_phase,
+                stateEncrypted: run.deps.encryptor.encrypt(
+                  encodeDhctlState(phaseEnd.completed_phase_state),
+                ),
+              },
+            });
+            if (!held) {
+              throw new OperationLostError(run.claimed.operation.id);
+            }
+          } else {
+            await run.recorder.flush();
           }
         },
         run.deps.log,
@@ -120,11 +125,16 @@ export function startState(run: OperationRun): string {
  * so commander-agent can reach the agent API. Gives the cluster its agent key on first use.
  */
 export async function agentResourcesYaml(run: OperationRun): Promise<string> {
-  const key = await run.deps.db.$transaction((tx) =>
-    ensureAgentKey(tx, run.deps.encryptor, run.claimed.cluster.id),
+  const key = await ensureClaimedAgentKey(
+    run.deps.db,
+    run.deps.encryptor,
+    run.claimed.cluster.id,
+    run.claimed.agentKey,
   );
-  // A key created just now is not in the masker built at the claim.
-  run.claimed.masker.add(key);
+  if (key !== run.claimed.agentKey) {
+    // A key created just now is not in the masker built at the claim.
+    run.claimed.masker.add(key);
+  }
   return agentBootstrapYaml(
     key,
     agentUrl(run.deps.instance.publicUrl, run.claimed.cluster.uuid),
@@ -165,21 +175,25 @@ export type Settled<R> =
   | { ok: false; state: string; error: string; cancelled: boolean };
 
 /**
- * Ends a run the same way for every kind: logs and progress are flushed; an operation stopped
- * at a phase boundary (this replica is stopping) is handed back to the queue; a failure marks
- * the running phase failed; then `complete` records the outcome.
+ * Ends a run the same way for every kind: logs and progress (and `closingLines`, the run's last
+ * words) are flushed and the ownership checked in one statement; an operation stopped at a phase
+ * boundary (this replica is stopping) is handed back to the queue; a failure marks the running
+ * phase failed; then `complete` records the outcome.
  */
 export async function settle<R>(
   run: OperationRun,
   outcome: DhctlOutcome<R>,
   complete: (settled: Settled<R>) => Promise<void>,
+  closingLines: string[] = [],
 ): Promise<void> {
   // What dhctl did is recorded even when PostgreSQL restarts meanwhile (retried until it is
   // back): a lost completion would run the operation again.
   const retry = <T>(step: () => Promise<T>, what: string) =>
     whileDatabaseDown(step, run.deps.log, what);
-  await retry(() => run.recorder.flush(), 'operation log');
-  await retry(() => assertStillHeld(run), 'ownership check');
+  if (closingLines.length > 0) {
+    await keepWhileDatabaseDown(run.recorder.log(closingLines));
+  }
+  await retry(() => assertStillHeld(run), 'operation log and ownership check');
   if (outcome.ok && outcome.stopped) {
     await retry(() => handBackOperation(run.ctx, run.claimed.operation.id), 'hand back');
     return;
@@ -204,14 +218,16 @@ export async function settle<R>(
 }
 
 /**
- * Fails with OperationLostError when the operation is no longer this instance's (it was taken
- * over after this replica was declared dead): nothing of this run may be recorded.
+ * Flushes the recorder and fails with OperationLostError when the operation is no longer this
+ * instance's (it was taken over after this replica was declared dead): nothing more of this run
+ * may be recorded.
  */
 async function assertStillHeld(run: OperationRun): Promise<void> {
+  const held = await run.recorder.flush({ heldBy: run.deps.instanceId });
   if (run.signal.reason instanceof OperationLostError) {
     throw run.signal.reason;
   }
-  if (!(await operationStillHeld(run.deps.db, run.claimed.operation.id, run.deps.instanceId))) {
+  if (!held) {
     throw new OperationLostError(run.claimed.operation.id);
   }
 }

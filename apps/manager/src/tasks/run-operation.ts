@@ -6,7 +6,6 @@ import {
   OperationLostError,
   TaskPayloads,
 } from '@commander/core';
-import { operationHeader } from '@commander/db';
 import { DhctlTransportError } from '@commander/dhctl';
 import type { Task } from 'graphile-worker';
 
@@ -53,14 +52,12 @@ export function operationTask(
 ): Task {
   return async (rawPayload, helpers) => {
     const { operationId } = TaskPayloads['cluster/install'].parse(rawPayload);
-    const op = await operationHeader(deps.db, operationId);
+    // The operation's header and its cluster's lock in one statement (the lock only while the
+    // operation is runnable).
+    const op = await deps.locks.lockForOperation(operationId);
     if (!op || FINAL.has(op.status)) {
       helpers.logger.debug(`operation ${operationId} is no longer runnable`);
       return;
-    }
-    const handler = handlers[op.kind as keyof OperationHandlers];
-    if (!handler) {
-      throw new Error(`no handler for ${op.kind} operations`);
     }
     // The cluster is busy: come back shortly, without using an attempt.
     const retryLater = () =>
@@ -69,9 +66,14 @@ export function operationTask(
         { operationId },
         { runAt: new Date(Date.now() + BUSY_RETRY_MS), maxAttempts: helpers.job.max_attempts },
       );
-    if (!(await deps.locks.tryLock(op.clusterId))) {
+    if (!op.locked) {
       await retryLater();
       return;
+    }
+    const handler = handlers[op.kind as keyof OperationHandlers];
+    if (!handler) {
+      await deps.locks.unlock(op.clusterId);
+      throw new Error(`no handler for ${op.kind} operations`);
     }
     const abort = new AbortController();
     deps.running.set(operationId, abort);
@@ -152,8 +154,7 @@ export function operationTask(
         clearInterval(beat);
       }
       deps.running.delete(operationId);
-      await deps.locks.unlock(op.clusterId);
-      await observeOperationEnd(deps.db, operationId);
+      observeOperationEnd(operationId, await deps.locks.unlockAndRead(op.clusterId, operationId));
     }
   };
 }

@@ -15,6 +15,7 @@ import {
   type Prisma,
   type Queryable,
   selectResourcesVersion,
+  setAgentKeyIfMissingRow,
   type Tx,
 } from '@commander/db';
 import { parseAllDocuments } from 'yaml';
@@ -58,6 +59,27 @@ export async function ensureAgentKey(
     data: { agentKeyHash: hashToken(key), agentKeyEncrypted: encryptor.encrypt(key) },
   });
   return key;
+}
+
+/**
+ * The agent key of a claimed operation's cluster: the one read at the claim; else a new one,
+ * stored in one statement unless the cluster got one meanwhile (then that one, read as
+ * {@link ensureAgentKey} does).
+ */
+export async function ensureClaimedAgentKey(
+  db: Db,
+  encryptor: Encryptor,
+  clusterId: string,
+  claimedKey: string | null,
+): Promise<string> {
+  if (claimedKey) {
+    return claimedKey;
+  }
+  const key = generateToken('agent');
+  if (await setAgentKeyIfMissingRow(db, clusterId, hashToken(key), encryptor.encrypt(key))) {
+    return key;
+  }
+  return db.$transaction((tx) => ensureAgentKey(tx, encryptor, clusterId));
 }
 
 /** The agent URL of a cluster (`commanderUrl`). */

@@ -22,26 +22,42 @@ export type AuditInput = {
  * a rolled-back transaction may therefore leave a printed line without a row, never the reverse.
  */
 export async function recordAudit(tx: Tx, ctx: ServiceContext, input: AuditInput): Promise<void> {
-  const workspace = input.workspace === undefined ? ctx.workspace : input.workspace;
-  const changes = redactSecrets(input.changes ?? {});
+  const row = auditRow(ctx, input);
   const event = await tx.auditEvent.create({
-    data: {
-      workspaceId: workspace?.id ?? null,
-      workspaceSlug: workspace?.slug ?? null,
-      actorType: ctx.actor.type,
-      actorId: ctx.actor.id,
-      actorName: ctx.actor.name,
-      action: input.action,
-      auditableType: input.auditableType,
-      auditableId: input.auditableId,
-      changes: changes as Prisma.InputJsonValue,
-      remoteAddress: ctx.remoteAddress ?? null,
-      requestId: ctx.requestId ?? null,
-    },
+    data: { ...row, changes: row.changes as Prisma.InputJsonValue },
   });
+  printAudit(ctx, input, row.changes, event.ts);
+}
+
+/** The columns of an audit event (its changes redacted), for a caller that writes it itself. */
+export function auditRow(ctx: ServiceContext, input: AuditInput) {
+  const workspace = input.workspace === undefined ? ctx.workspace : input.workspace;
+  return {
+    workspaceId: workspace?.id ?? null,
+    workspaceSlug: workspace?.slug ?? null,
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    actorName: ctx.actor.name,
+    action: input.action,
+    auditableType: input.auditableType,
+    auditableId: input.auditableId,
+    changes: redactSecrets(input.changes ?? {}),
+    remoteAddress: ctx.remoteAddress ?? null,
+    requestId: ctx.requestId ?? null,
+  };
+}
+
+/** Prints an audit event written at `ts` as its JSON line (tagged ["audit"]). */
+export function printAudit(
+  ctx: ServiceContext,
+  input: AuditInput,
+  changes: unknown,
+  ts: Date,
+): void {
+  const workspace = input.workspace === undefined ? ctx.workspace : input.workspace;
   ctx.auditSink({
     level: 'INFO',
-    time: event.ts.toISOString(),
+    time: ts.toISOString(),
     request_id: ctx.requestId ?? null,
     pid: process.pid,
     tags: ['audit'],

@@ -1,11 +1,12 @@
-import { Prisma } from '@commander/db';
+import { completeInstallSucceededRow, Prisma } from '@commander/db';
 
+import { auditRow, printAudit } from '../audit/record-audit.js';
 import { archiveCluster } from '../clusters/archive.js';
 import { encryptRendered, publicRenderedJson } from '../clusters/rendered-config.js';
-import { canTransition } from '../clusters/status-machine.js';
+import { canTransition, CLUSTER_TRANSITIONS } from '../clusters/status-machine.js';
 import { transitionCluster } from '../clusters/transition.js';
 import type { ServiceContext } from '../context.js';
-import { notifyChange } from '../events/notify.js';
+import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
 import {
   completeAttach,
   completeCheck,
@@ -39,6 +40,13 @@ export async function completeInstall(
   outcome: DhctlOutcome,
 ): Promise<void> {
   const ok = !outcome.error;
+  if (
+    ok &&
+    outcome.result === undefined &&
+    (await completeInstallSucceeded(ctx, claimed, outcome))
+  ) {
+    return;
+  }
   await ctx.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
     const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });
@@ -92,6 +100,60 @@ export async function completeInstall(
   });
 }
 
+/** The transition a successful install makes (the status machine's, checked at load). */
+const INSTALL_SUCCEEDED = (() => {
+  const from: readonly string[] = CLUSTER_TRANSITIONS.install_succeeded.from;
+  const to: string = CLUSTER_TRANSITIONS.install_succeeded.to;
+  const only = from[0];
+  if (from.length !== 1 || only === undefined || only === to) {
+    throw new Error('install_succeeded is expected to move one status to another');
+  }
+  return { from: only, to };
+})();
+
+/**
+ * The common end of an install in one statement (the cluster still installing, no newer
+ * revision to converge): the same rows, audit line and change event as the general path of
+ * {@link completeInstall}. False when it does not apply (nothing was written).
+ */
+async function completeInstallSucceeded(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome,
+): Promise<boolean> {
+  const appliedRevision = claimed.operation.desiredRevision ?? claimed.cluster.desiredRevision;
+  const audit = {
+    action: 'update',
+    auditableType: 'Cluster',
+    auditableId: claimed.cluster.id,
+    changes: {
+      status: [INSTALL_SUCCEEDED.from.toLowerCase(), INSTALL_SUCCEEDED.to.toLowerCase()],
+      event: 'install_succeeded',
+    },
+  };
+  const row = auditRow(ctx, audit);
+  const done = await completeInstallSucceededRow(ctx.db, {
+    operationId: claimed.operation.id,
+    clusterId: claimed.cluster.id,
+    fromStatus: INSTALL_SUCCEEDED.from,
+    toStatus: INSTALL_SUCCEEDED.to,
+    appliedRevision,
+    appliedRenderedEncrypted: claimed.desired
+      ? encryptRendered(ctx.encryptor, claimed.desired)
+      : null,
+    appliedRenderedPublic: claimed.desiredPublic ? publicRenderedJson(claimed.desiredPublic) : null,
+    stateEncrypted: outcome.state ? ctx.encryptor.encrypt(outcome.state) : null,
+    audit: row,
+    eventsChannel: EVENTS_CHANNEL,
+    action: 'install_succeeded',
+  });
+  if (done.outcome !== 'done') {
+    return false;
+  }
+  printAudit(ctx, audit, row.changes, done.auditedAt);
+  return true;
+}
+
 /**
  * Records the end of a destroy: on success the cluster is archived (GET answers 404, the list
  * shows it archived, exclusive inventory records are freed); on failure it shows a deletion error.
@@ -102,6 +164,13 @@ export async function completeDelete(
   outcome: DhctlOutcome,
 ): Promise<void> {
   const ok = !outcome.error;
+  if (
+    ok &&
+    outcome.result === undefined &&
+    (await completeInstallSucceeded(ctx, claimed, outcome))
+  ) {
+    return;
+  }
   await ctx.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
     const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });

@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+
 import type { OperationPhase } from '@commander/contracts';
 import {
+  type ClaimedClusterRow,
+  type ClaimedRegistryRow,
   claimOperationRow,
   type ClusterOperation,
   type Db,
@@ -21,7 +25,32 @@ import {
 import { CLUSTER_TRANSITIONS, type ClusterEvent } from '../clusters/status-machine.js';
 import type { Encryptor } from '../context.js';
 import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
-import { createOperationMasker, type SecretMasker } from './log-masking.js';
+import { createOperationMasker, OperationMaskerCache, type SecretMasker } from './log-masking.js';
+
+/** This process's maskers by cluster (see {@link OperationMaskerCache}). */
+export const operationMaskers = new OperationMaskerCache();
+
+/** A digest of everything a cluster's masker is built from, as stored (ciphertexts). */
+function maskerSourceKey(cluster: ClaimedClusterRow, registry: ClaimedRegistryRow | null): string {
+  const hash = createHash('sha256');
+  for (const part of [
+    cluster.desiredRenderedEncrypted,
+    cluster.appliedRenderedEncrypted,
+    cluster.sshPrivateKeyEncrypted,
+    cluster.secretValuesEncrypted,
+    cluster.agentKeyEncrypted,
+    cluster.registryMode,
+    registry?.dockerConfigEncrypted,
+    registry?.imagesRepo,
+    registry?.scheme,
+    registry?.ca,
+  ]) {
+    // Length-prefixed, so no two different lists of parts hash the same text.
+    const text = part ?? '';
+    hash.update(`${part === null || part === undefined ? -1 : text.length}:${text}`);
+  }
+  return hash.digest('base64');
+}
 
 /** What a manager replica needs to run an operation, decrypted. */
 export type ClaimedOperation = {
@@ -54,6 +83,8 @@ export type ClaimedOperation = {
   /** dhctl's state as of the last completed phase of THIS operation (resume after a crash). */
   phaseState: string | null;
   sshPrivateKey: string | null;
+  /** The cluster's agent key as of the claim (null: none yet; `ensureClaimedAgentKey` makes it). */
+  agentKey: string | null;
   /**
    * Masks this operation's secrets (SSH key, password values, registry credentials, agent key,
    * secrets in the rendered documents) in log lines, the result and the error before they are
@@ -125,7 +156,10 @@ export async function claimOperation(
   }
   const { operation: op, cluster, registry } = claimed;
   const rendered = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
-  const applied = decryptRendered(encryptor, cluster.appliedRenderedEncrypted);
+  // Decrypted on first use: a check (desired only) with its masker cached never needs it.
+  let appliedCache: RenderedConfig | null | undefined;
+  const appliedConfig = () =>
+    (appliedCache ??= decryptRendered(encryptor, cluster.appliedRenderedEncrypted));
   const sshPrivateKey = cluster.sshPrivateKeyEncrypted
     ? encryptor.decrypt(cluster.sshPrivateKeyEncrypted)
     : null;
@@ -156,16 +190,19 @@ export async function claimOperation(
         init_configuration: applyRegistry(storedPublic.init_configuration, clusterRegistry, true),
       }
     : null;
-  const masker = createOperationMasker({
-    sshPrivateKey,
-    secretValues: cluster.secretValuesEncrypted
-      ? (JSON.parse(encryptor.decrypt(cluster.secretValuesEncrypted)) as Record<string, unknown>)
-      : null,
-    registryDockerConfig,
-    agentKey: cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null,
-    desired,
-    applied,
-  });
+  const agentKey = cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null;
+  const masker = operationMaskers.get(cluster.id, maskerSourceKey(cluster, registry), () =>
+    createOperationMasker({
+      sshPrivateKey,
+      secretValues: cluster.secretValuesEncrypted
+        ? (JSON.parse(encryptor.decrypt(cluster.secretValuesEncrypted)) as Record<string, unknown>)
+        : null,
+      registryDockerConfig,
+      agentKey,
+      desired,
+      applied: appliedConfig(),
+    }),
+  );
   return {
     operation: op,
     cluster: {
@@ -182,10 +219,16 @@ export async function claimOperation(
     },
     desired,
     desiredPublic,
-    applied,
+    get applied() {
+      return appliedConfig();
+    },
+    set applied(value: RenderedConfig | null) {
+      appliedCache = value;
+    },
     dhctlState: cluster.dhctlStateEncrypted ? encryptor.decrypt(cluster.dhctlStateEncrypted) : null,
     phaseState: op.phaseStateEncrypted ? encryptor.decrypt(op.phaseStateEncrypted) : null,
     sshPrivateKey,
+    agentKey,
     masker,
   };
 }
@@ -256,8 +299,10 @@ export async function updateOperationProgress(
 
 /**
  * One write of an operation's recorder: log lines (masked here, numbered after the stored
- * ones) and the progress, in one statement; `notify` also announces the progress (the recorder
- * coalesces: once per phase change, at most every few seconds otherwise).
+ * ones), the progress and a completed phase's dhctl state (encrypted here), in one statement;
+ * `notify` also announces the progress (the recorder coalesces: once per phase change, at most
+ * every few seconds otherwise). With `heldBy`, answers whether that instance still holds the
+ * operation (the phase state is stored only if it does); without, true.
  */
 export async function recordOperation(
   db: Db,
@@ -267,12 +312,15 @@ export async function recordOperation(
     masker: SecretMasker;
     progress: ProgressUpdate | null;
     notify: boolean;
+    heldBy?: string | null;
+    phaseState?: { phase: string; stateEncrypted: string } | null;
   },
-): Promise<void> {
-  if (batch.lines.length === 0 && !batch.progress) {
-    return;
+): Promise<boolean> {
+  const heldBy = batch.heldBy ?? null;
+  if (batch.lines.length === 0 && !batch.progress && !batch.phaseState) {
+    return heldBy === null ? true : operationHeldBy(db, operationId, heldBy);
   }
-  await recordOperationBatch(db, {
+  return recordOperationBatch(db, {
     operationId,
     lines: batch.masker.maskLines(batch.lines),
     progress: batch.progress
@@ -283,6 +331,8 @@ export async function recordOperation(
         }
       : null,
     notifyChannel: batch.notify && batch.progress ? EVENTS_CHANNEL : null,
+    heldBy,
+    phaseState: batch.phaseState ?? null,
   });
 }
 

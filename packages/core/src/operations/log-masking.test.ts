@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createOperationMasker,
   MIN_MASKED_SECRET_LENGTH,
+  OperationMaskerCache,
   SECRET_MASK,
   SecretMasker,
   secretsInDocuments,
@@ -162,5 +163,85 @@ describe('secrets of an operation', () => {
       'token-value',
     ].join(' ');
     expect(masker.mask(text)).toBe(Array(8).fill(SECRET_MASK).join(' '));
+  });
+});
+
+describe('OperationMaskerCache', () => {
+  it('builds a cluster’s masker once per source key and hands out independent copies', () => {
+    const cache = new OperationMaskerCache();
+    let builds = 0;
+    const build = (secret: string) => () => {
+      builds += 1;
+      return new SecretMasker([secret]);
+    };
+    const a = cache.get('cluster-1', 'key-1', build('first-secret'));
+    const b = cache.get('cluster-1', 'key-1', build('never-built'));
+    expect(builds).toBe(1);
+    expect(b.mask('x first-secret y')).toBe(`x ${SECRET_MASK} y`);
+    // A secret added during one run (a new agent key) stays that run's.
+    a.add('added-in-run-a');
+    expect(a.mask('added-in-run-a first-secret')).toBe(`${SECRET_MASK} ${SECRET_MASK}`);
+    expect(b.mask('added-in-run-a')).toBe('added-in-run-a');
+    expect(cache.get('cluster-1', 'key-1', build('x')).mask('added-in-run-a')).toBe(
+      'added-in-run-a',
+    );
+    // New ciphertexts (a new render, key or registry): rebuilt, the old secret no longer cached.
+    const c = cache.get('cluster-1', 'key-2', build('second-secret'));
+    expect(builds).toBe(2);
+    expect(c.mask('second-secret first-secret')).toBe(`${SECRET_MASK} first-secret`);
+  });
+
+  it('keeps at most maxEntries clusters, dropping the least recently used', () => {
+    const cache = new OperationMaskerCache(2);
+    let builds = 0;
+    const build = () => {
+      builds += 1;
+      return new SecretMasker(['some-secret']);
+    };
+    cache.get('a', 'k', build);
+    cache.get('b', 'k', build);
+    cache.get('a', 'k', build);
+    cache.get('c', 'k', build);
+    expect(cache.size).toBe(2);
+    cache.get('a', 'k', build);
+    expect(builds).toBe(3);
+    cache.get('b', 'k', build);
+    expect(builds).toBe(4);
+  });
+});
+
+describe('secretsInDocuments: the quick rejection of text without secret fields', () => {
+  it('finds nothing in documents without a secret word, and skips parsing them', () => {
+    expect(
+      secretsInDocuments(
+        'apiVersion: deckhouse.io/v1\nkind: ClusterConfiguration\npodSubnetCIDR: 10.111.0.0/16',
+      ),
+    ).toEqual([]);
+    // Not YAML at all: no secret word, so it is not even parsed (parsing would not fail here).
+    expect(secretsInDocuments('key: [unclosed')).toEqual([]);
+  });
+
+  it('still finds a secret behind escaped letters of its key (YAML and JSON)', () => {
+    expect(secretsInDocuments('"p\\u0061ssw\\x6Frd": escaped-key-secret\n')).toEqual([
+      'escaped-key-secret',
+    ]);
+    expect(secretsInDocuments('{"\\u0074oken": "json-escaped-secret"}')).toEqual([
+      'json-escaped-secret',
+    ]);
+  });
+
+  it('reads each repeated section of the desired and applied configurations once, same secrets', () => {
+    const section = 'kind: SSHConfig\nsudoPassword: sudo-pw-123\n';
+    const config = {
+      cluster_configuration: '',
+      provider_specific_cluster_configuration: '',
+      init_configuration: '',
+      connection_config: section,
+      primary_resources: '',
+      resources: [],
+    } as unknown as Parameters<typeof createOperationMasker>[0]['desired'];
+    const both = createOperationMasker({ desired: config, applied: config });
+    expect(both.mask('pw sudo-pw-123')).toBe(`pw ${SECRET_MASK}`);
+    expect(both.size).toBe(createOperationMasker({ desired: config }).size);
   });
 });

@@ -100,11 +100,46 @@ export class SecretMasker {
     return this.#needles.size;
   }
 
+  /**
+   * An independent copy (what {@link add} does to one does not reach the other) that shares the
+   * compiled pattern until either adds a secret: the claim hands each run a copy of the masker
+   * cached for its cluster's secrets, without computing the variants or the pattern again.
+   */
+  clone(): SecretMasker {
+    const copy = new SecretMasker();
+    for (const needle of this.#needles) {
+      copy.#needles.add(needle);
+    }
+    copy.#pattern = this.#pattern;
+    return copy;
+  }
+
   /** The text with every known secret replaced. */
   mask(text: string): string {
     if (this.#needles.size === 0 || text.length < MIN_MASKED_SECRET_LENGTH) {
       return text;
     }
+    // Nearly no line holds a secret: a plain substring search per secret form rejects those
+    // several times faster than the alternation of every form (which tries each form at each
+    // position). A line that holds one goes through the pattern, longest form first.
+    if (!this.#foundIn(text)) {
+      return text;
+    }
+    // String.replace with a global pattern starts at 0 and runs synchronously, so clones can
+    // share one RegExp object (its lastIndex never carries over between calls).
+    return text.replace(this.#compiled(), SECRET_MASK);
+  }
+
+  #foundIn(text: string): boolean {
+    for (const needle of this.#needles) {
+      if (text.includes(needle)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  #compiled(): RegExp {
     // Longest first: an alternation takes the first branch that matches, so the whole key wins
     // over one of its lines and base64 of a value over the value's own characters.
     this.#pattern ??= new RegExp(
@@ -114,7 +149,7 @@ export class SecretMasker {
         .join('|'),
       'g',
     );
-    return text.replace(this.#pattern, SECRET_MASK);
+    return this.#pattern;
   }
 
   /** Masks each line. */
@@ -214,10 +249,18 @@ function collectSecrets(node: unknown, out: string[], isSecret = false): void {
   }
 }
 
+/**
+ * Text without any of these cannot hold a secret-named field (every {@link SECRET_FIELD} match
+ * contains one of the words) nor a Kubernetes Secret; a backslash may escape a key's letters
+ * (`"p\u0061ssword"`), so text with one is parsed too. YAML folding only splits words.
+ */
+const MAY_HOLD_SECRET =
+  /pass|secret|token|private_?key|dockercfg|auth|credential|api_?key|access_?key|service_?account_?json|client_?key|\\/i;
+
 /** Secret values found in YAML/JSON text (every document of a multi-document stream). */
 export function secretsInDocuments(text: string): string[] {
   const out: string[] = [];
-  if (text.trim() === '') {
+  if (text.trim() === '' || !MAY_HOLD_SECRET.test(text)) {
     return out;
   }
   const json = tryJson(text);
@@ -234,20 +277,28 @@ export function secretsInDocuments(text: string): string[] {
   return out;
 }
 
-/** Secret values in a rendered configuration (every section and resource group). */
-export function secretsInRenderedConfig(config: RenderedConfig | null): string[] {
-  if (!config) {
-    return [];
-  }
-  const sections = [
-    config.cluster_configuration,
-    config.provider_specific_cluster_configuration,
-    config.init_configuration,
-    config.connection_config,
-    config.primary_resources,
-    ...config.resources.map((group) => group.yaml),
-  ];
-  return sections.flatMap((section) => {
+/** The YAML sections of a rendered configuration (every section and resource group). */
+function renderedSections(config: RenderedConfig | null): string[] {
+  return config
+    ? [
+        config.cluster_configuration,
+        config.provider_specific_cluster_configuration,
+        config.init_configuration,
+        config.connection_config,
+        config.primary_resources,
+        ...config.resources.map((group) => group.yaml),
+      ]
+    : [];
+}
+
+/**
+ * Secret values in rendered configurations (every section and resource group of each); a
+ * section whose text repeats (the applied configuration of a cluster in sync is mostly the
+ * desired one) is parsed once.
+ */
+export function secretsInRenderedConfig(...configs: (RenderedConfig | null)[]): string[] {
+  const sections = new Set(configs.flatMap(renderedSections));
+  return [...sections].flatMap((section) => {
     try {
       return secretsInDocuments(section);
     } catch {
@@ -287,7 +338,49 @@ export function createOperationMasker(secrets: OperationSecrets): SecretMasker {
   if (secrets.registryDockerConfig) {
     collectSecrets(secrets.registryDockerConfig, values, true);
   }
-  values.push(...secretsInRenderedConfig(secrets.desired ?? null));
-  values.push(...secretsInRenderedConfig(secrets.applied ?? null));
+  values.push(...secretsInRenderedConfig(secrets.desired ?? null, secrets.applied ?? null));
   return new SecretMasker(values);
+}
+
+/**
+ * Operation maskers by cluster, each kept while the encrypted inputs it was built from (the
+ * rendered configurations, SSH key, password values, registry, agent key: `sourceKey`, a digest
+ * of their ciphertexts) are unchanged. Building one parses every rendered YAML document and
+ * computes every secret's encodings, which cost a periodic check more CPU than the rest of its
+ * run; a cluster's secrets change only with a new render, key or registry, which changes the
+ * digest. Each caller gets its own {@link SecretMasker.clone} (a run's `add` stays its own).
+ * Holds at most `maxEntries` clusters (least recently used dropped first); the secrets stay in
+ * this process's memory as long as their masker does (the manager decrypts them anyway).
+ */
+export class OperationMaskerCache {
+  readonly #entries = new Map<string, { sourceKey: string; masker: SecretMasker }>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = 10_000) {
+    this.#maxEntries = maxEntries;
+  }
+
+  /** How many clusters have a cached masker. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** A copy of the cluster's masker for `sourceKey`; `build` runs only when it is not cached. */
+  get(clusterId: string, sourceKey: string, build: () => SecretMasker): SecretMasker {
+    const hit = this.#entries.get(clusterId);
+    this.#entries.delete(clusterId);
+    const entry = hit && hit.sourceKey === sourceKey ? hit : { sourceKey, masker: build() };
+    this.#entries.set(clusterId, entry);
+    if (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) {
+        this.#entries.delete(oldest);
+      }
+    }
+    return entry.masker.clone();
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
 }

@@ -1,13 +1,13 @@
 import type { Operation } from '@commander/contracts';
-import type { OperationKind } from '@commander/db';
+import { type OperationKind, queueCheckRow } from '@commander/db';
 
-import { recordAudit } from '../audit/record-audit.js';
+import { auditRow, printAudit, recordAudit } from '../audit/record-audit.js';
 import { loadCluster } from '../clusters/get-cluster.js';
 import { canTransition, FINAL_STATUSES } from '../clusters/status-machine.js';
 import { transitionCluster } from '../clusters/transition.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { notifyChange } from '../events/notify.js';
+import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
 import { enqueueTask } from '../tasks/enqueue.js';
 import { OPERATION_TASKS } from '../tasks/registry.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
@@ -37,20 +37,24 @@ export async function checkClusterNow(ctx: ServiceContext, clusterId: string): P
       `A cluster in status ${cluster.status.toLowerCase()} cannot be checked now`,
     );
   }
-  const opId = await ctx.db.$transaction(async (tx) => {
-    const { id } = await queueOperation(tx, ctx, {
-      clusterId,
-      workspaceId: workspace.id,
-      kind: 'CHECK',
-    });
-    await recordAudit(tx, ctx, {
-      action: 'check',
-      auditableType: 'Cluster',
-      auditableId: clusterId,
-    });
-    return id;
+  // One statement (operation, job, event, audit): the check is created a moment before its
+  // job's NOTIFY goes out, so a waiting replica starts it within milliseconds.
+  const audit = { action: 'check', auditableType: 'Cluster', auditableId: clusterId };
+  const row = auditRow(ctx, audit);
+  const queued = await queueCheckRow(ctx.db, {
+    clusterId,
+    workspaceId: workspace.id,
+    taskIdentifier: OPERATION_TASKS.CHECK,
+    maxAttempts: 5,
+    requestedBy: { type: ctx.actor.type, id: ctx.actor.id, name: ctx.actor.name },
+    audit: row,
+    eventsChannel: EVENTS_CHANNEL,
   });
-  return toOperationDto(await ctx.db.clusterOperation.findUniqueOrThrow({ where: { id: opId } }));
+  printAudit(ctx, audit, row.changes, queued.auditedAt);
+  return toOperationDto(
+    queued.operation ??
+      (await ctx.db.clusterOperation.findUniqueOrThrow({ where: { id: queued.waitingId! } })),
+  );
 }
 
 /** The status event that puts a failed cluster back in line for each kind of retry. */

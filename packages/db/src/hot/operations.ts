@@ -4,6 +4,8 @@
 // its runtime and Wasm query compiler 1–4 ms of CPU. The domain decisions (which status a
 // start moves a cluster to, what a check result means) stay in packages/core, which passes
 // them in as parameters; this module only knows the tables.
+import type pg from 'pg';
+
 import { type Db, sqlPool } from '../client.js';
 import type { ClusterOperation, Prisma } from '../generated/prisma/client.js';
 
@@ -239,6 +241,84 @@ export async function operationHeader(
   return row ? { clusterId: row.cluster_id, status: row.status, kind: row.kind } : null;
 }
 
+/** An operation's header, and whether its cluster's advisory lock was taken with it. */
+export type LockedOperationHeader = {
+  clusterId: string;
+  status: string;
+  kind: string;
+  /** True: this session now holds the cluster's lock (only tried while QUEUED or RUNNING). */
+  locked: boolean;
+};
+
+/**
+ * The operation's header and, while it is runnable (QUEUED or RUNNING), a try of its cluster's
+ * session advisory lock (`pg_try_advisory_lock(lockClass, hashtext(cluster id))`), in one
+ * statement on `client`: the session that is to hold the lock. Null for an unknown operation.
+ */
+export async function lockOperationCluster(
+  client: pg.ClientBase,
+  lockClass: number,
+  operationId: string,
+): Promise<LockedOperationHeader | null> {
+  const { rows } = await client.query<{
+    cluster_id: string;
+    status: string;
+    kind: string;
+    locked: boolean | null;
+  }>({
+    name: 'commander_lock_operation_cluster',
+    text: `SELECT cluster_id, status::text AS status, kind::text AS kind,
+                  CASE WHEN status IN ('QUEUED', 'RUNNING')
+                       THEN pg_try_advisory_lock($1, hashtext(cluster_id::text)) ELSE false END
+                    AS locked
+             FROM cluster_operations WHERE id = $2::uuid`,
+    values: [lockClass, operationId],
+  });
+  const row = rows[0];
+  return row
+    ? { clusterId: row.cluster_id, status: row.status, kind: row.kind, locked: row.locked === true }
+    : null;
+}
+
+/** What the manager's metrics read of an operation once its run ended. */
+export type OperationTimes = {
+  kind: string;
+  status: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+};
+
+/**
+ * Releases the cluster's advisory lock on `client` (the session that took it) and reads the
+ * operation's status and times for the metrics, in one statement.
+ */
+export async function unlockClusterReadOperation(
+  client: pg.ClientBase,
+  lockClass: number,
+  clusterId: string,
+  operationId: string,
+): Promise<OperationTimes | null> {
+  const { rows } = await client.query<{ op: JsonRow | null }>({
+    name: 'commander_unlock_cluster_read_operation',
+    text: `SELECT pg_advisory_unlock($1, hashtext($2)) AS unlocked,
+                  (SELECT json_build_object('kind', kind, 'status', status, 'created_at', created_at,
+                            'started_at', started_at, 'finished_at', finished_at)
+                     FROM cluster_operations WHERE id = $3::uuid) AS op`,
+    values: [lockClass, clusterId, operationId],
+  });
+  const op = rows[0]?.op;
+  return op
+    ? {
+        kind: op.kind as string,
+        status: op.status as string,
+        createdAt: date(op.created_at) as Date,
+        startedAt: date(op.started_at),
+        finishedAt: date(op.finished_at),
+      }
+    : null;
+}
+
 /** One write of an operation's recorder: log lines and/or progress. */
 export type RecordBatch = {
   operationId: string;
@@ -248,6 +328,13 @@ export type RecordBatch = {
   progress: { progress: number; phase: string | null; phases: unknown } | null;
   /** Also announce the change (channel given): the recorder coalesces, this only sends. */
   notifyChannel: string | null;
+  /**
+   * The instance that must hold the operation (RUNNING, its instance) for `phaseState` to be
+   * stored; the answer says whether it does. Null: any holder (the phase state is stored).
+   */
+  heldBy?: string | null;
+  /** A completed phase's dhctl state (encrypted), stored after the lines. */
+  phaseState?: { phase: string; stateEncrypted: string } | null;
 };
 
 const RECORD_SQL = `
@@ -259,10 +346,18 @@ WITH lines AS (
          progress = CASE WHEN $3::boolean THEN $4::float8 ELSE progress END,
          phase = CASE WHEN $3::boolean THEN $5::text ELSE phase END,
          phases = CASE WHEN $3::boolean THEN $6::jsonb ELSE phases END,
-         heartbeat_at = CASE WHEN $3::boolean THEN now() ELSE heartbeat_at END,
+         heartbeat_at = CASE WHEN $3::boolean OR $9::text IS NOT NULL THEN now()
+                             ELSE heartbeat_at END,
+         last_completed_phase = CASE WHEN $9::text IS NOT NULL AND ($8::text IS NULL
+                                          OR (status = 'RUNNING' AND manager_instance_id = $8::text))
+                                     THEN $9::text ELSE last_completed_phase END,
+         phase_state_encrypted = CASE WHEN $9::text IS NOT NULL AND ($8::text IS NULL
+                                           OR (status = 'RUNNING' AND manager_instance_id = $8::text))
+                                      THEN $10::text ELSE phase_state_encrypted END,
          updated_at = now()
    WHERE id = $1::uuid
-  RETURNING log_count, cluster_id
+  RETURNING log_count, cluster_id,
+            ($8::text IS NULL OR (status = 'RUNNING' AND manager_instance_id = $8::text)) AS held
 ), ins AS (
   INSERT INTO operation_logs (operation_id, seq, line, ts)
   SELECT $1::uuid, op.log_count - cardinality($2::text[]) + lines.n, left(lines.line, 10000), now()
@@ -275,15 +370,16 @@ WITH lines AS (
    WHERE $7::text IS NOT NULL
 )
 SELECT (SELECT count(*) FROM op)::int AS updated, (SELECT count(*) FROM ins)::int AS inserted,
-       (SELECT count(*) FROM notified)::int AS notified`;
+       (SELECT count(*) FROM notified)::int AS notified, coalesce((SELECT held FROM op), false) AS held`;
 
 /**
  * Stores a batch of log lines (numbered after the stored ones: the row update reserves the
- * sequence numbers, so concurrent writers cannot collide) and the progress, in one statement:
- * one multi-row INSERT, one UPDATE, at most one NOTIFY.
+ * sequence numbers, so concurrent writers cannot collide), the progress and a completed phase's
+ * state, in one statement: one multi-row INSERT, one UPDATE, at most one NOTIFY. Returns whether
+ * `heldBy` holds the operation (true without `heldBy`, false for an unknown operation).
  */
-export async function recordOperationBatch(db: Db, batch: RecordBatch): Promise<void> {
-  await sqlPool(db).query({
+export async function recordOperationBatch(db: Db, batch: RecordBatch): Promise<boolean> {
+  const { rows } = await sqlPool(db).query<{ held: boolean }>({
     name: 'commander_record_operation',
     text: RECORD_SQL,
     values: [
@@ -294,8 +390,12 @@ export async function recordOperationBatch(db: Db, batch: RecordBatch): Promise<
       batch.progress?.phase ?? null,
       JSON.stringify(batch.progress?.phases ?? []),
       batch.notifyChannel,
+      batch.heldBy ?? null,
+      batch.phaseState?.phase ?? null,
+      batch.phaseState?.stateEncrypted ?? null,
     ],
   });
+  return rows[0]?.held === true;
 }
 
 /**
@@ -437,4 +537,222 @@ export async function completeCheckInSyncRow(
     return 'not_applicable';
   }
   return row.finished > 0 ? 'done' : 'lost';
+}
+
+/**
+ * Gives a cluster its agent key (hash and ciphertext) unless it has one; true when it did. The
+ * caller reads the existing key otherwise.
+ */
+export async function setAgentKeyIfMissingRow(
+  db: Db,
+  clusterId: string,
+  keyHash: string,
+  keyEncrypted: string,
+): Promise<boolean> {
+  const { rowCount } = await sqlPool(db).query({
+    name: 'commander_set_agent_key_if_missing',
+    text: `UPDATE clusters SET agent_key_hash = $2, agent_key_encrypted = $3, updated_at = now()
+            WHERE id = $1::uuid AND agent_key_encrypted IS NULL`,
+    values: [clusterId, keyHash, keyEncrypted],
+  });
+  return (rowCount ?? 0) > 0;
+}
+
+/** The common end of an install: it succeeded and nothing newer waits to be converged. */
+export type InstallSucceededInput = {
+  operationId: string;
+  clusterId: string;
+  /** The status the cluster must be in (the install's), and the one it moves to. */
+  fromStatus: string;
+  toStatus: string;
+  /** The revision installed; a cluster whose desired revision is newer takes the general path. */
+  appliedRevision: number;
+  appliedRenderedEncrypted: string | null;
+  /** The public render (JSON), or null. */
+  appliedRenderedPublic: unknown;
+  /** dhctl's new state, encrypted (null: keep). */
+  stateEncrypted: string | null;
+  /** The audit row of the transition (who; the changes are already redacted). */
+  audit: {
+    actorType: string;
+    actorId: string | null;
+    actorName: string;
+    workspaceId: string | null;
+    workspaceSlug: string | null;
+    changes: unknown;
+    remoteAddress: string | null;
+    requestId: string | null;
+  };
+  eventsChannel: string;
+  /** The change event's action (the status machine's event name). */
+  action: string;
+};
+
+const INSTALL_SUCCEEDED_SQL = `
+WITH cl AS (
+  SELECT id, workspace_id, check_interval_seconds FROM clusters
+   WHERE id = $2::uuid AND status::text = $3 AND desired_revision <= $5
+  FOR UPDATE
+), op AS (
+  UPDATE cluster_operations o
+     SET status = 'SUCCEEDED', error = NULL, finished_at = now(), progress = 1,
+         heartbeat_at = now(), phase_state_encrypted = NULL, updated_at = now()
+    FROM cl
+   WHERE o.id = $1::uuid AND o.status = 'RUNNING'
+  RETURNING o.id
+), cu AS (
+  UPDATE clusters c
+     SET status = $4::"ClusterStatus", dhctl_state_encrypted = coalesce($8, c.dhctl_state_encrypted),
+         was_created = true, applied_revision = $5, applied_rendered_encrypted = $6,
+         applied_rendered_public = $7::jsonb, cluster_configuration_applied_at = now(),
+         cluster_configuration_checked_at = now(),
+         next_check_at = now() + make_interval(secs => cl.check_interval_seconds),
+         updated_at = now()
+    FROM cl, op
+   WHERE c.id = cl.id
+  RETURNING c.id
+), audited AS (
+  INSERT INTO audit_events (workspace_id, workspace_slug, actor_type, actor_id, actor_name, action,
+                            auditable_type, auditable_id, changes, remote_address, request_id)
+  SELECT $9::uuid, $10, $11, $12, $13, 'update', 'Cluster', cl.id::text, $14::jsonb, $15, $16
+    FROM cl, op
+  RETURNING ts
+), notified AS (
+  SELECT pg_notify($17, json_build_object('type', 'cluster', 'id', cl.id,
+           'workspace_id', cl.workspace_id, 'cluster_id', cl.id, 'action', $18::text)::text)
+    FROM cl, op
+)
+SELECT (SELECT count(*) FROM cl)::int AS locked, (SELECT count(*) FROM op)::int AS finished,
+       (SELECT count(*) FROM cu)::int AS updated, (SELECT ts FROM audited) AS audited_at,
+       (SELECT count(*) FROM notified)::int AS notified`;
+
+/**
+ * Records a successful install in one statement (under the cluster's row lock): the operation
+ * succeeds, the cluster is created with the installed configuration and its first check
+ * scheduled, the transition is audited and announced. `'not_applicable'` (nothing written) when
+ * the cluster is not in `fromStatus`, a newer revision waits, or the operation is not running:
+ * the caller records through the general path. On `'done'`, the audit row's time.
+ */
+export async function completeInstallSucceededRow(
+  db: Db,
+  input: InstallSucceededInput,
+): Promise<{ outcome: 'done'; auditedAt: Date } | { outcome: 'not_applicable' }> {
+  const { rows } = await sqlPool(db).query<{ finished: number; audited_at: Date | null }>({
+    name: 'commander_complete_install_succeeded',
+    text: INSTALL_SUCCEEDED_SQL,
+    values: [
+      input.operationId,
+      input.clusterId,
+      input.fromStatus,
+      input.toStatus,
+      input.appliedRevision,
+      input.appliedRenderedEncrypted,
+      input.appliedRenderedPublic === null ? null : JSON.stringify(input.appliedRenderedPublic),
+      input.stateEncrypted,
+      input.audit.workspaceId,
+      input.audit.workspaceSlug,
+      input.audit.actorType,
+      input.audit.actorId,
+      input.audit.actorName,
+      JSON.stringify(input.audit.changes ?? {}),
+      input.audit.remoteAddress,
+      input.audit.requestId,
+      input.eventsChannel,
+      input.action,
+    ],
+  });
+  const row = rows[0];
+  return row && row.finished > 0 && row.audited_at
+    ? { outcome: 'done', auditedAt: new Date(row.audited_at) }
+    : { outcome: 'not_applicable' };
+}
+
+/** A check to queue for a cluster (one waits per cluster at most). */
+export type QueueCheckInput = {
+  clusterId: string;
+  workspaceId: string;
+  /** graphile-worker task of checks, and its attempts. */
+  taskIdentifier: string;
+  maxAttempts: number;
+  requestedBy: { type: string; id: string | null; name: string };
+  /** The audit row (workspace, actor, request; changes already redacted). */
+  audit: {
+    workspaceId: string | null;
+    workspaceSlug: string | null;
+    action: string;
+    changes: unknown;
+    remoteAddress: string | null;
+    requestId: string | null;
+  };
+  eventsChannel: string;
+};
+
+const QUEUE_CHECK_SQL = `
+WITH waiting AS (
+  SELECT id FROM cluster_operations
+   WHERE cluster_id = $1::uuid AND kind = 'CHECK' AND status = 'QUEUED' LIMIT 1
+), ins AS (
+  INSERT INTO cluster_operations
+    (cluster_id, kind, status, requested_by_type, requested_by_id, requested_by_name, updated_at)
+  SELECT $1::uuid, 'CHECK', 'QUEUED', $3, $4, $5, now()
+   WHERE NOT EXISTS (SELECT 1 FROM waiting)
+  RETURNING *
+), job AS (
+  SELECT graphile_worker.add_job($6::text, json_build_object('operationId', ins.id),
+           max_attempts := $7::int) IS NOT NULL AS added
+    FROM ins
+), notified AS (
+  SELECT pg_notify($8, json_build_object('type', 'operation', 'id', ins.id,
+           'workspace_id', $2::uuid, 'cluster_id', ins.cluster_id, 'action', 'queued')::text)
+    FROM ins
+), audited AS (
+  INSERT INTO audit_events (workspace_id, workspace_slug, actor_type, actor_id, actor_name, action,
+                            auditable_type, auditable_id, changes, remote_address, request_id)
+  VALUES ($9::uuid, $10, $3, $4, $5, $11, 'Cluster', $1::text, $12::jsonb, $13, $14)
+  RETURNING ts
+)
+SELECT (SELECT row_to_json(ins) FROM ins) AS operation, (SELECT id FROM waiting) AS waiting_id,
+       (SELECT count(*) FROM job)::int AS jobs, (SELECT count(*) FROM notified)::int AS notified,
+       (SELECT ts FROM audited) AS audited_at`;
+
+/**
+ * Queues a check in one statement: the operation (unless one is already queued for the cluster:
+ * then its id), its graphile job, the change event and the audit row (always, as the request
+ * was made). The job's NOTIFY goes out at this statement's commit, so a worker can pick the
+ * check up a moment after it was created.
+ */
+export async function queueCheckRow(
+  db: Db,
+  input: QueueCheckInput,
+): Promise<{ operation: ClusterOperation | null; waitingId: string | null; auditedAt: Date }> {
+  const { rows } = await sqlPool(db).query<{
+    operation: JsonRow | null;
+    waiting_id: string | null;
+    audited_at: Date;
+  }>({
+    name: 'commander_queue_check',
+    text: QUEUE_CHECK_SQL,
+    values: [
+      input.clusterId,
+      input.workspaceId,
+      input.requestedBy.type,
+      input.requestedBy.id,
+      input.requestedBy.name,
+      input.taskIdentifier,
+      input.maxAttempts,
+      input.eventsChannel,
+      input.audit.workspaceId,
+      input.audit.workspaceSlug,
+      input.audit.action,
+      JSON.stringify(input.audit.changes ?? {}),
+      input.audit.remoteAddress,
+      input.audit.requestId,
+    ],
+  });
+  const row = rows[0]!;
+  return {
+    operation: row.operation ? operationFromJson(row.operation) : null,
+    waitingId: row.waiting_id,
+    auditedAt: new Date(row.audited_at),
+  };
 }
