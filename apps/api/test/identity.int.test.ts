@@ -314,7 +314,7 @@ describe('users, roles, bindings, workspaces and audit', () => {
       expect.objectContaining({ action: 'create', auditable_name: `Named ${t.suffix}` }),
     ]);
 
-    await recordAudit(t.db as never, t.systemContext(), {
+    await recordAudit(t.db, t.systemContext(), {
       action: 'agent_lost',
       auditableType: 'Cluster',
       auditableId: `00000000-0000-4000-8000-${t.suffix}000000`,

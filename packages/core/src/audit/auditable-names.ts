@@ -19,7 +19,8 @@ export function nameFromChanges(changes: unknown): string | null {
     return name;
   }
   if (Array.isArray(name)) {
-    const last = [...name].reverse().find((v): v is string => typeof v === 'string' && v !== '');
+    const values: unknown[] = name;
+    const last = [...values].reverse().find((v): v is string => typeof v === 'string' && v !== '');
     return last ?? null;
   }
   return null;

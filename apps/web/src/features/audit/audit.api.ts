@@ -3,6 +3,7 @@ import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
 import { api } from '../../lib/api-client.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
+import { PEOPLE_ACTOR_TYPES } from './audit-words.js';
 
 /** Events per page of the audit table. */
 export const AUDIT_PAGE_SIZE = 50;
@@ -18,6 +19,8 @@ export type AuditFilter = {
   user?: string;
   from?: string;
   to?: string;
+  /** Also the managers' and agents' events (hidden by default). */
+  system?: string;
   page: number;
 };
 
@@ -39,6 +42,7 @@ export function auditQuery(filter: AuditFilter) {
     user_name: filter.user,
     from: isoOf(filter.from),
     to: isoOf(filter.to),
+    user_type: filter.system ? undefined : PEOPLE_ACTOR_TYPES,
   };
 }
 
