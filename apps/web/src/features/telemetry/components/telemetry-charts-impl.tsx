@@ -5,7 +5,7 @@ import { Paper, SimpleGrid, Stack, Text, Title, VisuallyHidden } from '@mantine/
 import { useTranslation } from 'react-i18next';
 
 import type { TelemetryChartsProps } from './telemetry-charts.js';
-import { chartRows } from './telemetry-charts.js';
+import { chartRows, timeFormatter } from './telemetry-charts.js';
 
 function ChartCard({
   id,
@@ -34,24 +34,38 @@ function ChartCard({
 }
 
 /** The four telemetry charts (recharts through @mantine/charts; loaded lazily). */
-export function TelemetryChartsImpl({ points, range }: TelemetryChartsProps) {
+export function TelemetryChartsImpl({ points, from, to }: TelemetryChartsProps) {
   const { t, i18n } = useTranslation();
-  const rows = chartRows(points, range, i18n.language);
+  const rows = chartRows(points);
   const last = rows.at(-1);
   const number = (value: number | null | undefined, digits = 1) =>
     value === null || value === undefined
       ? '—'
       : new Intl.NumberFormat(i18n.language, { maximumFractionDigits: digits }).format(value);
+  const time = timeFormatter(to - from, i18n.language);
+  // "1 core", "1.5 cores", "3 ядра": the word agrees with the number.
+  const cores = (value: number) =>
+    t('telemetry.units.coresValue', { count: value, value: number(value, 2) });
+  const gib = (value: number) => t('telemetry.units.gib', { value: number(value, 1) });
   const common = {
-    h: 180,
+    h: 200,
     data: rows,
     dataKey: 'time',
     curveType: 'monotone' as const,
     withDots: false,
-    connectNulls: true,
+    connectNulls: false,
+    withLegend: true,
+    legendProps: { verticalAlign: 'bottom' as const, height: 28 },
     tooltipAnimationDuration: 0,
     gridAxis: 'y' as const,
-    xAxisProps: { minTickGap: 32 },
+    xAxisProps: {
+      type: 'number' as const,
+      scale: 'time' as const,
+      domain: [from, to],
+      tickFormatter: time,
+      minTickGap: 40,
+    },
+    tooltipProps: { labelFormatter: (label: unknown) => time(Number(label)) },
   };
   return (
     <SimpleGrid cols={{ base: 1, lg: 2 }}>
@@ -61,11 +75,12 @@ export function TelemetryChartsImpl({ points, range }: TelemetryChartsProps) {
         summary={t('telemetry.charts.cpuSummary', {
           used: number(last?.cpuUsed),
           total: number(last?.cpuCores, 0),
+          count: last?.cpuCores ?? 0,
         })}
       >
         <AreaChart
           {...common}
-          unit={` ${t('telemetry.units.cores')}`}
+          valueFormatter={cores}
           series={[
             { name: 'cpuUsed', label: t('telemetry.charts.used'), color: 'blue.6' },
             { name: 'cpuCores', label: t('telemetry.charts.total'), color: 'gray.5' },
@@ -83,7 +98,7 @@ export function TelemetryChartsImpl({ points, range }: TelemetryChartsProps) {
       >
         <AreaChart
           {...common}
-          unit=" GiB"
+          valueFormatter={gib}
           series={[
             { name: 'memoryUsed', label: t('telemetry.charts.used'), color: 'violet.6' },
             { name: 'memory', label: t('telemetry.charts.total'), color: 'gray.5' },
@@ -101,7 +116,7 @@ export function TelemetryChartsImpl({ points, range }: TelemetryChartsProps) {
       >
         <AreaChart
           {...common}
-          unit=" GiB"
+          valueFormatter={gib}
           series={[
             { name: 'storageUsed', label: t('telemetry.charts.used'), color: 'orange.6' },
             { name: 'storage', label: t('telemetry.charts.total'), color: 'gray.5' },
@@ -118,6 +133,7 @@ export function TelemetryChartsImpl({ points, range }: TelemetryChartsProps) {
           {...common}
           curveType="stepAfter"
           yAxisProps={{ allowDecimals: false }}
+          valueFormatter={(value) => t('telemetry.charts.nodeCount', { count: value })}
           series={[{ name: 'nodes', label: t('telemetry.charts.nodes'), color: 'teal.6' }]}
         />
       </ChartCard>
