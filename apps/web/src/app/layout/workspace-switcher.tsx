@@ -24,6 +24,9 @@ export function WorkspaceSwitcher() {
           leftSection={<IconBuildingWarehouse size={16} aria-hidden />}
           rightSection={<IconChevronDown size={14} aria-hidden />}
           aria-label={t('shell.workspaceSwitcher', { workspace: current })}
+          miw={0}
+          maw="100%"
+          styles={{ label: { overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 } }}
         >
           {current}
         </Button>
