@@ -8,7 +8,10 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
-import { useCurrentWorkspace } from '../../features/workspaces/use-workspace.js';
+import {
+  ALL_WORKSPACES_PATH,
+  useCurrentWorkspace,
+} from '../../features/workspaces/use-workspace.js';
 
 /** Which workspace we are in; switching keeps the user in the same section (clusters). */
 export function WorkspaceSwitcher() {
@@ -45,7 +48,11 @@ export function WorkspaceSwitcher() {
           </Menu.Item>
         ))}
         <Menu.Divider />
-        <Menu.Item component={Link} to="/" leftSection={<IconLayoutGrid size={14} aria-hidden />}>
+        <Menu.Item
+          component={Link}
+          to={ALL_WORKSPACES_PATH}
+          leftSection={<IconLayoutGrid size={14} aria-hidden />}
+        >
           {t('workspaces.all')}
         </Menu.Item>
       </Menu.Dropdown>
