@@ -60,6 +60,16 @@ test('on a phone: the user menu, the cluster list as cards, cluster pages that f
   shot,
 }) => {
   const cluster = await createReadyCluster(api, 'e2e-phone');
+  // Issue 12 item 10: no React Router HydrateFallback warnings on a deep link; no errors at all.
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    const text = message.text();
+    // The 401 is the sign-in page asking who is signed in (nobody yet).
+    if (text.includes('HydrateFallback') || (message.type() === 'error' && !text.includes('401'))) {
+      problems.push(`${message.type()}: ${text}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   await signIn(page);
 
   // The header keeps the user menu on screen; it opens and offers sign-out.
@@ -84,9 +94,15 @@ test('on a phone: the user menu, the cluster list as cards, cluster pages that f
   await expectNoSideScroll(page, 'overview');
   await shot(page, 'cluster');
   for (const tab of ['Configuration', 'Operations', 'Resources', 'Audit', 'Settings']) {
-    await page.getByRole('tab', { name: tab }).click();
-    await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');
+    await page.getByRole('tab', { name: tab, exact: true }).click();
+    await expect(page.getByRole('tab', { name: tab, exact: true })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
     await expectNoSideScroll(page, tab);
   }
   await expect(userMenu).toBeInViewport();
+  await page.goto(`/w/default/clusters/${cluster.id}/operations`);
+  await expect(page.getByRole('heading', { level: 1, name: cluster.name })).toBeVisible();
+  expect(problems).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { auditQuery } from './audit.api.js';
 import { localValueOf, pickerValueOf, pickerValueOfDate, rangePresets } from './audit-range.js';
 
 describe('audit time range', () => {
@@ -23,5 +24,13 @@ describe('audit time range', () => {
     expect(presets.map((p) => p.label)).toEqual(['hour', 'day', 'week', 'month']);
     expect(presets[0]?.value).toEqual(['2026-11-28 11:30:00', '2026-11-28 12:30:00']);
     expect(presets[2]?.value[0]).toBe(pickerValueOfDate(new Date(2026, 10, 21, 12, 30)));
+  });
+
+  it('sends the range to the API with the end minute taken in whole', () => {
+    const query = auditQuery({ from: '2026-11-28T10:00', to: '2026-11-28T11:00', page: 1 });
+    expect(query.from).toBe(new Date('2026-11-28T10:00:00.000').toISOString());
+    expect(query.to).toBe(new Date('2026-11-28T11:00:59.999').toISOString());
+    expect(query.user_type).toBe('User,AuthToken');
+    expect(auditQuery({ system: '1', page: 1 }).user_type).toBeUndefined();
   });
 });

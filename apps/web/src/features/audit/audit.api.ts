@@ -24,13 +24,22 @@ export type AuditFilter = {
   page: number;
 };
 
-/** A local `YYYY-MM-DDTHH:mm` as ISO 8601 (the API wants an offset), or undefined. */
-function isoOf(local: string | undefined): string | undefined {
+/**
+ * A local `YYYY-MM-DDTHH:mm` as ISO 8601 (the API wants an offset), or undefined. The end of a
+ * range takes in its whole minute: "to 10:00" keeps what happened at 10:00:30.
+ */
+function isoOf(local: string | undefined, end = false): string | undefined {
   if (!local) {
     return undefined;
   }
   const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  if (Number.isNaN(date.getTime())) {
+    return undefined;
+  }
+  if (end && date.getSeconds() === 0 && date.getMilliseconds() === 0) {
+    date.setSeconds(59, 999);
+  }
+  return date.toISOString();
 }
 
 /** The API's query parameters for a filter (without paging). */
@@ -41,7 +50,7 @@ export function auditQuery(filter: AuditFilter) {
     action: filter.action,
     user_name: filter.user,
     from: isoOf(filter.from),
-    to: isoOf(filter.to),
+    to: isoOf(filter.to, true),
     user_type: filter.system ? undefined : PEOPLE_ACTOR_TYPES,
   };
 }

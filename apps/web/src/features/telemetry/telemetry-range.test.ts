@@ -52,6 +52,7 @@ describe('chart ranges fitted to the cluster age', () => {
   it('labels time with the date only when the span is over a day', () => {
     expect(timeFormatter(HOUR, 'en')(NOW)).not.toMatch(/Dec/);
     expect(timeFormatter(7 * DAY, 'en')(NOW)).toMatch(/Dec/);
+    expect(timeFormatter(HOUR, 'en')(Number.NaN)).toBe('');
   });
 });
 

@@ -1,8 +1,15 @@
 import '@mantine/charts/styles.css';
 
-import { AreaChart, LineChart } from '@mantine/charts';
+import {
+  AreaChart,
+  type AreaChartSeries,
+  type ChartSeries,
+  ChartTooltip,
+  LineChart,
+} from '@mantine/charts';
 import { Paper, SimpleGrid, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import type { TooltipContentProps } from 'recharts';
 
 import type { TelemetryChartsProps } from './telemetry-charts.js';
 import { chartRows, timeFormatter } from './telemetry-charts.js';
@@ -65,8 +72,34 @@ export function TelemetryChartsImpl({ points, from, to }: TelemetryChartsProps) 
       tickFormatter: time,
       minTickGap: 40,
     },
-    tooltipProps: { labelFormatter: (label: unknown) => time(Number(label)) },
   };
+  // Mantine's tooltip, with the time axis's epoch milliseconds shown as a time.
+  const tooltip = (series: ChartSeries[], format: (value: number) => string) => ({
+    content: ({ label, payload }: TooltipContentProps<number, string>) => (
+      <ChartTooltip
+        label={time(Number(label))}
+        payload={payload}
+        series={series}
+        valueFormatter={format}
+      />
+    ),
+  });
+  const cpuSeries: AreaChartSeries[] = [
+    { name: 'cpuUsed', label: t('telemetry.charts.used'), color: 'blue.6' },
+    { name: 'cpuCores', label: t('telemetry.charts.total'), color: 'gray.5' },
+  ];
+  const memorySeries: AreaChartSeries[] = [
+    { name: 'memoryUsed', label: t('telemetry.charts.used'), color: 'violet.6' },
+    { name: 'memory', label: t('telemetry.charts.total'), color: 'gray.5' },
+  ];
+  const storageSeries: AreaChartSeries[] = [
+    { name: 'storageUsed', label: t('telemetry.charts.used'), color: 'orange.6' },
+    { name: 'storage', label: t('telemetry.charts.total'), color: 'gray.5' },
+  ];
+  const nodeSeries: AreaChartSeries[] = [
+    { name: 'nodes', label: t('telemetry.charts.nodes'), color: 'teal.6' },
+  ];
+  const nodes = (value: number) => t('telemetry.charts.nodeCount', { count: value });
   return (
     <SimpleGrid cols={{ base: 1, lg: 2 }}>
       <ChartCard
@@ -81,10 +114,8 @@ export function TelemetryChartsImpl({ points, from, to }: TelemetryChartsProps) 
         <AreaChart
           {...common}
           valueFormatter={cores}
-          series={[
-            { name: 'cpuUsed', label: t('telemetry.charts.used'), color: 'blue.6' },
-            { name: 'cpuCores', label: t('telemetry.charts.total'), color: 'gray.5' },
-          ]}
+          series={cpuSeries}
+          tooltipProps={tooltip(cpuSeries, cores)}
           fillOpacity={0.15}
         />
       </ChartCard>
@@ -99,10 +130,8 @@ export function TelemetryChartsImpl({ points, from, to }: TelemetryChartsProps) 
         <AreaChart
           {...common}
           valueFormatter={gib}
-          series={[
-            { name: 'memoryUsed', label: t('telemetry.charts.used'), color: 'violet.6' },
-            { name: 'memory', label: t('telemetry.charts.total'), color: 'gray.5' },
-          ]}
+          series={memorySeries}
+          tooltipProps={tooltip(memorySeries, gib)}
           fillOpacity={0.15}
         />
       </ChartCard>
@@ -117,10 +146,8 @@ export function TelemetryChartsImpl({ points, from, to }: TelemetryChartsProps) 
         <AreaChart
           {...common}
           valueFormatter={gib}
-          series={[
-            { name: 'storageUsed', label: t('telemetry.charts.used'), color: 'orange.6' },
-            { name: 'storage', label: t('telemetry.charts.total'), color: 'gray.5' },
-          ]}
+          series={storageSeries}
+          tooltipProps={tooltip(storageSeries, gib)}
           fillOpacity={0.15}
         />
       </ChartCard>
@@ -133,8 +160,9 @@ export function TelemetryChartsImpl({ points, from, to }: TelemetryChartsProps) 
           {...common}
           curveType="stepAfter"
           yAxisProps={{ allowDecimals: false }}
-          valueFormatter={(value) => t('telemetry.charts.nodeCount', { count: value })}
-          series={[{ name: 'nodes', label: t('telemetry.charts.nodes'), color: 'teal.6' }]}
+          valueFormatter={nodes}
+          series={nodeSeries}
+          tooltipProps={tooltip(nodeSeries, nodes)}
         />
       </ChartCard>
       <VisuallyHidden>{t('telemetry.charts.points', { count: rows.length })}</VisuallyHidden>

@@ -37,7 +37,11 @@ export function timeFormatter(spanMs: number, language: string): (ms: number) =>
       ? { hour: '2-digit', minute: '2-digit' }
       : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' },
   );
-  return (ms) => format.format(new Date(ms));
+  // recharts may hand over anything (a category, an empty tick): never throw on a bad date.
+  return (ms) => {
+    const date = new Date(Number(ms));
+    return Number.isNaN(date.getTime()) ? '' : format.format(date);
+  };
 }
 
 /** The time axis of a range: from its start, or the cluster's creation when later, to now. */
