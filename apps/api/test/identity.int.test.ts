@@ -1,3 +1,4 @@
+import { recordAudit } from '@commander/core';
 import { describe, expect, it } from 'vitest';
 
 import { useTestApp } from './helpers.js';
@@ -293,5 +294,60 @@ describe('users, roles, bindings, workspaces and audit', () => {
         .json()
         .every((e: { workspace_id: string | null }) => e.workspace_id === t.defaultWorkspaceId),
     ).toBe(true);
+  });
+
+  it('audit events name their objects (deleted ones by their recorded name) and filter by who acted', async () => {
+    const workspace = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/workspaces',
+      headers: g(),
+      payload: { name: `Named ${t.suffix}`, slug: `named-${t.suffix}` },
+    });
+    expect(workspace.statusCode, workspace.body).toBe(201);
+    const id = workspace.json().id as string;
+    const events = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit_events?auditable_type=Workspace&auditable_id=${id}`,
+      headers: g(),
+    });
+    expect(events.json()).toEqual([
+      expect.objectContaining({ action: 'create', auditable_name: `Named ${t.suffix}` }),
+    ]);
+
+    await recordAudit(t.db, t.systemContext(), {
+      action: 'agent_lost',
+      auditableType: 'Cluster',
+      auditableId: `00000000-0000-4000-8000-${t.suffix}000000`,
+      changes: { name: `gone-${t.suffix}` },
+    });
+    const people = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit_events?user_type=User,AuthToken&limit=1000',
+      headers: g(),
+    });
+    expect(people.statusCode).toBe(200);
+    const types = new Set(people.json().map((e: { user_type: string }) => e.user_type));
+    expect([...types].every((type) => type === 'User' || type === 'AuthToken')).toBe(true);
+    const system = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit_events?user_type=System&limit=1000',
+      headers: g(),
+    });
+    expect(system.json().every((e: { user_type: string }) => e.user_type === 'System')).toBe(true);
+    expect(system.json()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          user_type: 'System',
+          action: 'agent_lost',
+          auditable_name: `gone-${t.suffix}`,
+        }),
+      ]),
+    );
+    const odd = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit_events?user_type=Robot',
+      headers: g(),
+    });
+    expect(odd.statusCode).toBe(400);
   });
 });

@@ -30,7 +30,12 @@ test('sign in, create a cluster, see it Ready, delete it', async ({ page, signIn
   );
   await shot(page, 'operations');
 
-  await page.getByRole('button', { name: 'Delete cluster' }).click();
+  // Deleting lives in the Settings tab's danger zone.
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page
+    .getByRole('region', { name: 'Danger zone' })
+    .getByRole('button', { name: 'Delete cluster' })
+    .click();
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('textbox').fill(name);
   await dialog.getByRole('button', { name: /Delete/ }).click();

@@ -107,6 +107,8 @@ export const AuditEventSchema = z.object({
   action: z.string(),
   auditable_type: z.string(),
   auditable_id: z.string(),
+  /** The object's name (a cluster's, a template's "name vN", …) when it is known. */
+  auditable_name: z.string().nullable().optional(),
   audited_changes: z.unknown(),
   remote_address: z.string().nullable(),
   request_id: z.string().nullable(),
@@ -118,6 +120,14 @@ export const AuditQuerySchema = z.object({
   auditable_id: z.string().max(100).optional(),
   action: z.string().max(100).optional(),
   user_name: z.string().max(320).optional(),
+  /**
+   * Who acted, comma-separated: `User`, `AuthToken`, `Agent`, `System` (the managers). The web
+   * app hides `Agent` and `System` by default.
+   */
+  user_type: z
+    .string()
+    .regex(/^(User|AuthToken|Agent|System)(,(User|AuthToken|Agent|System))*$/)
+    .optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   /** `jsonl`: one JSON object per line (for export), instead of a JSON array. */

@@ -24,6 +24,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         auditableId: q.auditable_id,
         action: q.action,
         userName: q.user_name,
+        userTypes: q.user_type?.split(','),
         from: q.from,
         to: q.to,
         limit: q.limit,

@@ -3,15 +3,19 @@ import { initReactI18next } from 'react-i18next';
 
 import en from './locales/en.json';
 import enManage from './locales/en-manage.json';
+import enOperator from './locales/en-operator.json';
 import enTemplates from './locales/en-templates.json';
 import ru from './locales/ru.json';
 import ruManage from './locales/ru-manage.json';
+import ruOperator from './locales/ru-operator.json';
 import ruTemplates from './locales/ru-templates.json';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof en & typeof enTemplates & typeof enManage };
+    resources: {
+      translation: typeof en & typeof enTemplates & typeof enManage & typeof enOperator;
+    };
   }
 }
 
@@ -42,8 +46,8 @@ export function createI18n(language: Language = detectLanguage()): I18n {
   void instance.use(initReactI18next).init({
     // Features may keep their strings in their own files (top-level keys must not collide).
     resources: {
-      en: { translation: { ...en, ...enTemplates, ...enManage } },
-      ru: { translation: { ...ru, ...ruTemplates, ...ruManage } },
+      en: { translation: { ...en, ...enTemplates, ...enManage, ...enOperator } },
+      ru: { translation: { ...ru, ...ruTemplates, ...ruManage, ...ruOperator } },
     },
     lng: language,
     fallbackLng: 'en',

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 
 import baseEn from './locales/en.json';
 import enManage from './locales/en-manage.json';
+import enOperator from './locales/en-operator.json';
 import enTemplates from './locales/en-templates.json';
 import baseRu from './locales/ru.json';
 import ruManage from './locales/ru-manage.json';
+import ruOperator from './locales/ru-operator.json';
 import ruTemplates from './locales/ru-templates.json';
 
-const en = { ...baseEn, ...enTemplates, ...enManage };
-const ru = { ...baseRu, ...ruTemplates, ...ruManage };
+const en = { ...baseEn, ...enTemplates, ...enManage, ...enOperator };
+const ru = { ...baseRu, ...ruTemplates, ...ruManage, ...ruOperator };
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -35,6 +37,12 @@ describe('translations', () => {
     }
     for (const key of Object.keys(enManage)) {
       expect([...Object.keys(baseEn), ...Object.keys(enTemplates)], key).not.toContain(key);
+    }
+    for (const key of Object.keys(enOperator)) {
+      expect(
+        [...Object.keys(baseEn), ...Object.keys(enTemplates), ...Object.keys(enManage)],
+        key,
+      ).not.toContain(key);
     }
   });
 

@@ -8,6 +8,9 @@ describe('format', () => {
     expect(formatDuration(185_000)).toBe('3m 05s');
     expect(formatDuration(3_720_000)).toBe('1h 02m');
     expect(formatDuration(-5)).toBe('0s');
+    expect(formatDuration(185_000, 'ru')).toBe('3\u00a0мин 05\u00a0с');
+    expect(formatDuration(3_720_000, 'ru-RU')).toBe('1\u00a0ч 02\u00a0мин');
+    expect(formatDuration(45_000, 'de')).toBe('45s');
   });
 
   it('measures spans, open ones until now', () => {

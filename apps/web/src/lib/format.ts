@@ -27,19 +27,25 @@ export function formatRelative(iso: string, language: string, now: number = Date
   return format.format(0, 'second');
 }
 
-/** A compact duration: "45s", "3m 05s", "1h 02m". */
-export function formatDuration(ms: number): string {
+const DURATION_UNITS: Record<string, { h: string; m: string; s: string }> = {
+  en: { h: 'h', m: 'm', s: 's' },
+  ru: { h: '\u00a0ч', m: '\u00a0мин', s: '\u00a0с' },
+};
+
+/** A compact duration: "45s", "3m 05s", "1h 02m"; in Russian "3 мин 05 с". */
+export function formatDuration(ms: number, language = 'en'): string {
+  const u = DURATION_UNITS[language.slice(0, 2)] ?? DURATION_UNITS.en!;
   const total = Math.max(0, Math.round(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
   if (h > 0) {
-    return `${h}h ${String(m).padStart(2, '0')}m`;
+    return `${h}${u.h} ${String(m).padStart(2, '0')}${u.m}`;
   }
   if (m > 0) {
-    return `${m}m ${String(s).padStart(2, '0')}s`;
+    return `${m}${u.m} ${String(s).padStart(2, '0')}${u.s}`;
   }
-  return `${s}s`;
+  return `${s}${u.s}`;
 }
 
 /** Duration between two timestamps; an unfinished span runs until `now`. */

@@ -4,19 +4,29 @@ import type { AuditEvent as AuditRow, Prisma } from '@commander/db';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { grants } from '../permissions.js';
+import { auditableKey, resolveAuditableNames } from './auditable-names.js';
 
 export type AuditFilter = {
   auditableType?: string | undefined;
   auditableId?: string | undefined;
   action?: string | undefined;
   userName?: string | undefined;
+  /** Actor types as the API names them (`User`, `AuthToken`, `Agent`, `System`). */
+  userTypes?: readonly string[] | undefined;
   from?: string | undefined;
   to?: string | undefined;
   limit: number;
   offset: number;
 };
 
-export function toAuditDto(row: AuditRow): AuditEvent {
+const ACTOR_TYPES: Record<string, string> = {
+  User: 'user',
+  AuthToken: 'auth_token',
+  Agent: 'agent',
+  System: 'system',
+};
+
+export function toAuditDto(row: AuditRow, name: string | null = null): AuditEvent {
   return {
     id: row.id.toString(),
     ts: row.ts.toISOString(),
@@ -35,6 +45,7 @@ export function toAuditDto(row: AuditRow): AuditEvent {
     action: row.action,
     auditable_type: row.auditableType,
     auditable_id: row.auditableId,
+    auditable_name: name,
     audited_changes: row.changes,
     remote_address: row.remoteAddress,
     request_id: row.requestId,
@@ -66,6 +77,9 @@ export async function listAuditEvents(
     ...(filter.auditableId ? { auditableId: filter.auditableId } : {}),
     ...(filter.action ? { action: filter.action } : {}),
     ...(filter.userName ? { actorName: { contains: filter.userName, mode: 'insensitive' } } : {}),
+    ...(filter.userTypes && filter.userTypes.length > 0
+      ? { actorType: { in: filter.userTypes.map((type) => ACTOR_TYPES[type] ?? type) } }
+      : {}),
     ...(filter.from || filter.to
       ? {
           ts: {
@@ -84,5 +98,11 @@ export async function listAuditEvents(
     }),
     ctx.db.auditEvent.count({ where }),
   ]);
-  return { items: rows.map(toAuditDto), total };
+  const names = await resolveAuditableNames(ctx.db, rows);
+  return {
+    items: rows.map((row) =>
+      toAuditDto(row, names.get(auditableKey(row.auditableType, row.auditableId)) ?? null),
+    ),
+    total,
+  };
 }

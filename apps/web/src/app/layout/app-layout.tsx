@@ -80,8 +80,9 @@ export function AppLayout() {
         {t('shell.skipToContent')}
       </a>
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="md" wrap="nowrap">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="xs">
+          {/* On a phone the left side shrinks (the workspace name is cut), never the user menu. */}
+          <Group gap="md" wrap="nowrap" miw={0} style={{ flexShrink: 1 }}>
             {hasNav && (
               <Burger
                 opened={opened}
@@ -98,12 +99,13 @@ export function AppLayout() {
               c="var(--mantine-color-text)"
               fw={700}
               fz="lg"
+              visibleFrom="xs"
             >
               {t('shell.product')}
             </Anchor>
             <WorkspaceSwitcher />
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
             <ColorSchemeToggle />
             <UserMenu />
           </Group>

@@ -8,7 +8,10 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
-import { useCurrentWorkspace } from '../../features/workspaces/use-workspace.js';
+import {
+  ALL_WORKSPACES_PATH,
+  useCurrentWorkspace,
+} from '../../features/workspaces/use-workspace.js';
 
 /** Which workspace we are in; switching keeps the user in the same section (clusters). */
 export function WorkspaceSwitcher() {
@@ -24,6 +27,9 @@ export function WorkspaceSwitcher() {
           leftSection={<IconBuildingWarehouse size={16} aria-hidden />}
           rightSection={<IconChevronDown size={14} aria-hidden />}
           aria-label={t('shell.workspaceSwitcher', { workspace: current })}
+          miw={0}
+          maw="100%"
+          styles={{ label: { overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 } }}
         >
           {current}
         </Button>
@@ -42,7 +48,11 @@ export function WorkspaceSwitcher() {
           </Menu.Item>
         ))}
         <Menu.Divider />
-        <Menu.Item component={Link} to="/" leftSection={<IconLayoutGrid size={14} aria-hidden />}>
+        <Menu.Item
+          component={Link}
+          to={ALL_WORKSPACES_PATH}
+          leftSection={<IconLayoutGrid size={14} aria-hidden />}
+        >
           {t('workspaces.all')}
         </Menu.Item>
       </Menu.Dropdown>

@@ -3,6 +3,7 @@ import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
 import { api } from '../../lib/api-client.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
+import { PEOPLE_ACTOR_TYPES } from './audit-words.js';
 
 /** Events per page of the audit table. */
 export const AUDIT_PAGE_SIZE = 50;
@@ -18,16 +19,27 @@ export type AuditFilter = {
   user?: string;
   from?: string;
   to?: string;
+  /** Also the managers' and agents' events (hidden by default). */
+  system?: string;
   page: number;
 };
 
-/** A local `YYYY-MM-DDTHH:mm` as ISO 8601 (the API wants an offset), or undefined. */
-function isoOf(local: string | undefined): string | undefined {
+/**
+ * A local `YYYY-MM-DDTHH:mm` as ISO 8601 (the API wants an offset), or undefined. The end of a
+ * range takes in its whole minute: "to 10:00" keeps what happened at 10:00:30.
+ */
+function isoOf(local: string | undefined, end = false): string | undefined {
   if (!local) {
     return undefined;
   }
   const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  if (Number.isNaN(date.getTime())) {
+    return undefined;
+  }
+  if (end && date.getSeconds() === 0 && date.getMilliseconds() === 0) {
+    date.setSeconds(59, 999);
+  }
+  return date.toISOString();
 }
 
 /** The API's query parameters for a filter (without paging). */
@@ -38,7 +50,8 @@ export function auditQuery(filter: AuditFilter) {
     action: filter.action,
     user_name: filter.user,
     from: isoOf(filter.from),
-    to: isoOf(filter.to),
+    to: isoOf(filter.to, true),
+    user_type: filter.system ? undefined : PEOPLE_ACTOR_TYPES,
   };
 }
 

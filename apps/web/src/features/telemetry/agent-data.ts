@@ -123,17 +123,19 @@ export function hasTelemetry(snapshot: AgentSnapshot): boolean {
 }
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+const BYTE_UNITS_RU = ['Б', 'КиБ', 'МиБ', 'ГиБ', 'ТиБ', 'ПиБ'];
 
-/** Bytes in binary units: "15.6 GiB". */
+/** Bytes in binary units: "15.6 GiB", in Russian "15,6 ГиБ". */
 export function formatBytes(bytes: number, language: string): string {
+  const units = language.startsWith('ru') ? BYTE_UNITS_RU : BYTE_UNITS;
   let value = bytes;
   let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit += 1;
   }
   const digits = value >= 100 || unit === 0 ? 0 : 1;
-  return `${new Intl.NumberFormat(language, { maximumFractionDigits: digits }).format(value)} ${BYTE_UNITS[unit] ?? 'B'}`;
+  return `${new Intl.NumberFormat(language, { maximumFractionDigits: digits }).format(value)} ${units[unit] ?? units[0]}`;
 }
 
 /** A share as a whole percentage (0..100), or null when unknown. */

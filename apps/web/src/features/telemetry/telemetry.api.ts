@@ -26,6 +26,43 @@ export function parseRange(value: string | null): TelemetryRange {
     : DEFAULT_RANGE;
 }
 
+/** The range's length in milliseconds. */
+export function rangeMs(range: TelemetryRange): number {
+  return RANGE_MS[range];
+}
+
+/**
+ * Ranges worth offering for a cluster of this age: every range up to the first one that covers
+ * its whole life (a cluster made 20 minutes ago has only "1 h"; a month-old one has all).
+ */
+export function rangesForAge(createdAt: string, now: number = Date.now()): TelemetryRange[] {
+  const age = Math.max(0, now - Date.parse(createdAt));
+  const offered: TelemetryRange[] = [];
+  for (const range of TELEMETRY_RANGES) {
+    offered.push(range);
+    if (RANGE_MS[range] >= age) {
+      break;
+    }
+  }
+  return offered;
+}
+
+/**
+ * The range to show: the one in the URL when the cluster is old enough for it, else the
+ * largest one it is old enough for; without one in the URL, the default or the first range
+ * covering the cluster's life, whichever is shorter.
+ */
+export function fitRange(
+  requested: string | null,
+  createdAt: string,
+  now: number = Date.now(),
+): TelemetryRange {
+  const offered = rangesForAge(createdAt, now);
+  const largest = offered.at(-1) ?? DEFAULT_RANGE;
+  const wanted = requested === null ? DEFAULT_RANGE : parseRange(requested);
+  return offered.includes(wanted) ? wanted : largest;
+}
+
 /** `from`/`to` of a range ending now. */
 export function rangeBounds(range: TelemetryRange, now: number = Date.now()) {
   return { from: new Date(now - RANGE_MS[range]).toISOString(), to: new Date(now).toISOString() };

@@ -24,3 +24,6 @@ export function useCurrentWorkspace() {
   const me = useQuery(authQueries.me());
   return { slug, workspace: me.data?.workspaces.find((w) => w.slug === slug) ?? null, me: me.data };
 }
+
+/** `/?all=1`: the start page even with a single workspace (the switcher's "All workspaces"). */
+export const ALL_WORKSPACES_PATH = '/?all=1';

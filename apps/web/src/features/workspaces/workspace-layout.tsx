@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet } from 'react-router';
 
 import { useLiveEvents } from '../events/live-events.js';
-import { useCurrentWorkspace } from './use-workspace.js';
+import { ALL_WORKSPACES_PATH, useCurrentWorkspace } from './use-workspace.js';
 
 function LiveWorkspace({ slug }: { slug: string }) {
   useLiveEvents(slug);
@@ -23,7 +23,7 @@ export function WorkspaceLayout() {
         description={t('workspaces.noAccessDescription', { slug })}
       >
         <EmptyState.Actions>
-          <Button component={Link} to="/" variant="default">
+          <Button component={Link} to={ALL_WORKSPACES_PATH} variant="default">
             {t('workspaces.all')}
           </Button>
         </EmptyState.Actions>

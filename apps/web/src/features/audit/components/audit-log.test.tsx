@@ -20,6 +20,7 @@ const events: AuditEvent[] = [
     action: 'create',
     auditable_type: 'Cluster',
     auditable_id: '00000000-0000-4000-8000-0000000000c1',
+    auditable_name: 'edge-1',
     audited_changes: { name: 'edge-1', values: { replicas: 3 } },
     remote_address: '10.0.0.9',
     request_id: 'req-0123456789',
@@ -35,6 +36,7 @@ const events: AuditEvent[] = [
     action: 'create',
     auditable_type: 'AuthToken',
     auditable_id: '00000000-0000-4000-8000-0000000000d1',
+    auditable_name: null,
     audited_changes: { name: 'ci-pipeline' },
     remote_address: '127.0.0.1',
     request_id: null,
@@ -84,18 +86,22 @@ describe('audit log', () => {
     expect(rows[1]).toHaveTextContent('req-0123');
     expect(rows[2]).toHaveTextContent('admin@example.com');
     expect(rows[2]).toHaveTextContent('User');
-    expect(
-      within(table).getByRole('link', { name: 'Cluster 00000000-0000-4000-8000-0000000000c1' }),
-    ).toHaveAttribute('href', '/w/default/clusters/00000000-0000-4000-8000-0000000000c1');
-    // A token has no page: its id is plain text.
+    // Actions and object types in words; objects by name, linked when they have a page.
+    expect(rows[1]).toHaveTextContent('Created');
+    expect(rows[2]).toHaveTextContent('API token');
+    expect(within(table).getByRole('link', { name: 'Cluster edge-1' })).toHaveAttribute(
+      'href',
+      '/w/default/clusters/00000000-0000-4000-8000-0000000000c1',
+    );
+    expect(rows[1]).not.toHaveTextContent('00000000-0000-4000-8000-0000000000c1');
+    // A token has no page, and this one no name: the start of its id, as plain text.
     expect(within(rows[2]!).queryByRole('link')).not.toBeInTheDocument();
+    expect(rows[2]).toHaveTextContent('00000000…');
 
     const show = within(rows[1]!).getByRole('button', { name: 'Show changes' });
     expect(show).toHaveAttribute('aria-expanded', 'false');
     await userEvent.click(show);
-    const changes = within(table).getByLabelText(
-      'Changes of Cluster 00000000-0000-4000-8000-0000000000c1',
-    );
+    const changes = within(table).getByLabelText('Changes of Cluster edge-1');
     expect(changes).toHaveTextContent('"replicas": 3');
     expect(within(rows[1]!).getByRole('button', { name: 'Hide changes' })).toHaveAttribute(
       'aria-expanded',
@@ -110,6 +116,8 @@ describe('audit log', () => {
     await screen.findByRole('table', { name: 'Audit events' });
     expect(asked[0]?.get('auditable_type')).toBe('Cluster');
     expect(asked[0]?.get('from')).toBe(new Date('2026-11-28T10:00').toISOString());
+    // People and their tokens only, until the system's events are asked for.
+    expect(asked[0]?.get('user_type')).toBe('User,AuthToken');
     expect(screen.getByRole('combobox', { name: 'Object type' })).toHaveValue('Cluster');
 
     const user = userEvent.setup();
@@ -118,6 +126,10 @@ describe('audit log', () => {
     await waitFor(() => expect(asked.at(-1)?.get('user_name')).toBe('ci'));
     expect(router.state.location.search).toContain('type=Cluster');
     expect(await screen.findByText('1–1 of 1')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('switch', { name: 'Show system events' }));
+    await waitFor(() => expect(router.state.location.search).toContain('system=1'));
+    await waitFor(() => expect(asked.at(-1)?.has('user_type')).toBe(false));
 
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
     await waitFor(() => expect(router.state.location.search).toBe(''));

@@ -16,9 +16,9 @@ import {
 import { AuditFilters } from './audit-filters.js';
 import { AuditTable } from './audit-table.js';
 
-const FILTER_KEYS = ['type', 'action', 'user', 'from', 'to'] as const;
+const FILTER_KEYS = ['type', 'action', 'user', 'from', 'to', 'system'] as const;
 
-/** Reads the filter from the URL (`?type=&action=&user=&from=&to=&page=`). */
+/** Reads the filter from the URL (`?type=&action=&user=&from=&to=&system=&page=`). */
 export function auditFilterFromSearch(params: URLSearchParams): AuditFilter {
   const page = Number(params.get('page'));
   const filter: AuditFilter = { page: Number.isInteger(page) && page > 0 ? page : 1 };

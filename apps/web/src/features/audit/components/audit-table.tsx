@@ -15,6 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { formatDateTime, formatRelative } from '../../../lib/format.js';
+import { auditActionWord, auditTypeWord } from '../audit-words.js';
 
 const ACTOR_ICON: Record<string, Icon> = {
   User: IconUser,
@@ -38,6 +39,11 @@ export function auditObjectHref(event: AuditEvent): string | null {
     default:
       return null;
   }
+}
+
+/** A UUID's first block ("3f2a9c1e…"): an object without a name, still told apart. */
+function shortId(id: string): string {
+  return /^[0-9a-f]{8}-/i.test(id) ? `${id.slice(0, 8)}…` : id;
 }
 
 function hasChanges(changes: unknown): boolean {
@@ -99,7 +105,9 @@ export function AuditTable({ events, hasFilters }: AuditTableProps) {
             const href = auditObjectHref(event);
             const expanded = open.has(event.id);
             const changesId = `audit-changes-${event.id}`;
-            const what = `${event.auditable_type} ${event.auditable_id}`;
+            const type = auditTypeWord(event.auditable_type, t);
+            const name = event.auditable_name ?? null;
+            const what = `${type} ${name ?? event.auditable_id}`;
             return (
               <Fragment key={event.id}>
                 <Table.Tr>
@@ -122,26 +130,44 @@ export function AuditTable({ events, hasFilters }: AuditTableProps) {
                         <Text size="sm">{event.user_name}</Text>
                         <Text size="xs" c="dimmed">
                           {t(
-                            `audit.actor.${event.user_type === 'AuthToken' ? 'token' : event.user_type === 'User' ? 'user' : 'system'}`,
+                            `audit.actor.${event.user_type === 'AuthToken' ? 'token' : event.user_type === 'User' ? 'user' : event.user_type === 'Agent' ? 'agent' : 'system'}`,
                           )}
                         </Text>
                       </div>
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <Code style={{ whiteSpace: 'nowrap' }}>{event.action}</Code>
+                    <Tooltip label={event.action} openDelay={400}>
+                      <Text size="sm" fw={500} style={{ whiteSpace: 'nowrap' }}>
+                        {auditActionWord(event.action, t)}
+                      </Text>
+                    </Tooltip>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{event.auditable_type}</Text>
-                    {href ? (
-                      <Anchor component={Link} to={href} size="xs" ff="monospace" aria-label={what}>
-                        {event.auditable_id}
-                      </Anchor>
-                    ) : (
-                      <Text size="xs" c="dimmed" ff="monospace">
-                        {event.auditable_id}
-                      </Text>
-                    )}
+                    <Text size="xs" c="dimmed">
+                      {type}
+                    </Text>
+                    <Tooltip label={event.auditable_id} openDelay={400}>
+                      {href ? (
+                        <Anchor
+                          component={Link}
+                          to={href}
+                          size="sm"
+                          ff={name ? undefined : 'monospace'}
+                          aria-label={what}
+                        >
+                          {name ?? shortId(event.auditable_id)}
+                        </Anchor>
+                      ) : (
+                        <Text
+                          size="sm"
+                          ff={name ? undefined : 'monospace'}
+                          c={name ? undefined : 'dimmed'}
+                        >
+                          {name ?? shortId(event.auditable_id)}
+                        </Text>
+                      )}
+                    </Tooltip>
                     {event.workspace_slug && (
                       <Text size="xs" c="dimmed">
                         {t('audit.inWorkspace', { workspace: event.workspace_slug })}

@@ -1,7 +1,7 @@
-import type { FormField } from '@commander/renderer';
+import type { FormField, FormRow } from '@commander/renderer';
 import {
   Alert,
-  Grid,
+  Box,
   MultiSelect,
   NumberInput,
   PasswordInput,
@@ -40,6 +40,32 @@ export type ClusterValuesFieldsProps = {
   readOnly?: boolean;
 };
 
+type FormRows = FormRow[];
+type Field = FormField;
+
+/** The rows as sections: a header (or none, before the first) and the fields under it. */
+export function formSections(rows: FormRows): { title: string | null; fields: Field[] }[] {
+  const sections: { title: string | null; fields: Field[] }[] = [];
+  for (const row of rows) {
+    for (const item of row.items) {
+      if (item.kind === 'header') {
+        sections.push({ title: item.title, fields: [] });
+      } else {
+        if (sections.length === 0) {
+          sections.push({ title: null, fields: [] });
+        }
+        sections.at(-1)!.fields.push(item);
+      }
+    }
+  }
+  return sections.filter((s) => s.title !== null || s.fields.length > 0);
+}
+
+/** Fields that take a whole line: multi-line text, and those the template asks to be full width. */
+export function isWideField(field: Field): boolean {
+  return field.widget === 'textarea' || field.span >= 4;
+}
+
 /**
  * The form generated from a template version's params (renderer `describeForm`): rows 4 units
  * wide, headers, one input per visible field with its description, default as placeholder and
@@ -76,17 +102,26 @@ export function ClusterValuesFields({
           {t('clusterForm.noFields')}
         </Text>
       )}
-      {rows.map((row, i) => (
-        <Grid key={i} columns={4} gap="sm" align="flex-start">
-          {row.items.map((item) =>
-            item.kind === 'header' ? (
-              <Grid.Col key={`h-${item.title}`} span={4} pt="md">
-                <Title order={3} size="h5">
-                  {item.title}
-                </Title>
-              </Grid.Col>
-            ) : (
-              <Grid.Col key={item.key} span={{ base: 4, sm: item.span }}>
+      {formSections(rows).map((section, i) => (
+        <Stack key={i} gap="sm">
+          {section.title !== null && (
+            <Title order={3} size="h5" pt="md">
+              {section.title}
+            </Title>
+          )}
+          {/* Columns follow the form's own width (a narrow pane beside the preview gets fewer),
+              so fields line up across rows instead of following each parameter's span. */}
+          <Box
+            data-form-grid
+            style={{
+              display: 'grid',
+              gridTemplateColumns: 'repeat(auto-fill, minmax(min(100%, 15rem), 1fr))',
+              gap: 'var(--mantine-spacing-sm)',
+              alignItems: 'start',
+            }}
+          >
+            {section.fields.map((item) => (
+              <Box key={item.key} style={isWideField(item) ? { gridColumn: '1 / -1' } : undefined}>
                 <FieldInput
                   field={item}
                   value={state[item.key]}
@@ -96,10 +131,10 @@ export function ClusterValuesFields({
                   readOnly={readOnly || context.lockedKeys.has(item.key)}
                   onChange={(value) => onChange(item.key, value)}
                 />
-              </Grid.Col>
-            ),
-          )}
-        </Grid>
+              </Box>
+            ))}
+          </Box>
+        </Stack>
       ))}
     </Stack>
   );

@@ -148,18 +148,17 @@ function values(): Record<string, unknown> {
 }
 
 describe('generated cluster form', () => {
-  it('lays out rows of 4 units with headers; hidden fields are not shown', async () => {
+  it('lays out fields under their headers in columns by the form width; hidden fields are not shown', async () => {
     useInventory();
     renderWithProviders(<Harness />);
     expect(await screen.findByRole('heading', { level: 3, name: 'Cluster' })).toBeInTheDocument();
     expect(screen.getByRole('heading', { level: 3, name: 'Access' })).toBeInTheDocument();
-    const row = (name: string) =>
-      screen.getByRole('textbox', { name }).closest('.mantine-Grid-root');
-    // 2 + 2 units fill a row; the select of 1 unit starts the next one.
-    expect(row('Short name')).toBe(row('Replicas'));
-    expect(
-      screen.getByRole('combobox', { name: 'Channel' }).closest('.mantine-Grid-root'),
-    ).not.toBe(row('Short name'));
+    const grid = (element: HTMLElement) => element.closest('[data-form-grid]');
+    // One grid per section: its columns follow the form's width, not each field's span.
+    expect(grid(screen.getByRole('textbox', { name: 'Short name' }))).toBe(
+      grid(screen.getByRole('textbox', { name: 'Replicas' })),
+    );
+    expect(grid(screen.getByRole('textbox', { name: 'Short name' }))).not.toBeNull();
     expect(screen.queryByRole('textbox', { name: 'Kind' })).not.toBeInTheDocument();
     // Defaults are the initial values; the hidden one is left to the server.
     expect(screen.getByRole('textbox', { name: 'Replicas' })).toHaveValue('3');

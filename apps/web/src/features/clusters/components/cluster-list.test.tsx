@@ -79,6 +79,54 @@ describe('ClusterListView', () => {
     expect(screen.getByText('1–3 of 3')).toBeInTheDocument();
   });
 
+  it('shows each cluster as a card on a phone, with the same words and links', () => {
+    const version = versionFixture({ number: 3 });
+    renderView({
+      layout: 'cards',
+      total: 2,
+      templates: [templateFixture({ name: 'Yandex Cloud', cluster_template_versions: [version] })],
+      clusters: [
+        clusterFixture({
+          name: 'prod-1',
+          status: 'in_sync',
+          agent_status: 'online',
+          cluster_template_version_id: version.id,
+          cluster_agent_data: [
+            {
+              source: 'overview',
+              data: { dkp_version: 'v1.70.1', metrics: { node_count: 3 } },
+            },
+          ],
+        }),
+        clusterFixture({
+          name: 'dev',
+          status: 'creating',
+          last_operation: {
+            id: '00000000-0000-4000-8000-00000000ffff',
+            kind: 'install',
+            status: 'running',
+            progress: 0.42,
+            phase: 'base-infrastructure',
+          },
+        }),
+      ],
+    });
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    const list = screen.getByRole('list', { name: 'Clusters' });
+    const [prod, dev] = within(list).getAllByRole('listitem');
+    expect(within(prod!).getByRole('link', { name: 'prod-1' })).toHaveAttribute(
+      'href',
+      expect.stringMatching(/^\/w\/default\/clusters\/[0-9a-f-]+$/),
+    );
+    expect(within(prod!).getByRole('status', { name: 'Status: Ready' })).toBeInTheDocument();
+    expect(prod).toHaveTextContent('DKP v1.70.1 · 3 nodes');
+    expect(prod).toHaveTextContent('Yandex Cloud · v3');
+    expect(
+      within(dev!).getByRole('progressbar', { name: 'Installation progress: 42%' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1–2 of 2')).toBeInTheDocument();
+  });
+
   it('renders a bounded number of times when its parent re-renders (no update loop)', async () => {
     // Regression: a sorting array made anew on every render made the table reset its state on
     // every render, which froze the page once the list had rows and the page re-rendered.

@@ -14,7 +14,7 @@ import {
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
-import { useLocalStorage } from '@mantine/hooks';
+import { useLocalStorage, useMediaQuery } from '@mantine/hooks';
 import {
   IconAlertTriangle,
   IconArrowDown,
@@ -51,6 +51,7 @@ import {
   CLUSTERS_PAGE_SIZE,
   type ClusterSort,
 } from '../clusters.api.js';
+import { ClusterCards } from './cluster-cards.js';
 import { ClusterStatusBadge } from './cluster-status-badge.js';
 
 /**
@@ -149,7 +150,12 @@ export type ClusterListViewProps = {
   canCreate: boolean;
   onClearFilters: () => void;
   onPageChange: (page: number) => void;
+  /** Table or cards; by default cards below Mantine's `sm` breakpoint (phones). */
+  layout?: 'table' | 'cards';
 };
+
+/** Below Mantine's `sm` breakpoint (48em): a phone. */
+export const PHONE_QUERY = '(max-width: 47.99em)';
 
 const column = createColumnHelper<Cluster>();
 
@@ -177,8 +183,11 @@ export function ClusterListView({
   canCreate,
   onClearFilters,
   onPageChange,
+  layout,
 }: ClusterListViewProps) {
   const { t, i18n } = useTranslation();
+  const phone = useMediaQuery(PHONE_QUERY, false, { getInitialValueInEffect: false });
+  const cards = (layout ?? (phone ? 'cards' : 'table')) === 'cards';
   const columns = useMemo(
     () => [
       column.accessor('name', {
@@ -381,79 +390,87 @@ export function ClusterListView({
           onChange={(event) => setDense(event.currentTarget.checked)}
         />
       </Group>
-      <Table.ScrollContainer minWidth={1080}>
-        <Table
-          highlightOnHover
-          verticalSpacing={dense ? 2 : 'xs'}
-          horizontalSpacing={dense ? 'xs' : 'sm'}
-          fz={dense ? 'xs' : 'sm'}
-          aria-label={t('clusters.tableLabel')}
-          data-density={dense ? 'dense' : 'comfortable'}
-        >
-          <Table.Thead>
-            {table.getHeaderGroups().map((group) => (
-              <Table.Tr key={group.id}>
-                {group.headers.map((header) => {
-                  const title = flexRender(header.column.columnDef.header, header.getContext());
-                  const id = header.column.id;
-                  if (!isSortable(id)) {
+      {cards ? (
+        <ClusterCards slug={slug} clusters={clusters} templates={templates} dense={dense} />
+      ) : (
+        <Table.ScrollContainer minWidth={1080}>
+          <Table
+            highlightOnHover
+            verticalSpacing={dense ? 2 : 'xs'}
+            horizontalSpacing={dense ? 'xs' : 'sm'}
+            fz={dense ? 'xs' : 'sm'}
+            aria-label={t('clusters.tableLabel')}
+            data-density={dense ? 'dense' : 'comfortable'}
+          >
+            <Table.Thead>
+              {table.getHeaderGroups().map((group) => (
+                <Table.Tr key={group.id}>
+                  {group.headers.map((header) => {
+                    const title = flexRender(header.column.columnDef.header, header.getContext());
+                    const id = header.column.id;
+                    if (!isSortable(id)) {
+                      return (
+                        <Table.Th key={header.id} scope="col" style={NO_TRUNCATE}>
+                          {title}
+                        </Table.Th>
+                      );
+                    }
+                    const direction = sortDirection(sort, id);
+                    const SortIcon =
+                      direction === 'asc'
+                        ? IconArrowUp
+                        : direction === 'desc'
+                          ? IconArrowDown
+                          : IconArrowsSort;
                     return (
-                      <Table.Th key={header.id} scope="col" style={NO_TRUNCATE}>
-                        {title}
+                      <Table.Th
+                        key={header.id}
+                        scope="col"
+                        style={NO_TRUNCATE}
+                        aria-sort={
+                          direction === 'asc'
+                            ? 'ascending'
+                            : direction === 'desc'
+                              ? 'descending'
+                              : 'none'
+                        }
+                      >
+                        <UnstyledButton
+                          onClick={() => onSortChange(nextSort(sort, id))}
+                          fw={700}
+                          fz="sm"
+                          style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}
+                        >
+                          {title}
+                          <SortIcon
+                            size={14}
+                            aria-hidden
+                            style={{ opacity: direction ? 1 : 0.4 }}
+                          />
+                        </UnstyledButton>
                       </Table.Th>
                     );
-                  }
-                  const direction = sortDirection(sort, id);
-                  const SortIcon =
-                    direction === 'asc'
-                      ? IconArrowUp
-                      : direction === 'desc'
-                        ? IconArrowDown
-                        : IconArrowsSort;
-                  return (
-                    <Table.Th
-                      key={header.id}
-                      scope="col"
-                      style={NO_TRUNCATE}
-                      aria-sort={
-                        direction === 'asc'
-                          ? 'ascending'
-                          : direction === 'desc'
-                            ? 'descending'
-                            : 'none'
-                      }
+                  })}
+                </Table.Tr>
+              ))}
+            </Table.Thead>
+            <Table.Tbody>
+              {table.getRowModel().rows.map((row) => (
+                <Table.Tr key={row.id}>
+                  {row.getVisibleCells().map((cell) => (
+                    <Table.Td
+                      key={cell.id}
+                      style={WRAPPING_COLUMNS.has(cell.column.id) ? undefined : NO_TRUNCATE}
                     >
-                      <UnstyledButton
-                        onClick={() => onSortChange(nextSort(sort, id))}
-                        fw={700}
-                        fz="sm"
-                        style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}
-                      >
-                        {title}
-                        <SortIcon size={14} aria-hidden style={{ opacity: direction ? 1 : 0.4 }} />
-                      </UnstyledButton>
-                    </Table.Th>
-                  );
-                })}
-              </Table.Tr>
-            ))}
-          </Table.Thead>
-          <Table.Tbody>
-            {table.getRowModel().rows.map((row) => (
-              <Table.Tr key={row.id}>
-                {row.getVisibleCells().map((cell) => (
-                  <Table.Td
-                    key={cell.id}
-                    style={WRAPPING_COLUMNS.has(cell.column.id) ? undefined : NO_TRUNCATE}
-                  >
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
           {t('clusters.shown', {

@@ -11,6 +11,7 @@ import {
 } from '../../../test/fixtures.js';
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes } from '../../../test/render.js';
+import { ClusterSettingsTab } from '../../lifecycle/pages/cluster-settings-tab.js';
 import { clusterQueries } from '../clusters.api.js';
 import { ClusterOverviewTab } from './cluster-overview-tab.js';
 import { ClusterPage } from './cluster-page.js';
@@ -22,6 +23,7 @@ function renderCluster(
   cluster: ReturnType<typeof clusterFixture>,
   me = meFixture(),
   initiallyGone = false,
+  tab = '',
 ) {
   let gone = initiallyGone;
   server.use(
@@ -42,13 +44,16 @@ function renderCluster(
   );
   const result = renderRoutes({
     me,
-    path: `/w/default/clusters/${cluster.id}`,
+    path: `/w/default/clusters/${cluster.id}${tab}`,
     routes: [
       { path: '/w/:slug/clusters', element: <p>Cluster list</p> },
       {
         path: '/w/:slug/clusters/:clusterId',
         element: <ClusterPage />,
-        children: [{ index: true, element: <ClusterOverviewTab /> }],
+        children: [
+          { index: true, element: <ClusterOverviewTab /> },
+          { path: 'settings', element: <ClusterSettingsTab /> },
+        ],
       },
     ],
   });
@@ -87,9 +92,15 @@ describe('cluster page', () => {
 
   it('deletes after the name is typed, shows the deletion, and returns to the list once the cluster is gone', async () => {
     const cluster = clusterFixture({ name: 'edge-3', status: 'in_sync' });
-    const { queryClient, router, finishDeletion } = renderCluster(cluster);
+    const { queryClient, router, finishDeletion } = renderCluster(
+      cluster,
+      meFixture(),
+      false,
+      '/settings',
+    );
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Delete cluster' }));
+    const danger = await screen.findByRole('region', { name: 'Danger zone' });
+    await user.click(within(danger).getByRole('button', { name: 'Delete cluster' }));
     const dialog = await screen.findByRole('dialog', { name: 'Delete cluster edge-3?' });
     const confirm = within(dialog).getByRole('button', { name: 'Delete cluster' });
     await user.type(
@@ -122,6 +133,12 @@ describe('cluster page', () => {
     );
   });
 
+  it('keeps Delete in the Settings tab danger zone, not in the header of every tab', async () => {
+    renderCluster(clusterFixture({ name: 'edge-4', status: 'in_sync' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'edge-4' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Delete cluster' })).not.toBeInTheDocument();
+  });
+
   it('offers no delete to readers', async () => {
     const reader = meFixture({
       workspaces: [
@@ -134,7 +151,7 @@ describe('cluster page', () => {
       ],
     });
     const cluster = clusterFixture({ name: 'edge-3' });
-    renderCluster(cluster, reader);
+    renderCluster(cluster, reader, false, '/settings');
     expect(await screen.findByRole('heading', { level: 1, name: 'edge-3' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Delete cluster' })).not.toBeInTheDocument();
   });

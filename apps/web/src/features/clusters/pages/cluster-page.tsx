@@ -18,14 +18,12 @@ import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
-import { canInWorkspace } from '../../auth/permissions.js';
 import { clusterTemplateQueries } from '../../cluster-templates/cluster-templates.api.js';
-import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
+import { useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { workspaceQueries } from '../../workspaces/workspaces.api.js';
 import type { ClusterOutletContext } from '../cluster-context.js';
 import { clusterQueries } from '../clusters.api.js';
 import { ClusterHeader } from '../components/cluster-header.js';
-import { DeleteClusterButton } from '../components/delete-cluster-button.js';
 
 /** Path segments of the cluster's tabs (Overview is the cluster's own path). */
 const CLUSTER_TABS = [
@@ -42,7 +40,6 @@ export function ClusterPage() {
   const { t } = useTranslation();
   const slug = useRequiredWorkspaceSlug();
   const { clusterId = '' } = useParams();
-  const { me } = useCurrentWorkspace();
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
@@ -99,7 +96,6 @@ export function ClusterPage() {
   // The tab is the first path segment after the cluster (`/operations/:id` → operations).
   const segment = location.pathname.slice(base.length).split('/')[1] ?? '';
   const tab = (CLUSTER_TABS as readonly string[]).includes(segment) ? segment : 'overview';
-  const canDelete = canInWorkspace(me, slug, 'clusters:write') && cluster.status !== 'delete';
   const context: ClusterOutletContext = { slug, cluster };
 
   return (
@@ -107,11 +103,8 @@ export function ClusterPage() {
       <PageBreadcrumbs
         items={[{ label: t('clusters.title'), to: `/w/${slug}/clusters` }, { label: cluster.name }]}
       />
-      <ClusterHeader
-        cluster={cluster}
-        templates={templates.data?.items}
-        actions={canDelete ? <DeleteClusterButton slug={slug} cluster={cluster} /> : null}
-      />
+      {/* Deleting lives in the Settings tab's danger zone, not in every tab's header. */}
+      <ClusterHeader cluster={cluster} templates={templates.data?.items} />
       <Tabs
         value={tab}
         onChange={(value) =>

@@ -24,6 +24,7 @@ import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
 import { RoleForm } from '../components/role-form.js';
 import { identityQueries, useCreateRole, useDeleteRole, useUpdateRole } from '../identity.api.js';
+import { roleDescription } from '../role-description.js';
 
 export type RolesTableProps = {
   roles: Role[];
@@ -80,7 +81,7 @@ export function RolesTable({ roles, canWrite, onOpen, onDelete }: RolesTableProp
                 </Table.Td>
                 <Table.Td>{t(`identity.roles.scopes.${role.scope}`)}</Table.Td>
                 <Table.Td>
-                  <Text size="sm">{role.description || '—'}</Text>
+                  <Text size="sm">{roleDescription(role, t) || '—'}</Text>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">

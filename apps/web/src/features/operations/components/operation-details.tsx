@@ -146,7 +146,7 @@ export function OperationDetailsView({ operation, actions }: OperationDetailsVie
             <DataList.Item>
               <DataList.ItemLabel>{t('operations.columns.duration')}</DataList.ItemLabel>
               <DataList.ItemValue>
-                {duration === null ? '—' : formatDuration(duration)}
+                {duration === null ? '—' : formatDuration(duration, i18n.language)}
               </DataList.ItemValue>
             </DataList.Item>
             <DataList.Item>

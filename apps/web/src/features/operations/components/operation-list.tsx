@@ -123,7 +123,9 @@ export function OperationListView({ operations, selectedId, hrefOf }: OperationL
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{duration === null ? '—' : formatDuration(duration)}</Text>
+                  <Text size="sm">
+                    {duration === null ? '—' : formatDuration(duration, i18n.language)}
+                  </Text>
                 </Table.Td>
               </Table.Tr>
             );

@@ -22,7 +22,7 @@ const LOOK: Record<PhaseStatus, { color: string; icon: Icon }> = {
 
 /** The phases of an operation, each with its status (icon, colour and word) and duration. */
 export function OperationPhases({ phases }: { phases: OperationPhase[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (phases.length === 0) {
     return (
       <Text size="sm" c="dimmed">
@@ -50,7 +50,7 @@ export function OperationPhases({ phases }: { phases: OperationPhase[] }) {
               </Text>
               {duration !== null && (
                 <Text size="xs" c="dimmed">
-                  {formatDuration(duration)}
+                  {formatDuration(duration, i18n.language)}
                 </Text>
               )}
             </Group>

@@ -101,7 +101,7 @@ describe('cluster telemetry', () => {
     renderTelemetry();
     const cpu = screen.getByRole('region', { name: 'CPU' });
     expect(cpu).toHaveTextContent('12 cores');
-    expect(cpu).toHaveTextContent('3 in use (25%)');
+    expect(cpu).toHaveTextContent('3 cores in use (25%)');
     expect(within(cpu).getByRole('progressbar', { name: 'CPU usage: 25%' })).toBeInTheDocument();
     const memory = screen.getByRole('region', { name: 'Memory' });
     expect(memory).toHaveTextContent('24 GiB');
@@ -151,6 +151,21 @@ describe('cluster telemetry', () => {
     expect(router.state.location.search).toBe('?range=7d');
     await screen.findByText('3 measurements');
     expect(asked).toEqual(['6h', '168h']);
+  });
+
+  it('fits the range to a young cluster and offers no longer ones', async () => {
+    const { asked } = renderTelemetry(
+      clusterFixture({
+        agent_status: 'online',
+        cluster_agent_data: agentData,
+        created_at: new Date(Date.now() - 20 * 60_000).toISOString(),
+      }),
+    );
+    const cpu = await screen.findByRole('figure', { name: 'CPU usage' }, { timeout: 10_000 });
+    expect(asked).toEqual(['1h']);
+    expect(screen.getByRole('radio', { name: '1 h' })).toBeChecked();
+    expect(screen.getByRole('radio', { name: '7 d' })).toBeDisabled();
+    expect(cpu).toHaveTextContent('Now 3 of 12 cores');
   });
 
   it('explains a cluster without telemetry and asks for no history', () => {

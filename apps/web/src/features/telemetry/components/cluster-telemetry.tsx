@@ -17,7 +17,9 @@ import { useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { hasTelemetry, readAgentData } from '../agent-data.js';
 import {
-  parseRange,
+  fitRange,
+  rangeMs,
+  rangesForAge,
   TELEMETRY_RANGES,
   telemetryQueries,
   type TelemetryRange,
@@ -25,7 +27,7 @@ import {
 import { ComponentAvailability } from './component-availability.js';
 import { FiringAlerts } from './firing-alerts.js';
 import { TelemetryCards } from './telemetry-cards.js';
-import { ChartsSkeleton, TelemetryCharts } from './telemetry-charts.js';
+import { ChartsSkeleton, chartWindow, TelemetryCharts } from './telemetry-charts.js';
 
 /**
  * The cluster's health on the Overview tab: telemetry cards, charts over a range kept in the URL
@@ -33,7 +35,8 @@ import { ChartsSkeleton, TelemetryCharts } from './telemetry-charts.js';
  */
 export function ClusterTelemetry({ slug, cluster }: { slug: string; cluster: Cluster }) {
   const [params, setParams] = useSearchParams();
-  const range = parseRange(params.get('range'));
+  // The range fits the cluster's age: a new cluster's charts are not a sliver at the right.
+  const range = fitRange(params.get('range'), cluster.created_at);
   // No agent report yet: no history either.
   const reported = hasTelemetry(readAgentData(cluster.cluster_agent_data));
   const history = useQuery({
@@ -81,6 +84,7 @@ export function ClusterTelemetryView({
 }: ClusterTelemetryViewProps) {
   const { t } = useTranslation();
   const snapshot = readAgentData(cluster.cluster_agent_data);
+  const offered = rangesForAge(cluster.created_at);
   if (!hasTelemetry(snapshot)) {
     return (
       <Paper withBorder p="md" component="section" aria-labelledby="telemetry-heading">
@@ -118,7 +122,11 @@ export function ClusterTelemetryView({
           value={range}
           onChange={(value) => onRangeChange(value)}
           aria-label={t('telemetry.range')}
-          data={TELEMETRY_RANGES.map((r) => ({ value: r, label: t(`telemetry.ranges.${r}`) }))}
+          data={TELEMETRY_RANGES.map((r) => ({
+            value: r,
+            label: t(`telemetry.ranges.${r}`),
+            disabled: !offered.includes(r),
+          }))}
         />
       </Group>
       {historyError ? (
@@ -130,7 +138,11 @@ export function ClusterTelemetryView({
           {t('telemetry.charts.noPoints')}
         </Text>
       ) : (
-        <TelemetryCharts points={points} range={range} />
+        <TelemetryCharts
+          points={points}
+          range={range}
+          {...chartWindow(rangeMs(range), cluster.created_at)}
+        />
       )}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <ComponentAvailability components={snapshot.components} />

@@ -73,6 +73,7 @@ export function TelemetryCards({ snapshot: s, agentStatus }: TelemetryCardsProps
             ? t('telemetry.cards.usageUnknown')
             : t('telemetry.cards.coresUsed', {
                 used: num(s.cpuUsage),
+                count: s.cpuUsage,
                 percent: cpuPercent ?? 0,
               })}
         </Text>

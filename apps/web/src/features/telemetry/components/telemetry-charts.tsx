@@ -4,13 +4,20 @@ import { lazy, Suspense } from 'react';
 
 import type { TelemetryRange } from '../telemetry.api.js';
 
-export type TelemetryChartsProps = { points: TelemetryPoint[]; range: TelemetryRange };
+export type TelemetryChartsProps = {
+  points: TelemetryPoint[];
+  range: TelemetryRange;
+  /** The time axis: the range, or the cluster's life when it is shorter (epoch ms). */
+  from: number;
+  to: number;
+};
 
 const GIB = 1024 ** 3;
 
 /** One row per point, in the units the charts show (cores, GiB, nodes). */
 export type ChartRow = {
-  time: string;
+  /** Epoch milliseconds (a numeric time axis, so gaps show as gaps). */
+  time: number;
   cpuUsed: number | null;
   cpuCores: number;
   memoryUsed: number | null;
@@ -22,23 +29,37 @@ export type ChartRow = {
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
-/** Turns API points into chart rows with time labels fitting the range. */
-export function chartRows(
-  points: TelemetryPoint[],
-  range: TelemetryRange,
-  language: string,
-): ChartRow[] {
-  const short = range === '1h' || range === '6h' || range === '24h';
+/** Time labels fitting the span shown: hours and minutes within a day, else with the date. */
+export function timeFormatter(spanMs: number, language: string): (ms: number) => string {
   const format = new Intl.DateTimeFormat(
     language,
-    short
+    spanMs <= 24 * 3600_000
       ? { hour: '2-digit', minute: '2-digit' }
       : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' },
   );
+  // recharts may hand over anything (a category, an empty tick): never throw on a bad date.
+  return (ms) => {
+    const date = new Date(Number(ms));
+    return Number.isNaN(date.getTime()) ? '' : format.format(date);
+  };
+}
+
+/** The time axis of a range: from its start, or the cluster's creation when later, to now. */
+export function chartWindow(
+  rangeMs: number,
+  createdAt: string,
+  now: number = Date.now(),
+): { from: number; to: number } {
+  const created = Date.parse(createdAt);
+  return { from: Math.max(now - rangeMs, Number.isNaN(created) ? 0 : created), to: now };
+}
+
+/** Turns API points into chart rows, oldest first. */
+export function chartRows(points: TelemetryPoint[]): ChartRow[] {
   return [...points]
     .sort((a, b) => a.ts.localeCompare(b.ts))
     .map((p) => ({
-      time: format.format(new Date(p.ts)),
+      time: Date.parse(p.ts),
       cpuUsed: p.cpu_usage === null ? null : round(p.cpu_usage),
       cpuCores: p.cpu_cores,
       memoryUsed: p.memory_used_bytes === null ? null : round(p.memory_used_bytes / GIB),

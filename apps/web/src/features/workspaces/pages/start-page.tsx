@@ -3,7 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconPlus, IconSettings } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
@@ -11,13 +11,21 @@ import { useHasAdminArea } from '../../identity/admin-area.js';
 import { CreateWorkspaceModal } from '../components/create-workspace-modal.js';
 import { WorkspaceCards } from '../components/workspace-cards.js';
 
-/** Start page: the workspaces the user can enter. */
+/**
+ * Start page: the workspaces the user can enter. With exactly one, `/` (where sign-in lands)
+ * goes straight into it; `?all=1` shows the page all the same.
+ */
 export function StartPage() {
   const { t } = useTranslation();
   const me = useQuery(authQueries.me());
+  const [params] = useSearchParams();
   const [opened, { open, close }] = useDisclosure(false);
   const canCreate = canGlobally(me.data, 'workspaces:write');
   const hasAdminArea = useHasAdminArea();
+  const only = me.data?.workspaces.length === 1 ? me.data.workspaces[0] : undefined;
+  if (only && !params.has('all')) {
+    return <Navigate replace to={`/w/${only.slug}/clusters`} />;
+  }
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
