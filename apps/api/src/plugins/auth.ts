@@ -145,7 +145,7 @@ function sameSecret(a: string, b: string): boolean {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Routes whose writes can change who a credential is or what it may do. */
 const CREDENTIAL_ROUTES =
-  /^\/api\/v1\/(auth|auth_tokens|users|roles|global_roles|role_bindings|workspace_role_bindings|workspaces)(\/|$)/;
+  /^\/api\/v1\/(auth|auth_tokens|users|groups|roles|global_roles|role_bindings|workspace_role_bindings|workspaces)(\/|$)/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
