@@ -163,9 +163,9 @@ export class OidcProviders {
       provider: provider.id,
       issuer: claims.iss,
       subject,
-      email: typeof all[email] === 'string' ? (all[email]) : null,
+      email: typeof all[email] === 'string' ? all[email] : null,
       emailVerified: all.email_verified === true || all.email_verified === 'true',
-      name: typeof all[name] === 'string' ? (all[name]) : null,
+      name: typeof all[name] === 'string' ? all[name] : null,
       groups: groupsOf(all[groups]),
     };
   }
@@ -215,11 +215,19 @@ function groupsOf(value: unknown): string[] | null {
   return null;
 }
 
-/** An error's message (and its code), never a token: openid-client's messages name claims only. */
+/**
+ * An error's message, with its code and the message of its cause (oauth4webapi's, which names
+ * the claim that failed). Never a token or a claim's value: those sit deeper in the cause,
+ * which is not read.
+ */
 function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return `${err.message}${typeof code === 'string' ? ` [${code}]` : ''}`.slice(0, 400);
+  if (!(err instanceof Error)) {
+    return 'unknown error';
   }
-  return 'unknown error';
+  const code = (err as { code?: unknown }).code;
+  const cause = err.cause instanceof Error ? err.cause.message : null;
+  return `${err.message}${cause && cause !== err.message ? `: ${cause}` : ''}${typeof code === 'string' ? ` [${code}]` : ''}`.slice(
+    0,
+    400,
+  );
 }

@@ -149,6 +149,14 @@ export type Group = z.infer<typeof GroupSchema>;
 export const CreateGroupBodySchema = z.strictObject({
   name: GroupNameSchema,
   description: z.string().max(500).default(''),
+  /**
+   * 'local' (default), or an OpenID provider's id to register one of its groups before anyone
+   * in it signed in (to bind roles to it ahead); its members still come from sign-ins only.
+   */
+  provider: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/)
+    .default('local'),
 });
 
 export const UpdateGroupBodySchema = z.strictObject({

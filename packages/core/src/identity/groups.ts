@@ -82,7 +82,10 @@ function assertLocal(row: GroupRow): void {
   }
 }
 
-/** Creates a local group. @throws AppError name_taken */
+/**
+ * Creates a local group, or registers an identity provider's group ahead of the first sign-in
+ * that reports it (to bind roles to it). @throws AppError name_taken
+ */
 export async function createGroup(
   ctx: ServiceContext,
   body: z.input<typeof CreateGroupBodySchema>,
@@ -92,13 +95,13 @@ export async function createGroup(
   try {
     const id = await ctx.db.$transaction(async (tx) => {
       const row = await tx.group.create({
-        data: { name: input.name, description: input.description, provider: LOCAL_GROUP_PROVIDER },
+        data: { name: input.name, description: input.description, provider: input.provider },
       });
       await recordAudit(tx, ctx, {
         action: 'create',
         auditableType: 'Group',
         auditableId: row.id,
-        changes: { name: input.name, description: input.description },
+        changes: { name: input.name, provider: input.provider, description: input.description },
         workspace: null,
       });
       return row.id;
@@ -106,7 +109,7 @@ export async function createGroup(
     return getGroup(ctx, id);
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError('name_taken', `A local group named ${input.name} already exists`);
+      throw new AppError('name_taken', `A ${input.provider} group named ${input.name} exists`);
     }
     throw error;
   }
