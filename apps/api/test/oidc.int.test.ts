@@ -65,7 +65,7 @@ describe('single sign-on (OpenID Connect)', () => {
         payload: { name: slug, slug },
       });
       expect(res.statusCode, res.body).toBe(201);
-      return res.json() as { id: string; slug: string };
+      return res.json<{ id: string; slug: string }>();
     };
     teamA = await ws(`team-a-${t.suffix}`);
     teamB = await ws(`team-b-${t.suffix}`);
@@ -81,9 +81,9 @@ describe('single sign-on (OpenID Connect)', () => {
       url: '/api/v1/roles?scope=workspace',
       headers: t.headers(t.globalToken),
     });
-    const operator = (roles.json() as { id: string; name: string; scope: string }[]).find(
-      (r) => r.name === 'operator' && r.scope === 'workspace',
-    )!;
+    const operator = roles
+      .json<{ id: string; name: string; scope: string }[]>()
+      .find((r) => r.name === 'operator' && r.scope === 'workspace')!;
     const binding = await t.app.inject({
       method: 'POST',
       url: '/api/v1/role_bindings',
@@ -175,10 +175,10 @@ describe('single sign-on (OpenID Connect)', () => {
 
     const me = await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie: cookie! } });
     expect(me.statusCode).toBe(200);
-    const body = me.json() as {
+    const body = me.json<{
       user: { email: string; name: string };
       workspaces: { slug: string; permissions: string[] }[];
-    };
+    }>();
     expect(body.user).toMatchObject({ email: 'alice@corp.example', name: 'Alice Ops' });
     const inA = body.workspaces.find((w) => w.slug === teamA.slug);
     expect(inA?.permissions).toContain('clusters:write');
@@ -205,7 +205,7 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(shown.json()).toMatchObject({
       identities: [{ provider: 'oidc', issuer: idp.issuer, subject: 'alice-sub' }],
     });
-    expect((shown.json() as { groups: { name: string }[] }).groups.map((g) => g.name)).toEqual([
+    expect(shown.json<{ groups: { name: string }[] }>().groups.map((g) => g.name)).toEqual([
       'everyone',
       'platform-ops',
     ]);
@@ -283,7 +283,7 @@ describe('single sign-on (OpenID Connect)', () => {
       url: `/api/v1/users/${user.id}`,
       headers: t.headers(t.globalToken),
     });
-    expect((shown.json() as { groups: unknown[] }).groups).toHaveLength(501);
+    expect(shown.json<{ groups: unknown[] }>().groups).toHaveLength(501);
     // A second sign-in with the same groups changes nothing and still works.
     const again = await signIn('carol-sub');
     expect(again.cookie).not.toBeNull();
@@ -443,7 +443,7 @@ describe('single sign-on (OpenID Connect)', () => {
       headers: { cookie: again.cookie! },
     });
     expect(out.statusCode).toBe(200);
-    const logoutUrl = new URL((out.json() as { logout_url: string }).logout_url);
+    const logoutUrl = new URL(out.json<{ logout_url: string }>().logout_url);
     expect(logoutUrl.origin).toBe(idp.issuer);
     expect(logoutUrl.searchParams.get('client_id')).toBe(idp.clientId);
     expect(logoutUrl.searchParams.get('post_logout_redirect_uri')).toBe(`${PUBLIC_URL}/sign-in`);

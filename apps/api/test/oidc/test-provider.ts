@@ -1,4 +1,4 @@
-import { createSign, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -38,7 +38,7 @@ export async function startTestProvider(options: {
 }): Promise<TestProvider> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = {
-    ...(privateKey.export({ format: 'jwk' })),
+    ...privateKey.export({ format: 'jwk' }),
     kid: 'test-key',
     alg: 'RS256',
     use: 'sig',
