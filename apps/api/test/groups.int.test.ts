@@ -144,7 +144,7 @@ describe('groups', () => {
     expect(none.statusCode).toBe(401);
     const missing = await as(t.globalToken, 'GET', `/api/v1/groups/${crypto.randomUUID()}`);
     expect(missing.statusCode).toBe(404);
-    const bad = await as(t.globalToken, 'POST', '/api/v1/groups', { name: 'a/b' });
+    const bad = await as(t.globalToken, 'POST', '/api/v1/groups', { name: '   ' });
     expect(bad.statusCode).toBe(400);
   });
 

@@ -451,6 +451,19 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(provider.status).toBe(200); // the provider's "sign out?" confirmation page
   });
 
+  it('an account that signs in through the provider has no password to change', async () => {
+    const { cookie } = await signIn('alice-sub');
+    const me = await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie: cookie! } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie: cookie!, 'x-csrf-token': me.json<{ csrf_token: string }>().csrf_token },
+      payload: { current_password: '!sso', new_password: 'a brand new password' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toMatch(/identity provider/);
+  });
+
   it('refuses an open redirect after sign-in', async () => {
     for (const returnTo of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
       const res = await t.app.inject({

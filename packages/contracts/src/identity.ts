@@ -123,13 +123,8 @@ export const ListBindingsQuerySchema = z.object({
 
 // ─────────────────────────────────────── groups ───────────────────────────────────────
 
-/** Local group names; IdP group names are whatever the provider sends (up to 256 characters). */
-export const GroupNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[^\s/][^/]*$/, 'no slashes, no leading space');
+/** A group's name (as an identity provider sends it, e.g. Keycloak's `/team/ops`). */
+export const GroupNameSchema = z.string().trim().min(1).max(256);
 
 export const GroupSchema = z.object({
   id: z.uuid(),

@@ -233,6 +233,12 @@ export async function changeOwnPassword(
     throw new AppError('forbidden', 'Only a signed-in user can change their password');
   }
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: ctx.actor.id } });
+  if (!user.passwordHash.startsWith('$argon2')) {
+    throw new AppError(
+      'forbidden',
+      'This account signs in through its identity provider and has no password here',
+    );
+  }
   if (!(await verifyPassword(user.passwordHash, input.current_password))) {
     throw new AppError('forbidden', 'The current password is wrong');
   }
