@@ -24,8 +24,21 @@ export const E2E = {
   bootstrapToken: 'e2e-bootstrap-token-0123456789abcdef',
 };
 
+/** The OpenID provider e2e/oidc-setup.ts starts for the single sign-on spec. */
+export const OIDC = {
+  port: Number(process.env.E2E_OIDC_PORT ?? 9207),
+  providerId: 'e2e-idp',
+  providerName: 'E2E IdP',
+  clientId: 'commander-e2e',
+  clientSecret: 'commander-e2e-secret-0123456789abcdef',
+  /** The account that signs in, and the IdP group that grants it a workspace role. */
+  user: 'sso-operator',
+  group: 'sso-operators',
+};
+
 export default defineConfig({
   testDir: './specs',
+  globalSetup: './oidc-setup.ts',
   outputDir: './test-results',
   timeout: 120_000,
   expect: { timeout: 30_000 },
@@ -81,6 +94,11 @@ export default defineConfig({
       COMMANDER_ADMIN_EMAIL: E2E.adminEmail,
       COMMANDER_ADMIN_PASSWORD: E2E.adminPassword,
       COMMANDER_BOOTSTRAP_TOKEN: E2E.bootstrapToken,
+      OIDC_ISSUER_URL: `http://127.0.0.1:${OIDC.port}`,
+      OIDC_CLIENT_ID: OIDC.clientId,
+      OIDC_CLIENT_SECRET: OIDC.clientSecret,
+      OIDC_PROVIDER_ID: OIDC.providerId,
+      OIDC_PROVIDER_NAME: OIDC.providerName,
       MANAGER_REPLICAS: '2',
       MANAGER_HEARTBEAT_MS: '1000',
       MANAGER_DEAD_AFTER_MS: '5000',

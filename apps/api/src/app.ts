@@ -19,11 +19,13 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { CustomFetch } from 'openid-client';
 import pg from 'pg';
 import pino from 'pino';
 
 import type { Config } from './config.js';
 import { registerApiMetrics } from './metrics.js';
+import { OidcProviders } from './oidc.js';
 import { agentKeysPlugin } from './plugins/agent-keys.js';
 import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { conditionalRequestsPlugin } from './plugins/conditional-requests.js';
@@ -51,6 +53,8 @@ export type AppDeps = {
   logStream?: NodeJS.WritableStream;
   /** Where renders run; by default a render worker pool made from `config.render`. */
   renderer?: ConfigurationRenderer;
+  /** Replaces fetch for requests to OpenID providers (tests tamper with their responses). */
+  oidcFetch?: CustomFetch;
 };
 
 declare module 'fastify' {
@@ -208,6 +212,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await registerApiRoutes(app, {
     secureCookies: config.secureCookies,
     loginRateLimit: config.loginRateLimit,
+    localLogin: config.localLogin,
+    oidc: new OidcProviders(config.oidcProviders, {
+      publicUrl: deps.instance.publicUrl,
+      fetch: deps.oidcFetch,
+    }),
     renderRateLimit: config.render.rateLimit,
   });
   await app.register(agentRoutes, {

@@ -80,7 +80,120 @@ const EnvSchema = z.object({
   TELEMETRY_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),
   /** Seconds an agent's key hashes are served from the cache without asking PostgreSQL. */
   AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  /** Password sign-in: everyone (on), global administrators only (break-glass), or nobody. */
+  COMMANDER_LOCAL_LOGIN: z.enum(['on', 'admin-only', 'off']).default('on'),
+  /** One OpenID provider (several: OIDC_PROVIDERS). */
+  OIDC_ISSUER_URL: optional,
+  OIDC_CLIENT_ID: optional,
+  OIDC_CLIENT_SECRET: optional,
+  OIDC_SCOPES: optional,
+  OIDC_GROUPS_CLAIM: optional,
+  OIDC_SUBJECT_CLAIM: optional,
+  OIDC_EMAIL_CLAIM: optional,
+  OIDC_NAME_CLAIM: optional,
+  /** Id of the single provider (names its groups; `?provider=`); default `oidc`. */
+  OIDC_PROVIDER_ID: optional,
+  /** Shown on the sign-in page as "Sign in with <name>"; default `SSO`. */
+  OIDC_PROVIDER_NAME: optional,
+  /** Link a first sign-in to the local account with the same, verified, email. */
+  OIDC_LINK_BY_EMAIL: z.enum(['true', 'false']).default('false'),
+  /** JSON array of providers (see README, "Single sign-on"). */
+  OIDC_PROVIDERS: optional,
 });
+
+const ProviderId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, - and _')
+  .refine((v) => v !== 'local', '`local` names the local groups');
+
+const ProviderSchema = z.strictObject({
+  id: ProviderId,
+  name: z.string().min(1).max(100),
+  issuer: z.url(),
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1).optional(),
+  scopes: z.string().default('openid email profile groups'),
+  groups_claim: z.string().min(1).default('groups'),
+  subject_claim: z.string().min(1).default('sub'),
+  email_claim: z.string().min(1).default('email'),
+  name_claim: z.string().min(1).default('name'),
+  link_by_email: z.boolean().default(false),
+});
+
+/** One configured OpenID provider. */
+export type OidcProviderConfig = {
+  id: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  scopes: string;
+  claims: { subject: string; email: string; name: string; groups: string };
+  linkByEmail: boolean;
+};
+
+function oidcProviders(e: z.infer<typeof EnvSchema>): OidcProviderConfig[] {
+  const raw: unknown[] = [];
+  if (e.OIDC_PROVIDERS) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(e.OIDC_PROVIDERS);
+    } catch {
+      throw new Error('Invalid configuration: OIDC_PROVIDERS is not JSON');
+    }
+    if (!Array.isArray(parsed)) {
+      throw new Error('Invalid configuration: OIDC_PROVIDERS must be a JSON array');
+    }
+    raw.push(...(parsed as unknown[]));
+  }
+  if (e.OIDC_ISSUER_URL || e.OIDC_CLIENT_ID) {
+    raw.push({
+      id: e.OIDC_PROVIDER_ID ?? 'oidc',
+      name: e.OIDC_PROVIDER_NAME ?? 'SSO',
+      issuer: e.OIDC_ISSUER_URL,
+      client_id: e.OIDC_CLIENT_ID,
+      client_secret: e.OIDC_CLIENT_SECRET,
+      ...(e.OIDC_SCOPES ? { scopes: e.OIDC_SCOPES } : {}),
+      ...(e.OIDC_GROUPS_CLAIM ? { groups_claim: e.OIDC_GROUPS_CLAIM } : {}),
+      ...(e.OIDC_SUBJECT_CLAIM ? { subject_claim: e.OIDC_SUBJECT_CLAIM } : {}),
+      ...(e.OIDC_EMAIL_CLAIM ? { email_claim: e.OIDC_EMAIL_CLAIM } : {}),
+      ...(e.OIDC_NAME_CLAIM ? { name_claim: e.OIDC_NAME_CLAIM } : {}),
+      link_by_email: e.OIDC_LINK_BY_EMAIL === 'true',
+    });
+  }
+  const out: OidcProviderConfig[] = [];
+  for (const [i, item] of raw.entries()) {
+    const p = ProviderSchema.safeParse(item);
+    if (!p.success) {
+      throw new Error(
+        `Invalid configuration: OpenID provider #${i + 1}:\n${z.prettifyError(p.error)}`,
+      );
+    }
+    const v = p.data;
+    if (out.some((o) => o.id === v.id)) {
+      throw new Error(`Invalid configuration: two OpenID providers are named ${v.id}`);
+    }
+    if (!v.scopes.split(/\s+/).includes('openid')) {
+      throw new Error(`Invalid configuration: OpenID provider ${v.id}: scopes must include openid`);
+    }
+    out.push({
+      id: v.id,
+      name: v.name,
+      issuer: v.issuer,
+      clientId: v.client_id,
+      clientSecret: v.client_secret,
+      scopes: v.scopes,
+      claims: {
+        subject: v.subject_claim,
+        email: v.email_claim,
+        name: v.name_claim,
+        groups: v.groups_claim,
+      },
+      linkByEmail: v.link_by_email,
+    });
+  }
+  return out;
+}
 
 export type Config = {
   supervisorPid: number | undefined;
@@ -119,6 +232,8 @@ export type Config = {
   };
   telemetry: { flushMs: number; maxBatch: number; maxPending: number };
   agentKeyCacheTtlMs: number;
+  localLogin: 'on' | 'admin-only' | 'off';
+  oidcProviders: OidcProviderConfig[];
 };
 
 /** Parses the environment once, at start-up; the only reader of process.env in the API. */
@@ -174,5 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPending: e.TELEMETRY_MAX_PENDING,
     },
     agentKeyCacheTtlMs: e.AGENT_KEY_CACHE_TTL_SECONDS * 1000,
+    localLogin: e.COMMANDER_LOCAL_LOGIN,
+    oidcProviders: oidcProviders(e),
   };
 }

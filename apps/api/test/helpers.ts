@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 
-import { buildApp } from '../src/app.js';
+import { type AppDeps, buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 
 export type TestApp = {
@@ -43,7 +43,10 @@ export type TestApp = {
  * A fresh database (cloned from the migrated template), a bootstrapped installation and the
  * app on it, for one test file. Closed and dropped after the file.
  */
-export function useTestApp(env: Record<string, string> = {}): TestApp {
+export function useTestApp(
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  extraDeps: () => Partial<AppDeps> = () => ({}),
+): TestApp {
   const t = {
     auditLines: [] as Record<string, unknown>[],
     suffix: randomBytes(3).toString('hex'),
@@ -59,7 +62,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       COMMANDER_ADMIN_EMAIL: 'admin@example.com',
       COMMANDER_ADMIN_PASSWORD: adminPassword,
       COMMANDER_WEB_DIST: '/nonexistent',
-      ...env,
+      ...(typeof env === 'function' ? env() : env),
     });
     const encryptor = createEncryptor(generateEncryptionKeys());
     const boot = await bootstrapInstallation(database.db, {
@@ -75,7 +78,13 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       agentImage: config.agentImage,
     };
     const auditSink: AuditSink = (line) => t.auditLines.push(line);
-    const app = await buildApp(config, { db: database.db, encryptor, instance, auditSink });
+    const app = await buildApp(config, {
+      db: database.db,
+      encryptor,
+      instance,
+      auditSink,
+      ...extraDeps(),
+    });
     const systemContext = (): ServiceContext => ({
       db: database.db,
       actor: { type: 'system', id: null, name: 'test' },

@@ -66,6 +66,7 @@ test('every page renders, survives a re-render and logs no errors', async ({
     `${w}/settings/members`,
     `${w}/audit`,
     '/settings/users',
+    '/settings/groups',
     '/settings/roles',
     '/settings/tokens',
     '/settings/workspaces',

@@ -8,6 +8,29 @@ export const LoginBodySchema = z.strictObject({
 });
 export type LoginBody = z.infer<typeof LoginBodySchema>;
 
+/** Who may sign in with a password: everyone, global administrators only, or nobody. */
+export const LocalLoginModeSchema = z.enum(['on', 'admin-only', 'off']);
+export type LocalLoginMode = z.infer<typeof LocalLoginModeSchema>;
+
+/** How one may sign in (`GET /auth/providers`, public): the sign-in page's buttons. */
+export const AuthProvidersSchema = z.object({
+  local_login: LocalLoginModeSchema,
+  providers: z.array(
+    z.object({
+      id: z.string(),
+      /** Shown as "Sign in with <name>". */
+      name: z.string(),
+      /** Where the browser goes to start the sign-in (GET). */
+      login_url: z.string(),
+    }),
+  ),
+});
+export type AuthProviders = z.infer<typeof AuthProvidersSchema>;
+
+/** `POST /auth/logout`: where the browser goes next to end the IdP session too (if any). */
+export const LogoutResultSchema = z.object({ logout_url: z.string().nullable() });
+export type LogoutResult = z.infer<typeof LogoutResultSchema>;
+
 export const SessionUserSchema = z.object({
   id: z.uuid(),
   email: z.string(),

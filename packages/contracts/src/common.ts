@@ -12,6 +12,10 @@ export const ERROR_STATUS = {
   session_expired: 401,
   forbidden: 403,
   csrf_failed: 403,
+  /** Password sign-in is turned off (COMMANDER_LOCAL_LOGIN), or limited to administrators. */
+  local_login_disabled: 403,
+  /** An OpenID sign-in was refused (state, nonce, ID token, provider error); details say why. */
+  sso_failed: 401,
   read_only_token: 403,
   not_found: 404,
   conflict: 409,

@@ -145,7 +145,8 @@ function sameSecret(a: string, b: string): boolean {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Routes whose writes can change who a credential is or what it may do. */
 const CREDENTIAL_ROUTES =
-  /^\/api\/v1\/(auth|auth_tokens|users|roles|global_roles|role_bindings|workspace_role_bindings|workspaces)(\/|$)/;
+  /^\/api\/v1\/(auth|auth_tokens|users|groups|roles|global_roles|role_bindings|workspace_role_bindings|workspaces)(\/|$)/;
+const OIDC_CALLBACK = '/api/v1/auth/oidc/callback';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -226,7 +227,9 @@ export const authPlugin = fp<AuthOptions>(
       // its own cache before the caller hears back, so the caller's very next request here is
       // judged afresh; other processes hear of it through the triggers' NOTIFY.
       app.addHook('onSend', async (request, _reply, payload) => {
-        if (UNSAFE.has(request.method) && CREDENTIAL_ROUTES.test(request.routeOptions.url ?? '')) {
+        const url = request.routeOptions.url ?? '';
+        // An OpenID sign-in (a GET) refreshes the user's groups: their other sessions change too.
+        if ((UNSAFE.has(request.method) && CREDENTIAL_ROUTES.test(url)) || url === OIDC_CALLBACK) {
           cache.clear();
         }
         return payload;

@@ -1,34 +1,50 @@
 import {
+  AddGroupMemberBodySchema,
   ChangePasswordBodySchema,
+  CreateGroupBodySchema,
   CreateRoleBindingBodySchema,
   CreateRoleBodySchema,
   CreateUserBodySchema,
+  EffectiveBindingSchema,
+  GroupMemberSchema,
+  GroupSchema,
   IdParamsSchema,
   ListBindingsQuerySchema,
   RoleBindingSchema,
   RoleSchema,
   RoleScopeSchema,
+  UpdateGroupBodySchema,
   UpdateRoleBindingBodySchema,
   UpdateRoleBodySchema,
   UpdateUserBodySchema,
   UserSchema,
 } from '@commander/contracts';
 import {
+  addGroupMember,
   changeOwnPassword,
+  createGroup,
   createRole,
   createRoleBinding,
   createUser,
+  deleteGroup,
   deleteRole,
   deleteRoleBinding,
   deleteUser,
+  endUserSessions,
+  getGroup,
   getRoleBinding,
   getUser,
+  listGroupMembers,
+  listGroups,
   listRoleBindings,
   listRoles,
   listUsers,
+  removeGroupMember,
+  updateGroup,
   updateRole,
   updateRoleBinding,
   updateUser,
+  userEffectiveBindings,
 } from '@commander/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -95,6 +111,153 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       await deleteUser(request.ctx, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.get(
+    '/:id/effective_bindings',
+    {
+      config: { permission: 'users:read' },
+      schema: {
+        tags: ['users'],
+        summary:
+          "A user's bindings, direct and through their groups (where each permission comes from)",
+        params: IdParamsSchema,
+        response: { 200: z.array(EffectiveBindingSchema) },
+      },
+    },
+    async (request) => userEffectiveBindings(request.ctx, request.params.id),
+  );
+  app.delete(
+    '/:id/sessions',
+    {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['users'],
+        summary: 'End every session of a user (they sign in again; their API tokens are untouched)',
+        params: IdParamsSchema,
+        response: { 200: z.object({ ended: z.number().int() }) },
+      },
+    },
+    async (request) => ({ ended: await endUserSessions(request.ctx, request.params.id) }),
+  );
+};
+
+const GroupParamsSchema = z.object({ id: z.uuid() });
+const MemberParamsSchema = z.object({ id: z.uuid(), user_id: z.uuid() });
+
+/** Groups: local ones managed here, IdP ones listed read-only (members set at each sign-in). */
+export const groupRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/',
+    {
+      config: { permission: 'users:read' },
+      schema: {
+        tags: ['groups'],
+        summary: 'List groups (local, and those identity providers reported) (?provider=)',
+        querystring: z.object({ provider: z.string().max(63).optional() }),
+        response: { 200: z.array(GroupSchema) },
+      },
+    },
+    async (request) => listGroups(request.ctx, { provider: request.query.provider }),
+  );
+  app.post(
+    '/',
+    {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['groups'],
+        summary: 'Create a local group',
+        body: CreateGroupBodySchema,
+        response: { 201: GroupSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createGroup(request.ctx, request.body)),
+  );
+  app.get(
+    '/:id',
+    {
+      config: { permission: 'users:read' },
+      schema: {
+        tags: ['groups'],
+        summary: 'Get a group',
+        params: GroupParamsSchema,
+        response: { 200: GroupSchema },
+      },
+    },
+    async (request) => getGroup(request.ctx, request.params.id),
+  );
+  app.put(
+    '/:id',
+    {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['groups'],
+        summary: 'Rename a local group, or change a description',
+        params: GroupParamsSchema,
+        body: UpdateGroupBodySchema,
+        response: { 200: GroupSchema },
+      },
+    },
+    async (request) => updateGroup(request.ctx, request.params.id, request.body),
+  );
+  app.delete(
+    '/:id',
+    {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['groups'],
+        summary: 'Delete a group with its memberships and bindings',
+        params: GroupParamsSchema,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await deleteGroup(request.ctx, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.get(
+    '/:id/members',
+    {
+      config: { permission: 'users:read' },
+      schema: {
+        tags: ['groups'],
+        summary: 'Members (of an IdP group: as of their last sign-in)',
+        params: GroupParamsSchema,
+        response: { 200: z.array(GroupMemberSchema) },
+      },
+    },
+    async (request) => listGroupMembers(request.ctx, request.params.id),
+  );
+  app.post(
+    '/:id/members',
+    {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['groups'],
+        summary: 'Add a user to a local group',
+        params: GroupParamsSchema,
+        body: AddGroupMemberBodySchema,
+        response: { 201: z.array(GroupMemberSchema) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await addGroupMember(request.ctx, request.params.id, request.body)),
+  );
+  app.delete(
+    '/:id/members/:user_id',
+    {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['groups'],
+        summary: 'Remove a user from a local group',
+        params: MemberParamsSchema,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await removeGroupMember(request.ctx, request.params.id, request.params.user_id);
       return reply.code(204).send(null);
     },
   );
@@ -204,7 +367,7 @@ export function bindingRoutes(scope: 'workspace' | null): FastifyPluginAsyncZod 
         config: { authenticated: true },
         schema: {
           tags: ['roles'],
-          summary: 'List role bindings (?workspace_id=, ?user_id=)',
+          summary: 'List role bindings (?workspace_id=, ?user_id=, ?group_id=)',
           querystring: ListBindingsQuerySchema,
           response: { 200: z.array(RoleBindingSchema) },
         },
@@ -213,6 +376,7 @@ export function bindingRoutes(scope: 'workspace' | null): FastifyPluginAsyncZod 
         listRoleBindings(request.ctx, {
           workspaceId: request.query.workspace_id,
           userId: request.query.user_id,
+          groupId: request.query.group_id,
           ...(scope ? { scope } : {}),
         }),
     );
@@ -222,7 +386,8 @@ export function bindingRoutes(scope: 'workspace' | null): FastifyPluginAsyncZod 
         config: { authenticated: true },
         schema: {
           tags: ['roles'],
-          summary: 'Bind a user to a role (workspace roles need workspace_id)',
+          summary:
+            'Bind a user or a group to a role (user_id or group_id; workspace roles need workspace_id)',
           body: CreateRoleBindingBodySchema,
           response: { 201: RoleBindingSchema },
         },

@@ -11,6 +11,7 @@ import { eventRoutes } from './events.routes.js';
 import {
   bindingRoutes,
   globalRoleRoutes,
+  groupRoutes,
   passwordRoutes,
   roleRoutes,
   userRoutes,
@@ -32,6 +33,7 @@ export async function registerApiRoutes(
       await api.register(workspaceRoutes, { prefix: '/workspaces' });
       await api.register(passwordRoutes, { prefix: '/auth/password' });
       await api.register(userRoutes, { prefix: '/users' });
+      await api.register(groupRoutes, { prefix: '/groups' });
       await api.register(roleRoutes, { prefix: '/roles' });
       await api.register(globalRoleRoutes, { prefix: '/global_roles' });
       await api.register(bindingRoutes(null), { prefix: '/role_bindings' });

@@ -259,6 +259,20 @@ export const routes: RouteObject[] = [
                     lazy: page(() => import('../features/identity/pages/user-page.js'), 'UserPage'),
                   },
                   {
+                    path: 'groups',
+                    lazy: page(
+                      () => import('../features/identity/pages/groups-page.js'),
+                      'GroupsPage',
+                    ),
+                  },
+                  {
+                    path: 'groups/:groupId',
+                    lazy: page(
+                      () => import('../features/identity/pages/groups-page.js'),
+                      'GroupPage',
+                    ),
+                  },
+                  {
                     path: 'roles',
                     lazy: page(
                       () => import('../features/identity/pages/roles-page.js'),

@@ -59,6 +59,13 @@ export async function principalFromSession(db: Db, rawSession: string): Promise<
   return { kind: 'user', user, session: rest };
 }
 
+/** Bindings that apply to a user: theirs, and those of every group they are in. */
+export function userBindingsWhere(userId: string) {
+  return {
+    OR: [{ userId }, { group: { members: { some: { userId } } } }],
+  };
+}
+
 export type Grants = {
   global: Set<Permission>;
   /** Workspace id → permissions there. `all` = the same permissions in every workspace. */
@@ -86,8 +93,9 @@ export async function grantsOf(db: Db, principal: Principal): Promise<Grants> {
     }
     return grants;
   }
+  // The user's own bindings and their groups' (one query, whatever the number of groups).
   const bindings = await db.roleBinding.findMany({
-    where: { userId: principal.user.id },
+    where: userBindingsWhere(principal.user.id),
     include: { role: true },
   });
   for (const binding of bindings) {

@@ -87,7 +87,8 @@ export async function tokenRights(
         CROSS JOIN LATERAL unnest(r.permissions || CASE
           WHEN r.scope = 'GLOBAL' AND r.name = 'admin' AND b.workspace_id IS NULL
           THEN ${workspaceAdmin}::text[] ELSE ARRAY[]::text[] END) AS g(perm)
-        WHERE b.user_id = u.id
+        WHERE (b.user_id = u.id
+            OR b.group_id IN (SELECT m.group_id FROM group_members m WHERE m.user_id = u.id))
           AND (b.workspace_id IS NULL OR b.workspace_id = (SELECT ws FROM frame))
       ) END AS user_permissions,
       (SELECT ws FROM frame) AS frame
@@ -186,21 +187,22 @@ export async function userRightsIn(
   userId: string,
   frame: string | null,
 ): Promise<Set<Permission>> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: {
-      isDisabled: true,
-      roleBindings: {
-        where: { OR: [{ workspaceId: null }, ...(frame ? [{ workspaceId: frame }] : [])] },
-        include: { role: true },
-      },
-    },
-  });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { isDisabled: true } });
   if (!user || user.isDisabled) {
     return new Set();
   }
+  // The user's bindings and their groups', globally and in the frame.
+  const bindings = await db.roleBinding.findMany({
+    where: {
+      AND: [
+        { OR: [{ userId }, { group: { members: { some: { userId } } } }] },
+        { OR: [{ workspaceId: null }, ...(frame ? [{ workspaceId: frame }] : [])] },
+      ],
+    },
+    include: { role: true },
+  });
   const held: string[] = [];
-  for (const b of user.roleBindings) {
+  for (const b of bindings) {
     held.push(...b.role.permissions);
     if (b.workspaceId === null && b.role.scope === 'GLOBAL' && b.role.name === 'admin') {
       held.push(...BUILT_IN_ROLES.workspace.admin.permissions);

@@ -31,10 +31,20 @@ import { requirePermission } from '../require-permission.js';
 
 const USER_INCLUDE = {
   roleBindings: { include: { role: true, workspace: { select: { slug: true } } } },
+  groupMemberships: {
+    select: { group: { select: { id: true, name: true, provider: true } } },
+    orderBy: { group: { name: 'asc' } },
+  },
+  identities: {
+    select: { provider: true, issuer: true, subject: true, lastLoginAt: true },
+    orderBy: { createdAt: 'asc' },
+  },
 } as const;
 
 type UserRow = NonNullable<Awaited<ReturnType<ServiceContext['db']['user']['findFirst']>>> & {
   roleBindings: { role: RoleRow; workspaceId: string | null; workspace: { slug: string } | null }[];
+  groupMemberships: { group: { id: string; name: string; provider: string } }[];
+  identities: { provider: string; issuer: string; subject: string; lastLoginAt: Date }[];
 };
 
 function toUserDto(row: UserRow): User {
@@ -57,6 +67,13 @@ function toUserDto(row: UserRow): User {
         workspace_slug: b.workspace?.slug ?? '',
         role: b.role.name,
       })),
+    groups: row.groupMemberships.map((m) => m.group),
+    identities: row.identities.map((i) => ({
+      provider: i.provider,
+      issuer: i.issuer,
+      subject: i.subject,
+      last_login_at: i.lastLoginAt.toISOString(),
+    })),
   };
 }
 
@@ -216,6 +233,12 @@ export async function changeOwnPassword(
     throw new AppError('forbidden', 'Only a signed-in user can change their password');
   }
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: ctx.actor.id } });
+  if (!user.passwordHash.startsWith('$argon2')) {
+    throw new AppError(
+      'forbidden',
+      'This account signs in through its identity provider and has no password here',
+    );
+  }
   if (!(await verifyPassword(user.passwordHash, input.current_password))) {
     throw new AppError('forbidden', 'The current password is wrong');
   }
@@ -387,23 +410,41 @@ export async function deleteRole(ctx: ServiceContext, id: string): Promise<void>
 
 // ────────────────────────────────────── bindings ──────────────────────────────────────
 
-const BINDING_INCLUDE = { user: { select: { email: true } }, role: true } as const;
+const BINDING_INCLUDE = {
+  user: { select: { email: true } },
+  group: { select: { name: true, provider: true } },
+  role: true,
+} as const;
 
-function toBindingDto(row: {
+type BindingRow = {
   id: string;
-  userId: string;
+  userId: string | null;
+  groupId: string | null;
   roleId: string;
   workspaceId: string | null;
   currentRevision: number;
   createdAt: Date;
   updatedAt: Date;
-  user: { email: string };
+  user: { email: string } | null;
+  group: { name: string; provider: string } | null;
   role: RoleRow;
-}): RoleBinding {
+};
+
+/** How a binding's subject is named in audit events. */
+function subjectOf(row: Pick<BindingRow, 'user' | 'group'>): Record<string, string> {
+  return row.group
+    ? { group: `${row.group.provider}:${row.group.name}` }
+    : { user: row.user?.email ?? '' };
+}
+
+function toBindingDto(row: BindingRow): RoleBinding {
   return {
     id: row.id,
     user_id: row.userId,
-    user_email: row.user.email,
+    user_email: row.user?.email ?? null,
+    group_id: row.groupId,
+    group_name: row.group?.name ?? null,
+    group_provider: row.group?.provider ?? null,
     role_id: row.roleId,
     role_name: row.role.name,
     scope: row.role.scope === 'GLOBAL' ? 'global' : 'workspace',
@@ -465,7 +506,12 @@ async function assertHoldsRole(
 
 export async function listRoleBindings(
   ctx: ServiceContext,
-  filter: { workspaceId?: string; userId?: string; scope?: 'global' | 'workspace' },
+  filter: {
+    workspaceId?: string;
+    userId?: string;
+    groupId?: string;
+    scope?: 'global' | 'workspace';
+  },
 ): Promise<RoleBinding[]> {
   const canGlobal = grants(ctx.permissions, 'role_bindings:read');
   const workspaceId = canGlobal ? filter.workspaceId : ctx.workspace?.id;
@@ -476,6 +522,7 @@ export async function listRoleBindings(
     where: {
       ...(workspaceId ? { workspaceId } : {}),
       ...(filter.userId ? { userId: filter.userId } : {}),
+      ...(filter.groupId ? { groupId: filter.groupId } : {}),
       ...(filter.scope
         ? { role: { scope: filter.scope === 'global' ? 'GLOBAL' : 'WORKSPACE' } }
         : {}),
@@ -508,28 +555,37 @@ export async function createRoleBinding(
   }
   assertCanManage(ctx, workspaceId, true);
   await assertHoldsRole(ctx, role, workspaceId);
-  if (!(await ctx.db.user.findUnique({ where: { id: input.user_id } }))) {
+  if (input.user_id && !(await ctx.db.user.findUnique({ where: { id: input.user_id } }))) {
     throw notFound('User', input.user_id);
+  }
+  if (input.group_id && !(await ctx.db.group.findUnique({ where: { id: input.group_id } }))) {
+    throw notFound('Group', input.group_id);
   }
   if (workspaceId && !(await ctx.db.workspace.findUnique({ where: { id: workspaceId } }))) {
     throw notFound('Workspace', workspaceId);
   }
+  const subject = input.group_id
+    ? { groupId: input.group_id, userId: null }
+    : { userId: input.user_id!, groupId: null };
   const existing = await ctx.db.roleBinding.findFirst({
-    where: { userId: input.user_id, roleId: role.id, workspaceId },
+    where: { ...subject, roleId: role.id, workspaceId },
   });
   if (existing) {
-    throw new AppError('conflict', 'This user already has this role here');
+    throw new AppError(
+      'conflict',
+      `This ${input.group_id ? 'group' : 'user'} already has this role here`,
+    );
   }
   const row = await ctx.db.$transaction(async (tx) => {
     const created = await tx.roleBinding.create({
-      data: { userId: input.user_id, roleId: role.id, workspaceId },
+      data: { ...subject, roleId: role.id, workspaceId },
       include: BINDING_INCLUDE,
     });
     await recordAudit(tx, ctx, {
       action: 'create',
       auditableType: 'RoleBinding',
       auditableId: created.id,
-      changes: { user: created.user.email, role: role.name, workspace_id: workspaceId },
+      changes: { ...subjectOf(created), role: role.name, workspace_id: workspaceId },
       workspace: workspaceId
         ? ((await tx.workspace.findUnique({
             where: { id: workspaceId },
@@ -595,10 +651,15 @@ export async function updateRoleBinding(
 
 async function assertNotLastAdmin(
   ctx: ServiceContext,
-  binding: { workspaceId: string | null; userId: string; role: RoleRow },
+  binding: { workspaceId: string | null; userId: string | null; role: RoleRow },
   newRole: string | null,
 ): Promise<void> {
-  if (binding.workspaceId !== null || binding.role.name !== 'admin' || newRole === 'admin') {
+  if (
+    binding.userId === null ||
+    binding.workspaceId !== null ||
+    binding.role.name !== 'admin' ||
+    newRole === 'admin'
+  ) {
     return;
   }
   if ((await enabledAdmins(ctx, binding.userId)) === 0) {
@@ -616,7 +677,7 @@ export async function deleteRoleBinding(ctx: ServiceContext, id: string): Promis
       action: 'delete',
       auditableType: 'RoleBinding',
       auditableId: id,
-      changes: { user: row.user.email, role: row.role.name },
+      changes: { ...subjectOf(row), role: row.role.name },
     });
   });
 }

@@ -1,6 +1,11 @@
-import { type LoginBody, type Me, MeSchema } from '@commander/contracts';
+import {
+  AuthProvidersSchema,
+  type LoginBody,
+  LogoutResultSchema,
+  type Me,
+  MeSchema,
+} from '@commander/contracts';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 
 import { api, setCsrfToken } from '../../lib/api-client.js';
 
@@ -15,6 +20,18 @@ export const authQueries = {
         setCsrfToken(me.csrf_token);
         return me;
       },
+      staleTime: 5 * 60_000,
+    }),
+  /** How one may sign in (public): password, and the OpenID providers' buttons. */
+  providers: () =>
+    queryOptions({
+      queryKey: [...authQueries.all(), 'providers'] as const,
+      queryFn: ({ signal }) =>
+        api.get('/auth/providers', {
+          schema: AuthProvidersSchema,
+          signal,
+          redirectOnUnauthorized: false,
+        }),
       staleTime: 5 * 60_000,
     }),
 };
@@ -35,11 +52,20 @@ export function useLogin() {
   });
 }
 
-/** Signs out and forgets everything cached. */
+/**
+ * Signs out and forgets everything cached. A session from an identity provider ends there too:
+ * the browser goes to the provider's logout page (RP-initiated logout), which returns to
+ * /sign-in.
+ */
 export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post('/auth/logout', { schema: z.null() }),
+    mutationFn: () => api.post('/auth/logout', { schema: LogoutResultSchema }),
+    onSuccess: (result) => {
+      if (result.logout_url) {
+        window.location.assign(result.logout_url);
+      }
+    },
     onSettled: () => {
       setCsrfToken(null);
       queryClient.clear();

@@ -4,6 +4,7 @@ import {
   IconKey,
   IconShieldCheck,
   IconUsers,
+  IconUsersGroup,
 } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 
@@ -13,6 +14,7 @@ import { canGlobally } from '../auth/permissions.js';
 /** Pages of the administration area and the global permission each needs. */
 export const ADMIN_PAGES = [
   { path: 'users', permission: 'users:read', icon: IconUsers },
+  { path: 'groups', permission: 'users:read', icon: IconUsersGroup },
   { path: 'roles', permission: 'roles:read', icon: IconShieldCheck },
   { path: 'tokens', permission: 'global_tokens:read', icon: IconKey },
   { path: 'workspaces', permission: 'workspaces:write', icon: IconBuildingWarehouse },

@@ -1,4 +1,8 @@
 import {
+  EffectiveBindingSchema,
+  type Group,
+  GroupMemberSchema,
+  GroupSchema,
   type Role,
   RoleBindingSchema,
   RoleSchema,
@@ -59,6 +63,43 @@ export const identityQueries = {
     }),
   /** Every workspace, for administrators (including their cluster counts). */
   workspaces: () => workspaceQueries.list(),
+  /** Where a user's permissions come from: their bindings and their groups'. */
+  effectiveBindings: (userId: string) =>
+    queryOptions({
+      queryKey: [...GLOBAL, 'users', 'effective', userId] as const,
+      queryFn: ({ signal }) =>
+        api.get(`/users/${userId}/effective_bindings`, {
+          schema: z.array(EffectiveBindingSchema),
+          signal,
+        }),
+    }),
+  groups: () =>
+    queryOptions({
+      queryKey: [...GLOBAL, 'groups', 'list'] as const,
+      queryFn: ({ signal }) => api.list('/groups', { schema: GroupSchema, signal }),
+    }),
+  group: (groupId: string) =>
+    queryOptions({
+      queryKey: [...GLOBAL, 'groups', 'detail', groupId] as const,
+      queryFn: ({ signal }) => api.get(`/groups/${groupId}`, { schema: GroupSchema, signal }),
+    }),
+  groupMembers: (groupId: string) =>
+    queryOptions({
+      queryKey: [...GLOBAL, 'groups', 'members', groupId] as const,
+      queryFn: ({ signal }) =>
+        api.get(`/groups/${groupId}/members`, { schema: z.array(GroupMemberSchema), signal }),
+    }),
+  /** Bindings of one group (all scopes). */
+  groupBindings: (groupId: string) =>
+    queryOptions({
+      queryKey: [...GLOBAL, 'role-bindings', { groupId }] as const,
+      queryFn: ({ signal }) =>
+        api.list('/role_bindings', {
+          schema: RoleBindingSchema,
+          query: { group_id: groupId },
+          signal,
+        }),
+    }),
 };
 
 /** Users, roles and bindings change together (roles are listed on users): refetch them all. */
@@ -154,7 +195,12 @@ export function useDeleteRole() {
   });
 }
 
-export type BindingInput = { user_id: string; role_id: string; workspace_id?: string | null };
+export type BindingInput = {
+  user_id?: string;
+  group_id?: string;
+  role_id: string;
+  workspace_id?: string | null;
+};
 
 /** Role bindings; `slug` when a workspace admin manages the workspace's members. */
 export function useCreateBinding(slug?: string) {
@@ -236,5 +282,61 @@ export function useChangePassword() {
     mutationFn: (body: { current_password: string; new_password: string }) =>
       api.post('/auth/password', { body, schema: z.null(), redirectOnUnauthorized: false }),
     meta: { successMessage: t('password.changed'), notifyError: false },
+  });
+}
+
+export function useCreateGroup() {
+  const { t } = useTranslation();
+  const refresh = useRefreshIdentity();
+  return useMutation({
+    mutationFn: (body: { name: string; description: string; provider: string }) =>
+      api.post('/groups', { body, schema: GroupSchema }),
+    meta: { successMessage: t('identity.groups.created'), notifyError: false },
+    onSuccess: refresh,
+  });
+}
+
+export function useDeleteGroup() {
+  const { t } = useTranslation();
+  const refresh = useRefreshIdentity();
+  return useMutation({
+    mutationFn: (group: Group) => api.delete(`/groups/${group.id}`, { schema: z.null() }),
+    meta: { successMessage: t('identity.groups.deleted') },
+    onSuccess: refresh,
+  });
+}
+
+export function useAddGroupMember(groupId: string) {
+  const { t } = useTranslation();
+  const refresh = useRefreshIdentity();
+  return useMutation({
+    mutationFn: (userId: string) =>
+      api.post(`/groups/${groupId}/members`, {
+        body: { user_id: userId },
+        schema: z.array(GroupMemberSchema),
+      }),
+    meta: { successMessage: t('identity.groups.memberAdded') },
+    onSuccess: refresh,
+  });
+}
+
+export function useRemoveGroupMember(groupId: string) {
+  const { t } = useTranslation();
+  const refresh = useRefreshIdentity();
+  return useMutation({
+    mutationFn: (userId: string) =>
+      api.delete(`/groups/${groupId}/members/${userId}`, { schema: z.null() }),
+    meta: { successMessage: t('identity.groups.memberRemoved') },
+    onSuccess: refresh,
+  });
+}
+
+/** An administrator ends every session of a user. */
+export function useEndSessions() {
+  const { t } = useTranslation();
+  return useMutation({
+    mutationFn: (userId: string) =>
+      api.delete(`/users/${userId}/sessions`, { schema: z.object({ ended: z.number() }) }),
+    meta: { successMessage: t('identity.access.sessionsEnded') },
   });
 }

@@ -1,12 +1,21 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { meFixture } from '../../../test/fixtures.js';
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes } from '../../../test/render.js';
 import { SignInPage } from '../pages/sign-in-page.js';
+
+// Password sign-in only, unless a test says otherwise.
+beforeEach(() => {
+  server.use(
+    http.get('*/api/v1/auth/providers', () =>
+      HttpResponse.json({ local_login: 'on', providers: [] }),
+    ),
+  );
+});
 
 function renderSignIn(path = '/sign-in') {
   return renderRoutes({
@@ -110,5 +119,40 @@ describe('sign-in page', () => {
     const { router } = renderSignIn('/sign-in?next=%2F%2Fevil.example.com');
     await submit('admin@example.com', 'secret');
     await waitFor(() => expect(router.state.location.pathname).toBe('/'));
+  });
+});
+
+describe('single sign-on on the sign-in page', () => {
+  function providers(localLogin: 'on' | 'admin-only' | 'off') {
+    server.use(
+      http.get('*/api/v1/auth/providers', () =>
+        HttpResponse.json({
+          local_login: localLogin,
+          providers: [
+            { id: 'corp', name: 'Corp SSO', login_url: '/api/v1/auth/oidc/login?provider=corp' },
+          ],
+        }),
+      ),
+    );
+  }
+
+  it('offers "Sign in with <provider>", returning to the page the user wanted', async () => {
+    providers('admin-only');
+    renderSignIn('/sign-in?next=%2Fw%2Fteam%2Fclusters');
+    const link = await screen.findByRole('link', { name: 'Sign in with Corp SSO' });
+    expect(link).toHaveAttribute(
+      'href',
+      '/api/v1/auth/oidc/login?provider=corp&return_to=%2Fw%2Fteam%2Fclusters',
+    );
+    expect(screen.getByText(/for administrators only/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^email/i)).toBeInTheDocument();
+  });
+
+  it('hides the password form when password sign-in is off, and explains a refused callback', async () => {
+    providers('off');
+    renderSignIn('/sign-in?sso_error=invalid_state');
+    await screen.findByRole('link', { name: 'Sign in with Corp SSO' });
+    expect(screen.getByRole('alert')).toHaveTextContent(/already used/);
+    expect(screen.queryByLabelText(/^email/i)).not.toBeInTheDocument();
   });
 });

@@ -15,6 +15,9 @@ function signInErrorMessage(error: Error, t: TFunction): string {
   if (isApiError(error, 'unauthorized')) {
     return t('signIn.errors.wrongCredentials');
   }
+  if (isApiError(error, 'local_login_disabled')) {
+    return t('signIn.errors.localDisabled');
+  }
   if (isApiError(error, 'rate_limited') || (isApiError(error) && error.status === 429)) {
     return t('signIn.errors.rateLimited');
   }

@@ -28,6 +28,8 @@ describe('create user', () => {
             updated_at: NOW,
             global_roles: [],
             workspace_roles: [],
+            groups: [],
+            identities: [],
           },
           { status: 201 },
         );

@@ -82,38 +82,44 @@ export function MembersView({
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {members.map((m) => (
-                <Table.Tr key={m.id}>
-                  <Table.Td>{m.user_email}</Table.Td>
-                  <Table.Td>
-                    {canWrite && roles !== null ? (
-                      <Select
-                        size="xs"
-                        w={200}
-                        aria-label={t('members.roleOf', { user: m.user_email })}
-                        data={roleOptions}
-                        value={m.role_id}
-                        allowDeselect={false}
-                        onChange={(value) => value && value !== m.role_id && onChangeRole(m, value)}
-                      />
-                    ) : (
-                      m.role_name
-                    )}
-                  </Table.Td>
-                  {canWrite && (
+              {members.map((m) => {
+                const subject =
+                  m.user_email ?? t('members.groupSubject', { group: m.group_name ?? '' });
+                return (
+                  <Table.Tr key={m.id}>
+                    <Table.Td>{subject}</Table.Td>
                     <Table.Td>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        aria-label={t('members.remove', { user: m.user_email })}
-                        onClick={() => onRemove(m)}
-                      >
-                        <IconTrash size={16} aria-hidden />
-                      </ActionIcon>
+                      {canWrite && roles !== null ? (
+                        <Select
+                          size="xs"
+                          w={200}
+                          aria-label={t('members.roleOf', { user: subject })}
+                          data={roleOptions}
+                          value={m.role_id}
+                          allowDeselect={false}
+                          onChange={(value) =>
+                            value && value !== m.role_id && onChangeRole(m, value)
+                          }
+                        />
+                      ) : (
+                        m.role_name
+                      )}
                     </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
+                    {canWrite && (
+                      <Table.Td>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={t('members.remove', { user: subject })}
+                          onClick={() => onRemove(m)}
+                        >
+                          <IconTrash size={16} aria-hidden />
+                        </ActionIcon>
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                );
+              })}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>

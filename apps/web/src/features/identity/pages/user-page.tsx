@@ -1,6 +1,7 @@
-import type { Role, RoleBinding, Workspace } from '@commander/contracts';
+import type { EffectiveBinding, Role, RoleBinding, User, Workspace } from '@commander/contracts';
 import {
   ActionIcon,
+  Anchor,
   Badge,
   Button,
   Group,
@@ -12,23 +13,111 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconLogout, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
+import { GroupSource } from '../components/group-source.js';
 import {
   identityQueries,
   useCreateBinding,
   useDeleteBinding,
+  useEndSessions,
   useUpdateBinding,
 } from '../identity.api.js';
+
+/** The user's groups, and every role they hold with where it comes from. */
+export function UserAccessView({ user, effective }: { user: User; effective: EffectiveBinding[] }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="md">
+      <Paper withBorder p="md" component="section" aria-labelledby="user-groups">
+        <Stack gap="sm">
+          <Title order={2} size="h5" id="user-groups">
+            {t('identity.access.groupsTitle')}
+          </Title>
+          {user.groups.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('identity.access.noGroups')}
+            </Text>
+          ) : (
+            <Group gap="xs">
+              {user.groups.map((g) => (
+                <Group key={g.id} gap={4}>
+                  <Anchor component={Link} to={`/settings/groups/${g.id}`} size="sm">
+                    {g.name}
+                  </Anchor>
+                  <GroupSource group={g} />
+                </Group>
+              ))}
+            </Group>
+          )}
+          {user.identities.length > 0 && (
+            <Text size="sm" c="dimmed">
+              {t('identity.access.identities')}:{' '}
+              {user.identities.map((i) => `${i.provider} (${i.subject})`).join(', ')}
+            </Text>
+          )}
+        </Stack>
+      </Paper>
+      <Paper withBorder p="md" component="section" aria-labelledby="user-effective">
+        <Stack gap="sm">
+          <Title order={2} size="h5" id="user-effective">
+            {t('identity.access.effectiveTitle')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('identity.access.effectiveHelp')}
+          </Text>
+          {effective.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('identity.access.none')}
+            </Text>
+          ) : (
+            <Table verticalSpacing="xs" aria-label={t('identity.access.effectiveTitle')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('identity.bindings.role')}</Table.Th>
+                  <Table.Th scope="col">{t('identity.access.scope')}</Table.Th>
+                  <Table.Th scope="col">{t('identity.access.via')}</Table.Th>
+                  <Table.Th scope="col">{t('identity.access.permissions')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {effective.map((b) => (
+                  <Table.Tr key={b.binding_id}>
+                    <Table.Td>{b.role_name}</Table.Td>
+                    <Table.Td>{b.workspace_slug ?? t('identity.access.global')}</Table.Td>
+                    <Table.Td>
+                      {b.via === 'user' ? (
+                        t('identity.access.direct')
+                      ) : (
+                        <Anchor component={Link} to={`/settings/groups/${b.group_id ?? ''}`}>
+                          {t('identity.access.viaGroup', { group: b.group_name ?? '' })}
+                        </Anchor>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="xs" c="dimmed">
+                        {[...b.permissions].sort().join(', ')}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Stack>
+      </Paper>
+    </Stack>
+  );
+}
 
 export type UserBindingsViewProps = {
   bindings: RoleBinding[];
@@ -242,13 +331,15 @@ export function UserPage() {
   const me = useQuery(authQueries.me());
   const user = useQuery(identityQueries.user(userId));
   const bindings = useQuery(identityQueries.userBindings(userId));
+  const effective = useQuery(identityQueries.effectiveBindings(userId));
+  const endSessions = useEndSessions();
   const roles = useQuery(identityQueries.roles());
   const workspaces = useQuery(identityQueries.workspaces());
   const create = useCreateBinding();
   const update = useUpdateBinding();
   const remove = useDeleteBinding();
   const canWrite = canGlobally(me.data, 'role_bindings:write');
-  const failed = user.error ?? bindings.error ?? roles.error ?? workspaces.error;
+  const failed = user.error ?? bindings.error ?? effective.error ?? roles.error ?? workspaces.error;
   return (
     <Stack gap="lg">
       <PageBreadcrumbs
@@ -259,14 +350,33 @@ export function UserPage() {
       />
       {failed ? (
         <ErrorAlert error={failed} />
-      ) : !user.data || !bindings.data || !roles.data || !workspaces.data ? (
+      ) : !user.data || !bindings.data || !effective.data || !roles.data || !workspaces.data ? (
         <PageSkeleton />
       ) : (
         <>
-          <Stack gap={4}>
-            <Title order={1}>{user.data.name}</Title>
-            <Text c="dimmed">{user.data.email}</Text>
-          </Stack>
+          <Group justify="space-between" align="flex-start">
+            <Stack gap={4}>
+              <Title order={1}>{user.data.name}</Title>
+              <Text c="dimmed">{user.data.email}</Text>
+            </Stack>
+            {canGlobally(me.data, 'users:write') && (
+              <Button
+                variant="light"
+                color="red"
+                leftSection={<IconLogout size={16} aria-hidden />}
+                loading={endSessions.isPending}
+                onClick={() => {
+                  const email = user.data.email;
+                  if (window.confirm(t('identity.access.endSessionsConfirm', { user: email }))) {
+                    endSessions.mutate(userId);
+                  }
+                }}
+              >
+                {t('identity.access.endSessions')}
+              </Button>
+            )}
+          </Group>
+          <UserAccessView user={user.data} effective={effective.data} />
           <UserBindingsView
             bindings={bindings.data.items}
             roles={roles.data.items}
