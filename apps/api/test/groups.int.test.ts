@@ -12,7 +12,7 @@ describe('groups', () => {
       method: method as 'GET',
       url,
       headers: t.headers(token),
-      ...(payload === undefined ? {} : { payload }),
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
     });
   }
 
