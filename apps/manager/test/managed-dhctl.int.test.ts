@@ -125,12 +125,15 @@ describe('managed dhctl servers (pool)', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let logged!: () => void;
     const inCall = new Promise<void>((resolve) => (logged = resolve));
-    const call = busy.check({ options: { commander_mode: true } }, {
-      onLogs: async () => {
-        logged();
-        await held;
+    const call = busy.check(
+      { options: { commander_mode: true } },
+      {
+        onLogs: async () => {
+          logged();
+          await held;
+        },
       },
-    });
+    );
     await inCall;
     await idle.getStatus();
     // (Either may have been stopped as idle and started again meanwhile: take them now.)
