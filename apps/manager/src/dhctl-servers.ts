@@ -245,12 +245,17 @@ export class ManagedDhctlServers {
     const pending = this.starting.get(version);
     if (pending) return pending;
     const current = this.servers.get(version);
+    if (current) {
+      // A need is a use: the idle reaper leaves it alone while its health is checked.
+      current.lastUsed = Date.now();
+    }
     if (
       current &&
       !current.exited &&
       (current.inFlight > 0 ||
         Date.now() - current.lastHealthy < HEALTHY_FOR_MS ||
-        (await this.healthy(current)))
+        (await this.healthy(current))) &&
+      this.servers.get(version) === current
     ) {
       return current;
     }

@@ -61,3 +61,37 @@ describe('a dhctl server per DKP version', () => {
     }
   });
 });
+
+describe('a DKP version no dhctl server serves', () => {
+  // Only 1.70 is configured: no default, no command template.
+  const env = useManagerEnv({
+    dhctlServers: async (defaultSim) => ({ '1.70': defaultSim.grpcAddress }),
+  });
+
+  it('fails the operation with an error naming the version', async () => {
+    const created = await createCluster(env.ctx, {
+      name: `nover-${env.suffix}`,
+      cluster_template_version_id: env.defaultTemplateVersionId,
+      values: {},
+    });
+    // The agent of this (attached-like) cluster reports 1.71 before any replica runs.
+    await env.database.db.cluster.update({
+      where: { id: created.id },
+      data: { agentData: [{ source: 'overview', data: { dkp_version: 'v1.71.2' } }] },
+    });
+    await env.startReplica();
+    const op = await eventually(
+      () =>
+        env.database.db.clusterOperation.findFirst({
+          where: { clusterId: created.id, status: { in: ['SUCCEEDED', 'FAILED'] } },
+        }),
+      20_000,
+      'install finished',
+    );
+    expect(op.status).toBe('FAILED');
+    expect(op.error).toContain('no dhctl server for DKP version "v1.71.2"');
+    expect(op.error).toContain('1.70');
+    // Nothing reached the one configured server.
+    expect(env.sim.clusters.list()).toHaveLength(0);
+  });
+});

@@ -199,15 +199,14 @@ describe('managed dhctl servers (manager process)', () => {
     await database?.drop();
   });
 
-  it('installs through the managed server, keeps static precedence, leaves no orphan after SIGKILL', async () => {
-    const { ctx, versionId } = await installationContext(database.db, keys, 'managed');
+  function startManager(name: string): ChildProcess {
     const manager = spawn(process.execPath, ['--import', 'tsx', 'apps/manager/src/main.ts'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         DATABASE_URL: database.url,
         LOG_LEVEL: process.env.DEBUG_MANAGED ? 'info' : 'warn',
-        MANAGER_REPLICA_ID: 'managed',
+        MANAGER_REPLICA_ID: name,
         MANAGER_HEARTBEAT_MS: '300',
         MANAGER_RECONCILE_EVERY_MS: '600000',
         ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: keys.primaryKey as string,
@@ -221,8 +220,15 @@ describe('managed dhctl servers (manager process)', () => {
     });
     live.add(manager);
     manager.once('exit', () => live.delete(manager));
-    manager.stdout.on('data', (c: Buffer) => output.push(`[manager] ${c.toString()}`));
-    manager.stderr.on('data', (c: Buffer) => output.push(`[manager] ${c.toString()}`));
+    manager.stdout.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    manager.stderr.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+
+    return manager;
+  }
+
+  it('installs through the managed server, keeps static precedence, stops its servers on SIGTERM and leaves no orphan after SIGKILL', async () => {
+    const { ctx, versionId } = await installationContext(database.db, keys, 'managed');
+    const manager = startManager('managed');
 
     // No version reported yet: the install runs on the managed server of the default version.
     const cluster = await createCluster(ctx, {
@@ -270,5 +276,25 @@ describe('managed dhctl servers (manager process)', () => {
     // SIGKILL: no shutdown code runs; the managed server notices its manager is gone.
     manager.kill('SIGKILL');
     await eventually(async () => !alive(managedPid!), 30_000, 'managed server gone');
+
+    // A manager stopped normally (SIGTERM) stops its servers before it exits.
+    const second = startManager('managed-2');
+    await database.db.cluster.update({
+      where: { id: cluster.id },
+      data: { agentData: [{ source: 'overview', data: { dkp_version: 'v1.69.4' } }] },
+    });
+    await checkClusterNow(ctx, cluster.id);
+    const [secondPid] = await eventually(
+      async () => {
+        const pids = await childrenOf(second.pid!);
+        return pids.length ? pids : null;
+      },
+      60_000,
+      'managed server of 1.69 started by the second manager',
+    );
+    const exited = new Promise<number | null>((resolve) => second.once('exit', resolve));
+    second.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await eventually(async () => !alive(secondPid!), 10_000, 'stopped with its manager');
   }, 240_000);
 });

@@ -187,34 +187,40 @@ export async function settle<R>(
   closingLines: string[] = [],
 ): Promise<void> {
   // What dhctl did is recorded even when PostgreSQL restarts meanwhile (retried until it is
-  // back): a lost completion would run the operation again.
+  // back): a lost completion would run the operation again. Each write is retried together
+  // with the ownership check, so a write that committed although its answer was lost is not
+  // applied twice (the check then fails: the operation is no longer RUNNING).
   const retry = <T>(step: () => Promise<T>, what: string) =>
     whileDatabaseDown(step, run.deps.log, what);
   if (closingLines.length > 0) {
     await keepWhileDatabaseDown(run.recorder.log(closingLines));
   }
-  await retry(() => assertStillHeld(run), 'operation log and ownership check');
   if (outcome.ok && outcome.stopped) {
-    await retry(() => handBackOperation(run.ctx, run.claimed.operation.id), 'hand back');
+    await retry(async () => {
+      await assertStillHeld(run);
+      await handBackOperation(run.ctx, run.claimed.operation.id);
+    }, 'hand back');
     return;
   }
   if (!outcome.ok) {
-    await retry(() => run.recorder.failCurrentPhase(), 'failed phase');
+    await retry(async () => {
+      await assertStillHeld(run);
+      await run.recorder.failCurrentPhase();
+    }, 'failed phase');
   }
-  await retry(
-    () =>
-      complete(
-        outcome.ok
-          ? { ok: true, state: outcome.state, result: outcome.result }
-          : {
-              ok: false,
-              state: outcome.state,
-              error: outcome.error,
-              cancelled: cancelledByUser(run),
-            },
-      ),
-    'operation result',
-  );
+  await retry(async () => {
+    await assertStillHeld(run);
+    await complete(
+      outcome.ok
+        ? { ok: true, state: outcome.state, result: outcome.result }
+        : {
+            ok: false,
+            state: outcome.state,
+            error: outcome.error,
+            cancelled: cancelledByUser(run),
+          },
+    );
+  }, 'operation result');
 }
 
 /**
