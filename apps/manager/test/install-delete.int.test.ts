@@ -58,6 +58,21 @@ describe('install and delete through dhctl-sim', () => {
     expect(logs.map((l) => l.seq)).toEqual(logs.map((_, i) => i + 1));
     const row = await db.cluster.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.dhctlStateEncrypted).toMatch(/^\{"p":/);
+    // The install's end (one statement): the operation closed, the cluster created with what
+    // was installed, its first check scheduled, its agent key stored, the transition audited.
+    expect(op.finishedAt).not.toBeNull();
+    expect(op.phaseStateEncrypted).toBeNull();
+    expect(row).toMatchObject({ appliedRevision: row.desiredRevision, wasCreated: true });
+    expect(row.appliedRenderedEncrypted).not.toBeNull();
+    expect(row.agentKeyEncrypted).not.toBeNull();
+    expect(row.nextCheckAt!.getTime()).toBeGreaterThan(op.finishedAt!.getTime());
+    const audits = await db.auditEvent.findMany({
+      where: { auditableId: created.id, action: 'update' },
+    });
+    expect(audits.map((a) => a.changes)).toContainEqual({
+      status: ['creating', 'in_sync'],
+      event: 'install_succeeded',
+    });
     const simUuid = dhctlStateUuid(env.deps.encryptor.decrypt(row.dhctlStateEncrypted!));
     expect(simUuid).not.toBeNull();
     expect(env.sim.clusters.get(simUuid!)).toMatchObject({
