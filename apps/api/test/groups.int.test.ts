@@ -7,7 +7,7 @@ import { useTestApp } from './helpers.js';
 describe('groups', () => {
   const t = useTestApp();
 
-  async function as(token: string, method: string, url: string, payload?: unknown) {
+  async function as(token: string, method: string, url: string, payload?: Record<string, unknown>) {
     return t.app.inject({
       method: method as 'GET',
       url,
