@@ -26,7 +26,8 @@ export const E2E = {
 
 /** The OpenID provider e2e/oidc-setup.ts starts for the single sign-on spec. */
 export const OIDC = {
-  port: Number(process.env.E2E_OIDC_PORT ?? 9207),
+  // Next to the system's own port, so parallel runs with their own E2E_PORT do not collide.
+  port: Number(process.env.E2E_OIDC_PORT ?? port + 10_000),
   providerId: 'e2e-idp',
   providerName: 'E2E IdP',
   clientId: 'commander-e2e',

@@ -1,4 +1,5 @@
 import { login, type ServiceContext } from '@commander/core';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 
 import { useTestApp } from './helpers.js';
@@ -7,7 +8,7 @@ import { useTestApp } from './helpers.js';
 describe('groups', () => {
   const t = useTestApp();
 
-  async function as(token: string, method: string, url: string, payload?: unknown) {
+  async function as(token: string, method: string, url: string, payload?: Record<string, unknown>) {
     return t.app.inject({
       method: method as 'GET',
       url,
@@ -146,6 +147,26 @@ describe('groups', () => {
     expect(missing.statusCode).toBe(404);
     const bad = await as(t.globalToken, 'POST', '/api/v1/groups', { name: '   ' });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('membership changes notify commander_auth (every API process drops its cached principals)', async () => {
+    const listener = new pg.Client({ connectionString: t.database.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.query('LISTEN commander_auth');
+    try {
+      const group = await as(t.globalToken, 'POST', '/api/v1/groups', { name: `n-${t.suffix}` });
+      const groupId = group.json<{ id: string }>().id;
+      const admin = await t.db.user.findFirstOrThrow({ where: { email: t.adminEmail } });
+      await as(t.globalToken, 'POST', `/api/v1/groups/${groupId}/members`, { user_id: admin.id });
+      await expect.poll(() => heard).toContain('group_members');
+      heard.length = 0;
+      await as(t.globalToken, 'DELETE', `/api/v1/groups/${groupId}`);
+      await expect.poll(() => heard).toContain('groups');
+    } finally {
+      await listener.end();
+    }
   });
 
   it('COMMANDER_LOCAL_LOGIN=off refuses every password sign-in', async () => {
