@@ -28,7 +28,9 @@ export function CodeEditorImpl({
     () => [
       yaml(),
       fontTheme,
-      EditorView.lineWrapping,
+      // Read-only viewers do not wrap: one row per line keeps the line numbers beside their
+      // lines however the width changes while the page settles (long lines scroll instead).
+      ...(readOnly ? [] : [EditorView.lineWrapping]),
       EditorView.contentAttributes.of({
         'aria-labelledby': labelId,
         ...(describedBy ? { 'aria-describedby': describedBy } : {}),
