@@ -61,12 +61,17 @@ export function operationTask(
     if (!handler) {
       throw new Error(`no handler for ${op.kind} operations`);
     }
-    // The cluster is busy: come back shortly, without using an attempt.
+    // The cluster is busy: come back shortly, without using an attempt, keeping the job's
+    // priority (people's operations before background work).
     const retryLater = () =>
       helpers.addJob(
         helpers.job.task_identifier,
         { operationId },
-        { runAt: new Date(Date.now() + BUSY_RETRY_MS), maxAttempts: helpers.job.max_attempts },
+        {
+          runAt: new Date(Date.now() + BUSY_RETRY_MS),
+          maxAttempts: helpers.job.max_attempts,
+          priority: helpers.job.priority,
+        },
       );
     if (!(await deps.locks.tryLock(op.clusterId))) {
       await retryLater();
