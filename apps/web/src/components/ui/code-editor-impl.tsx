@@ -28,9 +28,7 @@ export function CodeEditorImpl({
     () => [
       yaml(),
       fontTheme,
-      // Read-only viewers do not wrap: one row per line keeps the line numbers beside their
-      // lines however the width changes while the page settles (long lines scroll instead).
-      ...(readOnly ? [] : [EditorView.lineWrapping]),
+      EditorView.lineWrapping,
       EditorView.contentAttributes.of({
         'aria-labelledby': labelId,
         ...(describedBy ? { 'aria-describedby': describedBy } : {}),
