@@ -53,6 +53,11 @@ export const OperationSchema = z.object({
   started_at: TimestampSchema.nullable(),
   finished_at: TimestampSchema.nullable(),
   heartbeat_at: TimestampSchema.nullable(),
+  /**
+   * A queued operation's place in the managers' queue (1: next), on `GET /operations/:id`
+   * only; null when its job is not waiting (taken, or not due yet).
+   */
+  queue_position: z.number().int().min(1).nullable().optional(),
 });
 export type Operation = z.infer<typeof OperationSchema>;
 

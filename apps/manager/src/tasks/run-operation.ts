@@ -59,12 +59,17 @@ export function operationTask(
       helpers.logger.debug(`operation ${operationId} is no longer runnable`);
       return;
     }
-    // The cluster is busy: come back shortly, without using an attempt.
+    // The cluster is busy: come back shortly, without using an attempt, keeping the job's
+    // priority (people's operations before background work).
     const retryLater = () =>
       helpers.addJob(
         helpers.job.task_identifier,
         { operationId },
-        { runAt: new Date(Date.now() + BUSY_RETRY_MS), maxAttempts: helpers.job.max_attempts },
+        {
+          runAt: new Date(Date.now() + BUSY_RETRY_MS),
+          maxAttempts: helpers.job.max_attempts,
+          priority: helpers.job.priority,
+        },
       );
     if (!op.locked) {
       await retryLater();

@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { toOperationDto } from './operation-dto.js';
+import { queuePosition } from './queue-position.js';
 
 /**
  * Operations of a cluster of the current workspace, newest first. Results are reduced to
@@ -40,7 +41,8 @@ export async function listClusterOperations(
 
 /**
  * One operation of a cluster of the current workspace; its result reduced to the allowlisted
- * fields unless `reveal` (needs clusters:secrets:read). @throws AppError not_found, forbidden
+ * fields unless `reveal` (needs clusters:secrets:read); a queued one with its `queue_position`.
+ * @throws AppError not_found, forbidden
  */
 export async function getOperation(
   ctx: ServiceContext,
@@ -55,7 +57,11 @@ export async function getOperation(
   if (!row) {
     throw notFound('Operation', id);
   }
-  return toOperationDto(row, { reveal: options.reveal });
+  const dto = toOperationDto(row, { reveal: options.reveal });
+  // A queued operation tells where it stands in the managers' queue.
+  return row.status === 'QUEUED'
+    ? { ...dto, queue_position: await queuePosition(ctx.db, id) }
+    : dto;
 }
 
 /**

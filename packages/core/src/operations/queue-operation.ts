@@ -2,7 +2,7 @@ import type { OperationKind, Prisma, Tx } from '@commander/db';
 
 import type { ServiceContext } from '../context.js';
 import { notifyChange } from '../events/notify.js';
-import { enqueueTask } from '../tasks/enqueue.js';
+import { enqueueTask, OPERATION_PRIORITY } from '../tasks/enqueue.js';
 import { OPERATION_TASKS } from '../tasks/registry.js';
 
 export type QueueOperationInput = {
@@ -59,7 +59,15 @@ export async function queueOperation(
     tx,
     OPERATION_TASKS[input.kind],
     { operationId: op.id },
-    { runAt: input.runAt, maxAttempts: 5 },
+    {
+      runAt: input.runAt,
+      maxAttempts: 5,
+      // People (sessions, API tokens) before the system's own work.
+      priority:
+        ctx.actor.type === 'system' || ctx.actor.type === 'agent'
+          ? OPERATION_PRIORITY.background
+          : OPERATION_PRIORITY.interactive,
+    },
   );
   await notifyChange(tx, {
     type: 'operation',

@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import { EVENTS_CHANNEL } from '../events/notify.js';
+import { OPERATION_PRIORITY } from '../tasks/enqueue.js';
 import { OPERATION_TASKS } from '../tasks/registry.js';
 
 /** Statuses the reconcile scheduler checks. */
@@ -71,7 +72,7 @@ export async function scheduleDueChecks(
     await tx.$executeRaw`
       SELECT graphile_worker.add_jobs(array_agg(
         (${OPERATION_TASKS.CHECK}::text, json_build_object('operationId', op_id), NULL, NULL, 5::smallint,
-         NULL, NULL, NULL)::graphile_worker.job_spec))
+         NULL, ${OPERATION_PRIORITY.background}::smallint, NULL)::graphile_worker.job_spec))
       FROM unnest(${operationIds}::text[]) AS op_id`;
     const events = queued.map((q) =>
       JSON.stringify({

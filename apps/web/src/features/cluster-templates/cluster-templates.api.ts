@@ -1,5 +1,6 @@
 import {
   ClusterSchema,
+  type ClusterStatus,
   type ClusterTemplate,
   ClusterTemplateSchema,
   type ClusterTemplateVersion,
@@ -8,7 +9,7 @@ import {
   type CreateTemplateVersionBody,
   SwitchVersionResultSchema,
 } from '@commander/contracts';
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 
@@ -19,8 +20,17 @@ import { workspaceQueries } from '../workspaces/workspaces.api.js';
 /** Per-cluster result of a bulk version switch. */
 export type SwitchVersionResult = z.infer<typeof SwitchVersionResultSchema>[number];
 
-/** Clusters of one template shown on its page (the API's maximum page). */
-const TEMPLATE_CLUSTERS_LIMIT = 1000;
+/** Clusters of one template per page of its Clusters tab. */
+export const TEMPLATE_CLUSTERS_PAGE_SIZE = 50;
+
+/** The API's largest page (for collecting every matching cluster). */
+const API_MAX_PAGE = 1000;
+
+/** The switch endpoint's largest batch. */
+export const SWITCH_BATCH = 500;
+
+/** The Clusters tab's filter, kept in the URL. */
+export type TemplateClustersFilter = { q?: string; status?: ClusterStatus; page: number };
 
 export const clusterTemplateQueries = {
   all: (slug: string) => [...workspaceQueries.scope(slug), 'cluster-templates'] as const,
@@ -63,9 +73,9 @@ export const clusterTemplateQueries = {
    * Clusters on a template. Kept under the cluster lists' key, so cluster change events
    * refresh it.
    */
-  clusters: (slug: string, templateId: string) =>
+  clusters: (slug: string, templateId: string, filter: TemplateClustersFilter = { page: 1 }) =>
     queryOptions({
-      queryKey: [...clusterQueries.lists(slug), { templateId }] as const,
+      queryKey: [...clusterQueries.lists(slug), { templateId, ...filter }] as const,
       queryFn: ({ signal }) =>
         api.list('/clusters', {
           schema: ClusterSchema,
@@ -74,11 +84,53 @@ export const clusterTemplateQueries = {
           query: {
             cluster_template_id: templateId,
             without_archived: true,
-            limit: TEMPLATE_CLUSTERS_LIMIT,
+            q: filter.q,
+            status: filter.status,
+            sort: 'name',
+            limit: TEMPLATE_CLUSTERS_PAGE_SIZE,
+            offset: (filter.page - 1) * TEMPLATE_CLUSTERS_PAGE_SIZE,
           },
         }),
+      placeholderData: keepPreviousData,
     }),
 };
+
+/** Every cluster of the template matching the filter (all pages), for "select all matching". */
+export async function fetchMatchingClusterIds(
+  slug: string,
+  templateId: string,
+  filter: Omit<TemplateClustersFilter, 'page'>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let offset = 0; ; offset += API_MAX_PAGE) {
+    const page = await api.list('/clusters', {
+      schema: ClusterSchema,
+      workspace: slug,
+      query: {
+        cluster_template_id: templateId,
+        without_archived: true,
+        q: filter.q,
+        status: filter.status,
+        sort: 'name',
+        limit: API_MAX_PAGE,
+        offset,
+      },
+    });
+    ids.push(...page.items.map((c) => c.id));
+    if (page.items.length < API_MAX_PAGE || ids.length >= page.total) {
+      return ids;
+    }
+  }
+}
+
+/** Splits a list into batches the switch endpoint accepts. */
+export function batches<T>(items: readonly T[], size: number = SWITCH_BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
+  return out;
+}
 
 /** Versions a new cluster may use: available ones, newest first. */
 export function availableVersions(template: ClusterTemplate): ClusterTemplateVersion[] {
@@ -260,12 +312,23 @@ export function useSwitchVersion(slug: string, templateId: string) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { cluster_template_version_id: string; cluster_ids: string[] }) =>
-      api.post(`/cluster_templates/${templateId}/switch_version`, {
-        body,
-        schema: SwitchVersionResultSchema,
-        workspace: slug,
-      }),
+    // Any number of clusters, in batches of what the endpoint takes, one after another.
+    mutationFn: async (body: { cluster_template_version_id: string; cluster_ids: string[] }) => {
+      const results: SwitchVersionResult[] = [];
+      for (const ids of batches(body.cluster_ids)) {
+        results.push(
+          ...(await api.post(`/cluster_templates/${templateId}/switch_version`, {
+            body: {
+              cluster_template_version_id: body.cluster_template_version_id,
+              cluster_ids: ids,
+            },
+            schema: SwitchVersionResultSchema,
+            workspace: slug,
+          })),
+        );
+      }
+      return results;
+    },
     meta: { successMessage: t('tpl.switch.done'), errorTitle: t('tpl.switch.failed') },
     onSuccess: async () => {
       await Promise.all([

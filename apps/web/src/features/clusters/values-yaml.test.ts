@@ -46,4 +46,16 @@ describe('valuesToYaml', () => {
     expect(valuesToYaml({})).toBe('{}\n');
     expect(valuesToYaml({ a: 1, b: ['x'] })).toBe('a: 1\nb:\n  - x\n');
   });
+
+  it('shows a stored secret as stored encrypted, not as null', () => {
+    const text = valuesToYaml(
+      { sshUser: 'ubuntu', sshPassword: null, apiKey: null },
+      {
+        stored: { sshPassword: { has_value: true }, apiKey: { has_value: false } },
+        storedWord: '(stored encrypted)',
+      },
+    );
+    expect(text).toContain('sshPassword: (stored encrypted)');
+    expect(text).toContain('apiKey: null');
+  });
 });

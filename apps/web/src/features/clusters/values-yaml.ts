@@ -67,7 +67,25 @@ export function valuesSkeleton(version: Pick<ClusterTemplateVersion, 'params'>):
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
-/** Values as YAML text for display. */
-export function valuesToYaml(values: JsonObject): string {
-  return Object.keys(values).length === 0 ? '{}\n' : stringify(values);
+/**
+ * Values as YAML text for display. Secret values come as null unless revealed: a stored one
+ * shows as `storedWord` (e.g. "(stored encrypted)"), not as `null`, which reads as "unset".
+ */
+export function valuesToYaml(
+  values: JsonObject,
+  secrets?: { stored: Record<string, { has_value: boolean }>; storedWord: string },
+): string {
+  if (Object.keys(values).length === 0) {
+    return '{}\n';
+  }
+  if (!secrets) {
+    return stringify(values);
+  }
+  const shown: JsonObject = { ...values };
+  for (const [key, secret] of Object.entries(secrets.stored)) {
+    if (secret.has_value && (shown[key] === null || shown[key] === undefined)) {
+      shown[key] = secrets.storedWord;
+    }
+  }
+  return stringify(shown);
 }

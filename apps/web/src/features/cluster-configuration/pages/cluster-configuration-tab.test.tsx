@@ -96,6 +96,8 @@ describe('cluster Configuration tab', () => {
     const prefix = within(form).getByRole('textbox', { name: 'Prefix' });
     expect(prefix).toHaveValue('prod');
     expect(prefix).toBeDisabled();
+    // Locked values wrap in full (a multi-line box), never cut at the input's edge.
+    expect(prefix.tagName).toBe('TEXTAREA');
     expect(within(form).getByLabelText(/^Token/)).toHaveAttribute('placeholder', 'Unchanged');
     // Available versions and the cluster's own one; the withdrawn v3 is not offered.
     await userEvent

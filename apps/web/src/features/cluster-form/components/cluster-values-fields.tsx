@@ -278,6 +278,18 @@ function FieldInput({
       );
     case 'text':
     default:
+      if (locked) {
+        // A locked value is read, not typed: it wraps in full instead of being cut at the edge.
+        return (
+          <Textarea
+            {...common}
+            autosize
+            minRows={1}
+            readOnly
+            value={value === undefined || value === null ? '' : displayValue(value)}
+          />
+        );
+      }
       return (
         <TextInput
           {...common}

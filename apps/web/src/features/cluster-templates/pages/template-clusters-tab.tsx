@@ -1,4 +1,5 @@
-import type { Cluster, ClusterTemplate } from '@commander/contracts';
+import type { Cluster, ClusterStatus, ClusterTemplate } from '@commander/contracts';
+import { CLUSTER_STATUSES } from '@commander/contracts';
 import {
   Alert,
   Anchor,
@@ -7,6 +8,7 @@ import {
   Checkbox,
   EmptyState,
   Group,
+  Pagination,
   Select,
   Stack,
   Table,
@@ -16,27 +18,73 @@ import { IconArrowsExchange, IconCircleCheck, IconCircleX, IconServer2 } from '@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { canInWorkspace } from '../../auth/permissions.js';
+import { ClusterFilters } from '../../clusters/components/cluster-filters.js';
 import { ClusterStatusBadge } from '../../clusters/components/cluster-status-badge.js';
 import { useCurrentWorkspace } from '../../workspaces/use-workspace.js';
 import {
   availableVersions,
   clusterTemplateQueries,
+  fetchMatchingClusterIds,
   type SwitchVersionResult,
+  TEMPLATE_CLUSTERS_PAGE_SIZE,
+  type TemplateClustersFilter,
   useSwitchVersion,
 } from '../cluster-templates.api.js';
 import { useTemplateContext } from './template-page.js';
 
-/** Clusters on this template; several can be switched to another version at once. */
+/** Reads the tab's filter from the URL (`?q=&status=&page=`). */
+export function templateClustersFilter(params: URLSearchParams): TemplateClustersFilter {
+  const page = Number(params.get('page'));
+  const status = params.get('status');
+  const q = params.get('q')?.trim();
+  return {
+    page: Number.isInteger(page) && page > 0 ? page : 1,
+    ...(q ? { q } : {}),
+    ...(status && (CLUSTER_STATUSES as readonly string[]).includes(status)
+      ? { status: status as ClusterStatus }
+      : {}),
+  };
+}
+
+/**
+ * Clusters on this template, a page at a time with the cluster list's search and status filter
+ * (in the URL); several, or every one matching, can be switched to another version at once.
+ */
 export function TemplateClustersTab() {
   const { slug, template } = useTemplateContext();
   const { me } = useCurrentWorkspace();
-  const clusters = useQuery(clusterTemplateQueries.clusters(slug, template.id));
+  const [params, setParams] = useSearchParams();
+  const filter = templateClustersFilter(params);
+  const clusters = useQuery(clusterTemplateQueries.clusters(slug, template.id, filter));
   const switchVersion = useSwitchVersion(slug, template.id);
+  const update = (changes: Record<string, string | undefined>) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === undefined || value === '') {
+            next.delete(key);
+          } else {
+            next.set(key, value);
+          }
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  const filters = (
+    <ClusterFilters
+      status={filter.status}
+      q={filter.q ?? ''}
+      onStatusChange={(status) => update({ status, page: undefined })}
+      onQueryChange={(q) => update({ q, page: undefined })}
+    />
+  );
   if (clusters.isPending) {
     return <TableSkeleton rows={3} columns={5} />;
   }
@@ -45,15 +93,28 @@ export function TemplateClustersTab() {
   }
   return (
     <TemplateClustersView
+      // A new filter or page starts a new selection.
+      key={`${filter.q ?? ''}|${filter.status ?? ''}|${filter.page}`}
       slug={slug}
       template={template}
       clusters={clusters.data.items}
+      total={clusters.data.total}
+      page={filter.page}
+      onPageChange={(page) => update({ page: page === 1 ? undefined : String(page) })}
+      filters={filters}
+      hasFilters={filter.q !== undefined || filter.status !== undefined}
       canSwitch={canInWorkspace(me, slug, 'clusters:write')}
       isSwitching={switchVersion.isPending}
-      onSwitch={(versionId, clusterIds) =>
+      onSwitch={async (versionId, selection) =>
         switchVersion.mutateAsync({
           cluster_template_version_id: versionId,
-          cluster_ids: clusterIds,
+          cluster_ids:
+            selection === 'all-matching'
+              ? await fetchMatchingClusterIds(slug, template.id, {
+                  q: filter.q,
+                  status: filter.status,
+                })
+              : selection,
         })
       }
     />
@@ -63,22 +124,41 @@ export function TemplateClustersTab() {
 export type TemplateClustersViewProps = {
   slug: string;
   template: ClusterTemplate;
+  /** This page of the clusters matching the filter. */
   clusters: Cluster[];
+  /** Every cluster matching the filter (X-Total-Count). */
+  total?: number;
+  page?: number;
+  onPageChange?: (page: number) => void;
+  /** The search and status filter, above the table. */
+  filters?: React.ReactNode;
+  hasFilters?: boolean;
   canSwitch: boolean;
   isSwitching: boolean;
-  onSwitch: (versionId: string, clusterIds: string[]) => Promise<SwitchVersionResult[]>;
+  /** Ids of the chosen clusters, or every cluster matching the filter (all pages). */
+  onSwitch: (
+    versionId: string,
+    selection: string[] | 'all-matching',
+  ) => Promise<SwitchVersionResult[]>;
 };
 
 export function TemplateClustersView({
   slug,
   template,
   clusters,
+  total = clusters.length,
+  page = 1,
+  onPageChange = () => undefined,
+  filters = null,
+  hasFilters = false,
   canSwitch,
   isSwitching,
   onSwitch,
 }: TemplateClustersViewProps) {
   const { t } = useTranslation();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // "Select all matching": every cluster of every page, not only the ticked ones.
+  const [allMatching, setAllMatching] = useState(false);
   const versions = availableVersions(template);
   const [target, setTarget] = useState<string | null>(
     template.current_cluster_template_version_id ?? versions[0]?.id ?? null,
@@ -89,14 +169,21 @@ export function TemplateClustersView({
 
   if (clusters.length === 0) {
     return (
-      <EmptyState
-        icon={<IconServer2 size={32} aria-hidden />}
-        title={t('tpl.clusters.emptyTitle')}
-        description={t('tpl.clusters.emptyDescription')}
-      />
+      <Stack gap="md">
+        {filters}
+        <EmptyState
+          icon={<IconServer2 size={32} aria-hidden />}
+          title={hasFilters ? t('clusters.emptyFilteredTitle') : t('tpl.clusters.emptyTitle')}
+          description={
+            hasFilters ? t('clusters.emptyFilteredDescription') : t('tpl.clusters.emptyDescription')
+          }
+        />
+      </Stack>
     );
   }
-  const allSelected = clusters.every((c) => selected.has(c.id));
+  const allSelected = allMatching || clusters.every((c) => selected.has(c.id));
+  const count = allMatching ? total : selected.size;
+  const pages = Math.max(1, Math.ceil(total / TEMPLATE_CLUSTERS_PAGE_SIZE));
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => {
       const next = new Set(s);
@@ -111,6 +198,7 @@ export function TemplateClustersView({
 
   return (
     <Stack gap="md">
+      {filters}
       {canSwitch && (
         <Group align="flex-end" gap="sm">
           <Select
@@ -131,18 +219,43 @@ export function TemplateClustersView({
           />
           <Button
             leftSection={<IconArrowsExchange size={16} aria-hidden />}
-            disabled={target === null || selected.size === 0}
+            disabled={target === null || count === 0}
             loading={isSwitching}
             onClick={() => {
               if (target === null) {
                 return;
               }
-              void onSwitch(target, [...selected])
+              void onSwitch(target, allMatching ? 'all-matching' : [...selected])
                 .then((list) => setResults(new Map(list.map((r) => [r.cluster_id, r]))))
                 .catch(() => undefined);
             }}
           >
-            {t('tpl.clusters.switch', { count: selected.size })}
+            {t('tpl.clusters.switch', { count })}
+          </Button>
+        </Group>
+      )}
+      {canSwitch && allSelected && total > clusters.length && (
+        <Group gap="xs" role="status">
+          <Text size="sm">
+            {allMatching
+              ? t('tplClusters.allMatchingSelected', { count: total })
+              : t('tplClusters.pageSelected', { count: clusters.length })}
+          </Text>
+          <Button
+            variant="subtle"
+            size="compact-sm"
+            onClick={() => {
+              if (allMatching) {
+                setAllMatching(false);
+                setSelected(new Set());
+              } else {
+                setAllMatching(true);
+              }
+            }}
+          >
+            {allMatching
+              ? t('tplClusters.clearSelection')
+              : t('tplClusters.selectAllMatching', { count: total })}
           </Button>
         </Group>
       )}
@@ -166,13 +279,14 @@ export function TemplateClustersView({
                     aria-label={t('tpl.clusters.selectAll')}
                     checked={allSelected}
                     indeterminate={!allSelected && selected.size > 0}
-                    onChange={(event) =>
+                    onChange={(event) => {
+                      setAllMatching(false);
                       setSelected(
                         event.currentTarget.checked
                           ? new Set(clusters.map((c) => c.id))
                           : new Set(),
-                      )
-                    }
+                      );
+                    }}
                   />
                 </Table.Th>
               )}
@@ -192,8 +306,15 @@ export function TemplateClustersView({
                     <Table.Td>
                       <Checkbox
                         aria-label={t('tpl.clusters.select', { name: cluster.name })}
-                        checked={selected.has(cluster.id)}
-                        onChange={(event) => toggle(cluster.id, event.currentTarget.checked)}
+                        checked={allMatching || selected.has(cluster.id)}
+                        onChange={(event) => {
+                          if (allMatching) {
+                            // Unticking one leaves "all matching": this page minus that one.
+                            setAllMatching(false);
+                            setSelected(new Set(clusters.map((c) => c.id)));
+                          }
+                          toggle(cluster.id, event.currentTarget.checked);
+                        }}
                       />
                     </Table.Td>
                   )}
@@ -217,6 +338,33 @@ export function TemplateClustersView({
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {t('clusters.shown', {
+            from: (page - 1) * TEMPLATE_CLUSTERS_PAGE_SIZE + 1,
+            to: (page - 1) * TEMPLATE_CLUSTERS_PAGE_SIZE + clusters.length,
+            total,
+          })}
+        </Text>
+        {pages > 1 && (
+          <nav aria-label={t('tplClusters.pagination')}>
+            <Pagination
+              total={pages}
+              value={page}
+              onChange={onPageChange}
+              getControlProps={(control) => ({
+                'aria-label':
+                  control === 'next'
+                    ? t('pagination.next')
+                    : control === 'previous'
+                      ? t('pagination.previous')
+                      : undefined,
+              })}
+              getItemProps={(item) => ({ 'aria-label': t('pagination.page', { page: item }) })}
+            />
+          </nav>
+        )}
+      </Group>
     </Stack>
   );
 }

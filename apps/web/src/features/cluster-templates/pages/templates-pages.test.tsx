@@ -183,4 +183,69 @@ describe('clusters of a template', () => {
     expect(beta).toHaveTextContent('The values do not match (invalid_values)');
     expect(screen.getByText('1 switched, 1 failed.')).toBeInTheDocument();
   });
+
+  it('pages and searches like the cluster list, and switches every matching cluster at once', async () => {
+    // 120 clusters match "edge": three pages of 50; the switch gets them all in one request.
+    const all = Array.from({ length: 120 }, (_, i) =>
+      clusterFixture({
+        name: `edge-${String(i).padStart(3, '0')}`,
+        cluster_template_version_id: v1.id,
+      }),
+    );
+    const asked: URLSearchParams[] = [];
+    let sent: { cluster_ids: string[] } | null = null;
+    server.use(
+      http.get(`*/api/v1/cluster_templates/${template.id}`, () => HttpResponse.json(template)),
+      http.get('*/api/v1/clusters', ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        asked.push(params);
+        const matching = all.filter((c) => c.name.includes(params.get('q') ?? ''));
+        const offset = Number(params.get('offset') ?? 0);
+        const limit = Number(params.get('limit') ?? 100);
+        return HttpResponse.json(matching.slice(offset, offset + limit), {
+          headers: { 'x-total-count': String(matching.length) },
+        });
+      }),
+      http.post(`*/api/v1/cluster_templates/${template.id}/switch_version`, async ({ request }) => {
+        sent = (await request.json()) as { cluster_ids: string[] };
+        return HttpResponse.json(
+          sent.cluster_ids.map((id) => ({
+            cluster_id: id,
+            ok: true,
+            status: 'changing',
+            error: null,
+          })),
+        );
+      }),
+    );
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderRoutes({
+      path: `/w/default/templates/${template.id}/clusters?q=edge`,
+      me: admin,
+      routes: [
+        {
+          path: '/w/:slug/templates/:templateId',
+          element: <TemplatePage />,
+          children: [{ path: 'clusters', element: <TemplateClustersTab /> }],
+        },
+      ],
+    });
+    const table = await screen.findByRole('table', { name: 'Clusters on this template' });
+    expect(within(table).getAllByRole('row')).toHaveLength(51);
+    expect(asked[0]?.get('q')).toBe('edge');
+    expect(asked[0]?.get('limit')).toBe('50');
+    expect(screen.getByText('1–50 of 120')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Page 2' }));
+    await waitFor(() => expect(router.state.location.search).toContain('page=2'));
+    expect(await screen.findByText('51–100 of 120')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('checkbox', { name: 'Select all clusters' }));
+    expect(screen.getByText('All 50 clusters on this page are selected.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Select all 120 matching clusters' }));
+    await user.click(screen.getByRole('button', { name: 'Switch 120 clusters to version' }));
+    await waitFor(() => expect(sent?.cluster_ids).toHaveLength(120));
+    expect(new Set(sent!.cluster_ids)).toEqual(new Set(all.map((c) => c.id)));
+    expect(await screen.findByText('120 switched, 0 failed.')).toBeInTheDocument();
+  });
 });

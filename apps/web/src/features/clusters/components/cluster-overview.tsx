@@ -198,7 +198,10 @@ export function ClusterOverview({ slug, cluster }: { slug: string; cluster: Clus
       <Section title={t('clusters.overview.values')}>
         <YamlField
           label={t('clusters.overview.valuesLabel')}
-          value={valuesToYaml(cluster.values)}
+          value={valuesToYaml(cluster.values, {
+            stored: cluster.secret_values,
+            storedWord: t('secretWords.storedEncrypted'),
+          })}
           readOnly
           maxHeight="360px"
         />

@@ -56,7 +56,13 @@ export function OperationDetails({
           ) : null
         }
       />
-      <OperationLog slug={slug} clusterId={clusterId} operationId={operationId} />
+      <OperationLog
+        slug={slug}
+        clusterId={clusterId}
+        operationId={operationId}
+        queued={operation.data.status === 'queued'}
+        queuePosition={operation.data.queue_position ?? null}
+      />
     </Stack>
   );
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { server } from '../../../test/msw-server.js';
 import { renderWithProviders } from '../../../test/render.js';
-import { OperationLog } from './operation-log.js';
+import { OperationLog, OperationLogView } from './operation-log.js';
 
 const OPERATION = '00000000-0000-4000-8000-0000000000d1';
 const CLUSTER = '00000000-0000-4000-8000-0000000000c1';
@@ -157,5 +157,24 @@ describe('operation log', () => {
     expect(screen.getByText('2 of 4 lines match')).toBeInTheDocument();
     expect(within(view).queryByText('retrying')).not.toBeInTheDocument();
     expect(within(view).getByText('quota exceeded', { exact: false })).toBeInTheDocument();
+  });
+
+  it('says "Waiting" with the place in the queue, not "Live", while the operation is queued', () => {
+    const { unmount } = renderWithProviders(
+      <OperationLogView
+        lines={[]}
+        state="waiting"
+        end={null}
+        queuePosition={3}
+        onReconnect={() => undefined}
+      />,
+    );
+    expect(screen.getByText('Waiting · place 3 in the queue')).toBeInTheDocument();
+    expect(screen.queryByText('Live')).not.toBeInTheDocument();
+    unmount();
+    renderWithProviders(
+      <OperationLogView lines={[]} state="waiting" end={null} onReconnect={() => undefined} />,
+    );
+    expect(screen.getByText('Waiting in the queue')).toBeInTheDocument();
   });
 });

@@ -21,12 +21,27 @@ import { operationStatusWord } from '../operation-words.js';
 import { type LogEnd, operationQueries } from '../operations.api.js';
 
 /** Where the live log stands. */
-export type LogStreamState = 'connecting' | 'streaming' | 'reconnecting' | 'ended' | 'error';
+export type LogStreamState =
+  'connecting' | 'waiting' | 'streaming' | 'reconnecting' | 'ended' | 'error';
 
-export type OperationLogProps = { slug: string; clusterId: string; operationId: string };
+export type OperationLogProps = {
+  slug: string;
+  clusterId: string;
+  operationId: string;
+  /** The operation waits in the managers' queue: its log says "Waiting", not "Live". */
+  queued?: boolean;
+  /** Its place in the queue (1: next), when known. */
+  queuePosition?: number | null;
+};
 
 /** The operation's log, streamed live from the API into the query cache. */
-export function OperationLog({ slug, clusterId, operationId }: OperationLogProps) {
+export function OperationLog({
+  slug,
+  clusterId,
+  operationId,
+  queued = false,
+  queuePosition = null,
+}: OperationLogProps) {
   const log = useQuery(operationQueries.log(slug, clusterId, operationId));
   let state: LogStreamState;
   if (log.data === undefined) {
@@ -36,13 +51,14 @@ export function OperationLog({ slug, clusterId, operationId }: OperationLogProps
   } else if (log.isError) {
     state = 'error';
   } else {
-    state = log.fetchStatus === 'fetching' ? 'streaming' : 'reconnecting';
+    state = log.fetchStatus === 'fetching' ? (queued ? 'waiting' : 'streaming') : 'reconnecting';
   }
   return (
     <OperationLogView
       lines={log.data?.lines ?? []}
       state={state}
       end={log.data?.end ?? null}
+      queuePosition={queuePosition}
       onReconnect={() => void log.refetch()}
     />
   );
@@ -52,6 +68,8 @@ export type OperationLogViewProps = {
   lines: OperationLogLine[];
   state: LogStreamState;
   end: LogEnd | null;
+  /** While waiting in the queue: its place (1: next), when known. */
+  queuePosition?: number | null;
   onReconnect: () => void;
 };
 
@@ -59,7 +77,13 @@ const ROW_HEIGHT = 20;
 /** Within this many pixels of the bottom counts as "at the bottom" (following). */
 const BOTTOM_SLACK = 24;
 
-export function OperationLogView({ lines, state, end, onReconnect }: OperationLogViewProps) {
+export function OperationLogView({
+  lines,
+  state,
+  end,
+  queuePosition = null,
+  onReconnect,
+}: OperationLogViewProps) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const [isFollowing, setFollowing] = useState(true);
@@ -111,7 +135,7 @@ export function OperationLogView({ lines, state, end, onReconnect }: OperationLo
         <Group justify="space-between" gap="sm">
           <Group gap="sm">
             <Text fw={500}>{t('log.title')}</Text>
-            <LogStateBadge state={state} end={end} />
+            <LogStateBadge state={state} end={end} queuePosition={queuePosition} />
           </Group>
           <Group gap="xs">
             <TextInput
@@ -257,9 +281,25 @@ export function OperationLogView({ lines, state, end, onReconnect }: OperationLo
   );
 }
 
-function LogStateBadge({ state, end }: { state: LogStreamState; end: LogEnd | null }) {
+function LogStateBadge({
+  state,
+  end,
+  queuePosition,
+}: {
+  state: LogStreamState;
+  end: LogEnd | null;
+  queuePosition: number | null;
+}) {
   const { t } = useTranslation();
   switch (state) {
+    case 'waiting':
+      return (
+        <Badge variant="dot" color="gray" tt="none">
+          {queuePosition === null
+            ? t('queueWords.waiting')
+            : t('queueWords.waitingAt', { position: queuePosition })}
+        </Badge>
+      );
     case 'connecting':
       return (
         <Badge variant="dot" color="gray" tt="none">

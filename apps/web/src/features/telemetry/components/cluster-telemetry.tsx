@@ -58,6 +58,7 @@ export function ClusterTelemetry({ slug, cluster }: { slug: string; cluster: Clu
       range={range}
       onRangeChange={onRangeChange}
       points={history.data}
+      fetchedAt={history.dataUpdatedAt}
       historyError={history.error}
       onRetryHistory={() => void history.refetch()}
     />
@@ -72,6 +73,8 @@ export type ClusterTelemetryViewProps = {
   points: TelemetryPoint[] | undefined;
   historyError: Error | null;
   onRetryHistory: () => void;
+  /** When the points were fetched: the time axis ends there (the data's "now"). */
+  fetchedAt?: number;
 };
 
 export function ClusterTelemetryView({
@@ -81,6 +84,7 @@ export function ClusterTelemetryView({
   points,
   historyError,
   onRetryHistory,
+  fetchedAt,
 }: ClusterTelemetryViewProps) {
   const { t } = useTranslation();
   const snapshot = readAgentData(cluster.cluster_agent_data);
@@ -141,7 +145,7 @@ export function ClusterTelemetryView({
         <TelemetryCharts
           points={points}
           range={range}
-          {...chartWindow(rangeMs(range), cluster.created_at)}
+          {...chartWindow(rangeMs(range), cluster.created_at, fetchedAt || undefined)}
         />
       )}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>

@@ -7,6 +7,7 @@ import {
 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
+import { WHOLE_WORDS } from '../../../components/ui/badge-styles.js';
 import type { AlertSeverity, FiringAlert } from '../agent-data.js';
 
 const LOOK: Record<AlertSeverity, { color: string; icon: Icon }> = {
@@ -51,6 +52,7 @@ export function FiringAlerts({ alerts }: { alerts: FiringAlert[] }) {
                         color={look.color}
                         variant="light"
                         tt="none"
+                        styles={WHOLE_WORDS}
                         leftSection={<Icon size={12} aria-hidden />}
                       >
                         {t(`telemetry.alerts.severities.${alert.severity}`)}

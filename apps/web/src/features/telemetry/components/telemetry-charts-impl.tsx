@@ -160,7 +160,6 @@ export function TelemetryChartsImpl({ points, from, to }: TelemetryChartsProps) 
           {...common}
           curveType="stepAfter"
           yAxisProps={{ allowDecimals: false }}
-          valueFormatter={nodes}
           series={nodeSeries}
           tooltipProps={tooltip(nodeSeries, nodes)}
         />
