@@ -13,7 +13,7 @@ describe('groups', () => {
       method: method as 'GET',
       url,
       headers: t.headers(token),
-      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      ...(payload === undefined ? {} : { payload: payload }),
     });
   }
 
