@@ -392,6 +392,11 @@ describe('single sign-on (OpenID Connect)', () => {
       remoteAddress: '10.9.0.1',
     });
     expect(admin.statusCode).toBe(200);
+    const adminMe = await t.app.inject({
+      url: '/api/v1/auth/me',
+      headers: { cookie: String(admin.headers['set-cookie']).split(';')[0]! },
+    });
+    expect(adminMe.json().user.has_password).toBe(true);
     await t.app.inject({
       method: 'POST',
       url: '/api/v1/users',
@@ -454,6 +459,8 @@ describe('single sign-on (OpenID Connect)', () => {
   it('an account that signs in through the provider has no password to change', async () => {
     const { cookie } = await signIn('alice-sub');
     const me = await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie: cookie! } });
+    // The web app offers no "Change password" to it.
+    expect(me.json().user.has_password).toBe(false);
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/password',

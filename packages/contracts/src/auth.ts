@@ -35,6 +35,8 @@ export const SessionUserSchema = z.object({
   id: z.uuid(),
   email: z.string(),
   name: z.string(),
+  /** False for an account that signs in only through an identity provider (no password here). */
+  has_password: z.boolean(),
 });
 export type SessionUser = z.infer<typeof SessionUserSchema>;
 

@@ -52,7 +52,12 @@ export const describeCallerPlugin = fp<{ db: Db }>(
         kind: principal.kind,
         user:
           principal.kind === 'user'
-            ? { id: principal.user.id, email: principal.user.email, name: principal.user.name }
+            ? {
+                id: principal.user.id,
+                email: principal.user.email,
+                name: principal.user.name,
+                has_password: principal.user.passwordHash.startsWith('$argon2'),
+              }
             : null,
         token:
           principal.kind === 'auth_token'

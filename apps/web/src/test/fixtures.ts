@@ -12,7 +12,12 @@ const NOW = '2026-11-28T12:00:00.000Z';
 export function meFixture(overrides: Partial<Me> = {}): Me {
   return {
     kind: 'user',
-    user: { id: '00000000-0000-4000-8000-000000000001', email: 'admin@example.com', name: 'Admin' },
+    user: {
+      id: '00000000-0000-4000-8000-000000000001',
+      email: 'admin@example.com',
+      name: 'Admin',
+      has_password: true,
+    },
     token: null,
     workspaces: [
       {

@@ -67,7 +67,7 @@ export function UserMenu() {
               {t('admin.menuItem')}
             </Menu.Item>
           )}
-          {user && (
+          {user?.has_password && (
             <Menu.Item leftSection={<IconLock size={14} aria-hidden />} onClick={openPassword}>
               {t('password.menuItem')}
             </Menu.Item>
