@@ -12,35 +12,81 @@
 //     string, and drops the shadow database before closing its own pool.
 // Versions are pinned together in package.json; upgrade them together, with the migrations
 // test (test/migrations.int.test.ts) green.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { parse as parsePgUrl } from 'pg-connection-string';
 
 const require = createRequire(import.meta.url);
 
-// Correction 1: describe "char" columns as text (OID 25); the value is the same short string.
-// Patch the copy of pg that adapter-pg itself loads (pnpm may give it a copy of its own).
+// The Wasm engine reports a Rust panic's message through this registry (Prisma's own runtimes
+// install it); without it a panic surfaces only as "Cannot read properties of undefined".
+globalThis.PRISMA_WASM_PANIC_REGISTRY ??= {
+  set_message(message) {
+    process.stderr.write(`schema engine panic: ${String(message).replace(/\n/g, ' ')}\n`);
+  },
+};
+
+// Correction 1: "char" columns. adapter-pg refuses OID 18, so pg reads them as text (OID 25,
+// the same short string), and each query's result then declares them Character again, which
+// is what the engine reads them as (`constraint_type` of CHECK constraints, for one; as Text it
+// panics). Patch the copy of pg that adapter-pg itself loads (pnpm may give it its own).
 const PgResult = createRequire(require.resolve('@prisma/adapter-pg'))('pg/lib/result');
 if (!PgResult.prototype.commanderCharAsText) {
   const addFields = PgResult.prototype.addFields;
   PgResult.prototype.addFields = function addFieldsCharAsText(fields) {
     for (const field of fields) {
-      if (field.dataTypeID === 18) field.dataTypeID = 25;
+      if (field.dataTypeID === 18) {
+        field.dataTypeID = 25;
+        field.commanderChar = true;
+      }
     }
     return addFields.call(this, fields);
   };
   PgResult.prototype.commanderCharAsText = true;
 }
+/** Per queryRaw call: the indexes of its "char" columns, noted by performIO. */
+const charColumns = new AsyncLocalStorage();
+
+function withCharColumns(adapter) {
+  const proto = Object.getPrototypeOf(adapter);
+  const owner = 'performIO' in proto ? proto : adapter;
+  if (!Object.hasOwn(owner, 'commanderCharColumns')) {
+    const performIO = owner.performIO;
+    owner.performIO = async function performIOCharColumns(query) {
+      const result = await performIO.call(this, query);
+      const note = charColumns.getStore();
+      if (note) {
+        note.indexes = result.fields.flatMap((field, i) => (field.commanderChar ? [i] : []));
+      }
+      return result;
+    };
+    owner.commanderCharColumns = true;
+  }
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = (query) => {
+    const note = { indexes: [] };
+    return charColumns.run(note, async () => {
+      const result = await queryRaw(query);
+      for (const i of note.indexes) {
+        result.columnTypes[i] = ColumnTypeEnum.Character;
+      }
+      return result;
+    });
+  };
+  return adapter;
+}
 
 // Correction 2: send a script as one simple-protocol query, as the native engine does.
 // PostgreSQL runs a multi-statement simple query as one implicit transaction.
 function withWholeScripts(adapter) {
+  withCharColumns(adapter);
   adapter.executeScript = async (script) => {
     try {
       await adapter.underlyingDriver().query(script);
