@@ -42,7 +42,9 @@ export function OperationPhases({ phases }: { phases: OperationPhase[] }) {
               <ThemeIcon size="sm" variant="light" color={look.color} aria-hidden>
                 <Icon size={14} />
               </ThemeIcon>
-              <Text size="sm" ff="monospace">
+              {/* Phase names are long words (InstallAdditionalMastersAndStaticNodes): they
+                  break rather than widen a phone's page. */}
+              <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere', minWidth: 0 }}>
                 {phase.name}
               </Text>
               <Text size="xs" c={look.color === 'gray' ? 'dimmed' : look.color}>
