@@ -17,6 +17,7 @@ const dirs = [
   'packages/agent-client',
   'packages/process',
   'packages/client',
+  'apps/cli',
   'apps/api',
   'apps/agent',
   'apps/manager',

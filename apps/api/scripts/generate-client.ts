@@ -4,7 +4,7 @@
 // stale, so a route or contract change comes with its regenerated client.
 import { writeFileSync } from 'node:fs';
 
-import { CLIENT_PATHS,clientArtifacts } from '../src/client-artifacts.js';
+import { CLIENT_PATHS, clientArtifacts } from '../src/client-artifacts.js';
 
 const artifacts = await clientArtifacts();
 writeFileSync(CLIENT_PATHS.document, artifacts.document);

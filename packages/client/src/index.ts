@@ -80,6 +80,14 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
 }
 
 export function toApiError(status: number, body: unknown): CommanderApiError {
+  if (typeof body === 'string') {
+    // A call made with `parseAs: 'text'` (downloads) gets its error body as text.
+    try {
+      body = JSON.parse(body) as unknown;
+    } catch {
+      body = null;
+    }
+  }
   const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)
     ?.error;
   const code = typeof err?.code === 'string' ? err.code : `http_${status}`;
