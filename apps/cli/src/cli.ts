@@ -71,6 +71,8 @@ const USAGE = `Usage: commander <command> [options]
   change-requests approve ID
   templates list
   templates import FILE [--name NAME] [--into TEMPLATE]
+  plan -f FILE                           what apply would change (templates, catalogs, clusters)
+  apply -f FILE [--dry-run]              make the documents true (never deletes)
   templates export TEMPLATE [--format yaml|json] [--file OUT]
 
   CLUSTER and TEMPLATE are an id or an exact name.
@@ -101,6 +103,7 @@ const OPTIONS = {
   format: { type: 'string' },
   file: { type: 'string', short: 'f' },
   help: { type: 'boolean', short: 'h' },
+  'dry-run': { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<typeof parse>['values'];
@@ -240,6 +243,14 @@ async function dispatch(positionals: string[], flags: Flags, io: Io): Promise<vo
       return changeRequests(sub, positionals, flags, clientFor(merged, io), io);
     case 'templates':
       return templates(sub, positionals, flags, clientFor(merged, io), io);
+    case 'plan':
+    case 'apply':
+      return applyFile(
+        command === 'plan' || flags['dry-run'] === true,
+        flags,
+        clientFor(merged, io),
+        io,
+      );
     default:
       throw new UsageError(`unknown command: ${command}`);
   }
@@ -639,4 +650,44 @@ async function templates(
     default:
       throw new UsageError(`templates ${sub ?? ''}: expected list, import or export`);
   }
+}
+
+async function applyFile(
+  dryRun: boolean,
+  flags: Flags,
+  client: CommanderClient,
+  io: Io,
+): Promise<void> {
+  if (!flags.file) {
+    throw new UsageError('plan and apply need -f FILE (YAML documents; - for stdin)');
+  }
+  const documents = flags.file === '-' ? readStdin() : readFileSync(flags.file, 'utf8');
+  const result = await unwrap(
+    client.POST('/api/v1/apply/', { body: { documents, dry_run: dryRun } }),
+  );
+  if (format(flags) === 'json') {
+    io.stdout(json(result));
+    return;
+  }
+  const mark = { create: '+', update: '~', unchanged: '=' } as const;
+  for (const c of result.changes) {
+    const notes = [
+      ...c.details,
+      ...(c.destructive === 'possible' ? ['may be destructive: approval if dhctl says so'] : []),
+    ];
+    io.stdout(
+      `${mark[c.action]} ${c.kind} ${c.name}${notes.length ? ` (${notes.join('; ')})` : ''}\n`,
+    );
+    for (const d of c.values_diff ?? []) {
+      const show = (v: unknown) =>
+        d.secret ? '(secret)' : v === null ? '(absent)' : JSON.stringify(v);
+      io.stdout(`    ${d.path}: ${show(d.before)} -> ${show(d.after)}\n`);
+    }
+  }
+  const { create, update, unchanged } = result.summary;
+  io.stdout(
+    dryRun
+      ? `Plan: ${create} to create, ${update} to update, ${unchanged} unchanged\n`
+      : `Applied: ${create} created, ${update} updated, ${unchanged} unchanged\n`,
+  );
 }

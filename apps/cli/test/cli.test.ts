@@ -192,6 +192,64 @@ describe('commander CLI', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('plan prints each object with its values diff; secrets never', async () => {
+    const api = fakeApi({
+      'POST /api/v1/apply/': ({ body }) => [
+        200,
+        {
+          dry_run: (JSON.parse(body) as { dry_run: boolean }).dry_run,
+          changes: [
+            {
+              kind: 'ClusterTemplate',
+              name: 'static',
+              action: 'unchanged',
+              id: CLUSTER.id,
+              details: [],
+            },
+            {
+              kind: 'Cluster',
+              name: 'prod-1',
+              action: 'update',
+              id: CLUSTER.id,
+              details: ['2 value(s)'],
+              destructive: 'possible',
+              values_diff: [
+                { path: 'nodes.count', before: 1, after: 3, secret: false },
+                { path: 'password', before: null, after: null, secret: true },
+              ],
+            },
+            { kind: 'Cluster', name: 'prod-2', action: 'create', id: null, details: [] },
+          ],
+          summary: { create: 1, update: 1, unchanged: 1 },
+        },
+      ],
+    });
+    const { exec, out, dir } = harness(api.fetchFn, {
+      COMMANDER_URL: 'http://c',
+      COMMANDER_TOKEN: 't',
+    });
+    const file = path.join(dir, 'fleet.yaml');
+    writeFileSync(file, 'kind: Cluster\nname: prod-1\n');
+    expect(await exec('plan', '-f', file)).toBe(EXIT.ok);
+    expect(JSON.parse(api.calls[0]!.body)).toEqual({
+      documents: 'kind: Cluster\nname: prod-1\n',
+      dry_run: true,
+    });
+    expect(out.join('')).toBe(
+      '= ClusterTemplate static\n' +
+        '~ Cluster prod-1 (2 value(s); may be destructive: approval if dhctl says so)\n' +
+        '    nodes.count: 1 -> 3\n' +
+        '    password: (secret) -> (secret)\n' +
+        '+ Cluster prod-2\n' +
+        'Plan: 1 to create, 1 to update, 1 unchanged\n',
+    );
+    out.length = 0;
+    expect(await exec('apply', '-f', file)).toBe(EXIT.ok);
+    expect(JSON.parse(api.calls[1]!.body).dry_run).toBe(false);
+    expect(out.join('')).toContain('Applied: 1 created, 1 updated, 1 unchanged');
+    expect(await exec('apply')).toBe(EXIT.usage);
+  });
+
   it('parses durations and keeps table rows on one line', () => {
     expect(duration('90s', 0)).toBe(90_000);
     expect(duration('20m', 0)).toBe(1_200_000);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,25 @@ test('the CLI creates a cluster, waits for it, and deletes it', async ({ api }) 
   expect(missing.code).toBe(3);
   const denied = await commander(['clusters', 'list'], { ...env, COMMANDER_TOKEN: 'not-a-token' });
   expect(denied.code).toBe(4);
+
+  // Declarative apply: a fleet file planned, applied, applied again (nothing changes).
+  const fleet = path.join(dir, 'fleet.yaml');
+  writeFileSync(
+    fleet,
+    `kind: Cluster\nname: ${name}-apply\ntemplate: Static cluster\nvalues: {}\n---\nkind: Cluster\nname: ${name}\ntemplate: Static cluster\nvalues: {}\n`,
+  );
+  const plan = await commander(['plan', '-f', fleet], env);
+  expect(plan.code, plan.stderr).toBe(0);
+  expect(plan.stdout).toContain(`+ Cluster ${name}-apply`);
+  expect(plan.stdout).toContain(`= Cluster ${name}\n`);
+  expect(plan.stdout).toContain('Plan: 1 to create, 0 to update, 1 unchanged');
+  const applied = await commander(['apply', '-f', fleet], env);
+  expect(applied.code, applied.stderr).toBe(0);
+  expect(applied.stdout).toContain('Applied: 1 created, 0 updated, 1 unchanged');
+  const again = await commander(['apply', '-f', fleet], env);
+  expect(again.stdout).toContain('Applied: 0 created, 0 updated, 2 unchanged');
+  const waited = await commander(['clusters', 'wait', `${name}-apply`, '--timeout', '3m'], env);
+  expect(waited.code, waited.stderr).toBe(0);
 
   const deleted = await commander(['clusters', 'delete', name, '--wait', '--timeout', '3m'], env);
   expect(deleted.code, deleted.stderr).toBe(0);

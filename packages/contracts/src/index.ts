@@ -1,4 +1,5 @@
 export * from './agent.js';
+export * from './apply.js';
 export * from './auth.js';
 export * from './catalogs.js';
 export * from './cluster-templates.js';

@@ -1,5 +1,6 @@
 export * from './agent/agent.js';
 export * from './agent/agent-key-cache.js';
+export * from './apply/apply-documents.js';
 export * from './audit/list-audit.js';
 export * from './audit/record-audit.js';
 export * from './audit/redact.js';

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 
+import { applyRoutes } from './apply.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authRoutes, type AuthRoutesOptions } from './auth.routes.js';
 import { authTokenRoutes } from './auth-tokens.routes.js';
@@ -49,6 +50,7 @@ export async function registerApiRoutes(
       await api.register(operationRoutes, { prefix: '/operations' });
       await api.register(changeRequestRoutes, { prefix: '/cluster_change_requests' });
       await api.register(eventRoutes, { prefix: '/events' });
+      await api.register(applyRoutes, { prefix: '/apply' });
     },
     { prefix: '/api/v1' },
   );

@@ -6444,6 +6444,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apply/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply YAML documents (ClusterTemplate in its export format, Catalog with records, Cluster): create what is missing, update what differs, never delete. `dry_run: true` plans only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        documents: string;
+                        /** @default false */
+                        dry_run?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dry_run: boolean;
+                            changes: {
+                                /** @enum {string} */
+                                kind: "ClusterTemplate" | "Catalog" | "Record" | "Cluster";
+                                name: string;
+                                /** @enum {string} */
+                                action: "create" | "update" | "unchanged";
+                                /** Format: uuid */
+                                id: string | null;
+                                details: string[];
+                                values_diff?: {
+                                    path: string;
+                                    before: components["schemas"]["JsonValue"];
+                                    after: components["schemas"]["JsonValue"];
+                                    secret: boolean;
+                                }[];
+                                /** @enum {string} */
+                                destructive?: "no" | "possible";
+                            }[];
+                            summary: {
+                                create: number;
+                                update: number;
+                                unchanged: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/agent_api/{cluster_uuid}/resources": {
         parameters: {
             query?: never;
