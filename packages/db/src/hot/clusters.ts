@@ -193,7 +193,11 @@ WHERE c.id = $1 AND c.workspace_id = $2 AND ($3::boolean OR c.archived_at IS NUL
 
 /**
  * One statement per sort: the page (with its template and last operation) and the total of
- * the filter, in one round trip. The total row comes even when the page is empty.
+ * the filter, in one round trip. The total row comes even when the page is empty. The
+ * `count(*)` of the filter runs only when the page cannot tell the total: a page shorter than
+ * the limit that is not empty (or is the first page) ends the list, so the total is offset +
+ * its length. (The count is a scalar subquery in a CASE branch: PostgreSQL runs an InitPlan
+ * only when its branch is taken.)
  */
 function listSql(sort: ClusterListSort): string {
   const order = ORDER_BY[sort];
@@ -201,10 +205,14 @@ function listSql(sort: ClusterListSort): string {
   SELECT ${BASE_COLUMNS}, row_number() OVER (ORDER BY ${order}) AS ord
   FROM clusters c ${TEMPLATE_JOIN}
   WHERE ${FILTER}
-  ORDER BY ${order} LIMIT $6 OFFSET $7
-)
+  ORDER BY ${order} LIMIT $6::bigint OFFSET $7::bigint
+), page_size AS (SELECT count(*) AS n FROM page)
 SELECT c.*, ${OP_COLUMNS}, t.total
-FROM (SELECT count(*)::int AS total FROM clusters c ${TEMPLATE_JOIN} WHERE ${FILTER}) t
+FROM (SELECT CASE
+    WHEN (SELECT n FROM page_size) < $6::bigint AND ($7::bigint = 0 OR (SELECT n FROM page_size) > 0)
+      THEN ($7::bigint + (SELECT n FROM page_size))::int
+    ELSE (SELECT count(*)::int FROM clusters c ${TEMPLATE_JOIN} WHERE ${FILTER})
+  END AS total) t
 LEFT JOIN page c ON true
 ${LAST_OPERATION_JOIN}
 ORDER BY c.ord`;
