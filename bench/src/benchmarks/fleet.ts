@@ -34,6 +34,12 @@ import {
   profileFiles,
 } from '../cpu-profile.js';
 import type { BenchDatabase, BenchEnvironment } from '../environment.js';
+import {
+  histogramByLabel,
+  type LoopDelay,
+  LoopDelaySampler,
+  summarizeLoopDelay,
+} from '../event-loop.js';
 import type { FleetAgentsInput, FleetAgentsOutput, RequestTally } from '../fleet-agents.js';
 import {
   type AppProcess,
@@ -108,6 +114,8 @@ export type FleetResult = {
     timings: CheckTiming[];
     latenessMs: Summary;
     queueToStartMs: Summary;
+    /** Wall time of a check, started_at → finished_at (what bounds a replica's rate). */
+    runMs: Summary;
     /** Clusters whose check was (or is, at the end) more than one interval late. */
     overdue: number;
     /** Clusters never checked during the window although due before its end. */
@@ -125,6 +133,13 @@ export type FleetResult = {
   exited: string[];
   profiles: { name: string; profile: ProfileBreakdown }[];
   seedMs: number;
+  /** Event loop delay of the API and the managers, scraped from their /metrics every 5 s. */
+  eventLoop: LoopDelay[];
+  /**
+   * Server-side request durations by route (the API's `commander_http_request_duration_seconds`
+   * at the end): requests, and how many took longer than 100 ms and 1 s.
+   */
+  serverSlow: { route: string; count: number; over100ms: number; over1s: number }[];
 };
 
 type Encryptor = ReturnType<typeof createEncryptor>;
@@ -173,13 +188,14 @@ function startManagers(
   count: number,
   managerEnv: Record<string, string>,
   profile: boolean,
+  replicaEnv: (i: number) => Record<string, string> = () => ({}),
 ): AppProcess[] {
   return Array.from({ length: count }, (_, i) => {
     const id = `${label}-${i + 1}`;
     const replica = startApp(
       id,
       'apps/manager/src/main.ts',
-      { ...managerEnv, MANAGER_REPLICA_ID: id },
+      { ...managerEnv, ...replicaEnv(i), MANAGER_REPLICA_ID: id },
       env.workDir,
       { profileDir: profile ? (env.profileDir ?? undefined) : undefined },
     );
@@ -445,6 +461,7 @@ export async function runFleetSoak(
 
   log('starting the API, dhctl-sim and the manager replicas');
   const bootstrapToken = randomBytes(32).toString('hex');
+  const metricsToken = randomBytes(32).toString('hex');
   const api = startApp(
     'api',
     'apps/api/src/main.ts',
@@ -457,6 +474,7 @@ export async function runFleetSoak(
       COMMANDER_ADMIN_EMAIL: 'admin@bench.local',
       COMMANDER_ADMIN_PASSWORD: randomBytes(12).toString('base64url'),
       COMMANDER_BOOTSTRAP_TOKEN: bootstrapToken,
+      COMMANDER_METRICS_TOKEN: metricsToken,
       ...encryptionEnv,
     },
     env.workDir,
@@ -475,12 +493,17 @@ export async function runFleetSoak(
     async () => (await fetch(`http://127.0.0.1:${simPorts.http}/healthz`)).ok,
     { timeoutMs: 300_000, everyMs: 500, watch: [sim] },
   );
+  const managerMetricsPorts: number[] = [];
+  for (let i = 0; i < options.replicas; i++) {
+    managerMetricsPorts.push(await freePort());
+  }
   const managers = startManagers(
     env,
     'manager',
     options.replicas,
     { ...managerEnv, DHCTL_SERVER_ADDRESS: `127.0.0.1:${simPorts.grpc}` },
     true,
+    (i) => ({ METRICS_PORT: String(managerMetricsPorts[i]), METRICS_HOST: '127.0.0.1' }),
   );
   await waitForReplicas(database, managers);
 
@@ -546,6 +569,18 @@ export async function runFleetSoak(
   const startBytes = await sizeOf();
   const loadStart = os.loadavg();
   let loadgen: AppProcess | null = null;
+  const apiMetrics = {
+    url: `${apiUrl}/metrics`,
+    headers: { authorization: `Bearer ${metricsToken}` },
+  };
+  const loopSampler = new LoopDelaySampler([
+    { name: 'API', ...apiMetrics },
+    ...managers.map((m, i) => ({
+      name: m.name,
+      url: `http://127.0.0.1:${managerMetricsPorts[i]}/metrics`,
+    })),
+  ]);
+  await loopSampler.start();
   await meter.start();
   const fromUs = profileClockNow();
   const from = Date.now();
@@ -584,6 +619,24 @@ export async function runFleetSoak(
   }
   const to = Date.now();
   const cpu = await meter.stop();
+  const eventLoop = await loopSampler.stop();
+  const serverSlow = await fetch(apiMetrics.url, { headers: apiMetrics.headers })
+    .then((res) => res.text())
+    .then((text) =>
+      [...histogramByLabel(text, 'commander_http_request_duration_seconds', 'route')]
+        .map(([route, buckets]) => {
+          const count = buckets.get(Number.POSITIVE_INFINITY) ?? 0;
+          return {
+            route,
+            count,
+            over100ms: count - (buckets.get(0.1) ?? 0),
+            over1s: count - (buckets.get(1) ?? 0),
+          };
+        })
+        .filter((r) => r.count >= 100)
+        .sort((a, b) => b.count - a.count),
+    )
+    .catch(() => []);
   const toUs = profileClockNow();
   const loadEnd = os.loadavg();
   const endBytes = await sizeOf();
@@ -701,6 +754,18 @@ export async function runFleetSoak(
       timings,
       latenessMs: summarize(lateness),
       queueToStartMs: summarize(queueToStart),
+      runMs: summarize(
+        ops
+          .filter(
+            (o) =>
+              o.status === 'SUCCEEDED' &&
+              o.started_at &&
+              o.finished_at &&
+              o.started_at.getTime() >= from &&
+              o.finished_at.getTime() <= to,
+          )
+          .map((o) => o.finished_at!.getTime() - o.started_at!.getTime()),
+      ),
       overdue,
       dueButUnchecked: timings.filter((t) => t.checks === 0 && t.lateAtEndMs > 0).length,
       due: demand,
@@ -721,6 +786,8 @@ export async function runFleetSoak(
     exited: [...exited],
     profiles,
     seedMs,
+    eventLoop,
+    serverSlow,
   };
 }
 
@@ -875,6 +942,12 @@ export function renderFleet(r: FleetResult): string {
         `${minutes(c.latenessMs.p50)} / ${minutes(c.latenessMs.p99)} / ${minutes(c.latenessMs.max)}`,
       ],
       [
+        'wall time per check (started → finished) p50 / p99 (ms)',
+        c.runMs.count > 0
+          ? `${formatNumber(c.runMs.p50, 0)} / ${formatNumber(c.runMs.p99, 0)}`
+          : '—',
+      ],
+      [
         'queue → start p50 / p99 (s)',
         `${formatNumber(c.queueToStartMs.p50 / 1000, 1)} / ${formatNumber(c.queueToStartMs.p99 / 1000, 1)}`,
       ],
@@ -937,6 +1010,55 @@ export function renderFleet(r: FleetResult): string {
       serverTable,
       '',
       "Server time is Fastify's `responseTime` from the API's request log.",
+      '',
+    );
+  }
+  if (r.serverSlow.length > 0) {
+    lines.push(
+      markdownTable(
+        ['Route (API `commander_http_request_duration_seconds`)', 'Requests', '> 100 ms', '> 1 s'],
+        r.serverSlow.map((s) => [`\`${s.route}\``, s.count, s.over100ms, s.over1s]),
+        ['l', 'r', 'r', 'r'],
+      ),
+      '',
+      "Server time from the request reaching Fastify to the response (the API's histogram over its",
+      'whole run, start-up included): a request the client saw slow but the server did not waited',
+      'before Fastify read it (a blocked event loop, or the client).',
+      '',
+    );
+  }
+  if (r.eventLoop.length > 0) {
+    lines.push(
+      '### Event loop delay',
+      '',
+      markdownTable(
+        [
+          'Process',
+          'Windows (5 s)',
+          'Max (ms)',
+          'Window p99: median / worst (ms)',
+          'Windows with max > 100 ms',
+          'Worst windows at (s)',
+          'Scrapes failed',
+        ],
+        r.eventLoop.map((d) => {
+          const s = summarizeLoopDelay(d);
+          return [
+            d.name,
+            d.windows.length,
+            formatNumber(s.maxMs, 0),
+            `${formatNumber(s.medianP99Ms, 1)} / ${formatNumber(s.worstP99Ms, 0)}`,
+            s.windowsOver100,
+            s.worstAtS.join(', ') || '—',
+            d.failed,
+          ];
+        }),
+        ['l', 'r', 'r', 'r', 'r', 'l', 'r'],
+      ),
+      '',
+      "From each process's `/metrics` every 5 s: prom-client's default `nodejs_eventloop_lag_max_seconds`",
+      'and `…_p99_seconds` (perf_hooks `monitorEventLoopDelay`, reset at each scrape), so each window',
+      'is the 5 s before its scrape.',
       '',
     );
   }

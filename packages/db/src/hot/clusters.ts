@@ -227,26 +227,31 @@ type RawRow = Record<string, unknown> & {
   opPhase: string | null;
 };
 
+/**
+ * Shapes a raw row as Prisma's include would, in place (no copy of ~30 columns per row: the list
+ * builds 100 of them per request). The extra columns (`templateId`, `op*`, `ord`, `total`) stay on
+ * the object; `toClusterDto` reads an allowlist and never writes them.
+ */
 function toRow<T extends HotClusterRow>(raw: RawRow): T {
-  const { templateId, opId, opKind, opStatus, opProgress, opPhase, ord, total, ...rest } = raw;
-  void ord;
-  void total;
-  return {
-    ...rest,
-    clusterTemplateVersion: templateId === null ? null : { clusterTemplateId: templateId },
-    operations:
-      opId === null
-        ? []
-        : [
-            {
-              id: opId,
-              kind: opKind as ClusterOperation['kind'],
-              status: opStatus as ClusterOperation['status'],
-              progress: opProgress,
-              phase: opPhase,
-            },
-          ],
-  } as unknown as T;
+  const row = raw as RawRow & {
+    clusterTemplateVersion?: { clusterTemplateId: string } | null;
+    operations?: HotClusterRow['operations'];
+  };
+  row.clusterTemplateVersion =
+    raw.templateId === null ? null : { clusterTemplateId: raw.templateId };
+  row.operations =
+    raw.opId === null
+      ? []
+      : [
+          {
+            id: raw.opId,
+            kind: raw.opKind as ClusterOperation['kind'],
+            status: raw.opStatus as ClusterOperation['status'],
+            progress: raw.opProgress as number,
+            phase: raw.opPhase,
+          },
+        ];
+  return row as unknown as T;
 }
 
 /** `LIKE` pattern matching `q` literally anywhere (wildcards in q escaped). */
