@@ -633,8 +633,9 @@ export async function runFleetSoak(
             over1s: count - (buckets.get(1) ?? 0),
           };
         })
-        .filter((r) => r.count >= 100)
-        .sort((a, b) => b.count - a.count),
+        .filter((r) => r.count > 0 && r.route !== '/metrics')
+        .sort((a, b) => b.count - a.count)
+        .slice(0, 8),
     )
     .catch(() => []);
   const toUs = profileClockNow();
@@ -913,7 +914,7 @@ export function renderFleet(r: FleetResult): string {
       'Statuses',
       'Latency p50 / p99 / max (ms)',
       'Steady state p50 / p99 / max (ms)',
-      'Goal p99 < 100 ms',
+      'Goal p99 < 100 ms (whole window; steady state)',
     ],
     kinds.map(([label, t]) => {
       const s = summarize(t.latenciesMs);
@@ -927,11 +928,14 @@ export function renderFleet(r: FleetResult): string {
           .join(', ') || '—',
         latencyCell(s),
         steady.count > 0 ? latencyCell(steady) : '—',
-        s.count === 0
-          ? '—'
-          : s.p99 < 100
-            ? 'met'
-            : `**not met** (${formatNumber(s.p99 / 100, 1)}×)`,
+        [s, steady]
+          .map((x, i) =>
+            x.count === 0
+              ? null
+              : `${i === 0 ? 'window' : 'steady'}: ${x.p99 < 100 ? 'met' : `**not met** (${formatNumber(x.p99 / 100, 1)}×)`}`,
+          )
+          .filter((x) => x !== null)
+          .join('; ') || '—',
       ];
     }),
   );
@@ -1032,6 +1036,9 @@ export function renderFleet(r: FleetResult): string {
     '',
     `Steady state: the requests scheduled after the first ${o.pollMs / 1000} s, when every agent has made its first`,
     'poll (the first sync — a 200 with its status report — and the first agent key lookups are behind).',
+    'The whole window includes that first minute, in which every agent of the seeded fleet syncs at',
+    'once (no agent has an ETag yet, no stored resources version); a running fleet sees it only for',
+    'agents that (re)start.',
     '',
   ];
   if (serverTable) {
