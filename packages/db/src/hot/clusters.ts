@@ -254,6 +254,113 @@ function toRow<T extends HotClusterRow>(raw: RawRow): T {
   return row as unknown as T;
 }
 
+/** Column positions of a list row (from the statement's fields, once per result). */
+type ListColumns = Record<(typeof LIST_COLUMN_NAMES)[number], number>;
+
+const LIST_COLUMN_NAMES = [
+  'id',
+  'uuid',
+  'workspaceId',
+  'name',
+  'status',
+  'values',
+  'clusterTemplateVersionId',
+  'registryId',
+  'registryMode',
+  'currentRevision',
+  'wasCreated',
+  'isLocked',
+  'clusterType',
+  'changeMode',
+  'checkIntervalSeconds',
+  'createdAt',
+  'updatedAt',
+  'archivedAt',
+  'archiveNumber',
+  'renderErrors',
+  'clusterConfigurationCheckedAt',
+  'clusterConfigurationAppliedAt',
+  'templateVersionSwitchedAt',
+  'resourcesSyncState',
+  'resourcesStateResults',
+  'agentStatus',
+  'agentData',
+  'connectionHosts',
+  'templateId',
+  'opId',
+  'opKind',
+  'opStatus',
+  'opProgress',
+  'opPhase',
+  'total',
+] as const;
+
+function listColumns(fields: { name: string }[]): ListColumns {
+  const index = new Map(fields.map((f, i) => [f.name, i]));
+  const out = {} as ListColumns;
+  for (const name of LIST_COLUMN_NAMES) {
+    const i = index.get(name);
+    if (i === undefined) {
+      throw new Error(`the cluster list statement returned no column ${name}`);
+    }
+    out[name] = i;
+  }
+  return out;
+}
+
+/**
+ * A list row (pg `rowMode: 'array'`) as one object literal: every row gets the same shape at
+ * once, instead of pg's per-row object of ~36 properties reshaped afterwards (the list builds
+ * 100 of them per request; that building and its garbage were a fifth of the API's CPU).
+ */
+function listRow(r: unknown[], c: ListColumns): HotClusterRow {
+  const opId = r[c.opId] as string | null;
+  const templateId = r[c.templateId] as string | null;
+  return {
+    id: r[c.id],
+    uuid: r[c.uuid],
+    workspaceId: r[c.workspaceId],
+    name: r[c.name],
+    status: r[c.status],
+    values: r[c.values],
+    clusterTemplateVersionId: r[c.clusterTemplateVersionId],
+    registryId: r[c.registryId],
+    registryMode: r[c.registryMode],
+    currentRevision: r[c.currentRevision],
+    wasCreated: r[c.wasCreated],
+    isLocked: r[c.isLocked],
+    clusterType: r[c.clusterType],
+    changeMode: r[c.changeMode],
+    checkIntervalSeconds: r[c.checkIntervalSeconds],
+    createdAt: r[c.createdAt],
+    updatedAt: r[c.updatedAt],
+    archivedAt: r[c.archivedAt],
+    archiveNumber: r[c.archiveNumber],
+    renderErrors: r[c.renderErrors],
+    clusterConfigurationCheckedAt: r[c.clusterConfigurationCheckedAt],
+    clusterConfigurationAppliedAt: r[c.clusterConfigurationAppliedAt],
+    templateVersionSwitchedAt: r[c.templateVersionSwitchedAt],
+    resourcesSyncState: r[c.resourcesSyncState],
+    resourcesStateResults: r[c.resourcesStateResults],
+    agentStatus: r[c.agentStatus],
+    agentData: r[c.agentData],
+    connectionHosts: r[c.connectionHosts],
+    clusterTemplateVersion: templateId === null ? null : { clusterTemplateId: templateId },
+    operations:
+      opId === null
+        ? []
+        : [
+            {
+              id: opId,
+              kind: r[c.opKind] as ClusterOperation['kind'],
+              status: r[c.opStatus] as ClusterOperation['status'],
+              progress: r[c.opProgress] as number,
+              phase: r[c.opPhase] as string | null,
+            },
+          ],
+  } as HotClusterRow;
+}
+
 /** `LIKE` pattern matching `q` literally anywhere (wildcards in q escaped). */
 function containsPattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -288,9 +395,10 @@ export class HotClusterQueries {
 
   /** A page of a workspace's clusters in the asked order, and the total of the filter. */
   async listClusters(query: ClusterListQuery): Promise<{ rows: HotClusterRow[]; total: number }> {
-    const result = await this.#pool.query<RawRow & { total: number }>({
+    const result = await this.#pool.query<unknown[]>({
       name: `hot_cluster_list_${sortName(query.sort)}`,
       text: listSql(query.sort),
+      rowMode: 'array',
       values: [
         query.workspaceId,
         query.withoutArchived,
@@ -301,8 +409,15 @@ export class HotClusterQueries {
         query.offset,
       ],
     });
-    const total = result.rows[0]?.total ?? 0;
-    const rows = result.rows.filter((r) => r.id !== null).map((r) => toRow<HotClusterRow>(r));
+    const c = listColumns(result.fields);
+    const total = (result.rows[0]?.[c.total] as number | undefined) ?? 0;
+    const rows: HotClusterRow[] = [];
+    for (const r of result.rows) {
+      // The total's row comes alone (id null) when the page is empty.
+      if (r[c.id] !== null) {
+        rows.push(listRow(r, c));
+      }
+    }
     return { rows, total };
   }
 }
