@@ -79,7 +79,7 @@ const EnvSchema = z.object({
   /** Telemetry samples accepted but not yet committed, at most; beyond it agents get 503. */
   TELEMETRY_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),
   /** Seconds an agent's key hashes are served from the cache without asking PostgreSQL. */
-  AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
   /** Password sign-in: everyone (on), global administrators only (break-glass), or nobody. */
   COMMANDER_LOCAL_LOGIN: z.enum(['on', 'admin-only', 'off']).default('on'),
   /** One OpenID provider (several: OIDC_PROVIDERS). */
