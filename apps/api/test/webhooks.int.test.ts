@@ -279,6 +279,114 @@ describe('outgoing webhooks', () => {
     });
   });
 
+  it('emits every catalogued type from the rows that change, whatever changes them', async () => {
+    const hook = (
+      await create({
+        url: receiver.url('/all'),
+        event_types: [
+          'io.commander.operation.started',
+          'io.commander.operation.succeeded',
+          'io.commander.operation.failed',
+          'io.commander.change_request.opened',
+          'io.commander.change_request.approved',
+          'io.commander.change_request.rejected',
+          'io.commander.agent.lost',
+          'io.commander.agent.back',
+        ],
+      })
+    ).json();
+    const { versionId } = await createTestTemplate(t.db, t.defaultWorkspaceId, {
+      name: `every-${t.suffix}`,
+    });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/clusters',
+      headers: t.headers(),
+      payload: { name: `every-${t.suffix}`, cluster_template_version_id: versionId, values: {} },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const clusterId = created.json().id as string;
+    const op = await t.db.clusterOperation.findFirstOrThrow({ where: { clusterId } });
+    const events = async () =>
+      (
+        await t.db.webhookDelivery.findMany({
+          where: { subscriptionId: hook.id },
+          orderBy: { createdAt: 'asc' },
+        })
+      ).map((d) => ({
+        type: d.eventType,
+        data: (d.payload as { data: Record<string, unknown> }).data,
+      }));
+
+    await t.db
+      .$executeRaw`UPDATE cluster_operations SET status = 'RUNNING' WHERE id = ${op.id}::uuid`;
+    // Not a status change: nothing.
+    await t.db.$executeRaw`UPDATE cluster_operations SET progress = 0.5 WHERE id = ${op.id}::uuid`;
+    await t.db
+      .$executeRaw`UPDATE cluster_operations SET status = 'FAILED', error = 'boom' WHERE id = ${op.id}::uuid`;
+    const cr = await t.db.changeRequest.create({ data: { clusterId } });
+    await t.db.changeRequest.update({
+      where: { id: cr.id },
+      data: { status: 'APPROVED', approvedByName: 'alice' },
+    });
+    const cr2 = await t.db.changeRequest.create({ data: { clusterId } });
+    await t.db.changeRequest.update({ where: { id: cr2.id }, data: { status: 'REJECTED' } });
+    await t.db.changeRequest.update({ where: { id: cr2.id }, data: { status: 'SUPERSEDED' } });
+    // The agent: unknown → online is not "back"; online → online (every telemetry batch) is nothing.
+    await t.db
+      .$executeRaw`UPDATE clusters SET agent_status = 'online' WHERE id = ${clusterId}::uuid`;
+    await t.db
+      .$executeRaw`UPDATE clusters SET agent_status = 'online' WHERE id = ${clusterId}::uuid`;
+    await t.db.$executeRaw`UPDATE clusters SET agent_status = 'lost' WHERE id = ${clusterId}::uuid`;
+    await t.db
+      .$executeRaw`UPDATE clusters SET agent_status = 'online' WHERE id = ${clusterId}::uuid`;
+
+    expect(await events()).toEqual([
+      {
+        type: 'io.commander.operation.started',
+        data: expect.objectContaining({
+          operation_id: op.id,
+          kind: 'install',
+          status: 'running',
+          cluster_id: clusterId,
+        }),
+      },
+      {
+        type: 'io.commander.operation.failed',
+        data: expect.objectContaining({ operation_id: op.id, status: 'failed', error: 'boom' }),
+      },
+      {
+        type: 'io.commander.change_request.opened',
+        data: expect.objectContaining({ change_request_id: cr.id, cluster_id: clusterId }),
+      },
+      {
+        type: 'io.commander.change_request.approved',
+        data: expect.objectContaining({ change_request_id: cr.id, approved_by: 'alice' }),
+      },
+      {
+        type: 'io.commander.change_request.opened',
+        data: expect.objectContaining({ change_request_id: cr2.id }),
+      },
+      {
+        type: 'io.commander.change_request.rejected',
+        data: expect.objectContaining({ change_request_id: cr2.id }),
+      },
+      { type: 'io.commander.agent.lost', data: expect.objectContaining({ cluster_id: clusterId }) },
+      { type: 'io.commander.agent.back', data: expect.objectContaining({ cluster_id: clusterId }) },
+    ]);
+    await drain();
+    expect(
+      (await t.db.webhookDelivery.findMany({ where: { subscriptionId: hook.id } })).every(
+        (d) => d.status === 'succeeded',
+      ),
+    ).toBe(true);
+    await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/webhooks/${hook.id}`,
+      headers: t.headers(),
+    });
+  });
+
   it('retries after a 5xx with backoff, then succeeds, and redelivers on request', async () => {
     const hook = (
       await create({ url: receiver.url('/flaky'), event_types: ['io.commander.agent.lost'] })
@@ -321,6 +429,25 @@ describe('outgoing webhooks', () => {
     const mark = receiver.received.length;
     expect(await drain()).toEqual(['succeeded']);
     expect(receiver.received.slice(mark)[0]!.headers['webhook-id']).toBe(delivery.eventId);
+  });
+
+  it('a retried test event or redelivery with one Idempotency-Key acts once', async () => {
+    const hook = (
+      await create({ url: receiver.url('/once'), event_types: ['io.commander.agent.lost'] })
+    ).json();
+    const send = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/webhooks/${hook.id}/ping`,
+        headers: { ...t.headers(), 'idempotency-key': `ping-${t.suffix}` },
+      });
+    const [a, b] = await Promise.all([send(), send()]);
+    const again = await send();
+    expect([a.statusCode, b.statusCode, again.statusCode]).toEqual([202, 202, 202]);
+    expect(b.json().id).toBe(a.json().id);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await t.db.webhookDelivery.count({ where: { subscriptionId: hook.id } })).toBe(1);
+    await drain();
   });
 
   it('backs off exponentially with jitter, within the cap', () => {
@@ -512,6 +639,11 @@ describe('outgoing webhooks', () => {
         await create({ url: receiver.url('/managed'), event_types: ['io.commander.agent.back'] })
       ).json();
       const keys = t.encryptionKeys;
+      // Only deliveries for this manager: the install jobs of the clusters above are dropped, and
+      // its dhctl address leads nowhere (no simulator of anyone else's is ever reached).
+      await t.db.$executeRaw`
+        DELETE FROM graphile_worker._private_jobs j USING graphile_worker._private_tasks k
+         WHERE k.id = j.task_id AND k.identifier <> 'webhook/delivery'`;
       manager = spawn(process.execPath, ['--import', 'tsx', 'apps/manager/src/main.ts'], {
         cwd: ROOT,
         env: {
@@ -519,6 +651,7 @@ describe('outgoing webhooks', () => {
           DATABASE_URL: t.database.url,
           MANAGER_REPLICA_ID: `hooks-${t.suffix}`,
           MANAGER_RECONCILE_EVERY_MS: '600000',
+          DHCTL_SERVER_ADDRESS: '127.0.0.1:1',
           LOG_LEVEL: 'warn',
           WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
           ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: keys.primaryKey as string,
