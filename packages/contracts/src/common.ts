@@ -37,6 +37,8 @@ export const ERROR_STATUS = {
   /** `If-Match` names another revision than the object's current one. */
   precondition_failed: 412,
   invalid_values: 422,
+  /** A webhook URL resolving to a private, loopback, link-local or metadata address. */
+  webhook_target_forbidden: 422,
   unprocessable: 422,
   template_version_unavailable: 422,
   immutable_field: 422,

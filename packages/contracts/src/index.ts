@@ -9,3 +9,4 @@ export * from './identity.js';
 export * from './operations.js';
 export * from './registries.js';
 export * from './workspaces.js';
+export * from './webhooks.js';

@@ -65,3 +65,8 @@ export * from './templates/switch-versions.js';
 export * from './templates/template-dto.js';
 export * from './workspaces/require-workspace.js';
 export * from './workspaces/workspaces.js';
+export * from './webhooks/deliver.js';
+export * from './webhooks/http-post.js';
+export * from './webhooks/signature.js';
+export * from './webhooks/target-guard.js';
+export * from './webhooks/webhooks.js';

@@ -1,3 +1,4 @@
+import type { WebhookPolicy } from '@commander/core';
 import type { FastifyInstance } from 'fastify';
 
 import { applyRoutes } from './apply.routes.js';
@@ -20,14 +21,15 @@ import {
 import { operationRoutes } from './operations.routes.js';
 import { registryRoutes } from './registries.routes.js';
 import { renderRoutes } from './render.routes.js';
+import { webhookRoutes } from './webhooks.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
 
 /** THE route table of /api/v1. */
 export async function registerApiRoutes(
   app: FastifyInstance,
-  options: AuthRoutesOptions & { renderRateLimit: number },
+  options: AuthRoutesOptions & { renderRateLimit: number; webhooks: WebhookPolicy },
 ): Promise<void> {
-  const { renderRateLimit, ...authOptions } = options;
+  const { renderRateLimit, webhooks, ...authOptions } = options;
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', ...authOptions });
@@ -51,6 +53,7 @@ export async function registerApiRoutes(
       await api.register(changeRequestRoutes, { prefix: '/cluster_change_requests' });
       await api.register(eventRoutes, { prefix: '/events' });
       await api.register(applyRoutes, { prefix: '/apply' });
+      await api.register(webhookRoutes, { prefix: '/webhooks', policy: webhooks });
     },
     { prefix: '/api/v1' },
   );
