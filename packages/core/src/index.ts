@@ -45,7 +45,6 @@ export * from './operations/operation-dto.js';
 export * from './operations/queue-operation.js';
 export * from './operations/schedule-checks.js';
 export * from './operations/takeover.js';
-export * from './permissions.js';
 export * from './registries/registries.js';
 export * from './require-permission.js';
 export * from './runtime/log-redaction.js';

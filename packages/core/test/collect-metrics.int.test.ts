@@ -1,4 +1,4 @@
-import { TelemetryBodySchema } from '@commander/contracts';
+import { TelemetryBodySchema, WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import { createDb, type Db, sqlPool } from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
@@ -18,7 +18,6 @@ import {
   type ServiceContext,
   silentLogger,
   TelemetryIngest,
-  WORKSPACE_PERMISSIONS,
 } from '../src/index.js';
 import { createTestTemplate } from '../src/testing/index.js';
 

@@ -1,16 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import { SESSION_COOKIE } from '@commander/contracts';
+import { grants, type Permission, SESSION_COOKIE } from '@commander/contracts';
 import {
   AppError,
   type AuditSink,
   type ConfigurationRenderer,
   type Encryptor,
   type Grants,
-  grants,
   grantsOf,
   type InstanceInfo,
-  type Permission,
   permissionsIn,
   type Principal,
   principalFromSession,
