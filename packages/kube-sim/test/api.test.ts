@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 
-import { createKubeSim, type KubeObject, type ServedKubeSim,serveKubeSim } from '../src/index.js';
+import { createKubeSim, type KubeObject, type ServedKubeSim, serveKubeSim } from '../src/index.js';
 
 let served: ServedKubeSim;
 const sim = createKubeSim({ clusterName: 'unit', nodeCount: 2, logIntervalMs: 50 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { createKubeSim, type ServedKubeSim,serveKubeSim } from '../src/index.js';
+import { createKubeSim, type ServedKubeSim, serveKubeSim } from '../src/index.js';
 
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 if (!hasKubectl)
