@@ -744,6 +744,19 @@ export function createKubeSim(options: KubeSimOptions): KubeSim {
         : typed;
       response.write(`${JSON.stringify({ type, object: payload })}\n`);
     };
+    // Like the real API: an object modified into the selection is ADDED for this watch, one
+    // modified out of it is DELETED.
+    const deliver = (change: Change) => {
+      const matchesNow = filter(change.object);
+      if (change.type !== 'MODIFIED' || !change.previous) {
+        if (matchesNow) write(change.type, change.object);
+        return;
+      }
+      const matchedBefore = filter(change.previous);
+      if (matchedBefore && matchesNow) write('MODIFIED', change.object);
+      else if (matchesNow) write('ADDED', change.object);
+      else if (matchedBefore) write('DELETED', change.object);
+    };
     const pending: Change[] = [];
     let ready = false;
     const unwatch = store.watch(
@@ -751,8 +764,7 @@ export function createKubeSim(options: KubeSimOptions): KubeSim {
         plural: route.def.plural,
         namespace: route.namespace,
         send: (change) => {
-          if (!filter(change.object)) return;
-          if (ready) write(change.type, change.object);
+          if (ready) deliver(change);
           else pending.push(change);
         },
       },
@@ -773,7 +785,7 @@ export function createKubeSim(options: KubeSimOptions): KubeSim {
       }
     }
     ready = true;
-    for (const change of pending.splice(0)) write(change.type, change.object);
+    for (const change of pending.splice(0)) deliver(change);
 
     const bookmarks =
       query.get('allowWatchBookmarks') === 'true'

@@ -37,7 +37,14 @@ export type KubeMetadata = {
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /** One change in the history. */
-export type Change = { rv: number; type: WatchEventType; plural: string; object: KubeObject };
+export type Change = {
+  rv: number;
+  type: WatchEventType;
+  plural: string;
+  object: KubeObject;
+  /** For MODIFIED: the object before (a selective watch turns it into ADDED or DELETED). */
+  previous?: KubeObject;
+};
 
 /** A registered watch. */
 export type Watcher = { plural: string; namespace: string | null; send: (change: Change) => void };
@@ -118,7 +125,7 @@ export class ObjectStore {
       (previous.metadata.generation ?? 1) + (specOf(previous) === specOf(stored) ? 0 : 1);
     stored.metadata.resourceVersion = String(++this.rv);
     bucket.set(id, stored);
-    this.record('MODIFIED', def.plural, stored);
+    this.record('MODIFIED', def.plural, stored, previous);
     return clone(stored);
   }
 
@@ -155,8 +162,19 @@ export class ObjectStore {
     return this.watchers.size;
   }
 
-  private record(type: WatchEventType, plural: string, object: KubeObject): void {
-    const change: Change = { rv: this.rv, type, plural, object: clone(object) };
+  private record(
+    type: WatchEventType,
+    plural: string,
+    object: KubeObject,
+    previous?: KubeObject,
+  ): void {
+    const change: Change = {
+      rv: this.rv,
+      type,
+      plural,
+      object: clone(object),
+      ...(previous ? { previous: clone(previous) } : {}),
+    };
     this.history.push(change);
     if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
     for (const watcher of this.watchers) {

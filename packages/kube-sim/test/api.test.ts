@@ -355,6 +355,33 @@ describe('watch', () => {
   });
 });
 
+describe('watch with a selector', () => {
+  it('reports an object labelled into the selection as ADDED and out of it as DELETED', async () => {
+    const rv = (await call('GET', '/api/v1/namespaces/default/configmaps')).body.metadata
+      .resourceVersion;
+    await call('POST', '/api/v1/namespaces/default/configmaps', cm('labelled', { a: '1' }));
+    const label = (tier: string | null) =>
+      call(
+        'PATCH',
+        '/api/v1/namespaces/default/configmaps/labelled',
+        { metadata: { labels: { tier } } },
+        'application/merge-patch+json',
+      );
+    await label('front');
+    await label('front');
+    await label('back');
+    const response = await fetch(
+      `${served.url}/api/v1/namespaces/default/configmaps?watch=1&labelSelector=tier%3Dfront&resourceVersion=${rv ?? ''}&timeoutSeconds=1`,
+    );
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; object: KubeObject });
+    expect(lines.map((line) => line.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    await call('DELETE', '/api/v1/namespaces/default/configmaps/labelled');
+  });
+});
+
 describe('logs', () => {
   it('returns the tail and follows new lines', async () => {
     const pods = (await call('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).body
