@@ -17,6 +17,9 @@ export type TunnelTarget = {
   token?: (() => string | null | undefined) | string | null;
   /** CA bundle (PEM) of the kube-apiserver. */
   ca?: string | Buffer | undefined;
+  /** A client certificate and key (PEM), when the agent authenticates with one. */
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
   rejectUnauthorized?: boolean;
 };
 
@@ -25,11 +28,23 @@ export type AgentLog = {
   warn: (obj: object, msg: string) => void;
 };
 
-export type TunnelAgentOptions = {
+/** Where and as whom to connect, read again at every attempt (keys rotate, Secrets change). */
+export type TunnelEndpoint = {
   /** ws(s)://commander/agent_api/<cluster uuid>/tunnel */
   url: string;
-  /** The cluster's agent key (read at every connection attempt: it may rotate). */
-  key: string | (() => string);
+  /** The cluster's agent key. */
+  key: string;
+  /** CA bundle (PEM) of the connector's TLS. */
+  ca?: string | Buffer | null | undefined;
+};
+
+export type TunnelAgentOptions = {
+  /** ws(s)://commander/agent_api/<cluster uuid>/tunnel (or `endpoint`). */
+  url?: string;
+  /** The cluster's agent key (or `endpoint`). */
+  key?: string;
+  /** Read before every connection attempt instead of url/key/ca. */
+  endpoint?: () => Promise<TunnelEndpoint>;
   target: TunnelTarget;
   /** HTTP proxy for the connection to the connector (e.g. HTTPS_PROXY). */
   proxy?: string | null | undefined;
@@ -81,6 +96,8 @@ export class TunnelAgent {
         ? new https.Agent({
             keepAlive: true,
             ca: options.target.ca,
+            cert: options.target.cert,
+            key: options.target.key,
             rejectUnauthorized: options.target.rejectUnauthorized ?? true,
           })
         : new http.Agent({ keepAlive: true });
@@ -125,18 +142,41 @@ export class TunnelAgent {
     if (this.stopped) {
       return;
     }
-    const key = typeof this.options.key === 'function' ? this.options.key() : this.options.key;
-    const secure = this.options.url.startsWith('wss:');
+    const endpoint = this.options.endpoint
+      ? this.options.endpoint()
+      : Promise.resolve({
+          url: this.options.url ?? '',
+          key: this.options.key ?? '',
+          ca: this.options.ca,
+        });
+    endpoint.then(
+      (e) => this.open(e),
+      (err: unknown) => {
+        this.options.log?.warn(
+          { err: (err as Error).message },
+          'cannot read the tunnel credentials yet',
+        );
+        this.scheduleReconnect();
+      },
+    );
+  }
+
+  private open({ url, key, ca: rawCa }: TunnelEndpoint): void {
+    if (this.stopped) {
+      return;
+    }
+    const ca = rawCa ?? undefined;
+    const secure = url.startsWith('wss:');
     const proxy = this.options.proxy;
     const agent = proxy
       ? secure
-        ? new HttpsProxyAgent({ proxy, ca: this.options.ca, keepAlive: false })
+        ? new HttpsProxyAgent({ proxy, ca, keepAlive: false })
         : new HttpProxyAgent({ proxy, keepAlive: false })
       : undefined;
-    const ws = new WebSocket(this.options.url, {
+    const ws = new WebSocket(url, {
       headers: { authorization: `Bearer ${key}` },
       perMessageDeflate: false,
-      ca: this.options.ca,
+      ca,
       agent,
       handshakeTimeout: 15_000,
     });
@@ -177,7 +217,7 @@ export class TunnelAgent {
       this.server.emit('connection', duplex);
       // The session the server just made for this connection.
       this.session = this.lastSession ?? null;
-      this.options.log?.info({ url: this.options.url }, 'tunnel to the connector is up');
+      this.options.log?.info({ url }, 'tunnel to the connector is up');
       const listeners = this.connectedListeners;
       this.connectedListeners = [];
       for (const l of listeners) {
@@ -245,6 +285,8 @@ export class TunnelAgent {
       ...(url.protocol === 'https:'
         ? {
             ca: this.options.target.ca,
+            cert: this.options.target.cert,
+            key: this.options.target.key,
             rejectUnauthorized: this.options.target.rejectUnauthorized ?? true,
           }
         : {}),

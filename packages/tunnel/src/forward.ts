@@ -1,12 +1,11 @@
 import {
   type IncomingHttpHeaders,
-  type IncomingMessage,
   type OutgoingHttpHeaders,
   type ServerResponse,
   STATUS_CODES,
 } from 'node:http';
 import http2 from 'node:http2';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 
 import { forwardableHeaders, kubeStatus, TUNNEL_UPGRADE, TUNNEL_UPGRADED } from './headers.js';
 import type { Tunnel } from './hub.js';
@@ -35,15 +34,14 @@ export function hasBody(headers: IncomingHttpHeaders): boolean {
 export function forwardRequest(
   tunnel: Tunnel,
   target: ForwardTarget,
-  req: IncomingMessage,
+  body: Readable | null,
   res: ServerResponse,
 ): Promise<number> {
   return new Promise((resolve) => {
-    const body = hasBody(req.headers);
     let status = 502;
     let stream: http2.ClientHttp2Stream;
     try {
-      stream = tunnel.request({ ...target, body });
+      stream = tunnel.request({ ...target, body: body !== null });
     } catch (err) {
       fail(res, 502, `The cluster's tunnel failed: ${(err as Error).message}`);
       resolve(502);
@@ -77,8 +75,8 @@ export function forwardRequest(
       }
     });
     if (body) {
-      req.pipe(stream);
-      req.on('error', () => stream.close(http2.constants.NGHTTP2_CANCEL));
+      body.pipe(stream);
+      body.on('error', () => stream.close(http2.constants.NGHTTP2_CANCEL));
     }
   });
 }

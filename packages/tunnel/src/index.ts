@@ -1,4 +1,16 @@
-export { type AgentLog, TunnelAgent, type TunnelAgentOptions, type TunnelTarget } from './agent.js';
+export {
+  type AgentLog,
+  TunnelAgent,
+  type TunnelAgentOptions,
+  type TunnelEndpoint,
+  type TunnelTarget,
+} from './agent.js';
+export {
+  Connector,
+  type ConnectorOptions,
+  FORWARD_SECRET_HEADER,
+  type Queryable,
+} from './connector.js';
 export {
   forwardRequest,
   type ForwardTarget,

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 
-import { forwardRequest, forwardUpgrade, TunnelAgent, TunnelHub } from '../src/index.js';
+import { forwardRequest, forwardUpgrade, hasBody, TunnelAgent, TunnelHub } from '../src/index.js';
 
 /** A stand-in kube-apiserver: echoes requests, streams a watch, and runs an echo "exec". */
 function upstream() {
@@ -72,7 +72,7 @@ describe('tunnel', () => {
       void forwardRequest(
         t,
         { method: req.method!, path: req.url!, headers: { 'impersonate-user': 'u@x' } },
-        req,
+        hasBody(req.headers) ? req : null,
         res,
       );
     });
