@@ -17,6 +17,7 @@ const dirs = [
   'packages/agent-client',
   'packages/process',
   'packages/tunnel',
+  'packages/kube-sim',
   'apps/api',
   'apps/agent',
   'apps/manager',
