@@ -16,6 +16,7 @@ const dirs = [
   'packages/renderer',
   'packages/agent-client',
   'packages/process',
+  'packages/tunnel',
   'packages/kube-sim',
   'apps/api',
   'apps/agent',

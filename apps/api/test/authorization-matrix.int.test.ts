@@ -14,6 +14,7 @@ import { useTestApp } from './helpers.js';
  */
 const WS_READ = [
   'clusters:read',
+  'clusters:admin:read',
   'cluster_templates:read',
   'catalogs:read',
   'registries:read',
@@ -24,6 +25,7 @@ const WS_READ = [
 const WS_ALL = [
   ...WS_READ,
   'clusters:write',
+  'clusters:admin:write',
   'clusters:secrets:read',
   'cluster_templates:write',
   'catalogs:write',
@@ -134,6 +136,7 @@ describe('authorization matrix', () => {
         allowed: [
           ...WS_READ,
           'clusters:write',
+          'clusters:admin:write',
           'cluster_templates:write',
           'catalogs:write',
           'registries:write',

@@ -39,6 +39,8 @@ export type DhctlSimOptions = {
   beforePhase?: PhaseHook;
   /** Run simulated commander-agents (DHCTL_SIM_AGENTS). Default true. */
   agents?: boolean;
+  /** Simulated agents open the connector tunnel, served by each cluster's kube-sim (default on). */
+  tunnels?: boolean;
   /** Agents' resource poll interval in ms (DHCTL_SIM_AGENT_POLL_MS). Default 10000. */
   agentPollMs?: number;
   /** Agents' telemetry interval in ms (DHCTL_SIM_TELEMETRY_MS). Default 15000. */
@@ -197,6 +199,10 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
     httpUrl = `http://${formatHost(host)}:${(created.address() as AddressInfo).port}`;
   }
 
+  if (agents && httpUrl && options.tunnels !== false) {
+    const kubeBase = httpUrl;
+    agents.enableTunnels((uuid) => `${kubeBase}/kube/${uuid}`);
+  }
   agents?.start();
 
   let stopped: Promise<void> | null = null;

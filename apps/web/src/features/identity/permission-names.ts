@@ -20,6 +20,8 @@ export const WORKSPACE_PERMISSION_NAMES = [
   'clusters:read',
   'clusters:write',
   'clusters:secrets:read',
+  'clusters:admin:read',
+  'clusters:admin:write',
   'cluster_templates:read',
   'cluster_templates:write',
   'catalogs:read',
