@@ -133,11 +133,11 @@ export function createKubeSim(options: KubeSimOptions): KubeSim {
 
   // --- object defaults and controllers -------------------------------------------------------
 
-  const withType = (resource: ResourceDef, object: KubeObject): KubeObject => ({
-    ...object,
-    apiVersion: apiVersionOf(resource),
-    kind: resource.kind,
-  });
+  // apiVersion and kind first, as the real API writes them.
+  const withType = (resource: ResourceDef, object: KubeObject): KubeObject => {
+    const { apiVersion: _apiVersion, kind: _kind, ...rest } = object;
+    return { apiVersion: apiVersionOf(resource), kind: resource.kind, ...rest };
+  };
 
   const nodeNames = () => store.list('nodes', null).map((node) => node.metadata.name ?? '');
   const schedulable = () => {

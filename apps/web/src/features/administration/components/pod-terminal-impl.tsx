@@ -50,7 +50,8 @@ export function PodTerminalImpl({ url, label, onState }: PodTerminalImplProps) {
     const terminal = new Terminal({
       cursorBlink: true,
       convertEol: false,
-      fontFamily: 'var(--mantine-font-family-monospace), monospace',
+      // xterm measures its font itself: a concrete stack, not a CSS variable.
+      fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace',
       fontSize: 13,
       screenReaderMode: false,
     });
