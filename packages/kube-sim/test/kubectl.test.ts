@@ -141,6 +141,33 @@ describe.skipIf(!hasKubectl)('kubectl against kube-sim', () => {
     expect(logs.stdout.trim().split('\n')).toHaveLength(2);
   });
 
+  it('logs -f follows new lines', async () => {
+    const pod = (
+      await kubectl([
+        'get',
+        'pods',
+        '-n',
+        'default',
+        '-l',
+        'app=web',
+        '-o',
+        'jsonpath={.items[0].metadata.name}',
+      ])
+    ).stdout;
+    const child = spawn('kubectl', ['logs', '-f', '-n', 'default', pod, '--tail=1'], {
+      env: env(),
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await vi.waitFor(() => expect(output.trim().split('\n').length).toBeGreaterThanOrEqual(3), {
+        timeout: 10_000,
+      });
+    } finally {
+      child.kill();
+    }
+  });
+
   it('exec runs commands and passes the exit code through', async () => {
     const pod = (
       await kubectl([

@@ -17,8 +17,6 @@ import { type Connector, forwardableHeaders } from '@commander/tunnel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
-import { agentContextOf } from '../plugins/agent-auth.js';
-
 /** Where an upgrade request's socket waits while Fastify routes it (see dispatchUpgrades). */
 const UPGRADE = Symbol('commander.upgrade');
 type UpgradeRaw = IncomingMessage & {
@@ -222,7 +220,10 @@ export async function kubernetesRoutes(
     '/agent_api/:cluster_uuid/tunnel',
     { config: { agent: true }, schema: { hide: true } },
     async (request, reply) => {
-      const cluster = agentContextOf(request).agent;
+      const cluster = request.agentContext?.agent;
+      if (!cluster) {
+        throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
+      }
       if (!isUpgrade(request)) {
         return reply
           .code(426)
