@@ -119,9 +119,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   if (destination) {
     app.addHook('onClose', async () => destination.flushSync());
   }
+  // The request line holds only the method, the route pattern, the status and the time (no URL,
+  // no headers, no body): it is written without the redaction pass (a per-line cost on every
+  // request), through a child that has none. Everything else keeps the redacting logger.
+  const requestLines = app.log.child({}, { redact: [] });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
     const line = {
+      reqId: request.id,
       method: request.method,
       route: route ?? null,
       status: reply.statusCode,
@@ -129,9 +134,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     };
     // Probes, metrics and agents' polling are routine: visible at debug only.
     if (QUIET_ROUTES.test(route ?? '') && reply.statusCode < 500) {
-      request.log.debug(line, 'request');
+      requestLines.debug(line, 'request');
     } else {
-      request.log.info(line, 'request');
+      requestLines.info(line, 'request');
     }
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -227,6 +232,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       fetch: deps.oidcFetch,
     }),
     renderRateLimit: config.render.rateLimit,
+    webhooks: config.webhooks,
   });
   await app.register(agentRoutes, { prefix: '/agent_api' });
   await app.register(healthRoutes, { db: deps.db, metrics });

@@ -1,4 +1,5 @@
 export * from './agent.js';
+export * from './apply.js';
 export * from './auth.js';
 export * from './catalogs.js';
 export * from './cluster-templates.js';
@@ -10,3 +11,4 @@ export * from './operations.js';
 export * from './permissions.js';
 export * from './registries.js';
 export * from './workspaces.js';
+export * from './webhooks.js';

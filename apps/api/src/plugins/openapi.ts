@@ -3,7 +3,7 @@ import swagger, { type SwaggerTransform } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 import { accessKind, registerPublic, type RouteAccess } from './auth.js';
 
@@ -85,6 +85,8 @@ export const openApiPlugin = fp(
         security: [{ token: [] }],
       },
       transform: withErrorResponses,
+      // Schemas registered with an id (`.meta({ id })`, e.g. JsonValue) become components/schemas.
+      transformObject: jsonSchemaTransformObject,
     });
     // Swagger UI's routes cannot declare access themselves: deliberately public.
     await registerPublic(app, swaggerUi, { routePrefix: '/documentation' });

@@ -3,7 +3,7 @@ import type { ResourcesStatusBody } from '@commander/contracts';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import type { AgentContext } from './agent-context.js';
-import { desiredAgentResources } from './agent-resources.js';
+import { desiredAgentResources, urlTag } from './agent-resources.js';
 
 /**
  * `POST /resources/status`: per-resource apply results. The cluster's resources are
@@ -21,7 +21,14 @@ export async function recordResourcesStatus(
   if (!cluster) {
     throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
   }
-  const current = desiredAgentResources(encryptor, cluster, publicUrl, agentImage).version;
+  // The version stamped by the last GET /resources is current while it carries this URL's tag:
+  // a trigger clears it whenever the desired render or the agent key is written. Only without
+  // it are the resources rebuilt (decrypting the render and parsing its YAML).
+  const tag = `@${urlTag(publicUrl, agentImage)}`;
+  const current =
+    cluster.resourcesVersion?.endsWith(tag) === true
+      ? cluster.resourcesVersion.slice(0, -tag.length)
+      : desiredAgentResources(encryptor, cluster, publicUrl, agentImage).version;
   const errors = body.results.filter((r) => r.status === 'error');
   const state = body.version === current && errors.length === 0 ? 'configured' : 'not_configured';
   const results = body.results.map((r) => ({
