@@ -140,6 +140,14 @@ export const routes: RouteObject[] = [
                         ),
                       },
                       {
+                        path: 'administration',
+                        lazy: page(
+                          () =>
+                            import('../features/administration/pages/cluster-administration-tab.js'),
+                          'ClusterAdministrationTab',
+                        ),
+                      },
+                      {
                         path: 'audit',
                         lazy: page(
                           () => import('../features/audit/pages/audit-pages.js'),

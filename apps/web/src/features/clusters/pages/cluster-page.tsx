@@ -8,6 +8,7 @@ import {
   IconPackages,
   IconServerOff,
   IconSettings,
+  IconTerminal2,
 } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -18,8 +19,9 @@ import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
+import { canInWorkspace } from '../../auth/permissions.js';
 import { clusterTemplateQueries } from '../../cluster-templates/cluster-templates.api.js';
-import { useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
+import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { workspaceQueries } from '../../workspaces/workspaces.api.js';
 import type { ClusterOutletContext } from '../cluster-context.js';
 import { clusterQueries } from '../clusters.api.js';
@@ -31,6 +33,7 @@ const CLUSTER_TABS = [
   'configuration',
   'operations',
   'resources',
+  'administration',
   'audit',
   'settings',
 ] as const;
@@ -45,6 +48,7 @@ export function ClusterPage() {
   const queryClient = useQueryClient();
   const detail = useQuery(clusterQueries.detail(slug, clusterId));
   const templates = useQuery(clusterTemplateQueries.list(slug));
+  const { me } = useCurrentWorkspace();
 
   // The cluster existed on this page and now answers 404: its deletion has finished.
   const wasDeleted = isApiError(detail.error, 'not_found') && detail.data !== undefined;
@@ -97,6 +101,8 @@ export function ClusterPage() {
   const segment = location.pathname.slice(base.length).split('/')[1] ?? '';
   const tab = (CLUSTER_TABS as readonly string[]).includes(segment) ? segment : 'overview';
   const context: ClusterOutletContext = { slug, cluster };
+  // The Administration tab (the cluster's Kubernetes API) is offered to who may read it.
+  const canAdminister = canInWorkspace(me, slug, 'clusters:admin:read');
 
   return (
     <Stack gap="md">
@@ -124,6 +130,11 @@ export function ClusterPage() {
           <Tabs.Tab value="resources" leftSection={<IconPackages size={16} aria-hidden />}>
             {t('clusterTabs.resources')}
           </Tabs.Tab>
+          {canAdminister && (
+            <Tabs.Tab value="administration" leftSection={<IconTerminal2 size={16} aria-hidden />}>
+              {t('administration.tab')}
+            </Tabs.Tab>
+          )}
           <Tabs.Tab value="audit" leftSection={<IconHistory size={16} aria-hidden />}>
             {t('clusterTabs.audit')}
           </Tabs.Tab>
