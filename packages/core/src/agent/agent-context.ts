@@ -1,11 +1,16 @@
 import type { Db, Queryable } from '@commander/db';
 
 import type { Actor, Encryptor, InstanceInfo, Logger } from '../context.js';
-import type { TelemetryIngest } from '../telemetry/ingest.js';
+import type { ParsedTelemetry } from '../telemetry/ingest.js';
 import type { AgentIdentity } from './agent-key-cache.js';
 
-/** Where an agent's telemetry goes (the API's write-behind buffer). */
-export type TelemetrySink = Pick<TelemetryIngest, 'submit' | 'markSeen'>;
+/** Where an agent's telemetry goes (the API's write-behind buffer, `TelemetryIngest`). */
+export type TelemetrySink = {
+  /** Stores a validated sample of the cluster; resolves once it is committed. */
+  submit: (cluster: { id: string }, body: ParsedTelemetry, parsed: true) => Promise<void>;
+  /** The agent was heard from (its last-seen time is written with the next batch). */
+  markSeen: (clusterId: string) => void;
+};
 
 /**
  * Everything an agent API use case needs, built per request by the API's agent-auth plugin

@@ -2,14 +2,15 @@ import type { ChangeRequest } from '@commander/contracts';
 import type { ChangeRequest as ChangeRequestRow } from '@commander/db';
 
 import { recordAudit } from '../audit/record-audit.js';
-import { assertMayReveal } from '../clusters/get-cluster.js';
-import { decryptRendered, readPublicRendered } from '../clusters/rendered-config.js';
-import { transitionCluster } from '../clusters/transition.js';
+import { assertMayReveal } from '../cluster-state/load-cluster.js';
+import { lockClusterRow } from '../cluster-state/lock-cluster.js';
+import { publicOperationResult } from '../cluster-state/operation-dto.js';
+import { queueOperation } from '../cluster-state/queue-operation.js';
+import { decryptRendered, readPublicRendered } from '../cluster-state/rendered-config.js';
+import { transitionCluster } from '../cluster-state/transition.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
-import { publicOperationResult } from '../operations/operation-dto.js';
-import { queueOperation } from '../operations/queue-operation.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 
 export type ChangeRequestDto = ChangeRequest;
@@ -124,7 +125,7 @@ export async function approveChangeRequest(
   const workspace = requireWorkspace(ctx);
   const row = await loadRequest(ctx, id);
   const updated = await ctx.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${row.clusterId}::uuid FOR UPDATE`;
+    await lockClusterRow(tx, row.clusterId);
     const fresh = await tx.changeRequest.findUniqueOrThrow({ where: { id } });
     if (fresh.status === 'APPROVED') {
       throw new AppError('already_approved', 'This change request is already approved');

@@ -11,21 +11,21 @@ import { isUniqueViolation, type Prisma } from '@commander/db';
 import { parseAllDocuments } from 'yaml';
 
 import { recordAudit } from '../audit/record-audit.js';
-import type { ServiceContext } from '../context.js';
-import { AppError } from '../errors.js';
-import { notifyChange } from '../events/notify.js';
-import { toOperationDto } from '../operations/operation-dto.js';
-import { queueOperation } from '../operations/queue-operation.js';
-import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
-import { assertNameFree } from './create-cluster.js';
-import { loadCluster } from './get-cluster.js';
+import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { loadCluster } from '../cluster-state/load-cluster.js';
+import { toOperationDto } from '../cluster-state/operation-dto.js';
+import { queueOperation } from '../cluster-state/queue-operation.js';
 import {
   encryptRendered,
   publicRenderedJson,
   type RenderedConfig,
   withheldPublicConfig,
-} from './rendered-config.js';
+} from '../cluster-state/rendered-config.js';
+import type { ServiceContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { notifyChange } from '../events/notify.js';
+import { requireWorkspace } from '../workspaces/require-workspace.js';
+import { assertNameFree } from './create-cluster.js';
 
 /** Parses and checks an SSH connection config: one SSHConfig, at least one SSHHost. */
 export function parseConnectionConfig(text: string): {

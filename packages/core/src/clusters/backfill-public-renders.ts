@@ -2,20 +2,20 @@ import type { TemplateSections } from '@commander/contracts';
 import { type Db, Prisma } from '@commander/db';
 import { parseParams, secretKeys, validateValues } from '@commander/renderer';
 
-import type { Encryptor } from '../context.js';
-import { type InstanceInfo, type ServiceContext, silentLogger } from '../context.js';
 import {
   publicRenderedConfig,
   renderConfiguration,
   renderPublicConfiguration,
-} from '../templates/render-configuration.js';
+} from '../cluster-state/render-configuration.js';
 import {
   decryptRendered,
   publicRenderedJson,
   publicScannedClusterConfiguration,
   type RenderedConfig,
   withheldPublicConfig,
-} from './rendered-config.js';
+} from '../cluster-state/rendered-config.js';
+import type { Encryptor } from '../context.js';
+import { type InstanceInfo, type ServiceContext, silentLogger } from '../context.js';
 
 export type BackfillReport = {
   /** Clusters whose desired public render was filled in. */

@@ -6,17 +6,17 @@ import { generateSshKeyPair } from '@commander/crypto';
 import { isUniqueViolation, type Prisma } from '@commander/db';
 
 import { recordAudit } from '../audit/record-audit.js';
+import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { queueOperation } from '../cluster-state/queue-operation.js';
+import { encryptRendered, publicRenderedJson } from '../cluster-state/rendered-config.js';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
-import { queueOperation } from '../operations/queue-operation.js';
 import { clusterRegistry } from '../registries/registries.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
 import { applyRecordUsages } from './record-usages.js';
-import { encryptRendered, publicRenderedJson } from './rendered-config.js';
 import { recordClusterRevision } from './revisions.js';
 import { settingsToColumns } from './settings.js';
 

@@ -1,15 +1,16 @@
 import type { Cluster } from '@commander/contracts';
 
 import { recordAudit } from '../audit/record-audit.js';
+import { archiveCluster } from '../cluster-state/archive.js';
+import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { loadCluster } from '../cluster-state/load-cluster.js';
+import { lockedCluster } from '../cluster-state/lock-cluster.js';
+import { queueOperation } from '../cluster-state/queue-operation.js';
+import { nextStatus } from '../cluster-state/status-machine.js';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
-import { queueOperation } from '../operations/queue-operation.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { archiveCluster } from './archive.js';
-import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
-import { loadCluster } from './get-cluster.js';
-import { nextStatus } from './status-machine.js';
 
 /**
  * Deletes a cluster. An installed (or partly installed) cluster gets status `delete` and a
@@ -26,8 +27,7 @@ export async function deleteCluster(ctx: ServiceContext, id: string): Promise<Cl
   }
   const row = await ctx.db.$transaction(async (tx) => {
     // Serialise with other writers of this cluster (a concurrent delete or update).
-    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
-    const fresh = await tx.cluster.findUniqueOrThrow({ where: { id } });
+    const fresh = await lockedCluster(tx, id);
     if (fresh.status === 'DELETE') {
       throw new AppError('already_deleted', `Cluster "${fresh.name}" is already being deleted`);
     }

@@ -1,9 +1,9 @@
 import type { Cluster, ClusterStatus } from '@commander/contracts';
 import { type Cluster as ClusterRecord, type ClusterListSort, hotClusters } from '@commander/db';
 
+import { toClusterDto } from '../cluster-state/cluster-dto.js';
 import type { ServiceContext } from '../context.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { toClusterDto } from './cluster-dto.js';
 
 export type ListClustersInput = {
   limit: number;

@@ -3,12 +3,12 @@ import { grants } from '@commander/contracts';
 import type { Prisma } from '@commander/db';
 
 import { recordAudit } from '../audit/record-audit.js';
+import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { FINAL_STATUSES } from '../cluster-state/status-machine.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
-import { FINAL_STATUSES } from './status-machine.js';
 
 /**
  * Moves a cluster to another workspace, as Commander does: the cluster leaves its template

@@ -13,15 +13,15 @@ import {
   validateValues,
 } from '@commander/renderer';
 
-import type { ServiceContext } from '../context.js';
-import { AppError } from '../errors.js';
 import {
   publicRenderedConfig,
   publicRenderErrors,
   renderConfiguration,
   renderPublicConfiguration,
-} from '../templates/render-configuration.js';
-import type { RenderedConfig } from './rendered-config.js';
+} from '../cluster-state/render-configuration.js';
+import type { RenderedConfig } from '../cluster-state/rendered-config.js';
+import type { ServiceContext } from '../context.js';
+import { AppError } from '../errors.js';
 
 export type PrepareInput = {
   version: ClusterTemplateVersion;

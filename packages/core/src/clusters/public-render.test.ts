@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
-import { publicOperationResult } from '../operations/operation-dto.js';
+import { publicOperationResult } from '../cluster-state/operation-dto.js';
 import {
   publicRenderedConfig,
   publicRenderErrors,
   withheldSectionText,
-} from '../templates/render-configuration.js';
-import { publicScannedClusterConfiguration, withheldPublicConfig } from './rendered-config.js';
+} from '../cluster-state/render-configuration.js';
+import {
+  publicScannedClusterConfiguration,
+  withheldPublicConfig,
+} from '../cluster-state/rendered-config.js';
 
 const SECRET = 'hunter2-Secret-Value';
 

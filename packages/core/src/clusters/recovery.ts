@@ -1,15 +1,16 @@
 import type { Cluster, UpdateClusterBody } from '@commander/contracts';
 
 import { recordAudit } from '../audit/record-audit.js';
+import { archiveCluster } from '../cluster-state/archive.js';
+import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { loadCluster, readSecretValues } from '../cluster-state/load-cluster.js';
+import { lockedCluster } from '../cluster-state/lock-cluster.js';
+import { FINAL_STATUSES, nextStatus } from '../cluster-state/status-machine.js';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { archiveCluster } from './archive.js';
-import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
-import { loadCluster, readSecretValues } from './get-cluster.js';
 import { rollbackTarget } from './revisions.js';
-import { FINAL_STATUSES, nextStatus } from './status-machine.js';
 import { updateCluster } from './update-cluster.js';
 
 /** Statuses in which a cluster may be archived without cleanup (a failed deletion). */
@@ -30,8 +31,7 @@ export async function archiveClusterWithoutCleanup(
   const workspace = requireWorkspace(ctx);
   await loadCluster(ctx, id);
   const row = await ctx.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
-    const fresh = await tx.cluster.findUniqueOrThrow({ where: { id } });
+    const fresh = await lockedCluster(tx, id);
     if (
       fresh.archivedAt ||
       !(ARCHIVE_WITHOUT_CLEANUP_STATUSES as readonly string[]).includes(fresh.status)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { canTransition } from '../cluster-state/status-machine.js';
 import { rollbackTarget } from './revisions.js';
-import { canTransition } from './status-machine.js';
 
 describe('rollbackTarget', () => {
   it('returns the applied revision when a later one is pending or failed', () => {

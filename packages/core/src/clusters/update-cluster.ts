@@ -3,24 +3,26 @@ import { UpdateClusterBodySchema } from '@commander/contracts';
 import { type ClusterStatus, isUniqueViolation, Prisma } from '@commander/db';
 
 import { diffChanges, recordAudit } from '../audit/record-audit.js';
+import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { loadCluster, readSecretValues } from '../cluster-state/load-cluster.js';
+import { lockedCluster } from '../cluster-state/lock-cluster.js';
+import { queueOperation } from '../cluster-state/queue-operation.js';
+import { encryptRendered, publicRenderedJson } from '../cluster-state/rendered-config.js';
+import { requestConverge } from '../cluster-state/request-converge.js';
+import { canTransition, FINAL_STATUSES } from '../cluster-state/status-machine.js';
+import { transitionCluster } from '../cluster-state/transition.js';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
-import { queueOperation } from '../operations/queue-operation.js';
 import { clusterRegistry } from '../registries/registries.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { assertNameFree } from './create-cluster.js';
-import { getCluster, loadCluster, readSecretValues } from './get-cluster.js';
+import { getCluster } from './get-cluster.js';
 import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
 import { applyRecordUsages } from './record-usages.js';
-import { encryptRendered, publicRenderedJson } from './rendered-config.js';
-import { requestConverge } from './request-converge.js';
 import { recordClusterRevision } from './revisions.js';
 import { settingsToColumns } from './settings.js';
-import { canTransition, FINAL_STATUSES } from './status-machine.js';
-import { transitionCluster } from './transition.js';
 
 /** Statuses in which a new configuration cannot be accepted. */
 const NOT_EDITABLE = new Set(['DELETE', 'DELETED', 'DETACHED', 'READY_TO_JOIN', 'JOINING']);
@@ -122,8 +124,7 @@ export async function updateCluster(
 
   try {
     await ctx.db.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
-      const fresh = await tx.cluster.findUniqueOrThrow({ where: { id } });
+      const fresh = await lockedCluster(tx, id);
       if (fresh.currentRevision !== existing.currentRevision) {
         throw new AppError(
           'stale_revision',

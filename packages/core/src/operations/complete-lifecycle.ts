@@ -1,25 +1,26 @@
 import { type Cluster, completeCheckInSyncRow, Prisma, type Tx } from '@commander/db';
 
+import { archiveCluster } from '../cluster-state/archive.js';
+import { lockedCluster } from '../cluster-state/lock-cluster.js';
 import {
   completeApprovedChangeRequests,
   openChangeRequest,
-} from '../change-requests/open-change-request.js';
-import { archiveCluster } from '../clusters/archive.js';
+} from '../cluster-state/open-change-request.js';
+import { queueOperation } from '../cluster-state/queue-operation.js';
 import {
   encryptRendered,
   publicRenderedJson,
   publicScannedClusterConfiguration,
   type RenderedConfig,
   withheldPublicConfig,
-} from '../clusters/rendered-config.js';
-import { requestConverge } from '../clusters/request-converge.js';
-import { canTransition, nextStatus } from '../clusters/status-machine.js';
-import { transitionCluster } from '../clusters/transition.js';
+} from '../cluster-state/rendered-config.js';
+import { requestConverge } from '../cluster-state/request-converge.js';
+import { canTransition, nextStatus } from '../cluster-state/status-machine.js';
+import { transitionCluster } from '../cluster-state/transition.js';
 import type { ServiceContext } from '../context.js';
 import { EVENTS_CHANNEL } from '../events/notify.js';
-import type { DhctlOutcome } from './complete-operation.js';
+import type { DhctlOutcome } from './dhctl-outcome.js';
 import { type ClaimedOperation, finishOperationRow, OperationLostError } from './execution.js';
-import { queueOperation } from './queue-operation.js';
 
 /** dhctl's check verdict (§3.1 of the protocol). */
 export type CheckVerdict = {
@@ -33,11 +34,6 @@ export type ConvergeVerdict = {
   status: 'InSync' | 'Converged' | 'NeedApproveForDestructiveChange';
   check_result?: CheckVerdict | null;
 };
-
-async function lockedCluster(tx: Tx, id: string): Promise<Cluster> {
-  await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
-  return tx.cluster.findUniqueOrThrow({ where: { id } });
-}
 
 function stateColumns(
   ctx: ServiceContext,

@@ -1,33 +1,17 @@
 import { completeInstallSucceededRow, Prisma } from '@commander/db';
 
 import { auditRow, printAudit } from '../audit/record-audit.js';
-import { archiveCluster } from '../clusters/archive.js';
-import { encryptRendered, publicRenderedJson } from '../clusters/rendered-config.js';
-import { canTransition, CLUSTER_TRANSITIONS } from '../clusters/status-machine.js';
-import { transitionCluster } from '../clusters/transition.js';
+import { archiveCluster } from '../cluster-state/archive.js';
+import { lockedCluster } from '../cluster-state/lock-cluster.js';
+import { queueOperation } from '../cluster-state/queue-operation.js';
+import { encryptRendered, publicRenderedJson } from '../cluster-state/rendered-config.js';
+import { canTransition, CLUSTER_TRANSITIONS } from '../cluster-state/status-machine.js';
+import { transitionCluster } from '../cluster-state/transition.js';
 import type { ServiceContext } from '../context.js';
 import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
-import {
-  completeAttach,
-  completeCheck,
-  completeDetach,
-  completeUpdate,
-} from './complete-lifecycle.js';
+import type { DhctlOutcome } from './dhctl-outcome.js';
 import type { ClaimedOperation } from './execution.js';
 import { finishOperationRow } from './execution.js';
-import { queueOperation } from './queue-operation.js';
-
-/** What dhctl answered, reduced to what the domain needs. */
-export type DhctlOutcome = {
-  /** Empty/undefined = success. */
-  error?: string | null;
-  /** dhctl's final state cache (JSON), stored encrypted for the next operation. */
-  state?: string | null;
-  /** Parsed result JSON (check/converge/attach), kept on the operation. */
-  result?: unknown;
-  /** The failure was a cancellation asked for by a user. */
-  cancelled?: boolean;
-};
 
 /**
  * Records the end of an install: on success the cluster is created and its applied
@@ -48,8 +32,7 @@ export async function completeInstall(
     return;
   }
   await ctx.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
-    const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });
+    const cluster = await lockedCluster(tx, claimed.cluster.id);
     await finishOperationRow(tx, claimed, {
       status: ok ? 'SUCCEEDED' : outcome.cancelled ? 'CANCELLED' : 'FAILED',
       error: outcome.error ?? null,
@@ -172,8 +155,7 @@ export async function completeDelete(
     return;
   }
   await ctx.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${claimed.cluster.id}::uuid FOR UPDATE`;
-    const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: claimed.cluster.id } });
+    const cluster = await lockedCluster(tx, claimed.cluster.id);
     await finishOperationRow(tx, claimed, {
       status: ok ? 'SUCCEEDED' : outcome.cancelled ? 'CANCELLED' : 'FAILED',
       error: outcome.error ?? null,
@@ -196,30 +178,4 @@ export async function completeDelete(
       action: ok ? 'deleted' : 'deletion_failed',
     });
   });
-}
-
-/**
- * Records a failure that happened outside dhctl (a bug, a missing configuration, transport
- * failures after the last attempt) the same way a failed dhctl result is recorded.
- */
-export async function failOperation(
-  ctx: ServiceContext,
-  claimed: ClaimedOperation,
-  error: string,
-): Promise<void> {
-  const outcome = { error };
-  switch (claimed.operation.kind) {
-    case 'INSTALL':
-      return completeInstall(ctx, claimed, outcome);
-    case 'DELETE':
-      return completeDelete(ctx, claimed, outcome);
-    case 'UPDATE':
-      return completeUpdate(ctx, claimed, outcome);
-    case 'CHECK':
-      return completeCheck(ctx, claimed, outcome);
-    case 'ATTACH':
-      return completeAttach(ctx, claimed, outcome);
-    case 'DETACH':
-      return completeDetach(ctx, claimed, outcome);
-  }
 }

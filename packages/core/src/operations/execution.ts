@@ -21,8 +21,8 @@ import {
   decryptRendered,
   readPublicRendered,
   type RenderedConfig,
-} from '../clusters/rendered-config.js';
-import { CLUSTER_TRANSITIONS, type ClusterEvent } from '../clusters/status-machine.js';
+} from '../cluster-state/rendered-config.js';
+import { CLUSTER_TRANSITIONS, type ClusterEvent } from '../cluster-state/status-machine.js';
 import type { Encryptor } from '../context.js';
 import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
 import { createOperationMasker, OperationMaskerCache, type SecretMasker } from './log-masking.js';

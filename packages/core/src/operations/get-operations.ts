@@ -1,10 +1,10 @@
 import type { Operation, OperationLogLine } from '@commander/contracts';
 
-import { assertMayReveal } from '../clusters/get-cluster.js';
+import { assertMayReveal } from '../cluster-state/load-cluster.js';
+import { toOperationDto } from '../cluster-state/operation-dto.js';
 import type { ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { toOperationDto } from './operation-dto.js';
 import { queuePosition } from './queue-position.js';
 
 /**

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 
-import type { RenderedConfig } from '../clusters/rendered-config.js';
+import type { RenderedConfig } from '../cluster-state/rendered-config.js';
 
 /**
  * Values shorter than this many characters are not masked (nor are their encodings). Masking

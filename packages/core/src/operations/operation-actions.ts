@@ -2,17 +2,18 @@ import type { Operation } from '@commander/contracts';
 import { type OperationKind, queueCheckRow } from '@commander/db';
 
 import { auditRow, printAudit, recordAudit } from '../audit/record-audit.js';
-import { loadCluster } from '../clusters/get-cluster.js';
-import { canTransition, FINAL_STATUSES } from '../clusters/status-machine.js';
-import { transitionCluster } from '../clusters/transition.js';
+import { loadCluster } from '../cluster-state/load-cluster.js';
+import { lockClusterRow } from '../cluster-state/lock-cluster.js';
+import { toOperationDto } from '../cluster-state/operation-dto.js';
+import { queueOperation } from '../cluster-state/queue-operation.js';
+import { canTransition, FINAL_STATUSES } from '../cluster-state/status-machine.js';
+import { transitionCluster } from '../cluster-state/transition.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
 import { enqueueTask } from '../tasks/enqueue.js';
 import { OPERATION_TASKS } from '../tasks/registry.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { toOperationDto } from './operation-dto.js';
-import { queueOperation } from './queue-operation.js';
 
 /** Statuses a configuration check makes sense in (installed, managed, not busy changing). */
 const CHECKABLE = new Set([
@@ -143,7 +144,7 @@ export async function cancelOperation(
     );
   }
   await ctx.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${op.clusterId}::uuid FOR UPDATE`;
+    await lockClusterRow(tx, op.clusterId);
     const fresh = await tx.clusterOperation.findUniqueOrThrow({ where: { id: operationId } });
     const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: op.clusterId } });
     if (fresh.status === 'QUEUED') {

@@ -10,11 +10,10 @@ import {
   writeTelemetryBatch,
 } from '@commander/db';
 
-import { agentData } from '../agent/agent.js';
-import type { AgentIdentity } from '../agent/agent-key-cache.js';
 import type { Logger } from '../context.js';
 import { AppError } from '../errors.js';
 import { EVENTS_CHANNEL } from '../events/notify.js';
+import { agentData } from './agent-data.js';
 
 export type TelemetryIngestOptions = {
   /** A batch is written as soon as this many samples wait (default 500). */
@@ -97,7 +96,7 @@ export class TelemetryIngest {
    * shutting down; details {@link IngestRefusal}) or the database's error for its batch.
    */
   submit(
-    cluster: AgentIdentity,
+    cluster: { id: string },
     raw: TelemetryBody | ParsedTelemetry,
     parsed = false,
   ): Promise<void> {

@@ -12,14 +12,17 @@ import {
   validateValues,
 } from '@commander/renderer';
 
-import { assertMayReveal, loadCluster, readSecretValues } from '../clusters/get-cluster.js';
+import { assertMayReveal, loadCluster, readSecretValues } from '../cluster-state/load-cluster.js';
+import {
+  renderConfiguration,
+  renderPublicConfiguration,
+} from '../cluster-state/render-configuration.js';
 import { getUsableVersion } from '../clusters/get-usable-version.js';
 import { resolveCatalogValues } from '../clusters/prepare-configuration.js';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { paramsToStore } from './manage-templates.js';
-import { renderConfiguration, renderPublicConfiguration } from './render-configuration.js';
 
 const PREVIEW_UUID = '00000000-0000-4000-8000-000000000000';
 const PREVIEW_PUBLIC_KEY =

@@ -2,7 +2,7 @@ import { type SwitchVersionBodySchema } from '@commander/contracts';
 import { paramFields, parseParams } from '@commander/renderer';
 import type { z } from 'zod';
 
-import { loadCluster, readSecretValues } from '../clusters/get-cluster.js';
+import { loadCluster, readSecretValues } from '../cluster-state/load-cluster.js';
 import { updateCluster } from '../clusters/update-cluster.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';

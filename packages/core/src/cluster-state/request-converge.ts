@@ -1,8 +1,8 @@
 import type { ClusterStatus, Tx } from '@commander/db';
 
-import { openChangeRequest } from '../change-requests/open-change-request.js';
 import type { ServiceContext } from '../context.js';
-import { queueOperation } from '../operations/queue-operation.js';
+import { openChangeRequest } from './open-change-request.js';
+import { queueOperation } from './queue-operation.js';
 import { canTransition } from './status-machine.js';
 import { transitionCluster } from './transition.js';
 

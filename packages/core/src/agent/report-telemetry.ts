@@ -1,5 +1,5 @@
-import type { AgentContext } from '../agent/agent-context.js';
-import type { ParsedTelemetry } from './ingest.js';
+import type { ParsedTelemetry } from '../telemetry/ingest.js';
+import type { AgentContext } from './agent-context.js';
 
 /**
  * `POST /telemetry`: one sample of the agent's cluster, stored in a batch; resolves once it is

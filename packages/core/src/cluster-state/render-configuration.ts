@@ -7,10 +7,10 @@ import {
   withSecretPlaceholders,
 } from '@commander/renderer';
 
-import type { RenderedConfig } from '../clusters/rendered-config.js';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { RenderPoolBusyError, RenderPoolLimitError } from '../render-pool/errors.js';
+import type { RenderedConfig } from './rendered-config.js';
 
 /** Details of a `render_limit_exceeded` error. */
 export type RenderLimitDetails = {
