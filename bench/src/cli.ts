@@ -1,9 +1,5 @@
 import { FULL_API, QUICK_API, runApiBenchmark } from './benchmarks/api.js';
-import {
-  FULL_CONNECTOR,
-  QUICK_CONNECTOR,
-  runConnectorBenchmark,
-} from './benchmarks/connector.js';
+import { FULL_CONNECTOR, QUICK_CONNECTOR, runConnectorBenchmark } from './benchmarks/connector.js';
 import { FULL_FLEET, QUICK_FLEET, runFleetBenchmark } from './benchmarks/fleet.js';
 import {
   FULL_OPERATIONS,

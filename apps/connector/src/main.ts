@@ -17,7 +17,9 @@ const config = loadConfig();
 const quiet = config.logLevel === 'silent' || config.logLevel === 'error';
 const line = (level: string, obj: object, msg: string) => {
   if (!quiet || level === 'error') {
-    process.stdout.write(`${JSON.stringify({ level, time: new Date().toISOString(), ...obj, msg })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ level, time: new Date().toISOString(), ...obj, msg })}\n`,
+    );
   }
 };
 const log = {

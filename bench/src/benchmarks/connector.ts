@@ -216,11 +216,15 @@ export async function runConnectorBenchmark(
       a.start();
       agents.push(a);
       if (agents.length % 200 === 0) {
-        await waitFor(`${agents.length} tunnels`, async () => (await tunnelCount()) >= agents.length, {
-          timeoutMs: 120_000,
-          everyMs: 100,
-          watch: [connector],
-        });
+        await waitFor(
+          `${agents.length} tunnels`,
+          async () => (await tunnelCount()) >= agents.length,
+          {
+            timeoutMs: 120_000,
+            everyMs: 100,
+            watch: [connector],
+          },
+        );
       }
     }
     await waitFor(`${count} tunnels`, async () => (await tunnelCount()) >= count, {
@@ -263,5 +267,9 @@ export async function runConnectorBenchmark(
     '',
     `Per idle tunnel: at most **${formatNumber(worstPerTunnel, 1)} KiB** (goal ≤ ${PER_TUNNEL_GOAL_KIB} KiB: ${worstPerTunnel <= PER_TUNNEL_GOAL_KIB ? 'met' : 'not met'}).`,
   ].join('\n');
-  return { name: 'connector', title: 'Connector: proxy overhead and idle tunnels (issue 14)', body };
+  return {
+    name: 'connector',
+    title: 'Connector: proxy overhead and idle tunnels (issue 14)',
+    body,
+  };
 }
