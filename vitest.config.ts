@@ -18,6 +18,8 @@ const dirs = [
   'packages/process',
   'packages/tunnel',
   'packages/kube-sim',
+  'packages/client',
+  'apps/cli',
   'apps/api',
   'apps/agent',
   'apps/manager',

@@ -44,11 +44,11 @@ describe('agent API with COMMANDER_AGENT_IMAGE', () => {
       'ClusterRoleBinding',
       'Deployment',
     ]);
-    expect(group.resources.slice(3, 6).map((r) => r.metadata.name)).toEqual([
-      'commander-cluster-admin',
-      'commander-edit',
-      'commander-view',
-    ]);
+    expect(
+      group.resources
+        .slice(3, 6)
+        .map((r) => (r as unknown as { metadata: { name: string } }).metadata.name),
+    ).toEqual(['commander-cluster-admin', 'commander-edit', 'commander-view']);
     const deployment = group.resources[6]!;
     expect(JSON.stringify(deployment.spec)).toContain('registry.example/commander-agent:9.9.9');
   });

@@ -2,9 +2,9 @@ import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Transform } from 'node:stream';
 
+import { grants } from '@commander/contracts';
 import {
   AppError,
-  grants,
   impersonationFor,
   issueKubeconfig,
   listMyKubeconfigTokens,
@@ -220,7 +220,7 @@ export async function kubernetesRoutes(
     '/agent_api/:cluster_uuid/tunnel',
     { config: { agent: true }, schema: { hide: true } },
     async (request, reply) => {
-      const cluster = request.agentCluster;
+      const cluster = request.agentContext?.agent;
       if (!cluster) {
         throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
       }

@@ -1,6 +1,7 @@
+import { grants } from '@commander/contracts';
+
 import type { Actor } from '../context.js';
 import { AppError } from '../errors.js';
-import { grants } from '../permissions.js';
 
 /** Kubernetes groups Commander's roles map to (the agent's resource group binds them). */
 export const KUBE_GROUPS = {
