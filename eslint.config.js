@@ -129,6 +129,8 @@ export default tseslint.config(
     ['packages/agent-client', ['core', 'db', 'crypto', 'renderer', 'dhctl']],
     ['packages/dhctl', ['core', 'db', 'crypto', 'renderer']],
     ['packages/process', ['core', 'db', 'crypto', 'renderer', 'contracts', 'dhctl']],
+    // The tunnel is transport only: the domain decides who may use it.
+    ['packages/tunnel', ['core', 'db', 'crypto', 'renderer', 'contracts', 'dhctl', 'gotemplate']],
   ]),
   prettierConfig,
 );

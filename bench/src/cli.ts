@@ -1,4 +1,5 @@
 import { FULL_API, QUICK_API, runApiBenchmark } from './benchmarks/api.js';
+import { FULL_CONNECTOR, QUICK_CONNECTOR, runConnectorBenchmark } from './benchmarks/connector.js';
 import { FULL_FLEET, QUICK_FLEET, runFleetBenchmark } from './benchmarks/fleet.js';
 import {
   FULL_OPERATIONS,
@@ -63,6 +64,13 @@ export const BENCHMARKS: Benchmark[] = [
     name: 'web',
     description: 'cold load of the clusters page with 10,000 clusters in Chromium, JS transferred',
     run: (env, quick, log) => runWebBenchmark(env, quick ? QUICK_WEB : FULL_WEB, log),
+  },
+  {
+    name: 'connector',
+    description:
+      'Kubernetes proxy overhead through the tunnel vs kube-sim direct; a connector holding 1,000 and 10,000 idle tunnels',
+    run: (env, quick, log) =>
+      runConnectorBenchmark(env, quick ? QUICK_CONNECTOR : FULL_CONNECTOR, log),
   },
   {
     name: 'fleet',

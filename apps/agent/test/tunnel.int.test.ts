@@ -103,7 +103,7 @@ describe('agent tunnel', () => {
       maxBackoffMs: 200,
     });
     stop = () => tunnel.stop();
-    await vi.waitFor(() => expect(hub.get(CLUSTER_ID)).toBeDefined());
+    await vi.waitFor(() => expect(hub.get(CLUSTER_ID)).toBeDefined(), { timeout: 15_000 });
     const res = await fetch(`${base}/k8s/api/v1/namespaces/apps`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { metadata: { name: string } }).metadata.name).toBe('apps');
@@ -113,8 +113,8 @@ describe('agent tunnel', () => {
     // The connector goes away and comes back: the agent reconnects by itself.
     const before = tunnel.connections;
     hub.get(CLUSTER_ID)!.close();
-    await vi.waitFor(() => expect(tunnel.connections).toBe(before + 1), { timeout: 10_000 });
-    await vi.waitFor(() => expect(hub.get(CLUSTER_ID)).toBeDefined());
+    await vi.waitFor(() => expect(tunnel.connections).toBe(before + 1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(hub.get(CLUSTER_ID)).toBeDefined(), { timeout: 15_000 });
     expect((await fetch(`${base}/k8s/version`)).status).toBe(200);
   });
 });

@@ -249,7 +249,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await connector.start();
   app.decorate('connector', connector);
-  app.addHook('onClose', async () => connector.close());
+  // Before the server stops listening: the tunnels' and exec sessions' sockets are upgraded
+  // connections that would otherwise keep close() waiting. Their agents reconnect elsewhere.
+  app.addHook('preClose', async () => connector.close());
   await app.register(kubernetesRoutes, {
     db: deps.db,
     connector,

@@ -38,9 +38,18 @@ describe('agent API with COMMANDER_AGENT_IMAGE', () => {
       'Secret',
       'ServiceAccount',
       'ClusterRoleBinding',
+      // The groups Commander's users are impersonated with (cluster-admin, edit, view).
+      'ClusterRoleBinding',
+      'ClusterRoleBinding',
+      'ClusterRoleBinding',
       'Deployment',
     ]);
-    const deployment = group.resources[3]!;
+    expect(
+      group.resources
+        .slice(3, 6)
+        .map((r) => (r as unknown as { metadata: { name: string } }).metadata.name),
+    ).toEqual(['commander-cluster-admin', 'commander-edit', 'commander-view']);
+    const deployment = group.resources[6]!;
     expect(JSON.stringify(deployment.spec)).toContain('registry.example/commander-agent:9.9.9');
   });
 });

@@ -134,7 +134,9 @@ describe('Kubernetes API proxy through the agent tunnel', () => {
       maxBackoffMs: 500,
     });
     agent.start();
-    await vi.waitFor(() => expect(t.app.connector.hub.get(cluster.id)).toBeDefined());
+    await vi.waitFor(() => expect(t.app.connector.hub.get(cluster.id)).toBeDefined(), {
+      timeout: 15_000,
+    });
     const res = await proxy('/api/v1/namespaces?limit=5', {
       headers: {
         'impersonate-user': 'system:admin',
@@ -399,8 +401,10 @@ describe('Kubernetes API proxy through the agent tunnel', () => {
   it('the tunnel comes back after the agent loses it', async () => {
     const before = agent.connections;
     t.app.connector.hub.get(cluster.id)!.close();
-    await vi.waitFor(() => expect(agent.connections).toBe(before + 1), { timeout: 10_000 });
-    await vi.waitFor(() => expect(t.app.connector.hub.get(cluster.id)).toBeDefined());
+    await vi.waitFor(() => expect(agent.connections).toBe(before + 1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(t.app.connector.hub.get(cluster.id)).toBeDefined(), {
+      timeout: 15_000,
+    });
     expect((await proxy('/version')).status).toBe(200);
     expect(randomBytes(1)).toHaveLength(1);
   });

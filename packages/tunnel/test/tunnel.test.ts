@@ -121,7 +121,7 @@ describe('tunnel', () => {
       maxBackoffMs: 200,
     });
     agent.start();
-    await vi.waitFor(() => expect(hub.get('c1')).toBeDefined());
+    await vi.waitFor(() => expect(hub.get('c1')).toBeDefined(), { timeout: 15_000 });
   });
 
   afterAll(async () => {

@@ -79,6 +79,22 @@ export function agentWorkloadResources(image: string): KubeObject[] {
       },
       subjects: [{ kind: 'ServiceAccount', name: AGENT_WORKLOAD_NAME, namespace }],
     },
+    // Commander's users reach the cluster through the agent's tunnel, impersonated with one of
+    // these groups (packages/core/src/kubernetes/impersonation.ts); the agent, cluster-admin,
+    // may impersonate them.
+    ...(
+      [
+        ['commander:cluster-admin', 'cluster-admin'],
+        ['commander:edit', 'edit'],
+        ['commander:view', 'view'],
+      ] as const
+    ).map(([group, role]) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: group.replace(':', '-'), labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: group }],
+    })),
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
