@@ -223,6 +223,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       fetch: deps.oidcFetch,
     }),
     renderRateLimit: config.render.rateLimit,
+    webhooks: config.webhooks,
   });
   await app.register(agentRoutes, {
     prefix: '/agent_api',

@@ -1,4 +1,5 @@
 export * from './agent.js';
+export * from './apply.js';
 export * from './auth.js';
 export * from './catalogs.js';
 export * from './cluster-templates.js';
@@ -8,3 +9,4 @@ export * from './identity.js';
 export * from './operations.js';
 export * from './registries.js';
 export * from './workspaces.js';
+export * from './webhooks.js';

@@ -1,5 +1,6 @@
 export * from './agent/agent.js';
 export * from './agent/agent-key-cache.js';
+export * from './apply/apply-documents.js';
 export * from './audit/list-audit.js';
 export * from './audit/record-audit.js';
 export * from './audit/redact.js';
@@ -64,3 +65,8 @@ export * from './templates/switch-versions.js';
 export * from './templates/template-dto.js';
 export * from './workspaces/require-workspace.js';
 export * from './workspaces/workspaces.js';
+export * from './webhooks/deliver.js';
+export * from './webhooks/http-post.js';
+export * from './webhooks/signature.js';
+export * from './webhooks/target-guard.js';
+export * from './webhooks/webhooks.js';

@@ -32,6 +32,8 @@ export const WORKSPACE_PERMISSIONS = [
   'workspace_audit:read',
   'workspace_members:read',
   'workspace_members:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 
 export type GlobalPermission = (typeof GLOBAL_PERMISSIONS)[number];

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 import { registerPublic } from './auth.js';
 
@@ -32,6 +32,8 @@ export const openApiPlugin = fp(
         security: [{ token: [] }],
       },
       transform: jsonSchemaTransform,
+      // Schemas registered with an id (`.meta({ id })`, e.g. JsonValue) become components/schemas.
+      transformObject: jsonSchemaTransformObject,
     });
     // Swagger UI's routes cannot declare access themselves: deliberately public.
     await registerPublic(app, swaggerUi, { routePrefix: '/documentation' });

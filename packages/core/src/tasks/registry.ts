@@ -16,6 +16,8 @@ export const TaskPayloads = {
   'cluster/reconcile-scheduler': z.object({}).passthrough(),
   'manager/recover': z.object({}).passthrough(),
   'telemetry/rollup': z.object({}).passthrough(),
+  /** One attempt of a webhook delivery (a later attempt is a new job with its number). */
+  'webhook/delivery': z.object({ deliveryId: z.uuid(), attempt: z.number().int().min(1) }),
 } as const;
 
 export type TaskName = keyof typeof TaskPayloads;

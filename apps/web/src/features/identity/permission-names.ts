@@ -31,6 +31,8 @@ export const WORKSPACE_PERMISSION_NAMES = [
   'workspace_audit:read',
   'workspace_members:read',
   'workspace_members:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 
 /** The permissions a role of the scope can hold. */
