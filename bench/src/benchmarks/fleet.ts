@@ -7,13 +7,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import {
   AGENT_TELEMETRY_INTERVAL_SECONDS,
   bootstrapInstallation,
   createCluster,
   type ServiceContext,
   silentLogger,
-  WORKSPACE_PERMISSIONS,
 } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
 import {

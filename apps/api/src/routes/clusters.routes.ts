@@ -10,6 +10,7 @@ import {
   OperationSchema,
   PaginationQuerySchema,
   RevealQuerySchema,
+  RotatedAgentKeySchema,
   TelemetryPointSchema,
   UpdateClusterBodySchema,
   UpdateClusterSettingsBodySchema,
@@ -269,9 +270,7 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
         summary:
           "Rotate the cluster's agent key (the old key works one more hour while the agent fetches the new one)",
         params: IdParamsSchema,
-        response: {
-          200: z.object({ rotated_at: z.string(), previous_key_expires_at: z.string() }),
-        },
+        response: { 200: RotatedAgentKeySchema },
       },
     },
     async (request) => rotateAgentKey(request.ctx, request.params.id),

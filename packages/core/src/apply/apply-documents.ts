@@ -6,6 +6,7 @@ import {
   type ApplyChange,
   type ApplyResult,
   CreateTemplateVersionBodySchema,
+  grants,
 } from '@commander/contracts';
 import { parseAllDocuments, stringify as toYaml } from 'yaml';
 import { z } from 'zod';
@@ -18,7 +19,6 @@ import { getCluster } from '../clusters/get-cluster.js';
 import { updateCluster } from '../clusters/update-cluster.js';
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { grants } from '../permissions.js';
 import { requirePermission } from '../require-permission.js';
 import { getClusterTemplate } from '../templates/get-templates.js';
 import { importClusterTemplate } from '../templates/import-export.js';
