@@ -172,8 +172,8 @@ describe('cluster reads: hot statements and server-side sorting', () => {
   it('pages, filters and counts in the same statement', async () => {
     expect(await names('?limit=2&offset=1')).toEqual({ names: ['echo', 'charlie'], total: '6' });
     expect(await names('?limit=2&offset=10')).toEqual({ names: [], total: '6' });
-    // A page shorter than the limit ends the list: its total needs no count(*); a full page,
-    // or an empty one past the end, still counts.
+    // The total comes from the page's own scan (a count over the filter before the limit), for a
+    // short, a full and a last page alike; a page past the end counts separately.
     expect(await names('?limit=2&offset=5')).toEqual({ names: ['fox_trot'], total: '6' });
     expect((await names('?limit=7')).total).toBe('6');
     expect((await names('?limit=6')).total).toBe('6');

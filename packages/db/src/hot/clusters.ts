@@ -193,24 +193,28 @@ WHERE c.id = $1 AND c.workspace_id = $2 AND ($3::boolean OR c.archived_at IS NUL
 
 /**
  * One statement per sort: the page (with its template and last operation) and the total of
- * the filter, in one round trip. The total row comes even when the page is empty. The
- * `count(*)` of the filter runs only when the page cannot tell the total: a page shorter than
- * the limit that is not empty (or is the first page) ends the list, so the total is offset +
- * its length. (The count is a scalar subquery in a CASE branch: PostgreSQL runs an InitPlan
- * only when its branch is taken.)
+ * the filter, in one round trip and one scan of the filter. The scan sorts only the keys (the
+ * order's columns and the id; the full rows, JSON included, are read for the page's rows only)
+ * and counts the filter as it goes (`count(*) OVER ()`, computed before the LIMIT). Only a page
+ * past the end (empty, offset > 0) counts separately: the count is a scalar subquery in a CASE
+ * branch, an InitPlan PostgreSQL runs only when its branch is taken. The total row comes even
+ * when the page is empty.
  */
 function listSql(sort: ClusterListSort): string {
   const order = ORDER_BY[sort];
-  return `WITH page AS (
-  SELECT ${BASE_COLUMNS}, row_number() OVER (ORDER BY ${order}) AS ord
+  return `WITH keys AS (
+  SELECT c.id, row_number() OVER (ORDER BY ${order}) AS ord, count(*) OVER () AS full_count
   FROM clusters c ${TEMPLATE_JOIN}
   WHERE ${FILTER}
   ORDER BY ${order} LIMIT $6::bigint OFFSET $7::bigint
-), page_size AS (SELECT count(*) AS n FROM page)
+), page AS (
+  SELECT ${BASE_COLUMNS}, k.ord
+  FROM keys k JOIN clusters c ON c.id = k.id ${TEMPLATE_JOIN}
+)
 SELECT c.*, ${OP_COLUMNS}, t.total
 FROM (SELECT CASE
-    WHEN (SELECT n FROM page_size) < $6::bigint AND ($7::bigint = 0 OR (SELECT n FROM page_size) > 0)
-      THEN ($7::bigint + (SELECT n FROM page_size))::int
+    WHEN EXISTS (SELECT 1 FROM keys) THEN (SELECT full_count FROM keys LIMIT 1)::int
+    WHEN $7::bigint = 0 THEN 0
     ELSE (SELECT count(*)::int FROM clusters c ${TEMPLATE_JOIN} WHERE ${FILTER})
   END AS total) t
 LEFT JOIN page c ON true
