@@ -22,6 +22,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBlocker } from 'react-router';
 
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { ClusterValuesFields } from '../../cluster-form/components/cluster-values-fields.js';
 import {
   RenderedConfiguration,
@@ -44,7 +45,6 @@ import {
   newGroupId,
   tabOfError,
 } from '../template-draft.js';
-import { ProblemAlert } from './problem-alert.js';
 import { type TemplateCodeEditorHandle, TemplateCodeField } from './template-code-editor.js';
 
 /** How long typing pauses before the draft is checked and previewed again. */
@@ -425,7 +425,7 @@ function SaveVersionModal({
         }}
       >
         <Stack>
-          {create.isError && <ProblemAlert error={create.error} title={t('tpl.save.failed')} />}
+          {create.isError && <ErrorAlert error={create.error} title={t('tpl.save.failed')} />}
           <Textarea
             label={t('tpl.save.comment')}
             description={t('tpl.save.commentHelp')}

@@ -39,20 +39,20 @@ import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { formatDateTime, formatRelative } from '../../../lib/format.js';
 import {
+  type ClusterListFilter,
+  clusterQueries,
+  CLUSTERS_PAGE_SIZE,
+  type ClusterSort,
+} from '../../cluster-shared/clusters.api.js';
+import { ClusterStatusBadge } from '../../cluster-shared/components/cluster-status-badge.js';
+import {
   clusterTemplateQueries,
   findVersion,
 } from '../../cluster-templates/cluster-templates.api.js';
 import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
 import { readAgentData } from '../../telemetry/agent-data.js';
 import { AgentStatusBadge } from '../../telemetry/components/agent-status-badge.js';
-import {
-  type ClusterListFilter,
-  clusterQueries,
-  CLUSTERS_PAGE_SIZE,
-  type ClusterSort,
-} from '../clusters.api.js';
 import { ClusterCards } from './cluster-cards.js';
-import { ClusterStatusBadge } from './cluster-status-badge.js';
 
 /**
  * Columns the API sorts by (`?sort=`): sorting one page of thousands in the browser would be

@@ -8,8 +8,6 @@ import {
   Select,
   Stack,
   Table,
-  Text,
-  Title,
   VisuallyHidden,
 } from '@mantine/core';
 import { IconInfoCircle, IconLock, IconPlus, IconTrash, IconUsers } from '@tabler/icons-react';
@@ -18,6 +16,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { canGlobally, canInWorkspace } from '../../auth/permissions.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
@@ -189,10 +188,10 @@ export function MembersPage() {
   const remove = useDeleteBinding(slug);
   return (
     <Stack gap="lg">
-      <Stack gap={4}>
-        <Title order={1}>{t('members.title')}</Title>
-        <Text c="dimmed">{t('members.subtitle', { workspace: workspace?.name ?? slug })}</Text>
-      </Stack>
+      <PageHeader
+        title={t('members.title')}
+        subtitle={t('members.subtitle', { workspace: workspace?.name ?? slug })}
+      />
       {!canRead || workspace === null ? (
         <EmptyState
           icon={<IconLock size={32} aria-hidden />}

@@ -8,7 +8,6 @@ import {
   Stack,
   Table,
   Text,
-  Title,
   VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
@@ -18,6 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { authQueries } from '../../auth/auth.api.js';
@@ -152,17 +152,19 @@ export function RolesPage() {
   };
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('identity.roles.title')}</Title>
-          <Text c="dimmed">{t('identity.roles.subtitle')}</Text>
-        </Stack>
-        {canWrite && (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-            {t('identity.roles.create')}
-          </Button>
-        )}
-      </Group>
+      <PageHeader
+        title={t('identity.roles.title')}
+        subtitle={t('identity.roles.subtitle')}
+        actions={
+          <>
+            {canWrite && (
+              <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+                {t('identity.roles.create')}
+              </Button>
+            )}
+          </>
+        }
+      />
       {roles.isPending ? (
         <TableSkeleton rows={5} columns={5} />
       ) : roles.isError ? (

@@ -21,6 +21,7 @@ import { Link, useParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
@@ -354,28 +355,28 @@ export function UserPage() {
         <PageSkeleton />
       ) : (
         <>
-          <Group justify="space-between" align="flex-start">
-            <Stack gap={4}>
-              <Title order={1}>{user.data.name}</Title>
-              <Text c="dimmed">{user.data.email}</Text>
-            </Stack>
-            {canGlobally(me.data, 'users:write') && (
-              <Button
-                variant="light"
-                color="red"
-                leftSection={<IconLogout size={16} aria-hidden />}
-                loading={endSessions.isPending}
-                onClick={() => {
-                  const email = user.data.email;
-                  if (window.confirm(t('identity.access.endSessionsConfirm', { user: email }))) {
-                    endSessions.mutate(userId);
-                  }
-                }}
-              >
-                {t('identity.access.endSessions')}
-              </Button>
-            )}
-          </Group>
+          <PageHeader
+            title={user.data.name}
+            subtitle={user.data.email}
+            actions={
+              canGlobally(me.data, 'users:write') && (
+                <Button
+                  variant="light"
+                  color="red"
+                  leftSection={<IconLogout size={16} aria-hidden />}
+                  loading={endSessions.isPending}
+                  onClick={() => {
+                    const email = user.data.email;
+                    if (window.confirm(t('identity.access.endSessionsConfirm', { user: email }))) {
+                      endSessions.mutate(userId);
+                    }
+                  }}
+                >
+                  {t('identity.access.endSessions')}
+                </Button>
+              )
+            }
+          />
           <UserAccessView user={user.data} effective={effective.data} />
           <UserBindingsView
             bindings={bindings.data.items}

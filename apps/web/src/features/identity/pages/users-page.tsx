@@ -10,7 +10,6 @@ import {
   Stack,
   Table,
   Text,
-  Title,
   VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
@@ -29,6 +28,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { authQueries } from '../../auth/auth.api.js';
@@ -201,17 +201,19 @@ export function UsersPage() {
   const remove = useDeleteUser();
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('identity.users.title')}</Title>
-          <Text c="dimmed">{t('identity.users.subtitle')}</Text>
-        </Stack>
-        {canWrite && (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-            {t('identity.users.create')}
-          </Button>
-        )}
-      </Group>
+      <PageHeader
+        title={t('identity.users.title')}
+        subtitle={t('identity.users.subtitle')}
+        actions={
+          <>
+            {canWrite && (
+              <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+                {t('identity.users.create')}
+              </Button>
+            )}
+          </>
+        }
+      />
       {users.isPending ? (
         <TableSkeleton rows={4} columns={5} />
       ) : users.isError ? (
