@@ -25,6 +25,7 @@ import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
 import { GroupSource } from '../components/group-source.js';
+import { UserBindingsView } from '../components/user-bindings.js';
 import {
   identityQueries,
   useAddGroupMember,
@@ -35,7 +36,6 @@ import {
   useRemoveGroupMember,
   useUpdateBinding,
 } from '../identity.api.js';
-import { UserBindingsView } from './user-page.js';
 
 function CreateGroupForm() {
   const { t } = useTranslation();
