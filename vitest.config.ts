@@ -16,6 +16,8 @@ const dirs = [
   'packages/renderer',
   'packages/agent-client',
   'packages/process',
+  'packages/client',
+  'apps/cli',
   'apps/api',
   'apps/agent',
   'apps/manager',

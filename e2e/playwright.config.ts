@@ -100,6 +100,8 @@ export default defineConfig({
       OIDC_CLIENT_SECRET: OIDC.clientSecret,
       OIDC_PROVIDER_ID: OIDC.providerId,
       OIDC_PROVIDER_NAME: OIDC.providerName,
+      // The webhooks spec's receiver listens on 127.0.0.1 (the SSRF guard refuses it otherwise).
+      WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
       MANAGER_REPLICAS: '2',
       MANAGER_HEARTBEAT_MS: '1000',
       MANAGER_DEAD_AFTER_MS: '5000',

@@ -8,6 +8,9 @@
  *   keys:rotate [--new-key KEY]    re-encrypts every encrypted column with a new primary key
  *   keys:generate                  prints three new keys (for ACTIVE_RECORD_ENCRYPTION_*)
  *
+ * Every other command is the API client's (apps/cli: login, use-workspace, clusters, change-requests,
+ * templates; `pnpm commander --help`), which talks to a running Commander over HTTP.
+ *
  * The database is DATABASE_URL, or the embedded PostgreSQL of `pnpm start` (COMMANDER_DATA_DIR,
  * EMBEDDED_PG_PORT; started for the command when it is not running). Keys come from the
  * ACTIVE_RECORD_ENCRYPTION_* variables or the key file, as for the API.
@@ -240,11 +243,20 @@ async function main(): Promise<void> {
       );
       return;
     }
-    default:
-      process.stdout.write(
-        'usage: pnpm commander db:backup FILE | db:restore FILE | keys:rotate [--new-key KEY] | keys:generate\n',
-      );
-      process.exit(command ? 1 : 0);
+    default: {
+      const { run } = await import('@commander/cli');
+      if (!command || command === '--help' || command === '-h') {
+        process.stdout.write(
+          'operator commands: pnpm commander db:backup FILE | db:restore FILE | keys:rotate [--new-key KEY] | keys:generate\n\n',
+        );
+      }
+      process.exitCode = await run(process.argv.slice(2), {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        env: process.env,
+        tty: process.stderr.isTTY,
+      });
+    }
   }
 }
 

@@ -6,6 +6,11 @@ export type ProfileBreakdown = {
   /** CPU time sampled in the window (all profiles together), ms. */
   busyMs: number;
   shares: { component: string; share: number }[];
+  /**
+   * What the two catch-all components hold: "other npm packages" by package, and "Node.js
+   * internals and other native" by function (shares of all busy samples, largest first).
+   */
+  detail?: Record<string, { name: string; share: number }[]>;
 };
 
 type CallFrame = { functionName: string; url: string };
@@ -45,7 +50,12 @@ const COMPONENTS: { name: string; test: (frame: CallFrame) => boolean }[] = [
     name: 'Fastify and plugins',
     test: (f) => /fastify|find-my-way|avvio|light-my-request|@fastify/.test(f.url),
   },
+  {
+    name: 'JSON serialization (fast-json-stringify)',
+    test: (f) => /fast-json-stringify|\/fast-uri|json-schema-ref-resolver/.test(f.url),
+  },
   { name: 'zod validation', test: (f) => /zod[@/]/.test(f.url) },
+  { name: 'prom-client metrics', test: (f) => /prom-client|tdigest|bintrees/.test(f.url) },
   { name: 'pino logging', test: (f) => /pino|sonic-boom|fast-redact|thread-stream/.test(f.url) },
   { name: 'yaml', test: (f) => /node_modules\/(\.pnpm\/)?yaml[@/]/.test(f.url) },
   {
@@ -69,6 +79,20 @@ const COMPONENTS: { name: string; test: (frame: CallFrame) => boolean }[] = [
   },
   { name: 'Node.js internals and other native', test: () => true },
 ];
+
+/** The npm package a script belongs to (`@scope/name` or `name`), from its URL. */
+export function packageOf(url: string): string {
+  const tail = url.slice(url.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  const [first, second] = tail.split('/');
+  return first?.startsWith('@') ? `${first}/${second ?? ''}` : (first ?? url);
+}
+
+/** How the catch-all components are broken down in `detail`. */
+const DETAILED: Record<string, (frame: CallFrame) => string> = {
+  'other npm packages': (f) => packageOf(f.url),
+  'Node.js internals and other native': (f) =>
+    f.url === '' ? `${f.functionName || '(anonymous)'} (native)` : f.functionName || f.url,
+};
 
 // `atomicsWaitLoop`: an idle piscina worker (the API's render pool) blocked in Atomics.wait; V8
 // samples it as that function, though the thread is asleep (/proc shows no CPU for it).
@@ -94,6 +118,7 @@ export function profileClockNow(): number {
  */
 export function analyzeProfiles(files: string[], fromUs: number, toUs: number): ProfileBreakdown {
   const byComponent = new Map<string, number>();
+  const details = new Map<string, Map<string, number>>();
   let busy = 0;
   for (const file of files) {
     const profile = readProfile(file);
@@ -101,6 +126,7 @@ export function analyzeProfiles(files: string[], fromUs: number, toUs: number): 
       continue;
     }
     const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    const detailOf = new Map<number, string>();
     const componentOf = new Map<number, string | null>();
     let at = profile.startTime;
     for (let i = 0; i < profile.samples.length; i++) {
@@ -118,18 +144,33 @@ export function analyzeProfiles(files: string[], fromUs: number, toUs: number): 
             ? null
             : (COMPONENTS.find((c) => c.test(frame))?.name ?? null);
         componentOf.set(id, component);
+        if (frame && component && component in DETAILED) {
+          detailOf.set(id, DETAILED[component]!(frame));
+        }
       }
       if (component) {
         // Each sample stands for the time since the previous one.
         byComponent.set(component, (byComponent.get(component) ?? 0) + delta);
         busy += delta;
+        const name = detailOf.get(id);
+        if (name !== undefined) {
+          const inner = details.get(component) ?? new Map<string, number>();
+          inner.set(name, (inner.get(name) ?? 0) + delta);
+          details.set(component, inner);
+        }
       }
     }
   }
   const shares = [...byComponent.entries()]
     .map(([component, us]) => ({ component, share: busy > 0 ? us / busy : 0 }))
     .sort((a, b) => b.share - a.share);
-  return { busyMs: busy / 1000, shares };
+  const detail: NonNullable<ProfileBreakdown['detail']> = {};
+  for (const [component, inner] of details) {
+    detail[component] = [...inner.entries()]
+      .map(([name, us]) => ({ name, share: busy > 0 ? us / busy : 0 }))
+      .sort((a, b) => b.share - a.share);
+  }
+  return { busyMs: busy / 1000, shares, detail };
 }
 
 /** The `.cpuprofile` files of the processes whose names start with `prefix` (one folder each). */
@@ -153,6 +194,12 @@ export function describeBreakdown(breakdown: ProfileBreakdown, minShare = 0.03):
   }
   return breakdown.shares
     .filter((s) => s.share >= minShare)
-    .map((s) => `${s.component} ${Math.round(s.share * 100)} %`)
+    .map((s) => {
+      const inner = (breakdown.detail?.[s.component] ?? [])
+        .filter((d) => d.share >= 0.005)
+        .slice(0, 4)
+        .map((d) => `${d.name} ${(d.share * 100).toFixed(1)} %`);
+      return `${s.component} ${Math.round(s.share * 100)} %${inner.length > 0 ? ` (${inner.join(', ')})` : ''}`;
+    })
     .join(', ');
 }

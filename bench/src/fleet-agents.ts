@@ -37,6 +37,12 @@ export type RequestTally = {
   sent: number;
   statuses: Record<string, number>;
   latenciesMs: number[];
+  /**
+   * Latencies of the requests scheduled after the first poll interval, when every agent has
+   * made its first poll (its first sync, a 200 with a status report, and the first agent key
+   * lookups are behind): the fleet's steady state.
+   */
+  steadyLatenciesMs: number[];
 };
 
 /** What the load generator measured. */
@@ -63,8 +69,11 @@ type AgentState = {
 };
 
 function tally(): RequestTally {
-  return { sent: 0, statuses: {}, latenciesMs: [] };
+  return { sent: 0, statuses: {}, latenciesMs: [], steadyLatenciesMs: [] };
 }
+
+/** Requests scheduled at or after this time (performance.now()) count as steady state. */
+let steadyFrom = Number.POSITIVE_INFINITY;
 
 type Response = { status: number | string; etag: string | null; body: string };
 
@@ -122,10 +131,13 @@ function request(
   });
 }
 
-function note(t: RequestTally, status: number | string, latencyMs: number): void {
+function note(t: RequestTally, status: number | string, latencyMs: number, at: number): void {
   const key = String(status);
   t.statuses[key] = (t.statuses[key] ?? 0) + 1;
   t.latenciesMs.push(latencyMs);
+  if (at >= steadyFrom) {
+    t.steadyLatenciesMs.push(latencyMs);
+  }
 }
 
 /** A timer wheel: every event of the run at its time, one setTimeout at a time. */
@@ -218,6 +230,7 @@ export async function runFleetAgents(
   }));
   const started = performance.now();
   const end = started + input.durationMs;
+  steadyFrom = started + input.pollMs;
   const schedule = new Schedule();
   const pending = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
@@ -239,7 +252,7 @@ export async function runFleetAgents(
         JSON.stringify(nextTelemetryBody(agent.model)),
         false,
       ).then((r) => {
-        note(out.telemetry, r.status, performance.now() - at);
+        note(out.telemetry, r.status, performance.now() - at, at);
         if (r.status === 204 && !agent.telemetryOk) {
           agent.telemetryOk = true;
           out.agentsWithTelemetry += 1;
@@ -261,7 +274,7 @@ export async function runFleetAgents(
     track(
       request(pool, base, 'GET', agentPath(agent, '/resources'), headers, undefined, true).then(
         async (r) => {
-          note(out.poll, r.status, performance.now() - at);
+          note(out.poll, r.status, performance.now() - at, at);
           if (r.status !== 200) {
             return;
           }
@@ -297,7 +310,7 @@ export async function runFleetAgents(
               })),
             );
           } catch {
-            note(out.status, 'unparsable resources', 0);
+            note(out.status, 'unparsable resources', 0, at);
             return;
           }
           const statusAt = performance.now();
@@ -311,7 +324,7 @@ export async function runFleetAgents(
             JSON.stringify({ version, results }),
             false,
           );
-          note(out.status, s.status, performance.now() - statusAt);
+          note(out.status, s.status, performance.now() - statusAt, at);
         },
       ),
     );
@@ -332,7 +345,7 @@ export async function runFleetAgents(
         { authorization: `Bearer ${input.listingToken}` },
         undefined,
         false,
-      ).then((r) => note(out.listing, r.status, performance.now() - at)),
+      ).then((r) => note(out.listing, r.status, performance.now() - at, at)),
     );
     const next = at + 1000 / input.listingPerSecond;
     if (next < end) {

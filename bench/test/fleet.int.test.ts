@@ -86,7 +86,22 @@ describe('fleet soak harness (small fleet)', () => {
       'PostgreSQL',
       'bench process',
     ]);
+    // Event loop delay of the API and each replica, scraped from their /metrics.
+    expect(result.eventLoop.map((d) => d.name)).toEqual(['API', 'manager-1', 'manager-2']);
+    for (const d of result.eventLoop) {
+      expect(d.windows.length, d.name).toBeGreaterThan(0);
+    }
+    // The API's own durations by route, and the wall time of each check.
+    expect(result.serverSlow.map((r) => r.route)).toContain('/agent_api/:cluster_uuid/telemetry');
+    expect(result.checks.runMs.count).toBeGreaterThan(0);
+    // Requests after the first poll interval are the steady state.
+    expect(result.agents.telemetry.steadyLatenciesMs.length).toBeGreaterThan(0);
+    expect(result.agents.telemetry.steadyLatenciesMs.length).toBeLessThan(
+      result.agents.telemetry.latenciesMs.length,
+    );
     const text = renderFleet(result);
+    expect(text).toContain('Event loop delay');
+    expect(text).toContain('wall time per check');
     expect(text).toContain('overdue by more than one interval');
     expect(text).toContain('growth extrapolated per day');
   });

@@ -26,6 +26,7 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import { registerApiMetrics } from './metrics.js';
 import { OidcProviders } from './oidc.js';
+import { agentAuthPlugin } from './plugins/agent-auth.js';
 import { agentKeysPlugin } from './plugins/agent-keys.js';
 import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { conditionalRequestsPlugin } from './plugins/conditional-requests.js';
@@ -118,9 +119,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   if (destination) {
     app.addHook('onClose', async () => destination.flushSync());
   }
+  // The request line holds only the method, the route pattern, the status and the time (no URL,
+  // no headers, no body): it is written without the redaction pass (a per-line cost on every
+  // request), through a child that has none. Everything else keeps the redacting logger.
+  const requestLines = app.log.child({}, { redact: [] });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
     const line = {
+      reqId: request.id,
       method: request.method,
       route: route ?? null,
       status: reply.statusCode,
@@ -128,9 +134,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     };
     // Probes, metrics and agents' polling are routine: visible at debug only.
     if (QUIET_ROUTES.test(route ?? '') && reply.statusCode < 500) {
-      request.log.debug(line, 'request');
+      requestLines.debug(line, 'request');
     } else {
-      request.log.info(line, 'request');
+      requestLines.info(line, 'request');
     }
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -190,6 +196,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.addHook('onClose', async () => principalCache.close());
   const auditSink: AuditSink =
     deps.auditSink ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  // The agent API's key check, before auth's hook (which refuses agent routes without it).
+  await app.register(agentAuthPlugin, {
+    db: deps.db,
+    hot: agentPool,
+    encryptor: deps.encryptor,
+    instance: deps.instance,
+    agentKeys,
+    telemetry: ingest,
+  });
   // Before any route is registered: it records every route and refuses undeclared ones.
   await app.register(authPlugin, {
     db: deps.db,
@@ -199,7 +214,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     metricsToken: config.metricsToken,
     metricsPublic: config.metricsPublic,
     renderer,
-    agentKeys,
     principalCache,
   });
   await app.register(agentKeysPlugin, { databaseUrl: config.databaseUrl, cache: agentKeys });
@@ -218,16 +232,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       fetch: deps.oidcFetch,
     }),
     renderRateLimit: config.render.rateLimit,
+    webhooks: config.webhooks,
   });
-  await app.register(agentRoutes, {
-    prefix: '/agent_api',
-    db: deps.db,
-    hot: agentPool,
-    ingest,
-    encryptor: deps.encryptor,
-    publicUrl: deps.instance.publicUrl,
-    agentImage: deps.instance.agentImage ?? null,
-  });
+  await app.register(agentRoutes, { prefix: '/agent_api' });
   await app.register(healthRoutes, { db: deps.db, metrics });
 
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));

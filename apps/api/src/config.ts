@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   RENDER_HEAP_MB: z.coerce.number().int().min(16).default(256),
   /** Render previews (POST /api/v1/render) per minute per principal. */
   RENDER_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  /** Webhook URLs may name private, loopback and link-local addresses (SSRF guard off). */
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '']).default('false'),
   /** Telemetry write-behind: how long an idle writer waits for more samples, in ms. */
   TELEMETRY_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(10),
   /** Telemetry samples per batch (one INSERT) at most. */
@@ -79,7 +81,7 @@ const EnvSchema = z.object({
   /** Telemetry samples accepted but not yet committed, at most; beyond it agents get 503. */
   TELEMETRY_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),
   /** Seconds an agent's key hashes are served from the cache without asking PostgreSQL. */
-  AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
   /** Password sign-in: everyone (on), global administrators only (break-glass), or nobody. */
   COMMANDER_LOCAL_LOGIN: z.enum(['on', 'admin-only', 'off']).default('on'),
   /** One OpenID provider (several: OIDC_PROVIDERS). */
@@ -220,6 +222,7 @@ export type Config = {
   loginRateLimit: number;
   metricsToken: string | undefined;
   metricsPublic: boolean;
+  webhooks: { allowPrivateTargets: boolean };
   render: {
     maxSteps: number;
     timeoutMs: number;
@@ -273,6 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     metricsToken: e.COMMANDER_METRICS_TOKEN,
     metricsPublic: e.COMMANDER_METRICS_PUBLIC === 'true',
+    webhooks: { allowPrivateTargets: e.WEBHOOKS_ALLOW_PRIVATE_TARGETS === 'true' },
     render: {
       maxSteps: e.RENDER_MAX_STEPS,
       timeoutMs: e.RENDER_TIMEOUT_MS,

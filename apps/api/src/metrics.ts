@@ -1,20 +1,10 @@
+import { collectMetrics, type InstallationMetrics, REPLICA_ALIVE_SECONDS } from '@commander/core';
 import type { Db } from '@commander/db';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** How long one aggregate answer serves scrapes (several Prometheus replicas, several APIs). */
 const AGGREGATE_TTL_MS = 10_000;
-/** A manager replica counts as alive with a heartbeat this recent (MANAGER_DEAD_AFTER_MS). */
-const REPLICA_ALIVE_SECONDS = 30;
-
-type Aggregate = {
-  clusters: { status: string; n: number }[] | null;
-  operations: { kind: string; status: string; n: number }[] | null;
-  agents: { status: string; n: number }[] | null;
-  replicas: number;
-  telemetry_lag: number | null;
-};
-
 /** The API's Prometheus metrics: HTTP durations by route, telemetry ingest, and the state of the installation (one cached aggregate query). */
 export type ApiMetrics = { registry: Registry };
 
@@ -39,26 +29,10 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     registers: [registry],
   });
 
-  let cached: { at: number; value: Promise<Aggregate> } | null = null;
-  const aggregate = (): Promise<Aggregate> => {
+  let cached: { at: number; value: Promise<InstallationMetrics> } | null = null;
+  const aggregate = (): Promise<InstallationMetrics> => {
     if (!cached || Date.now() - cached.at > AGGREGATE_TTL_MS) {
-      const value = db.$queryRaw<Aggregate[]>`
-        SELECT
-          (SELECT json_agg(json_build_object('status', status, 'n', n)) FROM (
-             SELECT status, count(*)::int AS n FROM clusters WHERE archived_at IS NULL GROUP BY status) c
-          ) AS clusters,
-          (SELECT json_agg(json_build_object('kind', kind, 'status', status, 'n', n)) FROM (
-             SELECT kind::text, status::text, count(*)::int AS n FROM cluster_operations
-             WHERE status IN ('QUEUED', 'RUNNING') GROUP BY kind, status) o
-          ) AS operations,
-          (SELECT json_agg(json_build_object('status', agent_status, 'n', n)) FROM (
-             SELECT agent_status, count(*)::int AS n FROM clusters WHERE archived_at IS NULL
-             GROUP BY agent_status) a
-          ) AS agents,
-          (SELECT count(*)::int FROM manager_replicas WHERE stopped_at IS NULL
-             AND heartbeat_at > now() - make_interval(secs => ${REPLICA_ALIVE_SECONDS})) AS replicas,
-          (SELECT EXTRACT(EPOCH FROM now() - max(ts))::float8 FROM telemetry_samples
-             WHERE resolution = 'raw') AS telemetry_lag`.then((rows) => rows[0]!);
+      const value = collectMetrics(db);
       cached = { at: Date.now(), value };
       // A failed query is not cached: the next scrape asks again.
       value.catch(() => {
@@ -75,7 +49,7 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const c of (await aggregate()).clusters ?? []) {
+      for (const c of (await aggregate()).clusters) {
         this.set({ status: c.status.toLowerCase() }, c.n);
       }
     },
@@ -87,7 +61,7 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const o of (await aggregate()).operations ?? []) {
+      for (const o of (await aggregate()).operations) {
         this.set({ kind: o.kind.toLowerCase(), status: o.status.toLowerCase() }, o.n);
       }
     },
@@ -99,7 +73,7 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const a of (await aggregate()).agents ?? []) this.set({ state: a.status }, a.n);
+      for (const a of (await aggregate()).agents) this.set({ state: a.status }, a.n);
     },
   });
   new Gauge({
@@ -115,7 +89,7 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     help: 'Age of the newest stored telemetry sample (grows when ingest stalls).',
     registers: [registry],
     async collect() {
-      const lag = (await aggregate()).telemetry_lag;
+      const lag = (await aggregate()).telemetryLagSeconds;
       this.set(lag ?? 0);
     },
   });

@@ -20,6 +20,7 @@ const WS_READ = [
   'workspace_tokens:read',
   'workspace_audit:read',
   'workspace_members:read',
+  'webhooks:read',
 ];
 const WS_ALL = [
   ...WS_READ,
@@ -30,6 +31,7 @@ const WS_ALL = [
   'registries:write',
   'workspace_tokens:write',
   'workspace_members:write',
+  'webhooks:write',
 ];
 const GLOBAL_READ = [
   'workspaces:read',

@@ -172,6 +172,14 @@ describe('cluster reads: hot statements and server-side sorting', () => {
   it('pages, filters and counts in the same statement', async () => {
     expect(await names('?limit=2&offset=1')).toEqual({ names: ['echo', 'charlie'], total: '6' });
     expect(await names('?limit=2&offset=10')).toEqual({ names: [], total: '6' });
+    // A page shorter than the limit ends the list: its total needs no count(*); a full page,
+    // or an empty one past the end, still counts.
+    expect(await names('?limit=2&offset=5')).toEqual({ names: ['fox_trot'], total: '6' });
+    expect((await names('?limit=7')).total).toBe('6');
+    expect((await names('?limit=6')).total).toBe('6');
+    expect((await names('?limit=5')).total).toBe('6');
+    expect(await names('?limit=2&offset=6')).toEqual({ names: [], total: '6' });
+    expect(await names('?status=deleted')).toEqual({ names: [], total: '0' });
     expect(await names('?status=in_sync')).toEqual({ names: ['alpha', 'delta'], total: '2' });
     // `_` is a literal underscore, not a LIKE wildcard.
     expect(await names('?q=X_T')).toEqual({ names: ['fox_trot'], total: '1' });

@@ -37,6 +37,8 @@ export type TestApp = {
   /** graphile jobs queued for a task. */
   queuedJobs: (task: string) => Promise<{ payload: unknown }[]>;
   systemContext: () => ServiceContext;
+  /** The encryption keys of this app (for a spawned process on the same database). */
+  encryptionKeys: ReturnType<typeof generateEncryptionKeys>;
 };
 
 /**
@@ -64,7 +66,8 @@ export function useTestApp(
       COMMANDER_WEB_DIST: '/nonexistent',
       ...(typeof env === 'function' ? env() : env),
     });
-    const encryptor = createEncryptor(generateEncryptionKeys());
+    const encryptionKeys = generateEncryptionKeys();
+    const encryptor = createEncryptor(encryptionKeys);
     const boot = await bootstrapInstallation(database.db, {
       adminEmail: config.adminEmail,
       adminPassword: config.adminPassword,
@@ -100,6 +103,7 @@ export function useTestApp(
       db: database.db,
       database,
       globalToken,
+      encryptionKeys,
       adminEmail: 'admin@example.com',
       adminPassword,
       defaultWorkspaceId: boot.defaultWorkspaceId,

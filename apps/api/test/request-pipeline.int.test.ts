@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { AgentKeyCache, createCluster, ensureAgentKey, type ServiceContext } from '@commander/core';
+import { createCluster, ensureAgentKey, type ServiceContext } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
 import cookie from '@fastify/cookie';
 import Fastify from 'fastify';
@@ -79,7 +79,6 @@ describe('request pipeline', () => {
         encryptor: t.systemContext().encryptor,
         instance: t.systemContext().instance,
         auditSink: () => {},
-        agentKeys: new AgentKeyCache(() => Promise.resolve(null)),
       });
       app.get('/declared', { config: { public: true } }, async () => 'ok');
       app.get('/forgotten', config ? { config } : {}, async () => 'oops');

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type { DeliverySettings } from '@commander/core';
 import { type DhctlTlsSettings, dhctlTlsSettingsFromEnv } from '@commander/dhctl';
 import { z } from 'zod';
 
@@ -70,6 +71,19 @@ const EnvSchema = z.object({
   METRICS_HOST: z.string().default('0.0.0.0'),
   /** commander-agent image installed into clusters; unset: only its namespace and credentials. */
   COMMANDER_AGENT_IMAGE: optional,
+  /** Webhooks may reach private, loopback and link-local addresses (the SSRF guard is off). */
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '']).default('false'),
+  /** Webhook deliveries sent at once by one replica (beside its one operation). */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(0).default(30_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(6 * 3600_000),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(50),
 });
 
 export type ManagerConfig = {
@@ -91,6 +105,7 @@ export type ManagerConfig = {
   caBundle: string;
   metrics: { port: number; host: string } | null;
   agentImage: string | null;
+  webhooks: DeliverySettings & { concurrency: number };
   encryption: {
     primaryKey: string | undefined;
     previousPrimaryKeys: string[];
@@ -151,6 +166,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     publicUrl: e.COMMANDER_PUBLIC_URL,
     caBundle: e.COMMANDER_CA_BUNDLE,
     agentImage: e.COMMANDER_AGENT_IMAGE ?? null,
+    webhooks: {
+      allowPrivateTargets: e.WEBHOOKS_ALLOW_PRIVATE_TARGETS === 'true',
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+    },
     metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     encryption: {
       primaryKey: e.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY,

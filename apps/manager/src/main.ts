@@ -13,7 +13,7 @@ import { createLogger } from './logger.js';
 import { startMetricsServer } from './metrics.js';
 import { startReconcileLoop } from './reconcile.js';
 import { ReplicaHeartbeat } from './replica.js';
-import { buildTaskList } from './task-list.js';
+import { buildTaskList, buildWebhookTaskList } from './task-list.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel, config.replicaId);
@@ -67,7 +67,7 @@ events.on('pool:create', ({ workerPool }) => heartbeat.addWorkerId(workerPool.id
 events.on('worker:create', ({ worker }) => heartbeat.addWorkerId(worker.workerId));
 // graphile-worker's pool is ours, so a connection PostgreSQL ends (a restart, or its shutdown
 // racing ours) is logged instead of crashing the process with an unhandled 'error' event.
-const queuePool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+const queuePool = new pg.Pool({ connectionString: config.databaseUrl, max: 6 });
 queuePool.on('error', (err) => {
   log.warn({ err: err.message }, 'idle queue connection lost; reconnecting on demand');
 });
@@ -75,6 +75,38 @@ queuePool.on('connect', (client) => {
   client.on('error', (err) => {
     log.warn({ err: err.message }, 'queue connection lost; reconnecting on demand');
   });
+});
+const graphileLogger = new Logger((scope) => (level, message, meta) => {
+  // graphile attaches whole pg clients to some errors: keep the message, drop the rest. Of a
+  // job (every "Completed task" line carries the whole row) only its id, task and attempt.
+  const { error, job, ...rest } = (meta ?? {}) as {
+    error?: unknown;
+    job?: { id?: unknown; task_identifier?: unknown; attempts?: unknown };
+  };
+  if (job) {
+    (rest as Record<string, unknown>).job = {
+      id: job.id,
+      task: job.task_identifier,
+      attempt: job.attempts,
+    };
+  }
+  const text =
+    error instanceof Error
+      ? error.message
+      : typeof (error as { message?: unknown } | undefined)?.message === 'string'
+        ? (error as { message: string }).message
+        : undefined;
+  const line = { ...scope, ...rest, ...(text ? { error: text } : {}), source: 'graphile-worker' };
+  const severity = String(level);
+  if (severity === 'error') {
+    log.error(line, message);
+  } else if (severity === 'warning') {
+    log.warn(line, message);
+  } else if (severity === 'info') {
+    log.info(line, message);
+  } else {
+    log.debug(line, message);
+  }
 });
 const runner = await run({
   pgPool: queuePool,
@@ -87,38 +119,21 @@ const runner = await run({
   taskList: buildTaskList(deps),
   gracefulShutdownAbortTimeout: 60_000,
   // graphile-worker's own messages go to our JSON log.
-  logger: new Logger((scope) => (level, message, meta) => {
-    // graphile attaches whole pg clients to some errors: keep the message, drop the rest. Of a
-    // job (every "Completed task" line carries the whole row) only its id, task and attempt.
-    const { error, job, ...rest } = (meta ?? {}) as {
-      error?: unknown;
-      job?: { id?: unknown; task_identifier?: unknown; attempts?: unknown };
-    };
-    if (job) {
-      (rest as Record<string, unknown>).job = {
-        id: job.id,
-        task: job.task_identifier,
-        attempt: job.attempts,
-      };
-    }
-    const text =
-      error instanceof Error
-        ? error.message
-        : typeof (error as { message?: unknown } | undefined)?.message === 'string'
-          ? (error as { message: string }).message
-          : undefined;
-    const line = { ...scope, ...rest, ...(text ? { error: text } : {}), source: 'graphile-worker' };
-    const severity = String(level);
-    if (severity === 'error') {
-      log.error(line, message);
-    } else if (severity === 'warning') {
-      log.warn(line, message);
-    } else if (severity === 'info') {
-      log.info(line, message);
-    } else {
-      log.debug(line, message);
-    }
-  }),
+  logger: graphileLogger,
+});
+// Webhook deliveries: a second runner on the same queue that takes only `webhook/delivery`
+// jobs, several at once; its worker ids are recorded like the first's (a dead replica's locked
+// deliveries are released with its operations).
+const webhookRunner = await run({
+  pgPool: queuePool,
+  parsedCronItems: [],
+  events,
+  concurrency: config.webhooks.concurrency,
+  noHandleSignals: true,
+  pollInterval: 1_000,
+  taskList: buildWebhookTaskList(deps, config.webhooks),
+  gracefulShutdownAbortTimeout: 15_000,
+  logger: graphileLogger,
 });
 const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs, {
   agentSilentAfterMs: config.agentSilentAfterMs,
@@ -186,7 +201,7 @@ async function shutdown(signal: string): Promise<void> {
     ).then(() => process.exit(0));
   }, config.shutdownGraceMs);
   try {
-    await runner.stop();
+    await Promise.all([runner.stop(), webhookRunner.stop()]);
     clearTimeout(grace);
     log.info('runner stopped');
     await bounded(queuePool.end(), 5_000, 'queue pool');

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 
+import { WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import {
   type AuditSink,
   bootstrapInstallation,
   type ServiceContext,
   silentLogger,
-  WORKSPACE_PERMISSIONS,
 } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
 import { createEncryptor, type EncryptionKeys, generateEncryptionKeys } from '@commander/crypto';

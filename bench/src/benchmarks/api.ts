@@ -124,6 +124,8 @@ export async function runApiBenchmark(
     'bench/src/bare-api-server.ts',
     { DATABASE_URL: database.url, PORT: String(barePort) },
     env.workDir,
+    // Profiled like the API, so both breakdowns come from the same classifier.
+    { profileDir: env.profileDir ?? undefined },
   );
   env.defer('stop bare server', () => bare.stop());
 
@@ -198,7 +200,7 @@ export async function runApiBenchmark(
   ];
   const rows: string[][] = [];
   const findings: string[] = [];
-  const windows: { label: string; window: Measured['window'] }[] = [];
+  const windows: { label: string; server: 'api' | 'bare'; window: Measured['window'] }[] = [];
   for (const c of cases) {
     const results: Record<'api' | 'bare', Measured> = {} as Record<'api' | 'bare', Measured>;
     for (const [which, url, server, next] of [
@@ -244,7 +246,8 @@ export async function runApiBenchmark(
         which === 'api' ? formatRatio(rateOf(m.load), bareRate) : '1.00×',
       ]);
     }
-    windows.push({ label: c.label, window: results.api.window });
+    windows.push({ label: c.label, server: 'bare', window: results.bare.window });
+    windows.push({ label: c.label, server: 'api', window: results.api.window });
     const ratio = rateOf(results.api.load) / bareRate;
     findings.push(
       `- ${c.label}: ${ratio.toFixed(2)}× of the baseline (goal ≥ ${c.goal.toFixed(2)}×): ${ratio >= c.goal ? 'met' : 'NOT met'}.`,
@@ -255,10 +258,15 @@ export async function runApiBenchmark(
   // The API has exited: its CPU profile is on disk.
   const profiles: string[] = [];
   if (env.profileDir) {
-    const files = profileFiles(env.profileDir, 'api');
+    const files = {
+      api: profileFiles(env.profileDir, 'api'),
+      bare: profileFiles(env.profileDir, 'bare'),
+    };
     for (const w of windows) {
-      const breakdown = analyzeProfiles(files, w.window.fromUs, w.window.toUs);
-      profiles.push(`- ${w.label}: ${describeBreakdown(breakdown)}`);
+      const breakdown = analyzeProfiles(files[w.server], w.window.fromUs, w.window.toUs);
+      profiles.push(
+        `- ${w.label}, ${w.server === 'api' ? 'Commander API' : 'bare baseline'} (${formatNumber(breakdown.busyMs / 1000, 1)} s sampled): ${describeBreakdown(breakdown)}`,
+      );
     }
   }
   const body = [
@@ -283,7 +291,7 @@ export async function runApiBenchmark(
     ...(profiles.length > 0
       ? [
           '',
-          "Where the API's CPU goes in each measured window (V8 sampling profiler, `--cpu-prof`, self time by function):",
+          "Where each server's CPU goes in its measured window (V8 sampling profiler, `--cpu-prof`, self time by function, one classifier for both: `bench/src/cpu-profile.ts`; the two catch-alls broken down by package or function in parentheses):",
           '',
           ...profiles,
         ]

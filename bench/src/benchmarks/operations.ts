@@ -3,13 +3,13 @@
 // with zero phase delay, compared with 1 replica and with graphile-worker draining no-op jobs.
 import { readFileSync } from 'node:fs';
 
+import { WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import {
   bootstrapInstallation,
   checkClusterNow,
   createCluster,
   type ServiceContext,
   silentLogger,
-  WORKSPACE_PERMISSIONS,
 } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 import { TimestampSchema } from './common.js';
 
+/** The web session's cookie (HttpOnly; its SHA-256 is stored in `sessions`). */
+export const SESSION_COOKIE = 'commander_session';
+
 export const LoginBodySchema = z.strictObject({
   email: z.string().trim().min(1).max(320),
   password: z.string().min(1).max(1024),

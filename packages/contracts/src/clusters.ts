@@ -210,3 +210,10 @@ export const ListChangeRequestsQuerySchema = z.object({
   cluster_id: z.uuid().optional(),
   status: ChangeRequestStatusSchema.optional(),
 });
+
+/** `POST /clusters/:id/agent_key/rotate`: when, and until when the previous key still works. */
+export const RotatedAgentKeySchema = z.object({
+  rotated_at: z.string(),
+  previous_key_expires_at: z.string(),
+});
+export type RotatedAgentKey = z.infer<typeof RotatedAgentKeySchema>;

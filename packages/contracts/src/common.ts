@@ -37,6 +37,8 @@ export const ERROR_STATUS = {
   /** `If-Match` names another revision than the object's current one. */
   precondition_failed: 412,
   invalid_values: 422,
+  /** A webhook URL resolving to a private, loopback, link-local or metadata address. */
+  webhook_target_forbidden: 422,
   unprocessable: 422,
   template_version_unavailable: 422,
   immutable_field: 422,
@@ -84,11 +86,29 @@ export const ArchivedQuerySchema = z.object({
 export const IdParamsSchema = z.object({ id: z.uuid() });
 
 /** Arbitrary JSON value (template values, results). */
-export const JsonValueSchema = z.json();
-export type JsonValue = z.infer<typeof JsonValueSchema>;
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Arbitrary JSON value (template values, results): an explicit recursive union registered as
+ * the OpenAPI component `JsonValue`, so the document (and the client generated from it) has a
+ * named, self-referencing schema instead of dangling inline definitions.
+ */
+export const JsonValueSchema: z.ZodType<JsonValue, JsonValue> = z
+  .lazy(() =>
+    z.union([
+      z.string(),
+      z.number(),
+      z.boolean(),
+      z.null(),
+      z.array(JsonValueSchema),
+      z.record(z.string(), JsonValueSchema),
+    ]),
+  )
+  .meta({ id: 'JsonValue' });
 
 /** A JSON object. */
-export const JsonObjectSchema = z.record(z.string(), z.json());
+export const JsonObjectSchema = z.record(z.string(), JsonValueSchema);
 export type JsonObject = z.infer<typeof JsonObjectSchema>;
 
 /** Pagination defaults; also used by the services. */

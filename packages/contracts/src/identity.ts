@@ -234,3 +234,7 @@ export const UpdateWorkspaceByIdBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   current_revision: z.number().int().optional(),
 });
+
+/** `DELETE /users/:id/sessions`: how many sessions were ended. */
+export const EndedSessionsSchema = z.object({ ended: z.number().int() });
+export type EndedSessions = z.infer<typeof EndedSessionsSchema>;

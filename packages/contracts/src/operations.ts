@@ -34,6 +34,8 @@ export const OperationPhaseSchema = z.object({
   finished_at: TimestampSchema.nullable().optional(),
 });
 export type OperationPhase = z.infer<typeof OperationPhaseSchema>;
+/** An operation's phase list (also how `cluster_operations.phases`, a JSON column, is read). */
+export const OperationPhasesSchema = z.array(OperationPhaseSchema);
 
 export const OperationSchema = z.object({
   id: z.uuid(),
@@ -41,7 +43,7 @@ export const OperationSchema = z.object({
   kind: OperationKindSchema,
   status: OperationStatusSchema,
   phase: z.string().nullable(),
-  phases: z.array(OperationPhaseSchema),
+  phases: OperationPhasesSchema,
   progress: z.number().min(0).max(1),
   attempt: z.number().int(),
   manager_replica_id: z.string().nullable(),

@@ -1,6 +1,7 @@
+import { grants, type Permission } from '@commander/contracts';
+
 import type { ServiceContext } from './context.js';
 import { AppError } from './errors.js';
-import { grants, type Permission } from './permissions.js';
 
 /**
  * Defense in depth: a use case of a global resource checks its permission itself, whatever the

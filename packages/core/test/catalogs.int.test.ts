@@ -1,3 +1,4 @@
+import { WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,6 @@ import {
   silentLogger,
   updateCatalog,
   updateRecord,
-  WORKSPACE_PERMISSIONS,
 } from '../src/index.js';
 
 /** The catalog and record use cases called directly (the API tests cover them over HTTP). */

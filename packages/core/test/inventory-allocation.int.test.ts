@@ -1,4 +1,4 @@
-import { ERROR_STATUS } from '@commander/contracts';
+import { ERROR_STATUS, WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,6 @@ import {
   createOrImportCatalog,
   type ServiceContext,
   silentLogger,
-  WORKSPACE_PERMISSIONS,
 } from '../src/index.js';
 import { createTestTemplate, TEST_TEMPLATE_SECTIONS } from '../src/testing/index.js';
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import { WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import {
   createEncryptor,
   EncryptionKeyError,
@@ -21,7 +22,6 @@ import {
   reencryptAll,
   type ServiceContext,
   silentLogger,
-  WORKSPACE_PERMISSIONS,
 } from '../src/index.js';
 import { createTestTemplate } from '../src/testing/index.js';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { BUILT_IN_ROLES, tokenScopePermissions } from '@commander/contracts';
 import { hashToken } from '@commander/crypto';
 import type { Db } from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
@@ -8,11 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BOOTSTRAP_TOKEN_MIN_LENGTH,
   bootstrapInstallation,
-  BUILT_IN_ROLES,
   foldChain,
   MAX_TOKEN_CHAIN_DEPTH,
   tokenRights,
-  tokenScopePermissions,
 } from '../src/index.js';
 
 /** The issuer chain token → token → … → user, computed in one recursive query. */

@@ -1,22 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+import { grants, type Permission, SESSION_COOKIE } from '@commander/contracts';
 import {
-  type AgentIdentity,
-  type AgentKeyCache,
   AppError,
   type AuditSink,
   type ConfigurationRenderer,
   type Encryptor,
   type Grants,
-  grants,
   grantsOf,
   type InstanceInfo,
-  type Permission,
   permissionsIn,
   type Principal,
   principalFromSession,
   principalFromToken,
+  resolveWorkspace,
   type ServiceContext,
+  tokenWorkspace as tokenWorkspaceOf,
 } from '@commander/core';
 import type { Db } from '@commander/db';
 import type {
@@ -31,7 +30,7 @@ import fp from 'fastify-plugin';
 
 import type { PrincipalCache } from './principal-cache.js';
 
-export const SESSION_COOKIE = 'commander_session';
+export { SESSION_COOKIE } from '@commander/contracts';
 
 /** Body limits (bytes) by route kind; a route may declare a smaller or larger one itself. */
 export const BODY_LIMITS = {
@@ -98,8 +97,6 @@ declare module 'fastify' {
     ctx: ServiceContext;
     principal: Principal | null;
     grants: Grants | null;
-    /** The agent API's cluster, authenticated by its agent key in onRequest. */
-    agentCluster: AgentIdentity | null;
   }
   interface FastifyInstance {
     /** Every route and what it declares (for the start-up check and the authorization tests). */
@@ -118,8 +115,6 @@ export type AuthOptions = {
   metricsPublic?: boolean;
   /** Where the use cases render (the render worker pool). */
   renderer?: ConfigurationRenderer | undefined;
-  /** Agent authentication (key hash -> cluster), cached and invalidated by NOTIFY. */
-  agentKeys: AgentKeyCache;
   /** Principals kept in process (none: every request reads them from the database). */
   principalCache?: PrincipalCache | undefined;
 };
@@ -147,7 +142,6 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const CREDENTIAL_ROUTES =
   /^\/api\/v1\/(auth|auth_tokens|users|groups|roles|global_roles|role_bindings|workspace_role_bindings|workspaces)(\/|$)/;
 const OIDC_CALLBACK = '/api/v1/auth/oidc/callback';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Marks every route that `plugin` registers as deliberately public (no authentication) with
@@ -185,7 +179,6 @@ export const authPlugin = fp<AuthOptions>(
     app.decorateRequest('ctx', null as unknown as ServiceContext);
     app.decorateRequest('principal', null);
     app.decorateRequest('grants', null);
-    app.decorateRequest('agentCluster', null);
 
     // Every route, with what it declares. Options are classified at ready time because
     // `registerPublic` scopes mark their routes in an onRoute hook that runs after this one.
@@ -246,7 +239,11 @@ export const authPlugin = fp<AuthOptions>(
         case 'public':
           return;
         case 'agent':
-          request.agentCluster = await authenticateAgentRequest(options.agentKeys, request);
+          // plugins/agent-auth.ts (registered before this plugin) verified the agent key and
+          // built the agent's context; without it, deny.
+          if (!request.agentContext) {
+            throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
+          }
           return;
         case 'metrics':
           return authorizeMetrics(request, reply, options);
@@ -321,8 +318,11 @@ async function authenticate(
       throw new AppError('csrf_failed', 'Missing or wrong X-CSRF-Token header');
     }
   }
+  const named = request.headers['x-workspace'];
   const workspace =
-    principal.kind === 'auth_token' ? tokenWorkspace : await userWorkspace(db, request, cache);
+    principal.kind === 'auth_token'
+      ? tokenWorkspace
+      : await resolveWorkspace(db, typeof named === 'string' ? named : null, cache);
   request.principal = principal;
   request.grants = held;
   const actor =
@@ -357,25 +357,6 @@ function requirePermission(
     `This needs the ${needed} permission${workspace ? ` in workspace ${workspace.slug}` : ''}`,
     { permission: needed },
   );
-}
-
-/** The agent key (Authorization: Bearer) of the cluster in the path; 401 otherwise. */
-async function authenticateAgentRequest(
-  agentKeys: AgentKeyCache,
-  request: FastifyRequest,
-): Promise<AgentIdentity> {
-  const uuid = (request.params as { cluster_uuid?: unknown } | undefined)?.cluster_uuid;
-  const header = request.headers.authorization;
-  const key =
-    typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  const cluster =
-    key && typeof uuid === 'string' && UUID.test(uuid)
-      ? await agentKeys.authenticate(uuid.toLowerCase(), key)
-      : null;
-  if (!cluster) {
-    throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
-  }
-  return cluster;
 }
 
 /**
@@ -421,42 +402,4 @@ function baseContext(
     requestId: request.id,
     remoteAddress: request.ip,
   };
-}
-
-/** A workspace token's own workspace (null for a global token). */
-async function tokenWorkspaceOf(
-  db: Db,
-  workspaceId: string | null,
-): Promise<{ id: string; slug: string } | null> {
-  if (workspaceId === null) {
-    return null;
-  }
-  return db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true, slug: true } });
-}
-
-/**
- * The workspace of a user's call: the X-Workspace header (slug) or, without it, the `default`
- * workspace when the user can see it. From the cache when it is listening.
- */
-async function userWorkspace(
-  db: Db,
-  request: FastifyRequest,
-  cache: PrincipalCache | null,
-): Promise<{ id: string; slug: string } | null> {
-  const header = request.headers['x-workspace'];
-  const named = typeof header === 'string' && header.length > 0;
-  const slug = named ? header : 'default';
-  let ws = cache?.workspaceBySlug(slug);
-  if (ws === undefined) {
-    const generation = cache?.generation ?? 0;
-    ws = await db.workspace.findFirst({
-      where: { slug, archivedAt: null },
-      select: { id: true, slug: true },
-    });
-    cache?.setWorkspace(slug, ws, generation);
-  }
-  if (!ws && named) {
-    throw new AppError('not_found', `Workspace ${slug} not found`);
-  }
-  return ws;
 }

@@ -84,7 +84,10 @@ export const errorHandler = fp(
           });
         }
         const status = ERROR_STATUS[error.code];
-        if (status >= 500) {
+        if (error.code === 'service_unavailable') {
+          // Expected while a dependency is away (database, busy ingest): one line, no stack.
+          request.log.warn({ code: error.code, reason: error.message }, 'service unavailable');
+        } else if (status >= 500) {
           request.log.error({ err: error }, 'request failed');
         }
         return reply

@@ -1,4 +1,5 @@
-import { type ChangeEvent, EVENTS_CHANNEL } from '@commander/core';
+import type { ChangeEvent } from '@commander/contracts';
+import { EVENTS_CHANNEL } from '@commander/core';
 import fp from 'fastify-plugin';
 import pg from 'pg';
 

@@ -4,52 +4,26 @@ import {
   TelemetryBodySchema,
 } from '@commander/contracts';
 import {
-  type AgentIdentity,
   AppError,
-  type Encryptor,
   getAgentResources,
   type IngestRefusal,
   recordResourcesStatus,
-  type TelemetryIngest,
+  reportTelemetry,
 } from '@commander/core';
-import type { Db, Queryable } from '@commander/db';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
+import { agentContextOf } from '../plugins/agent-auth.js';
 import { BODY_LIMITS } from '../plugins/auth.js';
-
-export type AgentRoutesOptions = {
-  db: Db;
-  /** The hot statements' pool (pg). */
-  hot: Queryable;
-  /** The telemetry write-behind buffer. */
-  ingest: TelemetryIngest;
-  encryptor: Encryptor;
-  publicUrl: string;
-  /** commander-agent image for the agent's own resource group (COMMANDER_AGENT_IMAGE). */
-  agentImage?: string | null;
-};
 
 const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
 
 /**
  * The agent API (`/agent_api/:cluster_uuid/…`), authenticated by the cluster's agent key
- * (`Authorization: Bearer`, `agent` access); a key opens its own cluster only.
+ * (`Authorization: Bearer`, `agent` access; plugins/agent-auth.ts builds the `AgentContext` in
+ * onRequest, before the body is read or validated); a key opens its own cluster only.
  */
-export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
-  app,
-  { db, hot, ingest, encryptor, publicUrl, agentImage },
-) => {
-  // The agent key is checked in onRequest (plugins/auth.ts), before the body is read or
-  // validated: a stranger gets 401, never 400 or 413.
-  const agentCluster = (request: FastifyRequest): AgentIdentity => {
-    if (!request.agentCluster) {
-      throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
-    }
-    return request.agentCluster;
-  };
-
+export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:cluster_uuid/resources',
     {
@@ -62,17 +36,10 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const cluster = agentCluster(request);
-      ingest.markSeen(cluster.id);
       const ifNoneMatch = request.headers['if-none-match'];
       const resources = await getAgentResources(
-        db,
-        hot,
-        encryptor,
-        cluster,
-        publicUrl,
+        agentContextOf(request),
         typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined,
-        agentImage ?? null,
       );
       if (!resources) {
         return reply.code(304).send(null);
@@ -95,15 +62,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const cluster = agentCluster(request);
-      await recordResourcesStatus(
-        db,
-        encryptor,
-        cluster,
-        publicUrl,
-        request.body,
-        agentImage ?? null,
-      );
+      await recordResourcesStatus(agentContextOf(request), request.body);
       return reply.code(204).send(null);
     },
   );
@@ -123,10 +82,8 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const cluster = agentCluster(request);
       try {
-        // Resolves once the sample's batch is committed: a 204 is never lost.
-        await ingest.submit(cluster, request.body, true);
+        await reportTelemetry(agentContextOf(request), request.body);
       } catch (error) {
         const refusal = error instanceof AppError ? (error.details as IngestRefusal | null) : null;
         if (error instanceof AppError && error.code === 'service_unavailable' && refusal) {

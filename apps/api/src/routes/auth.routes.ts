@@ -185,7 +185,12 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         summary: 'The OpenID provider returns here (the redirect URI to register)',
         description:
           'Success: a session cookie and a redirect to the page the sign-in started from. Failure: a redirect to /sign-in?sso_error=<reason> (invalid_state, state_expired, wrong_browser, token_rejected, provider_error, provider_unavailable, account_disabled, email_taken), and a login_failed audit event.',
-        querystring: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+        // The provider's answer (RFC 6749 §4.1.2); other parameters (iss, session_state...) pass through.
+        querystring: z.looseObject({
+          state: z.union([z.string(), z.array(z.string())]).optional(),
+          code: z.union([z.string(), z.array(z.string())]).optional(),
+          error: z.union([z.string(), z.array(z.string())]).optional(),
+        }),
         response: { 302: z.null() },
       },
     },

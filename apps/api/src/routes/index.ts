@@ -1,5 +1,7 @@
+import type { WebhookPolicy } from '@commander/core';
 import type { FastifyInstance } from 'fastify';
 
+import { applyRoutes } from './apply.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authRoutes, type AuthRoutesOptions } from './auth.routes.js';
 import { authTokenRoutes } from './auth-tokens.routes.js';
@@ -19,14 +21,15 @@ import {
 import { operationRoutes } from './operations.routes.js';
 import { registryRoutes } from './registries.routes.js';
 import { renderRoutes } from './render.routes.js';
+import { webhookRoutes } from './webhooks.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
 
 /** THE route table of /api/v1. */
 export async function registerApiRoutes(
   app: FastifyInstance,
-  options: AuthRoutesOptions & { renderRateLimit: number },
+  options: AuthRoutesOptions & { renderRateLimit: number; webhooks: WebhookPolicy },
 ): Promise<void> {
-  const { renderRateLimit, ...authOptions } = options;
+  const { renderRateLimit, webhooks, ...authOptions } = options;
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', ...authOptions });
@@ -49,6 +52,8 @@ export async function registerApiRoutes(
       await api.register(operationRoutes, { prefix: '/operations' });
       await api.register(changeRequestRoutes, { prefix: '/cluster_change_requests' });
       await api.register(eventRoutes, { prefix: '/events' });
+      await api.register(applyRoutes, { prefix: '/apply' });
+      await api.register(webhookRoutes, { prefix: '/webhooks', policy: webhooks });
     },
     { prefix: '/api/v1' },
   );

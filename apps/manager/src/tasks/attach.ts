@@ -3,12 +3,12 @@ import { parseAllDocuments } from 'yaml';
 
 import {
   agentResourcesYaml,
-  cancelledByUser,
   commanderOptions,
   configDocuments,
   joinYaml,
   type OperationRun,
   recordingHooks,
+  settle,
 } from './operation-context.js';
 
 function clusterTypeOf(clusterConfiguration: string): string | null {
@@ -44,32 +44,26 @@ export async function runAttach(run: OperationRun): Promise<void> {
     },
     { ...recordingHooks(run) },
   );
-  await run.recorder.flush();
-  if (!outcome.ok) {
-    await run.recorder.failCurrentPhase();
-    await completeAttach(run.ctx, run.claimed, {
-      error: outcome.error,
-      state: outcome.state,
-      cancelled: cancelledByUser(run),
+  await settle(run, outcome, (o) => {
+    if (!o.ok) {
+      return completeAttach(run.ctx, run.claimed, o);
+    }
+    const scan = o.result?.scan_result;
+    const found: RenderedConfig | null = scan
+      ? {
+          ...config,
+          cluster_configuration: scan.cluster_configuration,
+          provider_specific_cluster_configuration: scan.provider_specific_cluster_configuration,
+        }
+      : null;
+    return completeAttach(run.ctx, run.claimed, {
+      state: o.state,
+      result: o.result,
+      findings: {
+        phase: scanOnly ? 'scanned' : 'attached',
+        config: found,
+        clusterType: found ? clusterTypeOf(found.cluster_configuration) : null,
+      },
     });
-    return;
-  }
-  const result = outcome.result;
-  const scan = result?.scan_result;
-  const found: RenderedConfig | null = scan
-    ? {
-        ...config,
-        cluster_configuration: scan.cluster_configuration,
-        provider_specific_cluster_configuration: scan.provider_specific_cluster_configuration,
-      }
-    : null;
-  await completeAttach(run.ctx, run.claimed, {
-    state: outcome.state,
-    result,
-    findings: {
-      phase: scanOnly ? 'scanned' : 'attached',
-      config: found,
-      clusterType: found ? clusterTypeOf(found.cluster_configuration) : null,
-    },
   });
 }

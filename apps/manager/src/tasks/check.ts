@@ -28,9 +28,7 @@ export async function runCheck(run: OperationRun): Promise<void> {
   );
   // The verdict's line goes with the run's last lines (one write), before the result is recorded.
   const closingLines =
-    outcome.ok && !outcome.stopped
-      ? [`Check result: ${(outcome.result as CheckVerdict | null)?.status ?? 'unknown'}`]
-      : [];
+    outcome.ok && !outcome.stopped ? [`Check result: ${outcome.result.status ?? 'unknown'}`] : [];
   await settle(
     run,
     outcome,
@@ -38,7 +36,7 @@ export async function runCheck(run: OperationRun): Promise<void> {
       if (!o.ok) {
         return completeCheck(run.ctx, run.claimed, o);
       }
-      const verdict = o.result as CheckVerdict;
+      const verdict: CheckVerdict = o.result;
       return completeCheck(
         run.ctx,
         run.claimed,

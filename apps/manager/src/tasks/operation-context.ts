@@ -4,6 +4,7 @@ import {
   agentUrl,
   ensureClaimedAgentKey,
   handBackOperation,
+  OperationCancelledError,
   OperationLostError,
 } from '@commander/core';
 import type {
@@ -97,10 +98,7 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
 
 /** True when the run was cancelled by a user (not by a shutdown). */
 export function cancelledByUser(run: OperationRun): boolean {
-  return (
-    run.signal.aborted &&
-    String((run.signal.reason as Error | undefined)?.message ?? '').includes('cancelled by')
-  );
+  return run.signal.aborted && run.signal.reason instanceof OperationCancelledError;
 }
 
 /** The documents of the configuration to converge/check with (desired, else applied). */

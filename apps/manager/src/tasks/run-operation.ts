@@ -1,10 +1,12 @@
+import { OperationPhasesSchema } from '@commander/contracts';
 import {
   claimOperation,
   CLUSTER_BUSY,
   failOperation,
   heartbeatOperation,
+  OperationCancelledError,
   OperationLostError,
-  TaskPayloads,
+  OperationPayloadSchema,
 } from '@commander/core';
 import { DhctlTransportError } from '@commander/dhctl';
 import type { Task } from 'graphile-worker';
@@ -51,7 +53,7 @@ export function operationTask(
   handlers: OperationHandlers = DEFAULT_HANDLERS,
 ): Task {
   return async (rawPayload, helpers) => {
-    const { operationId } = TaskPayloads['cluster/install'].parse(rawPayload);
+    const { operationId } = OperationPayloadSchema.parse(rawPayload);
     // The operation's header and its cluster's lock in one statement (the lock only while the
     // operation is runnable).
     const op = await deps.locks.lockForOperation(operationId);
@@ -103,7 +105,7 @@ export function operationTask(
         deps.db,
         operationId,
         claimed.masker,
-        (claimed.operation.phases as never) ?? [],
+        OperationPhasesSchema.parse(claimed.operation.phases ?? []),
       );
       beat = setInterval(() => {
         void heartbeatOperation(deps.db, operationId, deps.instanceId)
@@ -111,7 +113,7 @@ export function operationTask(
             if (lost && !abort.signal.aborted) {
               abort.abort(new OperationLostError(operationId));
             } else if (cancelRequested && !abort.signal.aborted) {
-              abort.abort(new Error('cancelled by a user'));
+              abort.abort(new OperationCancelledError(operationId));
             }
           })
           .catch((err: unknown) => deps.log.warn({ err }, 'operation heartbeat failed'));

@@ -36,7 +36,7 @@ export async function runUpdate(run: OperationRun): Promise<void> {
     if (!o.ok) {
       return completeUpdate(run.ctx, run.claimed, o);
     }
-    const verdict = o.result as ConvergeVerdict | null;
+    const verdict: ConvergeVerdict | null = o.result;
     if (verdict?.status === 'NeedApproveForDestructiveChange') {
       await run.recorder.log([
         'dhctl found destructive changes: waiting for a person to approve them',

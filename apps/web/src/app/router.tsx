@@ -217,6 +217,20 @@ export const routes: RouteObject[] = [
                     ),
                   },
                   {
+                    path: 'webhooks',
+                    lazy: page(
+                      () => import('../features/webhooks/pages/webhooks-page.js'),
+                      'WebhooksPage',
+                    ),
+                  },
+                  {
+                    path: 'webhooks/:webhookId',
+                    lazy: page(
+                      () => import('../features/webhooks/pages/webhook-page.js'),
+                      'WebhookPage',
+                    ),
+                  },
+                  {
                     path: 'settings/tokens',
                     lazy: page(
                       () => import('../features/auth-tokens/pages/api-tokens-page.js'),

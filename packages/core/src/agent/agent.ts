@@ -13,7 +13,6 @@ import {
   type Cluster,
   type Db,
   type Prisma,
-  type Queryable,
   selectResourcesVersion,
   setAgentKeyIfMissingRow,
   type Tx,
@@ -26,7 +25,7 @@ import type { Encryptor, ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import type { AgentIdentity } from './agent-key-cache.js';
+import type { AgentContext } from './agent-context.js';
 
 /** How often agents poll for resources and report telemetry (seconds). */
 export const AGENT_POLL_INTERVAL_SECONDS = 30;
@@ -271,14 +270,13 @@ function urlTag(publicUrl: string, agentImage: string | null): string {
  * built and their version stored, unless the cluster changed meanwhile.
  */
 export async function getAgentResources(
-  db: Db,
-  hot: Queryable,
-  encryptor: Encryptor,
-  agent: AgentIdentity,
-  publicUrl: string,
+  ctx: AgentContext,
   ifNoneMatch: string | undefined,
-  agentImage: string | null = null,
 ): Promise<AgentResources | null> {
+  const { db, hot, encryptor, agent } = ctx;
+  const { publicUrl } = ctx.instance;
+  const agentImage = ctx.instance.agentImage ?? null;
+  ctx.telemetry.markSeen(agent.id);
   const tag = urlTag(publicUrl, agentImage);
   const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '');
   const stored = await selectResourcesVersion(hot, agent.id);
@@ -311,18 +309,24 @@ export async function getAgentResources(
  * (errors, or results for an older version).
  */
 export async function recordResourcesStatus(
-  db: Db,
-  encryptor: Encryptor,
-  agent: AgentIdentity,
-  publicUrl: string,
+  ctx: AgentContext,
   body: ResourcesStatusBody,
-  agentImage: string | null = null,
 ): Promise<void> {
+  const { db, encryptor, agent } = ctx;
+  const { publicUrl } = ctx.instance;
+  const agentImage = ctx.instance.agentImage ?? null;
   const cluster = await db.cluster.findUnique({ where: { id: agent.id } });
   if (!cluster) {
     throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
   }
-  const current = desiredAgentResources(encryptor, cluster, publicUrl, agentImage).version;
+  // The version stamped by the last GET /resources is current while it carries this URL's tag:
+  // a trigger clears it whenever the desired render or the agent key is written. Only without
+  // it are the resources rebuilt (decrypting the render and parsing its YAML).
+  const tag = `@${urlTag(publicUrl, agentImage)}`;
+  const current =
+    cluster.resourcesVersion?.endsWith(tag) === true
+      ? cluster.resourcesVersion.slice(0, -tag.length)
+      : desiredAgentResources(encryptor, cluster, publicUrl, agentImage).version;
   const errors = body.results.filter((r) => r.status === 'error');
   const state = body.version === current && errors.length === 0 ? 'configured' : 'not_configured';
   const results = body.results.map((r) => ({

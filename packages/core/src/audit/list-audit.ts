@@ -1,9 +1,9 @@
 import type { AuditEvent } from '@commander/contracts';
+import { grants } from '@commander/contracts';
 import type { AuditEvent as AuditRow, Prisma } from '@commander/db';
 
 import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { grants } from '../permissions.js';
 import { auditableKey, resolveAuditableNames } from './auditable-names.js';
 
 export type AuditFilter = {

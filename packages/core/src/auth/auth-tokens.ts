@@ -4,13 +4,13 @@ import type {
   CreatedAuthToken,
 } from '@commander/contracts';
 import { CreateAuthTokenBodySchema } from '@commander/contracts';
+import { grants, type Permission, tokenScopePermissions } from '@commander/contracts';
 import { generateToken, hashToken, tokenPrefix } from '@commander/crypto';
 import type { AuthToken } from '@commander/db';
 
 import { recordAudit } from '../audit/record-audit.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { grants, type Permission, tokenScopePermissions } from '../permissions.js';
 import { tokenRights, userRightsIn } from './token-rights.js';
 
 export function toAuthTokenDto(row: AuthToken): AuthTokenDto {

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
+import { BUILT_IN_ROLES, tokenScopePermissions } from '@commander/contracts';
 import { hashPassword, hashToken, tokenPrefix } from '@commander/crypto';
 import type { Db } from '@commander/db';
 
-import { BUILT_IN_ROLES, tokenScopePermissions } from '../permissions.js';
 import { settingText } from '../security/encryption.js';
 import { installPresetTemplates } from '../templates/install-presets.js';
 

@@ -1,7 +1,7 @@
+import { BUILT_IN_ROLES, isWorkspacePermission, type Permission } from '@commander/contracts';
 import { hashToken } from '@commander/crypto';
 import type { AuthToken, Db, Session, User } from '@commander/db';
 
-import { BUILT_IN_ROLES, isWorkspacePermission, type Permission } from '../permissions.js';
 import { tokenRights } from './token-rights.js';
 
 /**

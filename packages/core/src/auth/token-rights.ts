@@ -1,12 +1,11 @@
-import type { AuthToken, Db } from '@commander/db';
-import { Prisma } from '@commander/db';
-
 import {
   BUILT_IN_ROLES,
   type Permission,
   tokenScopePermissions,
   withImplied,
-} from '../permissions.js';
+} from '@commander/contracts';
+import type { AuthToken, Db } from '@commander/db';
+import { Prisma } from '@commander/db';
 
 /** How far the chain token → issuing token → … → user is followed; deeper chains are refused. */
 export const MAX_TOKEN_CHAIN_DEPTH = 8;

@@ -62,6 +62,8 @@ export type ClusterDtoOptions = {
   secretKeys?: string[];
 };
 
+const text = (value: string | undefined): string | null => value ?? null;
+
 export function toApiStatus(status: Cluster['status']): ApiClusterStatus {
   return status.toLowerCase() as ApiClusterStatus;
 }
@@ -79,10 +81,14 @@ export function toClusterDto(row: ClusterDtoRow, options: ClusterDtoOptions): Cl
       applied = readPublicRendered(row.appliedRenderedPublic ?? null);
     }
   }
-  const text = (value: string | undefined): string | null => value ?? null;
-  const values = { ...(row.values as Record<string, unknown>) };
+  const secretKeys = options.secretKeys ?? [];
+  // Copied only when secret values are written into it (lists have none: 100 rows a request).
+  const values =
+    secretKeys.length === 0
+      ? (row.values as Record<string, unknown>)
+      : { ...(row.values as Record<string, unknown>) };
   const secretValues: Record<string, { has_value: boolean }> = {};
-  for (const key of options.secretKeys ?? []) {
+  for (const key of secretKeys) {
     secretValues[key] = { has_value: true };
     values[key] = options.revealedSecrets?.[key] ?? null;
   }

@@ -1,9 +1,9 @@
 import type { Cluster } from '@commander/contracts';
+import { grants } from '@commander/contracts';
 import { hotClusters } from '@commander/db';
 
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { grants } from '../permissions.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, type ClusterRow, toClusterDto } from './cluster-dto.js';
 

@@ -1,11 +1,11 @@
 import type { Cluster } from '@commander/contracts';
+import { grants } from '@commander/contracts';
 import type { Prisma } from '@commander/db';
 
 import { recordAudit } from '../audit/record-audit.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
-import { grants } from '../permissions.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from './cluster-dto.js';
 import { FINAL_STATUSES } from './status-machine.js';

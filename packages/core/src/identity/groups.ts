@@ -6,6 +6,7 @@ import {
   type GroupMember,
   UpdateGroupBodySchema,
 } from '@commander/contracts';
+import { BUILT_IN_ROLES } from '@commander/contracts';
 import { isUniqueViolation } from '@commander/db';
 import type { z } from 'zod';
 
@@ -13,7 +14,6 @@ import { diffChanges, recordAudit } from '../audit/record-audit.js';
 import { userBindingsWhere } from '../auth/principal.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { BUILT_IN_ROLES } from '../permissions.js';
 import { requirePermission } from '../require-permission.js';
 
 /** Groups managed here; any other provider value names the OpenID provider a group comes from. */

@@ -10,6 +10,13 @@ import {
   UpdateUserBodySchema,
   type User,
 } from '@commander/contracts';
+import {
+  BUILT_IN_ROLES,
+  GLOBAL_PERMISSIONS,
+  grants,
+  type Permission,
+  WORKSPACE_PERMISSIONS,
+} from '@commander/contracts';
 import { hashPassword, verifyPassword } from '@commander/crypto';
 import { isUniqueViolation, type Role as RoleRow } from '@commander/db';
 import type { z } from 'zod';
@@ -18,13 +25,6 @@ import { diffChanges, recordAudit } from '../audit/record-audit.js';
 import { delegableRights } from '../auth/auth-tokens.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import {
-  BUILT_IN_ROLES,
-  GLOBAL_PERMISSIONS,
-  grants,
-  type Permission,
-  WORKSPACE_PERMISSIONS,
-} from '../permissions.js';
 import { requirePermission } from '../require-permission.js';
 
 // ─────────────────────────────────────── users ───────────────────────────────────────

@@ -31,7 +31,7 @@ export type CheckVerdict = {
 /** dhctl's converge verdict (§3.3). */
 export type ConvergeVerdict = {
   status: 'InSync' | 'Converged' | 'NeedApproveForDestructiveChange';
-  check_result?: CheckVerdict;
+  check_result?: CheckVerdict | null;
 };
 
 async function lockedCluster(tx: Tx, id: string): Promise<Cluster> {

@@ -356,6 +356,22 @@ export class OperationLostError extends Error {
   }
 }
 
+/** Why a run was cancelled: a user asked (the operation heartbeat saw `cancel_requested_at`). */
+export type CancelReason = 'requested_by_user';
+
+/**
+ * The abort reason of a run a user cancelled (as opposed to a shutdown, which stops at a phase
+ * boundary, or a takeover: {@link OperationLostError}). The run ends CANCELLED.
+ */
+export class OperationCancelledError extends Error {
+  readonly reason: CancelReason;
+  constructor(operationId: string, reason: CancelReason = 'requested_by_user') {
+    super(`operation ${operationId} was cancelled by a user`);
+    this.name = 'OperationCancelledError';
+    this.reason = reason;
+  }
+}
+
 /**
  * Stores dhctl's state as of a completed phase, encrypted, before dhctl is told to continue:
  * a replica that takes over resumes from here. With `instanceId`, only while that instance

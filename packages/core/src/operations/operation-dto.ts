@@ -1,4 +1,4 @@
-import type { Operation, OperationPhase } from '@commander/contracts';
+import { type Operation, OperationPhasesSchema } from '@commander/contracts';
 import type { ClusterOperation } from '@commander/db';
 
 /**
@@ -82,7 +82,7 @@ export function toOperationDto(
     kind: row.kind.toLowerCase() as Operation['kind'],
     status: row.status.toLowerCase() as Operation['status'],
     phase: row.phase,
-    phases: (row.phases as OperationPhase[] | null) ?? [],
+    phases: OperationPhasesSchema.parse(row.phases ?? []),
     progress: row.progress,
     attempt: row.attempt,
     manager_replica_id: row.managerReplicaId,

@@ -15,6 +15,7 @@ export const ENCRYPTED_COLUMNS = [
   ['cluster_revisions', 'id', 'secret_values_encrypted'],
   ['records', 'id', 'secret_values_encrypted'],
   ['registries', 'id', 'docker_config_encrypted'],
+  ['webhook_subscriptions', 'id', 'secret_encrypted'],
 ] as const;
 
 export type RotationReport = { column: string; reencrypted: number }[];

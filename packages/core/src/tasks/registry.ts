@@ -1,21 +1,28 @@
 import { z } from 'zod';
 
-const OperationPayload = z.object({ operationId: z.uuid() });
+/**
+ * The payload of every cluster operation job: the operation's id only (its kind, cluster and
+ * state are read from its row, so a job queued by an older version stays readable).
+ */
+export const OperationPayloadSchema = z.object({ operationId: z.uuid() });
+export type OperationPayload = z.infer<typeof OperationPayloadSchema>;
 
 /**
  * Every graphile-worker task and its payload. Payloads carry ids only; executors reload state.
  * Cluster operations share one payload shape; the task name says what kind of work it is.
  */
 export const TaskPayloads = {
-  'cluster/install': OperationPayload,
-  'cluster/update': OperationPayload,
-  'cluster/delete': OperationPayload,
-  'cluster/check': OperationPayload,
-  'cluster/attach': OperationPayload,
-  'cluster/detach': OperationPayload,
+  'cluster/install': OperationPayloadSchema,
+  'cluster/update': OperationPayloadSchema,
+  'cluster/delete': OperationPayloadSchema,
+  'cluster/check': OperationPayloadSchema,
+  'cluster/attach': OperationPayloadSchema,
+  'cluster/detach': OperationPayloadSchema,
   'cluster/reconcile-scheduler': z.object({}).passthrough(),
   'manager/recover': z.object({}).passthrough(),
   'telemetry/rollup': z.object({}).passthrough(),
+  /** One attempt of a webhook delivery (a later attempt is a new job with its number). */
+  'webhook/delivery': z.object({ deliveryId: z.uuid(), attempt: z.number().int().min(1) }),
 } as const;
 
 export type TaskName = keyof typeof TaskPayloads;

@@ -193,7 +193,11 @@ WHERE c.id = $1 AND c.workspace_id = $2 AND ($3::boolean OR c.archived_at IS NUL
 
 /**
  * One statement per sort: the page (with its template and last operation) and the total of
- * the filter, in one round trip. The total row comes even when the page is empty.
+ * the filter, in one round trip. The total row comes even when the page is empty. The
+ * `count(*)` of the filter runs only when the page cannot tell the total: a page shorter than
+ * the limit that is not empty (or is the first page) ends the list, so the total is offset +
+ * its length. (The count is a scalar subquery in a CASE branch: PostgreSQL runs an InitPlan
+ * only when its branch is taken.)
  */
 function listSql(sort: ClusterListSort): string {
   const order = ORDER_BY[sort];
@@ -201,10 +205,14 @@ function listSql(sort: ClusterListSort): string {
   SELECT ${BASE_COLUMNS}, row_number() OVER (ORDER BY ${order}) AS ord
   FROM clusters c ${TEMPLATE_JOIN}
   WHERE ${FILTER}
-  ORDER BY ${order} LIMIT $6 OFFSET $7
-)
+  ORDER BY ${order} LIMIT $6::bigint OFFSET $7::bigint
+), page_size AS (SELECT count(*) AS n FROM page)
 SELECT c.*, ${OP_COLUMNS}, t.total
-FROM (SELECT count(*)::int AS total FROM clusters c ${TEMPLATE_JOIN} WHERE ${FILTER}) t
+FROM (SELECT CASE
+    WHEN (SELECT n FROM page_size) < $6::bigint AND ($7::bigint = 0 OR (SELECT n FROM page_size) > 0)
+      THEN ($7::bigint + (SELECT n FROM page_size))::int
+    ELSE (SELECT count(*)::int FROM clusters c ${TEMPLATE_JOIN} WHERE ${FILTER})
+  END AS total) t
 LEFT JOIN page c ON true
 ${LAST_OPERATION_JOIN}
 ORDER BY c.ord`;
@@ -219,12 +227,124 @@ type RawRow = Record<string, unknown> & {
   opPhase: string | null;
 };
 
+/**
+ * Shapes a raw row as Prisma's include would, in place (no copy of ~30 columns per row: the list
+ * builds 100 of them per request). The extra columns (`templateId`, `op*`, `ord`, `total`) stay on
+ * the object; `toClusterDto` reads an allowlist and never writes them.
+ */
 function toRow<T extends HotClusterRow>(raw: RawRow): T {
-  const { templateId, opId, opKind, opStatus, opProgress, opPhase, ord, total, ...rest } = raw;
-  void ord;
-  void total;
+  const row = raw as RawRow & {
+    clusterTemplateVersion?: { clusterTemplateId: string } | null;
+    operations?: HotClusterRow['operations'];
+  };
+  row.clusterTemplateVersion =
+    raw.templateId === null ? null : { clusterTemplateId: raw.templateId };
+  row.operations =
+    raw.opId === null
+      ? []
+      : [
+          {
+            id: raw.opId,
+            kind: raw.opKind as ClusterOperation['kind'],
+            status: raw.opStatus as ClusterOperation['status'],
+            progress: raw.opProgress as number,
+            phase: raw.opPhase,
+          },
+        ];
+  return row as unknown as T;
+}
+
+/** Column positions of a list row (from the statement's fields, once per result). */
+type ListColumns = Record<(typeof LIST_COLUMN_NAMES)[number], number>;
+
+const LIST_COLUMN_NAMES = [
+  'id',
+  'uuid',
+  'workspaceId',
+  'name',
+  'status',
+  'values',
+  'clusterTemplateVersionId',
+  'registryId',
+  'registryMode',
+  'currentRevision',
+  'wasCreated',
+  'isLocked',
+  'clusterType',
+  'changeMode',
+  'checkIntervalSeconds',
+  'createdAt',
+  'updatedAt',
+  'archivedAt',
+  'archiveNumber',
+  'renderErrors',
+  'clusterConfigurationCheckedAt',
+  'clusterConfigurationAppliedAt',
+  'templateVersionSwitchedAt',
+  'resourcesSyncState',
+  'resourcesStateResults',
+  'agentStatus',
+  'agentData',
+  'connectionHosts',
+  'templateId',
+  'opId',
+  'opKind',
+  'opStatus',
+  'opProgress',
+  'opPhase',
+  'total',
+] as const;
+
+function listColumns(fields: { name: string }[]): ListColumns {
+  const index = new Map(fields.map((f, i) => [f.name, i]));
+  const out = {} as ListColumns;
+  for (const name of LIST_COLUMN_NAMES) {
+    const i = index.get(name);
+    if (i === undefined) {
+      throw new Error(`the cluster list statement returned no column ${name}`);
+    }
+    out[name] = i;
+  }
+  return out;
+}
+
+/**
+ * A list row (pg `rowMode: 'array'`) as one object literal: every row gets the same shape at
+ * once, instead of pg's per-row object of ~36 properties reshaped afterwards (the list builds
+ * 100 of them per request; that building and its garbage were a fifth of the API's CPU).
+ */
+function listRow(r: unknown[], c: ListColumns): HotClusterRow {
+  const opId = r[c.opId] as string | null;
+  const templateId = r[c.templateId] as string | null;
   return {
-    ...rest,
+    id: r[c.id],
+    uuid: r[c.uuid],
+    workspaceId: r[c.workspaceId],
+    name: r[c.name],
+    status: r[c.status],
+    values: r[c.values],
+    clusterTemplateVersionId: r[c.clusterTemplateVersionId],
+    registryId: r[c.registryId],
+    registryMode: r[c.registryMode],
+    currentRevision: r[c.currentRevision],
+    wasCreated: r[c.wasCreated],
+    isLocked: r[c.isLocked],
+    clusterType: r[c.clusterType],
+    changeMode: r[c.changeMode],
+    checkIntervalSeconds: r[c.checkIntervalSeconds],
+    createdAt: r[c.createdAt],
+    updatedAt: r[c.updatedAt],
+    archivedAt: r[c.archivedAt],
+    archiveNumber: r[c.archiveNumber],
+    renderErrors: r[c.renderErrors],
+    clusterConfigurationCheckedAt: r[c.clusterConfigurationCheckedAt],
+    clusterConfigurationAppliedAt: r[c.clusterConfigurationAppliedAt],
+    templateVersionSwitchedAt: r[c.templateVersionSwitchedAt],
+    resourcesSyncState: r[c.resourcesSyncState],
+    resourcesStateResults: r[c.resourcesStateResults],
+    agentStatus: r[c.agentStatus],
+    agentData: r[c.agentData],
+    connectionHosts: r[c.connectionHosts],
     clusterTemplateVersion: templateId === null ? null : { clusterTemplateId: templateId },
     operations:
       opId === null
@@ -232,13 +352,13 @@ function toRow<T extends HotClusterRow>(raw: RawRow): T {
         : [
             {
               id: opId,
-              kind: opKind as ClusterOperation['kind'],
-              status: opStatus as ClusterOperation['status'],
-              progress: opProgress,
-              phase: opPhase,
+              kind: r[c.opKind] as ClusterOperation['kind'],
+              status: r[c.opStatus] as ClusterOperation['status'],
+              progress: r[c.opProgress] as number,
+              phase: r[c.opPhase] as string | null,
             },
           ],
-  } as unknown as T;
+  } as HotClusterRow;
 }
 
 /** `LIKE` pattern matching `q` literally anywhere (wildcards in q escaped). */
@@ -275,9 +395,10 @@ export class HotClusterQueries {
 
   /** A page of a workspace's clusters in the asked order, and the total of the filter. */
   async listClusters(query: ClusterListQuery): Promise<{ rows: HotClusterRow[]; total: number }> {
-    const result = await this.#pool.query<RawRow & { total: number }>({
+    const result = await this.#pool.query<unknown[]>({
       name: `hot_cluster_list_${sortName(query.sort)}`,
       text: listSql(query.sort),
+      rowMode: 'array',
       values: [
         query.workspaceId,
         query.withoutArchived,
@@ -288,8 +409,15 @@ export class HotClusterQueries {
         query.offset,
       ],
     });
-    const total = result.rows[0]?.total ?? 0;
-    const rows = result.rows.filter((r) => r.id !== null).map((r) => toRow<HotClusterRow>(r));
+    const c = listColumns(result.fields);
+    const total = (result.rows[0]?.[c.total] as number | undefined) ?? 0;
+    const rows: HotClusterRow[] = [];
+    for (const r of result.rows) {
+      // The total's row comes alone (id null) when the page is empty.
+      if (r[c.id] !== null) {
+        rows.push(listRow(r, c));
+      }
+    }
     return { rows, total };
   }
 }

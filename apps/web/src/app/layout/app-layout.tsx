@@ -10,6 +10,7 @@ import {
   IconServer2,
   IconTemplate,
   IconUsers,
+  IconWebhook,
 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
@@ -48,6 +49,7 @@ function WorkspaceNav({ slug, onNavigate }: { slug: string; onNavigate: () => vo
         <IconUsers size={18} aria-hidden />,
       )}
       {item(`/w/${slug}/settings/tokens`, t('nav.apiTokens'), <IconKey size={18} aria-hidden />)}
+      {item(`/w/${slug}/webhooks`, t('webhooks.title'), <IconWebhook size={18} aria-hidden />)}
       <NavLink
         href="/documentation"
         target="_blank"

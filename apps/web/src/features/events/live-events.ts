@@ -1,7 +1,10 @@
-import type { Cluster } from '@commander/contracts';
+import {
+  type Cluster,
+  type ReceivedChangeEvent,
+  ReceivedChangeEventSchema,
+} from '@commander/contracts';
 import { type QueryClient, type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { z } from 'zod';
 
 import { refreshQueries } from '../../app/query-client.js';
 import { api, isApiError, type Page } from '../../lib/api-client.js';
@@ -14,15 +17,8 @@ import { operationQueries } from '../operations/operations.api.js';
 import { telemetryQueries } from '../telemetry/telemetry.api.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
 
-/** A `change` event of `/api/v1/events`: ids only, never data (listeners refetch). */
-export const ChangeEventSchema = z.object({
-  type: z.string(),
-  id: z.string(),
-  workspace_id: z.string().nullable().optional(),
-  cluster_id: z.string().optional(),
-  action: z.string().optional(),
-});
-export type ChangeEvent = z.infer<typeof ChangeEventSchema>;
+/** A `change` event of `/api/v1/events` (contracts: ids only, never data; listeners refetch). */
+export type ChangeEvent = ReceivedChangeEvent;
 
 /** What a change event makes stale. */
 export type EventPlan = {
@@ -266,7 +262,7 @@ export function useLiveEvents(slug: string): void {
               if (event.event !== 'change') {
                 continue;
               }
-              const parsed = ChangeEventSchema.safeParse(JSON.parse(event.data));
+              const parsed = ReceivedChangeEventSchema.safeParse(JSON.parse(event.data));
               if (parsed.success) {
                 events.apply(parsed.data);
               }

@@ -1,5 +1,6 @@
 import {
   EffectiveBindingSchema,
+  EndedSessionsSchema,
   type Group,
   GroupMemberSchema,
   GroupSchema,
@@ -336,7 +337,7 @@ export function useEndSessions() {
   const { t } = useTranslation();
   return useMutation({
     mutationFn: (userId: string) =>
-      api.delete(`/users/${userId}/sessions`, { schema: z.object({ ended: z.number() }) }),
+      api.delete(`/users/${userId}/sessions`, { schema: EndedSessionsSchema }),
     meta: { successMessage: t('identity.access.sessionsEnded') },
   });
 }

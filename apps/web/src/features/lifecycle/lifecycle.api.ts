@@ -6,10 +6,10 @@ import {
   type ClusterStatus,
   type Operation,
   OperationSchema,
+  RotatedAgentKeySchema,
 } from '@commander/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 
 import { api } from '../../lib/api-client.js';
 import { clusterQueries } from '../cluster-shared/clusters.api.js';
@@ -174,11 +174,7 @@ export function useUpdateClusterSettings(slug: string, clusterId: string) {
   });
 }
 
-export const RotatedAgentKeySchema = z.object({
-  rotated_at: z.string(),
-  previous_key_expires_at: z.string(),
-});
-export type RotatedAgentKey = z.infer<typeof RotatedAgentKeySchema>;
+export { type RotatedAgentKey, RotatedAgentKeySchema } from '@commander/contracts';
 
 export function useRotateAgentKey(slug: string, clusterId: string) {
   const { t } = useTranslation();

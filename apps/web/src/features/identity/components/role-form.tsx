@@ -1,4 +1,5 @@
 import { CreateRoleBodySchema, type Role } from '@commander/contracts';
+import { permissionsOf } from '@commander/contracts';
 import {
   Button,
   Checkbox,
@@ -13,7 +14,6 @@ import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 
 import type { RoleInput } from '../identity.api.js';
-import { permissionsOf } from '../permission-names.js';
 
 export type RoleFormProps = {
   /** The role to change (name and scope are fixed then); undefined: a new role. */
@@ -46,7 +46,7 @@ export function RoleForm({ role, readOnly, isPending, onSubmit, onCancel }: Role
       permissions: (v) => (v.length === 0 ? t('identity.roles.permissionsRequired') : null),
     },
   });
-  const available = permissionsOf(form.values.scope);
+  const available: readonly string[] = permissionsOf(form.values.scope);
   return (
     <form
       noValidate

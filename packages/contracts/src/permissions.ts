@@ -1,4 +1,7 @@
 /**
+ * The permission vocabulary, shared by the API (which checks it) and the web app (which shows
+ * it). One entry per line, so lists added on different branches merge cleanly.
+ *
  * Named permissions. Global ones concern the installation (workspaces, users, roles, global
  * tokens, audit of everything); workspace ones concern what lives inside a workspace.
  * `*:write` implies `*:read`; `clusters:secrets:read` lets a caller reveal password values.
@@ -32,6 +35,8 @@ export const WORKSPACE_PERMISSIONS = [
   'workspace_audit:read',
   'workspace_members:read',
   'workspace_members:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 
 export type GlobalPermission = (typeof GLOBAL_PERMISSIONS)[number];
@@ -123,16 +128,26 @@ export function withImplied(held: Iterable<string>): Set<string> {
   return out;
 }
 
-/** True when `held` grants `needed` (a `:write` grants the matching `:read`). */
-export function grants(held: ReadonlySet<string>, needed: Permission): boolean {
-  if (held.has(needed)) {
+/**
+ * True when `held` grants `needed` (a `:write` grants the matching `:read`, except for
+ * revealing secrets). The one rule: the API's checks and the web app's menus both use it.
+ */
+export function grants(held: ReadonlySet<string> | readonly string[], needed: string): boolean {
+  const has = (p: string) =>
+    held instanceof Set ? held.has(p) : (held as readonly string[]).includes(p);
+  if (has(needed)) {
     return true;
   }
   return (
     needed.endsWith(':read') &&
     needed !== 'clusters:secrets:read' &&
-    held.has(needed.replace(/:read$/, ':write'))
+    has(needed.replace(/:read$/, ':write'))
   );
+}
+
+/** The permissions a role of the scope can hold (custom roles pick from these lists). */
+export function permissionsOf(scope: 'global' | 'workspace'): readonly Permission[] {
+  return scope === 'global' ? GLOBAL_PERMISSIONS : WORKSPACE_PERMISSIONS;
 }
 
 /** True when the permission is checked against the current workspace (not globally). */

@@ -1,0 +1,155 @@
+import { type Cluster, CLUSTER_STATUSES, ClusterSchema } from '@commander/contracts';
+import fc from 'fast-check';
+import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+import { compileZodSerializer } from './fast-serializer.js';
+
+/** Strings a serializer gets wrong first: lone surrogates, control characters, markup, quotes. */
+const hostile = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  fc.string({ unit: 'binary', minLength: 40, maxLength: 200 }),
+  fc.constantFrom(
+    '\ud800',
+    '\udfff',
+    'a\ud83dz',
+    '\ud83d\ude00',
+    'nul\u0000byte',
+    '</script><script>alert(1)</script>',
+    '\u2028\u2029',
+    '"\\\b\f\n\r\t',
+    '\u007f\u0080\u00ff',
+    ''.padEnd(100, '\u0001'),
+  ),
+);
+const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+const uuid = fc.uuid({ version: 4 });
+const timestamp = fc
+  .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z') })
+  .filter((d) => !Number.isNaN(d.getTime()))
+  .map((d) => d.toISOString());
+const hugeNumber = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constantFrom(1e21, -1e300, 5e-324, Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, -0),
+);
+const safeInt = fc.maxSafeInteger();
+/** JSON values with hostile strings and huge numbers (what `values` and agent data hold). */
+const json: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    hostile,
+    hugeNumber,
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(hostile, tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+
+const cluster: fc.Arbitrary<Cluster & Record<string, unknown>> = fc.record({
+  id: uuid,
+  uuid,
+  workspace_id: uuid,
+  name: hostile,
+  status: fc.constantFrom(...CLUSTER_STATUSES),
+  values: fc.dictionary(hostile, json, { maxKeys: 5 }) as fc.Arbitrary<Cluster['values']>,
+  secret_values: fc.dictionary(hostile, fc.record({ has_value: fc.boolean() }), { maxKeys: 3 }),
+  cluster_template_version_id: nullable(uuid),
+  cluster_template_id: nullable(uuid),
+  registry_id: nullable(uuid),
+  registry_mode: nullable(hostile),
+  current_revision: safeInt,
+  was_created: fc.boolean(),
+  is_locked: fc.boolean(),
+  cluster_type: nullable(hostile),
+  settings: fc.record({
+    change_mode: fc.constantFrom('auto' as const, 'manual' as const),
+    check_interval: fc.integer({ min: 1, max: 10080 }),
+  }),
+  created_at: timestamp,
+  updated_at: timestamp,
+  archived_at: nullable(timestamp),
+  archive_number: nullable(safeInt),
+  render_errors: nullable(
+    fc.array(
+      fc.record(
+        {
+          section: hostile,
+          document: nullable(safeInt),
+          line: nullable(safeInt),
+          column: nullable(safeInt),
+          field: nullable(hostile),
+          message: hostile,
+        },
+        { requiredKeys: ['section', 'message'] },
+      ),
+      { maxLength: 3 },
+    ),
+  ),
+  desired_cluster_configuration_rendered: nullable(hostile),
+  desired_provider_specific_cluster_configuration_rendered: nullable(hostile),
+  desired_resources_rendered: nullable(hostile),
+  desired_init_configuration_rendered: nullable(hostile),
+  applied_cluster_configuration_rendered: nullable(hostile),
+  applied_provider_specific_cluster_configuration_rendered: nullable(hostile),
+  applied_resources_rendered: nullable(hostile),
+  cluster_configuration_checked_at: nullable(timestamp),
+  cluster_configuration_applied_at: nullable(timestamp),
+  cluster_template_version_switched_at: nullable(timestamp),
+  resources_sync_state: hostile,
+  resources_state_results: fc.array(json, { maxLength: 3 }),
+  agent_status: hostile,
+  cluster_agent_data: fc.array(fc.record({ source: hostile, data: json }), { maxLength: 3 }),
+  connection_hosts: fc.record({
+    masters: fc.array(fc.record({ host: hostile, user: nullable(hostile) }), { maxLength: 3 }),
+  }),
+  last_operation: nullable(
+    fc.record({
+      id: uuid,
+      kind: hostile,
+      status: hostile,
+      progress: hugeNumber,
+      phase: nullable(hostile),
+    }),
+  ),
+  // Not in the schema: neither serializer may write it.
+  secret_values_encrypted: hostile,
+});
+
+const zodWrite = (schema: z.ZodType) =>
+  zodSerializerCompiler({ schema, method: 'GET', url: '/test', httpStatus: '200' });
+
+describe('compileZodSerializer (the cluster routes’ response serializer)', () => {
+  it('writes a cluster exactly as zod’s serializer does, hostile strings and huge numbers included', () => {
+    const fast = compileZodSerializer(ClusterSchema);
+    const reference = zodWrite(ClusterSchema);
+    fc.assert(
+      fc.property(cluster, (c) => {
+        const out = fast(c);
+        expect(JSON.parse(out)).toStrictEqual(JSON.parse(reference(c)));
+        expect(out).not.toContain('secret_values_encrypted');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes a page of clusters exactly as zod’s serializer does', () => {
+    const schema = z.array(ClusterSchema);
+    const fast = compileZodSerializer(schema);
+    const reference = zodWrite(schema);
+    fc.assert(
+      fc.property(fc.array(cluster, { maxLength: 5 }), (page) => {
+        expect(JSON.parse(fast(page))).toStrictEqual(JSON.parse(reference(page)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('escapes lone surrogates and NUL as JSON.stringify does (well-formed output)', () => {
+    const fast = compileZodSerializer(z.object({ s: z.string() }));
+    for (const s of ['\ud800', 'x\udc00y', '\u0000', '</script>']) {
+      expect(fast({ s })).toBe(JSON.stringify({ s }));
+    }
+  });
+});
