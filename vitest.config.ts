@@ -18,6 +18,8 @@ const dirs = [
   'packages/process',
   'packages/client',
   'apps/cli',
+  'packages/tunnel',
+  'packages/kube-sim',
   'apps/api',
   'apps/agent',
   'apps/manager',

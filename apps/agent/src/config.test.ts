@@ -16,6 +16,8 @@ describe('loadConfig', () => {
       statusRefreshMs: 300_000,
       requestTimeoutMs: 15_000,
       backoffMaxMs: 300_000,
+      tunnel: true,
+      proxy: null,
       logLevel: 'info',
     });
   });
@@ -36,6 +38,8 @@ describe('loadConfig', () => {
         AGENT_STATUS_REFRESH_SECONDS: '60',
         AGENT_REQUEST_TIMEOUT_SECONDS: '5',
         AGENT_BACKOFF_MAX_SECONDS: '30',
+        AGENT_TUNNEL: 'off',
+        HTTPS_PROXY: 'http://proxy.example.com:3128',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -54,6 +58,8 @@ describe('loadConfig', () => {
       statusRefreshMs: 60_000,
       requestTimeoutMs: 5000,
       backoffMaxMs: 30_000,
+      tunnel: false,
+      proxy: 'http://proxy.example.com:3128',
       logLevel: 'debug',
     });
   });

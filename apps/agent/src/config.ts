@@ -30,6 +30,11 @@ const envSchema = z
     AGENT_STATUS_REFRESH_SECONDS: seconds(300),
     AGENT_REQUEST_TIMEOUT_SECONDS: seconds(15),
     AGENT_BACKOFF_MAX_SECONDS: seconds(300),
+    /** The tunnel to Commander's connector (Kubernetes API access for Commander's users). */
+    AGENT_TUNNEL: z.enum(['on', 'off']).default('on'),
+    /** HTTP proxy for the connection to Commander (https_proxy is read too). */
+    HTTPS_PROXY: optionalText,
+    https_proxy: optionalText,
     LOG_LEVEL: z
       .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
       .default('info'),
@@ -61,6 +66,10 @@ export type AgentConfig = {
   statusRefreshMs: number;
   requestTimeoutMs: number;
   backoffMaxMs: number;
+  /** Open the tunnel to the connector. */
+  tunnel: boolean;
+  /** HTTP proxy for the tunnel (HTTPS_PROXY). */
+  proxy: string | null;
   logLevel: string;
 };
 
@@ -94,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     statusRefreshMs: data.AGENT_STATUS_REFRESH_SECONDS * 1000,
     requestTimeoutMs: data.AGENT_REQUEST_TIMEOUT_SECONDS * 1000,
     backoffMaxMs: data.AGENT_BACKOFF_MAX_SECONDS * 1000,
+    tunnel: data.AGENT_TUNNEL === 'on',
+    proxy: data.HTTPS_PROXY ?? data.https_proxy,
     logLevel: data.LOG_LEVEL,
   };
 }

@@ -29,3 +29,4 @@ export {
   DISRUPTION_REQUIRED_ANNOTATION,
   normalizeVersion,
 } from './telemetry.js';
+export { type AgentTunnelOptions, startAgentTunnel, tunnelUrl } from './tunnel.js';

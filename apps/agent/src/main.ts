@@ -5,19 +5,22 @@ import { credentialsSource } from './credentials.js';
 import { createKubeClient, loadKubeConfig } from './kube-client.js';
 import { createLogger } from './logger.js';
 import { configMapStateStore } from './state-store.js';
+import { startAgentTunnel } from './tunnel.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
-const kube = createKubeClient(loadKubeConfig(config.kubeconfig, config.isInCluster));
+const kubeConfig = loadKubeConfig(config.kubeconfig, config.isInCluster);
+const kube = createKubeClient(kubeConfig);
+const credentials = credentialsSource({
+  kube,
+  fromEnv: config.credentials,
+  caFile: config.caFile,
+  namespace: config.namespace,
+  secretName: config.credentialsSecret,
+});
 const agent = startAgent({
   kube,
-  credentials: credentialsSource({
-    kube,
-    fromEnv: config.credentials,
-    caFile: config.caFile,
-    namespace: config.namespace,
-    secretName: config.credentialsSecret,
-  }),
+  credentials,
   state: configMapStateStore(kube, config.namespace),
   log,
   pollIntervalMs: config.pollIntervalMs,
@@ -36,6 +39,11 @@ log.info(
   'commander-agent started',
 );
 
+// Commander's users reach this cluster's Kubernetes API through this tunnel (impersonated).
+const tunnel = config.tunnel
+  ? await startAgentTunnel({ kubeConfig, credentials, proxy: config.proxy, log })
+  : null;
+
 let isStopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -44,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     }
     isStopping = true;
     log.info({ signal }, 'stopping');
+    tunnel?.stop();
     agent.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -62,6 +62,8 @@ export type FakeKubeRequest = {
   path: string;
   contentType: string | null;
   status: number;
+  /** The Impersonate-User header, if any (requests through Commander's tunnel). */
+  impersonateUser?: string | null;
 };
 
 /** A running fake Kubernetes API server. */
@@ -406,6 +408,7 @@ export async function startFakeKube(options: { gitVersion?: string } = {}): Prom
         path: `${url.pathname}${url.search}`,
         contentType,
         status: result[0],
+        impersonateUser: (request.headers['impersonate-user'] as string | undefined) ?? null,
       });
       const text = JSON.stringify(result[1]);
       response.writeHead(result[0], { 'content-type': 'application/json' });

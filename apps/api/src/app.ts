@@ -14,6 +14,7 @@ import {
 } from '@commander/core';
 import { RenderPool } from '@commander/core/render-pool';
 import { type Db, poolOf, selectAgentAuth } from '@commander/db';
+import { Connector } from '@commander/tunnel';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -41,6 +42,7 @@ import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { agentRoutes } from './routes/agent.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { registerApiRoutes } from './routes/index.js';
+import { dispatchUpgrades, kubernetesRoutes } from './routes/kubernetes.routes.js';
 
 export type { RouteEntry } from './plugins/auth.js';
 
@@ -64,6 +66,8 @@ declare module 'fastify' {
     telemetryIngest: TelemetryIngest;
     /** The agent key cache. */
     agentKeyCache: AgentKeyCache;
+    /** The connector: agents' tunnels held by this process, and forwarding to other replicas. */
+    connector: Connector;
   }
 }
 /** Routes logged at debug only (when they succeed): probes, metrics, the agent API. */
@@ -236,6 +240,23 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await app.register(agentRoutes, { prefix: '/agent_api' });
   await app.register(healthRoutes, { db: deps.db, metrics });
+
+  // The connector runs in the API process: agents' tunnels arrive on the API's port.
+  const connector = new Connector({
+    pool: config.connector.internal ? poolOf(deps.db) : null,
+    internal: config.connector.internal,
+    log: app.log,
+  });
+  await connector.start();
+  app.decorate('connector', connector);
+  app.addHook('onClose', async () => connector.close());
+  await app.register(kubernetesRoutes, {
+    db: deps.db,
+    connector,
+    publicUrl: deps.instance.publicUrl,
+    kubeconfigTtlMs: config.connector.kubeconfigTtlMs,
+  });
+  dispatchUpgrades(app);
 
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
   const assetsDir = path.join(path.resolve(config.webDist), 'assets') + path.sep;

@@ -101,6 +101,25 @@ const EnvSchema = z.object({
   OIDC_LINK_BY_EMAIL: z.enum(['true', 'false']).default('false'),
   /** JSON array of providers (see README, "Single sign-on"). */
   OIDC_PROVIDERS: optional,
+  /**
+   * Several API/connector replicas: the internal listener other replicas forward Kubernetes
+   * requests to (port; unset = one replica, no forwarding), its bind address, the URL the others
+   * reach it at, and the secret they share (at least 32 characters).
+   */
+  COMMANDER_CONNECTOR_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  COMMANDER_CONNECTOR_INTERNAL_HOST: z.string().default('127.0.0.1'),
+  COMMANDER_CONNECTOR_ADVERTISE_URL: optional,
+  COMMANDER_CONNECTOR_SECRET: optional.refine(
+    (v) => v === undefined || v.length >= 32,
+    'must be at least 32 characters',
+  ),
+  /** Lifetime of a downloaded kubeconfig's credential, in hours (default 8). */
+  COMMANDER_KUBECONFIG_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(8),
 });
 
 const ProviderId = z
@@ -237,6 +256,10 @@ export type Config = {
   agentKeyCacheTtlMs: number;
   localLogin: 'on' | 'admin-only' | 'off';
   oidcProviders: OidcProviderConfig[];
+  connector: {
+    internal: { host: string; port: number; advertiseUrl?: string; secret: string } | null;
+    kubeconfigTtlMs: number;
+  };
 };
 
 /** Parses the environment once, at start-up; the only reader of process.env in the API. */
@@ -295,5 +318,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentKeyCacheTtlMs: e.AGENT_KEY_CACHE_TTL_SECONDS * 1000,
     localLogin: e.COMMANDER_LOCAL_LOGIN,
     oidcProviders: oidcProviders(e),
+    connector: {
+      internal: connectorInternal(e),
+      kubeconfigTtlMs: e.COMMANDER_KUBECONFIG_TTL_HOURS * 3_600_000,
+    },
+  };
+}
+
+function connectorInternal(e: z.infer<typeof EnvSchema>): Config['connector']['internal'] {
+  if (e.COMMANDER_CONNECTOR_INTERNAL_PORT === undefined) {
+    return null;
+  }
+  if (!e.COMMANDER_CONNECTOR_SECRET) {
+    throw new Error(
+      'Invalid configuration: COMMANDER_CONNECTOR_INTERNAL_PORT needs COMMANDER_CONNECTOR_SECRET (at least 32 characters, the same on every replica)',
+    );
+  }
+  return {
+    host: e.COMMANDER_CONNECTOR_INTERNAL_HOST,
+    port: e.COMMANDER_CONNECTOR_INTERNAL_PORT,
+    ...(e.COMMANDER_CONNECTOR_ADVERTISE_URL
+      ? { advertiseUrl: e.COMMANDER_CONNECTOR_ADVERTISE_URL }
+      : {}),
+    secret: e.COMMANDER_CONNECTOR_SECRET,
   };
 }

@@ -14,6 +14,7 @@ import { useTestApp } from './helpers.js';
  */
 const WS_READ = [
   'clusters:read',
+  'clusters:admin:read',
   'cluster_templates:read',
   'catalogs:read',
   'registries:read',
@@ -25,6 +26,7 @@ const WS_READ = [
 const WS_ALL = [
   ...WS_READ,
   'clusters:write',
+  'clusters:admin:write',
   'clusters:secrets:read',
   'cluster_templates:write',
   'catalogs:write',
@@ -136,6 +138,7 @@ describe('authorization matrix', () => {
         allowed: [
           ...WS_READ,
           'clusters:write',
+          'clusters:admin:write',
           'cluster_templates:write',
           'catalogs:write',
           'registries:write',

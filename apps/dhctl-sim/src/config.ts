@@ -23,6 +23,8 @@ const envSchema = z
     DHCTL_SIM_VERSION: z.string().min(1).default('dhctl-sim'),
     DHCTL_SIM_PARALLEL_TASKS_LIMIT: z.coerce.number().int().min(1).max(10_000).default(64),
     DHCTL_SIM_AGENTS: z.enum(['on', 'off']).default('on'),
+    /** Simulated agents open the tunnel to Commander's connector (kube-sim behind it). */
+    DHCTL_SIM_TUNNELS: z.enum(['on', 'off']).default('on'),
     DHCTL_SIM_AGENT_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
     DHCTL_SIM_TELEMETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(15_000),
     DHCTL_SIM_TLS_CERT_FILE: optionalPath,
@@ -59,6 +61,8 @@ export type SimConfig = {
   parallelTasksLimit: number;
   /** Whether simulated commander-agents run (DHCTL_SIM_AGENTS=on|off). */
   agents: boolean;
+  /** Whether simulated agents open connector tunnels (DHCTL_SIM_TUNNELS=on|off). */
+  tunnels: boolean;
   agentPollMs: number;
   agentTelemetryMs: number;
   /** Replaces the origin of the agents' Commander URL, or `null`. */
@@ -90,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimConfig {
     version: data.DHCTL_SIM_VERSION,
     parallelTasksLimit: data.DHCTL_SIM_PARALLEL_TASKS_LIMIT,
     agents: data.DHCTL_SIM_AGENTS === 'on',
+    tunnels: data.DHCTL_SIM_TUNNELS === 'on',
     agentPollMs: data.DHCTL_SIM_AGENT_POLL_MS,
     agentTelemetryMs: data.DHCTL_SIM_TELEMETRY_MS,
     commanderUrl: data.DHCTL_SIM_COMMANDER_URL,

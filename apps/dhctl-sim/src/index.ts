@@ -18,4 +18,5 @@ export { clusterIdFromCommanderUrl, commanderUrlOf, summarizeCluster } from './c
 export { type ClusterChange, ClusterStore } from './cluster-store.js';
 export { loadConfig, type SimConfig } from './config.js';
 export { type Fault, FAULT_OPERATIONS, type FaultOperation, FaultRegistry } from './faults.js';
+export { KUBE_PREFIX, KubeClusters } from './kube-clusters.js';
 export { type DhctlSim, type DhctlSimOptions, startDhctlSim } from './sim.js';

@@ -15,6 +15,7 @@ const sim = await startDhctlSim({
   version: config.version,
   parallelTasksLimit: config.parallelTasksLimit,
   agents: config.agents,
+  tunnels: config.tunnels,
   agentPollMs: config.agentPollMs,
   agentTelemetryMs: config.agentTelemetryMs,
   commanderUrl: config.commanderUrl,

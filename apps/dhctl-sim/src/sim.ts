@@ -12,6 +12,7 @@ import { controlApiHandler } from './control-api.js';
 import { countedUnary, dhctlHandlers, statusHandlers } from './dhctl-service.js';
 import { FaultRegistry } from './faults.js';
 import { addHealthService } from './health.js';
+import { KubeClusters } from './kube-clusters.js';
 import type { PhaseHook, SimDeps } from './operation-run.js';
 import { RequestStats, TaskLimiter } from './request-stats.js';
 import { validationHandlers } from './validation.js';
@@ -38,6 +39,8 @@ export type DhctlSimOptions = {
   beforePhase?: PhaseHook;
   /** Run simulated commander-agents (DHCTL_SIM_AGENTS). Default true. */
   agents?: boolean;
+  /** Simulated agents open the connector tunnel, served by each cluster's kube-sim (default on). */
+  tunnels?: boolean;
   /** Agents' resource poll interval in ms (DHCTL_SIM_AGENT_POLL_MS). Default 10000. */
   agentPollMs?: number;
   /** Agents' telemetry interval in ms (DHCTL_SIM_TELEMETRY_MS). Default 15000. */
@@ -76,6 +79,8 @@ export type DhctlSim = {
   faults: FaultRegistry;
   /** The simulated commander-agents, or `null` when disabled. */
   agents: AgentFleet | null;
+  /** Each virtual cluster's simulated Kubernetes API (also served at `/kube/<uuid>/...`). */
+  kube: KubeClusters;
   /** Stops both servers (in-flight streams are cut) and flushes the state file. */
   stop(): Promise<void>;
 };
@@ -166,10 +171,17 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
           log: deps.log,
         });
 
+  const kube = new KubeClusters(clusters);
   let httpServer: http.Server | null = null;
   let httpUrl: string | null = null;
   if (options.httpPort !== null) {
-    const created = http.createServer(controlApiHandler({ clusters, faults, version, agents }));
+    const control = controlApiHandler({ clusters, faults, version, agents });
+    const created = http.createServer((request, response) => {
+      if (!kube.handle(request, response)) control(request, response);
+    });
+    created.on('upgrade', (request: http.IncomingMessage, socket, head: Buffer) => {
+      kube.handleUpgrade(request, socket, head);
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         created.once('error', reject);
@@ -187,6 +199,10 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
     httpUrl = `http://${formatHost(host)}:${(created.address() as AddressInfo).port}`;
   }
 
+  if (agents && httpUrl && options.tunnels !== false) {
+    const kubeBase = httpUrl;
+    agents.enableTunnels((uuid) => `${kubeBase}/kube/${uuid}`);
+  }
   agents?.start();
 
   let stopped: Promise<void> | null = null;
@@ -196,9 +212,11 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
     clusters,
     faults,
     agents,
+    kube,
     stop() {
       stopped ??= (async () => {
         server.forceShutdown();
+        kube.close();
         await agents?.stop();
         if (httpServer) {
           httpServer.closeAllConnections();

@@ -48,6 +48,8 @@ export const ERROR_STATUS = {
   render_limit_exceeded: 422,
   /** The Idempotency-Key was used (by this caller, within 24 h) for another request. */
   idempotency_key_reused: 422,
+  /** A request body over the route's limit. */
+  payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
   encryption_key_error: 500,

@@ -24,6 +24,10 @@ export const WORKSPACE_PERMISSIONS = [
   'clusters:read',
   'clusters:write',
   'clusters:secrets:read',
+  /** The cluster's Kubernetes API through Commander: GET, list, watch, logs. */
+  'clusters:admin:read',
+  /** Everything else through the Kubernetes API proxy (create, patch, delete, exec, …). */
+  'clusters:admin:write',
   'cluster_templates:read',
   'cluster_templates:write',
   'catalogs:read',
@@ -71,6 +75,7 @@ export const BUILT_IN_ROLES = {
       permissions: [
         ...READ_ONLY_WORKSPACE,
         'clusters:write',
+        'clusters:admin:write',
         'cluster_templates:write',
         'catalogs:write',
         'registries:write',

@@ -35,6 +35,8 @@ export * from './errors.js';
 export * from './events/notify.js';
 export * from './identity/groups.js';
 export * from './identity/identity.js';
+export * from './kubernetes/impersonation.js';
+export * from './kubernetes/kubeconfig.js';
 export * from './metrics/collect-metrics.js';
 export * from './operations/complete-lifecycle.js';
 export * from './operations/complete-operation.js';

@@ -1,16 +1,18 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What a token is for; decides its visible prefix. */
-export type TokenKind = 'api' | 'session' | 'agent';
+export type TokenKind = 'api' | 'session' | 'agent' | 'kubeconfig';
 
 /**
  * Visible prefixes, so a leaked token is recognisable (and secret scanners can match it):
- * `cmdr_` API tokens, `cmdrs_` session tokens, `cmdra_` agent keys.
+ * `cmdr_` API tokens, `cmdrs_` session tokens, `cmdra_` agent keys, `cmdrk_` kubeconfig
+ * credentials.
  */
 export const TOKEN_PREFIXES: Readonly<Record<TokenKind, string>> = {
   api: 'cmdr_',
   session: 'cmdrs_',
   agent: 'cmdra_',
+  kubeconfig: 'cmdrk_',
 };
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

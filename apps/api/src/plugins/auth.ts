@@ -9,6 +9,8 @@ import {
   type Grants,
   grantsOf,
   type InstanceInfo,
+  KUBECONFIG_TOKEN_PREFIX,
+  kubeconfigTokenOwner,
   permissionsIn,
   type Principal,
   principalFromSession,
@@ -57,6 +59,13 @@ export type RouteAccess = {
   agent?: boolean;
   /** `/metrics`: the metrics token, a credential with global `workspaces:read`, or public by choice. */
   metrics?: boolean;
+  /**
+   * Not an access kind: this route (the Kubernetes proxy of cluster `:id`) also accepts a
+   * kubeconfig credential of that cluster, acting as its user with their current permissions.
+   */
+  kubeconfigToken?: boolean;
+  /** Not an access kind: the body is streamed elsewhere untouched (no idempotency, If-Match). */
+  passthrough?: boolean;
 };
 
 export type AccessKind = 'permission' | 'authenticated' | 'public' | 'agent' | 'metrics';
@@ -273,6 +282,9 @@ async function authenticate(
   const { db } = options;
   const cache = options.principalCache ?? null;
   const token = bearer(request);
+  if (token !== null && token.startsWith(KUBECONFIG_TOKEN_PREFIX)) {
+    return authenticateKubeconfig(request, options, token);
+  }
   const cookie = token === null ? request.cookies[SESSION_COOKIE] : undefined;
   let key: string | null = null;
   if (cache) {
@@ -334,6 +346,37 @@ async function authenticate(
     actor,
   };
   return { principal, workspace };
+}
+
+/**
+ * A kubeconfig credential: only on a route that accepts one, only for its own cluster, as its
+ * user with the user's permissions now (never cached: a role change applies at once) in the
+ * cluster's workspace. Anything else: 401.
+ */
+async function authenticateKubeconfig(
+  request: FastifyRequest,
+  options: AuthOptions,
+  token: string,
+): Promise<{ principal: Principal; workspace: ServiceContext['workspace'] }> {
+  const refused = () =>
+    new AppError('unauthorized', 'Authentication required: send X-Auth-Token, or sign in');
+  if (request.routeOptions.config.kubeconfigToken !== true) {
+    throw refused();
+  }
+  const owner = await kubeconfigTokenOwner(options.db, token);
+  const clusterId = (request.params as { id?: unknown } | undefined)?.id;
+  if (!owner || owner.clusterId !== clusterId) {
+    throw refused();
+  }
+  const principal: Principal = { kind: 'user', user: owner.user, session: null };
+  const held = await grantsOf(options.db, principal);
+  request.principal = principal;
+  request.grants = held;
+  request.ctx = {
+    ...baseContext(request, options, owner.workspace, permissionsIn(held, owner.workspace.id)),
+    actor: { type: 'user', id: owner.user.id, name: owner.user.email },
+  };
+  return { principal, workspace: owner.workspace };
 }
 
 function requirePermission(

@@ -37,7 +37,12 @@ export const conditionalRequestsPlugin = fp(
 
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const header = request.headers['if-match'];
-      if (header === undefined || request.method === 'GET' || request.method === 'HEAD') {
+      if (
+        header === undefined ||
+        request.method === 'GET' ||
+        request.method === 'HEAD' ||
+        request.routeOptions.config.passthrough === true
+      ) {
         return;
       }
       const route = request.routeOptions;

@@ -62,7 +62,11 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
 
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const header = request.headers['idempotency-key'];
-      if (header === undefined || request.method !== 'POST') {
+      if (
+        header === undefined ||
+        request.method !== 'POST' ||
+        request.routeOptions.config.passthrough === true
+      ) {
         return;
       }
       const route = request.routeOptions.url ?? '';

@@ -12,6 +12,7 @@ import {
   jittered,
 } from '@commander/agent-client';
 import type { ResourceResult } from '@commander/contracts';
+import { TunnelAgent } from '@commander/tunnel';
 
 import { commanderUrlOf, type VirtualCluster } from '../cluster-model.js';
 import type { ClusterChange, ClusterStore } from '../cluster-store.js';
@@ -84,6 +85,8 @@ export type FleetStats = {
 
 type SimAgent = {
   uuid: string;
+  /** The tunnel to Commander's connector, serving the cluster's simulated Kubernetes API. */
+  tunnel: TunnelAgent | null;
   credentialsKey: string;
   commanderUrl: string;
   client: AgentApiClient;
@@ -120,6 +123,8 @@ export class AgentFleet {
   readonly #httpsAgent: https.Agent;
   #unsubscribe: (() => void) | null = null;
   #isStopped = false;
+  /** Where each agent's tunnel sends Kubernetes requests (kube-sim's URL), when tunnels are on. */
+  #tunnelTarget: ((uuid: string) => string) | null = null;
   readonly #totals = { syncs: 0, telemetry: 0, failures: 0 };
   /** Agents started in the current one-second window (to spread their first runs). */
   #burst = { since: 0, count: 0 };
@@ -140,6 +145,31 @@ export class AgentFleet {
   }
 
   /** Subscribes to the cluster store and starts agents for the clusters that qualify. */
+  /**
+   * Every agent also opens the tunnel to Commander's connector, as the real agent does, and
+   * serves what comes down it from `targetFor(uuid)` (the cluster's kube-sim). Before start().
+   */
+  enableTunnels(targetFor: (uuid: string) => string): void {
+    this.#tunnelTarget = targetFor;
+  }
+
+  #openTunnel(uuid: string, commanderUrl: string, token: string): TunnelAgent | null {
+    if (!this.#tunnelTarget) {
+      return null;
+    }
+    const base = new URL(`${commanderUrl.replace(/\/+$/, '')}/tunnel`);
+    base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    const tunnel = new TunnelAgent({
+      url: base.toString(),
+      key: token,
+      target: { baseUrl: this.#tunnelTarget(uuid) },
+      minBackoffMs: 1_000,
+      maxBackoffMs: 60_000,
+    });
+    tunnel.start();
+    return tunnel;
+  }
+
   start(): void {
     this.#unsubscribe = this.#options.clusters.onChange((change) => this.#onChange(change));
     for (const cluster of this.#options.clusters.list()) {
@@ -152,6 +182,9 @@ export class AgentFleet {
     this.#isStopped = true;
     this.#unsubscribe?.();
     await this.#scheduler.stop();
+    for (const agent of this.#agents.values()) {
+      agent.tunnel?.stop();
+    }
     this.#agents.clear();
     this.#httpAgent.destroy();
     this.#httpsAgent.destroy();
@@ -238,6 +271,12 @@ export class AgentFleet {
         existing.credentialsKey = key;
         existing.commanderUrl = credentials.commanderUrl;
         existing.client = this.#client(credentials.commanderUrl, credentials.token);
+        existing.tunnel?.stop();
+        existing.tunnel = this.#openTunnel(
+          cluster.uuid,
+          credentials.commanderUrl,
+          credentials.token,
+        );
       }
       return;
     }
@@ -250,6 +289,7 @@ export class AgentFleet {
     }
     const agent: SimAgent = {
       uuid: cluster.uuid,
+      tunnel: this.#openTunnel(cluster.uuid, credentials.commanderUrl, credentials.token),
       credentialsKey: key,
       commanderUrl: credentials.commanderUrl,
       client,
@@ -298,6 +338,7 @@ export class AgentFleet {
   }
 
   #remove(uuid: string): void {
+    this.#agents.get(uuid)?.tunnel?.stop();
     if (this.#agents.delete(uuid)) {
       this.#scheduler.cancel(`${uuid}:sync`);
       this.#scheduler.cancel(`${uuid}:telemetry`);

@@ -139,6 +139,13 @@ export const routes: RouteObject[] = [
                         ),
                       },
                       {
+                        path: 'administration',
+                        lazy: page(
+                          () => import('../features/clusters/pages/cluster-administration-tab.js'),
+                          'ClusterAdministrationTab',
+                        ),
+                      },
+                      {
                         path: 'audit',
                         lazy: page(
                           () => import('../features/clusters/pages/cluster-audit-tab.js'),

@@ -2,10 +2,12 @@ import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 import en from './locales/en.json';
+import enAdministration from './locales/en-administration.json';
 import enManage from './locales/en-manage.json';
 import enOperator from './locales/en-operator.json';
 import enTemplates from './locales/en-templates.json';
 import ru from './locales/ru.json';
+import ruAdministration from './locales/ru-administration.json';
 import ruManage from './locales/ru-manage.json';
 import ruOperator from './locales/ru-operator.json';
 import ruTemplates from './locales/ru-templates.json';
@@ -14,7 +16,11 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     resources: {
-      translation: typeof en & typeof enTemplates & typeof enManage & typeof enOperator;
+      translation: typeof en &
+        typeof enTemplates &
+        typeof enManage &
+        typeof enOperator &
+        typeof enAdministration;
     };
   }
 }
@@ -46,8 +52,12 @@ export function createI18n(language: Language = detectLanguage()): I18n {
   void instance.use(initReactI18next).init({
     // Features may keep their strings in their own files (top-level keys must not collide).
     resources: {
-      en: { translation: { ...en, ...enTemplates, ...enManage, ...enOperator } },
-      ru: { translation: { ...ru, ...ruTemplates, ...ruManage, ...ruOperator } },
+      en: {
+        translation: { ...en, ...enTemplates, ...enManage, ...enOperator, ...enAdministration },
+      },
+      ru: {
+        translation: { ...ru, ...ruTemplates, ...ruManage, ...ruOperator, ...ruAdministration },
+      },
     },
     lng: language,
     fallbackLng: 'en',

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 
 import baseEn from './locales/en.json';
+import enAdministration from './locales/en-administration.json';
 import enManage from './locales/en-manage.json';
 import enOperator from './locales/en-operator.json';
 import enTemplates from './locales/en-templates.json';
 import baseRu from './locales/ru.json';
+import ruAdministration from './locales/ru-administration.json';
 import ruManage from './locales/ru-manage.json';
 import ruOperator from './locales/ru-operator.json';
 import ruTemplates from './locales/ru-templates.json';
 
-const en = { ...baseEn, ...enTemplates, ...enManage, ...enOperator };
-const ru = { ...baseRu, ...ruTemplates, ...ruManage, ...ruOperator };
+const en = { ...baseEn, ...enTemplates, ...enManage, ...enOperator, ...enAdministration };
+const ru = { ...baseRu, ...ruTemplates, ...ruManage, ...ruOperator, ...ruAdministration };
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -41,6 +43,20 @@ describe('translations', () => {
     for (const key of Object.keys(enOperator)) {
       expect(
         [...Object.keys(baseEn), ...Object.keys(enTemplates), ...Object.keys(enManage)],
+        key,
+      ).not.toContain(key);
+    }
+  });
+
+  it('the administration file does not override top-level keys of the others', () => {
+    for (const key of Object.keys(enAdministration)) {
+      expect(
+        [
+          ...Object.keys(baseEn),
+          ...Object.keys(enTemplates),
+          ...Object.keys(enManage),
+          ...Object.keys(enOperator),
+        ],
         key,
       ).not.toContain(key);
     }

@@ -82,16 +82,28 @@ function buildUrl(path: string, query: RequestOptions['query']): URL {
   return url;
 }
 
+/** A body sent as is (the Kubernetes proxy: patches and YAML), with its content type. */
+type RawBody = { text: string; contentType: string };
+
+/** A Kubernetes `Status` error body (what the Kubernetes API answers through the proxy). */
+type KubeStatus = { kind: 'Status'; message?: string; reason?: string; code?: number };
+
+function isKubeStatus(json: unknown): json is KubeStatus {
+  return (
+    typeof json === 'object' && json !== null && (json as { kind?: unknown }).kind === 'Status'
+  );
+}
+
 async function send(
   method: string,
   path: string,
-  o: RequestOptions,
+  o: RequestOptions & { raw?: RawBody },
   accept: string,
 ): Promise<Response> {
   const headers: Record<string, string> = { accept };
-  const hasBody = o.body !== undefined;
+  const hasBody = o.body !== undefined || o.raw !== undefined;
   if (hasBody) {
-    headers['content-type'] = 'application/json';
+    headers['content-type'] = o.raw?.contentType ?? 'application/json';
   }
   if (o.workspace !== undefined) {
     headers['x-workspace'] = o.workspace;
@@ -104,7 +116,7 @@ async function send(
     res = await fetch(buildUrl(path, o.query), {
       method,
       headers,
-      body: hasBody ? JSON.stringify(o.body) : undefined,
+      body: o.raw !== undefined ? o.raw.text : hasBody ? JSON.stringify(o.body) : undefined,
       signal: o.signal,
       credentials: 'same-origin',
     });
@@ -124,11 +136,18 @@ async function send(
           parsed.data.error.message,
           parsed.data.error.details,
         )
-      : new ApiError(
-          res.status,
-          res.status === 401 ? 'unauthorized' : 'http_error',
-          res.statusText || `HTTP ${res.status}`,
-        );
+      : isKubeStatus(json)
+        ? new ApiError(
+            res.status,
+            KUBERNETES_ERROR,
+            json.message ?? (res.statusText || `HTTP ${res.status}`),
+            json,
+          )
+        : new ApiError(
+            res.status,
+            res.status === 401 ? 'unauthorized' : 'http_error',
+            res.statusText || `HTTP ${res.status}`,
+          );
     if (res.status === 401 && o.redirectOnUnauthorized !== false) {
       for (const listener of unauthorizedListeners) {
         listener(error.code);
@@ -228,6 +247,39 @@ async function* stream(
   }
 }
 
+/** The code of an ApiError that carries a Kubernetes `Status` (in `details`). */
+export const KUBERNETES_ERROR = 'kubernetes_error';
+
+/** Options of a call to a cluster's Kubernetes API through Commander's proxy. */
+export type KubeRequestOptions = {
+  workspace: string;
+  query?: Record<string, QueryValue>;
+  /** A body sent as is, with its content type (JSON, a patch, YAML). */
+  raw?: RawBody;
+  /** Default `application/json`. */
+  accept?: string;
+  signal?: AbortSignal;
+};
+
+/**
+ * A call to cluster `clusterId`'s Kubernetes API through Commander
+ * (`/api/v1/clusters/:id/kubernetes<path>`); the response as is, for JSON, watch lines or log
+ * text. Errors (Commander's or a Kubernetes `Status`) throw ApiError.
+ */
+async function kube(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  clusterId: string,
+  path: string,
+  o: KubeRequestOptions,
+): Promise<Response> {
+  return send(
+    method,
+    `/clusters/${encodeURIComponent(clusterId)}/kubernetes${path}`,
+    o,
+    o.accept ?? 'application/json',
+  );
+}
+
 /** The only way the web app talks to the API. */
 export const api = {
   get: <S extends z.ZodType>(path: string, o: ParsedRequestOptions<S>) => request('GET', path, o),
@@ -238,4 +290,5 @@ export const api = {
   list,
   stream,
   text,
+  kube,
 };

@@ -155,4 +155,26 @@ describe('cluster page', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'edge-3' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Delete cluster' })).not.toBeInTheDocument();
   });
+
+  it('offers the Administration tab only with clusters:admin:read', async () => {
+    const cluster = clusterFixture({ name: 'edge-5', status: 'in_sync' });
+    renderCluster(cluster);
+    expect(await screen.findByRole('heading', { level: 1, name: 'edge-5' })).toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: 'Administration' })).not.toBeInTheDocument();
+  });
+
+  it('shows the Administration tab to a holder of clusters:admin:read', async () => {
+    const admin = meFixture({
+      workspaces: [
+        {
+          id: '00000000-0000-4000-8000-0000000000aa',
+          slug: 'default',
+          name: 'Default',
+          permissions: ['clusters:read', 'clusters:admin:read'],
+        },
+      ],
+    });
+    renderCluster(clusterFixture({ name: 'edge-6', status: 'in_sync' }), admin);
+    expect(await screen.findByRole('tab', { name: 'Administration' })).toBeInTheDocument();
+  });
 });

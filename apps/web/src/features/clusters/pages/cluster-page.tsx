@@ -8,6 +8,7 @@ import {
   IconPackages,
   IconServerOff,
   IconSettings,
+  IconTerminal2,
 } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -17,9 +18,10 @@ import { Link, Outlet, useLocation, useNavigate, useParams } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
+import { canInWorkspace } from '../../auth/permissions.js';
 import { clusterQueries } from '../../cluster-shared/clusters.api.js';
 import { clusterTemplateQueries } from '../../cluster-templates/cluster-templates.api.js';
-import { useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
+import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { workspaceQueries } from '../../workspaces/workspaces.api.js';
 import type { ClusterOutletContext } from '../cluster-context.js';
 import { ClusterHeader } from '../components/cluster-header.js';
@@ -30,6 +32,7 @@ const CLUSTER_TABS = [
   'configuration',
   'operations',
   'resources',
+  'administration',
   'audit',
   'settings',
 ] as const;
@@ -44,6 +47,7 @@ export function ClusterPage() {
   const queryClient = useQueryClient();
   const detail = useQuery(clusterQueries.detail(slug, clusterId));
   const templates = useQuery(clusterTemplateQueries.list(slug));
+  const { me } = useCurrentWorkspace();
 
   // The cluster existed on this page and now answers 404: its deletion has finished.
   const wasDeleted = isApiError(detail.error, 'not_found') && detail.data !== undefined;
@@ -96,6 +100,8 @@ export function ClusterPage() {
   const segment = location.pathname.slice(base.length).split('/')[1] ?? '';
   const tab = (CLUSTER_TABS as readonly string[]).includes(segment) ? segment : 'overview';
   const context: ClusterOutletContext = { slug, cluster };
+  // The Administration tab (the cluster's Kubernetes API) is offered to who may read it.
+  const canAdminister = canInWorkspace(me, slug, 'clusters:admin:read');
 
   return (
     <Stack gap="md">
@@ -127,6 +133,11 @@ export function ClusterPage() {
           <Tabs.Tab value="resources" leftSection={<IconPackages size={16} aria-hidden />}>
             {t('clusterTabs.resources')}
           </Tabs.Tab>
+          {canAdminister && (
+            <Tabs.Tab value="administration" leftSection={<IconTerminal2 size={16} aria-hidden />}>
+              {t('administration.tab')}
+            </Tabs.Tab>
+          )}
           <Tabs.Tab value="audit" leftSection={<IconHistory size={16} aria-hidden />}>
             {t('clusterTabs.audit')}
           </Tabs.Tab>
