@@ -6,6 +6,12 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
+/** Server-side packages the web app never imports. */
+const WEB_SERVER_PACKAGES = {
+  group: ['@commander/core*', '@commander/db*', '@commander/crypto*', '@commander/dhctl*'],
+  message: 'The web app talks to the API; server packages stay on the server.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -98,14 +104,48 @@ export default tseslint.config(
       '@tanstack/query/prefer-query-options': 'error',
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-imports': ['error', { patterns: [WEB_SERVER_PACKAGES] }],
+    },
+  },
+  // Web composition (ARCHITECTURE.md, "The web app"): a feature never imports another feature's
+  // pages (the router and `features/clusters/pages` compose them), and nothing below the cluster
+  // page imports `features/clusters` (what the cluster features share lives in `cluster-shared`).
+  {
+    files: ['apps/web/src/features/**/*.{ts,tsx}'],
+    ignores: ['apps/web/src/features/clusters/**'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            '@commander/core*',
-            '@commander/db*',
-            '@commander/crypto*',
-            '@commander/dhctl*',
+            WEB_SERVER_PACKAGES,
+            {
+              group: ['../*/pages/**', '../../*/pages/**', '../../../features/*/pages/**'],
+              message:
+                "A feature does not import another feature's pages: export a component and compose it in the page (features/clusters/pages for a cluster's tabs).",
+            },
+            {
+              group: ['../clusters/**', '../../clusters/**'],
+              message:
+                'features/clusters composes the cluster page; what cluster features share lives in features/cluster-shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/src/features/clusters/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            WEB_SERVER_PACKAGES,
+            {
+              group: ['../../*/pages/**', '../*/pages/**'],
+              message: "The cluster page composes other features' components, never their pages.",
+            },
           ],
         },
       ],

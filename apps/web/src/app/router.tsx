@@ -14,9 +14,9 @@ import { AuthRedirector } from '../features/auth/auth-redirector.js';
 import { SignInPage } from '../features/auth/pages/sign-in-page.js';
 import { RequireAuth } from '../features/auth/require-auth.js';
 import { ClustersPage } from '../features/clusters/pages/clusters-page.js';
-import { StartPage } from '../features/workspaces/pages/start-page.js';
-import { WorkspaceLayout } from '../features/workspaces/workspace-layout.js';
+import { StartPage } from '../features/home/pages/start-page.js';
 import { AppLayout } from './layout/app-layout.js';
+import { WorkspaceLayout } from './layout/workspace-layout.js';
 import { NotFoundPage } from './not-found-page.js';
 
 function RootLayout() {
@@ -127,37 +127,35 @@ export const routes: RouteObject[] = [
                       {
                         path: 'configuration',
                         lazy: page(
-                          () =>
-                            import('../features/cluster-configuration/pages/cluster-configuration-tab.js'),
+                          () => import('../features/clusters/pages/cluster-configuration-tab.js'),
                           'ClusterConfigurationTab',
                         ),
                       },
                       {
                         path: 'resources',
                         lazy: page(
-                          () => import('../features/resources/pages/cluster-resources-tab.js'),
+                          () => import('../features/clusters/pages/cluster-resources-tab.js'),
                           'ClusterResourcesTab',
                         ),
                       },
                       {
                         path: 'administration',
                         lazy: page(
-                          () =>
-                            import('../features/administration/pages/cluster-administration-tab.js'),
+                          () => import('../features/clusters/pages/cluster-administration-tab.js'),
                           'ClusterAdministrationTab',
                         ),
                       },
                       {
                         path: 'audit',
                         lazy: page(
-                          () => import('../features/audit/pages/audit-pages.js'),
+                          () => import('../features/clusters/pages/cluster-audit-tab.js'),
                           'ClusterAuditTab',
                         ),
                       },
                       {
                         path: 'settings',
                         lazy: page(
-                          () => import('../features/lifecycle/pages/cluster-settings-tab.js'),
+                          () => import('../features/clusters/pages/cluster-settings-tab.js'),
                           'ClusterSettingsTab',
                         ),
                       },

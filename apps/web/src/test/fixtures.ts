@@ -155,3 +155,21 @@ export function operationFixture(overrides: Partial<Operation> = {}): Operation 
     ...overrides,
   };
 }
+
+/** Registry `n` of `default` (ids `…f00n`), without credentials. */
+export function registryFixture(n: number, overrides: Record<string, unknown> = {}) {
+  return {
+    id: `00000000-0000-4000-8000-00000000f00${n}`,
+    workspace_id: '00000000-0000-4000-8000-0000000000aa',
+    name: `Registry ${n}`,
+    images_repo: `r${n}.example.com/deckhouse/ee`,
+    scheme: 'HTTPS',
+    ca: '',
+    has_auth: false,
+    current_revision: 1,
+    created_at: NOW,
+    updated_at: NOW,
+    archived_at: null,
+    ...overrides,
+  };
+}

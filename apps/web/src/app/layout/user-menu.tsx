@@ -5,8 +5,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 
+import { useHasAdminArea } from '../../features/auth/admin-area.js';
 import { authQueries, useLogout } from '../../features/auth/auth.api.js';
-import { useHasAdminArea } from '../../features/identity/admin-area.js';
 import { ChangePasswordModal } from '../../features/identity/components/change-password-modal.js';
 import { changeLanguage, type Language, SUPPORTED_LANGUAGES } from '../../i18n/i18n.js';
 

@@ -3,7 +3,7 @@ import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../lib/api-client.js';
-import { clusterQueries } from '../clusters/clusters.api.js';
+import { clusterQueries } from '../cluster-shared/clusters.api.js';
 
 export const changeRequestQueries = {
   /** A cluster's change requests (under the cluster's key, so its change events reach them). */

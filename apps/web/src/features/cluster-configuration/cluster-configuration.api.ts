@@ -2,7 +2,7 @@ import { type Cluster, ClusterSchema, type UpdateClusterBody } from '@commander/
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../lib/api-client.js';
-import { clusterQueries } from '../clusters/clusters.api.js';
+import { clusterQueries } from '../cluster-shared/clusters.api.js';
 
 /**
  * Replaces a cluster's configuration (PUT with `current_revision`): the form shows the errors

@@ -3,7 +3,7 @@ import { type ParamField, parseParams, RECORD_ID_KEY } from '@commander/renderer
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 
-import { inventoryQueries } from '../inventory/inventory.api.js';
+import { inventoryQueries } from '../inventory-shared/inventory-queries.js';
 import { type RecordChoice, recordLabel, type StoredValues } from './form-state.js';
 
 /** What a catalog picker offers. */

@@ -8,7 +8,7 @@ import { createI18n } from '../../i18n/i18n.js';
 import { clusterFixture } from '../../test/fixtures.js';
 import { server } from '../../test/msw-server.js';
 import { renderWithProviders } from '../../test/render.js';
-import { type ClusterListFilter, clusterQueries } from '../clusters/clusters.api.js';
+import { type ClusterListFilter, clusterQueries } from '../cluster-shared/clusters.api.js';
 import { useLiveEvents } from './live-events.js';
 
 function ListText({ filter, label }: { filter: ClusterListFilter; label: string }) {

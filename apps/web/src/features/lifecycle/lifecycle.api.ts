@@ -12,7 +12,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../lib/api-client.js';
-import { clusterQueries } from '../clusters/clusters.api.js';
+import { clusterQueries } from '../cluster-shared/clusters.api.js';
 import { operationQueries } from '../operations/operations.api.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
 

@@ -7,7 +7,7 @@ import { experimental_streamedQuery as streamedQuery, queryOptions } from '@tans
 import { z } from 'zod';
 
 import { api } from '../../lib/api-client.js';
-import { clusterQueries } from '../clusters/clusters.api.js';
+import { clusterQueries } from '../cluster-shared/clusters.api.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
 import { isOperationActive } from './operation-words.js';
 

@@ -3,7 +3,7 @@ import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
 
 import { api } from '../../lib/api-client.js';
-import { clusterQueries } from '../clusters/clusters.api.js';
+import { clusterQueries } from '../cluster-shared/clusters.api.js';
 
 /** Time ranges of the charts (the `?range=` of the Overview tab). */
 export const TELEMETRY_RANGES = ['1h', '6h', '24h', '7d', '30d'] as const;

@@ -1,24 +1,13 @@
-import { EmptyState, Stack, Text, Title } from '@mantine/core';
-import { IconLock } from '@tabler/icons-react';
+import { Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally, canInWorkspace } from '../../auth/permissions.js';
-import { useClusterContext } from '../../clusters/cluster-context.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { AuditLog } from '../components/audit-log.js';
-
-function NoAccess() {
-  const { t } = useTranslation();
-  return (
-    <EmptyState
-      icon={<IconLock size={32} aria-hidden />}
-      title={t('audit.noAccessTitle')}
-      description={t('audit.noAccessDescription')}
-    />
-  );
-}
+import { NoAuditAccess as NoAccess } from '../components/no-audit-access.js';
 
 /** `/audit`: every audit event of the installation (audit:read). */
 export function GlobalAuditPage() {
@@ -27,10 +16,7 @@ export function GlobalAuditPage() {
   const allowed = canGlobally(me.data, 'audit:read');
   return (
     <Stack gap="lg">
-      <Stack gap={4}>
-        <Title order={1}>{t('audit.title')}</Title>
-        <Text c="dimmed">{t('audit.globalSubtitle')}</Text>
-      </Stack>
+      <PageHeader title={t('audit.title')} subtitle={t('audit.globalSubtitle')} />
       {allowed ? <AuditLog scope={null} exportName="audit" /> : <NoAccess />}
     </Stack>
   );
@@ -44,25 +30,11 @@ export function WorkspaceAuditPage() {
   const allowed = canInWorkspace(me, slug, 'workspace_audit:read') || canGlobally(me, 'audit:read');
   return (
     <Stack gap="lg">
-      <Stack gap={4}>
-        <Title order={1}>{t('audit.title')}</Title>
-        <Text c="dimmed">
-          {t('audit.workspaceSubtitle', { workspace: workspace?.name ?? slug })}
-        </Text>
-      </Stack>
+      <PageHeader
+        title={t('audit.title')}
+        subtitle={t('audit.workspaceSubtitle', { workspace: workspace?.name ?? slug })}
+      />
       {allowed ? <AuditLog scope={slug} exportName={`audit-${slug}`} /> : <NoAccess />}
     </Stack>
-  );
-}
-
-/** The cluster's Audit tab: events about this cluster (`auditable_id` = its id). */
-export function ClusterAuditTab() {
-  const { slug, cluster } = useClusterContext();
-  const { me } = useCurrentWorkspace();
-  const allowed = canInWorkspace(me, slug, 'workspace_audit:read') || canGlobally(me, 'audit:read');
-  return allowed ? (
-    <AuditLog scope={slug} fixed={{ id: cluster.id }} exportName={`audit-${cluster.name}`} />
-  ) : (
-    <NoAccess />
   );
 }

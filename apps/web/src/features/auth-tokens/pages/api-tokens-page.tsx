@@ -1,8 +1,9 @@
-import { Anchor, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { canInWorkspace } from '../../auth/permissions.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { CreateTokenModal } from '../components/create-token-modal.js';
@@ -17,22 +18,26 @@ export function ApiTokensPage() {
   const canWrite = canInWorkspace(me, slug, 'workspace_tokens:write');
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('tokens.title')}</Title>
+      <PageHeader
+        title={t('tokens.title')}
+        subtitle={
           <Text c="dimmed" maw={720}>
             {t('tokens.subtitle')}{' '}
             <Anchor href="/documentation" target="_blank" rel="noreferrer">
               {t('nav.apiDocs')}
             </Anchor>
           </Text>
-        </Stack>
-        {canWrite && (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-            {t('tokens.create')}
-          </Button>
-        )}
-      </Group>
+        }
+        actions={
+          <>
+            {canWrite && (
+              <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+                {t('tokens.create')}
+              </Button>
+            )}
+          </>
+        }
+      />
       {canInWorkspace(me, slug, 'workspace_tokens:read') ? (
         <TokenList slug={slug} canWrite={canWrite} />
       ) : (

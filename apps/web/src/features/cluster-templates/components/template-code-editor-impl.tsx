@@ -11,7 +11,7 @@ import CodeMirror, {
   ViewPlugin,
   type ViewUpdate,
 } from '@uiw/react-codemirror';
-import { useEffect, useImperativeHandle, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 
 import type { EditorMarker, TemplateCodeEditorProps } from './template-code-editor.js';
 
@@ -77,7 +77,8 @@ export function TemplateCodeEditorImpl({
   markers,
   minHeight,
   maxHeight,
-  ref,
+  cursor,
+  onCursorPlaced,
 }: TemplateCodeEditorProps) {
   const scheme = useComputedColorScheme('light');
   const editor = useRef<ReactCodeMirrorRef>(null);
@@ -105,28 +106,25 @@ export function TemplateCodeEditorImpl({
     }
   }, [markers, value]);
 
-  useImperativeHandle(
-    ref,
-    () => ({
-      goTo: (line: number, column?: number | null) => {
-        const view = editor.current?.view;
-        if (!view) {
-          return;
-        }
-        const at = offsetOf(view, line, column);
-        view.dispatch({
-          selection: EditorSelection.cursor(at),
-          effects: EditorView.scrollIntoView(at, { y: 'center' }),
-        });
-        view.focus();
-      },
-    }),
-    [],
-  );
+  // CodeMirror creates its view after mounting; a cursor asked for before waits for it.
+  const [view, setView] = useState<EditorView | null>(null);
+  useEffect(() => {
+    if (!view || !cursor) {
+      return;
+    }
+    const at = offsetOf(view, cursor.line, cursor.column);
+    view.dispatch({
+      selection: EditorSelection.cursor(at),
+      effects: EditorView.scrollIntoView(at, { y: 'center' }),
+    });
+    view.focus();
+    onCursorPlaced?.();
+  }, [view, cursor, onCursorPlaced]);
 
   return (
     <CodeMirror
       ref={editor}
+      onCreateEditor={setView}
       value={value}
       onChange={onChange}
       readOnly={readOnly}

@@ -1,12 +1,12 @@
 import { Input, Skeleton } from '@mantine/core';
 import { useId } from '@mantine/hooks';
-import { lazy, type Ref, Suspense } from 'react';
+import { lazy, Suspense } from 'react';
 
 /** A problem to mark in the gutter (1-based line and column, as the renderer reports them). */
 export type EditorMarker = { line?: number | null; column?: number | null; message: string };
 
-/** Moves the cursor to a problem. */
-export type TemplateCodeEditorHandle = { goTo: (line: number, column?: number | null) => void };
+/** Where to put the cursor (1-based line, column or the line's start). */
+export type EditorCursor = { line: number; column: number | null };
 
 export type TemplateCodeEditorProps = {
   value: string;
@@ -17,7 +17,9 @@ export type TemplateCodeEditorProps = {
   markers: readonly EditorMarker[];
   minHeight?: string;
   maxHeight?: string;
-  ref?: Ref<TemplateCodeEditorHandle>;
+  /** Moves the cursor there (and scrolls to it) once the editor is ready, then calls `onCursorPlaced`. */
+  cursor?: EditorCursor | null;
+  onCursorPlaced?: () => void;
 };
 
 const LazyEditor = lazy(() =>

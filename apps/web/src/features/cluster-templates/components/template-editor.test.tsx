@@ -66,6 +66,10 @@ describe('template editor', () => {
       'true',
     );
     expect(await screen.findByText('Kubernetes template')).toBeInTheDocument();
+    // Once that tab's editor is ready, the cursor is in it (on the problem's line).
+    await waitFor(() =>
+      expect(screen.getByRole('textbox', { name: 'Kubernetes template' })).toHaveFocus(),
+    );
   });
 
   it('checks the draft again as the author edits it (resource groups)', async () => {

@@ -18,10 +18,11 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconCircleCheck, IconDeviceFloppy, IconPlus, IconTrash } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBlocker } from 'react-router';
 
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { ClusterValuesFields } from '../../cluster-form/components/cluster-values-fields.js';
 import {
   RenderedConfiguration,
@@ -44,8 +45,7 @@ import {
   newGroupId,
   tabOfError,
 } from '../template-draft.js';
-import { ProblemAlert } from './problem-alert.js';
-import { type TemplateCodeEditorHandle, TemplateCodeField } from './template-code-editor.js';
+import { TemplateCodeField } from './template-code-editor.js';
 
 /** How long typing pauses before the draft is checked and previewed again. */
 const CHECK_DEBOUNCE_MS = 300;
@@ -82,7 +82,6 @@ export function TemplateEditor({ slug, templateId, base, readOnly, onSaved }: Te
   const [jump, setJump] = useState<{ tab: EditorTab; line: number; column: number | null } | null>(
     null,
   );
-  const editorRef = useRef<TemplateCodeEditorHandle>(null);
 
   const [checked] = useDebouncedValue(draft, CHECK_DEBOUNCE_MS);
   const problems = useMemo(() => checkDraft(checked), [checked]);
@@ -107,24 +106,9 @@ export function TemplateEditor({ slug, templateId, base, readOnly, onSaved }: Te
       !readOnly && !saved.current && changed && currentLocation.pathname !== nextLocation.pathname,
   );
 
-  // A jump to a problem in another tab waits for that tab's editor to mount.
-  useEffect(() => {
-    if (jump === null || jump.tab !== active) {
-      return;
-    }
-    let tries = 0;
-    const attempt = () => {
-      const handle = editorRef.current;
-      if (handle) {
-        handle.goTo(jump.line, jump.column);
-        setJump(null);
-      } else if (tries++ < 20) {
-        timer = setTimeout(attempt, 50);
-      }
-    };
-    let timer = setTimeout(attempt, 0);
-    return () => clearTimeout(timer);
-  }, [jump, active]);
+  // A jump to a problem (maybe in another tab) is handed to that tab's editor, which places the
+  // cursor once it is ready.
+  const clearJump = useCallback(() => setJump(null), []);
 
   const tabs: EditorTab[] = [
     ...FIXED_SECTIONS.map((s) => s.section),
@@ -286,7 +270,8 @@ export function TemplateEditor({ slug, templateId, base, readOnly, onSaved }: Te
                 )}
                 <TemplateCodeField
                   key={activeTab}
-                  ref={editorRef}
+                  cursor={jump !== null && jump.tab === activeTab ? jump : null}
+                  onCursorPlaced={clearJump}
                   label={t('tpl.editor.editorOf', { section: tabLabel(activeTab, draft, t) })}
                   description={
                     activeTab === 'params'
@@ -425,7 +410,7 @@ function SaveVersionModal({
         }}
       >
         <Stack>
-          {create.isError && <ProblemAlert error={create.error} title={t('tpl.save.failed')} />}
+          {create.isError && <ErrorAlert error={create.error} title={t('tpl.save.failed')} />}
           <Textarea
             label={t('tpl.save.comment')}
             description={t('tpl.save.commentHelp')}

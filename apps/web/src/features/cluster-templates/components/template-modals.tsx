@@ -4,6 +4,7 @@ import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { ImportTextField } from '../../../components/ui/import-text-field.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { fieldRule } from '../../../lib/validation.js';
@@ -12,7 +13,6 @@ import {
   useCreateTemplate,
   useImportTemplate,
 } from '../cluster-templates.api.js';
-import { ProblemAlert } from './problem-alert.js';
 
 /** Creates a template (with an empty first version) and hands it to `onCreated`. */
 export function CreateTemplateModal({
@@ -62,7 +62,7 @@ export function CreateTemplateModal({
       >
         <Stack>
           {create.isError && !isApiError(create.error, 'name_taken') && (
-            <ProblemAlert error={create.error} title={t('tpl.create.failed')} />
+            <ErrorAlert error={create.error} title={t('tpl.create.failed')} />
           )}
           <TextInput
             label={t('tpl.fields.name')}
@@ -142,7 +142,7 @@ export function ImportTemplateModal({
             {t('tpl.import.description')}
           </Text>
           {importTemplate.isError && (
-            <ProblemAlert error={importTemplate.error} title={t('tpl.import.failed')} />
+            <ErrorAlert error={importTemplate.error} title={t('tpl.import.failed')} />
           )}
           <ImportTextField
             accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml,text/plain"
@@ -201,7 +201,7 @@ export function ArchiveTemplateModal({
     >
       <Stack>
         <Text size="sm">{t('tpl.archive.description')}</Text>
-        {archive.isError && <ProblemAlert error={archive.error} title={t('tpl.archive.failed')} />}
+        {archive.isError && <ErrorAlert error={archive.error} title={t('tpl.archive.failed')} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={close}>
             {t('actions.cancel')}

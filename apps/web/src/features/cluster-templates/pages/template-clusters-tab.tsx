@@ -23,8 +23,8 @@ import { Link, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { canInWorkspace } from '../../auth/permissions.js';
-import { ClusterFilters } from '../../clusters/components/cluster-filters.js';
-import { ClusterStatusBadge } from '../../clusters/components/cluster-status-badge.js';
+import { ClusterFilters } from '../../cluster-shared/components/cluster-filters.js';
+import { ClusterStatusBadge } from '../../cluster-shared/components/cluster-status-badge.js';
 import { useCurrentWorkspace } from '../../workspaces/use-workspace.js';
 import {
   availableVersions,

@@ -1,5 +1,5 @@
 import type { ClusterTemplate } from '@commander/contracts';
-import { Badge, Button, EmptyState, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Badge, Button, EmptyState, Stack, Tabs } from '@mantine/core';
 import {
   IconArchive,
   IconCode,
@@ -13,7 +13,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate, useOutletContext, useParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
-import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { canInWorkspace } from '../../auth/permissions.js';
@@ -73,44 +73,46 @@ export function TemplatePage() {
 
   return (
     <Stack gap="md">
-      <PageBreadcrumbs
-        items={[
+      <PageHeader
+        breadcrumbs={[
           { label: t('templates.title'), to: `/w/${slug}/templates` },
           { label: template.name },
         ]}
+        title={template.name}
+        badges={
+          (archived || template.immutable) && (
+            <>
+              {archived && (
+                <Badge
+                  color="gray"
+                  variant="light"
+                  tt="none"
+                  leftSection={<IconArchive size={12} aria-hidden />}
+                >
+                  {t('tpl.list.archived')}
+                </Badge>
+              )}
+              {archived && canInWorkspace(me, slug, 'cluster_templates:write') && (
+                <Button
+                  size="xs"
+                  variant="light"
+                  leftSection={<IconRestore size={14} aria-hidden />}
+                  loading={restore.isPending}
+                  onClick={() => restore.mutate(template.id)}
+                >
+                  {t('tpl.restore.button')}
+                </Button>
+              )}
+              {template.immutable && (
+                <Badge variant="outline" color="gray" tt="none">
+                  {t('templates.immutable')}
+                </Badge>
+              )}
+            </>
+          )
+        }
+        subtitle={template.comment || undefined}
       />
-      <Stack gap={4}>
-        <Group gap="sm">
-          <Title order={1}>{template.name}</Title>
-          {archived && (
-            <Badge
-              color="gray"
-              variant="light"
-              tt="none"
-              leftSection={<IconArchive size={12} aria-hidden />}
-            >
-              {t('tpl.list.archived')}
-            </Badge>
-          )}
-          {archived && canInWorkspace(me, slug, 'cluster_templates:write') && (
-            <Button
-              size="xs"
-              variant="light"
-              leftSection={<IconRestore size={14} aria-hidden />}
-              loading={restore.isPending}
-              onClick={() => restore.mutate(template.id)}
-            >
-              {t('tpl.restore.button')}
-            </Button>
-          )}
-          {template.immutable && (
-            <Badge variant="outline" color="gray" tt="none">
-              {t('templates.immutable')}
-            </Badge>
-          )}
-        </Group>
-        {template.comment && <Text c="dimmed">{template.comment}</Text>}
-      </Stack>
       <Tabs value={tab} onChange={(value) => void navigate(`${base}/${value ?? 'versions'}`)}>
         <Tabs.List>
           <Tabs.Tab value="versions" leftSection={<IconHistory size={16} aria-hidden />}>

@@ -11,7 +11,6 @@ import {
   Switch,
   Table,
   Text,
-  Title,
   VisuallyHidden,
 } from '@mantine/core';
 import {
@@ -29,6 +28,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { canInWorkspace } from '../../auth/permissions.js';
@@ -63,29 +63,31 @@ export function TemplatesPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('templates.title')}</Title>
-          <Text c="dimmed">{t('templates.subtitle')}</Text>
-        </Stack>
-        {canWrite && (
-          <Group gap="sm">
-            <Button
-              variant="default"
-              leftSection={<IconFileImport size={16} aria-hidden />}
-              onClick={() => setImporting(true)}
-            >
-              {t('tpl.import.button')}
-            </Button>
-            <Button
-              leftSection={<IconPlus size={16} aria-hidden />}
-              onClick={() => setCreating(true)}
-            >
-              {t('tpl.create.button')}
-            </Button>
-          </Group>
-        )}
-      </Group>
+      <PageHeader
+        title={t('templates.title')}
+        subtitle={t('templates.subtitle')}
+        actions={
+          <>
+            {canWrite && (
+              <Group gap="sm">
+                <Button
+                  variant="default"
+                  leftSection={<IconFileImport size={16} aria-hidden />}
+                  onClick={() => setImporting(true)}
+                >
+                  {t('tpl.import.button')}
+                </Button>
+                <Button
+                  leftSection={<IconPlus size={16} aria-hidden />}
+                  onClick={() => setCreating(true)}
+                >
+                  {t('tpl.create.button')}
+                </Button>
+              </Group>
+            )}
+          </>
+        }
+      />
       <Switch
         label={t('tpl.list.showArchived')}
         checked={showArchived}

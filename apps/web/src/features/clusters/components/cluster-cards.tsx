@@ -5,11 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { formatRelative } from '../../../lib/format.js';
+import { ClusterStatusBadge } from '../../cluster-shared/components/cluster-status-badge.js';
 import { findVersion } from '../../cluster-templates/cluster-templates.api.js';
 import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
 import { readAgentData } from '../../telemetry/agent-data.js';
 import { AgentStatusBadge } from '../../telemetry/components/agent-status-badge.js';
-import { ClusterStatusBadge } from './cluster-status-badge.js';
 
 export type ClusterCardsProps = {
   slug: string;

@@ -39,20 +39,20 @@ import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { formatDateTime, formatRelative } from '../../../lib/format.js';
 import {
+  type ClusterListFilter,
+  clusterQueries,
+  CLUSTERS_PAGE_SIZE,
+  type ClusterSort,
+} from '../../cluster-shared/clusters.api.js';
+import { ClusterStatusBadge } from '../../cluster-shared/components/cluster-status-badge.js';
+import {
   clusterTemplateQueries,
   findVersion,
 } from '../../cluster-templates/cluster-templates.api.js';
 import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
 import { readAgentData } from '../../telemetry/agent-data.js';
 import { AgentStatusBadge } from '../../telemetry/components/agent-status-badge.js';
-import {
-  type ClusterListFilter,
-  clusterQueries,
-  CLUSTERS_PAGE_SIZE,
-  type ClusterSort,
-} from '../clusters.api.js';
 import { ClusterCards } from './cluster-cards.js';
-import { ClusterStatusBadge } from './cluster-status-badge.js';
 
 /**
  * Columns the API sorts by (`?sort=`): sorting one page of thousands in the browser would be
@@ -256,17 +256,24 @@ export function ClusterListView({
         header: () => t('clusters.columns.template'),
         cell: (info) => {
           const found = findVersion(templates, info.row.original.cluster_template_version_id);
-          return found ? (
-            <Text size="sm">
-              {t('clusters.templateVersion', {
-                template: found.template.name,
-                version: found.version.number,
-              })}
-            </Text>
-          ) : (
-            <Text size="sm" c="dimmed">
-              —
-            </Text>
+          if (!found) {
+            return (
+              <Text size="sm" c="dimmed">
+                —
+              </Text>
+            );
+          }
+          const label = t('clusters.templateVersion', {
+            template: found.template.name,
+            version: found.version.number,
+          });
+          // One line a row: a long template name ends in an ellipsis, whole in the tooltip.
+          return (
+            <Tooltip label={label} openDelay={400}>
+              <Text size="sm" truncate="end" maw={220}>
+                {label}
+              </Text>
+            </Tooltip>
           );
         },
       }),
@@ -277,7 +284,7 @@ export function ClusterListView({
           const op = info.getValue();
           if (!op) {
             return (
-              <Text size="sm" c="dimmed">
+              <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                 {t('clusters.noOperations')}
               </Text>
             );

@@ -21,9 +21,9 @@ import { Link } from 'react-router';
 
 import { YamlField } from '../../../components/ui/code-editor.js';
 import { formatDateTime } from '../../../lib/format.js';
+import { ClusterStatusBadge } from '../../cluster-shared/components/cluster-status-badge.js';
 import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
 import { valuesToYaml } from '../values-yaml.js';
-import { ClusterStatusBadge } from './cluster-status-badge.js';
 
 type Rendered = 'cluster' | 'provider' | 'resources';
 

@@ -32,6 +32,7 @@ import { ClusterValuesFields } from '../../cluster-form/components/cluster-value
 import { RenderedConfiguration } from '../../cluster-form/components/rendered-configuration.js';
 import { parseForm } from '../../cluster-form/form-state.js';
 import { useClusterValuesForm } from '../../cluster-form/use-cluster-values-form.js';
+import { useCreateCluster } from '../../cluster-shared/clusters.api.js';
 import {
   availableVersions,
   clusterTemplateQueries,
@@ -40,7 +41,6 @@ import {
   type RegistryChoice,
   RegistryPicker,
 } from '../../registries/components/registry-picker.js';
-import { useCreateCluster } from '../clusters.api.js';
 
 /** Creates a cluster and opens its page. */
 export function CreateClusterForm({ slug }: { slug: string }) {

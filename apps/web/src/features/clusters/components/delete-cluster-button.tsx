@@ -5,7 +5,7 @@ import { IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
 import { ConfirmByNameModal } from '../../../components/ui/confirm-by-name-modal.js';
-import { useDeleteCluster } from '../clusters.api.js';
+import { useDeleteCluster } from '../../cluster-shared/clusters.api.js';
 
 /** Deletes the cluster after the user types its name; the page then shows status "delete". */
 export function DeleteClusterButton({ slug, cluster }: { slug: string; cluster: Cluster }) {

@@ -6,6 +6,7 @@ import { useParams } from 'react-router';
 
 import { canInWorkspace } from '../../auth/permissions.js';
 import { ChangeRequestsPanel } from '../../change-requests/components/change-requests-panel.js';
+import { CancelOperationButton } from '../../lifecycle/components/cancel-operation-button.js';
 import { RetryAlert } from '../../lifecycle/components/retry-alert.js';
 import { canCheckNow, useCheckNow } from '../../lifecycle/lifecycle.api.js';
 import { OperationDetails } from '../../operations/components/operation-details.js';
@@ -52,7 +53,13 @@ export function ClusterOperationsTab() {
           slug={slug}
           clusterId={cluster.id}
           operationId={selectedId}
-          canWrite={canWrite}
+          renderActions={
+            canWrite
+              ? (operation) => (
+                  <CancelOperationButton slug={slug} clusterId={cluster.id} operation={operation} />
+                )
+              : undefined
+          }
         />
       )}
     </Stack>

@@ -11,10 +11,10 @@ import {
 } from '../../../test/fixtures.js';
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes } from '../../../test/render.js';
-import { ClusterSettingsTab } from '../../lifecycle/pages/cluster-settings-tab.js';
-import { clusterQueries } from '../clusters.api.js';
+import { clusterQueries } from '../../cluster-shared/clusters.api.js';
 import { ClusterOverviewTab } from './cluster-overview-tab.js';
 import { ClusterPage } from './cluster-page.js';
+import { ClusterSettingsTab } from './cluster-settings-tab.js';
 
 const version = versionFixture({ number: 4 });
 const template = templateFixture({ name: 'Yandex Cloud', cluster_template_versions: [version] });

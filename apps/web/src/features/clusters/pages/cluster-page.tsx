@@ -16,15 +16,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
-import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { canInWorkspace } from '../../auth/permissions.js';
+import { clusterQueries } from '../../cluster-shared/clusters.api.js';
 import { clusterTemplateQueries } from '../../cluster-templates/cluster-templates.api.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { workspaceQueries } from '../../workspaces/workspaces.api.js';
 import type { ClusterOutletContext } from '../cluster-context.js';
-import { clusterQueries } from '../clusters.api.js';
 import { ClusterHeader } from '../components/cluster-header.js';
 
 /** Path segments of the cluster's tabs (Overview is the cluster's own path). */
@@ -106,11 +105,15 @@ export function ClusterPage() {
 
   return (
     <Stack gap="md">
-      <PageBreadcrumbs
-        items={[{ label: t('clusters.title'), to: `/w/${slug}/clusters` }, { label: cluster.name }]}
-      />
       {/* Deleting lives in the Settings tab's danger zone, not in every tab's header. */}
-      <ClusterHeader cluster={cluster} templates={templates.data?.items} />
+      <ClusterHeader
+        cluster={cluster}
+        templates={templates.data?.items}
+        breadcrumbs={[
+          { label: t('clusters.title'), to: `/w/${slug}/clusters` },
+          { label: cluster.name },
+        ]}
+      />
       <Tabs
         value={tab}
         onChange={(value) =>

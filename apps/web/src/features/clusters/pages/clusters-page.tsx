@@ -1,15 +1,16 @@
 import { ClusterSortSchema, ClusterStatusSchema } from '@commander/contracts';
-import { Button, Group, Stack, Title } from '@mantine/core';
+import { Button, Stack } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlugConnected, IconPlus } from '@tabler/icons-react';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { canInWorkspace } from '../../auth/permissions.js';
+import type { ClusterListFilter } from '../../cluster-shared/clusters.api.js';
+import { ClusterFilters } from '../../cluster-shared/components/cluster-filters.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
-import type { ClusterListFilter } from '../clusters.api.js';
-import { ClusterFilters } from '../components/cluster-filters.js';
 import { ClusterList } from '../components/cluster-list.js';
 
 // The attach form (YAML editing) loads when it is first opened, not with the list.
@@ -62,27 +63,29 @@ export function ClustersPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between">
-        <Title order={1}>{t('clusters.title')}</Title>
-        {canCreate && (
-          <Group gap="sm">
-            <Button
-              variant="default"
-              leftSection={<IconPlugConnected size={16} aria-hidden />}
-              onClick={openAttach}
-            >
-              {t('attach.button')}
-            </Button>
-            <Button
-              component={Link}
-              to={`/w/${slug}/clusters/new`}
-              leftSection={<IconPlus size={16} aria-hidden />}
-            >
-              {t('clusters.create.button')}
-            </Button>
-          </Group>
-        )}
-      </Group>
+      <PageHeader
+        title={t('clusters.title')}
+        actions={
+          canCreate && (
+            <>
+              <Button
+                variant="default"
+                leftSection={<IconPlugConnected size={16} aria-hidden />}
+                onClick={openAttach}
+              >
+                {t('attach.button')}
+              </Button>
+              <Button
+                component={Link}
+                to={`/w/${slug}/clusters/new`}
+                leftSection={<IconPlus size={16} aria-hidden />}
+              >
+                {t('clusters.create.button')}
+              </Button>
+            </>
+          )
+        }
+      />
       <ClusterFilters
         status={filter.status}
         q={filter.q ?? ''}

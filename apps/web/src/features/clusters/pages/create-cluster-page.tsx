@@ -1,7 +1,7 @@
-import { Stack, Text, Title } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
-import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { CreateClusterForm } from '../components/create-cluster-form.js';
 
@@ -10,16 +10,14 @@ export function CreateClusterPage() {
   const slug = useRequiredWorkspaceSlug();
   return (
     <Stack gap="lg">
-      <PageBreadcrumbs
-        items={[
+      <PageHeader
+        breadcrumbs={[
           { label: t('clusters.title'), to: `/w/${slug}/clusters` },
           { label: t('clusters.create.title') },
         ]}
+        title={t('clusters.create.title')}
+        subtitle={t('clusters.create.subtitle')}
       />
-      <Stack gap={4}>
-        <Title order={1}>{t('clusters.create.title')}</Title>
-        <Text c="dimmed">{t('clusters.create.subtitle')}</Text>
-      </Stack>
       <CreateClusterForm slug={slug} />
     </Stack>
   );

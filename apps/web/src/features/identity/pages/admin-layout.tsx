@@ -4,9 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 
+import { ADMIN_PAGES } from '../../auth/admin-area.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
-import { ADMIN_PAGES } from '../admin-area.js';
 
 /** `/settings/*`: the installation's administration, with its own navigation. */
 export function AdminLayout() {

@@ -1,9 +1,10 @@
-import { Anchor, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
 import { CreateTokenModal } from '../../auth-tokens/components/create-token-modal.js';
@@ -17,22 +18,26 @@ export function GlobalTokensPage() {
   const canWrite = canGlobally(me.data, 'global_tokens:write');
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('identity.tokens.title')}</Title>
+      <PageHeader
+        title={t('identity.tokens.title')}
+        subtitle={
           <Text c="dimmed" maw={720}>
             {t('identity.tokens.subtitle')}{' '}
             <Anchor href="/documentation" target="_blank" rel="noreferrer">
               {t('nav.apiDocs')}
             </Anchor>
           </Text>
-        </Stack>
-        {canWrite && (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-            {t('tokens.create')}
-          </Button>
-        )}
-      </Group>
+        }
+        actions={
+          <>
+            {canWrite && (
+              <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+                {t('tokens.create')}
+              </Button>
+            )}
+          </>
+        }
+      />
       {canGlobally(me.data, 'global_tokens:read') ? (
         <TokenList slug={null} canWrite={canWrite} />
       ) : (

@@ -20,10 +20,12 @@ import { Link, useNavigate, useParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
 import { GroupSource } from '../components/group-source.js';
+import { UserBindingsView } from '../components/user-bindings.js';
 import {
   identityQueries,
   useAddGroupMember,
@@ -34,7 +36,6 @@ import {
   useRemoveGroupMember,
   useUpdateBinding,
 } from '../identity.api.js';
-import { UserBindingsView } from './user-page.js';
 
 function CreateGroupForm() {
   const { t } = useTranslation();
@@ -101,10 +102,7 @@ export function GroupsPage() {
   const canWrite = canGlobally(me.data, 'users:write');
   return (
     <Stack gap="lg">
-      <Stack gap={4}>
-        <Title order={1}>{t('identity.groups.title')}</Title>
-        <Text c="dimmed">{t('identity.groups.subtitle')}</Text>
-      </Stack>
+      <PageHeader title={t('identity.groups.title')} subtitle={t('identity.groups.subtitle')} />
       {canWrite && <CreateGroupForm />}
       {groups.error ? (
         <ErrorAlert error={groups.error} />
@@ -183,34 +181,32 @@ export function GroupPage() {
         <PageSkeleton />
       ) : (
         <>
-          <Row justify="space-between" align="flex-start">
-            <Stack gap={4}>
-              <Row gap="sm">
-                <Title order={1}>{group.data.name}</Title>
-                <GroupSource group={group.data} />
-              </Row>
-              {group.data.description && <Text c="dimmed">{group.data.description}</Text>}
-            </Stack>
-            {canWriteUsers && (
-              <Button
-                color="red"
-                variant="light"
-                leftSection={<IconTrash size={16} aria-hidden />}
-                loading={deleteGroup.isPending}
-                onClick={() => {
-                  if (
-                    window.confirm(t('identity.groups.deleteConfirm', { name: group.data.name }))
-                  ) {
-                    deleteGroup.mutate(group.data, {
-                      onSuccess: () => void navigate('/settings/groups'),
-                    });
-                  }
-                }}
-              >
-                {t('identity.groups.delete')}
-              </Button>
-            )}
-          </Row>
+          <PageHeader
+            title={group.data.name}
+            badges={<GroupSource group={group.data} />}
+            subtitle={group.data.description || undefined}
+            actions={
+              canWriteUsers && (
+                <Button
+                  color="red"
+                  variant="light"
+                  leftSection={<IconTrash size={16} aria-hidden />}
+                  loading={deleteGroup.isPending}
+                  onClick={() => {
+                    if (
+                      window.confirm(t('identity.groups.deleteConfirm', { name: group.data.name }))
+                    ) {
+                      deleteGroup.mutate(group.data, {
+                        onSuccess: () => void navigate('/settings/groups'),
+                      });
+                    }
+                  }}
+                >
+                  {t('identity.groups.delete')}
+                </Button>
+              )
+            }
+          />
           <Paper withBorder p="md" component="section" aria-labelledby="group-members">
             <Stack gap="sm">
               <Title order={2} size="h5" id="group-members">

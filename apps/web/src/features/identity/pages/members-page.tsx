@@ -1,171 +1,20 @@
-import type { Role, RoleBinding, User } from '@commander/contracts';
-import {
-  ActionIcon,
-  Alert,
-  Button,
-  EmptyState,
-  Group,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
-import { IconInfoCircle, IconLock, IconPlus, IconTrash, IconUsers } from '@tabler/icons-react';
+import { EmptyState, Stack } from '@mantine/core';
+import { IconLock } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { canGlobally, canInWorkspace } from '../../auth/permissions.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
+import { MembersView } from '../components/members-view.js';
 import {
   identityQueries,
   useCreateBinding,
   useDeleteBinding,
   useUpdateBinding,
 } from '../identity.api.js';
-
-export type MembersViewProps = {
-  members: RoleBinding[];
-  /** Workspace roles to choose from; null when the caller cannot list roles. */
-  roles: Role[] | null;
-  /** Users who can be added; null when the caller cannot list users. */
-  users: User[] | null;
-  canWrite: boolean;
-  isBusy: boolean;
-  onAdd: (userId: string, roleId: string) => void;
-  onChangeRole: (member: RoleBinding, roleId: string) => void;
-  onRemove: (member: RoleBinding) => void;
-};
-
-/** Users bound to workspace roles here: change their role, remove them, add others. */
-export function MembersView({
-  members,
-  roles,
-  users,
-  canWrite,
-  isBusy,
-  onAdd,
-  onChangeRole,
-  onRemove,
-}: MembersViewProps) {
-  const { t } = useTranslation();
-  const [userId, setUserId] = useState<string | null>(null);
-  const [roleId, setRoleId] = useState<string | null>(null);
-  const roleOptions = (roles ?? []).map((r) => ({ value: r.id, label: r.name }));
-  const candidates = (users ?? []).filter(
-    (u) => !u.is_disabled && !members.some((m) => m.user_id === u.id),
-  );
-  return (
-    <Stack gap="md">
-      {members.length === 0 ? (
-        <EmptyState
-          icon={<IconUsers size={32} aria-hidden />}
-          title={t('members.emptyTitle')}
-          description={t('members.emptyDescription')}
-        />
-      ) : (
-        <Table.ScrollContainer minWidth={560}>
-          <Table verticalSpacing="sm" aria-label={t('members.tableLabel')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('members.member')}</Table.Th>
-                <Table.Th scope="col">{t('members.role')}</Table.Th>
-                {canWrite && (
-                  <Table.Th scope="col">
-                    <VisuallyHidden>{t('identity.users.columns.actions')}</VisuallyHidden>
-                  </Table.Th>
-                )}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {members.map((m) => {
-                const subject =
-                  m.user_email ?? t('members.groupSubject', { group: m.group_name ?? '' });
-                return (
-                  <Table.Tr key={m.id}>
-                    <Table.Td>{subject}</Table.Td>
-                    <Table.Td>
-                      {canWrite && roles !== null ? (
-                        <Select
-                          size="xs"
-                          w={200}
-                          aria-label={t('members.roleOf', { user: subject })}
-                          data={roleOptions}
-                          value={m.role_id}
-                          allowDeselect={false}
-                          onChange={(value) =>
-                            value && value !== m.role_id && onChangeRole(m, value)
-                          }
-                        />
-                      ) : (
-                        m.role_name
-                      )}
-                    </Table.Td>
-                    {canWrite && (
-                      <Table.Td>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          aria-label={t('members.remove', { user: subject })}
-                          onClick={() => onRemove(m)}
-                        >
-                          <IconTrash size={16} aria-hidden />
-                        </ActionIcon>
-                      </Table.Td>
-                    )}
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {canWrite &&
-        (users !== null && roles !== null ? (
-          <Group align="flex-end">
-            <Select
-              label={t('members.user')}
-              data={candidates.map((u) => ({ value: u.id, label: `${u.name} <${u.email}>` }))}
-              value={userId}
-              onChange={setUserId}
-              searchable
-              nothingFoundMessage={t('members.noCandidates')}
-              w={320}
-            />
-            <Select
-              label={t('members.role')}
-              data={roleOptions}
-              value={roleId}
-              onChange={setRoleId}
-              w={200}
-            />
-            <Button
-              leftSection={<IconPlus size={16} aria-hidden />}
-              disabled={userId === null || roleId === null}
-              loading={isBusy}
-              onClick={() => {
-                if (userId !== null && roleId !== null) {
-                  onAdd(userId, roleId);
-                  setUserId(null);
-                  setRoleId(null);
-                }
-              }}
-            >
-              {t('members.add')}
-            </Button>
-          </Group>
-        ) : (
-          <Alert color="blue" variant="light" icon={<IconInfoCircle aria-hidden />}>
-            {t('members.addNeedsAdmin')}
-          </Alert>
-        ))}
-    </Stack>
-  );
-}
 
 /** `/w/:slug/settings/members`: the workspace's members (workspace_members:*). */
 export function MembersPage() {
@@ -189,10 +38,10 @@ export function MembersPage() {
   const remove = useDeleteBinding(slug);
   return (
     <Stack gap="lg">
-      <Stack gap={4}>
-        <Title order={1}>{t('members.title')}</Title>
-        <Text c="dimmed">{t('members.subtitle', { workspace: workspace?.name ?? slug })}</Text>
-      </Stack>
+      <PageHeader
+        title={t('members.title')}
+        subtitle={t('members.subtitle', { workspace: workspace?.name ?? slug })}
+      />
       {!canRead || workspace === null ? (
         <EmptyState
           icon={<IconLock size={32} aria-hidden />}

@@ -1,130 +1,20 @@
 import type { Role } from '@commander/contracts';
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Modal,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAlertTriangle, IconLock, IconPlus } from '@tabler/icons-react';
+import { IconAlertTriangle, IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
 import { RoleForm } from '../components/role-form.js';
+import { RolesTable } from '../components/roles-table.js';
 import { identityQueries, useCreateRole, useDeleteRole, useUpdateRole } from '../identity.api.js';
-import { roleDescription } from '../role-description.js';
-
-export type RolesTableProps = {
-  roles: Role[];
-  canWrite: boolean;
-  onOpen: (role: Role) => void;
-  onDelete: (role: Role) => void;
-};
-
-/** Roles with their scope and permissions; built-in ones are marked and read-only. */
-export function RolesTable({ roles, canWrite, onOpen, onDelete }: RolesTableProps) {
-  const { t } = useTranslation();
-  const sorted = [...roles].sort(
-    (a, b) =>
-      a.scope.localeCompare(b.scope) ||
-      Number(b.is_built_in) - Number(a.is_built_in) ||
-      a.name.localeCompare(b.name),
-  );
-  return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table verticalSpacing="sm" aria-label={t('identity.roles.tableLabel')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('identity.roles.name')}</Table.Th>
-            <Table.Th scope="col">{t('identity.roles.scope')}</Table.Th>
-            <Table.Th scope="col">{t('identity.roles.description')}</Table.Th>
-            <Table.Th scope="col">{t('identity.roles.permissions')}</Table.Th>
-            <Table.Th scope="col">
-              <VisuallyHidden>{t('identity.users.columns.actions')}</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {sorted.map((role) => {
-            const label = `${role.name} (${t(`identity.roles.scopes.${role.scope}`)})`;
-            return (
-              <Table.Tr key={role.id}>
-                <Table.Td>
-                  <Group gap="xs">
-                    <Text size="sm" fw={500} ff="monospace">
-                      {role.name}
-                    </Text>
-                    {role.is_built_in && (
-                      <Badge
-                        size="sm"
-                        variant="light"
-                        color="gray"
-                        tt="none"
-                        leftSection={<IconLock size={10} aria-hidden />}
-                      >
-                        {t('identity.roles.builtIn')}
-                      </Badge>
-                    )}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{t(`identity.roles.scopes.${role.scope}`)}</Table.Td>
-                <Table.Td>
-                  <Text size="sm">{roleDescription(role, t) || '—'}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">
-                    {t('identity.roles.permissionCount', { count: role.permissions.length })}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap="xs" justify="flex-end" wrap="nowrap">
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      aria-label={
-                        role.is_built_in || !canWrite
-                          ? t('identity.roles.viewNamed', { role: label })
-                          : t('identity.roles.editNamed', { role: label })
-                      }
-                      onClick={() => onOpen(role)}
-                    >
-                      {role.is_built_in || !canWrite
-                        ? t('identity.roles.view')
-                        : t('identity.roles.edit')}
-                    </Button>
-                    {canWrite && !role.is_built_in && (
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        aria-label={t('identity.roles.deleteNamed', { role: label })}
-                        onClick={() => onDelete(role)}
-                      >
-                        {t('identity.roles.delete')}
-                      </Button>
-                    )}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
-}
 
 /** `/settings/roles`: built-in roles (read-only) and custom roles with their permissions. */
 export function RolesPage() {
@@ -152,17 +42,19 @@ export function RolesPage() {
   };
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('identity.roles.title')}</Title>
-          <Text c="dimmed">{t('identity.roles.subtitle')}</Text>
-        </Stack>
-        {canWrite && (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-            {t('identity.roles.create')}
-          </Button>
-        )}
-      </Group>
+      <PageHeader
+        title={t('identity.roles.title')}
+        subtitle={t('identity.roles.subtitle')}
+        actions={
+          <>
+            {canWrite && (
+              <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+                {t('identity.roles.create')}
+              </Button>
+            )}
+          </>
+        }
+      />
       {roles.isPending ? (
         <TableSkeleton rows={5} columns={5} />
       ) : roles.isError ? (

@@ -1,30 +1,16 @@
-import type { EffectiveBinding, Role, RoleBinding, User, Workspace } from '@commander/contracts';
-import {
-  ActionIcon,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
-import { IconLogout, IconPlus, IconTrash } from '@tabler/icons-react';
+import { Button, Stack } from '@mantine/core';
+import { IconLogout } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
-import { GroupSource } from '../components/group-source.js';
+import { UserAccessView, UserBindingsView } from '../components/user-bindings.js';
 import {
   identityQueries,
   useCreateBinding,
@@ -32,297 +18,6 @@ import {
   useEndSessions,
   useUpdateBinding,
 } from '../identity.api.js';
-
-/** The user's groups, and every role they hold with where it comes from. */
-export function UserAccessView({ user, effective }: { user: User; effective: EffectiveBinding[] }) {
-  const { t } = useTranslation();
-  return (
-    <Stack gap="md">
-      <Paper withBorder p="md" component="section" aria-labelledby="user-groups">
-        <Stack gap="sm">
-          <Title order={2} size="h5" id="user-groups">
-            {t('identity.access.groupsTitle')}
-          </Title>
-          {user.groups.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('identity.access.noGroups')}
-            </Text>
-          ) : (
-            <Group gap="xs">
-              {user.groups.map((g) => (
-                <Group key={g.id} gap={4}>
-                  <Anchor component={Link} to={`/settings/groups/${g.id}`} size="sm">
-                    {g.name}
-                  </Anchor>
-                  <GroupSource group={g} />
-                </Group>
-              ))}
-            </Group>
-          )}
-          {user.identities.length > 0 && (
-            <Text size="sm" c="dimmed">
-              {t('identity.access.identities')}:{' '}
-              {user.identities.map((i) => `${i.provider} (${i.subject})`).join(', ')}
-            </Text>
-          )}
-        </Stack>
-      </Paper>
-      <Paper withBorder p="md" component="section" aria-labelledby="user-effective">
-        <Stack gap="sm">
-          <Title order={2} size="h5" id="user-effective">
-            {t('identity.access.effectiveTitle')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('identity.access.effectiveHelp')}
-          </Text>
-          {effective.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('identity.access.none')}
-            </Text>
-          ) : (
-            <Table verticalSpacing="xs" aria-label={t('identity.access.effectiveTitle')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('identity.bindings.role')}</Table.Th>
-                  <Table.Th scope="col">{t('identity.access.scope')}</Table.Th>
-                  <Table.Th scope="col">{t('identity.access.via')}</Table.Th>
-                  <Table.Th scope="col">{t('identity.access.permissions')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {effective.map((b) => (
-                  <Table.Tr key={b.binding_id}>
-                    <Table.Td>{b.role_name}</Table.Td>
-                    <Table.Td>{b.workspace_slug ?? t('identity.access.global')}</Table.Td>
-                    <Table.Td>
-                      {b.via === 'user' ? (
-                        t('identity.access.direct')
-                      ) : (
-                        <Anchor component={Link} to={`/settings/groups/${b.group_id ?? ''}`}>
-                          {t('identity.access.viaGroup', { group: b.group_name ?? '' })}
-                        </Anchor>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" c="dimmed">
-                        {[...b.permissions].sort().join(', ')}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </Stack>
-      </Paper>
-    </Stack>
-  );
-}
-
-export type UserBindingsViewProps = {
-  bindings: RoleBinding[];
-  roles: Role[];
-  workspaces: Workspace[];
-  canWrite: boolean;
-  isBusy: boolean;
-  onAdd: (roleId: string, workspaceId: string | null) => void;
-  onChangeRole: (binding: RoleBinding, roleId: string) => void;
-  onRemove: (binding: RoleBinding) => void;
-};
-
-/** A user's global roles and, per workspace, their workspace role. */
-export function UserBindingsView({
-  bindings,
-  roles,
-  workspaces,
-  canWrite,
-  isBusy,
-  onAdd,
-  onChangeRole,
-  onRemove,
-}: UserBindingsViewProps) {
-  const { t } = useTranslation();
-  const [globalRole, setGlobalRole] = useState<string | null>(null);
-  const [workspaceId, setWorkspaceId] = useState<string | null>(null);
-  const [workspaceRole, setWorkspaceRole] = useState<string | null>(null);
-  const globalRoles = roles.filter((r) => r.scope === 'global');
-  const workspaceRoles = roles.filter((r) => r.scope === 'workspace');
-  const global = bindings.filter((b) => b.scope === 'global');
-  const local = bindings.filter((b) => b.scope === 'workspace');
-  const workspaceName = (id: string | null) =>
-    workspaces.find((w) => w.id === id)?.name ?? id ?? '—';
-  const freeGlobal = globalRoles.filter((r) => !global.some((b) => b.role_id === r.id));
-  const freeWorkspaces = workspaces.filter((w) => !local.some((b) => b.workspace_id === w.id));
-  return (
-    <Stack gap="md">
-      <Paper withBorder p="md" component="section" aria-labelledby="user-global-roles">
-        <Stack gap="sm">
-          <Title order={2} size="h5" id="user-global-roles">
-            {t('identity.bindings.globalTitle')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('identity.bindings.globalHelp')}
-          </Text>
-          {global.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('identity.bindings.noGlobal')}
-            </Text>
-          ) : (
-            <Group gap="xs">
-              {global.map((b) => (
-                <Badge
-                  key={b.id}
-                  size="lg"
-                  variant="light"
-                  tt="none"
-                  rightSection={
-                    canWrite ? (
-                      <ActionIcon
-                        size="xs"
-                        variant="transparent"
-                        color="red"
-                        aria-label={t('identity.bindings.removeGlobal', { role: b.role_name })}
-                        onClick={() => onRemove(b)}
-                      >
-                        <IconTrash size={12} aria-hidden />
-                      </ActionIcon>
-                    ) : null
-                  }
-                >
-                  {b.role_name}
-                </Badge>
-              ))}
-            </Group>
-          )}
-          {canWrite && freeGlobal.length > 0 && (
-            <Group align="flex-end">
-              <Select
-                label={t('identity.bindings.globalRole')}
-                data={freeGlobal.map((r) => ({ value: r.id, label: r.name }))}
-                value={globalRole}
-                onChange={setGlobalRole}
-                w={240}
-              />
-              <Button
-                variant="default"
-                leftSection={<IconPlus size={16} aria-hidden />}
-                disabled={globalRole === null}
-                loading={isBusy}
-                onClick={() => {
-                  if (globalRole !== null) {
-                    onAdd(globalRole, null);
-                    setGlobalRole(null);
-                  }
-                }}
-              >
-                {t('identity.bindings.addGlobal')}
-              </Button>
-            </Group>
-          )}
-        </Stack>
-      </Paper>
-      <Paper withBorder p="md" component="section" aria-labelledby="user-workspace-roles">
-        <Stack gap="sm">
-          <Title order={2} size="h5" id="user-workspace-roles">
-            {t('identity.bindings.workspaceTitle')}
-          </Title>
-          {local.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('identity.bindings.noWorkspace')}
-            </Text>
-          ) : (
-            <Table verticalSpacing="xs" aria-label={t('identity.bindings.workspaceTitle')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('identity.bindings.workspace')}</Table.Th>
-                  <Table.Th scope="col">{t('identity.bindings.role')}</Table.Th>
-                  {canWrite && (
-                    <Table.Th scope="col">
-                      <VisuallyHidden>{t('identity.users.columns.actions')}</VisuallyHidden>
-                    </Table.Th>
-                  )}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {local.map((b) => {
-                  const name = workspaceName(b.workspace_id);
-                  return (
-                    <Table.Tr key={b.id}>
-                      <Table.Td>{name}</Table.Td>
-                      <Table.Td>
-                        {canWrite ? (
-                          <Select
-                            size="xs"
-                            w={200}
-                            aria-label={t('identity.bindings.roleIn', { workspace: name })}
-                            data={workspaceRoles.map((r) => ({ value: r.id, label: r.name }))}
-                            value={b.role_id}
-                            allowDeselect={false}
-                            onChange={(value) =>
-                              value && value !== b.role_id && onChangeRole(b, value)
-                            }
-                          />
-                        ) : (
-                          b.role_name
-                        )}
-                      </Table.Td>
-                      {canWrite && (
-                        <Table.Td>
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            aria-label={t('identity.bindings.removeFrom', { workspace: name })}
-                            onClick={() => onRemove(b)}
-                          >
-                            <IconTrash size={16} aria-hidden />
-                          </ActionIcon>
-                        </Table.Td>
-                      )}
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          )}
-          {canWrite && freeWorkspaces.length > 0 && (
-            <Group align="flex-end">
-              <Select
-                label={t('identity.bindings.workspace')}
-                data={freeWorkspaces.map((w) => ({ value: w.id, label: w.name }))}
-                value={workspaceId}
-                onChange={setWorkspaceId}
-                searchable
-                w={240}
-              />
-              <Select
-                label={t('identity.bindings.role')}
-                data={workspaceRoles.map((r) => ({ value: r.id, label: r.name }))}
-                value={workspaceRole}
-                onChange={setWorkspaceRole}
-                w={200}
-              />
-              <Button
-                variant="default"
-                leftSection={<IconPlus size={16} aria-hidden />}
-                disabled={workspaceId === null || workspaceRole === null}
-                loading={isBusy}
-                onClick={() => {
-                  if (workspaceId !== null && workspaceRole !== null) {
-                    onAdd(workspaceRole, workspaceId);
-                    setWorkspaceId(null);
-                    setWorkspaceRole(null);
-                  }
-                }}
-              >
-                {t('identity.bindings.addWorkspace')}
-              </Button>
-            </Group>
-          )}
-        </Stack>
-      </Paper>
-    </Stack>
-  );
-}
 
 /** `/settings/users/:userId`: who the user is and their role bindings. */
 export function UserPage() {
@@ -354,28 +49,28 @@ export function UserPage() {
         <PageSkeleton />
       ) : (
         <>
-          <Group justify="space-between" align="flex-start">
-            <Stack gap={4}>
-              <Title order={1}>{user.data.name}</Title>
-              <Text c="dimmed">{user.data.email}</Text>
-            </Stack>
-            {canGlobally(me.data, 'users:write') && (
-              <Button
-                variant="light"
-                color="red"
-                leftSection={<IconLogout size={16} aria-hidden />}
-                loading={endSessions.isPending}
-                onClick={() => {
-                  const email = user.data.email;
-                  if (window.confirm(t('identity.access.endSessionsConfirm', { user: email }))) {
-                    endSessions.mutate(userId);
-                  }
-                }}
-              >
-                {t('identity.access.endSessions')}
-              </Button>
-            )}
-          </Group>
+          <PageHeader
+            title={user.data.name}
+            subtitle={user.data.email}
+            actions={
+              canGlobally(me.data, 'users:write') && (
+                <Button
+                  variant="light"
+                  color="red"
+                  leftSection={<IconLogout size={16} aria-hidden />}
+                  loading={endSessions.isPending}
+                  onClick={() => {
+                    const email = user.data.email;
+                    if (window.confirm(t('identity.access.endSessionsConfirm', { user: email }))) {
+                      endSessions.mutate(userId);
+                    }
+                  }}
+                >
+                  {t('identity.access.endSessions')}
+                </Button>
+              )
+            }
+          />
           <UserAccessView user={user.data} effective={effective.data} />
           <UserBindingsView
             bindings={bindings.data.items}

@@ -7,9 +7,7 @@ import {
   Modal,
   Stack,
   Table,
-  Text,
   TextInput,
-  Title,
   VisuallyHidden,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
@@ -22,6 +20,7 @@ import { Link } from 'react-router';
 
 import { ConfirmByNameModal } from '../../../components/ui/confirm-by-name-modal.js';
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { formatDateTime } from '../../../lib/format.js';
@@ -107,10 +106,10 @@ export function WorkspacesAdminPage() {
   };
   return (
     <Stack gap="lg">
-      <Stack gap={4}>
-        <Title order={1}>{t('identity.workspaces.title')}</Title>
-        <Text c="dimmed">{t('identity.workspaces.subtitle')}</Text>
-      </Stack>
+      <PageHeader
+        title={t('identity.workspaces.title')}
+        subtitle={t('identity.workspaces.subtitle')}
+      />
       {workspaces.isPending ? (
         <TableSkeleton rows={3} columns={4} />
       ) : workspaces.isError ? (

@@ -6,10 +6,10 @@ import { IconInfoCircle } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { ImportTextField } from '../../../components/ui/import-text-field.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { fieldRule } from '../../../lib/validation.js';
-import { ProblemAlert } from '../../cluster-templates/components/problem-alert.js';
 import { TemplateCodeField } from '../../cluster-templates/components/template-code-editor.js';
 import { paramsToYaml } from '../../cluster-templates/template-draft.js';
 import { useArchiveCatalog, useCreateCatalog, useUpdateCatalog } from '../inventory.api.js';
@@ -140,7 +140,7 @@ export function CreateCatalogModal({
       >
         <Stack>
           {create.isError && !isApiError(create.error, 'slug_taken') && (
-            <ProblemAlert error={create.error} title={t('inventory.create.failed')} />
+            <ErrorAlert error={create.error} title={t('inventory.create.failed')} />
           )}
           <Group grow align="flex-start">
             <TextInput
@@ -272,7 +272,7 @@ export function ImportCatalogModal({
             {t('inventory.import.description')}
           </Text>
           {create.isError && (
-            <ProblemAlert error={create.error} title={t('inventory.import.failed')} />
+            <ErrorAlert error={create.error} title={t('inventory.import.failed')} />
           )}
           <ImportTextField
             accept=".json,application/json"
@@ -367,9 +367,7 @@ export function EditCatalogModal({
         }}
       >
         <Stack>
-          {update.isError && (
-            <ProblemAlert error={update.error} title={t('inventory.edit.failed')} />
-          )}
+          {update.isError && <ErrorAlert error={update.error} title={t('inventory.edit.failed')} />}
           {catalog.used_records_count > 0 && (
             <Alert color="gray" variant="light" icon={<IconInfoCircle aria-hidden />}>
               {t('inventory.edit.schemaLocked', { count: catalog.used_records_count })}
@@ -426,7 +424,7 @@ export function ArchiveCatalogModal({
       <Stack>
         <Text size="sm">{t('inventory.archive.description')}</Text>
         {archive.isError && (
-          <ProblemAlert error={archive.error} title={t('inventory.archive.failed')} />
+          <ErrorAlert error={archive.error} title={t('inventory.archive.failed')} />
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={close}>

@@ -3,10 +3,10 @@ import { Button, Group, Modal, Stack } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { ClusterValuesFields } from '../../cluster-form/components/cluster-values-fields.js';
 import { parseForm, type StoredValues } from '../../cluster-form/form-state.js';
 import { useClusterValuesForm } from '../../cluster-form/use-cluster-values-form.js';
-import { ProblemAlert } from '../../cluster-templates/components/problem-alert.js';
 import { useSaveRecord } from '../inventory.api.js';
 
 export type RecordModalProps = {
@@ -79,9 +79,7 @@ export function RecordModal({ slug, catalog, record, onClose }: RecordModalProps
         }}
       >
         <Stack>
-          {error !== null && (
-            <ProblemAlert error={error} title={t('inventory.records.saveFailed')} />
-          )}
+          {error !== null && <ErrorAlert error={error} title={t('inventory.records.saveFailed')} />}
           <ClusterValuesFields
             parsed={model.parsed}
             state={model.state}

@@ -9,7 +9,6 @@ import {
   Stack,
   Switch,
   Text,
-  Title,
 } from '@mantine/core';
 import { IconArchive, IconDatabaseOff, IconPencil, IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
@@ -18,22 +17,17 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
-import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { PageSkeleton, TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { canInWorkspace } from '../../auth/permissions.js';
-import { ProblemAlert } from '../../cluster-templates/components/problem-alert.js';
+import { inventoryQueries, RECORDS_LIMIT } from '../../inventory-shared/inventory-queries.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { ArchiveCatalogModal, EditCatalogModal } from '../components/catalog-modals.js';
 import { RecordModal } from '../components/record-modal.js';
 import { type RecordFilter, RecordsTable } from '../components/records-table.js';
-import {
-  inventoryQueries,
-  RECORDS_LIMIT,
-  useArchiveRecord,
-  useRestoreRecord,
-} from '../inventory.api.js';
-import { UsageBadge } from './inventory-page.js';
+import { UsageBadge } from '../components/usage-badge.js';
+import { useArchiveRecord, useRestoreRecord } from '../inventory.api.js';
 
 const FILTERS: RecordFilter[] = ['all', 'free', 'used'];
 
@@ -107,15 +101,14 @@ export function CatalogPage() {
 
   return (
     <Stack gap="lg">
-      <PageBreadcrumbs
-        items={[{ label: t('inventory.title'), to: `/w/${slug}/inventory` }, { label: c.name }]}
-      />
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
-          <Group gap="sm">
-            <Title order={1}>{c.name}</Title>
-            <UsageBadge usage={c.usage} />
-          </Group>
+      <PageHeader
+        breadcrumbs={[
+          { label: t('inventory.title'), to: `/w/${slug}/inventory` },
+          { label: c.name },
+        ]}
+        title={c.name}
+        badges={<UsageBadge usage={c.usage} />}
+        subtitle={
           <Text c="dimmed" size="sm">
             {t('inventory.catalogSummary', {
               slug: c.slug,
@@ -123,32 +116,34 @@ export function CatalogPage() {
               used: c.used_records_count,
             })}
           </Text>
-        </Stack>
-        {canWrite && (
-          <Group gap="sm">
-            <Button
-              variant="default"
-              leftSection={<IconArchive size={16} aria-hidden />}
-              onClick={() => setArchivingCatalog(true)}
-            >
-              {t('inventory.archive.button')}
-            </Button>
-            <Button
-              variant="default"
-              leftSection={<IconPencil size={16} aria-hidden />}
-              onClick={() => setEditingCatalog(true)}
-            >
-              {t('inventory.edit.button')}
-            </Button>
-            <Button
-              leftSection={<IconPlus size={16} aria-hidden />}
-              onClick={() => setEditingRecord('new')}
-            >
-              {t('inventory.records.add')}
-            </Button>
-          </Group>
-        )}
-      </Group>
+        }
+        actions={
+          canWrite && (
+            <>
+              <Button
+                variant="default"
+                leftSection={<IconArchive size={16} aria-hidden />}
+                onClick={() => setArchivingCatalog(true)}
+              >
+                {t('inventory.archive.button')}
+              </Button>
+              <Button
+                variant="default"
+                leftSection={<IconPencil size={16} aria-hidden />}
+                onClick={() => setEditingCatalog(true)}
+              >
+                {t('inventory.edit.button')}
+              </Button>
+              <Button
+                leftSection={<IconPlus size={16} aria-hidden />}
+                onClick={() => setEditingRecord('new')}
+              >
+                {t('inventory.records.add')}
+              </Button>
+            </>
+          )
+        }
+      />
       <Group justify="space-between">
         <SegmentedControl
           aria-label={t('inventory.records.filter')}
@@ -224,10 +219,7 @@ export function CatalogPage() {
         <Stack>
           <Text size="sm">{t('inventory.records.archiveDescription')}</Text>
           {archiveRecord.isError && (
-            <ProblemAlert
-              error={archiveRecord.error}
-              title={t('inventory.records.archiveFailed')}
-            />
+            <ErrorAlert error={archiveRecord.error} title={t('inventory.records.archiveFailed')} />
           )}
           <Group justify="flex-end">
             <Button

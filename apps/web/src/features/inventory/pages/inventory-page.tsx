@@ -10,7 +10,6 @@ import {
   Switch,
   Table,
   Text,
-  Title,
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
@@ -27,25 +26,18 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { canInWorkspace } from '../../auth/permissions.js';
+import { inventoryQueries } from '../../inventory-shared/inventory-queries.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import {
   ArchiveCatalogModal,
   CreateCatalogModal,
   ImportCatalogModal,
 } from '../components/catalog-modals.js';
-import { inventoryQueries, useRestoreCatalog } from '../inventory.api.js';
-
-/** A catalog's usage as a badge: shared records serve many clusters, exclusive ones one. */
-export function UsageBadge({ usage }: { usage: Catalog['usage'] }) {
-  const { t } = useTranslation();
-  return (
-    <Badge variant="light" color={usage === 'exclusive' ? 'grape' : 'blue'} tt="none">
-      {usage === 'exclusive' ? t('inventory.usage.exclusive') : t('inventory.usage.shared')}
-    </Badge>
-  );
-}
+import { UsageBadge } from '../components/usage-badge.js';
+import { useRestoreCatalog } from '../inventory.api.js';
 
 /** The workspace's inventory: catalogs with their usage and record counts. */
 export function InventoryPage() {
@@ -65,29 +57,31 @@ export function InventoryPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('inventory.title')}</Title>
-          <Text c="dimmed">{t('inventory.subtitle')}</Text>
-        </Stack>
-        {canWrite && (
-          <Group gap="sm">
-            <Button
-              variant="default"
-              leftSection={<IconFileImport size={16} aria-hidden />}
-              onClick={() => setImporting(true)}
-            >
-              {t('inventory.import.button')}
-            </Button>
-            <Button
-              leftSection={<IconPlus size={16} aria-hidden />}
-              onClick={() => setCreating(true)}
-            >
-              {t('inventory.create.button')}
-            </Button>
-          </Group>
-        )}
-      </Group>
+      <PageHeader
+        title={t('inventory.title')}
+        subtitle={t('inventory.subtitle')}
+        actions={
+          <>
+            {canWrite && (
+              <Group gap="sm">
+                <Button
+                  variant="default"
+                  leftSection={<IconFileImport size={16} aria-hidden />}
+                  onClick={() => setImporting(true)}
+                >
+                  {t('inventory.import.button')}
+                </Button>
+                <Button
+                  leftSection={<IconPlus size={16} aria-hidden />}
+                  onClick={() => setCreating(true)}
+                >
+                  {t('inventory.create.button')}
+                </Button>
+              </Group>
+            )}
+          </>
+        }
+      />
       <Switch
         label={t('inventory.showArchived')}
         checked={showArchived}

@@ -17,7 +17,6 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageSkeleton } from '../../../components/ui/page-skeleton.js';
 import { formatDateTime, formatDuration, spanDuration } from '../../../lib/format.js';
-import { CancelOperationButton } from '../../lifecycle/components/cancel-operation-button.js';
 import { operationKindWord } from '../operation-words.js';
 import { operationQueries } from '../operations.api.js';
 import { OperationLog } from './operation-log.js';
@@ -28,8 +27,8 @@ export type OperationDetailsProps = {
   slug: string;
   clusterId: string;
   operationId: string;
-  /** Whether the caller may cancel it. */
-  canWrite?: boolean;
+  /** Buttons beside the title for the loaded operation (the cluster page adds cancel). */
+  renderActions?: (operation: Operation) => React.ReactNode;
 };
 
 /** One operation: status, progress, phases, timings and its live log. */
@@ -37,7 +36,7 @@ export function OperationDetails({
   slug,
   clusterId,
   operationId,
-  canWrite,
+  renderActions,
 }: OperationDetailsProps) {
   const operation = useQuery(operationQueries.detail(slug, clusterId, operationId));
   if (operation.isPending) {
@@ -48,14 +47,7 @@ export function OperationDetails({
   }
   return (
     <Stack gap="md">
-      <OperationDetailsView
-        operation={operation.data}
-        actions={
-          canWrite ? (
-            <CancelOperationButton slug={slug} clusterId={clusterId} operation={operation.data} />
-          ) : null
-        }
-      />
+      <OperationDetailsView operation={operation.data} actions={renderActions?.(operation.data)} />
       <OperationLog
         slug={slug}
         clusterId={clusterId}

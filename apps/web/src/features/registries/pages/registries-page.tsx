@@ -8,7 +8,6 @@ import {
   Stack,
   Table,
   Text,
-  Title,
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
@@ -18,6 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { isApiError } from '../../../lib/api-client.js';
 import { canInWorkspace } from '../../auth/permissions.js';
@@ -85,20 +85,22 @@ export function RegistriesPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('registries.title')}</Title>
-          <Text c="dimmed">{t('registries.subtitle')}</Text>
-        </Stack>
-        {canWrite && (
-          <Button
-            leftSection={<IconPlus size={16} aria-hidden />}
-            onClick={() => setEditing('new')}
-          >
-            {t('registries.create.button')}
-          </Button>
-        )}
-      </Group>
+      <PageHeader
+        title={t('registries.title')}
+        subtitle={t('registries.subtitle')}
+        actions={
+          <>
+            {canWrite && (
+              <Button
+                leftSection={<IconPlus size={16} aria-hidden />}
+                onClick={() => setEditing('new')}
+              >
+                {t('registries.create.button')}
+              </Button>
+            )}
+          </>
+        }
+      />
       {registries.isPending ? (
         <TableSkeleton rows={3} columns={5} />
       ) : registries.isError ? (

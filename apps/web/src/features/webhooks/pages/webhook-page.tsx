@@ -19,18 +19,18 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
-import { PageBreadcrumbs } from '../../../components/ui/page-breadcrumbs.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { formatDateTime, formatRelative } from '../../../lib/format.js';
 import { canInWorkspace } from '../../auth/permissions.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
+import { WebhookStateBadge } from '../components/webhook-state-badge.js';
 import {
   DELIVERIES_PAGE_SIZE,
   usePingWebhook,
   useRedeliver,
   webhookQueries,
 } from '../webhooks.api.js';
-import { WebhookStateBadge } from './webhooks-page.js';
 
 const STATUS_COLOR: Record<WebhookDelivery['status'], string> = {
   pending: 'yellow',
@@ -63,44 +63,44 @@ export function WebhookPage() {
   const pages = Math.max(1, Math.ceil(total / DELIVERIES_PAGE_SIZE));
   return (
     <Stack gap="lg">
-      <PageBreadcrumbs
-        items={[
+      <PageHeader
+        breadcrumbs={[
           { label: t('webhooks.title'), to: `/w/${slug}/webhooks` },
           { label: hook.name || hook.url },
         ]}
-      />
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Group gap="sm">
-            <Title order={1}>{hook.name || t('webhooks.unnamed')}</Title>
-            <WebhookStateBadge webhook={hook} />
-          </Group>
-          <Text size="sm" ff="monospace" c="dimmed" style={{ wordBreak: 'break-all' }}>
-            {hook.url}
-          </Text>
-          <Text size="sm" c="dimmed">
-            {hook.event_types.join(', ')}
-          </Text>
-        </Stack>
-        <Group gap="xs">
-          <Button
-            variant="default"
-            leftSection={<IconRefresh size={16} aria-hidden />}
-            onClick={() => void deliveries.refetch()}
-          >
-            {t('webhooks.refresh')}
-          </Button>
-          {canWrite && (
+        title={hook.name || t('webhooks.unnamed')}
+        badges={<WebhookStateBadge webhook={hook} />}
+        subtitle={
+          <>
+            <Text size="sm" ff="monospace" c="dimmed" style={{ wordBreak: 'break-all' }}>
+              {hook.url}
+            </Text>
+            <Text size="sm" c="dimmed">
+              {hook.event_types.join(', ')}
+            </Text>
+          </>
+        }
+        actions={
+          <>
             <Button
-              leftSection={<IconSend size={16} aria-hidden />}
-              loading={ping.isPending}
-              onClick={() => ping.mutate(hook.id)}
+              variant="default"
+              leftSection={<IconRefresh size={16} aria-hidden />}
+              onClick={() => void deliveries.refetch()}
             >
-              {t('webhooks.ping')}
+              {t('webhooks.refresh')}
             </Button>
-          )}
-        </Group>
-      </Group>
+            {canWrite && (
+              <Button
+                leftSection={<IconSend size={16} aria-hidden />}
+                loading={ping.isPending}
+                onClick={() => ping.mutate(hook.id)}
+              >
+                {t('webhooks.ping')}
+              </Button>
+            )}
+          </>
+        }
+      />
       <Title order={2} size="h3">
         {t('webhooks.deliveries.title')}
       </Title>

@@ -2,7 +2,6 @@ import type { Webhook } from '@commander/contracts';
 import {
   ActionIcon,
   Anchor,
-  Badge,
   Button,
   EmptyState,
   Group,
@@ -10,7 +9,6 @@ import {
   Stack,
   Table,
   Text,
-  Title,
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
@@ -28,40 +26,18 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
+import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { canInWorkspace } from '../../auth/permissions.js';
 import { useCurrentWorkspace, useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { SecretModal, WebhookModal } from '../components/webhook-modals.js';
+import { WebhookStateBadge } from '../components/webhook-state-badge.js';
 import {
   useDeleteWebhook,
   usePingWebhook,
   useRotateWebhookSecret,
   webhookQueries,
 } from '../webhooks.api.js';
-
-/** Active, or disabled (by a person, or automatically after a failure streak: the reason). */
-export function WebhookStateBadge({ webhook }: { webhook: Webhook }) {
-  const { t } = useTranslation();
-  if (webhook.active) {
-    return (
-      <Badge variant="light" color="teal" tt="none">
-        {t('webhooks.state.active')}
-      </Badge>
-    );
-  }
-  const badge = (
-    <Badge variant="light" color={webhook.disabled_reason ? 'red' : 'gray'} tt="none">
-      {webhook.disabled_reason ? t('webhooks.state.autoDisabled') : t('webhooks.state.paused')}
-    </Badge>
-  );
-  return webhook.disabled_reason ? (
-    <Tooltip label={webhook.disabled_reason} multiline w={320}>
-      {badge}
-    </Tooltip>
-  ) : (
-    badge
-  );
-}
 
 function DeleteWebhookModal({
   slug,
@@ -111,20 +87,22 @@ export function WebhooksPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('webhooks.title')}</Title>
-          <Text c="dimmed">{t('webhooks.subtitle')}</Text>
-        </Stack>
-        {canWrite && (
-          <Button
-            leftSection={<IconPlus size={16} aria-hidden />}
-            onClick={() => setEditing('new')}
-          >
-            {t('webhooks.create.button')}
-          </Button>
-        )}
-      </Group>
+      <PageHeader
+        title={t('webhooks.title')}
+        subtitle={t('webhooks.subtitle')}
+        actions={
+          <>
+            {canWrite && (
+              <Button
+                leftSection={<IconPlus size={16} aria-hidden />}
+                onClick={() => setEditing('new')}
+              >
+                {t('webhooks.create.button')}
+              </Button>
+            )}
+          </>
+        }
+      />
       {webhooks.isPending ? (
         <TableSkeleton rows={3} columns={5} />
       ) : webhooks.isError ? (

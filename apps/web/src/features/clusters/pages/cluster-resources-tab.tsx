@@ -1,5 +1,5 @@
-import { useClusterContext } from '../../clusters/cluster-context.js';
-import { ClusterResources } from '../components/cluster-resources.js';
+import { ClusterResources } from '../../resources/components/cluster-resources.js';
+import { useClusterContext } from '../cluster-context.js';
 
 /** `/w/:slug/clusters/:clusterId/resources`. */
 export function ClusterResourcesTab() {

@@ -2,10 +2,10 @@ import { EmptyState } from '@mantine/core';
 import { IconLock } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
+import { AdministrationView } from '../../administration/components/administration-view.js';
 import { canInWorkspace } from '../../auth/permissions.js';
-import { useClusterContext } from '../../clusters/cluster-context.js';
 import { useCurrentWorkspace } from '../../workspaces/use-workspace.js';
-import { AdministrationView } from '../components/administration-view.js';
+import { useClusterContext } from '../cluster-context.js';
 
 /** The cluster's Administration tab: its Kubernetes resources through Commander's proxy. */
 export function ClusterAdministrationTab() {

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { clusterFixture, meFixture } from '../../../test/fixtures.js';
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes } from '../../../test/render.js';
-import { ClusterOverviewTab } from '../../clusters/pages/cluster-overview-tab.js';
-import { ClusterPage } from '../../clusters/pages/cluster-page.js';
+import { ClusterOverviewTab } from './cluster-overview-tab.js';
+import { ClusterPage } from './cluster-page.js';
 
 const reader = meFixture({
   workspaces: [

@@ -7,8 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
-import { ClusterStatusBadge } from '../../clusters/components/cluster-status-badge.js';
-import { workspaceQueries } from '../workspaces.api.js';
+import { ClusterStatusBadge } from '../../cluster-shared/components/cluster-status-badge.js';
+import { workspaceQueries } from '../../workspaces/workspaces.api.js';
 
 /** The workspaces the caller sees, as cards with their cluster counts. */
 export function WorkspaceCards() {

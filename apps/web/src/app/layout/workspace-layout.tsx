@@ -3,8 +3,11 @@ import { IconLock } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet } from 'react-router';
 
-import { useLiveEvents } from '../events/live-events.js';
-import { ALL_WORKSPACES_PATH, useCurrentWorkspace } from './use-workspace.js';
+import { useLiveEvents } from '../../features/events/live-events.js';
+import {
+  ALL_WORKSPACES_PATH,
+  useCurrentWorkspace,
+} from '../../features/workspaces/use-workspace.js';
 
 function LiveWorkspace({ slug }: { slug: string }) {
   useLiveEvents(slug);

@@ -14,7 +14,7 @@ import {
 } from '../../../test/fixtures.js';
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes } from '../../../test/render.js';
-import { clusterQueries } from '../../clusters/clusters.api.js';
+import { clusterQueries } from '../../cluster-shared/clusters.api.js';
 import { ClusterConfigurationTab } from './cluster-configuration-tab.js';
 
 const TEMPLATE_ID = '00000000-0000-4000-8000-0000000000b1';

@@ -1,14 +1,15 @@
-import { Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Button, Stack } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus, IconSettings } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 
+import { PageHeader } from '../../../components/ui/page-header.js';
+import { useHasAdminArea } from '../../auth/admin-area.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
-import { useHasAdminArea } from '../../identity/admin-area.js';
-import { CreateWorkspaceModal } from '../components/create-workspace-modal.js';
+import { CreateWorkspaceModal } from '../../workspaces/components/create-workspace-modal.js';
 import { WorkspaceCards } from '../components/workspace-cards.js';
 
 /**
@@ -28,29 +29,29 @@ export function StartPage() {
   }
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={4}>
-          <Title order={1}>{t('workspaces.title')}</Title>
-          <Text c="dimmed">{t('workspaces.subtitle')}</Text>
-        </Stack>
-        <Group gap="sm">
-          {hasAdminArea && (
-            <Button
-              component={Link}
-              to="/settings"
-              variant="default"
-              leftSection={<IconSettings size={16} aria-hidden />}
-            >
-              {t('admin.menuItem')}
-            </Button>
-          )}
-          {canCreate && (
-            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-              {t('workspaces.create')}
-            </Button>
-          )}
-        </Group>
-      </Group>
+      <PageHeader
+        title={t('workspaces.title')}
+        subtitle={t('workspaces.subtitle')}
+        actions={
+          <>
+            {hasAdminArea && (
+              <Button
+                component={Link}
+                to="/settings"
+                variant="default"
+                leftSection={<IconSettings size={16} aria-hidden />}
+              >
+                {t('admin.menuItem')}
+              </Button>
+            )}
+            {canCreate && (
+              <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+                {t('workspaces.create')}
+              </Button>
+            )}
+          </>
+        }
+      />
       <WorkspaceCards />
       {canCreate && <CreateWorkspaceModal opened={opened} onClose={close} />}
     </Stack>

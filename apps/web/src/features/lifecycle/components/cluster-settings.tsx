@@ -11,14 +11,11 @@ import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { canInWorkspace } from '../../auth/permissions.js';
 import { useUpdateClusterConfiguration } from '../../cluster-configuration/cluster-configuration.api.js';
-import { useClusterContext } from '../../clusters/cluster-context.js';
-import { DeleteClusterButton } from '../../clusters/components/delete-cluster-button.js';
 import {
   type RegistryChoice,
   RegistryPicker,
 } from '../../registries/components/registry-picker.js';
 import { useCurrentWorkspace } from '../../workspaces/use-workspace.js';
-import { ClusterSettingsForm } from '../components/cluster-settings-form.js';
 import {
   canCheckNow,
   canDetach,
@@ -29,6 +26,7 @@ import {
   useRotateAgentKey,
   useUpdateClusterSettings,
 } from '../lifecycle.api.js';
+import { ClusterSettingsForm } from './cluster-settings-form.js';
 
 function Section({
   id,
@@ -288,7 +286,15 @@ function RegistrySection({ slug, cluster }: { slug: string; cluster: Cluster }) 
   );
 }
 
-function DangerSection({ slug, cluster }: { slug: string; cluster: Cluster }) {
+function DangerSection({
+  slug,
+  cluster,
+  deleteAction,
+}: {
+  slug: string;
+  cluster: Cluster;
+  deleteAction: React.ReactNode;
+}) {
   const { t } = useTranslation();
   const [opened, { open, close }] = useDisclosure(false);
   const detach = useDetach(slug, cluster.id);
@@ -325,7 +331,7 @@ function DangerSection({ slug, cluster }: { slug: string; cluster: Cluster }) {
             {t('clusterSettings.delete.description')}
           </Text>
         </Stack>
-        {cluster.status !== 'delete' && <DeleteClusterButton slug={slug} cluster={cluster} />}
+        {cluster.status !== 'delete' && deleteAction}
       </Group>
       <ConfirmByNameModal
         opened={opened}
@@ -341,10 +347,16 @@ function DangerSection({ slug, cluster }: { slug: string; cluster: Cluster }) {
   );
 }
 
-/** `/w/:slug/clusters/:clusterId/settings`: change mode, check, agent key, move, detach, delete. */
-export function ClusterSettingsTab() {
+export type ClusterSettingsProps = {
+  slug: string;
+  cluster: Cluster;
+  /** The danger zone's delete button (the cluster page composes it). */
+  deleteAction: React.ReactNode;
+};
+
+/** A cluster's settings: change mode, check, agent key, move, detach, delete. */
+export function ClusterSettings({ slug, cluster, deleteAction }: ClusterSettingsProps) {
   const { t } = useTranslation();
-  const { slug, cluster } = useClusterContext();
   const { me } = useCurrentWorkspace();
   const canWrite = canInWorkspace(me, slug, 'clusters:write');
   const canReadRegistries = canInWorkspace(me, slug, 'registries:read');
@@ -372,7 +384,7 @@ export function ClusterSettingsTab() {
       <CheckNowSection slug={slug} cluster={cluster} canWrite={canWrite} />
       {canWrite && <RotateKeySection slug={slug} cluster={cluster} />}
       {canWrite && <MoveSection slug={slug} cluster={cluster} />}
-      {canWrite && <DangerSection slug={slug} cluster={cluster} />}
+      {canWrite && <DangerSection slug={slug} cluster={cluster} deleteAction={deleteAction} />}
     </Stack>
   );
 }

@@ -34,13 +34,11 @@ import {
 } from '../../cluster-form/components/rendered-configuration.js';
 import { parseForm, type StoredValues } from '../../cluster-form/form-state.js';
 import { useClusterValuesForm } from '../../cluster-form/use-cluster-values-form.js';
+import { clusterQueries } from '../../cluster-shared/clusters.api.js';
 import {
   clusterTemplateQueries,
   versionsNewestFirst,
 } from '../../cluster-templates/cluster-templates.api.js';
-import { ProblemAlert } from '../../cluster-templates/components/problem-alert.js';
-import { useClusterContext } from '../../clusters/cluster-context.js';
-import { clusterQueries } from '../../clusters/clusters.api.js';
 import {
   type RegistryChoice,
   RegistryPicker,
@@ -57,9 +55,8 @@ type SaveOutcome = { status: Cluster['status']; revision: number };
  * desired configuration against the applied one. Saving replaces the configuration (PUT with the
  * revision the form started from).
  */
-export function ClusterConfigurationTab() {
+export function ClusterConfiguration({ slug, cluster }: { slug: string; cluster: Cluster }) {
   const { t } = useTranslation();
-  const { slug, cluster } = useClusterContext();
   const { me } = useCurrentWorkspace();
   const queryClient = useQueryClient();
   // The form restarts (remounts) after a save or a reload, once the cluster it receives is at
@@ -293,7 +290,7 @@ function ClusterConfigurationForm({
               </Alert>
             )}
             {error !== null && !isApiError(error, 'stale_revision') && (
-              <ProblemAlert
+              <ErrorAlert
                 error={error}
                 title={
                   error instanceof ApiError && error.code === 'template_version_unavailable'

@@ -8,8 +8,8 @@ import {
 } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 
-import { authQueries } from '../auth/auth.api.js';
-import { canGlobally } from '../auth/permissions.js';
+import { authQueries } from './auth.api.js';
+import { canGlobally } from './permissions.js';
 
 /** Pages of the administration area and the global permission each needs. */
 export const ADMIN_PAGES = [

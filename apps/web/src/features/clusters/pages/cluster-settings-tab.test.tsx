@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterFixture, meFixture, operationFixture } from '../../../test/fixtures.js';
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes } from '../../../test/render.js';
-import { ClusterPage } from '../../clusters/pages/cluster-page.js';
+import { ClusterPage } from './cluster-page.js';
 import { ClusterSettingsTab } from './cluster-settings-tab.js';
 
 function renderSettings(cluster = clusterFixture({ name: 'edge-3', status: 'in_sync' })) {
