@@ -31,7 +31,25 @@ describe(`the ${AGENT_GROUP} resource group`, () => {
       'Secret',
       'ServiceAccount',
       'ClusterRoleBinding',
+      // The connector's impersonation groups bound to the built-in roles (issue 14).
+      'ClusterRoleBinding',
+      'ClusterRoleBinding',
+      'ClusterRoleBinding',
       'Deployment',
+    ]);
+    const groupBindings = objects
+      .filter((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name !== 'commander-agent')
+      .map((o) => {
+        const b = o as Obj & {
+          roleRef: { name: string };
+          subjects: { kind: string; name: string }[];
+        };
+        return [b.subjects[0]!.kind, b.subjects[0]!.name, b.roleRef.name];
+      });
+    expect(groupBindings).toEqual([
+      ['Group', 'commander:cluster-admin', 'cluster-admin'],
+      ['Group', 'commander:edit', 'edit'],
+      ['Group', 'commander:view', 'view'],
     ]);
     for (const obj of objects) {
       const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
