@@ -104,6 +104,12 @@ test('the CLI creates a cluster, waits for it, and deletes it', async ({ api }) 
   const waited = await commander(['clusters', 'wait', `${name}-apply`, '--timeout', '3m'], env);
   expect(waited.code, waited.stderr).toBe(0);
 
+  // The preset's static-hosts catalog holds 8 exclusive hosts shared by every spec: give back both.
+  const deletedApply = await commander(
+    ['clusters', 'delete', `${name}-apply`, '--wait', '--timeout', '3m'],
+    env,
+  );
+  expect(deletedApply.code, deletedApply.stderr).toBe(0);
   const deleted = await commander(['clusters', 'delete', name, '--wait', '--timeout', '3m'], env);
   expect(deleted.code, deleted.stderr).toBe(0);
   expect(deleted.stderr).toContain(`${name}: deleted`);
