@@ -77,6 +77,7 @@ export * from './templates/presets/render-example.js';
 export * from './templates/render-preview.js';
 export * from './templates/switch-versions.js';
 export * from './templates/template-dto.js';
+export * from './rollouts/advance-rollout.js';
 export * from './rollouts/plan-rollout.js';
 export * from './rollouts/rollouts.js';
 export * from './webhooks/deliver.js';
