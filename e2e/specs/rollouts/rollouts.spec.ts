@@ -108,7 +108,7 @@ test('plan a rollout, watch it pause on a failure in wave 2, resume it to comple
       clusters.push(
         await unwrap(
           api.client.POST('/api/v1/clusters/', {
-            body: { name, cluster_template_version_id: v1!.id, values: {} },
+            body: { name, cluster_template_version_id: v1!.id, values: { host: '10.0.9.1' } },
           }),
         ),
       );
