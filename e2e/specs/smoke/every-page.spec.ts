@@ -55,6 +55,7 @@ test('every page renders, survives a re-render and logs no errors', async ({
     `${w}/templates/${template.id}/versions`,
     `${w}/templates/${template.id}/editor`,
     `${w}/templates/${template.id}/clusters`,
+    `${w}/rollouts`,
     `${w}/inventory`,
     ...(catalogs[0] ? [`${w}/inventory/${catalogs[0].id}`] : []),
     `${w}/settings/tokens`,
