@@ -206,6 +206,18 @@ test('plan a rollout, watch it pause on a failure in wave 2, resume it to comple
       .getByRole('row', { name: new RegExp(`${templateName} → v2`) });
     await expect(row.getByRole('status', { name: 'Rollout: Completed' })).toBeVisible();
     await expect(row).toContainText('3 / 3');
+
+    // In Russian.
+    await page.evaluate(() => window.localStorage.setItem('commander.language', 'ru'));
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Раскатки' })).toBeVisible();
+    await expect(
+      page
+        .getByRole('table', { name: 'Раскатки' })
+        .getByRole('row', { name: new RegExp(`${templateName} → v2`) })
+        .getByRole('status', { name: 'Раскатка: Завершена' }),
+    ).toBeVisible();
+    await page.evaluate(() => window.localStorage.setItem('commander.language', 'en'));
   } finally {
     await api.sim('DELETE', '/sim/faults');
     for (const cluster of clusters) {
