@@ -177,9 +177,11 @@ data:
 
   it('pauses on a failure in wave 2, never starts wave 3, and completes after resume', async () => {
     const plan = await createRollout(ctx, {
-      cluster_template_id: (await database.db.clusterTemplateVersion.findUniqueOrThrow({
-        where: { id: v2 },
-      })).clusterTemplateId,
+      cluster_template_id: (
+        await database.db.clusterTemplateVersion.findUniqueOrThrow({
+          where: { id: v2 },
+        })
+      ).clusterTemplateId,
       cluster_template_version_id: v2,
       waves: [{ size: 1 }, { percent: 10 }, { rest: true }],
       soak_seconds: 2,
