@@ -83,7 +83,7 @@ export * from './operations/schedule-checks.js';
 export * from './operations/takeover.js';
 export * from './registries/registries.js';
 export * from './require-permission.js';
-export * from './runtime/log-redaction.js';
+export * from './security/log-redaction.js';
 export * from './security/encryption.js';
 export * from './security/rotate-keys.js';
 export * from './tasks/enqueue.js';
