@@ -1,5 +1,6 @@
 // Staged rollouts (issue 16), the API: the plan, creation, the pause/resume/abort state machine,
 // refusals (no credentials, read token, another workspace, odd input), Idempotency-Key.
+import { actOnRollout, advanceRollout, createRollout } from '@commander/core';
 import {
   createTestTemplate,
   TEST_TEMPLATE_PARAMS,
@@ -241,5 +242,115 @@ describe('/api/v1/rollouts', () => {
     expect(
       (await post({ ...payload, cluster_ids: clusterIds.slice(3, 5), dry_run: true })).statusCode,
     ).toBe(200);
+  });
+  it('the engine, step by step: approval wait, soak, next wave, pause on a failure, abort', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/clusters',
+        headers: t.headers(),
+        payload: { name: `eng-${t.suffix}-${i}`, cluster_template_version_id: v1, values: {} },
+      });
+      ids.push(res.json().id);
+    }
+    // No manager here: the engine is stepped by hand and cluster outcomes are written directly.
+    await t.db.clusterOperation.updateMany({
+      where: { clusterId: { in: ids } },
+      data: { status: 'SUCCEEDED' },
+    });
+    await t.db.cluster.updateMany({
+      where: { id: { in: ids } },
+      data: { status: 'IN_SYNC', appliedRevision: 1, wasCreated: true },
+    });
+    const ctx = {
+      ...t.systemContext(),
+      workspace: { id: t.defaultWorkspaceId, slug: 'default' },
+      permissions: new Set(['clusters:write', 'rollouts:write']),
+      actor: { type: 'user' as const, id: null, name: 'tester' },
+    };
+    const created = await createRollout(ctx, {
+      cluster_template_id: templateId,
+      cluster_template_version_id: v2,
+      cluster_ids: ids,
+      waves: [{ size: 1 }, { rest: true }],
+      soak_seconds: 0,
+    });
+    if (created.dryRun) {
+      throw new Error('not created');
+    }
+    const id = created.rollout.id;
+    const settings = { tickMs: 60_000, startsPerTick: 1 };
+    const step = () => advanceRollout(t.systemContext(), id, settings);
+    const states = async () =>
+      Object.fromEntries(
+        (await t.db.rolloutCluster.findMany({ where: { rolloutId: id } })).map((m) => [
+          m.clusterId,
+          m.state,
+        ]),
+      );
+    const [first, second, third] = ids as [string, string, string];
+
+    expect(await step()).toEqual({ status: 'running', next: true });
+    expect(await states()).toEqual({
+      [first]: 'updating',
+      [second]: 'pending',
+      [third]: 'pending',
+    });
+    const moved = await t.db.cluster.findUniqueOrThrow({ where: { id: first } });
+    expect(moved).toMatchObject({ clusterTemplateVersionId: v2, desiredRevision: 2 });
+    expect(
+      (await t.db.rolloutCluster.findFirstOrThrow({ where: { rolloutId: id, clusterId: first } }))
+        .targetRevision,
+    ).toBe(2);
+    // Stepping again changes nothing (no second update).
+    await step();
+    expect((await t.db.cluster.findUniqueOrThrow({ where: { id: first } })).desiredRevision).toBe(
+      2,
+    );
+    // The converge found a destructive change: waiting for approval, not a failure.
+    await t.db.clusterOperation.updateMany({
+      where: { clusterId: first, status: 'QUEUED' },
+      data: { status: 'SUCCEEDED' },
+    });
+    await t.db.cluster.update({ where: { id: first }, data: { status: 'DESTRUCTIVE_CHANGES' } });
+    await step();
+    expect((await states())[first]).toBe('awaiting_approval');
+    // Approved and applied: done (no soak), the wave is over, the next one starts.
+    await t.db.cluster.update({
+      where: { id: first },
+      data: { status: 'IN_SYNC', appliedRevision: 2 },
+    });
+    expect(await step()).toEqual({ status: 'running', next: true });
+    expect((await t.db.rollout.findUniqueOrThrow({ where: { id } })).currentWave).toBe(1);
+    await step();
+    // One start per step (startsPerTick 1); the next step starts the other.
+    expect(Object.values(await states()).sort()).toEqual(['done', 'pending', 'updating']);
+    await step();
+    expect(await states()).toEqual({ [first]: 'done', [second]: 'updating', [third]: 'updating' });
+    // A failed converge pauses the rollout with the reason.
+    await t.db.clusterOperation.updateMany({
+      where: { clusterId: { in: [second, third] }, status: 'QUEUED' },
+      data: { status: 'FAILED' },
+    });
+    await t.db.cluster.update({
+      where: { id: second },
+      data: { status: 'SYNCHRONIZATION_FAILURE' },
+    });
+    expect(await step()).toEqual({ status: 'paused', next: true });
+    const paused = await t.db.rollout.findUniqueOrThrow({ where: { id } });
+    expect(paused.pauseReason).toContain(`eng-${t.suffix}-1 failed in wave 2`);
+    // Abort: the engine stops.
+    await actOnRollout(ctx, id, 'abort', { reason: 'enough' });
+    expect(await step()).toEqual({ status: 'aborted', next: false });
+    const audit = await t.db.auditEvent.findMany({
+      where: { auditableType: 'Rollout', auditableId: id },
+      orderBy: { ts: 'asc' },
+    });
+    expect(audit.map((a) => [a.action, a.actorName])).toEqual([
+      ['create', 'tester'],
+      ['pause', `rollout ${id}`],
+      ['abort', 'tester'],
+    ]);
   });
 });

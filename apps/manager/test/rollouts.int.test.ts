@@ -177,9 +177,11 @@ data:
 
   it('pauses on a failure in wave 2, never starts wave 3, and completes after resume', async () => {
     const plan = await createRollout(ctx, {
-      cluster_template_id: (await database.db.clusterTemplateVersion.findUniqueOrThrow({
-        where: { id: v2 },
-      })).clusterTemplateId,
+      cluster_template_id: (
+        await database.db.clusterTemplateVersion.findUniqueOrThrow({
+          where: { id: v2 },
+        })
+      ).clusterTemplateId,
       cluster_template_version_id: v2,
       waves: [{ size: 1 }, { percent: 10 }, { rest: true }],
       soak_seconds: 2,
@@ -309,5 +311,69 @@ data:
       SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k
         ON k.id = j.task_id WHERE k.identifier = 'rollout/advance'`,
     ).toHaveLength(0);
+  }, 240_000);
+
+  it('a manager SIGKILLed during a running rollout: its successor finishes it, each cluster updated once', async () => {
+    const base = await database.db.clusterTemplateVersion.findUniqueOrThrow({ where: { id: v2 } });
+    const v3 = (
+      await database.db.clusterTemplateVersion.create({
+        data: {
+          clusterTemplateId: base.clusterTemplateId,
+          number: 3,
+          params: TEST_TEMPLATE_PARAMS,
+          ...TEST_TEMPLATE_SECTIONS,
+          primaryResourcesTemplate: base.primaryResourcesTemplate.replace('"2"', '"3"'),
+          resources: TEST_TEMPLATE_SECTIONS.resources,
+        },
+      })
+    ).id;
+    const created = await createRollout(ctx, {
+      cluster_template_id: base.clusterTemplateId,
+      cluster_template_version_id: v3,
+      waves: [{ size: 3 }, { rest: true }],
+      soak_seconds: 1,
+    });
+    if (created.dryRun) {
+      throw new Error('not created');
+    }
+    const id = created.rollout.id;
+    // Killed while wave 1 is under way (clusters moved, converges queued or running).
+    await eventually(
+      async () => (await getRollout(ctx, id)).counts.updating > 0,
+      60_000,
+      'wave 1 under way',
+    );
+    const killed = manager!;
+    const exited = once(killed, 'exit');
+    killed.kill('SIGKILL');
+    await exited;
+    manager = startManager('rollout-a');
+
+    const done = await eventually(
+      async () => {
+        const r = await getRollout(ctx, id);
+        expect(r.status, r.pause_reason ?? '').not.toBe('paused');
+        return r.status === 'completed' ? r : null;
+      },
+      120_000,
+      'the rollout completed after the kill',
+    );
+    expect(done.counts).toMatchObject({ total: 20, done: 20 });
+    const clusters = await database.db.cluster.findMany({ where: { id: { in: clusterIds } } });
+    for (const c of clusters) {
+      expect(c).toMatchObject({
+        clusterTemplateVersionId: v3,
+        status: 'IN_SYNC',
+        desiredRevision: 3,
+        appliedRevision: 3,
+      });
+    }
+    // One update (desired revision 3) per cluster, each applied once.
+    const updates = await database.db.clusterOperation.findMany({
+      where: { clusterId: { in: clusterIds }, kind: 'UPDATE', desiredRevision: 3 },
+    });
+    expect(updates).toHaveLength(20);
+    expect(updates.every((o) => o.status === 'SUCCEEDED')).toBe(true);
+    expect(new Set(updates.map((o) => o.clusterId)).size).toBe(20);
   }, 240_000);
 });

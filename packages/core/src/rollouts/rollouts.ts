@@ -387,3 +387,20 @@ export async function lockRollout(tx: Tx, id: string): Promise<RolloutRow> {
   }
   return tx.rollout.findUniqueOrThrow({ where: { id } });
 }
+
+/**
+ * Safety net run by the managers' periodic loop: a running rollout whose step job is gone (its
+ * retries exhausted, or deleted by hand) gets one again. Returns how many were rescheduled.
+ */
+export async function rescheduleStalledRollouts(db: DbOrTx): Promise<number> {
+  const stalled = await db.$queryRaw<{ id: string }[]>`
+    SELECT r.id FROM rollouts r
+     WHERE r.status = 'running'
+       AND NOT EXISTS (
+         SELECT 1 FROM graphile_worker._private_jobs j
+          WHERE j.key = 'rollout:' || r.id::text AND j.attempts < j.max_attempts)`;
+  for (const { id } of stalled) {
+    await scheduleRolloutAdvance(db, id);
+  }
+  return stalled.length;
+}
