@@ -58,6 +58,8 @@ export type AppDeps = {
   renderer?: ConfigurationRenderer;
   /** Replaces fetch for requests to OpenID providers (tests tamper with their responses). */
   oidcFetch?: CustomFetch;
+  /** The server and CA downloaded kubeconfigs name (main.ts: see tls.ts's kubeconfigServer). */
+  kubeconfigEndpoint?: { serverUrl: string; caData: string };
 };
 
 declare module 'fastify' {
@@ -257,6 +259,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     connector,
     publicUrl: deps.instance.publicUrl,
     kubeconfigTtlMs: config.connector.kubeconfigTtlMs,
+    ...(deps.kubeconfigEndpoint ? { kubeconfigEndpoint: deps.kubeconfigEndpoint } : {}),
   });
   dispatchUpgrades(app);
 

@@ -183,6 +183,8 @@ export type KubernetesRoutesOptions = {
   connector: Connector;
   publicUrl: string;
   kubeconfigTtlMs: number;
+  /** The server and CA a downloaded kubeconfig names (default: the public URL and CA bundle). */
+  kubeconfigEndpoint?: { serverUrl: string; caData: string };
 };
 
 /** The cluster named in the path, in the caller's workspace (another workspace's: 404). */
@@ -211,7 +213,7 @@ async function clusterOf(request: FastifyRequest): Promise<{ id: string; name: s
  */
 export async function kubernetesRoutes(
   app: FastifyInstance,
-  { db, connector, publicUrl, kubeconfigTtlMs }: KubernetesRoutesOptions,
+  { db, connector, publicUrl, kubeconfigTtlMs, kubeconfigEndpoint }: KubernetesRoutesOptions,
 ): Promise<void> {
   const publicOrigin = new URL(publicUrl).origin;
 
@@ -247,7 +249,12 @@ export async function kubernetesRoutes(
     },
     async (request, reply) => {
       const cluster = await clusterOf(request);
-      const { yaml } = await issueKubeconfig(request.ctx, cluster, kubeconfigTtlMs);
+      const { yaml } = await issueKubeconfig(
+        request.ctx,
+        cluster,
+        kubeconfigTtlMs,
+        kubeconfigEndpoint,
+      );
       return reply
         .type('application/yaml; charset=utf-8')
         .header('cache-control', 'no-store')
