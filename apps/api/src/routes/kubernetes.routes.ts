@@ -241,7 +241,7 @@ export async function kubernetesRoutes(
   app.get(
     '/api/v1/clusters/:id/kubeconfig',
     {
-      config: { permission: 'clusters:admin:read' },
+      config: { permission: 'clusters:admin:read', clusterWorkspace: true },
       schema: {
         tags: ['kubernetes'],
         summary: 'A kubeconfig for this cluster (a new credential of the caller)',
@@ -374,7 +374,7 @@ export async function kubernetesRoutes(
       }
     };
 
-    const config = { kubeconfigToken: true, passthrough: true } as const;
+    const config = { kubeconfigToken: true, passthrough: true, clusterWorkspace: true } as const;
     const schema = { hide: true };
     scope.route({
       method: ['GET', 'HEAD'],
