@@ -394,11 +394,19 @@ describe('Kubernetes API proxy through the agent tunnel', () => {
         expect(res.status, role).toBe(404);
       }
       expect((await fetch(pods, { headers: { 'x-auth-token': t.token } })).status).toBe(404);
-      const bogus = await fetch(
+      // For the other workspace's operator, a cluster they may not see (the default
+      // workspace's) answers exactly like one that does not exist: no oracle.
+      const unknown = await fetch(
         `${base}/api/v1/clusters/00000000-0000-4000-8000-000000000000/kubernetes/api/v1/pods`,
         { headers: { cookie: there.operator!.cookie } },
       );
-      expect(bogus.status).toBe(404);
+      const invisible = await fetch(
+        `${base}/api/v1/clusters/${cluster.id}/kubernetes/api/v1/pods`,
+        { headers: { cookie: there.operator!.cookie } },
+      );
+      expect(invisible.status).toBe(unknown.status);
+      expect(await invisible.json()).toEqual(await unknown.json());
+      expect([403, 404]).toContain(unknown.status);
       // The viewer there reads but does not write.
       expect((await fetch(pods, { headers: { cookie: there.viewer!.cookie } })).status).toBe(200);
       const write = await fetch(

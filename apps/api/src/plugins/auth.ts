@@ -68,8 +68,9 @@ export type RouteAccess = {
   passthrough?: boolean;
   /**
    * Not an access kind: without an X-Workspace header (a browser's WebSocket cannot send one),
-   * the workspace is that of cluster `:id`, for users and global tokens. A caller who cannot
-   * read clusters there gets 404, as if the cluster did not exist (deny by default).
+   * the workspace is that of cluster `:id`, for users and global tokens, when they may read
+   * clusters there; otherwise the default workspace as usual (so a cluster they may not see
+   * answers exactly like one that does not exist).
    */
   clusterWorkspace?: boolean;
 };
@@ -344,13 +345,14 @@ async function authenticate(
     request.routeOptions.config.clusterWorkspace === true &&
     (principal.kind !== 'auth_token' || principal.token.workspaceId === null)
   ) {
-    fromCluster = await workspaceOfCluster(
+    const owner = await workspaceOfCluster(
       db,
       (request.params as { id?: unknown } | undefined)?.id,
     );
-    // No such cluster, or not theirs to see: the same answer.
-    if (!fromCluster || !grants(permissionsIn(held, fromCluster.id), 'clusters:read')) {
-      throw new AppError('not_found', 'Cluster not found');
+    // Only where they may see clusters; otherwise the request goes on exactly as one for a
+    // cluster that does not exist (the default workspace: 403 without rights there, else 404).
+    if (owner && grants(permissionsIn(held, owner.id), 'clusters:read')) {
+      fromCluster = owner;
     }
   }
   const workspace =
