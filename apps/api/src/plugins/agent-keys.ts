@@ -1,6 +1,6 @@
 import { AGENT_KEYS_CHANNEL, type AgentKeyCache } from '@commander/core';
+import { listenToChannel } from '@commander/db';
 import fp from 'fastify-plugin';
-import pg from 'pg';
 
 /**
  * Keeps the agent key cache honest across API processes: one LISTEN connection on
@@ -11,71 +11,16 @@ import pg from 'pg';
  */
 export const agentKeysPlugin = fp<{ databaseUrl: string; cache: AgentKeyCache }>(
   async (app, { databaseUrl, cache }) => {
-    let client: pg.Client | null = null;
-    let stopped = false;
-    let retry: NodeJS.Timeout | null = null;
-
-    const connect = async (attempt: number): Promise<void> => {
-      if (stopped || client) {
-        return;
-      }
-      const c = new pg.Client({
-        connectionString: databaseUrl,
-        application_name: 'commander-api-agent-keys',
-      });
-      client = c;
-      c.on('notification', (msg) => {
-        if (msg.payload) {
-          cache.invalidate(msg.payload);
-        }
-      });
-      const reconnect = () => {
-        cache.setListening(false);
-        if (client === c) {
-          client = null;
-        }
-        c.removeAllListeners();
-        c.on('error', () => undefined);
-        void c.end().catch(() => undefined);
-        if (!stopped) {
-          retry = setTimeout(
-            () => void connect(attempt + 1),
-            Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)),
-          );
-          retry.unref();
-        }
-      };
-      c.on('error', (err) => {
-        app.log.warn({ err }, 'agent key invalidation connection lost; cache off until it is back');
-        reconnect();
-      });
-      c.on('end', () => {
-        if (client === c && !stopped) {
-          reconnect();
-        }
-      });
-      try {
-        await c.connect();
-        await c.query(`LISTEN ${AGENT_KEYS_CHANNEL}`);
-        cache.setListening(true);
-      } catch (err) {
-        app.log.warn({ err }, 'cannot listen for agent key changes yet; retrying');
-        reconnect();
-      }
-    };
-
-    await connect(0);
-
-    app.addHook('onClose', async () => {
-      stopped = true;
-      cache.setListening(false);
-      if (retry) {
-        clearTimeout(retry);
-      }
-      const c = client;
-      client = null;
-      await c?.end().catch(() => undefined);
+    const listener = await listenToChannel({
+      databaseUrl,
+      channel: AGENT_KEYS_CHANNEL,
+      applicationName: 'commander-api-agent-keys',
+      onNotify: (clusterId) => cache.invalidate(clusterId),
+      onListening: (listening) => cache.setListening(listening),
+      warn: (err, message) =>
+        app.log.warn({ err }, `agent key invalidation: ${message} (cache off until it is back)`),
     });
+    app.addHook('onClose', async () => listener.close());
   },
   { name: 'agent-keys' },
 );
