@@ -260,6 +260,12 @@ describe('commander-connector (its own process)', () => {
     // One rotation: the old key is the previous one, accepted for its grace period.
     await rotateAgentKey(ctx, d.id);
     expect(await upgradeStatus(d.uuid, d.key)).toBe(101);
+    // That handshake replaced the agent's tunnel (and dropped it): the agent comes back with
+    // the same, previous, key.
+    await vi.waitFor(
+      async () => expect((await forwarded(d.id, '/version')).status, log()).toBe(200),
+      { timeout: 20_000, interval: 100 },
+    );
     // A second: the first key is neither current nor previous any more.
     await rotateAgentKey(ctx, d.id);
     await vi.waitFor(
@@ -279,8 +285,12 @@ describe('commander-connector (its own process)', () => {
       async () => expect((await forwarded(e.id, '/version')).status, log()).toBe(200),
       { timeout: 20_000, interval: 100 },
     );
-    // Served from the cache now (a current-key match).
+    // Served from the cache now (a current-key match); the agent's tunnel comes back after it.
     expect(await upgradeStatus(e.uuid, e.key)).toBe(101);
+    await vi.waitFor(
+      async () => expect((await forwarded(e.id, '/version')).status, log()).toBe(200),
+      { timeout: 20_000, interval: 100 },
+    );
     await database.db.cluster.update({ where: { id: e.id }, data: { archivedAt: new Date() } });
     await vi.waitFor(
       async () => {
