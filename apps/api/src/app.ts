@@ -28,6 +28,7 @@ import type { Config } from './config.js';
 import { registerApiMetrics } from './metrics.js';
 import { OidcProviders } from './oidc.js';
 import { agentAuthPlugin } from './plugins/agent-auth.js';
+import { ClusterWorkspaceCache } from './cluster-workspace-cache.js';
 import { agentKeysPlugin } from './plugins/agent-keys.js';
 import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { conditionalRequestsPlugin } from './plugins/conditional-requests.js';
@@ -222,7 +223,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     renderer,
     principalCache,
   });
-  await app.register(agentKeysPlugin, { databaseUrl: config.databaseUrl, cache: agentKeys });
+  const clusterWorkspaces = new ClusterWorkspaceCache();
+  await app.register(agentKeysPlugin, {
+    databaseUrl: config.databaseUrl,
+    caches: [agentKeys, clusterWorkspaces],
+  });
   await app.register(inputGuardPlugin);
   await app.register(conditionalRequestsPlugin);
   await app.register(idempotencyPlugin, { db: deps.db, encryptor: deps.encryptor });
@@ -259,6 +264,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     connector,
     publicUrl: deps.instance.publicUrl,
     kubeconfigTtlMs: config.connector.kubeconfigTtlMs,
+    clusterWorkspaces,
     ...(deps.kubeconfigEndpoint ? { kubeconfigEndpoint: deps.kubeconfigEndpoint } : {}),
   });
   dispatchUpgrades(app);

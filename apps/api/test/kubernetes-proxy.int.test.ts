@@ -461,6 +461,21 @@ describe('Kubernetes API proxy through the agent tunnel', () => {
       ws.send('hostname');
       await vi.waitFor(() => expect(got).toEqual(['echo:hostname']));
       ws.close();
+
+      // The proxy's cluster → workspace cache: archiving the cluster is seen at once (NOTIFY).
+      expect((await fetch(pods, { headers: { cookie: there.operator!.cookie } })).status).toBe(200);
+      await t.db.cluster.update({ where: { id: other.id }, data: { archivedAt: new Date() } });
+      await vi.waitFor(
+        async () =>
+          expect(
+            (
+              await fetch(pods, {
+                headers: { cookie: there.operator!.cookie, 'x-workspace': ws2.slug },
+              })
+            ).status,
+          ).toBe(404),
+        { timeout: 5_000, interval: 50 },
+      );
     } finally {
       otherAgent.stop();
     }

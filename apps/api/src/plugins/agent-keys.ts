@@ -1,4 +1,4 @@
-import { AGENT_KEYS_CHANNEL, type AgentKeyCache } from '@commander/core';
+import { AGENT_KEYS_CHANNEL } from '@commander/core';
 import { listenToChannel } from '@commander/db';
 import fp from 'fastify-plugin';
 
@@ -7,16 +7,22 @@ import fp from 'fastify-plugin';
  * `commander_agent_keys` (a trigger on `clusters` NOTIFYs the cluster id whenever its keys
  * change, it is archived or deleted) invalidates entries as the change commits. The cache is
  * used only while this connection is listening; when it drops, the cache is emptied and
- * bypassed (every agent request reads PostgreSQL) until it listens again.
+ * bypassed (every agent request reads PostgreSQL) until it listens again. The same
+ * notifications keep the proxy's cluster → workspace cache honest (archival, a move, deletion).
  */
-export const agentKeysPlugin = fp<{ databaseUrl: string; cache: AgentKeyCache }>(
-  async (app, { databaseUrl, cache }) => {
+type InvalidatedCache = {
+  invalidate: (clusterId: string) => void;
+  setListening: (listening: boolean) => void;
+};
+
+export const agentKeysPlugin = fp<{ databaseUrl: string; caches: InvalidatedCache[] }>(
+  async (app, { databaseUrl, caches }) => {
     const listener = await listenToChannel({
       databaseUrl,
       channel: AGENT_KEYS_CHANNEL,
       applicationName: 'commander-api-agent-keys',
-      onNotify: (clusterId) => cache.invalidate(clusterId),
-      onListening: (listening) => cache.setListening(listening),
+      onNotify: (clusterId) => caches.forEach((c) => c.invalidate(clusterId)),
+      onListening: (listening) => caches.forEach((c) => c.setListening(listening)),
       warn: (err, message) =>
         app.log.warn({ err }, `agent key invalidation: ${message} (cache off until it is back)`),
     });
