@@ -24,11 +24,11 @@ import type { CustomFetch } from 'openid-client';
 import pg from 'pg';
 import pino from 'pino';
 
+import { ClusterWorkspaceCache } from './cluster-workspace-cache.js';
 import type { Config } from './config.js';
 import { registerApiMetrics } from './metrics.js';
 import { OidcProviders } from './oidc.js';
 import { agentAuthPlugin } from './plugins/agent-auth.js';
-import { ClusterWorkspaceCache } from './cluster-workspace-cache.js';
 import { agentKeysPlugin } from './plugins/agent-keys.js';
 import { authPlugin, BODY_LIMITS, registerPublic } from './plugins/auth.js';
 import { conditionalRequestsPlugin } from './plugins/conditional-requests.js';
