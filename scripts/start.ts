@@ -12,7 +12,7 @@
  * this outer process only forwards signals to it.
  *
  * Environment (all optional): DATABASE_URL, PORT (8080), HOST, COMMANDER_DATA_DIR (.data),
- * COMMANDER_TLS_PORT (8443: HTTPS with a self-signed certificate generated at the first start
+ * COMMANDER_TLS_PORT (PORT + 363, so 8443: HTTPS with a self-signed certificate generated at the first start
  * under the data dir, for kubectl; `off`: none), MANAGER_REPLICAS (2), DHCTL_SIM_GRPC_PORT (9090), DHCTL_SIM_HTTP_PORT (9091),
  * DHCTL_SIM_PHASE_DELAY_MS, EMBEDDED_PG_PORT (54320), COMMANDER_ADMIN_EMAIL,
  * COMMANDER_ADMIN_PASSWORD, COMMANDER_BOOTSTRAP_TOKEN, and everything apps/api and
@@ -36,7 +36,10 @@ const replicas = Number(env.MANAGER_REPLICAS ?? 2);
 const simGrpcPort = Number(env.DHCTL_SIM_GRPC_PORT ?? 9090);
 const simHttpPort = Number(env.DHCTL_SIM_HTTP_PORT ?? 9091);
 const publicUrl = env.COMMANDER_PUBLIC_URL ?? `http://localhost:${port}`;
-const tlsPort = env.COMMANDER_TLS_PORT === 'off' ? null : Number(env.COMMANDER_TLS_PORT ?? 8443);
+// 8443 next to the default 8080; PORT + 363 in general, so two starts with their own PORT do
+// not collide on it.
+const tlsPort =
+  env.COMMANDER_TLS_PORT === 'off' ? null : Number(env.COMMANDER_TLS_PORT ?? port + 363);
 
 const children = new Map<string, { child: ChildProcess | null; stopping: boolean }>();
 let shuttingDown = false;
