@@ -115,7 +115,10 @@ export function TemplateClustersTab() {
         filters={filters}
         hasFilters={hasFilters}
         canSwitch={canInWorkspace(me, slug, 'clusters:write')}
-        canRollOut={canInWorkspace(me, slug, 'rollouts:write')}
+        // Starting a rollout also needs clusters:write (it updates the clusters).
+        canRollOut={
+          canInWorkspace(me, slug, 'rollouts:write') && canInWorkspace(me, slug, 'clusters:write')
+        }
         onRollOut={(selection) => setRollingOut(selection ?? [])}
         isSwitching={switchVersion.isPending}
         onSwitch={async (versionId, selection) =>

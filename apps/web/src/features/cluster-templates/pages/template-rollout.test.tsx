@@ -178,7 +178,10 @@ describe('rolling out a version from the template', () => {
     expect(await screen.findByText('The rollout page')).toBeInTheDocument();
   });
 
-  it('is not offered without rollouts:write', async () => {
+  it.each([
+    ['rollouts:write', ['clusters:write', 'cluster_templates:write', 'rollouts:read']],
+    ['clusters:write', ['clusters:read', 'cluster_templates:write', 'rollouts:write']],
+  ])('is not offered without %s', async (_missing, permissions) => {
     server.use(
       http.get(`*/api/v1/cluster_templates/${template.id}`, () => HttpResponse.json(template)),
       http.get('*/api/v1/clusters', () =>
@@ -187,7 +190,7 @@ describe('rolling out a version from the template', () => {
     );
     renderRoutes({
       path: `/w/default/templates/${template.id}/clusters`,
-      me: member(['clusters:write', 'cluster_templates:write', 'rollouts:read']),
+      me: member(permissions),
       routes: [
         {
           path: '/w/:slug/templates/:templateId',
