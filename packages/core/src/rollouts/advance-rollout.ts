@@ -22,7 +22,7 @@ export type RolloutEngineSettings = {
 
 export const DEFAULT_ROLLOUT_ENGINE_SETTINGS: RolloutEngineSettings = {
   tickMs: 5_000,
-  startsPerTick: 10,
+  startsPerTick: 5,
 };
 
 /** Cluster statuses that end a rollout's hold on the cluster: it is gone. */

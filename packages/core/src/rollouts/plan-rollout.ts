@@ -26,6 +26,26 @@ export const ROLLOUT_EXCLUDED_STATUSES = [
 /** Rendered sections (renderPreview's names) whose change dhctl may find destructive: the cluster's own configuration. */
 const CLUSTER_SECTIONS = ['kubernetes', 'placement'];
 
+const PLAN_CONCURRENCY = 4;
+
+/** `fn` over `items`, at most `limit` at a time, results in order. */
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export type PlannedCluster = RolloutPlanCluster & { wave: number | null };
 
 export type ComputedPlan = {
@@ -107,23 +127,22 @@ export async function computeRolloutPlan(
       );
     }
   }
-  const clusters: PlannedCluster[] = [];
-  for (const row of rows) {
-    const verdict =
-      row.clusterTemplateVersionId === target.id
-        ? { change: 'none' as const, error: null }
-        : await judgeChange(ctx, row, target);
-    clusters.push({
-      cluster_id: row.id,
-      cluster_name: row.name,
-      status: row.status.toLowerCase(),
-      from_version_id: row.clusterTemplateVersionId,
-      from_version_number: row.clusterTemplateVersion?.number ?? null,
-      change: verdict.change,
-      error: verdict.error,
-      wave: null,
-    });
-  }
+  // Renders run a few at a time (the API's render pool spreads them over its workers).
+  const verdicts = await mapLimit(rows, PLAN_CONCURRENCY, (row) =>
+    row.clusterTemplateVersionId === target.id
+      ? Promise.resolve({ change: 'none' as const, error: null })
+      : judgeChange(ctx, row, target),
+  );
+  const clusters: PlannedCluster[] = rows.map((row, i) => ({
+    cluster_id: row.id,
+    cluster_name: row.name,
+    status: row.status.toLowerCase(),
+    from_version_id: row.clusterTemplateVersionId,
+    from_version_number: row.clusterTemplateVersion?.number ?? null,
+    change: verdicts[i]!.change,
+    error: verdicts[i]!.error,
+    wave: null,
+  }));
   const changing = clusters.filter((c) => c.change === 'change' || c.change === 'destructive');
   const waves = assignWaves(
     changing.map((c) => c.cluster_id),

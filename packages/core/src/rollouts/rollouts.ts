@@ -304,6 +304,9 @@ export async function createRollout(
 
 type Action = 'pause' | 'resume' | 'abort';
 
+/** An action waits for an engine step holding the rollout's row (Prisma's default is 5 s). */
+const ACTION_TRANSACTION = { timeout: 60_000, maxWait: 10_000 };
+
 const ALLOWED_FROM: Record<Action, RolloutStatus[]> = {
   pause: ['running'],
   resume: ['paused'],
@@ -374,7 +377,8 @@ export async function actOnRollout(
     if (action === 'resume') {
       await scheduleRolloutAdvance(tx, id);
     }
-  });
+    // The row lock may be held by an engine step for a few seconds: wait for it.
+  }, ACTION_TRANSACTION);
   return getRollout(ctx, id);
 }
 
