@@ -59,6 +59,10 @@ export function findInputProblem(value: unknown, root: string): InputProblem | n
   return null;
 }
 
+function inputProblem(value: unknown, name: string): InputProblem | null {
+  return value === undefined ? null : findInputProblem(value, name);
+}
+
 /**
  * Applies the input rule to every route's body, query string and path parameters in
  * preValidation (after authentication, before validation and any use case): 400
@@ -66,18 +70,17 @@ export function findInputProblem(value: unknown, root: string): InputProblem | n
  */
 export const inputGuardPlugin = fp(
   async (app) => {
-    app.addHook('preValidation', async (request: FastifyRequest) => {
-      const parts: [string, unknown][] = [
-        ['params', request.params],
-        ['querystring', request.query],
-        ['body', request.body],
-      ];
-      for (const [name, value] of parts) {
-        const problem = value === undefined ? null : findInputProblem(value, name);
-        if (problem) {
-          throw new AppError('validation_failed', 'Invalid request', { issues: [problem] });
-        }
+    // A callback hook (synchronous work: no promise or microtask per request).
+    app.addHook('preValidation', (request: FastifyRequest, _reply, done) => {
+      const problem =
+        inputProblem(request.params, 'params') ??
+        inputProblem(request.query, 'querystring') ??
+        inputProblem(request.body, 'body');
+      if (problem) {
+        done(new AppError('validation_failed', 'Invalid request', { issues: [problem] }));
+        return;
       }
+      done();
     });
   },
   { name: 'input-guard' },
