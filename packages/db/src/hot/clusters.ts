@@ -1,6 +1,7 @@
 import type pg from 'pg';
 
 import type { Cluster, ClusterOperation } from '../generated/prisma/client.js';
+import { describedQuery } from './described-query.js';
 
 /**
  * The columns of a cluster that its API object is built from (`toClusterDto` in core), plus
@@ -426,7 +427,7 @@ export class HotClusterQueries {
     id: string,
     includeArchived: boolean,
   ): Promise<HotClusterDetailRow | null> {
-    const result = await this.#pool.query<unknown[]>({
+    const result = await describedQuery<unknown[]>(this.#pool, {
       name: 'hot_cluster_by_id',
       text: GET_SQL,
       rowMode: 'array',
@@ -443,7 +444,7 @@ export class HotClusterQueries {
 
   /** A page of a workspace's clusters in the asked order, and the total of the filter. */
   async listClusters(query: ClusterListQuery): Promise<{ rows: HotClusterRow[]; total: number }> {
-    const result = await this.#pool.query<unknown[]>({
+    const result = await describedQuery<unknown[]>(this.#pool, {
       name: `hot_cluster_list_${sortName(query.sort)}`,
       text: listSql(query.sort),
       rowMode: 'array',
