@@ -160,7 +160,7 @@ export default tseslint.config(
     ['apps/dhctl-sim', ['core', 'db', 'crypto', 'renderer']],
     ['apps/api', ['dhctl-sim', 'agent-client']],
     ['apps/manager', ['dhctl-sim', 'agent-client']],
-    ['packages/core', ['dhctl-sim', 'agent-client', 'process']],
+    ['packages/core', ['dhctl-sim', 'agent-client', 'process', 'kube-sim', 'tunnel']],
     ['packages/db', ['core', 'crypto', 'renderer', 'dhctl', 'contracts', 'agent-client']],
     ['packages/renderer', ['core', 'db', 'crypto', 'dhctl']],
     ['packages/gotemplate', ['core', 'db', 'crypto', 'renderer', 'contracts', 'dhctl']],
@@ -171,36 +171,55 @@ export default tseslint.config(
     ['packages/process', ['core', 'db', 'crypto', 'renderer', 'contracts', 'dhctl']],
     // The tunnel is transport only: the domain decides who may use it.
     ['packages/tunnel', ['core', 'db', 'crypto', 'renderer', 'contracts', 'dhctl', 'gotemplate']],
+    // The CLI talks to the API through the typed client only.
+    [
+      'apps/cli',
+      ['core', 'db', 'crypto', 'renderer', 'dhctl', 'tunnel', 'process', 'agent-client'],
+    ],
+    ['apps/connector', ['agent-client', 'kube-sim', 'dhctl']],
+    ['packages/kube-sim', ['core', 'db', 'crypto', 'renderer', 'contracts', 'dhctl', 'tunnel']],
+    ['packages/client', ['core', 'db', 'crypto', 'renderer', 'dhctl', 'tunnel', 'agent-client']],
   ]),
   prettierConfig,
 );
 
 /**
  * One `no-restricted-imports` rule per workspace: its `src` may not import the listed
- * `@commander/*` packages, nor another package's files past its declared exports
- * (`@commander/x/src/...`). (The web app's own rule is above.)
+ * `@commander/*` packages nor any app, another package's files past its declared exports
+ * (`@commander/x/src/...`), or another workspace's files by a relative path. (The web app's own
+ * rule is above.)
  */
 function boundaries(entries) {
-  return entries.flatMap(([dir, forbidden]) => [
-    {
-      files: [`${dir}/src/**/*.{ts,tsx}`],
-      rules: {
-        'no-restricted-imports': [
-          'error',
-          {
-            patterns: [
-              ...forbidden.map((name) => ({
-                group: [`@commander/${name}`, `@commander/${name}/*`],
-                message: `${dir} may not depend on @commander/${name} (ARCHITECTURE.md §2).`,
-              })),
-              {
-                group: ['@commander/*/src/**'],
-                message: 'Import another workspace through its declared exports.',
-              },
-            ],
-          },
-        ],
+  // The deployable apps: no workspace's code imports an app (other than itself).
+  const APPS = ['agent', 'api', 'cli', 'connector', 'dhctl-sim', 'manager', 'web'];
+  return entries.flatMap(([dir, listed]) => {
+    const self = dir.split('/')[1];
+    const forbidden = [...new Set([...listed, ...APPS.filter((app) => app !== self)])];
+    return [
+      {
+        files: [`${dir}/src/**/*.{ts,tsx}`],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                ...forbidden.map((name) => ({
+                  group: [`@commander/${name}`, `@commander/${name}/*`],
+                  message: `${dir} may not depend on @commander/${name} (ARCHITECTURE.md §2).`,
+                })),
+                {
+                  group: ['@commander/*/src/**'],
+                  message: 'Import another workspace through its declared exports.',
+                },
+                {
+                  group: ['**/apps/*/src/**', '**/packages/*/src/**'],
+                  message: 'Import another workspace as @commander/<name>, not by a relative path.',
+                },
+              ],
+            },
+          ],
+        },
       },
-    },
-  ]);
+    ];
+  });
 }

@@ -15,7 +15,7 @@ import { utcDay } from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -40,21 +40,15 @@ async function eventually<T>(
   what: string,
   timeoutMs = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
+  return vi.waitFor(
+    async () => {
       const value = await check();
-      if (value) {
-        return value;
+      if (!value) {
+        throw new Error(`timed out waiting for ${what}`);
       }
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(
-    `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+      return value;
+    },
+    { timeout: timeoutMs, interval: 50 },
   );
 }
 

@@ -308,13 +308,27 @@ describe('simulated agents', () => {
 
   it('stops an agent when its cluster is destroyed', async () => {
     const clusterId = await bootstrapWithAgent('10.20.0.4', []);
+    // A second agent is the clock (no sleeps): the fleet polls both at the same interval, so
+    // while the witness makes its polls the destroyed cluster's agent would have made its own.
+    const witnessId = await bootstrapWithAgent('10.20.0.5', []);
+    const requestsOf = (id: string) => commander.requests.filter((r) => r.clusterId === id).length;
+    const pollsOf = (id: string) =>
+      commander.requests.filter(
+        (r) => r.clusterId === id && r.method === 'GET' && r.path === '/resources',
+      ).length;
     await waitFor(() => sim.agents?.snapshot(clusterId)?.last_sync, { message: 'a sync' });
     await api(baseUrl, 'DELETE', `/sim/clusters/${clusterId}`);
     expect(sim.agents?.snapshot(clusterId)).toBeNull();
     // A request in flight may still finish; after that the agent is silent.
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 2));
-    const count = commander.requests.filter((r) => r.clusterId === clusterId).length;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 4));
-    expect(commander.requests.filter((r) => r.clusterId === clusterId)).toHaveLength(count);
+    const start = pollsOf(witnessId);
+    await expect
+      .poll(() => pollsOf(witnessId), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(start + 2);
+    const count = requestsOf(clusterId);
+    const mark = pollsOf(witnessId);
+    await expect
+      .poll(() => pollsOf(witnessId), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(mark + 4);
+    expect(requestsOf(clusterId)).toBe(count);
   });
 });

@@ -39,7 +39,7 @@ describe('OperationRecorder with the database away', () => {
       await vi.advanceTimersByTimeAsync(1_000);
       // Let a pending rejection surface, should there be one.
       vi.useRealTimers();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).toEqual([]);
       expect(writes.lines).toEqual([]);
 

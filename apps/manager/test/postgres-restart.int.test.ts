@@ -147,9 +147,11 @@ describe('a PostgreSQL restart', () => {
     await createAndWait('before-restart');
 
     await server.stop();
-    await new Promise((r) => setTimeout(r, 3000));
-    const during = await fetch(`http://127.0.0.1:${apiPort}/readyz`);
-    expect(during.status).toBe(503);
+    await expect
+      .poll(async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).status, {
+        timeout: 30_000,
+      })
+      .toBe(503);
     server = await startEmbeddedPostgres({ dataDir, port: pgPort });
 
     await eventually(

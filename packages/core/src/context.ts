@@ -1,4 +1,5 @@
 import type { TemplateSections } from '@commander/contracts';
+import type { Encryptor } from '@commander/crypto';
 import type { Db } from '@commander/db';
 import type { RenderLimits, RenderResult, SpecialVariables } from '@commander/renderer';
 
@@ -10,11 +11,8 @@ export type Logger = {
   debug: (obj: object | string, msg?: string) => void;
 };
 
-/** Encryption at rest as packages/crypto provides it (Rails Active Record format). */
-export type Encryptor = {
-  encrypt: (plaintext: string, options?: { deterministic?: boolean }) => string;
-  decrypt: (message: string) => string;
-};
+/** Encryption at rest (Rails Active Record format): the one type, packages/crypto's. */
+export type { Encryptor } from '@commander/crypto';
 
 /** Who is acting: recorded in audit events and operations. */
 export type Actor = {

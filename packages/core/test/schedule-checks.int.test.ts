@@ -2,7 +2,7 @@ import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import type { Db } from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import {
   bootstrapInstallation,
@@ -92,13 +92,14 @@ describe('scheduleDueChecks (batched)', () => {
   }
 
   async function eventually(check: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!check()) {
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await vi.waitFor(
+      () => {
+        if (!check()) {
+          throw new Error(`timed out waiting for ${what}`);
+        }
+      },
+      { timeout: 10_000, interval: 20 },
+    );
   }
 
   it('queues one check, one job and one event per due cluster, and skips the rest', async () => {

@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { stopWhenSupervisorDies } from './supervisor.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('stopWhenSupervisorDies', () => {
   it('calls stop once the supervisor process is gone, and only then', async () => {
@@ -11,23 +15,27 @@ describe('stopWhenSupervisorDies', () => {
       stdio: 'ignore',
     });
     await once(supervisor, 'spawn');
+    // Fake intervals: the watch's checks run when the test advances the clock, not by waiting.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     let stops = 0;
     stopWhenSupervisorDies(supervisor.pid, () => stops++, 20);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    vi.advanceTimersByTime(120);
     expect(stops).toBe(0);
 
     supervisor.kill('SIGKILL');
     await once(supervisor, 'exit');
-    await expect.poll(() => stops, { timeout: 2_000, interval: 20 }).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    vi.advanceTimersByTime(20);
+    expect(stops).toBe(1);
+    vi.advanceTimersByTime(100);
     expect(stops).toBe(1);
   });
 
-  it('watches nothing without a supervisor pid', async () => {
+  it('watches nothing without a supervisor pid', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     let stops = 0;
     stopWhenSupervisorDies(undefined, () => stops++, 10);
     stopWhenSupervisorDies(1, () => stops++, 10);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(60);
     expect(stops).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { TaskScheduler } from './scheduler.js';
 
@@ -11,6 +11,7 @@ function create(maxConcurrent?: number): TaskScheduler {
 }
 
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(schedulers.splice(0).map((s) => s.stop()));
 });
 
@@ -81,10 +82,15 @@ describe('TaskScheduler', () => {
   });
 
   it('stops: waits for running tasks and runs nothing more', async () => {
+    // Fake timers: the clock moves only when the test says, so "nothing more ran" is checked
+    // past the later task's due time without waiting for it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const scheduler = create();
+    let started = false;
     let finished = false;
     let later = false;
     scheduler.schedule('now', Date.now(), async () => {
+      started = true;
       await sleep(20);
       finished = true;
     });
@@ -92,10 +98,13 @@ describe('TaskScheduler', () => {
       later = true;
       return Promise.resolve();
     });
-    await sleep(5);
-    await scheduler.stop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toBe(true);
+    const stopping = scheduler.stop();
+    await vi.advanceTimersByTimeAsync(20);
+    await stopping;
     expect(finished).toBe(true);
-    await sleep(250);
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(later).toBe(false);
     scheduler.schedule('after', Date.now(), () => Promise.resolve());
     expect(scheduler.stats().queued).toBe(0);

@@ -17,6 +17,7 @@ import { parse as parseYaml } from 'yaml';
 
 import { type ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
+import { decryptSecretValues, encryptSecretValues } from '../security/secret-values.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 
 /** Catalog params as stored (a JSON list); YAML text is parsed. @throws AppError invalid_template */
@@ -141,10 +142,7 @@ export async function insertRecord(
     data: {
       catalogId,
       values: prepared.values as Prisma.InputJsonValue,
-      secretValuesEncrypted:
-        Object.keys(prepared.secrets).length > 0
-          ? ctx.encryptor.encrypt(JSON.stringify(prepared.secrets))
-          : null,
+      secretValuesEncrypted: encryptSecretValues(ctx.encryptor, prepared.secrets),
       schemaMatches: prepared.matches,
     },
   });
@@ -159,9 +157,7 @@ export async function toRecordDtos(
     include: { cluster: { select: { id: true, name: true } } },
   });
   return rows.map((r) => {
-    const secrets = r.secretValuesEncrypted
-      ? (JSON.parse(ctx.encryptor.decrypt(r.secretValuesEncrypted)) as Record<string, unknown>)
-      : {};
+    const secrets = decryptSecretValues(ctx.encryptor, r.secretValuesEncrypted);
     const values: Record<string, unknown> = { ...(r.values as Record<string, unknown>) };
     const secretValues: InventoryRecord['secret_values'] = {};
     for (const key of Object.keys(secrets)) {

@@ -6,6 +6,7 @@ import { diffChanges, recordAudit } from '../audit/record-audit.js';
 import { type ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
+import { decryptSecretValues, encryptSecretValues } from '../security/secret-values.js';
 import { assertUnique, loadRecord, prepareRecord, toRecordDtos } from './shared.js';
 
 /**
@@ -27,9 +28,7 @@ export async function updateRecord(
     });
   }
   const items = parseParams(row.catalog.params as unknown[]).fields;
-  const stored = row.secretValuesEncrypted
-    ? (JSON.parse(ctx.encryptor.decrypt(row.secretValuesEncrypted)) as Record<string, unknown>)
-    : {};
+  const stored = decryptSecretValues(ctx.encryptor, row.secretValuesEncrypted);
   const values = { ...input.values };
   for (const [k, v] of Object.entries(stored)) {
     if (values[k] === undefined || values[k] === null) {
@@ -43,10 +42,7 @@ export async function updateRecord(
       where: { id },
       data: {
         values: prepared.values as Prisma.InputJsonValue,
-        secretValuesEncrypted:
-          Object.keys(prepared.secrets).length > 0
-            ? ctx.encryptor.encrypt(JSON.stringify(prepared.secrets))
-            : null,
+        secretValuesEncrypted: encryptSecretValues(ctx.encryptor, prepared.secrets),
         schemaMatches: true,
         currentRevision: { increment: 1 },
       },

@@ -2,6 +2,7 @@ import { grants } from '@commander/contracts';
 
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
+import { decryptSecretValues } from '../security/secret-values.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { CLUSTER_DTO_INCLUDE, type ClusterRow } from './cluster-dto.js';
 
@@ -27,9 +28,7 @@ export function readSecretValues(
   ctx: ServiceContext,
   message: string | null,
 ): Record<string, unknown> {
-  return message === null
-    ? {}
-    : (JSON.parse(ctx.encryptor.decrypt(message)) as Record<string, unknown>);
+  return decryptSecretValues(ctx.encryptor, message);
 }
 
 /** Refuses to reveal secrets to a caller without clusters:secrets:read. @throws AppError forbidden */

@@ -7,11 +7,12 @@ import {
   type Operation,
 } from '@commander/contracts';
 import { generateSshKeyPair } from '@commander/crypto';
-import { isUniqueViolation, type Prisma } from '@commander/db';
+import { type Prisma } from '@commander/db';
 import { parseAllDocuments } from 'yaml';
 
 import { recordAudit } from '../audit/record-audit.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { assertClusterNameFree, rethrowClusterNameTaken } from '../cluster-state/cluster-name.js';
 import { loadCluster } from '../cluster-state/load-cluster.js';
 import { toOperationDto } from '../cluster-state/operation-dto.js';
 import { queueOperation } from '../cluster-state/queue-operation.js';
@@ -25,7 +26,6 @@ import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { assertNameFree } from './create-cluster.js';
 
 /** Parses and checks an SSH connection config: one SSHConfig, at least one SSHHost. */
 export function parseConnectionConfig(text: string): {
@@ -71,7 +71,7 @@ export async function attachCluster(
   const input = AttachClusterBodySchema.parse(body);
   const workspace = requireWorkspace(ctx);
   const hosts = parseConnectionConfig(input.connection_config);
-  await assertNameFree(ctx, workspace.id, input.name);
+  await assertClusterNameFree(ctx, workspace.id, input.name);
   const id = randomUUID();
   const ssh = generateSshKeyPair(`commander-${id}`);
   const config: RenderedConfig = {
@@ -119,13 +119,7 @@ export async function attachCluster(
     });
     return toClusterDto(row, { withRendered: false, encryptor: ctx.encryptor });
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError(
-        'name_taken',
-        `A cluster named "${input.name}" already exists in this workspace`,
-      );
-    }
-    throw error;
+    rethrowClusterNameTaken(error, input.name);
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../cluster-state/rendered-config.js';
 import type { Encryptor } from '../context.js';
 import { type InstanceInfo, type ServiceContext, silentLogger } from '../context.js';
+import { decryptSecretValues } from '../security/secret-values.js';
 
 export type BackfillReport = {
   /** Clusters whose desired public render was filled in. */
@@ -82,9 +83,7 @@ export async function backfillPublicRenders(
     const secrets = secretKeys(params.fields);
     const stored = {
       ...(row.values as Record<string, unknown>),
-      ...(row.secretValuesEncrypted
-        ? (JSON.parse(encryptor.decrypt(row.secretValuesEncrypted)) as Record<string, unknown>)
-        : {}),
+      ...decryptSecretValues(encryptor, row.secretValuesEncrypted),
     };
     const validation = validateValues(params.fields, stored);
     const values = validation.ok ? validation.values : stored;

@@ -3,16 +3,17 @@ import { randomUUID } from 'node:crypto';
 import type { Cluster, CreateClusterBody } from '@commander/contracts';
 import { CreateClusterBodySchema } from '@commander/contracts';
 import { generateSshKeyPair } from '@commander/crypto';
-import { isUniqueViolation, type Prisma } from '@commander/db';
+import { type Prisma } from '@commander/db';
 
 import { recordAudit } from '../audit/record-audit.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { assertClusterNameFree, rethrowClusterNameTaken } from '../cluster-state/cluster-name.js';
 import { queueOperation } from '../cluster-state/queue-operation.js';
 import { encryptRendered, publicRenderedJson } from '../cluster-state/rendered-config.js';
 import type { ServiceContext } from '../context.js';
-import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { clusterRegistry } from '../registries/registries.js';
+import { encryptSecretValues } from '../security/secret-values.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
 import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
@@ -34,7 +35,7 @@ export async function createCluster(
   const workspace = requireWorkspace(ctx);
   const version = await getUsableVersion(ctx, input.cluster_template_version_id);
   const registry = await clusterRegistry(ctx, input.registry_id, input.registry_mode);
-  await assertNameFree(ctx, workspace.id, input.name);
+  await assertClusterNameFree(ctx, workspace.id, input.name);
 
   const id = randomUUID();
   const uuid = id;
@@ -67,10 +68,7 @@ export async function createCluster(
           registryId: input.registry_id ?? null,
           registryMode: registry.mode,
           values: prepared.publicValues as Prisma.InputJsonValue,
-          secretValuesEncrypted:
-            Object.keys(prepared.secretValues).length > 0
-              ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues))
-              : null,
+          secretValuesEncrypted: encryptSecretValues(ctx.encryptor, prepared.secretValues),
           clusterType: prepared.clusterType,
           sshPublicKey: ssh.publicKey,
           sshPrivateKeyEncrypted: ctx.encryptor.encrypt(ssh.privateKey),
@@ -140,29 +138,6 @@ export async function createCluster(
       secretKeys: Object.keys(prepared.secretValues),
     });
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError(
-        'name_taken',
-        `A cluster named "${input.name}" already exists in this workspace`,
-      );
-    }
-    throw error;
+    rethrowClusterNameTaken(error, input.name);
   }
 }
-
-async function assertNameFree(
-  ctx: ServiceContext,
-  workspaceId: string,
-  name: string,
-  exceptId?: string,
-): Promise<void> {
-  const clash = await ctx.db.cluster.findFirst({
-    where: { workspaceId, name, archiveNumber: 0, ...(exceptId ? { id: { not: exceptId } } : {}) },
-    select: { id: true },
-  });
-  if (clash) {
-    throw new AppError('name_taken', `A cluster named "${name}" already exists in this workspace`);
-  }
-}
-
-export { assertNameFree };

@@ -4,6 +4,7 @@ import type { Prisma } from '@commander/db';
 
 import { recordAudit } from '../audit/record-audit.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { assertClusterNameFree } from '../cluster-state/cluster-name.js';
 import { FINAL_STATUSES } from '../cluster-state/status-machine.js';
 import type { ServiceContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
@@ -52,16 +53,9 @@ export async function moveCluster(
       "Wait for the cluster's operation to finish before moving it",
     );
   }
-  if (
-    await ctx.db.cluster.findFirst({
-      where: { workspaceId: target.id, name: cluster.name, archiveNumber: 0 },
-    })
-  ) {
-    throw new AppError(
-      'name_taken',
-      `The target workspace already has a cluster named "${cluster.name}"`,
-    );
-  }
+  await assertClusterNameFree(ctx, target.id, cluster.name, {
+    message: `The target workspace already has a cluster named "${cluster.name}"`,
+  });
   await ctx.db.$transaction(async (tx) => {
     const usages = await tx.clusterRecordUsage.findMany({
       where: { clusterId },

@@ -1,9 +1,10 @@
 import type { Cluster, ClusterSettings, UpdateClusterBody } from '@commander/contracts';
 import { UpdateClusterBodySchema } from '@commander/contracts';
-import { type ClusterStatus, isUniqueViolation, Prisma } from '@commander/db';
+import { type ClusterStatus, Prisma } from '@commander/db';
 
 import { diffChanges, recordAudit } from '../audit/record-audit.js';
 import { CLUSTER_DTO_INCLUDE, toClusterDto } from '../cluster-state/cluster-dto.js';
+import { assertClusterNameFree, rethrowClusterNameTaken } from '../cluster-state/cluster-name.js';
 import { loadCluster, readSecretValues } from '../cluster-state/load-cluster.js';
 import { lockedCluster } from '../cluster-state/lock-cluster.js';
 import { queueOperation } from '../cluster-state/queue-operation.js';
@@ -15,8 +16,8 @@ import type { ServiceContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { notifyChange } from '../events/notify.js';
 import { clusterRegistry } from '../registries/registries.js';
+import { encryptSecretValues } from '../security/secret-values.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
-import { assertNameFree } from './create-cluster.js';
 import { getCluster } from './get-cluster.js';
 import { getUsableVersion } from './get-usable-version.js';
 import { prepareConfiguration } from './prepare-configuration.js';
@@ -86,7 +87,7 @@ export async function updateCluster(
     allowUnavailable: !switching,
   });
   if (input.name !== existing.name) {
-    await assertNameFree(ctx, workspace.id, input.name, id);
+    await assertClusterNameFree(ctx, workspace.id, input.name, { exceptId: id });
   }
   const sshPrivateKey = existing.sshPrivateKeyEncrypted
     ? ctx.encryptor.decrypt(existing.sshPrivateKeyEncrypted)
@@ -146,10 +147,7 @@ export async function updateCluster(
         Object.assign(data, {
           clusterTemplateVersionId: version.id,
           values: prepared.publicValues as Prisma.InputJsonValue,
-          secretValuesEncrypted:
-            Object.keys(prepared.secretValues).length > 0
-              ? ctx.encryptor.encrypt(JSON.stringify(prepared.secretValues))
-              : null,
+          secretValuesEncrypted: encryptSecretValues(ctx.encryptor, prepared.secretValues),
           connectionHosts: prepared.connectionHosts,
           clusterConfigurationUpdatedAt: now,
           ...(switching ? { templateVersionSwitchedAt: now } : {}),
@@ -221,13 +219,7 @@ export async function updateCluster(
       });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError(
-        'name_taken',
-        `A cluster named "${input.name}" already exists in this workspace`,
-      );
-    }
-    throw error;
+    rethrowClusterNameTaken(error, input.name);
   }
   return getCluster(ctx, id);
 }

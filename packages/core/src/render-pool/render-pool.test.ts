@@ -76,7 +76,8 @@ describe('RenderPool', () => {
     pools.push(pool);
     await pool.ready();
     const running = pool.render(sections(OVERRUN), {}, SPECIALS).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 100));
+    // The overrunning render has left the queue for the one worker.
+    await expect.poll(() => pool.queued).toBe(0);
     const queued = pool.render(sections('a'), {}, SPECIALS).catch((e: unknown) => e);
     const refused = pool.render(sections('b'), {}, SPECIALS);
     await expect(refused).rejects.toBeInstanceOf(RenderPoolBusyError);

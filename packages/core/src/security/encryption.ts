@@ -1,7 +1,7 @@
 import {
   createEncryptor,
   createKeyCheck,
-  type Encryptor as CryptoEncryptor,
+  type Encryptor,
   type ResolvedEncryptionKeys,
   resolveEncryptionKeys,
   type ResolveEncryptionKeysInput,
@@ -17,7 +17,7 @@ export function settingText(value: unknown): string {
 }
 
 export type OpenedEncryption = {
-  encryptor: CryptoEncryptor;
+  encryptor: Encryptor;
   resolved: ResolvedEncryptionKeys;
 };
 
