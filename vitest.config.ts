@@ -21,6 +21,7 @@ const dirs = [
   'packages/client',
   'apps/cli',
   'apps/api',
+  'apps/connector',
   'apps/agent',
   'apps/manager',
   'apps/dhctl-sim',

@@ -82,6 +82,8 @@ export default defineConfig({
       DATABASE_URL: '',
       COMMANDER_DATA_DIR: dataDir,
       PORT: String(port),
+      // The HTTPS port for kubectl, away from the other ports so parallel runs do not collide.
+      COMMANDER_TLS_PORT: process.env.E2E_TLS_PORT ?? String(port + 20_000),
       HOST: '127.0.0.1',
       COMMANDER_PUBLIC_URL: E2E.baseURL,
       EMBEDDED_PG_PORT: String(Number(process.env.E2E_PG_PORT ?? 54395)),

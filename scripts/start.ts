@@ -12,7 +12,8 @@
  * this outer process only forwards signals to it.
  *
  * Environment (all optional): DATABASE_URL, PORT (8080), HOST, COMMANDER_DATA_DIR (.data),
- * MANAGER_REPLICAS (2), DHCTL_SIM_GRPC_PORT (9090), DHCTL_SIM_HTTP_PORT (9091),
+ * COMMANDER_TLS_PORT (PORT + 363, so 8443: HTTPS with a self-signed certificate generated at the first start
+ * under the data dir, for kubectl; `off`: none), MANAGER_REPLICAS (2), DHCTL_SIM_GRPC_PORT (9090), DHCTL_SIM_HTTP_PORT (9091),
  * DHCTL_SIM_PHASE_DELAY_MS, EMBEDDED_PG_PORT (54320), COMMANDER_ADMIN_EMAIL,
  * COMMANDER_ADMIN_PASSWORD, COMMANDER_BOOTSTRAP_TOKEN, and everything apps/api and
  * apps/manager read (see README.md).
@@ -35,6 +36,10 @@ const replicas = Number(env.MANAGER_REPLICAS ?? 2);
 const simGrpcPort = Number(env.DHCTL_SIM_GRPC_PORT ?? 9090);
 const simHttpPort = Number(env.DHCTL_SIM_HTTP_PORT ?? 9091);
 const publicUrl = env.COMMANDER_PUBLIC_URL ?? `http://localhost:${port}`;
+// 8443 next to the default 8080; PORT + 363 in general, so two starts with their own PORT do
+// not collide on it.
+const tlsPort =
+  env.COMMANDER_TLS_PORT === 'off' ? null : Number(env.COMMANDER_TLS_PORT ?? port + 363);
 
 const children = new Map<string, { child: ChildProcess | null; stopping: boolean }>();
 let shuttingDown = false;
@@ -329,6 +334,14 @@ async function main(): Promise<void> {
     PORT: String(port),
     COMMANDER_ADMIN_EMAIL: admin.email,
     COMMANDER_ADMIN_PASSWORD: admin.password,
+    ...(tlsPort === null
+      ? {}
+      : {
+          COMMANDER_TLS_PORT: String(tlsPort),
+          COMMANDER_TLS_CERT_FILE:
+            env.COMMANDER_TLS_CERT_FILE ?? path.join(dataDir, 'tls/cert.pem'),
+          COMMANDER_TLS_KEY_FILE: env.COMMANDER_TLS_KEY_FILE ?? path.join(dataDir, 'tls/key.pem'),
+        }),
   });
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, 120_000);
   for (let i = 1; i <= replicas; i++) {
@@ -341,6 +354,11 @@ async function main(): Promise<void> {
   say('');
   say('  Commander is running.');
   say(`    Web UI and API:   ${publicUrl}   (API docs: ${publicUrl}/documentation)`);
+  if (tlsPort !== null) {
+    say(
+      `    HTTPS (kubectl):  https://${new URL(publicUrl).hostname}:${tlsPort}   (self-signed; downloaded kubeconfigs carry its certificate)`,
+    );
+  }
   say(`    Administrator:    ${adminBanner(admin)}`);
   say(
     `    dhctl simulator:  grpc 127.0.0.1:${simGrpcPort}, control API http://127.0.0.1:${simHttpPort}/sim/clusters`,

@@ -24,6 +24,7 @@ import type { CustomFetch } from 'openid-client';
 import pg from 'pg';
 import pino from 'pino';
 
+import { ClusterWorkspaceCache } from './cluster-workspace-cache.js';
 import type { Config } from './config.js';
 import { registerApiMetrics } from './metrics.js';
 import { OidcProviders } from './oidc.js';
@@ -59,6 +60,8 @@ export type AppDeps = {
   renderer?: ConfigurationRenderer;
   /** Replaces fetch for requests to OpenID providers (tests tamper with their responses). */
   oidcFetch?: CustomFetch;
+  /** The server and CA downloaded kubeconfigs name (main.ts: see tls.ts's kubeconfigServer). */
+  kubeconfigEndpoint?: { serverUrl: string; caData: string };
 };
 
 declare module 'fastify' {
@@ -224,7 +227,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     renderer,
     principalCache,
   });
-  await app.register(agentKeysPlugin, { databaseUrl: config.databaseUrl, cache: agentKeys });
+  const clusterWorkspaces = new ClusterWorkspaceCache();
+  await app.register(agentKeysPlugin, {
+    databaseUrl: config.databaseUrl,
+    caches: [agentKeys, clusterWorkspaces],
+  });
   await app.register(inputGuardPlugin);
   await app.register(conditionalRequestsPlugin);
   await app.register(idempotencyPlugin, { db: deps.db, encryptor: deps.encryptor });
@@ -261,6 +268,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     connector,
     publicUrl: deps.instance.publicUrl,
     kubeconfigTtlMs: config.connector.kubeconfigTtlMs,
+    clusterWorkspaces,
+    ...(deps.kubeconfigEndpoint ? { kubeconfigEndpoint: deps.kubeconfigEndpoint } : {}),
   });
   dispatchUpgrades(app);
 

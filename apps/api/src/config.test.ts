@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { loadConfig } from './config.js';
+import { kubeconfigServer } from './tls.js';
 
 const BASE = { DATABASE_URL: 'postgresql://x@127.0.0.1/db' };
 
@@ -62,5 +63,51 @@ describe('OpenID provider configuration', () => {
     ).toThrow(/openid/);
     expect(() => loadConfig({ ...BASE, OIDC_PROVIDERS: '{' })).toThrow(/not JSON/);
     expect(() => loadConfig({ ...BASE, COMMANDER_LOCAL_LOGIN: 'maybe' })).toThrow();
+  });
+});
+
+describe('HTTPS listener and the kubeconfig server', () => {
+  const db = 'postgres://u@h/db';
+  it('points kubeconfigs at the HTTPS port with its own certificate when the public URL is http', () => {
+    const config = loadConfig({
+      DATABASE_URL: db,
+      COMMANDER_PUBLIC_URL: 'http://localhost:8080',
+      COMMANDER_TLS_PORT: '8443',
+      COMMANDER_TLS_CERT_FILE: '/d/cert.pem',
+      COMMANDER_TLS_KEY_FILE: '/d/key.pem',
+    });
+    expect(config.tls).toEqual({ port: 8443, certFile: '/d/cert.pem', keyFile: '/d/key.pem' });
+    expect(kubeconfigServer(config, 'PEM')).toEqual({
+      serverUrl: 'https://localhost:8443',
+      caData: Buffer.from('PEM').toString('base64'),
+    });
+  });
+
+  it('keeps the public HTTPS URL and the CA bundle behind a TLS-terminating proxy', () => {
+    const config = loadConfig({
+      DATABASE_URL: db,
+      COMMANDER_PUBLIC_URL: 'https://commander.example.com',
+      COMMANDER_CA_BUNDLE: 'QlVORExF',
+      COMMANDER_TLS_PORT: '8443',
+    });
+    expect(kubeconfigServer(config, 'PEM')).toEqual({
+      serverUrl: 'https://commander.example.com',
+      caData: 'QlVORExF',
+    });
+    const plain = loadConfig({ DATABASE_URL: db, COMMANDER_PUBLIC_URL: 'http://localhost:8080' });
+    expect(plain.tls).toBeNull();
+    expect(kubeconfigServer(plain, null).serverUrl).toBe('http://localhost:8080');
+  });
+
+  it('takes an explicit https kubeconfig server and refuses a plain-http one', () => {
+    const config = loadConfig({
+      DATABASE_URL: db,
+      COMMANDER_KUBECONFIG_SERVER_URL: 'https://k.example.com:6443',
+      COMMANDER_TLS_PORT: '8443',
+    });
+    expect(kubeconfigServer(config, 'PEM').serverUrl).toBe('https://k.example.com:6443');
+    expect(() =>
+      loadConfig({ DATABASE_URL: db, COMMANDER_KUBECONFIG_SERVER_URL: 'http://k.example.com' }),
+    ).toThrow(/https/);
   });
 });

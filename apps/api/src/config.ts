@@ -113,6 +113,18 @@ const EnvSchema = z.object({
     (v) => v === undefined || v.length >= 32,
     'must be at least 32 characters',
   ),
+  /**
+   * HTTPS on a second port (kubectl sends its token only over HTTPS): the port, and the PEM
+   * certificate and key files (a self-signed pair is generated there on a first start).
+   */
+  COMMANDER_TLS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  COMMANDER_TLS_CERT_FILE: z.string().default(path.join(REPO_ROOT, '.data/tls/cert.pem')),
+  COMMANDER_TLS_KEY_FILE: z.string().default(path.join(REPO_ROOT, '.data/tls/key.pem')),
+  /** The server a downloaded kubeconfig names (default: see kubeconfigServer in tls.ts). */
+  COMMANDER_KUBECONFIG_SERVER_URL: optional.refine(
+    (v) => v === undefined || (URL.canParse(v) && v.startsWith('https://')),
+    'must be an https:// URL (kubectl sends tokens only over HTTPS)',
+  ),
   /** Lifetime of a downloaded kubeconfig's credential, in hours (default 8). */
   COMMANDER_KUBECONFIG_TTL_HOURS: z.coerce
     .number()
@@ -256,9 +268,12 @@ export type Config = {
   agentKeyCacheTtlMs: number;
   localLogin: 'on' | 'admin-only' | 'off';
   oidcProviders: OidcProviderConfig[];
+  /** The HTTPS listener on a second port, or null. */
+  tls: { port: number; certFile: string; keyFile: string } | null;
   connector: {
     internal: { host: string; port: number; advertiseUrl?: string; secret: string } | null;
     kubeconfigTtlMs: number;
+    kubeconfigServerUrl: string | undefined;
   };
 };
 
@@ -318,9 +333,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentKeyCacheTtlMs: e.AGENT_KEY_CACHE_TTL_SECONDS * 1000,
     localLogin: e.COMMANDER_LOCAL_LOGIN,
     oidcProviders: oidcProviders(e),
+    tls:
+      e.COMMANDER_TLS_PORT === undefined
+        ? null
+        : {
+            port: e.COMMANDER_TLS_PORT,
+            certFile: e.COMMANDER_TLS_CERT_FILE,
+            keyFile: e.COMMANDER_TLS_KEY_FILE,
+          },
     connector: {
       internal: connectorInternal(e),
       kubeconfigTtlMs: e.COMMANDER_KUBECONFIG_TTL_HOURS * 3_600_000,
+      kubeconfigServerUrl: e.COMMANDER_KUBECONFIG_SERVER_URL,
     },
   };
 }

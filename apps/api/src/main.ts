@@ -5,6 +5,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { prepareRuntime } from './runtime.js';
+import { certificateHosts, ensureTlsMaterial, kubeconfigServer, serveTls } from './tls.js';
 
 const config = loadConfig();
 const db = createDb(config.databaseUrl, {
@@ -15,23 +16,40 @@ const db = createDb(config.databaseUrl, {
 });
 const print = (text: string) => process.stderr.write(`${text}\n`);
 const runtime = await prepareRuntime(config, db, print);
+const tlsMaterial = config.tls
+  ? await ensureTlsMaterial(
+      config.tls.certFile,
+      config.tls.keyFile,
+      certificateHosts(config.publicUrl),
+    )
+  : null;
+if (tlsMaterial?.generated) {
+  print(`Generated a self-signed TLS certificate: ${config.tls!.certFile}`);
+}
 const app = await buildApp(config, {
   db,
   encryptor: runtime.encryptor,
   instance: runtime.instance,
+  kubeconfigEndpoint: kubeconfigServer(config, tlsMaterial?.cert ?? null),
 });
 
 stopWhenSupervisorDies(config.supervisorPid, () => process.kill(process.pid, 'SIGTERM'));
 
+let tlsServer: Awaited<ReturnType<typeof serveTls>> | null = null;
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) {
     app.log.error({ err }, 'shutting down after an error');
   }
+  tlsServer?.close();
   await app.close();
   await db.$disconnect();
 });
 
 await app.listen({ host: config.host, port: config.port });
+if (config.tls && tlsMaterial) {
+  tlsServer = await serveTls(app, tlsMaterial, config.host, config.tls.port);
+  print(`HTTPS (kubectl) on port ${config.tls.port}`);
+}
 const admin = runtime.bootstrap.createdAdmin;
 if (admin) {
   print(

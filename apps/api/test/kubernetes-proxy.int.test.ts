@@ -30,13 +30,15 @@ describe('Kubernetes API proxy through the agent tunnel', () => {
   const password = 'proxy-password-1234';
   const users: Record<string, { email: string; cookie: string; csrf: string }> = {};
   let otherWsToken = '';
+  let ctx: ServiceContext;
+  let ws2: { id: string; slug: string };
 
   beforeAll(async () => {
     kube = await startKubeEcho();
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     const { versionId } = await createTestTemplate(t.db, t.defaultWorkspaceId);
-    const ctx: ServiceContext = {
+    ctx = {
       ...t.systemContext(),
       workspace: { id: t.defaultWorkspaceId, slug: 'default' },
       permissions: new Set([
@@ -53,7 +55,7 @@ describe('Kubernetes API proxy through the agent tunnel', () => {
     });
     key = await t.db.$transaction((tx) => ensureAgentKey(tx, ctx.encryptor, cluster.id));
     // Another workspace with its own cluster.
-    const ws2 = await createWorkspace(ctx, { name: 'Other', slug: `other-${t.suffix}` });
+    ws2 = await createWorkspace(ctx, { name: 'Other', slug: `other-${t.suffix}` });
     const v2 = await createTestTemplate(t.db, ws2.id);
     other = await createCluster(
       { ...ctx, workspace: { id: ws2.id, slug: ws2.slug } },
@@ -330,6 +332,153 @@ describe('Kubernetes API proxy through the agent tunnel', () => {
         }),
       ).toBeGreaterThanOrEqual(1),
     );
+  });
+
+  it("without X-Workspace the cluster's own workspace applies (HTTP and exec), rights checked there", async () => {
+    const otherAgent = new TunnelAgent({
+      url: `${base.replace('http', 'ws')}/agent_api/${other.uuid}/tunnel`,
+      key: otherKey,
+      target: { baseUrl: kube.url, token: 'agent-service-account-token' },
+      minBackoffMs: 50,
+      maxBackoffMs: 500,
+    });
+    otherAgent.start();
+    try {
+      await vi.waitFor(() => expect(t.app.connector.hub.get(other.id)).toBeDefined(), {
+        timeout: 15_000,
+      });
+      // An operator and a viewer of the other workspace only.
+      const roles = await t.db.role.findMany({ where: { scope: 'WORKSPACE' } });
+      const there: Record<string, { email: string; cookie: string; csrf: string }> = {};
+      for (const role of ['operator', 'viewer']) {
+        const email = `${role}-ws2-${t.suffix}@proxy.test`;
+        const u = await createUser(ctx, { email, name: `${role} ws2`, password });
+        await createRoleBinding(ctx, {
+          user_id: u.id,
+          role_id: roles.find((r) => r.name === role)!.id,
+          workspace_id: ws2.id,
+        });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email, password },
+          remoteAddress: `10.7.1.${Object.keys(there).length + 1}`,
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        there[role] = {
+          email,
+          cookie: String(res.headers['set-cookie']).split(';')[0]!,
+          csrf: res.json().csrf_token as string,
+        };
+      }
+      const pods = `${base}/api/v1/clusters/${other.id}/kubernetes/api/v1/pods`;
+      // HTTP: the other workspace's operator, no header: their cluster, as their group.
+      const mine = await fetch(pods, { headers: { cookie: there.operator!.cookie } });
+      expect(mine.status).toBe(200);
+      const seen: any = await mine.json();
+      expect(seen.impersonate_user).toBe(there.operator!.email);
+      expect(seen.impersonate_group).toBe('commander:edit');
+      // An explicit X-Workspace still wins: in a workspace where they hold nothing, 403; the
+      // default workspace's admin naming the default workspace finds no such cluster there.
+      const named = await fetch(pods, {
+        headers: { cookie: there.operator!.cookie, 'x-workspace': 'default' },
+      });
+      expect(named.status).toBe(403);
+      const elsewhere = await fetch(pods, {
+        headers: { cookie: users.admin!.cookie, 'x-workspace': 'default' },
+      });
+      expect(elsewhere.status).toBe(404);
+      // Callers without rights in that workspace: 404, as if it did not exist.
+      for (const role of ['admin', 'operator', 'viewer']) {
+        const res = await fetch(pods, { headers: { cookie: users[role]!.cookie } });
+        expect(res.status, role).toBe(404);
+      }
+      expect((await fetch(pods, { headers: { 'x-auth-token': t.token } })).status).toBe(404);
+      // For the other workspace's operator, a cluster they may not see (the default
+      // workspace's) answers exactly like one that does not exist: no oracle.
+      const unknown = await fetch(
+        `${base}/api/v1/clusters/00000000-0000-4000-8000-000000000000/kubernetes/api/v1/pods`,
+        { headers: { cookie: there.operator!.cookie } },
+      );
+      const invisible = await fetch(
+        `${base}/api/v1/clusters/${cluster.id}/kubernetes/api/v1/pods`,
+        { headers: { cookie: there.operator!.cookie } },
+      );
+      expect(invisible.status).toBe(unknown.status);
+      expect(await invisible.json()).toEqual(await unknown.json());
+      expect([403, 404]).toContain(unknown.status);
+      // The viewer there reads but does not write.
+      expect((await fetch(pods, { headers: { cookie: there.viewer!.cookie } })).status).toBe(200);
+      const write = await fetch(
+        `${base}/api/v1/clusters/${other.id}/kubernetes/api/v1/namespaces`,
+        {
+          method: 'POST',
+          headers: {
+            cookie: there.viewer!.cookie,
+            'x-csrf-token': there.viewer!.csrf,
+            'content-type': 'application/json',
+          },
+          body: '{}',
+        },
+      );
+      expect(write.status).toBe(403);
+      // The kubeconfig download too.
+      const kubeconfig = await fetch(`${base}/api/v1/clusters/${other.id}/kubeconfig`, {
+        headers: { cookie: there.operator!.cookie },
+      });
+      expect(kubeconfig.status).toBe(200);
+      expect(await kubeconfig.text()).toContain(`commander-${ws2.slug}-kube-b`);
+      expect(
+        (
+          await fetch(`${base}/api/v1/clusters/${other.id}/kubeconfig`, {
+            headers: { cookie: users.operator!.cookie },
+          })
+        ).status,
+      ).toBe(404);
+
+      // WebSocket upgrade (a browser's terminal cannot send X-Workspace).
+      const execUrl = `${base.replace('http', 'ws')}/api/v1/clusters/${other.id}/kubernetes/api/v1/namespaces/d/pods/p/exec?command=sh&stdin=true`;
+      const status = (headers: Record<string, string>) =>
+        new Promise<number>((resolve) => {
+          const ws = new WebSocket(execUrl, { headers });
+          ws.on('unexpected-response', (_r: unknown, res: { statusCode?: number }) =>
+            resolve(res.statusCode ?? 0),
+          );
+          ws.on('open', () => {
+            ws.terminate();
+            resolve(101);
+          });
+          ws.on('error', () => undefined);
+        });
+      const origin = 'http://commander.test';
+      expect(await status({ cookie: users.operator!.cookie, origin })).toBe(404);
+      expect(await status({ cookie: users.admin!.cookie, origin })).toBe(404);
+      expect(await status({ cookie: there.viewer!.cookie, origin })).toBe(403);
+      const ws = new WebSocket(execUrl, { headers: { cookie: there.operator!.cookie, origin } });
+      const got: string[] = [];
+      ws.on('message', (d: Buffer) => got.push(d.toString()));
+      await new Promise((r) => ws.on('open', r));
+      ws.send('hostname');
+      await vi.waitFor(() => expect(got).toEqual(['echo:hostname']));
+      ws.close();
+
+      // The proxy's cluster → workspace cache: archiving the cluster is seen at once (NOTIFY).
+      expect((await fetch(pods, { headers: { cookie: there.operator!.cookie } })).status).toBe(200);
+      await t.db.cluster.update({ where: { id: other.id }, data: { archivedAt: new Date() } });
+      await vi.waitFor(
+        async () =>
+          expect(
+            (
+              await fetch(pods, {
+                headers: { cookie: there.operator!.cookie, 'x-workspace': ws2.slug },
+              })
+            ).status,
+          ).toBe(404),
+        { timeout: 5_000, interval: 50 },
+      );
+    } finally {
+      otherAgent.stop();
+    }
   });
 
   it('kubeconfig: a per-user credential for this cluster only, revocable', async () => {

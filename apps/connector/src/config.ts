@@ -16,8 +16,8 @@ const EnvSchema = z.object({
   COMMANDER_CONNECTOR_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(8091),
   COMMANDER_CONNECTOR_ADVERTISE_URL: optional,
   COMMANDER_CONNECTOR_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  /** Seconds an agent key is trusted from the cache (this process does not LISTEN for changes). */
-  AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
+  /** Seconds an agent key is trusted from the cache (changes also arrive by LISTEN at once). */
+  AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

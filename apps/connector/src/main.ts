@@ -5,8 +5,8 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 
-import { AgentKeyCache } from '@commander/core';
-import { selectAgentAuth } from '@commander/db';
+import { AGENT_KEYS_CHANNEL, AgentKeyCache } from '@commander/core';
+import { listenToChannel, selectAgentAuth } from '@commander/db';
 import { stopWhenSupervisorDies } from '@commander/process';
 import { Connector, writeRaw } from '@commander/tunnel';
 import pg from 'pg';
@@ -36,10 +36,45 @@ pool.on('error', (err) => log.warn({ err: err.message }, 'database connection lo
 const agentKeys = new AgentKeyCache((uuid) => selectAgentAuth(pool, uuid), {
   ttlMs: config.agentKeyCacheTtlMs,
 });
-// No LISTEN here: keys are trusted from the cache for the TTL only.
-agentKeys.setListening(true);
 const connector = new Connector({ pool, internal: config.internal, log });
 await connector.start();
+
+/** The key (its hash) each held tunnel authenticated with, to re-check it after a change. */
+const tunnelKeys = new Map<string, { uuid: string; hash: string }>();
+
+/**
+ * A cluster's keys changed, or it was archived or deleted (the trigger on `clusters` NOTIFYs
+ * its id): its cache entry goes, and a tunnel it holds is closed unless the key it opened with
+ * is still accepted (current, or previous within its grace period). The agent reconnects with
+ * the key it has now, or is refused.
+ */
+async function keysChanged(clusterId: string): Promise<void> {
+  agentKeys.invalidate(clusterId);
+  const tunnel = connector.hub.get(clusterId);
+  const opened = tunnelKeys.get(clusterId);
+  if (!tunnel || !opened) {
+    return;
+  }
+  const still = await agentKeys.authenticateHash(opened.uuid, opened.hash).catch(() => null);
+  if (!still || still.id !== clusterId) {
+    log.info({ cluster_id: clusterId }, 'tunnel closed: its agent key is no longer accepted');
+    tunnel.close();
+  }
+}
+
+// The cache is used only while this LISTEN connection is up (emptied and bypassed otherwise).
+const listener = await listenToChannel({
+  databaseUrl: config.databaseUrl,
+  channel: AGENT_KEYS_CHANNEL,
+  applicationName: 'commander-connector-agent-keys',
+  onNotify: (clusterId) => void keysChanged(clusterId),
+  onListening: (listening) => agentKeys.setListening(listening),
+  warn: (err, message) =>
+    log.warn(
+      { err: err instanceof Error ? err.message : String(err) },
+      `agent key invalidation: ${message} (cache off until it is back)`,
+    ),
+});
 
 const TUNNEL = /^\/agent_api\/([0-9a-fA-F-]{36})\/tunnel(\?.*)?$/;
 const server = http.createServer((req, res) => {
@@ -66,7 +101,18 @@ server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) =
         writeRaw(socket, 401, {}, '{"error":{"code":"unauthorized"}}');
         return;
       }
-      void connector.hub.accept(cluster.id, req, socket, head);
+      const opened = { uuid: cluster.uuid, hash: AgentKeyCache.hashKey(key) };
+      connector.hub.accept(cluster.id, req, socket, head).then(
+        (tunnel) => {
+          tunnelKeys.set(cluster.id, opened);
+          tunnel.ws.once('close', () => {
+            if (tunnelKeys.get(cluster.id) === opened) {
+              tunnelKeys.delete(cluster.id);
+            }
+          });
+        },
+        () => undefined,
+      );
     },
     () => writeRaw(socket, 503, {}, '{"error":{"code":"service_unavailable"}}'),
   );
@@ -84,8 +130,9 @@ const stop = () => {
   }
   stopping = true;
   // Tunnels first (agents reconnect to another replica), then this replica's rows, the pool.
-  void connector
+  void listener
     .close()
+    .then(() => connector.close())
     .then(() => {
       server.closeAllConnections();
       server.close();

@@ -38,7 +38,13 @@ export type TunnelRequest = {
   body: boolean;
 };
 
-/** One agent's tunnel: the HTTP/2 client session running over its WebSocket. */
+/**
+ * One agent's tunnel: the HTTP/2 client session running over its WebSocket. The session is
+ * opened at the first request, not when the agent connects: nghttp2 allocates a 16 KiB frame
+ * buffer (and Node its own state) per session up front, about two thirds of an idle tunnel's
+ * memory. Until then the agent's SETTINGS frame waits in the WebSocket stream's buffer; liveness
+ * is the WebSocket's ping/pong either way.
+ */
 export class Tunnel {
   readonly connectedAt = new Date();
   alive = true;
@@ -46,12 +52,24 @@ export class Tunnel {
 
   readonly id: string;
   readonly ws: WebSocket;
-  readonly session: ClientHttp2Session;
+  private current: ClientHttp2Session | null = null;
+  private readonly open: () => ClientHttp2Session;
 
-  constructor(id: string, ws: WebSocket, session: ClientHttp2Session) {
+  constructor(id: string, ws: WebSocket, open: () => ClientHttp2Session) {
     this.id = id;
     this.ws = ws;
-    this.session = session;
+    this.open = open;
+  }
+
+  /** The HTTP/2 session over the tunnel (opened now if this is its first use). */
+  get session(): ClientHttp2Session {
+    this.current ??= this.open();
+    return this.current;
+  }
+
+  /** Whether the HTTP/2 session has been opened (tests, diagnostics). */
+  get sessionOpen(): boolean {
+    return this.current !== null;
   }
 
   /**
@@ -70,7 +88,7 @@ export class Tunnel {
       return;
     }
     this.closed = true;
-    this.session.destroy();
+    this.current?.destroy();
     this.ws.terminate();
   }
 }
@@ -134,14 +152,6 @@ export class TunnelHub {
   attach(id: string, ws: WebSocket): Tunnel {
     const duplex = createWebSocketStream(ws);
     duplex.on('error', () => undefined);
-    const session = http2.connect('http://tunnel.invalid', {
-      createConnection: () => duplex,
-      settings: TUNNEL_HTTP2_SETTINGS,
-    });
-    const tunnel = new Tunnel(id, ws, session);
-    session.on('error', (err: Error) =>
-      this.options.log?.warn({ err, cluster_id: id }, 'tunnel error'),
-    );
     // Streams that fail once the tunnel goes do so on their own; nothing to do per stream here.
     const gone = () => {
       tunnel.close();
@@ -150,7 +160,17 @@ export class TunnelHub {
         this.options.onDisconnected?.(tunnel);
       }
     };
-    session.on('close', gone);
+    const tunnel = new Tunnel(id, ws, () => {
+      const session = http2.connect('http://tunnel.invalid', {
+        createConnection: () => duplex,
+        settings: TUNNEL_HTTP2_SETTINGS,
+      });
+      session.on('error', (err: Error) =>
+        this.options.log?.warn({ err, cluster_id: id }, 'tunnel error'),
+      );
+      session.on('close', gone);
+      return session;
+    });
     ws.on('close', gone);
     ws.on('error', () => undefined);
     ws.on('pong', () => {

@@ -134,6 +134,12 @@ describe('tunnel', () => {
   const base = () => `http://127.0.0.1:${frontPort}`;
 
   it('carries concurrent requests, a watch and an exec over one tunnel', async () => {
+    // An idle tunnel has no HTTP/2 session yet (its memory): the first request opens it, and
+    // the agent's SETTINGS, waiting in the WebSocket stream since it connected, are read then.
+    expect(hub.get('c1')!.sessionOpen).toBe(false);
+    const version = await fetch(`${base()}/version`);
+    expect(version.status).toBe(200);
+    expect(hub.get('c1')!.sessionOpen).toBe(true);
     const watch = await fetch(`${base()}/api/v1/pods?watch=1`);
     const reader = watch.body!.getReader();
     const first = await reader.read();

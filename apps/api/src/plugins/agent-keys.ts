@@ -1,81 +1,32 @@
-import { AGENT_KEYS_CHANNEL, type AgentKeyCache } from '@commander/core';
+import { AGENT_KEYS_CHANNEL } from '@commander/core';
+import { listenToChannel } from '@commander/db';
 import fp from 'fastify-plugin';
-import pg from 'pg';
 
 /**
  * Keeps the agent key cache honest across API processes: one LISTEN connection on
  * `commander_agent_keys` (a trigger on `clusters` NOTIFYs the cluster id whenever its keys
  * change, it is archived or deleted) invalidates entries as the change commits. The cache is
  * used only while this connection is listening; when it drops, the cache is emptied and
- * bypassed (every agent request reads PostgreSQL) until it listens again.
+ * bypassed (every agent request reads PostgreSQL) until it listens again. The same
+ * notifications keep the proxy's cluster → workspace cache honest (archival, a move, deletion).
  */
-export const agentKeysPlugin = fp<{ databaseUrl: string; cache: AgentKeyCache }>(
-  async (app, { databaseUrl, cache }) => {
-    let client: pg.Client | null = null;
-    let stopped = false;
-    let retry: NodeJS.Timeout | null = null;
+type InvalidatedCache = {
+  invalidate: (clusterId: string) => void;
+  setListening: (listening: boolean) => void;
+};
 
-    const connect = async (attempt: number): Promise<void> => {
-      if (stopped || client) {
-        return;
-      }
-      const c = new pg.Client({
-        connectionString: databaseUrl,
-        application_name: 'commander-api-agent-keys',
-      });
-      client = c;
-      c.on('notification', (msg) => {
-        if (msg.payload) {
-          cache.invalidate(msg.payload);
-        }
-      });
-      const reconnect = () => {
-        cache.setListening(false);
-        if (client === c) {
-          client = null;
-        }
-        c.removeAllListeners();
-        c.on('error', () => undefined);
-        void c.end().catch(() => undefined);
-        if (!stopped) {
-          retry = setTimeout(
-            () => void connect(attempt + 1),
-            Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)),
-          );
-          retry.unref();
-        }
-      };
-      c.on('error', (err) => {
-        app.log.warn({ err }, 'agent key invalidation connection lost; cache off until it is back');
-        reconnect();
-      });
-      c.on('end', () => {
-        if (client === c && !stopped) {
-          reconnect();
-        }
-      });
-      try {
-        await c.connect();
-        await c.query(`LISTEN ${AGENT_KEYS_CHANNEL}`);
-        cache.setListening(true);
-      } catch (err) {
-        app.log.warn({ err }, 'cannot listen for agent key changes yet; retrying');
-        reconnect();
-      }
-    };
-
-    await connect(0);
-
-    app.addHook('onClose', async () => {
-      stopped = true;
-      cache.setListening(false);
-      if (retry) {
-        clearTimeout(retry);
-      }
-      const c = client;
-      client = null;
-      await c?.end().catch(() => undefined);
+export const agentKeysPlugin = fp<{ databaseUrl: string; caches: InvalidatedCache[] }>(
+  async (app, { databaseUrl, caches }) => {
+    const listener = await listenToChannel({
+      databaseUrl,
+      channel: AGENT_KEYS_CHANNEL,
+      applicationName: 'commander-api-agent-keys',
+      onNotify: (clusterId) => caches.forEach((c) => c.invalidate(clusterId)),
+      onListening: (listening) => caches.forEach((c) => c.setListening(listening)),
+      warn: (err, message) =>
+        app.log.warn({ err }, `agent key invalidation: ${message} (cache off until it is back)`),
     });
+    app.addHook('onClose', async () => listener.close());
   },
   { name: 'agent-keys' },
 );

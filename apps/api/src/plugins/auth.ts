@@ -68,6 +68,13 @@ export type RouteAccess = {
   kubeconfigToken?: boolean;
   /** Not an access kind: the body is streamed elsewhere untouched (no idempotency, If-Match). */
   passthrough?: boolean;
+  /**
+   * Not an access kind: without an X-Workspace header (a browser's WebSocket cannot send one),
+   * the workspace is that of cluster `:id`, for users and global tokens, when they may read
+   * clusters there; otherwise the default workspace as usual (so a cluster they may not see
+   * answers exactly like one that does not exist).
+   */
+  clusterWorkspace?: boolean;
 };
 
 export type AccessKind = 'permission' | 'authenticated' | 'public' | 'agent' | 'metrics';
@@ -344,11 +351,27 @@ async function authenticate(
       throw new AppError('csrf_failed', 'Missing or wrong X-CSRF-Token header');
     }
   }
-  const named = request.headers['x-workspace'];
+  const header = request.headers['x-workspace'];
+  const named = typeof header === 'string' && header.length > 0 ? header : null;
+  let fromCluster: ServiceContext['workspace'] = null;
+  if (
+    named === null &&
+    request.routeOptions.config.clusterWorkspace === true &&
+    (principal.kind !== 'auth_token' || principal.token.workspaceId === null)
+  ) {
+    const owner = await workspaceOfCluster(
+      db,
+      (request.params as { id?: unknown } | undefined)?.id,
+    );
+    // Only where they may see clusters; otherwise the request goes on exactly as one for a
+    // cluster that does not exist (the default workspace: 403 without rights there, else 404).
+    if (owner && grants(permissionsIn(held, owner.id), 'clusters:read')) {
+      fromCluster = owner;
+    }
+  }
   const workspace =
-    principal.kind === 'auth_token'
-      ? tokenWorkspace
-      : await resolveWorkspace(db, typeof named === 'string' ? named : null, cache);
+    fromCluster ??
+    (principal.kind === 'auth_token' ? tokenWorkspace : await resolveWorkspace(db, named, cache));
   request.principal = principal;
   request.grants = held;
   const actor =
@@ -363,6 +386,20 @@ async function authenticate(
     actor,
   );
   return { principal, workspace };
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The workspace of live cluster `id` (null: no such cluster, or not an id). */
+async function workspaceOfCluster(db: Db, id: unknown): Promise<ServiceContext['workspace']> {
+  if (typeof id !== 'string' || !UUID_PATTERN.test(id)) {
+    return null;
+  }
+  const cluster = await db.cluster.findFirst({
+    where: { id, archivedAt: null, workspace: { archivedAt: null } },
+    select: { workspace: { select: { id: true, slug: true } } },
+  });
+  return cluster?.workspace ?? null;
 }
 
 /**

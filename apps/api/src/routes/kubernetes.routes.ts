@@ -17,6 +17,8 @@ import { type Connector, forwardableHeaders } from '@commander/tunnel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
+import type { ClusterWorkspaceCache } from '../cluster-workspace-cache.js';
+
 /** Where an upgrade request's socket waits while Fastify routes it (see dispatchUpgrades). */
 const UPGRADE = Symbol('commander.upgrade');
 type UpgradeRaw = IncomingMessage & {
@@ -183,6 +185,10 @@ export type KubernetesRoutesOptions = {
   connector: Connector;
   publicUrl: string;
   kubeconfigTtlMs: number;
+  /** The server and CA a downloaded kubeconfig names (default: the public URL and CA bundle). */
+  kubeconfigEndpoint?: { serverUrl: string; caData: string };
+  /** Live clusters' workspaces, for the proxy's per-request check (none: PostgreSQL each time). */
+  clusterWorkspaces?: ClusterWorkspaceCache;
 };
 
 /** The cluster named in the path, in the caller's workspace (another workspace's: 404). */
@@ -202,6 +208,30 @@ async function clusterOf(request: FastifyRequest): Promise<{ id: string; name: s
   return cluster;
 }
 
+/** clusterOf for the proxy: only the id, its workspace from the cache when it has it. */
+async function proxiedCluster(
+  request: FastifyRequest,
+  cache: ClusterWorkspaceCache | undefined,
+): Promise<{ id: string }> {
+  const { id } = request.params as { id: string };
+  const ws = request.ctx.workspace;
+  if (!ws || !UUID.test(id)) {
+    throw new AppError('not_found', 'Cluster not found');
+  }
+  const load = async (clusterId: string) =>
+    (
+      await request.ctx.db.cluster.findFirst({
+        where: { id: clusterId, archivedAt: null },
+        select: { workspaceId: true },
+      })
+    )?.workspaceId ?? null;
+  const workspaceId = cache ? await cache.workspaceOf(id, load) : await load(id);
+  if (workspaceId !== ws.id) {
+    throw new AppError('not_found', 'Cluster not found');
+  }
+  return { id };
+}
+
 /**
  * `/api/v1/clusters/:id/kubernetes/*`: the cluster's Kubernetes API through its agent's tunnel,
  * as the caller (impersonation), plus the kubeconfig endpoints. Bodies stream both ways
@@ -211,7 +241,14 @@ async function clusterOf(request: FastifyRequest): Promise<{ id: string; name: s
  */
 export async function kubernetesRoutes(
   app: FastifyInstance,
-  { db, connector, publicUrl, kubeconfigTtlMs }: KubernetesRoutesOptions,
+  {
+    db,
+    connector,
+    publicUrl,
+    kubeconfigTtlMs,
+    kubeconfigEndpoint,
+    clusterWorkspaces,
+  }: KubernetesRoutesOptions,
 ): Promise<void> {
   const publicOrigin = new URL(publicUrl).origin;
 
@@ -239,7 +276,7 @@ export async function kubernetesRoutes(
   app.get(
     '/api/v1/clusters/:id/kubeconfig',
     {
-      config: { permission: 'clusters:admin:read' },
+      config: { permission: 'clusters:admin:read', clusterWorkspace: true },
       schema: {
         tags: ['kubernetes'],
         summary: 'A kubeconfig for this cluster (a new credential of the caller)',
@@ -247,7 +284,12 @@ export async function kubernetesRoutes(
     },
     async (request, reply) => {
       const cluster = await clusterOf(request);
-      const { yaml } = await issueKubeconfig(request.ctx, cluster, kubeconfigTtlMs);
+      const { yaml } = await issueKubeconfig(
+        request.ctx,
+        cluster,
+        kubeconfigTtlMs,
+        kubeconfigEndpoint,
+      );
       return reply
         .type('application/yaml; charset=utf-8')
         .header('cache-control', 'no-store')
@@ -297,7 +339,7 @@ export async function kubernetesRoutes(
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const cluster = await clusterOf(request);
+      const cluster = await proxiedCluster(request, clusterWorkspaces);
       const ctx: ServiceContext = request.ctx;
       const upgrading = isUpgrade(request);
       if (upgrading) {
@@ -367,7 +409,7 @@ export async function kubernetesRoutes(
       }
     };
 
-    const config = { kubeconfigToken: true, passthrough: true } as const;
+    const config = { kubeconfigToken: true, passthrough: true, clusterWorkspace: true } as const;
     const schema = { hide: true };
     scope.route({
       method: ['GET', 'HEAD'],

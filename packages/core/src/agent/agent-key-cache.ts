@@ -86,7 +86,16 @@ export class AgentKeyCache {
    * the cluster with `uuid`; null otherwise.
    */
   async authenticate(uuid: string, key: string): Promise<AgentIdentity | null> {
-    const hash = hashToken(key);
+    return this.authenticateHash(uuid, AgentKeyCache.hashKey(key));
+  }
+
+  /** The hash {@link authenticateHash} compares (a connector keeps it to re-check a tunnel). */
+  static hashKey(key: string): string {
+    return hashToken(key);
+  }
+
+  /** {@link authenticate} with the key's hash (re-checking a held tunnel after a change). */
+  async authenticateHash(uuid: string, hash: string): Promise<AgentIdentity | null> {
     const cached = this.cached(uuid);
     // Only a match of the CURRENT key is served from the cache. A previous key (grace period),
     // a key that matches nothing (perhaps one just issued) and a miss read PostgreSQL, so a

@@ -60,6 +60,11 @@ export async function issueKubeconfig(
   ctx: ServiceContext,
   cluster: { id: string; name: string },
   ttlMs: number,
+  /** Where kubectl connects and the CA it trusts (base64 PEM); default the public URL and CA bundle. */
+  endpoint: { serverUrl: string; caData: string } = {
+    serverUrl: ctx.instance.publicUrl,
+    caData: ctx.instance.caBundle,
+  },
 ): Promise<{ yaml: string; token: KubeconfigTokenDto }> {
   const userId = callerUser(ctx);
   const token = generateToken('kubeconfig');
@@ -81,15 +86,13 @@ export async function issueKubeconfig(
     });
     return created;
   });
-  const server = `${ctx.instance.publicUrl.replace(/\/+$/, '')}/api/v1/clusters/${cluster.id}/kubernetes`;
+  const server = `${endpoint.serverUrl.replace(/\/+$/, '')}/api/v1/clusters/${cluster.id}/kubernetes`;
   const name = `commander-${ctx.workspace?.slug ?? 'workspace'}-${cluster.name}`.replace(
     /[^A-Za-z0-9._-]/g,
     '-',
   );
   const q = (v: string) => JSON.stringify(v); // a JSON string is a valid YAML scalar
-  const ca = ctx.instance.caBundle
-    ? `    certificate-authority-data: ${q(ctx.instance.caBundle)}\n`
-    : '';
+  const ca = endpoint.caData ? `    certificate-authority-data: ${q(endpoint.caData)}\n` : '';
   const yaml =
     `apiVersion: v1\nkind: Config\n` +
     `clusters:\n- name: ${q(name)}\n  cluster:\n    server: ${q(server)}\n${ca}` +
