@@ -94,7 +94,7 @@ export function renderSection(run: RunInfo, report: BenchmarkReport): string {
     START(report.name),
     `## ${report.title}`,
     '',
-    `_Measured ${run.date.toISOString().replace(/\.\d+Z$/, 'Z')} by \`${run.command}\` on ${machineLine(run)}._`,
+    `_Measured ${run.date.toISOString().replace(/\.\d+Z$/, 'Z')} by \`${run.command}\` on ${machineLine(run)}; load average at start ${run.machine.loadAverage.map((l) => l.toFixed(2)).join(' / ')} (1/5/15 min)._`,
     '',
     report.body.trim(),
     END(report.name),

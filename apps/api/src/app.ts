@@ -40,6 +40,7 @@ import { inputGuardPlugin } from './plugins/input-guard.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { PrincipalCache } from './plugins/principal-cache.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
+import { lazyChildLoggerFactory } from './request-logger.js';
 import { agentRoutes } from './routes/agent.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { registerApiRoutes } from './routes/index.js';
@@ -119,6 +120,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           },
     // One line per request, written on response (below), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // The request's child logger is built only when something is logged through it.
+    ...(config.logLevel === 'silent' ? {} : { childLoggerFactory: lazyChildLoggerFactory }),
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMITS.default,
@@ -130,7 +133,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // no headers, no body): it is written without the redaction pass (a per-line cost on every
   // request), through a child that has none. Everything else keeps the redacting logger.
   const requestLines = app.log.child({}, { redact: [] });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
     const line = {
       reqId: request.id,
@@ -145,6 +148,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     } else {
       requestLines.info(line, 'request');
     }
+    done();
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -94,12 +94,18 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     },
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook (no promise per request); one label object per method, route and status,
+  // made once.
+  const labels = new Map<string, { method: string; route: string; status_code: string }>();
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    http.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let named = labels.get(key);
+    if (named === undefined) {
+      named = { method: request.method, route, status_code: String(reply.statusCode) };
+      labels.set(key, named);
+    }
+    http.observe(named, reply.elapsedTime / 1000);
     if (
       request.method === 'POST' &&
       route === '/agent_api/:cluster_uuid/telemetry' &&
@@ -107,6 +113,7 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     ) {
       telemetry.inc();
     }
+    done();
   });
   return { registry };
 }

@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { errorHandler } from '../src/plugins/error-handler.js';
-import { findInputProblem, MAX_INPUT_DEPTH } from '../src/plugins/input-guard.js';
+import { findInputProblem, hasInputProblem, MAX_INPUT_DEPTH } from '../src/plugins/input-guard.js';
 import { useTestApp } from './helpers.js';
 
 /** `{"a":{"a":…}}` nested `depth` levels, as raw JSON (so building it needs no recursion). */
@@ -140,7 +140,34 @@ describe('hostile input', () => {
       value = [value];
     }
     expect(findInputProblem(value, 'body')?.message).toMatch(/deeper than 64/);
+    expect(hasInputProblem(value)).toBe(true);
     expect(findInputProblem({ ok: ['fine', { x: 'y' }] }, 'body')).toBeNull();
+  });
+
+  it('the quick check (no paths) and the full one agree', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < MAX_INPUT_DEPTH; i++) {
+      deep = { d: deep };
+    }
+    const values: unknown[] = [
+      'plain',
+      'a\u0000b',
+      '\ud800',
+      '\udc00x',
+      '\ud83d\ude00',
+      { fine: ['x', 1, null, true, { y: 'z' }] },
+      { ['k\u0000']: 1 },
+      { nested: [{ deeper: ['ok', 'bad\u0000'] }] },
+      JSON.parse('{"__proto__": {"x": "\\u0000"}}'),
+      deep,
+      { over: deep },
+      [[[[]]]],
+    ];
+    for (const v of values) {
+      expect(hasInputProblem(v), JSON.stringify(v)?.slice(0, 80)).toBe(
+        findInputProblem(v, 'body') !== null,
+      );
+    }
   });
 
   it('PostgreSQL character errors (22021, 22P05) are answered 400 as a backstop', async () => {

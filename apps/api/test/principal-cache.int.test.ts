@@ -140,10 +140,15 @@ describe('principal cache: immediate invalidation, also across two API processes
       headers: g(),
     });
     expect(unbind.statusCode).toBeLessThan(300);
+    // This process at once; the other one as soon as PostgreSQL's NOTIFY (sent at the commit,
+    // delivered asynchronously) arrives, as in the tests above: poll for it, then it stays.
     expect(await list(t.app, session)).toBe(403);
+    await expect.poll(() => list(other, session)).toBe(403);
     expect(await list(other, session)).toBe(403);
 
     await bind();
+    expect(await list(t.app, session)).toBe(200);
+    await expect.poll(() => list(other, session)).toBe(200);
     for (const app of [t.app, other, t.app, other]) {
       expect(await list(app, session)).toBe(200);
     }
@@ -155,6 +160,7 @@ describe('principal cache: immediate invalidation, also across two API processes
     });
     expect(disabled.statusCode).toBe(200);
     expect(await list(t.app, session)).toBe(401);
+    await expect.poll(() => list(other, session)).toBe(401);
     expect(await list(other, session)).toBe(401);
   });
 

@@ -870,8 +870,9 @@ function reading(
         : `**What limits it: waiting, not CPU.** At saturation the API used ${formatNumber(api, 2)} cores and the machine ${formatNumber(busy, 2)} of ${cpus}`;
   out.push(
     `- ${limit}, spending ${formatNumber(perRequest, 2)} ms of CPU per sample against ${formatNumber((cores(healthz, 'API') * 1000) / healthz.rate, 2)} ms per` +
-      ' `/healthz`: what is left per sample is the HTTP request itself (parsing, the zod body schema, the input guard, the request log' +
-      ' lines), not the database.' +
+      ' `/healthz`: what is left per sample is the HTTP request itself (reading and parsing the JSON body, the zod body schema, the' +
+      " input guard, the agent key's SHA-256, the answer's headers and socket write; the agent API writes no log line at `info`)," +
+      ' not the database.' +
       (Number.isFinite(prisma)
         ? ` Its profile puts ${formatPercent(prisma)} in Prisma (none of it on the telemetry path any more) and ${formatPercent(writes)} in writes and logging.`
         : '') +
@@ -881,7 +882,7 @@ function reading(
       ` their samples: ${saturation.waits ? describeWaits(saturation.waits, 4) : '—'}.` +
       ' Batching turns the commits (WAL flushes) and the NOTIFY commit lock into one per batch instead of one per sample, so the' +
       ' database is no longer what bounds the rate; more API processes (stateless) raise it where there are free cores, cheaper' +
-      ' request handling (logging, validation) raises it per process.',
+      ' request handling (body parsing and validation) raises it per process.',
   );
   for (const row of rows.filter((r) => r.kind === 'open')) {
     out.push(

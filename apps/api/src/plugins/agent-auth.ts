@@ -41,22 +41,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const agentAuthPlugin = fp<AgentAuthOptions>(
   async (app, options) => {
     app.decorateRequest('agentContext', null);
-    app.addHook('onRequest', async (request) => {
+    // A callback hook: every other route passes it without a promise or a microtask.
+    app.addHook('onRequest', (request, _reply, done) => {
       if (request.is404 || accessKind(request.routeOptions.config) !== 'agent') {
+        done();
         return;
       }
-      const agent = await authenticateAgent(options.agentKeys, request);
-      request.agentContext = {
-        db: options.db,
-        hot: options.hot,
-        encryptor: options.encryptor,
-        instance: options.instance,
-        log: request.log,
-        agent,
-        actor: { type: 'agent', id: agent.id, name: `agent:${agent.uuid}` },
-        telemetry: options.telemetry,
-        requestId: request.id,
-      };
+      authenticateAgent(options.agentKeys, request).then((agent) => {
+        request.agentContext = {
+          db: options.db,
+          hot: options.hot,
+          encryptor: options.encryptor,
+          instance: options.instance,
+          log: request.log,
+          agent,
+          actor: { type: 'agent', id: agent.id, name: `agent:${agent.uuid}` },
+          telemetry: options.telemetry,
+          requestId: request.id,
+        };
+        done();
+      }, done);
     });
   },
   { name: 'agent-auth' },

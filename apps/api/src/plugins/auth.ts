@@ -27,10 +27,12 @@ import type {
   FastifyPluginOptions,
   FastifyReply,
   FastifyRequest,
+  onSendHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
 
 import type { PrincipalCache } from './principal-cache.js';
+import { prependHook } from './route-hooks.js';
 
 export { SESSION_COOKIE } from '@commander/contracts';
 
@@ -235,23 +237,35 @@ export const authPlugin = fp<AuthOptions>(
       // A change this process makes (revoke, disable, role or binding change, sign-out) empties
       // its own cache before the caller hears back, so the caller's very next request here is
       // judged afresh; other processes hear of it through the triggers' NOTIFY.
-      app.addHook('onSend', async (request, _reply, payload) => {
-        const url = request.routeOptions.url ?? '';
+      // Only on those routes (route-level hooks): the others never run it.
+      const clearCache: onSendHookHandler = (_request, _reply, payload, done) => {
+        cache.clear();
+        done(null, payload);
+      };
+      app.addHook('onRoute', (route) => {
         // An OpenID sign-in (a GET) refreshes the user's groups: their other sessions change too.
-        if ((UNSAFE.has(request.method) && CREDENTIAL_ROUTES.test(url)) || url === OIDC_CALLBACK) {
-          cache.clear();
+        const changesCredentials =
+          ([route.method].flat().some((m) => UNSAFE.has(m)) && CREDENTIAL_ROUTES.test(route.url)) ||
+          route.url === OIDC_CALLBACK;
+        if (changesCredentials) {
+          route.onSend = prependHook(route.onSend, clearCache);
         }
-        return payload;
       });
     }
 
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      request.ctx = baseContext(request, options, null, new Set());
       if (request.is404) {
+        request.ctx = anonymousContext(request, options);
         return; // no route: the not-found handler answers, no use case runs
       }
       const access = request.routeOptions.config;
-      switch (accessKind(access)) {
+      const kind = accessKind(access);
+      if (kind !== 'permission' && kind !== 'authenticated' && kind !== 'agent') {
+        // authenticate() builds the caller's context (once) for the first two; the agent API
+        // has its own (`request.agentContext`, plugins/agent-auth.ts) and never reads this one.
+        request.ctx = anonymousContext(request, options);
+      }
+      switch (kind) {
         case 'public':
           return;
         case 'agent':
@@ -364,10 +378,13 @@ async function authenticate(
     principal.kind === 'auth_token'
       ? { type: 'auth_token' as const, id: principal.token.id, name: principal.token.name }
       : { type: 'user' as const, id: principal.user.id, name: principal.user.email };
-  request.ctx = {
-    ...baseContext(request, options, workspace, permissionsIn(held, workspace?.id ?? null)),
+  request.ctx = baseContext(
+    request,
+    options,
+    workspace,
+    permissionsOf(held, workspace?.id ?? null),
     actor,
-  };
+  );
   return { principal, workspace };
 }
 
@@ -409,10 +426,13 @@ async function authenticateKubeconfig(
   const held = await grantsOf(options.db, principal);
   request.principal = principal;
   request.grants = held;
-  request.ctx = {
-    ...baseContext(request, options, owner.workspace, permissionsIn(held, owner.workspace.id)),
-    actor: { type: 'user', id: owner.user.id, name: owner.user.email },
-  };
+  request.ctx = baseContext(
+    request,
+    options,
+    owner.workspace,
+    permissionsIn(held, owner.workspace.id),
+    { type: 'user', id: owner.user.id, name: owner.user.email },
+  );
   return { principal, workspace: owner.workspace };
 }
 
@@ -463,15 +483,43 @@ async function authorizeMetrics(
   }
 }
 
+/**
+ * The permission set of cached grants in a workspace, computed once per grants object and
+ * workspace (a cache hit reuses the grants object until it expires or is invalidated). The sets
+ * are shared between requests: nothing writes to `ctx.permissions`.
+ */
+const permissionSets = new WeakMap<Grants, Map<string | null, Set<string>>>();
+
+function permissionsOf(held: Grants, workspaceId: string | null): Set<string> {
+  let byWorkspace = permissionSets.get(held);
+  if (byWorkspace === undefined) {
+    byWorkspace = new Map();
+    permissionSets.set(held, byWorkspace);
+  }
+  let set = byWorkspace.get(workspaceId);
+  if (set === undefined) {
+    set = permissionsIn(held, workspaceId);
+    byWorkspace.set(workspaceId, set);
+  }
+  return set;
+}
+
+const ANONYMOUS: ServiceContext['actor'] = { type: 'system', id: null, name: 'anonymous' };
+
+function anonymousContext(request: FastifyRequest, options: AuthOptions): ServiceContext {
+  return baseContext(request, options, null, new Set(), { ...ANONYMOUS });
+}
+
 function baseContext(
   request: FastifyRequest,
   options: AuthOptions,
   workspace: ServiceContext['workspace'],
   permissions: Set<string>,
+  actor: ServiceContext['actor'],
 ): ServiceContext {
   return {
     db: options.db,
-    actor: { type: 'system', id: null, name: 'anonymous' },
+    actor,
     workspace,
     permissions,
     log: request.log,

@@ -1,5 +1,7 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, preHandlerHookHandler, preSerializationHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+
+import { prependHook } from './route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -35,7 +37,10 @@ export const conditionalRequestsPlugin = fp(
   async (app) => {
     app.decorateRequest('ifMatchRevision', null);
 
-    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    // Route-level hooks, attached only where they can act: a GET or HEAD route never reads
+    // If-Match, and only revisioned routes get an ETag (each global hook is a promise and a
+    // turn of the hook runner on every request of the hot reads).
+    const ifMatch: preHandlerHookHandler = (request, reply, done) => {
       const header = request.headers['if-match'];
       if (
         header === undefined ||
@@ -43,42 +48,47 @@ export const conditionalRequestsPlugin = fp(
         request.method === 'HEAD' ||
         request.routeOptions.config.passthrough === true
       ) {
+        done();
         return;
       }
       const route = request.routeOptions;
       if (!route.config.revisioned || request.method !== 'PUT') {
-        return refuse(reply, 400, 'bad_request', 'If-Match is not supported on this route');
+        refuse(reply, 400, 'bad_request', 'If-Match is not supported on this route');
+        return; // answered: the chain stops here
       }
       const value = (Array.isArray(header) ? header.join(',') : header).trim();
       if (value === '*') {
+        done();
         return;
       }
       const match = TAG.exec(value);
       const body = request.body as { current_revision?: number } | null;
       if (!match || !body || typeof body !== 'object') {
-        return refuse(
+        refuse(
           reply,
           412,
           'precondition_failed',
           'If-Match must be one strong entity tag from this object\'s ETag, such as "3"',
         );
+        return;
       }
       const revision = Number(match[1]);
       if (body.current_revision !== undefined && body.current_revision !== revision) {
-        return refuse(
+        refuse(
           reply,
           412,
           'precondition_failed',
           'If-Match and current_revision name different revisions',
         );
+        return;
       }
       body.current_revision = revision;
       request.ifMatchRevision = revision;
-    });
+      done();
+    };
 
-    app.addHook('preSerialization', async (request, reply, payload: unknown) => {
+    const etag: preSerializationHookHandler<unknown> = (_request, reply, payload, done) => {
       if (
-        request.routeOptions.config.revisioned &&
         reply.statusCode < 300 &&
         payload !== null &&
         typeof payload === 'object' &&
@@ -89,7 +99,17 @@ export const conditionalRequestsPlugin = fp(
           `"${(payload as { current_revision: number }).current_revision}"`,
         );
       }
-      return payload;
+      done(null, payload);
+    };
+
+    app.addHook('onRoute', (route) => {
+      const methods = [route.method].flat();
+      if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+        route.preHandler = prependHook(route.preHandler, ifMatch);
+      }
+      if (route.config?.revisioned === true) {
+        route.preSerialization = prependHook(route.preSerialization, etag);
+      }
     });
   },
   { name: 'conditional-requests' },

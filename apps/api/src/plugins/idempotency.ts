@@ -5,6 +5,8 @@ import { type Db, sqlPool } from '@commander/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
+import { prependHook } from './route-hooks.js';
+
 /** How long a key is remembered. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
 /** How long a request holds its key while being answered; then a retry may take it over. */
@@ -60,7 +62,7 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
     sweep.unref();
     app.addHook('onClose', async () => clearInterval(sweep));
 
-    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const claim = async (request: FastifyRequest, reply: FastifyReply) => {
       const header = request.headers['idempotency-key'];
       if (
         header === undefined ||
@@ -143,9 +145,9 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
         }
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
-    });
+    };
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    const keep = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const id = request.idempotencyKeyId;
       if (!id) {
         return payload;
@@ -174,6 +176,21 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
         [id, reply.statusCode, options.encryptor.encrypt(JSON.stringify(stored))],
       );
       return payload;
+    };
+
+    // Only on the routes a key can apply to (POST under /api/v1/, sign-in and sign-out aside,
+    // not passthrough): every other route, the hot reads among them, runs neither hook.
+    app.addHook('onRoute', (route) => {
+      if (
+        ![route.method].flat().includes('POST') ||
+        !route.url.startsWith('/api/v1/') ||
+        route.url.startsWith('/api/v1/auth/') ||
+        route.config?.passthrough === true
+      ) {
+        return;
+      }
+      route.preHandler = prependHook(route.preHandler, claim);
+      route.onSend = prependHook(route.onSend, keep);
     });
   },
   { name: 'idempotency', dependencies: ['error-handler'] },

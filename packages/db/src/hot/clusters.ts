@@ -1,6 +1,7 @@
 import type pg from 'pg';
 
 import type { Cluster, ClusterOperation } from '../generated/prisma/client.js';
+import { describedQuery } from './described-query.js';
 
 /**
  * The columns of a cluster that its API object is built from (`toClusterDto` in core), plus
@@ -222,42 +223,6 @@ ${LAST_OPERATION_JOIN}
 ORDER BY c.ord`;
 }
 
-type RawRow = Record<string, unknown> & {
-  templateId: string | null;
-  opId: string | null;
-  opKind: string | null;
-  opStatus: string | null;
-  opProgress: number | null;
-  opPhase: string | null;
-};
-
-/**
- * Shapes a raw row as Prisma's include would, in place (no copy of ~30 columns per row: the list
- * builds 100 of them per request). The extra columns (`templateId`, `op*`, `ord`, `total`) stay on
- * the object; `toClusterDto` reads an allowlist and never writes them.
- */
-function toRow<T extends HotClusterRow>(raw: RawRow): T {
-  const row = raw as RawRow & {
-    clusterTemplateVersion?: { clusterTemplateId: string } | null;
-    operations?: HotClusterRow['operations'];
-  };
-  row.clusterTemplateVersion =
-    raw.templateId === null ? null : { clusterTemplateId: raw.templateId };
-  row.operations =
-    raw.opId === null
-      ? []
-      : [
-          {
-            id: raw.opId,
-            kind: raw.opKind as ClusterOperation['kind'],
-            status: raw.opStatus as ClusterOperation['status'],
-            progress: raw.opProgress as number,
-            phase: raw.opPhase,
-          },
-        ];
-  return row as unknown as T;
-}
-
 /** Column positions of a list row (from the statement's fields, once per result). */
 type ListColumns = Record<(typeof LIST_COLUMN_NAMES)[number], number>;
 
@@ -299,13 +264,28 @@ const LIST_COLUMN_NAMES = [
   'total',
 ] as const;
 
-function listColumns(fields: { name: string }[]): ListColumns {
+const DETAIL_COLUMN_NAMES = [
+  ...LIST_COLUMN_NAMES.filter((name) => name !== 'total'),
+  'secretValuesEncrypted',
+  'desiredRenderedPublic',
+  'appliedRenderedPublic',
+  'desiredRenderedEncrypted',
+  'appliedRenderedEncrypted',
+] as const;
+
+/** Column positions of a detail row. */
+type DetailColumns = Record<(typeof DETAIL_COLUMN_NAMES)[number], number>;
+
+function columnsOf<N extends string>(
+  fields: { name: string }[],
+  names: readonly N[],
+): Record<N, number> {
   const index = new Map(fields.map((f, i) => [f.name, i]));
-  const out = {} as ListColumns;
-  for (const name of LIST_COLUMN_NAMES) {
+  const out = {} as Record<N, number>;
+  for (const name of names) {
     const i = index.get(name);
     if (i === undefined) {
-      throw new Error(`the cluster list statement returned no column ${name}`);
+      throw new Error(`the cluster statement returned no column ${name}`);
     }
     out[name] = i;
   }
@@ -365,6 +345,64 @@ function listRow(r: unknown[], c: ListColumns): HotClusterRow {
   } as HotClusterRow;
 }
 
+/**
+ * A detail row (pg `rowMode: 'array'`) as one object literal of a fixed shape: pg's object row
+ * with the template and operation added afterwards was a slow (dictionary) object that
+ * `toClusterDto` then read ~35 properties from.
+ */
+function detailRow(r: unknown[], c: DetailColumns): HotClusterDetailRow {
+  const opId = r[c.opId] as string | null;
+  const templateId = r[c.templateId] as string | null;
+  return {
+    id: r[c.id],
+    uuid: r[c.uuid],
+    workspaceId: r[c.workspaceId],
+    name: r[c.name],
+    status: r[c.status],
+    values: r[c.values],
+    clusterTemplateVersionId: r[c.clusterTemplateVersionId],
+    registryId: r[c.registryId],
+    registryMode: r[c.registryMode],
+    currentRevision: r[c.currentRevision],
+    wasCreated: r[c.wasCreated],
+    isLocked: r[c.isLocked],
+    clusterType: r[c.clusterType],
+    changeMode: r[c.changeMode],
+    checkIntervalSeconds: r[c.checkIntervalSeconds],
+    createdAt: r[c.createdAt],
+    updatedAt: r[c.updatedAt],
+    archivedAt: r[c.archivedAt],
+    archiveNumber: r[c.archiveNumber],
+    renderErrors: r[c.renderErrors],
+    clusterConfigurationCheckedAt: r[c.clusterConfigurationCheckedAt],
+    clusterConfigurationAppliedAt: r[c.clusterConfigurationAppliedAt],
+    templateVersionSwitchedAt: r[c.templateVersionSwitchedAt],
+    resourcesSyncState: r[c.resourcesSyncState],
+    resourcesStateResults: r[c.resourcesStateResults],
+    agentStatus: r[c.agentStatus],
+    agentData: r[c.agentData],
+    connectionHosts: r[c.connectionHosts],
+    secretValuesEncrypted: r[c.secretValuesEncrypted],
+    desiredRenderedPublic: r[c.desiredRenderedPublic],
+    appliedRenderedPublic: r[c.appliedRenderedPublic],
+    desiredRenderedEncrypted: r[c.desiredRenderedEncrypted],
+    appliedRenderedEncrypted: r[c.appliedRenderedEncrypted],
+    clusterTemplateVersion: templateId === null ? null : { clusterTemplateId: templateId },
+    operations:
+      opId === null
+        ? []
+        : [
+            {
+              id: opId,
+              kind: r[c.opKind] as ClusterOperation['kind'],
+              status: r[c.opStatus] as ClusterOperation['status'],
+              progress: r[c.opProgress] as number,
+              phase: r[c.opPhase] as string | null,
+            },
+          ],
+  } as HotClusterDetailRow;
+}
+
 /** `LIKE` pattern matching `q` literally anywhere (wildcards in q escaped). */
 function containsPattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -377,6 +415,7 @@ function containsPattern(q: string): string {
  */
 export class HotClusterQueries {
   readonly #pool: pg.Pool;
+  #detailColumns: DetailColumns | null = null;
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -388,18 +427,24 @@ export class HotClusterQueries {
     id: string,
     includeArchived: boolean,
   ): Promise<HotClusterDetailRow | null> {
-    const result = await this.#pool.query<RawRow>({
+    const result = await describedQuery<unknown[]>(this.#pool, {
       name: 'hot_cluster_by_id',
       text: GET_SQL,
+      rowMode: 'array',
       values: [id, workspaceId, includeArchived],
     });
     const raw = result.rows[0];
-    return raw ? toRow<HotClusterDetailRow>(raw) : null;
+    if (!raw) {
+      return null;
+    }
+    // The statement's columns are fixed: their positions are read once.
+    this.#detailColumns ??= columnsOf(result.fields, DETAIL_COLUMN_NAMES);
+    return detailRow(raw, this.#detailColumns);
   }
 
   /** A page of a workspace's clusters in the asked order, and the total of the filter. */
   async listClusters(query: ClusterListQuery): Promise<{ rows: HotClusterRow[]; total: number }> {
-    const result = await this.#pool.query<unknown[]>({
+    const result = await describedQuery<unknown[]>(this.#pool, {
       name: `hot_cluster_list_${sortName(query.sort)}`,
       text: listSql(query.sort),
       rowMode: 'array',
@@ -413,7 +458,7 @@ export class HotClusterQueries {
         query.offset,
       ],
     });
-    const c = listColumns(result.fields);
+    const c = columnsOf(result.fields, LIST_COLUMN_NAMES);
     const total = (result.rows[0]?.[c.total] as number | undefined) ?? 0;
     const rows: HotClusterRow[] = [];
     for (const r of result.rows) {
