@@ -103,7 +103,6 @@ describe('manager replicas as processes', () => {
     );
     const victim = running.managerReplicaId!;
     const survivor = victim === 'crash-a' ? 'crash-b' : 'crash-a';
-    const killedAt = Date.now();
     processes.get(victim)!.kill('SIGKILL');
 
     const ready = await eventually(
@@ -114,7 +113,6 @@ describe('manager replicas as processes', () => {
       60_000,
       'in_sync after takeover',
     );
-    expect(Date.now() - killedAt).toBeLessThan(60_000);
     expect(ready.was_created).toBe(true);
 
     const ops = await db.clusterOperation.findMany({ where: { clusterId: created.id } });

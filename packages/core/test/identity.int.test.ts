@@ -4,25 +4,31 @@ import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
+  addGroupMember,
   AppError,
   bootstrapInstallation,
   changeOwnPassword,
+  createGroup,
   createRole,
   createRoleBinding,
   createUser,
+  deleteGroup,
   deleteRole,
   deleteRoleBinding,
   deleteUser,
   getRoleBinding,
   getUser,
+  listGroupMembers,
   listRoleBindings,
   listRoles,
   listUsers,
+  removeGroupMember,
   type ServiceContext,
   silentLogger,
   updateRole,
   updateRoleBinding,
   updateUser,
+  userEffectiveBindings,
 } from '../src/index.js';
 
 /** The user, role and role-binding use cases called directly (the API tests cover them over HTTP). */
@@ -310,5 +316,43 @@ describe('users, roles and role bindings (use cases)', () => {
     );
     const listed = await listRoleBindings(ctx, { workspaceId: otherWorkspaceId });
     expect(listed.every((b) => b.workspace_id === workspaceId)).toBe(true);
+  });
+
+  it('groups: a local group grants its role to its members until they leave; a provider group is not edited here', async () => {
+    const user = await createUser(admin, {
+      email: 'gus@identity.test',
+      name: 'Gus',
+      password: 'gus-password-123',
+    });
+    const group = await createGroup(admin, { name: 'ops', description: 'Operators' });
+    expect(group).toMatchObject({
+      name: 'ops',
+      provider: 'local',
+      is_local: true,
+      member_count: 0,
+    });
+    const taken = await createGroup(admin, { name: 'ops' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(taken).toMatchObject({ code: 'name_taken' });
+    await createRoleBinding(admin, {
+      group_id: group.id,
+      role_id: await roleId('WORKSPACE', 'operator'),
+      workspace_id: workspaceId,
+    });
+    const members = await addGroupMember(admin, group.id, { user_id: user.id });
+    expect(members.map((m) => m.user_id)).toEqual([user.id]);
+    expect(await userEffectiveBindings(admin, user.id)).toEqual([
+      expect.objectContaining({ role_name: 'operator', via: 'group', group_name: 'ops' }),
+    ]);
+    await removeGroupMember(admin, group.id, user.id);
+    expect(await listGroupMembers(admin, group.id)).toEqual([]);
+    expect(await userEffectiveBindings(admin, user.id)).toEqual([]);
+
+    const provided = await createGroup(admin, { name: 'sso-admins', provider: 'dex' });
+    await expectCode(addGroupMember(admin, provided.id, { user_id: user.id }), 'conflict');
+    await deleteGroup(admin, group.id);
+    expect(await database.db.roleBinding.count({ where: { groupId: group.id } })).toBe(0);
   });
 });

@@ -23,23 +23,20 @@ function limitOf(fn: () => unknown): { limit: RenderLimitName; max: number } {
 
 describe('render budget', () => {
   it('stops a step bomb at the step limit', () => {
+    // 10^8 iterations unbounded: the typed result is the proof it stopped at the limit.
     const tpl = '{{ range until 1000 }}{{ range until 100000 }}{{ end }}{{ end }}';
-    const started = Date.now();
     expect(limitOf(() => render(tpl, {}, { limits: { maxSteps: 100_000 } }))).toEqual({
       limit: 'steps',
       max: 100_000,
     });
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('stops a long render at the wall-clock deadline', () => {
     const tpl = '{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}';
-    const started = Date.now();
     expect(limitOf(() => render(tpl, {}, { limits: { maxSteps: 1e12, timeoutMs: 100 } }))).toEqual({
       limit: 'timeout',
       max: 100,
     });
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('uses the defaults (1,000,000 steps) when no limits are given', () => {
@@ -141,9 +138,8 @@ describe('regular expressions run in linear time (RE2)', () => {
     ['regexReplaceAll', '{{ regexReplaceAll "(a+)+c" .s "x" }}', evil],
     ['regexSplit', '{{ regexSplit "(a*)*c" .s -1 | len }}', '1'],
   ])('%s on a catastrophic pattern', (_name, tpl, want) => {
-    const started = Date.now();
+    // A backtracking engine would not finish (exponential in the input): answering is the proof.
     expect(render(tpl, { s: evil })).toBe(want);
-    expect(Date.now() - started).toBeLessThan(500);
   });
 
   it('keeps Go semantics: leftmost-first, groups, anchors after the start, duplicate names', () => {

@@ -23,11 +23,9 @@ describe('renderClusterConfiguration: render limits', () => {
       ...STATIC_VERSION,
       placement_template: '{{ range until 1000 }}{{ range until 100000 }}{{ end }}{{ end }}',
     };
-    const started = Date.now();
     const result = renderClusterConfiguration(version, values(), SPECIALS, {
       limits: { maxSteps: 50_000 },
     });
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(result.limitExceeded).toEqual({ limit: 'steps', max: 50_000, section: 'placement' });
     expect(result.rendered).toBeNull();
     expect(result.errors).toEqual([
@@ -91,9 +89,8 @@ describe('params pattern: RE2', () => {
     expect(patternProblem('^[a-z0-9.-]+$')).toBeNull();
     expect(patternProblem('(?P<x>[a-z]+)-\\d+')).toBeNull();
     const re = patternRegExp('(a+)+');
-    const started = Date.now();
+    // Exponential for a backtracking engine: answering at all is the proof.
     expect(re.test('a'.repeat(5000) + 'b')).toBe(false);
-    expect(Date.now() - started).toBeLessThan(500);
     expect(re.test('aaa')).toBe(true);
     expect(patternRegExp('a|b').test('ab')).toBe(false);
   });
@@ -123,9 +120,8 @@ describe('params pattern: RE2', () => {
       { key: 'v', title: 'V', type: 'string', pattern: '^(a+)+$' },
     ]);
     expect(errors).toEqual([]);
-    const started = Date.now();
+    // 2^40 steps for a backtracking engine: answering at all is the proof.
     const result = validateValues(fields, { v: 'a'.repeat(40) + 'b' });
-    expect(Date.now() - started).toBeLessThan(500);
     expect(result.ok).toBe(false);
     expect(validateValues(fields, { v: 'aaaa' }).ok).toBe(true);
   });

@@ -25,6 +25,7 @@ import {
 import { CLUSTER_TRANSITIONS, type ClusterEvent } from '../cluster-state/status-machine.js';
 import type { Encryptor } from '../context.js';
 import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
+import { decryptSecretValues } from '../security/secret-values.js';
 import { createOperationMasker, OperationMaskerCache, type SecretMasker } from './log-masking.js';
 
 /** This process's maskers by cluster (see {@link OperationMaskerCache}). */
@@ -195,7 +196,7 @@ export async function claimOperation(
     createOperationMasker({
       sshPrivateKey,
       secretValues: cluster.secretValuesEncrypted
-        ? (JSON.parse(encryptor.decrypt(cluster.secretValuesEncrypted)) as Record<string, unknown>)
+        ? decryptSecretValues(encryptor, cluster.secretValuesEncrypted)
         : null,
       registryDockerConfig,
       agentKey,
