@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { type CommanderClient, createCommanderClient, unwrap } from '@commander/client';
 import { type APIRequestContext, expect, type Page, test as base } from '@playwright/test';
 
 import { E2E } from './playwright.config.js';
@@ -11,10 +12,13 @@ const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scr
 export type Api = {
   /** A write token of the `default` workspace (made with the bootstrap token). */
   token: string;
+  /** The typed API client (`@commander/client`) with that token: how specs call the API. */
+  client: CommanderClient;
+  /**
+   * Raw HTTP (no token set), only for a spec that checks raw HTTP details: status codes of
+   * refusals, odd requests.
+   */
   request: APIRequestContext;
-  get: <T = unknown>(url: string) => Promise<T>;
-  post: <T = unknown>(url: string, body: unknown) => Promise<T>;
-  put: <T = unknown>(url: string, body: unknown) => Promise<T>;
   /** The simulated dhctl's control API. */
   sim: <T = unknown>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) => Promise<T>;
 };
@@ -30,39 +34,20 @@ type Fixtures = {
 export const test = base.extend<Fixtures>({
   api: async ({ playwright }, use) => {
     const request = await playwright.request.newContext({ baseURL: E2E.baseURL });
-    const bootstrap = { 'x-auth-token': E2E.bootstrapToken };
-    const workspaces = (await (
-      await request.get('/api/v1/workspaces', { headers: bootstrap })
-    ).json()) as { id: string; slug: string }[];
+    const bootstrap = bootstrapClient();
+    const workspaces = await unwrap(bootstrap.GET('/api/v1/workspaces/'));
     const ws = workspaces.find((w) => w.slug === 'default');
-    const created = await request.post('/api/v1/auth_tokens', {
-      headers: bootstrap,
-      data: { name: `e2e-${Date.now()}`, workspace_id: ws?.id, scope: 'write' },
-    });
-    expect(created.status()).toBe(201);
-    const token = ((await created.json()) as { token: string }).token;
-    const headers = { 'x-auth-token': token };
-    const call = async <T>(
-      method: 'get' | 'post' | 'put',
-      url: string,
-      body?: unknown,
-    ): Promise<T> => {
-      const res = await request[method](url, {
-        headers,
-        ...(body === undefined ? {} : { data: body }),
-      });
-      expect(res.ok(), `${method.toUpperCase()} ${url}: ${res.status()} ${await res.text()}`).toBe(
-        true,
-      );
-      return (await res.json()) as T;
-    };
+    expect(ws, 'the default workspace').toBeTruthy();
+    const { token } = await unwrap(
+      bootstrap.POST('/api/v1/auth_tokens/', {
+        body: { name: `e2e-${Date.now()}`, workspace_id: ws!.id, scope: 'write' },
+      }),
+    );
     const simRequest = await playwright.request.newContext({ baseURL: E2E.simURL });
     await use({
       token,
+      client: createCommanderClient({ baseUrl: E2E.baseURL, token }),
       request,
-      get: (url) => call('get', url),
-      post: (url, body) => call('post', url, body),
-      put: (url, body) => call('put', url, body),
       sim: async (method, url, body) => {
         const res = await simRequest.fetch(url, {
           method,
@@ -96,4 +81,9 @@ export const test = base.extend<Fixtures>({
   },
 });
 
-export { expect };
+/** A client with the bootstrap token (global: workspaces, users, groups, roles). */
+export function bootstrapClient(): CommanderClient {
+  return createCommanderClient({ baseUrl: E2E.baseURL, token: E2E.bootstrapToken });
+}
+
+export { expect, unwrap };

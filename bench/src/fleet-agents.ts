@@ -77,6 +77,10 @@ let steadyFrom = Number.POSITIVE_INFINITY;
 
 type Response = { status: number | string; etag: string | null; body: string };
 
+/**
+ * Raw node:http, also for the user's `GET /api/v1/clusters` listing: this is a measured load
+ * loop (a keep-alive pool of bounded sockets), which the typed client's fetch would distort.
+ */
 function request(
   agent: http.Agent,
   base: URL,

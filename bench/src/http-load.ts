@@ -1,5 +1,9 @@
 import http from 'node:http';
 
+// The load loop speaks raw node:http, not the typed client (@commander/client): a keep-alive
+// agent with bounded sockets and open-loop scheduling is what is measured, and the client's fetch
+// and middleware would add their own cost to every request.
+
 /** One HTTP request of a load test. */
 export type HttpRequestSpec = {
   method: 'GET' | 'POST';

@@ -22,6 +22,7 @@ const WS_READ = [
   'workspace_audit:read',
   'workspace_members:read',
   'webhooks:read',
+  'rollouts:read',
 ];
 const WS_ALL = [
   ...WS_READ,
@@ -34,6 +35,7 @@ const WS_ALL = [
   'workspace_tokens:write',
   'workspace_members:write',
   'webhooks:write',
+  'rollouts:write',
 ];
 const GLOBAL_READ = [
   'workspaces:read',
@@ -142,6 +144,7 @@ describe('authorization matrix', () => {
           'cluster_templates:write',
           'catalogs:write',
           'registries:write',
+          'rollouts:write',
         ],
         headers: () => sessions.operator,
       },

@@ -75,10 +75,18 @@ const USAGE = `Usage: commander <command> [options]
   apply -f FILE [--dry-run]              make the documents true (never deletes)
   templates export TEMPLATE [--format yaml|json] [--file OUT]
 
+  rollouts plan --template NAME|ID --version N [--clusters C1,C2|--status S|-q TEXT]
+                [--waves 1,10%,rest] [--soak 5m]   per cluster: none / change / destructive
+  rollouts start (the same options) [--wait [--timeout 2h]]
+  rollouts list [--status S] [--template NAME|ID]
+  rollouts status ROLLOUT [--wait [--timeout 2h]]   waves and each cluster's state
+  rollouts pause|resume|abort ROLLOUT [--reason TEXT]
+
   CLUSTER and TEMPLATE are an id or an exact name.
   Options everywhere: -o table|json, --server URL, --token TOKEN, --workspace SLUG
   (or COMMANDER_URL, COMMANDER_TOKEN, COMMANDER_WORKSPACE; COMMANDER_CONFIG: the config file).
-  Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 denied, 5 cluster failed, 6 timeout.
+  Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 denied, 5 cluster failed (rollouts:
+  paused or aborted), 6 timeout.
 `;
 
 const OPTIONS = {
@@ -104,6 +112,10 @@ const OPTIONS = {
   file: { type: 'string', short: 'f' },
   help: { type: 'boolean', short: 'h' },
   'dry-run': { type: 'boolean' },
+  clusters: { type: 'string' },
+  waves: { type: 'string' },
+  soak: { type: 'string' },
+  reason: { type: 'string' },
 } as const;
 
 type Flags = ReturnType<typeof parse>['values'];
@@ -243,6 +255,8 @@ async function dispatch(positionals: string[], flags: Flags, io: Io): Promise<vo
       return changeRequests(sub, positionals, flags, clientFor(merged, io), io);
     case 'templates':
       return templates(sub, positionals, flags, clientFor(merged, io), io);
+    case 'rollouts':
+      return rollouts(sub, positionals, flags, clientFor(merged, io), io);
     case 'plan':
     case 'apply':
       return applyFile(
@@ -690,4 +704,239 @@ async function applyFile(
       ? `Plan: ${create} to create, ${update} to update, ${unchanged} unchanged\n`
       : `Applied: ${create} created, ${update} updated, ${unchanged} unchanged\n`,
   );
+}
+
+/** `1,10%,rest` (sizes, percentages, the rest) as the API's wave list. */
+export function parseWaves(
+  text: string | undefined,
+): ({ size: number } | { percent: number } | { rest: true })[] | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  return text.split(',').map((part) => {
+    const p = part.trim();
+    if (p === 'rest') {
+      return { rest: true as const };
+    }
+    const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(p);
+    if (!m || Number(m[1]) <= 0 || (m[2] === '' && !Number.isInteger(Number(m[1])))) {
+      throw new UsageError(`--waves ${text}: expected e.g. 1,10%,rest`);
+    }
+    return m[2] === '%' ? { percent: Number(m[1]) } : { size: Number(m[1]) };
+  });
+}
+
+type RolloutDetail = Awaited<ReturnType<typeof getRollout>>;
+
+async function getRollout(client: CommanderClient, id: string) {
+  return unwrap(client.GET('/api/v1/rollouts/{id}', { params: { path: { id } } }));
+}
+
+function printRollout(r: RolloutDetail, flags: Flags, io: Io): void {
+  if (format(flags) === 'json') {
+    io.stdout(json(r));
+    return;
+  }
+  const c = r.counts;
+  io.stdout(
+    `Rollout ${r.id}: ${r.status}${r.pause_reason ? ` (${r.pause_reason})` : ''}\n` +
+      `Template ${r.cluster_template_name} → version ${r.target_version_number}, wave ` +
+      `${Math.min(r.current_wave + 1, r.wave_count)}/${r.wave_count}, soak ${r.soak_seconds}s: ` +
+      `${c.done} done, ${c.updating + c.soaking + c.awaiting_approval} under way, ` +
+      `${c.pending} pending, ${c.failed} failed, ${c.skipped} skipped\n`,
+  );
+  const rows = [
+    ...r.waves.flatMap((w) => w.clusters.map((cl) => ({ ...cl, waveLabel: String(w.index + 1) }))),
+    ...r.skipped.map((cl) => ({ ...cl, waveLabel: '-' })),
+  ];
+  io.stdout(
+    table(rows, [
+      { header: 'WAVE', value: (x) => x.waveLabel },
+      { header: 'CLUSTER', value: (x) => x.cluster_name },
+      { header: 'STATE', value: (x) => x.state },
+      { header: 'CHANGE', value: (x) => x.change },
+      { header: 'STATUS', value: (x) => x.cluster_status },
+      { header: 'ERROR', value: (x) => x.error },
+    ]),
+  );
+}
+
+async function rolloutBody(client: CommanderClient, flags: Flags, dryRun: boolean) {
+  if (!flags.template || flags.version === undefined) {
+    throw new UsageError('rollouts plan/start need --template NAME|ID and --version N');
+  }
+  const template = await templateByRef(client, flags.template);
+  const version = template.cluster_template_versions.find(
+    (x) => String(x.number) === flags.version,
+  );
+  if (!version) {
+    throw new CliFailure(
+      `template ${template.name} has no version ${flags.version}`,
+      EXIT.notFound,
+    );
+  }
+  const clusterIds = flags.clusters
+    ? await Promise.all(
+        flags.clusters
+          .split(',')
+          .filter(Boolean)
+          .map((ref) => clusterId(client, ref.trim())),
+      )
+    : undefined;
+  const filter =
+    flags.status || flags.q ? { status: flags.status as never, q: flags.q } : undefined;
+  return {
+    cluster_template_id: template.id,
+    cluster_template_version_id: version.id,
+    cluster_ids: clusterIds,
+    filter,
+    waves: parseWaves(flags.waves),
+    soak_seconds: flags.soak === undefined ? undefined : Math.round(duration(flags.soak, 0) / 1000),
+    dry_run: dryRun,
+  };
+}
+
+/** Follows a rollout until it completes (0), pauses or is aborted (5), or the time runs out (6). */
+async function waitRollout(client: CommanderClient, id: string, flags: Flags, io: Io) {
+  const deadline = Date.now() + duration(flags.timeout, 2 * 3_600_000);
+  const interval = Number(io.env.COMMANDER_WAIT_INTERVAL_MS ?? 2000);
+  let last = '';
+  for (;;) {
+    const r = await getRollout(client, id);
+    const c = r.counts;
+    const line = `${r.status}: wave ${Math.min(r.current_wave + 1, r.wave_count)}/${r.wave_count}, ${c.done + c.skipped}/${c.total} done`;
+    if (line !== last) {
+      io.stderr(`${line}\n`);
+      last = line;
+    }
+    if (r.status === 'completed') {
+      return r;
+    }
+    if (r.status === 'paused' || r.status === 'aborted') {
+      printRollout(r, flags, io);
+      throw new CliFailure(
+        `rollout ${r.status}${r.pause_reason ? `: ${r.pause_reason}` : ''}`,
+        EXIT.failed,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new CliFailure(`rollout not finished in time (now ${r.status})`, EXIT.timeout);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+async function rollouts(
+  sub: string | undefined,
+  positionals: string[],
+  flags: Flags,
+  client: CommanderClient,
+  io: Io,
+): Promise<void> {
+  switch (sub) {
+    case 'plan': {
+      const plan = await unwrap(
+        client.POST('/api/v1/rollouts/', { body: await rolloutBody(client, flags, true) }),
+      );
+      if (!('dry_run' in plan)) {
+        throw new CliFailure('the server did not answer a plan', EXIT.error);
+      }
+      if (format(flags) === 'json') {
+        io.stdout(json(plan));
+        return;
+      }
+      const rows = [
+        ...plan.waves.flatMap((w) => w.clusters.map((c) => ({ wave: String(w.index + 1), ...c }))),
+        ...plan.skipped.map((c) => ({ wave: '-', ...c })),
+        ...plan.invalid.map((c) => ({ wave: '!', ...c })),
+      ];
+      io.stdout(
+        table(rows, [
+          { header: 'WAVE', value: (x) => x.wave },
+          { header: 'CLUSTER', value: (x) => x.cluster_name },
+          { header: 'CHANGE', value: (x) => x.change },
+          { header: 'FROM', value: (x) => x.from_version_number },
+          { header: 'STATUS', value: (x) => x.status },
+          { header: 'ERROR', value: (x) => x.error },
+        ]),
+      );
+      const n = plan.counts;
+      io.stdout(
+        `Plan: ${plan.waves.length} wave(s) to version ${plan.target_version_number}; ` +
+          `${n.change} change, ${n.destructive} destructive (approval if dhctl says so), ` +
+          `${n.none} unchanged, ${n.invalid} invalid\n`,
+      );
+      return;
+    }
+    case 'start': {
+      const created = await unwrap(
+        client.POST('/api/v1/rollouts/', { body: await rolloutBody(client, flags, false) }),
+      );
+      if (!('waves' in created) || 'dry_run' in created) {
+        throw new CliFailure('the server did not create a rollout', EXIT.error);
+      }
+      io.stderr(`started rollout ${created.id}\n`);
+      printRollout(
+        flags.wait ? await waitRollout(client, created.id, flags, io) : created,
+        flags,
+        io,
+      );
+      return;
+    }
+    case 'list': {
+      const template = flags.template ? await templateByRef(client, flags.template) : undefined;
+      const rows = await unwrap(
+        client.GET('/api/v1/rollouts/', {
+          params: { query: { status: flags.status as never, cluster_template_id: template?.id } },
+        }),
+      );
+      io.stdout(
+        format(flags) === 'json'
+          ? json(rows)
+          : table(rows, [
+              { header: 'ID', value: (r) => r.id },
+              { header: 'TEMPLATE', value: (r) => r.cluster_template_name },
+              { header: 'VERSION', value: (r) => r.target_version_number },
+              { header: 'STATUS', value: (r) => r.status },
+              {
+                header: 'WAVE',
+                value: (r) => `${Math.min(r.current_wave + 1, r.wave_count)}/${r.wave_count}`,
+              },
+              {
+                header: 'DONE',
+                value: (r) => `${r.counts.done + r.counts.skipped}/${r.counts.total}`,
+              },
+              { header: 'CREATED', value: (r) => r.created_at },
+            ]),
+      );
+      return;
+    }
+    case 'status': {
+      const id = one(positionals, 2, 'ROLLOUT');
+      printRollout(
+        flags.wait ? await waitRollout(client, id, flags, io) : await getRollout(client, id),
+        flags,
+        io,
+      );
+      return;
+    }
+    case 'pause':
+    case 'resume':
+    case 'abort': {
+      const id = one(positionals, 2, 'ROLLOUT');
+      const path = `/api/v1/rollouts/{id}/${sub}` as const;
+      const result = await unwrap(
+        client.POST(path, {
+          params: { path: { id } },
+          body: flags.reason ? { reason: flags.reason } : {},
+        }),
+      );
+      printRollout(result, flags, io);
+      return;
+    }
+    default:
+      throw new UsageError(
+        `rollouts ${sub ?? ''}: expected plan, start, list, status, pause, resume or abort`,
+      );
+  }
 }

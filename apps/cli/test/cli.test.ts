@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { duration, EXIT, run } from '../src/cli.js';
+import { duration, EXIT, parseWaves, run } from '../src/cli.js';
 import { table } from '../src/output.js';
 
 type Call = { method: string; url: string; headers: Headers; body: string };
@@ -258,5 +258,139 @@ describe('commander CLI', () => {
     expect(duration(undefined, 7)).toBe(7);
     expect(() => duration('soon', 0)).toThrow();
     expect(table([{ n: 'a\nb' }], [{ header: 'N', value: (r) => r.n }])).toBe('N\na b\n');
+  });
+  describe('rollouts', () => {
+    const TEMPLATE = {
+      id: '22222222-2222-4222-8222-222222222222',
+      name: 'edge',
+      clusters_count: 2,
+      archived_at: null,
+      current_cluster_template_version_id: null,
+      cluster_template_versions: [{ id: '33333333-3333-4333-8333-333333333333', number: 2 }],
+    };
+    const ROLLOUT_ID = '44444444-4444-4444-8444-444444444444';
+    const member = (name: string, state: string, error: string | null = null) => ({
+      cluster_id: CLUSTER.id,
+      cluster_name: name,
+      wave: 0,
+      state,
+      change: 'change',
+      cluster_status: 'in_sync',
+      error,
+    });
+    const rollout = (status: string, pauseReason: string | null = null) => ({
+      id: ROLLOUT_ID,
+      cluster_template_name: 'edge',
+      target_version_number: 2,
+      status,
+      pause_reason: pauseReason,
+      current_wave: 0,
+      wave_count: 1,
+      soak_seconds: 60,
+      counts: {
+        total: 1,
+        pending: 0,
+        updating: 0,
+        awaiting_approval: 0,
+        soaking: 0,
+        done: 0,
+        failed: 1,
+        skipped: 0,
+      },
+      waves: [{ index: 0, status: 'running', clusters: [member('prod-1', 'failed', 'boom')] }],
+      skipped: [],
+    });
+    const env = { COMMANDER_URL: 'http://c', COMMANDER_TOKEN: 't' };
+
+    it('parses waves', () => {
+      expect(parseWaves('1,10%,rest')).toEqual([{ size: 1 }, { percent: 10 }, { rest: true }]);
+      expect(parseWaves(undefined)).toBeUndefined();
+      expect(() => parseWaves('1,x')).toThrow();
+      expect(() => parseWaves('0')).toThrow();
+      expect(() => parseWaves('1.5')).toThrow();
+    });
+
+    it('plan sends the selection and prints each cluster by wave', async () => {
+      const api = fakeApi({
+        'GET /api/v1/cluster_templates/': () => [200, [TEMPLATE]],
+        'POST /api/v1/rollouts/': () => [
+          200,
+          {
+            dry_run: true,
+            target_version_number: 2,
+            waves: [
+              {
+                index: 0,
+                clusters: [
+                  {
+                    cluster_name: 'prod-1',
+                    change: 'destructive',
+                    from_version_number: 1,
+                    status: 'in_sync',
+                    error: null,
+                  },
+                ],
+              },
+            ],
+            skipped: [
+              {
+                cluster_name: 'prod-2',
+                change: 'none',
+                from_version_number: 2,
+                status: 'in_sync',
+                error: null,
+              },
+            ],
+            invalid: [],
+            counts: { total: 2, none: 1, change: 0, destructive: 1, invalid: 0 },
+          },
+        ],
+      });
+      const { exec, out } = harness(api.fetchFn, env);
+      expect(
+        await exec(
+          'rollouts',
+          'plan',
+          '--template',
+          'edge',
+          '--version',
+          '2',
+          '--waves',
+          '1,rest',
+          '--soak',
+          '5m',
+        ),
+      ).toBe(EXIT.ok);
+      expect(JSON.parse(api.calls[1]!.body)).toEqual({
+        cluster_template_id: TEMPLATE.id,
+        cluster_template_version_id: TEMPLATE.cluster_template_versions[0]!.id,
+        waves: [{ size: 1 }, { rest: true }],
+        soak_seconds: 300,
+        dry_run: true,
+      });
+      expect(out.join('')).toContain('1     prod-1   destructive');
+      expect(out.join('')).toContain('Plan: 1 wave(s) to version 2; 0 change, 1 destructive');
+      expect(await exec('rollouts', 'plan', '--template', 'edge', '--version', '9')).toBe(
+        EXIT.notFound,
+      );
+      expect(await exec('rollouts', 'plan')).toBe(EXIT.usage);
+    });
+
+    it('status --wait exits 5 when the rollout pauses; pause sends the reason', async () => {
+      const api = fakeApi({
+        [`GET /api/v1/rollouts/${ROLLOUT_ID}`]: () => [
+          200,
+          rollout('paused', 'Cluster prod-1 failed'),
+        ],
+        [`POST /api/v1/rollouts/${ROLLOUT_ID}/pause`]: () => [200, rollout('paused', 'window')],
+      });
+      const { exec, err, out } = harness(api.fetchFn, env);
+      expect(await exec('rollouts', 'status', ROLLOUT_ID, '--wait')).toBe(EXIT.failed);
+      expect(err.join('')).toContain('rollout paused: Cluster prod-1 failed');
+      expect(out.join('')).toContain('prod-1   failed');
+      expect(await exec('rollouts', 'pause', ROLLOUT_ID, '--reason', 'window')).toBe(EXIT.ok);
+      expect(JSON.parse(api.calls.at(-1)!.body)).toEqual({ reason: 'window' });
+      expect(await exec('rollouts', 'frobnicate')).toBe(EXIT.usage);
+    });
   });
 });

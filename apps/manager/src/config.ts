@@ -2,7 +2,11 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { DeliverySettings } from '@commander/core';
+import {
+  DEFAULT_ROLLOUT_ENGINE_SETTINGS,
+  type DeliverySettings,
+  type RolloutEngineSettings,
+} from '@commander/core';
 import { type DhctlTlsSettings, dhctlTlsSettingsFromEnv } from '@commander/dhctl';
 import { z } from 'zod';
 
@@ -84,6 +88,8 @@ const EnvSchema = z.object({
     .min(0)
     .default(6 * 3600_000),
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(50),
+  /** How often a running staged rollout is stepped (judged, advanced). */
+  ROLLOUT_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 });
 
 export type ManagerConfig = {
@@ -106,6 +112,7 @@ export type ManagerConfig = {
   metrics: { port: number; host: string } | null;
   agentImage: string | null;
   webhooks: DeliverySettings & { concurrency: number };
+  rollouts: RolloutEngineSettings;
   encryption: {
     primaryKey: string | undefined;
     previousPrimaryKeys: string[];
@@ -175,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
       retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
       disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
     },
+    rollouts: { ...DEFAULT_ROLLOUT_ENGINE_SETTINGS, tickMs: e.ROLLOUT_TICK_MS },
     metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     encryption: {
       primaryKey: e.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY,

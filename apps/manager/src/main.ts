@@ -121,8 +121,8 @@ const runner = await run({
   // graphile-worker's own messages go to our JSON log.
   logger: graphileLogger,
 });
-// Webhook deliveries: a second runner on the same queue that takes only `webhook/delivery`
-// jobs, several at once; its worker ids are recorded like the first's (a dead replica's locked
+// Webhook deliveries and rollout steps: a second runner on the same queue that takes only
+// `webhook/delivery` and `rollout/advance` jobs, several at once; its worker ids are recorded like the first's (a dead replica's locked
 // deliveries are released with its operations).
 const webhookRunner = await run({
   pgPool: queuePool,
@@ -131,7 +131,7 @@ const webhookRunner = await run({
   concurrency: config.webhooks.concurrency,
   noHandleSignals: true,
   pollInterval: 1_000,
-  taskList: buildWebhookTaskList(deps, config.webhooks),
+  taskList: buildWebhookTaskList(deps, config.webhooks, config.rollouts),
   gracefulShutdownAbortTimeout: 15_000,
   logger: graphileLogger,
 });

@@ -1,10 +1,16 @@
-import { markSilentAgents, rollupTelemetry, scheduleDueChecks } from '@commander/core';
+import {
+  markSilentAgents,
+  rescheduleStalledRollouts,
+  rollupTelemetry,
+  scheduleDueChecks,
+} from '@commander/core';
 
 import { type ManagerDeps, systemContext } from './deps.js';
 
 /**
  * The periodic work of a replica: every `everyMs` it queues checks for clusters whose check
- * interval elapsed and marks silent agents lost; every ten minutes it downsamples and expires
+ * interval elapsed, marks silent agents lost and reschedules running rollouts that lost their
+ * step job; every ten minutes it downsamples and expires
  * telemetry. Every replica runs it; each job takes a lock, so one at a time does the work.
  */
 export function startReconcileLoop(
@@ -20,6 +26,10 @@ export function startReconcileLoop(
       const queued = await scheduleDueChecks(systemContext(deps));
       if (queued > 0) {
         deps.log.info({ queued }, 'queued configuration checks');
+      }
+      const stalled = await rescheduleStalledRollouts(deps.db);
+      if (stalled > 0) {
+        deps.log.warn({ stalled }, 'rollouts without a pending step rescheduled');
       }
       const lost = await markSilentAgents(deps.db, options.agentSilentAfterMs);
       if (lost > 0) {

@@ -47,6 +47,7 @@ function rssKiB(pid: number): number {
   return m ? Number(m[1]) : Number.NaN;
 }
 
+/** A measured request (raw fetch, the same for the direct and the proxied path). */
 async function timed(url: string, headers: Record<string, string>): Promise<number> {
   const start = process.hrtime.bigint();
   const res = await fetch(url, { headers });

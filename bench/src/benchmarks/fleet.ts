@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { createCommanderClient, unwrap } from '@commander/client';
 import { WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import {
   AGENT_TELEMETRY_INTERVAL_SECONDS,
@@ -508,15 +509,11 @@ export async function runFleetSoak(
   await waitForReplicas(database, managers);
 
   // A user's workspace read token, issued through the API as a user would.
-  const issued = await fetch(`${apiUrl}/api/v1/auth_tokens`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${bootstrapToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'fleet-soak', workspace_id: workspace.id, scope: 'read' }),
-  });
-  if (issued.status !== 201) {
-    throw new Error(`issuing the listing token failed: ${issued.status} ${await issued.text()}`);
-  }
-  const listingToken = ((await issued.json()) as { token: string }).token;
+  const { token: listingToken } = await unwrap(
+    createCommanderClient({ baseUrl: apiUrl, token: bootstrapToken }).POST('/api/v1/auth_tokens/', {
+      body: { name: 'fleet-soak', workspace_id: workspace.id, scope: 'read' },
+    }),
+  );
 
   const input: FleetAgentsInput = {
     apiUrl,

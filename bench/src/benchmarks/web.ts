@@ -81,6 +81,7 @@ async function coldLoad(
     viewport: { width: 1440, height: 900 },
   });
   try {
+    // The browser context's own request: its session cookie is what the page loads with.
     const login = await context.request.post('/api/v1/auth/login', {
       data: { email, password },
     });

@@ -1,5 +1,5 @@
 import { expect, test } from '../../fixtures.js';
-import { type ApiCluster, createReadyCluster } from '../lifecycle/cluster-helpers.js';
+import { createReadyCluster, getCluster } from '../lifecycle/cluster-helpers.js';
 
 /**
  * The Administration tab of a Ready cluster whose (simulated) agent holds the tunnel: the
@@ -15,9 +15,7 @@ test('browse pods, edit a config map with a diff, follow a log and use the termi
 }) => {
   const cluster = await createReadyCluster(api, 'e2e-admin');
   await expect
-    .poll(async () => (await api.get<ApiCluster>(`/api/v1/clusters/${cluster.id}`)).agent_status, {
-      timeout: 60_000,
-    })
+    .poll(async () => (await getCluster(api, cluster.id)).agent_status, { timeout: 60_000 })
     .toBe('online');
 
   await signIn(page);

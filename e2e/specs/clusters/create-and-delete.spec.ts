@@ -1,4 +1,5 @@
-import { expect, test } from '../../fixtures.js';
+import { expect, test, unwrap } from '../../fixtures.js';
+import { clusterStatus, staticTemplate } from '../lifecycle/cluster-helpers.js';
 
 /**
  * The walking skeleton, as a user does it: sign in, create a cluster from the preset static
@@ -44,36 +45,24 @@ test('sign in, create a cluster, see it Ready, delete it', async ({ page, signIn
 });
 
 test('create and delete a cluster through the API with a workspace token', async ({ api }) => {
-  const templates = await api.get<{ name: string; current_cluster_template_version_id: string }[]>(
-    '/api/v1/cluster_templates',
+  const template = await staticTemplate(api);
+  const cluster = await unwrap(
+    api.client.POST('/api/v1/clusters/', {
+      body: {
+        name: `api-${Date.now().toString(36)}`,
+        cluster_template_version_id: template.current_cluster_template_version_id,
+        values: {},
+      },
+    }),
   );
-  const version = templates.find(
-    (t) => t.name === 'Static cluster',
-  )!.current_cluster_template_version_id;
-  const cluster = await api.post<{ id: string; status: string }>('/api/v1/clusters', {
-    name: `api-${Date.now().toString(36)}`,
-    cluster_template_version_id: version,
-    values: {},
-  });
   expect(cluster.status).toBe('new');
+  await expect.poll(() => clusterStatus(api, cluster.id), { timeout: 90_000 }).toBe('in_sync');
+  const path = { path: { id: cluster.id } };
+  const deleting = await unwrap(api.client.DELETE('/api/v1/clusters/{id}', { params: path }));
+  expect(deleting.status).toBe('delete');
   await expect
     .poll(
-      async () => (await api.get<{ status: string }>(`/api/v1/clusters/${cluster.id}`)).status,
-      { timeout: 90_000 },
-    )
-    .toBe('in_sync');
-  const deleting = await api.request.delete(`/api/v1/clusters/${cluster.id}`, {
-    headers: { 'x-auth-token': api.token },
-  });
-  expect((await deleting.json()).status).toBe('delete');
-  await expect
-    .poll(
-      async () =>
-        (
-          await api.request.get(`/api/v1/clusters/${cluster.id}`, {
-            headers: { 'x-auth-token': api.token },
-          })
-        ).status(),
+      async () => (await api.client.GET('/api/v1/clusters/{id}', { params: path })).response.status,
       { timeout: 90_000 },
     )
     .toBe(404);

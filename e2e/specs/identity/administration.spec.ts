@@ -1,5 +1,4 @@
-import { expect, test } from '../../fixtures.js';
-import { E2E } from '../../playwright.config.js';
+import { bootstrapClient, expect, test, unwrap } from '../../fixtures.js';
 
 /**
  * The administration area, as an administrator uses it: create a user, give them a role in a
@@ -8,7 +7,6 @@ import { E2E } from '../../playwright.config.js';
  */
 test('administer users, roles and workspaces; a new member changes their password', async ({
   page,
-  playwright,
   signIn,
   shot,
 }) => {
@@ -17,15 +15,11 @@ test('administer users, roles and workspaces; a new member changes their passwor
   const password = 'first-password-12';
 
   // A spare workspace to rename and delete (global token: workspaces are global objects).
-  const global = await playwright.request.newContext({
-    baseURL: E2E.baseURL,
-    extraHTTPHeaders: { 'x-auth-token': E2E.bootstrapToken },
-  });
-  const spare = await global.post('/api/v1/workspaces', {
-    data: { name: `Spare ${suffix}`, slug: `spare-${suffix}` },
-  });
-  expect(spare.status()).toBe(201);
-  await global.dispose();
+  await unwrap(
+    bootstrapClient().POST('/api/v1/workspaces/', {
+      body: { name: `Spare ${suffix}`, slug: `spare-${suffix}` },
+    }),
+  );
 
   await signIn(page);
   await page.getByRole('button', { name: /^User menu/ }).click();

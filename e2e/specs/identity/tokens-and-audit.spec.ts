@@ -1,4 +1,6 @@
-import { expect, test } from '../../fixtures.js';
+import { createCommanderClient } from '@commander/client';
+
+import { expect, test, unwrap } from '../../fixtures.js';
 import { E2E } from '../../playwright.config.js';
 
 /**
@@ -9,7 +11,6 @@ import { E2E } from '../../playwright.config.js';
 test('issue a workspace token in the UI, use it with the API, find both in the audit log', async ({
   page,
   context,
-  playwright,
   signIn,
   shot,
 }) => {
@@ -35,23 +36,17 @@ test('issue a workspace token in the UI, use it with the API, find both in the a
   await expect(page.getByRole('table', { name: 'API tokens' })).toContainText(tokenName);
 
   // A script with the token: it creates a cluster.
-  const request = await playwright.request.newContext({
-    baseURL: E2E.baseURL,
-    extraHTTPHeaders: { 'x-auth-token': token },
-  });
-  const templates = (await (await request.get('/api/v1/cluster_templates')).json()) as {
-    name: string;
-    current_cluster_template_version_id: string;
-  }[];
+  const script = createCommanderClient({ baseUrl: E2E.baseURL, token });
+  const templates = await unwrap(script.GET('/api/v1/cluster_templates/'));
   const version = templates.find(
     (t) => t.name === 'Static cluster',
   )?.current_cluster_template_version_id;
+  expect(version, 'the preset "Static cluster" template').toBeTruthy();
   const clusterName = `e2e-token-${Date.now().toString(36)}`;
-  const response = await request.post('/api/v1/clusters', {
-    data: { name: clusterName, cluster_template_version_id: version, values: {} },
+  const response = await script.POST('/api/v1/clusters/', {
+    body: { name: clusterName, cluster_template_version_id: version!, values: {} },
   });
-  expect(response.status(), await response.text()).toBe(201);
-  await request.dispose();
+  expect(response.response.status, JSON.stringify(response.error)).toBe(201);
 
   // The workspace's audit log: newest first, who (user or token), what, with its changes.
   await page

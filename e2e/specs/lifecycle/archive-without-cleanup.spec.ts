@@ -1,5 +1,5 @@
-import { expect, test } from '../../fixtures.js';
-import { type ApiCluster, createReadyCluster } from './cluster-helpers.js';
+import { expect, test, unwrap } from '../../fixtures.js';
+import { clusterStatus, createReadyCluster } from './cluster-helpers.js';
 
 /**
  * A deletion that keeps failing (the simulated dhctl's Destroy fails): the cluster stays in
@@ -15,14 +15,11 @@ test('deletion failed: archive without cleanup, confirmed by name', async ({
   const cluster = await createReadyCluster(api, 'e2e-awc');
   await api.sim('POST', '/sim/faults', { operation: 'Destroy', times: 20 });
   try {
-    const res = await api.request.delete(`/api/v1/clusters/${cluster.id}`, {
-      headers: { 'x-auth-token': api.token },
-    });
-    expect(res.status()).toBe(200);
+    await unwrap(
+      api.client.DELETE('/api/v1/clusters/{id}', { params: { path: { id: cluster.id } } }),
+    );
     await expect
-      .poll(async () => (await api.get<ApiCluster>(`/api/v1/clusters/${cluster.id}`)).status, {
-        timeout: 120_000,
-      })
+      .poll(() => clusterStatus(api, cluster.id), { timeout: 120_000 })
       .toBe('deletion_failed');
   } finally {
     await api.sim('DELETE', '/sim/faults');
@@ -39,8 +36,8 @@ test('deletion failed: archive without cleanup, confirmed by name', async ({
   await dialog.getByRole('button', { name: 'Archive without cleanup' }).click();
   await expect(page).toHaveURL(/\/w\/default\/clusters$/);
 
-  const gone = await api.request.get(`/api/v1/clusters/${cluster.id}`, {
-    headers: { 'x-auth-token': api.token },
+  const gone = await api.client.GET('/api/v1/clusters/{id}', {
+    params: { path: { id: cluster.id } },
   });
-  expect(gone.status()).toBe(404);
+  expect(gone.response.status).toBe(404);
 });

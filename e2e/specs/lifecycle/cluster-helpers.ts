@@ -1,35 +1,49 @@
-import { type Api, expect } from '../../fixtures.js';
+import type { Cluster } from '@commander/client';
 
-export type ApiCluster = {
-  id: string;
-  uuid: string;
-  name: string;
-  status: string;
-  agent_status: string;
-  cluster_agent_data: unknown[];
-  resources_state_results: { group: string; kind: string; name: string; status: string }[];
-};
+import { type Api, expect, unwrap } from '../../fixtures.js';
+
+export type ApiCluster = Cluster;
+
+/** The current version of the preset "Static cluster" template. */
+export async function staticTemplate(
+  api: Api,
+): Promise<{ id: string; current_cluster_template_version_id: string }> {
+  const templates = await unwrap(api.client.GET('/api/v1/cluster_templates/'));
+  const template = templates.find((t) => t.name === 'Static cluster');
+  expect(
+    template?.current_cluster_template_version_id,
+    'the preset "Static cluster" template',
+  ).toBeTruthy();
+  return {
+    id: template!.id,
+    current_cluster_template_version_id: template!.current_cluster_template_version_id!,
+  };
+}
+
+/** A cluster, as the API answers it now. */
+export function getCluster(api: Api, id: string): Promise<ApiCluster> {
+  return unwrap(api.client.GET('/api/v1/clusters/{id}', { params: { path: { id } } }));
+}
+
+/** The status of a cluster, as the API answers it now. */
+export async function clusterStatus(api: Api, id: string): Promise<string> {
+  return (await getCluster(api, id)).status;
+}
 
 /** Creates a cluster from the preset static template through the API and waits until Ready. */
 export async function createReadyCluster(api: Api, prefix: string): Promise<ApiCluster> {
-  const templates = await api.get<{ name: string; current_cluster_template_version_id: string }[]>(
-    '/api/v1/cluster_templates',
+  const template = await staticTemplate(api);
+  const created = await unwrap(
+    api.client.POST('/api/v1/clusters/', {
+      body: {
+        name: `${prefix}-${Date.now().toString(36)}`,
+        cluster_template_version_id: template.current_cluster_template_version_id,
+        values: {},
+      },
+    }),
   );
-  const version = templates.find(
-    (t) => t.name === 'Static cluster',
-  )?.current_cluster_template_version_id;
-  expect(version, 'the preset "Static cluster" template').toBeTruthy();
-  const created = await api.post<ApiCluster>('/api/v1/clusters', {
-    name: `${prefix}-${Date.now().toString(36)}`,
-    cluster_template_version_id: version,
-    values: {},
-  });
-  await expect
-    .poll(async () => (await api.get<ApiCluster>(`/api/v1/clusters/${created.id}`)).status, {
-      timeout: 120_000,
-    })
-    .toBe('in_sync');
-  return api.get<ApiCluster>(`/api/v1/clusters/${created.id}`);
+  await expect.poll(() => clusterStatus(api, created.id), { timeout: 120_000 }).toBe('in_sync');
+  return getCluster(api, created.id);
 }
 
 /**

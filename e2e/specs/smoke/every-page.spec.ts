@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 
-import { expect, test } from '../../fixtures.js';
+import { expect, test, unwrap } from '../../fixtures.js';
+import { clusterStatus, getCluster, staticTemplate } from '../lifecycle/cluster-helpers.js';
 
 /**
  * Every page of the UI, with data in it: it renders its heading, stays responsive when the app
@@ -13,25 +14,19 @@ test('every page renders, survives a re-render and logs no errors', async ({
   signIn,
 }) => {
   test.setTimeout(240_000);
-  const templates = await api.get<
-    { id: string; name: string; current_cluster_template_version_id: string }[]
-  >('/api/v1/cluster_templates');
-  const template = templates.find((t) => t.name === 'Static cluster')!;
-  const cluster = await api.post<{ id: string }>('/api/v1/clusters', {
-    name: `smoke-${Date.now().toString(36)}`,
-    cluster_template_version_id: template.current_cluster_template_version_id,
-    values: {},
-  });
-  await expect
-    .poll(
-      async () => (await api.get<{ status: string }>(`/api/v1/clusters/${cluster.id}`)).status,
-      { timeout: 90_000 },
-    )
-    .toBe('in_sync');
-  const detail = await api.get<{ last_operation: { id: string } | null }>(
-    `/api/v1/clusters/${cluster.id}`,
+  const template = await staticTemplate(api);
+  const cluster = await unwrap(
+    api.client.POST('/api/v1/clusters/', {
+      body: {
+        name: `smoke-${Date.now().toString(36)}`,
+        cluster_template_version_id: template.current_cluster_template_version_id,
+        values: {},
+      },
+    }),
   );
-  const catalogs = await api.get<{ id: string }[]>('/api/v1/catalogs');
+  await expect.poll(() => clusterStatus(api, cluster.id), { timeout: 90_000 }).toBe('in_sync');
+  const detail = await getCluster(api, cluster.id);
+  const catalogs = await unwrap(api.client.GET('/api/v1/catalogs/'));
 
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
@@ -60,6 +55,7 @@ test('every page renders, survives a re-render and logs no errors', async ({
     `${w}/templates/${template.id}/versions`,
     `${w}/templates/${template.id}/editor`,
     `${w}/templates/${template.id}/clusters`,
+    `${w}/rollouts`,
     `${w}/inventory`,
     ...(catalogs[0] ? [`${w}/inventory/${catalogs[0].id}`] : []),
     `${w}/settings/tokens`,

@@ -1,11 +1,7 @@
 import type { Page } from '@playwright/test';
 
 import { expect, test } from '../../fixtures.js';
-import {
-  type ApiCluster,
-  createReadyCluster,
-  simulatorUuid,
-} from '../lifecycle/cluster-helpers.js';
+import { createReadyCluster, getCluster, simulatorUuid } from '../lifecycle/cluster-helpers.js';
 
 /** How many telemetry points the charts hold (their accessible summary says so). */
 async function measurements(page: Page): Promise<number> {
@@ -30,9 +26,7 @@ test('telemetry cards and charts fill in; a resource error shows on the Resource
 }) => {
   const cluster = await createReadyCluster(api, 'e2e-telemetry');
   await expect
-    .poll(async () => (await api.get<ApiCluster>(`/api/v1/clusters/${cluster.id}`)).agent_status, {
-      timeout: 60_000,
-    })
+    .poll(async () => (await getCluster(api, cluster.id)).agent_status, { timeout: 60_000 })
     .toBe('online');
 
   await signIn(page);
@@ -69,10 +63,15 @@ test('telemetry cards and charts fill in; a resource error shows on the Resource
   await shot(page, 'overview');
 
   // Break one resource in the cluster: the agent reports it, the Resources tab shows it.
-  const current = await api.get<ApiCluster>(`/api/v1/clusters/${cluster.id}`);
-  const target = current.resources_state_results.find(
-    (r) => r.status === 'applied' && r.kind !== 'Secret',
-  );
+  const current = await getCluster(api, cluster.id);
+  // The contract leaves the agent's result objects open (`unknown`); these are their fields.
+  const results = current.resources_state_results as {
+    group: string;
+    kind: string;
+    name: string;
+    status: string;
+  }[];
+  const target = results.find((r) => r.status === 'applied' && r.kind !== 'Secret');
   expect(target, 'an applied resource to break').toBeTruthy();
   const message = 'admission webhook "e2e.example.com" denied the request';
   const uuid = await simulatorUuid(api, cluster);

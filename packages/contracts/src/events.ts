@@ -10,6 +10,7 @@ export const CHANGE_EVENT_TYPES = [
   'record',
   'workspace',
   'telemetry',
+  'rollout',
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

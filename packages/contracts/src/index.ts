@@ -10,5 +10,6 @@ export * from './identity.js';
 export * from './operations.js';
 export * from './permissions.js';
 export * from './registries.js';
+export * from './rollouts.js';
 export * from './webhooks.js';
 export * from './workspaces.js';

@@ -41,6 +41,8 @@ export const WORKSPACE_PERMISSIONS = [
   'workspace_members:write',
   'webhooks:read',
   'webhooks:write',
+  'rollouts:read',
+  'rollouts:write',
 ] as const;
 
 export type GlobalPermission = (typeof GLOBAL_PERMISSIONS)[number];
@@ -79,6 +81,7 @@ export const BUILT_IN_ROLES = {
         'cluster_templates:write',
         'catalogs:write',
         'registries:write',
+        'rollouts:write',
       ] as Permission[],
     },
     viewer: {

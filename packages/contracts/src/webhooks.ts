@@ -11,6 +11,17 @@ import { TimestampSchema } from './common.js';
 
 const ClusterRef = { cluster_id: z.uuid(), cluster_name: z.string() };
 
+/** `data` of the rollout events (subject `rollouts/<id>`). */
+const RolloutEventData = z.object({
+  rollout_id: z.uuid(),
+  cluster_template_id: z.uuid(),
+  cluster_template_version_id: z.uuid(),
+  status: z.string(),
+  pause_reason: z.string().nullable(),
+  current_wave: z.number().int(),
+  wave_count: z.number().int(),
+});
+
 /** `data` of each event type. */
 export const WEBHOOK_EVENT_DATA = {
   'io.commander.cluster.status_changed': z.object({
@@ -69,6 +80,13 @@ export const WEBHOOK_EVENT_DATA = {
     version: z.number().int(),
     comment: z.string(),
   }),
+  'io.commander.rollout.started': RolloutEventData,
+  'io.commander.rollout.paused': RolloutEventData,
+  'io.commander.rollout.resumed': RolloutEventData,
+  'io.commander.rollout.completed': RolloutEventData,
+  'io.commander.rollout.aborted': RolloutEventData,
+  /** A wave's clusters are all done (or skipped); `wave` is its 0-based index. */
+  'io.commander.rollout.wave.completed': RolloutEventData.extend({ wave: z.number().int() }),
 } as const;
 
 /** The event types a subscription can choose (the catalogue). */
@@ -89,7 +107,7 @@ export const CloudEventSchema = z.object({
   /** `/workspaces/<workspace id>` */
   source: z.string(),
   type: z.string(),
-  /** `clusters/<id>`, `operations/<id>`, `change_requests/<id>`, `cluster_templates/<id>/versions/<id>` */
+  /** `clusters/<id>`, `operations/<id>`, `change_requests/<id>`, `cluster_templates/<id>/versions/<id>`, `rollouts/<id>` */
   subject: z.string(),
   time: z.string(),
   datacontenttype: z.literal('application/json'),

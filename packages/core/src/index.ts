@@ -248,6 +248,18 @@ export {
 } from './registries/registries.js';
 export { requirePermission } from './require-permission.js';
 export {
+  advanceRollout,
+  DEFAULT_ROLLOUT_ENGINE_SETTINGS,
+  type RolloutEngineSettings,
+} from './rollouts/advance-rollout.js';
+export {
+  actOnRollout,
+  createRollout,
+  getRollout,
+  listRollouts,
+  rescheduleStalledRollouts,
+} from './rollouts/rollouts.js';
+export {
   generatedKeysWarning,
   type OpenedEncryption,
   openEncryption,

@@ -21,6 +21,7 @@ import {
 import { operationRoutes } from './operations.routes.js';
 import { registryRoutes } from './registries.routes.js';
 import { renderRoutes } from './render.routes.js';
+import { rolloutRoutes } from './rollouts.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
 
@@ -54,6 +55,7 @@ export async function registerApiRoutes(
       await api.register(eventRoutes, { prefix: '/events' });
       await api.register(applyRoutes, { prefix: '/apply' });
       await api.register(webhookRoutes, { prefix: '/webhooks', policy: webhooks });
+      await api.register(rolloutRoutes, { prefix: '/rollouts' });
     },
     { prefix: '/api/v1' },
   );

@@ -224,6 +224,20 @@ export const routes: RouteObject[] = [
                     ),
                   },
                   {
+                    path: 'rollouts',
+                    lazy: page(
+                      () => import('../features/rollouts/pages/rollouts-page.js'),
+                      'RolloutsPage',
+                    ),
+                  },
+                  {
+                    path: 'rollouts/:rolloutId',
+                    lazy: page(
+                      () => import('../features/rollouts/pages/rollout-page.js'),
+                      'RolloutPage',
+                    ),
+                  },
+                  {
                     path: 'webhooks',
                     lazy: page(
                       () => import('../features/webhooks/pages/webhooks-page.js'),

@@ -5,11 +5,13 @@ import en from './locales/en.json';
 import enAdministration from './locales/en-administration.json';
 import enManage from './locales/en-manage.json';
 import enOperator from './locales/en-operator.json';
+import enRollouts from './locales/en-rollouts.json';
 import enTemplates from './locales/en-templates.json';
 import ru from './locales/ru.json';
 import ruAdministration from './locales/ru-administration.json';
 import ruManage from './locales/ru-manage.json';
 import ruOperator from './locales/ru-operator.json';
+import ruRollouts from './locales/ru-rollouts.json';
 import ruTemplates from './locales/ru-templates.json';
 
 declare module 'i18next' {
@@ -20,7 +22,8 @@ declare module 'i18next' {
         typeof enTemplates &
         typeof enManage &
         typeof enOperator &
-        typeof enAdministration;
+        typeof enAdministration &
+        typeof enRollouts;
     };
   }
 }
@@ -53,10 +56,24 @@ export function createI18n(language: Language = detectLanguage()): I18n {
     // Features may keep their strings in their own files (top-level keys must not collide).
     resources: {
       en: {
-        translation: { ...en, ...enTemplates, ...enManage, ...enOperator, ...enAdministration },
+        translation: {
+          ...en,
+          ...enTemplates,
+          ...enManage,
+          ...enOperator,
+          ...enAdministration,
+          ...enRollouts,
+        },
       },
       ru: {
-        translation: { ...ru, ...ruTemplates, ...ruManage, ...ruOperator, ...ruAdministration },
+        translation: {
+          ...ru,
+          ...ruTemplates,
+          ...ruManage,
+          ...ruOperator,
+          ...ruAdministration,
+          ...ruRollouts,
+        },
       },
     },
     lng: language,

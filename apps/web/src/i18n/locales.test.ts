@@ -4,15 +4,31 @@ import baseEn from './locales/en.json';
 import enAdministration from './locales/en-administration.json';
 import enManage from './locales/en-manage.json';
 import enOperator from './locales/en-operator.json';
+import enRollouts from './locales/en-rollouts.json';
 import enTemplates from './locales/en-templates.json';
 import baseRu from './locales/ru.json';
 import ruAdministration from './locales/ru-administration.json';
 import ruManage from './locales/ru-manage.json';
 import ruOperator from './locales/ru-operator.json';
+import ruRollouts from './locales/ru-rollouts.json';
 import ruTemplates from './locales/ru-templates.json';
 
-const en = { ...baseEn, ...enTemplates, ...enManage, ...enOperator, ...enAdministration };
-const ru = { ...baseRu, ...ruTemplates, ...ruManage, ...ruOperator, ...ruAdministration };
+const en = {
+  ...baseEn,
+  ...enTemplates,
+  ...enManage,
+  ...enOperator,
+  ...enAdministration,
+  ...enRollouts,
+};
+const ru = {
+  ...baseRu,
+  ...ruTemplates,
+  ...ruManage,
+  ...ruOperator,
+  ...ruAdministration,
+  ...ruRollouts,
+};
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -56,6 +72,21 @@ describe('translations', () => {
           ...Object.keys(enTemplates),
           ...Object.keys(enManage),
           ...Object.keys(enOperator),
+        ],
+        key,
+      ).not.toContain(key);
+    }
+  });
+
+  it('the rollouts file does not override top-level keys of the others', () => {
+    for (const key of Object.keys(enRollouts)) {
+      expect(
+        [
+          ...Object.keys(baseEn),
+          ...Object.keys(enTemplates),
+          ...Object.keys(enManage),
+          ...Object.keys(enOperator),
+          ...Object.keys(enAdministration),
         ],
         key,
       ).not.toContain(key);

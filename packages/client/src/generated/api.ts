@@ -14270,7 +14270,7 @@ export interface paths {
                         /** @default  */
                         name?: string;
                         url: string;
-                        event_types: ("io.commander.cluster.status_changed" | "io.commander.operation.started" | "io.commander.operation.succeeded" | "io.commander.operation.failed" | "io.commander.change_request.opened" | "io.commander.change_request.approved" | "io.commander.change_request.rejected" | "io.commander.agent.lost" | "io.commander.agent.back" | "io.commander.template_version.published")[];
+                        event_types: ("io.commander.cluster.status_changed" | "io.commander.operation.started" | "io.commander.operation.succeeded" | "io.commander.operation.failed" | "io.commander.change_request.opened" | "io.commander.change_request.approved" | "io.commander.change_request.rejected" | "io.commander.agent.lost" | "io.commander.agent.back" | "io.commander.template_version.published" | "io.commander.rollout.started" | "io.commander.rollout.paused" | "io.commander.rollout.resumed" | "io.commander.rollout.completed" | "io.commander.rollout.aborted" | "io.commander.rollout.wave.completed")[];
                         /** @default true */
                         active?: boolean;
                     };
@@ -14526,7 +14526,7 @@ export interface paths {
                     "application/json": {
                         name?: string;
                         url?: string;
-                        event_types?: ("io.commander.cluster.status_changed" | "io.commander.operation.started" | "io.commander.operation.succeeded" | "io.commander.operation.failed" | "io.commander.change_request.opened" | "io.commander.change_request.approved" | "io.commander.change_request.rejected" | "io.commander.agent.lost" | "io.commander.agent.back" | "io.commander.template_version.published")[];
+                        event_types?: ("io.commander.cluster.status_changed" | "io.commander.operation.started" | "io.commander.operation.succeeded" | "io.commander.operation.failed" | "io.commander.change_request.opened" | "io.commander.change_request.approved" | "io.commander.change_request.rejected" | "io.commander.agent.lost" | "io.commander.agent.back" | "io.commander.template_version.published" | "io.commander.rollout.started" | "io.commander.rollout.paused" | "io.commander.rollout.resumed" | "io.commander.rollout.completed" | "io.commander.rollout.aborted" | "io.commander.rollout.wave.completed")[];
                         active?: boolean;
                         current_revision?: number;
                     };
@@ -15284,6 +15284,1343 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                             };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollouts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List rollouts, newest first (?status=, ?cluster_template_id=, ?limit=, ?offset=); total in X-Total-Count */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "planned" | "running" | "paused" | "completed" | "aborted";
+                    cluster_template_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            workspace_id: string;
+                            /** Format: uuid */
+                            cluster_template_id: string;
+                            cluster_template_name: string;
+                            /** Format: uuid */
+                            cluster_template_version_id: string;
+                            target_version_number: number;
+                            /** @enum {string} */
+                            status: "planned" | "running" | "paused" | "completed" | "aborted";
+                            wave_plan: ({
+                                size: number;
+                            } | {
+                                percent: number;
+                            } | {
+                                /** @enum {boolean} */
+                                rest: true;
+                            } | {
+                                cluster_ids: string[];
+                            })[];
+                            wave_count: number;
+                            current_wave: number;
+                            soak_seconds: number;
+                            pause_reason: string | null;
+                            created_by: string | null;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                updating: number;
+                                awaiting_approval: number;
+                                soaking: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                            };
+                            current_revision: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            started_at: string | null;
+                            /** Format: date-time */
+                            finished_at: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan (dry_run: true, 200) or create and start (201) a staged rollout of a template version over its clusters (all, a filter, or a list). 422: a cluster does not render with the target; 409 conflict: a cluster is in another unfinished rollout */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        cluster_template_id: string;
+                        /** Format: uuid */
+                        cluster_template_version_id: string;
+                        cluster_ids?: string[];
+                        filter?: {
+                            /** @enum {string} */
+                            status?: "new" | "configuration_error" | "creating" | "creation_failed" | "in_sync" | "out_of_sync" | "pending_changes" | "destructive_changes" | "changing" | "synchronization_failure" | "delete" | "deletion_failed" | "deleted" | "ready_to_join" | "joining" | "detached" | "unknown";
+                            q?: string;
+                        };
+                        /**
+                         * @default [
+                         *       {
+                         *         "size": 1
+                         *       },
+                         *       {
+                         *         "percent": 10
+                         *       },
+                         *       {
+                         *         "rest": true
+                         *       }
+                         *     ]
+                         */
+                        waves?: ({
+                            size: number;
+                        } | {
+                            percent: number;
+                        } | {
+                            /** @enum {boolean} */
+                            rest: true;
+                        } | {
+                            cluster_ids: string[];
+                        })[];
+                        /** @default 60 */
+                        soak_seconds?: number;
+                        /** @default false */
+                        dry_run?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            dry_run: true;
+                            /** Format: uuid */
+                            cluster_template_id: string;
+                            /** Format: uuid */
+                            cluster_template_version_id: string;
+                            target_version_number: number;
+                            soak_seconds: number;
+                            waves: {
+                                index: number;
+                                clusters: {
+                                    /** Format: uuid */
+                                    cluster_id: string;
+                                    cluster_name: string;
+                                    status: string;
+                                    /** Format: uuid */
+                                    from_version_id: string | null;
+                                    from_version_number: number | null;
+                                    /** @enum {string} */
+                                    change: "none" | "change" | "destructive" | "invalid";
+                                    error: string | null;
+                                }[];
+                            }[];
+                            skipped: {
+                                /** Format: uuid */
+                                cluster_id: string;
+                                cluster_name: string;
+                                status: string;
+                                /** Format: uuid */
+                                from_version_id: string | null;
+                                from_version_number: number | null;
+                                /** @enum {string} */
+                                change: "none" | "change" | "destructive" | "invalid";
+                                error: string | null;
+                            }[];
+                            invalid: {
+                                /** Format: uuid */
+                                cluster_id: string;
+                                cluster_name: string;
+                                status: string;
+                                /** Format: uuid */
+                                from_version_id: string | null;
+                                from_version_number: number | null;
+                                /** @enum {string} */
+                                change: "none" | "change" | "destructive" | "invalid";
+                                error: string | null;
+                            }[];
+                            counts: {
+                                total: number;
+                                none: number;
+                                change: number;
+                                destructive: number;
+                                invalid: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            workspace_id: string;
+                            /** Format: uuid */
+                            cluster_template_id: string;
+                            cluster_template_name: string;
+                            /** Format: uuid */
+                            cluster_template_version_id: string;
+                            target_version_number: number;
+                            /** @enum {string} */
+                            status: "planned" | "running" | "paused" | "completed" | "aborted";
+                            wave_plan: ({
+                                size: number;
+                            } | {
+                                percent: number;
+                            } | {
+                                /** @enum {boolean} */
+                                rest: true;
+                            } | {
+                                cluster_ids: string[];
+                            })[];
+                            wave_count: number;
+                            current_wave: number;
+                            soak_seconds: number;
+                            pause_reason: string | null;
+                            created_by: string | null;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                updating: number;
+                                awaiting_approval: number;
+                                soaking: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                            };
+                            current_revision: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            started_at: string | null;
+                            /** Format: date-time */
+                            finished_at: string | null;
+                            waves: {
+                                index: number;
+                                /** @enum {string} */
+                                status: "pending" | "running" | "completed";
+                                clusters: {
+                                    /** Format: uuid */
+                                    cluster_id: string;
+                                    cluster_name: string;
+                                    wave: number | null;
+                                    /** @enum {string} */
+                                    state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                    /** @enum {string} */
+                                    change: "none" | "change" | "destructive" | "invalid";
+                                    cluster_status: string;
+                                    /** Format: uuid */
+                                    from_version_id: string | null;
+                                    target_revision: number | null;
+                                    error: string | null;
+                                    /** Format: date-time */
+                                    started_at: string | null;
+                                    /** Format: date-time */
+                                    healthy_since: string | null;
+                                    /** Format: date-time */
+                                    finished_at: string | null;
+                                }[];
+                            }[];
+                            skipped: {
+                                /** Format: uuid */
+                                cluster_id: string;
+                                cluster_name: string;
+                                wave: number | null;
+                                /** @enum {string} */
+                                state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                /** @enum {string} */
+                                change: "none" | "change" | "destructive" | "invalid";
+                                cluster_status: string;
+                                /** Format: uuid */
+                                from_version_id: string | null;
+                                target_revision: number | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                healthy_since: string | null;
+                                /** Format: date-time */
+                                finished_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rollout with its waves and each cluster state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            workspace_id: string;
+                            /** Format: uuid */
+                            cluster_template_id: string;
+                            cluster_template_name: string;
+                            /** Format: uuid */
+                            cluster_template_version_id: string;
+                            target_version_number: number;
+                            /** @enum {string} */
+                            status: "planned" | "running" | "paused" | "completed" | "aborted";
+                            wave_plan: ({
+                                size: number;
+                            } | {
+                                percent: number;
+                            } | {
+                                /** @enum {boolean} */
+                                rest: true;
+                            } | {
+                                cluster_ids: string[];
+                            })[];
+                            wave_count: number;
+                            current_wave: number;
+                            soak_seconds: number;
+                            pause_reason: string | null;
+                            created_by: string | null;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                updating: number;
+                                awaiting_approval: number;
+                                soaking: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                            };
+                            current_revision: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            started_at: string | null;
+                            /** Format: date-time */
+                            finished_at: string | null;
+                            waves: {
+                                index: number;
+                                /** @enum {string} */
+                                status: "pending" | "running" | "completed";
+                                clusters: {
+                                    /** Format: uuid */
+                                    cluster_id: string;
+                                    cluster_name: string;
+                                    wave: number | null;
+                                    /** @enum {string} */
+                                    state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                    /** @enum {string} */
+                                    change: "none" | "change" | "destructive" | "invalid";
+                                    cluster_status: string;
+                                    /** Format: uuid */
+                                    from_version_id: string | null;
+                                    target_revision: number | null;
+                                    error: string | null;
+                                    /** Format: date-time */
+                                    started_at: string | null;
+                                    /** Format: date-time */
+                                    healthy_since: string | null;
+                                    /** Format: date-time */
+                                    finished_at: string | null;
+                                }[];
+                            }[];
+                            skipped: {
+                                /** Format: uuid */
+                                cluster_id: string;
+                                cluster_name: string;
+                                wave: number | null;
+                                /** @enum {string} */
+                                state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                /** @enum {string} */
+                                change: "none" | "change" | "destructive" | "invalid";
+                                cluster_status: string;
+                                /** Format: uuid */
+                                from_version_id: string | null;
+                                target_revision: number | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                healthy_since: string | null;
+                                /** Format: date-time */
+                                finished_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollouts/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause: no new cluster starts (those under way go on). 409 invalid_state unless running */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                        current_revision?: number;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            workspace_id: string;
+                            /** Format: uuid */
+                            cluster_template_id: string;
+                            cluster_template_name: string;
+                            /** Format: uuid */
+                            cluster_template_version_id: string;
+                            target_version_number: number;
+                            /** @enum {string} */
+                            status: "planned" | "running" | "paused" | "completed" | "aborted";
+                            wave_plan: ({
+                                size: number;
+                            } | {
+                                percent: number;
+                            } | {
+                                /** @enum {boolean} */
+                                rest: true;
+                            } | {
+                                cluster_ids: string[];
+                            })[];
+                            wave_count: number;
+                            current_wave: number;
+                            soak_seconds: number;
+                            pause_reason: string | null;
+                            created_by: string | null;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                updating: number;
+                                awaiting_approval: number;
+                                soaking: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                            };
+                            current_revision: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            started_at: string | null;
+                            /** Format: date-time */
+                            finished_at: string | null;
+                            waves: {
+                                index: number;
+                                /** @enum {string} */
+                                status: "pending" | "running" | "completed";
+                                clusters: {
+                                    /** Format: uuid */
+                                    cluster_id: string;
+                                    cluster_name: string;
+                                    wave: number | null;
+                                    /** @enum {string} */
+                                    state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                    /** @enum {string} */
+                                    change: "none" | "change" | "destructive" | "invalid";
+                                    cluster_status: string;
+                                    /** Format: uuid */
+                                    from_version_id: string | null;
+                                    target_revision: number | null;
+                                    error: string | null;
+                                    /** Format: date-time */
+                                    started_at: string | null;
+                                    /** Format: date-time */
+                                    healthy_since: string | null;
+                                    /** Format: date-time */
+                                    finished_at: string | null;
+                                }[];
+                            }[];
+                            skipped: {
+                                /** Format: uuid */
+                                cluster_id: string;
+                                cluster_name: string;
+                                wave: number | null;
+                                /** @enum {string} */
+                                state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                /** @enum {string} */
+                                change: "none" | "change" | "destructive" | "invalid";
+                                cluster_status: string;
+                                /** Format: uuid */
+                                from_version_id: string | null;
+                                target_revision: number | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                healthy_since: string | null;
+                                /** Format: date-time */
+                                finished_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollouts/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused rollout: failed clusters of the current wave are tried again. 409 invalid_state unless paused */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                        current_revision?: number;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            workspace_id: string;
+                            /** Format: uuid */
+                            cluster_template_id: string;
+                            cluster_template_name: string;
+                            /** Format: uuid */
+                            cluster_template_version_id: string;
+                            target_version_number: number;
+                            /** @enum {string} */
+                            status: "planned" | "running" | "paused" | "completed" | "aborted";
+                            wave_plan: ({
+                                size: number;
+                            } | {
+                                percent: number;
+                            } | {
+                                /** @enum {boolean} */
+                                rest: true;
+                            } | {
+                                cluster_ids: string[];
+                            })[];
+                            wave_count: number;
+                            current_wave: number;
+                            soak_seconds: number;
+                            pause_reason: string | null;
+                            created_by: string | null;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                updating: number;
+                                awaiting_approval: number;
+                                soaking: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                            };
+                            current_revision: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            started_at: string | null;
+                            /** Format: date-time */
+                            finished_at: string | null;
+                            waves: {
+                                index: number;
+                                /** @enum {string} */
+                                status: "pending" | "running" | "completed";
+                                clusters: {
+                                    /** Format: uuid */
+                                    cluster_id: string;
+                                    cluster_name: string;
+                                    wave: number | null;
+                                    /** @enum {string} */
+                                    state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                    /** @enum {string} */
+                                    change: "none" | "change" | "destructive" | "invalid";
+                                    cluster_status: string;
+                                    /** Format: uuid */
+                                    from_version_id: string | null;
+                                    target_revision: number | null;
+                                    error: string | null;
+                                    /** Format: date-time */
+                                    started_at: string | null;
+                                    /** Format: date-time */
+                                    healthy_since: string | null;
+                                    /** Format: date-time */
+                                    finished_at: string | null;
+                                }[];
+                            }[];
+                            skipped: {
+                                /** Format: uuid */
+                                cluster_id: string;
+                                cluster_name: string;
+                                wave: number | null;
+                                /** @enum {string} */
+                                state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                /** @enum {string} */
+                                change: "none" | "change" | "destructive" | "invalid";
+                                cluster_status: string;
+                                /** Format: uuid */
+                                from_version_id: string | null;
+                                target_revision: number | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                healthy_since: string | null;
+                                /** Format: date-time */
+                                finished_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollouts/{id}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Abort: the rollout ends; clusters already moved stay as they are. 409 invalid_state when finished */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                        current_revision?: number;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            workspace_id: string;
+                            /** Format: uuid */
+                            cluster_template_id: string;
+                            cluster_template_name: string;
+                            /** Format: uuid */
+                            cluster_template_version_id: string;
+                            target_version_number: number;
+                            /** @enum {string} */
+                            status: "planned" | "running" | "paused" | "completed" | "aborted";
+                            wave_plan: ({
+                                size: number;
+                            } | {
+                                percent: number;
+                            } | {
+                                /** @enum {boolean} */
+                                rest: true;
+                            } | {
+                                cluster_ids: string[];
+                            })[];
+                            wave_count: number;
+                            current_wave: number;
+                            soak_seconds: number;
+                            pause_reason: string | null;
+                            created_by: string | null;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                updating: number;
+                                awaiting_approval: number;
+                                soaking: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                            };
+                            current_revision: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            started_at: string | null;
+                            /** Format: date-time */
+                            finished_at: string | null;
+                            waves: {
+                                index: number;
+                                /** @enum {string} */
+                                status: "pending" | "running" | "completed";
+                                clusters: {
+                                    /** Format: uuid */
+                                    cluster_id: string;
+                                    cluster_name: string;
+                                    wave: number | null;
+                                    /** @enum {string} */
+                                    state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                    /** @enum {string} */
+                                    change: "none" | "change" | "destructive" | "invalid";
+                                    cluster_status: string;
+                                    /** Format: uuid */
+                                    from_version_id: string | null;
+                                    target_revision: number | null;
+                                    error: string | null;
+                                    /** Format: date-time */
+                                    started_at: string | null;
+                                    /** Format: date-time */
+                                    healthy_since: string | null;
+                                    /** Format: date-time */
+                                    finished_at: string | null;
+                                }[];
+                            }[];
+                            skipped: {
+                                /** Format: uuid */
+                                cluster_id: string;
+                                cluster_name: string;
+                                wave: number | null;
+                                /** @enum {string} */
+                                state: "pending" | "updating" | "awaiting_approval" | "soaking" | "done" | "failed" | "skipped";
+                                /** @enum {string} */
+                                change: "none" | "change" | "destructive" | "invalid";
+                                cluster_status: string;
+                                /** Format: uuid */
+                                from_version_id: string | null;
+                                target_revision: number | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                started_at: string | null;
+                                /** Format: date-time */
+                                healthy_since: string | null;
+                                /** Format: date-time */
+                                finished_at: string | null;
+                            }[];
                         };
                     };
                 };

@@ -76,8 +76,8 @@ const SECTION_KEYS = [
   'resources',
 ] as const;
 
-/** Rendered sections whose change dhctl may find destructive (the cluster's own configuration). */
-const CLUSTER_SECTIONS = ['cluster_configuration', 'provider_specific_cluster_configuration'];
+/** Rendered sections (renderPreview's names) whose change dhctl may find destructive: the cluster's own configuration. */
+const CLUSTER_SECTIONS = ['kubernetes', 'placement'];
 
 /** Parses the YAML/JSON documents; each error names its document. */
 export function readApplyDocuments(text: string): Doc[] {

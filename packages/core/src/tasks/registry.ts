@@ -23,6 +23,8 @@ export const TaskPayloads = {
   'telemetry/rollup': z.object({}).passthrough(),
   /** One attempt of a webhook delivery (a later attempt is a new job with its number). */
   'webhook/delivery': z.object({ deliveryId: z.uuid(), attempt: z.number().int().min(1) }),
+  /** One step of a staged rollout's engine (re-queued while the rollout runs; job key per rollout). */
+  'rollout/advance': z.object({ rolloutId: z.uuid() }),
 } as const;
 
 export type TaskName = keyof typeof TaskPayloads;

@@ -1,4 +1,5 @@
-import { type SwitchVersionBodySchema } from '@commander/contracts';
+import { type Cluster, type SwitchVersionBodySchema } from '@commander/contracts';
+import type { ClusterTemplateVersion } from '@commander/db';
 import { paramFields, parseParams } from '@commander/renderer';
 import type { z } from 'zod';
 
@@ -35,31 +36,7 @@ export async function switchClustersToVersion(
   const results: SwitchResult[] = [];
   for (const clusterId of body.cluster_ids) {
     try {
-      const cluster = await loadCluster(ctx, clusterId);
-      if (cluster.clusterTemplateVersion?.clusterTemplateId !== templateId) {
-        throw new AppError('unprocessable', 'This cluster does not use this template');
-      }
-      const secrets = readSecretValues(ctx, cluster.secretValuesEncrypted);
-      // Values of parameters the target version no longer has are dropped.
-      const keys = new Set(
-        paramFields(parseParams(target.params as unknown[]).fields).map((f) => f.key),
-      );
-      const values = Object.fromEntries(
-        Object.entries({ ...(cluster.values as Record<string, unknown>), ...secrets }).filter(
-          ([k]) => keys.has(k),
-        ),
-      );
-      const updated = await updateCluster(
-        ctx,
-        clusterId,
-        {
-          name: cluster.name,
-          cluster_template_version_id: target.id,
-          values: values as never,
-          current_revision: cluster.currentRevision,
-        },
-        { rejectInvalid: true },
-      );
+      const updated = await switchClusterToVersion(ctx, clusterId, templateId, target);
       results.push({ cluster_id: clusterId, ok: true, status: updated.status, error: null });
     } catch (error) {
       if (error instanceof AppError) {
@@ -75,4 +52,48 @@ export async function switchClustersToVersion(
     }
   }
   return results;
+}
+
+/**
+ * Moves one cluster of a template to a version with its current values (those of parameters
+ * the version lacks are dropped): an ordinary update (change mode, destructive-change approval,
+ * audit and webhooks apply). The bulk switch and staged rollouts both use it.
+ * @throws AppError unprocessable (not this template's cluster, or the values do not render),
+ *   and whatever updateCluster throws (stale_revision, invalid_state, …)
+ */
+export async function switchClusterToVersion(
+  ctx: ServiceContext,
+  clusterId: string,
+  templateId: string,
+  target: Pick<ClusterTemplateVersion, 'id' | 'params'>,
+): Promise<Cluster> {
+  const cluster = await loadCluster(ctx, clusterId);
+  if (cluster.clusterTemplateVersion?.clusterTemplateId !== templateId) {
+    throw new AppError('unprocessable', 'This cluster does not use this template');
+  }
+  const secrets = readSecretValues(ctx, cluster.secretValuesEncrypted);
+  const values = valuesForVersion(
+    { ...(cluster.values as Record<string, unknown>), ...secrets },
+    target.params,
+  );
+  return updateCluster(
+    ctx,
+    clusterId,
+    {
+      name: cluster.name,
+      cluster_template_version_id: target.id,
+      values: values as never,
+      current_revision: cluster.currentRevision,
+    },
+    { rejectInvalid: true },
+  );
+}
+
+/** The values kept when moving to a version: those of parameters it has. */
+export function valuesForVersion(
+  values: Record<string, unknown>,
+  params: unknown,
+): Record<string, unknown> {
+  const keys = new Set(paramFields(parseParams(params as unknown[]).fields).map((f) => f.key));
+  return Object.fromEntries(Object.entries(values).filter(([k]) => keys.has(k)));
 }

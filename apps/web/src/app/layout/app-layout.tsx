@@ -7,6 +7,7 @@ import {
   IconExternalLink,
   IconHistory,
   IconKey,
+  IconRocket,
   IconServer2,
   IconTemplate,
   IconUsers,
@@ -37,6 +38,7 @@ function WorkspaceNav({ slug, onNavigate }: { slug: string; onNavigate: () => vo
     <nav aria-label={t('nav.label')}>
       {item(`/w/${slug}/clusters`, t('nav.clusters'), <IconServer2 size={18} aria-hidden />)}
       {item(`/w/${slug}/templates`, t('nav.templates'), <IconTemplate size={18} aria-hidden />)}
+      {item(`/w/${slug}/rollouts`, t('rollouts.title'), <IconRocket size={18} aria-hidden />)}
       {item(`/w/${slug}/inventory`, t('inventory.title'), <IconDatabase size={18} aria-hidden />)}
       {item(`/w/${slug}/registries`, t('registries.title'), <IconBox size={18} aria-hidden />)}
       {item(`/w/${slug}/audit`, t('workspaceNav.audit'), <IconHistory size={18} aria-hidden />)}

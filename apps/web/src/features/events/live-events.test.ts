@@ -38,6 +38,12 @@ describe('planForEvent', () => {
     }
   });
 
+  it('refreshes the rollouts (their list and pages) on a rollout event, no cluster list', () => {
+    expect(planForEvent('a', { type: 'rollout', id: 'r1', action: 'update' })).toEqual({
+      keys: [['workspaces', 'scope', 'a', 'rollouts']],
+    });
+  });
+
   it('never touches the streamed logs, and ignores unknown types', () => {
     const keys = planForEvent('a', {
       type: 'operation',

@@ -14,6 +14,7 @@ import { clusterQueries } from '../cluster-shared/clusters.api.js';
 import { clusterTemplateQueries } from '../cluster-templates/cluster-templates.api.js';
 import { inventoryQueries } from '../inventory-shared/inventory-queries.js';
 import { operationQueries } from '../operations/operations.api.js';
+import { rolloutQueries } from '../rollouts/rollouts.api.js';
 import { telemetryQueries } from '../telemetry/telemetry.api.js';
 import { workspaceQueries } from '../workspaces/workspaces.api.js';
 
@@ -67,6 +68,9 @@ export function planForEvent(slug: string, event: ChangeEvent): EventPlan {
         : { keys: [clusterQueries.all(slug)] };
     case 'cluster_template':
       return { keys: [clusterTemplateQueries.all(slug)] };
+    case 'rollout':
+      // A rollout's status, wave or a cluster's state in it changed: its page and the list.
+      return { keys: [rolloutQueries.all(slug)] };
     case 'catalog':
     case 'record':
       return { keys: [inventoryQueries.all(slug)] };

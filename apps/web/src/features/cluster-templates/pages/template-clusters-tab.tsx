@@ -14,7 +14,13 @@ import {
   Table,
   Text,
 } from '@mantine/core';
-import { IconArrowsExchange, IconCircleCheck, IconCircleX, IconServer2 } from '@tabler/icons-react';
+import {
+  IconArrowsExchange,
+  IconCircleCheck,
+  IconCircleX,
+  IconRocket,
+  IconServer2,
+} from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +31,7 @@ import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { canInWorkspace } from '../../auth/permissions.js';
 import { ClusterFilters } from '../../cluster-shared/components/cluster-filters.js';
 import { ClusterStatusBadge } from '../../cluster-shared/components/cluster-status-badge.js';
+import { RolloutModal } from '../../rollouts/components/rollout-modal.js';
 import { useCurrentWorkspace } from '../../workspaces/use-workspace.js';
 import {
   availableVersions,
@@ -62,6 +69,9 @@ export function TemplateClustersTab() {
   const filter = templateClustersFilter(params);
   const clusters = useQuery(clusterTemplateQueries.clusters(slug, template.id, filter));
   const switchVersion = useSwitchVersion(slug, template.id);
+  // The rollout dialog, with the clusters ticked when it opened (none: all or the filter).
+  const [rollingOut, setRollingOut] = useState<string[] | null>(null);
+  const hasFilters = filter.q !== undefined || filter.status !== undefined;
   const update = (changes: Record<string, string | undefined>) =>
     setParams(
       (prev) => {
@@ -92,32 +102,48 @@ export function TemplateClustersTab() {
     return <ErrorAlert error={clusters.error} onRetry={() => void clusters.refetch()} />;
   }
   return (
-    <TemplateClustersView
-      // A new filter or page starts a new selection.
-      key={`${filter.q ?? ''}|${filter.status ?? ''}|${filter.page}`}
-      slug={slug}
-      template={template}
-      clusters={clusters.data.items}
-      total={clusters.data.total}
-      page={filter.page}
-      onPageChange={(page) => update({ page: page === 1 ? undefined : String(page) })}
-      filters={filters}
-      hasFilters={filter.q !== undefined || filter.status !== undefined}
-      canSwitch={canInWorkspace(me, slug, 'clusters:write')}
-      isSwitching={switchVersion.isPending}
-      onSwitch={async (versionId, selection) =>
-        switchVersion.mutateAsync({
-          cluster_template_version_id: versionId,
-          cluster_ids:
-            selection === 'all-matching'
-              ? await fetchMatchingClusterIds(slug, template.id, {
-                  q: filter.q,
-                  status: filter.status,
-                })
-              : selection,
-        })
-      }
-    />
+    <>
+      <TemplateClustersView
+        // A new filter or page starts a new selection.
+        key={`${filter.q ?? ''}|${filter.status ?? ''}|${filter.page}`}
+        slug={slug}
+        template={template}
+        clusters={clusters.data.items}
+        total={clusters.data.total}
+        page={filter.page}
+        onPageChange={(page) => update({ page: page === 1 ? undefined : String(page) })}
+        filters={filters}
+        hasFilters={hasFilters}
+        canSwitch={canInWorkspace(me, slug, 'clusters:write')}
+        canRollOut={canInWorkspace(me, slug, 'rollouts:write')}
+        onRollOut={(selection) => setRollingOut(selection ?? [])}
+        isSwitching={switchVersion.isPending}
+        onSwitch={async (versionId, selection) =>
+          switchVersion.mutateAsync({
+            cluster_template_version_id: versionId,
+            cluster_ids:
+              selection === 'all-matching'
+                ? await fetchMatchingClusterIds(slug, template.id, {
+                    q: filter.q,
+                    status: filter.status,
+                  })
+                : selection,
+          })
+        }
+      />
+      <RolloutModal
+        slug={slug}
+        template={template}
+        opened={rollingOut !== null}
+        onClose={() => setRollingOut(null)}
+        filter={
+          hasFilters
+            ? { q: filter.q, status: filter.status, total: clusters.data.total }
+            : undefined
+        }
+        selectedIds={rollingOut ?? []}
+      />
+    </>
   );
 }
 
@@ -134,6 +160,10 @@ export type TemplateClustersViewProps = {
   filters?: React.ReactNode;
   hasFilters?: boolean;
   canSwitch: boolean;
+  /** May start a rollout (rollouts:write): "Roll out version…" with the selection. */
+  canRollOut?: boolean;
+  /** The ticked clusters, or null for none or "every one matching" (the dialog offers the filter). */
+  onRollOut?: (selection: string[] | null) => void;
   isSwitching: boolean;
   /** Ids of the chosen clusters, or every cluster matching the filter (all pages). */
   onSwitch: (
@@ -152,9 +182,12 @@ export function TemplateClustersView({
   filters = null,
   hasFilters = false,
   canSwitch,
+  canRollOut = false,
+  onRollOut = () => undefined,
   isSwitching,
   onSwitch,
 }: TemplateClustersViewProps) {
+  const canSelect = canSwitch || canRollOut;
   const { t } = useTranslation();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   // "Select all matching": every cluster of every page, not only the ticked ones.
@@ -199,42 +232,55 @@ export function TemplateClustersView({
   return (
     <Stack gap="md">
       {filters}
-      {canSwitch && (
+      {canSelect && (
         <Group align="flex-end" gap="sm">
-          <Select
-            label={t('tpl.clusters.targetVersion')}
-            data={versions.map((v) => ({
-              value: v.id,
-              label: v.comment
-                ? t('clusters.create.versionOptionWithComment', {
-                    number: v.number,
-                    comment: v.comment,
-                  })
-                : t('clusters.create.versionOption', { number: v.number }),
-            }))}
-            value={target}
-            onChange={setTarget}
-            allowDeselect={false}
-            w={320}
-          />
-          <Button
-            leftSection={<IconArrowsExchange size={16} aria-hidden />}
-            disabled={target === null || count === 0}
-            loading={isSwitching}
-            onClick={() => {
-              if (target === null) {
-                return;
-              }
-              void onSwitch(target, allMatching ? 'all-matching' : [...selected])
-                .then((list) => setResults(new Map(list.map((r) => [r.cluster_id, r]))))
-                .catch(() => undefined);
-            }}
-          >
-            {t('tpl.clusters.switch', { count })}
-          </Button>
+          {canSwitch && (
+            <>
+              <Select
+                label={t('tpl.clusters.targetVersion')}
+                data={versions.map((v) => ({
+                  value: v.id,
+                  label: v.comment
+                    ? t('clusters.create.versionOptionWithComment', {
+                        number: v.number,
+                        comment: v.comment,
+                      })
+                    : t('clusters.create.versionOption', { number: v.number }),
+                }))}
+                value={target}
+                onChange={setTarget}
+                allowDeselect={false}
+                w={320}
+              />
+              <Button
+                leftSection={<IconArrowsExchange size={16} aria-hidden />}
+                disabled={target === null || count === 0}
+                loading={isSwitching}
+                onClick={() => {
+                  if (target === null) {
+                    return;
+                  }
+                  void onSwitch(target, allMatching ? 'all-matching' : [...selected])
+                    .then((list) => setResults(new Map(list.map((r) => [r.cluster_id, r]))))
+                    .catch(() => undefined);
+                }}
+              >
+                {t('tpl.clusters.switch', { count })}
+              </Button>
+            </>
+          )}
+          {canRollOut && (
+            <Button
+              variant="light"
+              leftSection={<IconRocket size={16} aria-hidden />}
+              onClick={() => onRollOut(allMatching || selected.size === 0 ? null : [...selected])}
+            >
+              {t('rollouts.actions.rollOut')}
+            </Button>
+          )}
         </Group>
       )}
-      {canSwitch && allSelected && total > clusters.length && (
+      {canSelect && allSelected && total > clusters.length && (
         <Group gap="xs" role="status">
           <Text size="sm">
             {allMatching
@@ -273,7 +319,7 @@ export function TemplateClustersView({
         <Table verticalSpacing="sm" aria-label={t('tpl.clusters.table')}>
           <Table.Thead>
             <Table.Tr>
-              {canSwitch && (
+              {canSelect && (
                 <Table.Th scope="col" w={40}>
                   <Checkbox
                     aria-label={t('tpl.clusters.selectAll')}
@@ -302,7 +348,7 @@ export function TemplateClustersView({
               const number = numberOf(cluster.cluster_template_version_id);
               return (
                 <Table.Tr key={cluster.id}>
-                  {canSwitch && (
+                  {canSelect && (
                     <Table.Td>
                       <Checkbox
                         aria-label={t('tpl.clusters.select', { name: cluster.name })}

@@ -157,7 +157,7 @@ export function WebhookModal({
                   key={type}
                   value={type}
                   label={t(
-                    `webhooks.events.${type.replace(/^io\.commander\./, '').replace('.', '_')}` as 'webhooks.events.agent_lost',
+                    `webhooks.events.${type.replace(/^io\.commander\./, '').replaceAll('.', '_')}` as 'webhooks.events.agent_lost',
                   )}
                   description={type}
                 />
