@@ -14,7 +14,7 @@ import {
 } from '@commander/core';
 import { RenderPool } from '@commander/core/render-pool';
 import { type Db, poolOf, selectAgentAuth } from '@commander/db';
-import { Connector } from '@commander/tunnel';
+import { Connector, TunnelKeyGuard } from '@commander/tunnel';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -228,9 +228,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     principalCache,
   });
   const clusterWorkspaces = new ClusterWorkspaceCache();
+  // Set once the connector exists (below): re-checks a held tunnel's key after a change.
+  let tunnelGuard: TunnelKeyGuard | null = null;
   await app.register(agentKeysPlugin, {
     databaseUrl: config.databaseUrl,
-    caches: [agentKeys, clusterWorkspaces],
+    // In this order: the key cache forgets the cluster before its tunnel is re-checked.
+    caches: [
+      agentKeys,
+      clusterWorkspaces,
+      { invalidate: (id) => void tunnelGuard?.changed(id), setListening: () => undefined },
+    ],
   });
   await app.register(inputGuardPlugin);
   await app.register(conditionalRequestsPlugin);
@@ -260,6 +267,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await connector.start();
   app.decorate('connector', connector);
+  tunnelGuard = new TunnelKeyGuard(
+    connector.hub,
+    async (uuid, hash) => (await agentKeys.authenticateHash(uuid, hash)) !== null,
+    (clusterId) =>
+      app.log.info({ cluster_id: clusterId }, 'tunnel closed: its agent key is no longer accepted'),
+  );
   // Before the server stops listening: the tunnels' and exec sessions' sockets are upgraded
   // connections that would otherwise keep close() waiting. Their agents reconnect elsewhere.
   app.addHook('preClose', async () => connector.close());
@@ -269,6 +282,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     publicUrl: deps.instance.publicUrl,
     kubeconfigTtlMs: config.connector.kubeconfigTtlMs,
     clusterWorkspaces,
+    tunnelGuard,
     ...(deps.kubeconfigEndpoint ? { kubeconfigEndpoint: deps.kubeconfigEndpoint } : {}),
   });
   dispatchUpgrades(app);

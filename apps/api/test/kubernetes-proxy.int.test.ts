@@ -8,6 +8,7 @@ import {
   createUser,
   createWorkspace,
   ensureAgentKey,
+  rotateAgentKey,
   type ServiceContext,
 } from '@commander/core';
 import { createTestTemplate } from '@commander/core/testing';
@@ -556,5 +557,22 @@ describe('Kubernetes API proxy through the agent tunnel', () => {
     });
     expect((await proxy('/version')).status).toBe(200);
     expect(randomBytes(1)).toHaveLength(1);
+  });
+
+  it('closes a held tunnel once its key is rotated away (NOTIFY); the agent is refused', async () => {
+    const held = t.app.connector.hub.get(cluster.id)!;
+    expect(held).toBeDefined();
+    // One rotation: the agent's key is the previous one, still accepted; the tunnel stays.
+    await rotateAgentKey(ctx, cluster.id);
+    // A second: that key is neither current nor previous.
+    await rotateAgentKey(ctx, cluster.id);
+    await vi.waitFor(() => expect(held.closed).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(
+      async () => {
+        expect(t.app.connector.hub.get(cluster.id)).toBeUndefined();
+        expect((await proxy('/version')).status).toBe(503);
+      },
+      { timeout: 10_000 },
+    );
   });
 });

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { AGENT_KEYS_CHANNEL, AgentKeyCache } from '@commander/core';
 import { listenToChannel, selectAgentAuth } from '@commander/db';
 import { stopWhenSupervisorDies } from '@commander/process';
-import { Connector, writeRaw } from '@commander/tunnel';
+import { Connector, TunnelKeyGuard, writeRaw } from '@commander/tunnel';
 import pg from 'pg';
 
 import { loadConfig } from './config.js';
@@ -39,27 +39,20 @@ const agentKeys = new AgentKeyCache((uuid) => selectAgentAuth(pool, uuid), {
 const connector = new Connector({ pool, internal: config.internal, log });
 await connector.start();
 
-/** The key (its hash) each held tunnel authenticated with, to re-check it after a change. */
-const tunnelKeys = new Map<string, { uuid: string; hash: string }>();
-
 /**
  * A cluster's keys changed, or it was archived or deleted (the trigger on `clusters` NOTIFYs
  * its id): its cache entry goes, and a tunnel it holds is closed unless the key it opened with
- * is still accepted (current, or previous within its grace period). The agent reconnects with
- * the key it has now, or is refused.
+ * is still accepted (current, or previous within its grace period).
  */
+const guard = new TunnelKeyGuard(
+  connector.hub,
+  async (uuid, hash) => (await agentKeys.authenticateHash(uuid, hash)) !== null,
+  (clusterId) =>
+    log.info({ cluster_id: clusterId }, 'tunnel closed: its agent key is no longer accepted'),
+);
 async function keysChanged(clusterId: string): Promise<void> {
   agentKeys.invalidate(clusterId);
-  const tunnel = connector.hub.get(clusterId);
-  const opened = tunnelKeys.get(clusterId);
-  if (!tunnel || !opened) {
-    return;
-  }
-  const still = await agentKeys.authenticateHash(opened.uuid, opened.hash).catch(() => null);
-  if (!still || still.id !== clusterId) {
-    log.info({ cluster_id: clusterId }, 'tunnel closed: its agent key is no longer accepted');
-    tunnel.close();
-  }
+  await guard.changed(clusterId);
 }
 
 // The cache is used only while this LISTEN connection is up (emptied and bypassed otherwise).
@@ -101,16 +94,8 @@ server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) =
         writeRaw(socket, 401, {}, '{"error":{"code":"unauthorized"}}');
         return;
       }
-      const opened = { uuid: cluster.uuid, hash: AgentKeyCache.hashKey(key) };
       connector.hub.accept(cluster.id, req, socket, head).then(
-        (tunnel) => {
-          tunnelKeys.set(cluster.id, opened);
-          tunnel.ws.once('close', () => {
-            if (tunnelKeys.get(cluster.id) === opened) {
-              tunnelKeys.delete(cluster.id);
-            }
-          });
-        },
+        (tunnel) => guard.opened(tunnel, cluster.uuid, AgentKeyCache.hashKey(key)),
         () => undefined,
       );
     },

@@ -33,3 +33,4 @@ export {
   type TunnelHubOptions,
   type TunnelRequest,
 } from './hub.js';
+export { TunnelKeyGuard } from './key-guard.js';

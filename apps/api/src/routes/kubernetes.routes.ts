@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 
 import { grants } from '@commander/contracts';
 import {
+  AgentKeyCache,
   AppError,
   impersonationFor,
   issueKubeconfig,
@@ -13,7 +14,7 @@ import {
   type ServiceContext,
 } from '@commander/core';
 import type { Db } from '@commander/db';
-import { type Connector, forwardableHeaders } from '@commander/tunnel';
+import { type Connector, forwardableHeaders, type TunnelKeyGuard } from '@commander/tunnel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
@@ -189,6 +190,8 @@ export type KubernetesRoutesOptions = {
   kubeconfigEndpoint?: { serverUrl: string; caData: string };
   /** Live clusters' workspaces, for the proxy's per-request check (none: PostgreSQL each time). */
   clusterWorkspaces?: ClusterWorkspaceCache;
+  /** Records the key each accepted tunnel opened with, to close it when that key goes. */
+  tunnelGuard?: TunnelKeyGuard;
 };
 
 /** The cluster named in the path, in the caller's workspace (another workspace's: 404). */
@@ -248,6 +251,7 @@ export async function kubernetesRoutes(
     kubeconfigTtlMs,
     kubeconfigEndpoint,
     clusterWorkspaces,
+    tunnelGuard,
   }: KubernetesRoutesOptions,
 ): Promise<void> {
   const publicOrigin = new URL(publicUrl).origin;
@@ -268,7 +272,9 @@ export async function kubernetesRoutes(
           .send({ error: { code: 'upgrade_required', message: 'Open this as a WebSocket' } });
       }
       const { socket, head } = takeUpgrade(request, reply)!;
-      await connector.hub.accept(cluster.id, request.raw, socket, head);
+      const tunnel = await connector.hub.accept(cluster.id, request.raw, socket, head);
+      const auth = String(request.headers.authorization ?? '');
+      tunnelGuard?.opened(tunnel, cluster.uuid, AgentKeyCache.hashKey(auth.slice(7).trim()));
       request.log.info({ cluster_id: cluster.id }, 'agent tunnel connected');
     },
   );
