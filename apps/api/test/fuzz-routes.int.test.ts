@@ -138,8 +138,10 @@ describe('fuzzing every route of the OpenAPI document', () => {
     }>();
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
-        if (path === '/api/v1/events') {
-          continue; // an allowed caller gets a never-ending event stream
+        if (path.replace(/\/$/, '') === '/api/v1/events') {
+          // An allowed caller gets a never-ending event stream (the document names it
+          // `/api/v1/events/`): one such request held every later run until the time limit.
+          continue;
         }
         operations.push({
           method: method.toUpperCase(),
