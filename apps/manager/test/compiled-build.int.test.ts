@@ -348,7 +348,12 @@ describe('compiled build: two APIs and three managers, killed and PostgreSQL res
     }
     await eventually(() => ok(`http://127.0.0.1:${httpPort}/healthz`), 60_000, 'simulator');
     for (const port of [apiA, apiB]) {
-      await eventually(() => ok(`http://127.0.0.1:${port}/readyz`), 60_000, `API ${port}`);
+      await eventually(() => ok(`http://127.0.0.1:${port}/readyz`), 60_000, `API ${port}`).catch(
+        (error: unknown) => {
+          // Why it never answered (a port taken between freePort() and the listen, a crash).
+          throw new Error(`${(error as Error).message}\n${output.join('').slice(-4000)}`);
+        },
+      );
     }
     await eventually(
       async () =>
