@@ -287,13 +287,15 @@ export async function runConnectorBenchmark(
     ),
     '',
     (() => {
-      // The goal is read on the cost of each added tunnel (the slope between rows) where there
-      // are two rows: the baseline is taken before start-up garbage is released, so "vs baseline"
-      // can even be negative. Both figures are printed.
-      const perTunnel = Number.isNaN(worstAdded) ? worstPerTunnel : worstAdded;
+      // The goal is read on the larger of both figures: the cost of each added tunnel (the slope
+      // between rows) and the cost against the baseline, which is taken before start-up garbage
+      // is released and so can read low (even negative) at the first row.
+      const perTunnel = Number.isNaN(worstAdded)
+        ? worstPerTunnel
+        : Math.max(worstAdded, worstPerTunnel);
       const basis = Number.isNaN(worstAdded)
         ? 'against the baseline'
-        : `per added tunnel between rows; against the baseline at most ${formatNumber(worstPerTunnel, 1)} KiB`;
+        : `the larger of: per added tunnel between rows, at most ${formatNumber(worstAdded, 1)} KiB; against the baseline, at most ${formatNumber(worstPerTunnel, 1)} KiB`;
       return `Per idle tunnel: at most **${formatNumber(perTunnel, 1)} KiB** (${basis}; goal ≤ ${PER_TUNNEL_GOAL_KIB} KiB: ${perTunnel <= PER_TUNNEL_GOAL_KIB ? 'met' : 'not met'}).`;
     })(),
   ].join('\n');
