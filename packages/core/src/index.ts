@@ -153,7 +153,7 @@ export {
   type WorkspaceRef,
 } from './context.js';
 export { AppError, notFound } from './errors.js';
-export { EVENTS_CHANNEL, notifyChange } from './events/notify.js';
+export { changeEventsOf, EVENTS_CHANNEL, notifyChange } from './events/notify.js';
 export { addGroupMember } from './identity/add-group-member.js';
 export { changeOwnPassword } from './identity/change-own-password.js';
 export { createGroup } from './identity/create-group.js';

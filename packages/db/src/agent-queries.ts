@@ -69,10 +69,21 @@ export type AgentSeen = { clusterId: string; seenAt: Date };
 export const NO_PARTITION_SQLSTATE = '23514';
 
 /**
+ * Clusters named by one coalesced telemetry notice. A notice is
+ * `{"type" : "telemetry", "workspace_id" : "<uuid>", "cluster_ids" : ["<uuid>", …]}` as
+ * PostgreSQL's `json_build_object` / `json_agg` write it: about 80 bytes plus 40 per cluster, so
+ * 150 clusters stay near 6,100 bytes, under PostgreSQL's 8,000-byte NOTIFY payload limit.
+ */
+export const TELEMETRY_NOTICE_MAX_CLUSTERS = 150;
+
+/**
  * Writes one batch in ONE statement (so one transaction and one commit): the samples
  * (multi-row INSERT from arrays), each cluster's latest snapshot and online status, the
- * last-seen time of agents that only polled, and one `telemetry` change event per cluster on
- * `eventsChannel` (NOTIFY is delivered at commit). A cluster must appear at most once across
+ * last-seen time of agents that only polled, and the clusters' `telemetry` change events on
+ * `eventsChannel` (NOTIFY is delivered at commit), coalesced: one notice per workspace and
+ * {@link TELEMETRY_NOTICE_MAX_CLUSTERS} clusters (`{type: 'telemetry', workspace_id,
+ * cluster_ids}`), which the API's event listener fans out into one change event per cluster
+ * (`changeEventsOf` in @commander/core). A cluster must appear at most once across
  * `snapshots` and `seen` (one UPDATE of a row per statement). Samples of clusters that no longer
  * exist are skipped. Returns how many samples were stored.
  */
@@ -107,9 +118,14 @@ export async function writeTelemetryBatch(
                                     OR c.agent_status IS DISTINCT FROM 'online')
              RETURNING 1
            ), notified AS (
-             SELECT count(pg_notify($15, json_build_object('type', 'telemetry', 'id', id,
-                      'workspace_id', workspace_id, 'cluster_id', id)::text)) AS n
-             FROM snapshots
+             SELECT count(pg_notify($15, p.payload)) AS n
+             FROM (SELECT json_build_object('type', 'telemetry', 'workspace_id', k.workspace_id,
+                            'cluster_ids', json_agg(k.id ORDER BY k.id))::text AS payload
+                   FROM (SELECT id, workspace_id,
+                                (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1)
+                                  / ${TELEMETRY_NOTICE_MAX_CLUSTERS} AS chunk
+                         FROM snapshots) k
+                   GROUP BY k.workspace_id, k.chunk) p
            )
            SELECT (SELECT count(*) FROM inserted)::int AS stored, (SELECT n FROM notified) AS n,
                   (SELECT count(*) FROM seen) AS seen`,

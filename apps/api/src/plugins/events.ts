@@ -1,5 +1,5 @@
 import type { ChangeEvent } from '@commander/contracts';
-import { EVENTS_CHANNEL } from '@commander/core';
+import { changeEventsOf, EVENTS_CHANNEL } from '@commander/core';
 import fp from 'fastify-plugin';
 import pg from 'pg';
 
@@ -13,7 +13,8 @@ declare module 'fastify' {
 }
 
 /**
- * One LISTEN connection per API process fans change events out to SSE subscribers. It
+ * One LISTEN connection per API process fans change events out to SSE subscribers (a telemetry
+ * batch's one notice per workspace becomes one event per cluster, `changeEventsOf`). It
  * reconnects with backoff when PostgreSQL goes away (e.g. a restart).
  */
 export const eventsPlugin = fp<{ databaseUrl: string }>(
@@ -36,13 +37,16 @@ export const eventsPlugin = fp<{ databaseUrl: string }>(
         if (!msg.payload) {
           return;
         }
-        try {
-          const event = JSON.parse(msg.payload) as ChangeEvent;
+        // One notification is one event, or a telemetry batch's coalesced notice of many.
+        const events = changeEventsOf(msg.payload);
+        if (events.length === 0) {
+          app.log.warn({ payload: msg.payload.slice(0, 200) }, 'ignoring a malformed change event');
+          return;
+        }
+        for (const event of events) {
           for (const l of listeners) {
             l(event);
           }
-        } catch {
-          app.log.warn({ payload: msg.payload }, 'ignoring a malformed change event');
         }
       });
       const reconnect = () => {
