@@ -3,21 +3,30 @@
 // INSERTs straight into PostgreSQL).
 import { randomBytes } from 'node:crypto';
 
+import { TelemetryBodySchema } from '@commander/contracts';
+
 import {
   AGENT_POLL_INTERVAL_SECONDS,
   AGENT_TELEMETRY_INTERVAL_SECONDS,
   agentCredentialsSecret,
   agentUrl,
+  agentData,
   ensureAgentKey,
   EVENTS_CHANNEL,
 } from '@commander/core';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
-import { selectAgentAuth, type TelemetryRow, writeTelemetryBatch } from '@commander/db';
+import {
+  selectAgentAuth,
+  sendNotices,
+  TELEMETRY_NOTICE_MAX_CLUSTERS,
+  type TelemetryRow,
+  writeTelemetryBatch,
+} from '@commander/db';
 import pg from 'pg';
 
 import { agentApiLatencies, type ServerLatencies } from '../api-log.js';
 import { mapLimit, sleep } from '../concurrency.js';
-import { CpuMeter, type CpuUsage } from '../cpu.js';
+import { CpuMeter, type CpuUsage, processCpuSeconds } from '../cpu.js';
 import {
   analyzeProfiles,
   describeBreakdown,
@@ -47,11 +56,22 @@ export type TelemetryOptions = {
   intervalMs: number;
   /** Length of each open-loop run. */
   openLoopMs: number;
-  /** Length of the closed-loop saturation run and its connections. */
+  /**
+   * Length of each closed-loop saturation run, and the connection counts of its ladder: the
+   * saturation rate is the best rung (a closed loop is bounded by connections ÷ latency, so one
+   * connection count can measure the latency instead of the ceiling).
+   */
   saturationMs: number;
-  saturationConcurrency: number;
+  saturationLadder: number[];
   /** Length of each baseline run. */
   baselineMs: number;
+  /**
+   * Connection counts of the single-row INSERT baseline's ladder (its best rung is the
+   * baseline, as for saturation). At most 60: the API's pools are open on the same server.
+   */
+  insertLadder: number[];
+  /** Concurrency of the `/healthz` and `/readyz` baselines. */
+  baselineConcurrency: number;
   /** Simulated commander-agents of dhctl-sim driving the API (0 = skip). */
   fleetAgents: number;
   /** Measured window of the fleet run, after `fleetSettleMs`. */
@@ -67,8 +87,10 @@ export const FULL_TELEMETRY: TelemetryOptions = {
   intervalMs: AGENT_TELEMETRY_INTERVAL_SECONDS * 1000,
   openLoopMs: 15_000,
   saturationMs: 8_000,
-  saturationConcurrency: 32,
+  saturationLadder: [32, 64, 128],
   baselineMs: 5_000,
+  insertLadder: [20, 40, 60],
+  baselineConcurrency: 32,
   fleetAgents: 1000,
   fleetMs: 20_000,
   // One poll interval and a little: every agent has done its first full sync (GET 200 and a
@@ -83,8 +105,10 @@ export const QUICK_TELEMETRY: TelemetryOptions = {
   intervalMs: AGENT_TELEMETRY_INTERVAL_SECONDS * 1000,
   openLoopMs: 4_000,
   saturationMs: 2_000,
-  saturationConcurrency: 16,
+  saturationLadder: [16, 64],
   baselineMs: 1_500,
+  insertLadder: [20, 40],
+  baselineConcurrency: 16,
   fleetAgents: 100,
   fleetMs: 5_000,
   fleetSettleMs: 2_000,
@@ -97,6 +121,8 @@ type Agent = { uuid: string; key: string; model: AgentModel };
 type Row = {
   label: string;
   kind: 'baseline' | 'saturation' | 'open' | 'fleet';
+  /** A rung of a connection ladder: the INSERT baseline's or the API's saturation. */
+  rung?: { ladder: 'insert' | 'saturation'; connections: number };
   /** Offered load (requests/s) of an open-loop run. */
   offered: number | null;
   /** Agents of an open-loop or fleet run. */
@@ -329,24 +355,26 @@ async function callCosts(
     storageUsedBytes: 1,
     nodeCount: 4,
   });
-  const batch = (n: number, i: number) =>
-    writeTelemetryBatch(
-      pool,
-      {
-        samples: Array.from({ length: n }, (_, k) => row(i + k)),
-        snapshots: [{ clusterId: cluster.id, agentDataJson: '[]', seenAt: new Date() }],
-        seen: [],
-      },
-      EVENTS_CHANNEL,
-    );
+  const batch = async (n: number, i: number) => {
+    const { notices } = await writeTelemetryBatch(pool, {
+      samples: Array.from({ length: n }, (_, k) => row(i + k)),
+      snapshots: [{ clusterId: cluster.id, agentDataJson: '[]', seenAt: new Date() }],
+      seen: [],
+    });
+    await sendNotices(pool, EVENTS_CHANNEL, notices);
+  };
   const kinds: [string, number, (i: number) => Promise<unknown>][] = [
     [
       'pg: agent-key lookup (`selectAgentAuth`, a cache miss)',
       1,
       () => selectAgentAuth(pool, agent.uuid),
     ],
-    ['pg: `writeTelemetryBatch`, 1 sample', 1, (i) => batch(1, i)],
-    ['pg: `writeTelemetryBatch`, 100 samples (per sample)', 100, (i) => batch(100, i)],
+    ['pg: `writeTelemetryBatch` + `sendNotices`, 1 sample', 1, (i) => batch(1, i)],
+    [
+      'pg: `writeTelemetryBatch` + `sendNotices`, 100 samples of one cluster (per sample)',
+      100,
+      (i) => batch(100, i),
+    ],
     ['pg: `SELECT 1`', 1, () => pool.query('SELECT 1')],
     [
       'before: Prisma `cluster.findUnique` (agent-key lookup per request)',
@@ -390,6 +418,220 @@ async function callCosts(
     }
   } finally {
     await pool.end();
+  }
+  return costs;
+}
+
+/** What one variant of the batch statement costs, per sample. */
+type BatchCost = {
+  statement: string;
+  /** Samples (or polled agents) per statement. */
+  perStatement: number;
+  /** CPU of every PostgreSQL backend of the database (the statement's and the listeners'). */
+  pgCpuMs: number;
+  /** CPU of this process (the pg driver: building and sending the statement). */
+  clientCpuMs: number;
+  /** Wall time of one statement, commit (WAL flush) included. */
+  wallMsPerStatement: number;
+};
+
+/** Samples (of as many clusters) in each batch of the breakdown. */
+const BREAKDOWN_BATCH = 100;
+
+/**
+ * The telemetry batch statement taken apart, each variant timed alone (one statement at a time,
+ * autocommit, one connection, `calls` statements): the multi-row INSERT alone; with each
+ * cluster's snapshot UPDATE (`agent_data` jsonb, online, last seen: the batch statement now);
+ * followed by its coalesced notices in their own transaction (now); with one `pg_notify` per
+ * cluster inside the transaction, or the coalesced notices inside it (before); the seen UPDATE
+ * of agents that only polled; and the single-row INSERT of the baseline. A batch holds {@link BREAKDOWN_BATCH} samples of as many clusters, as at
+ * saturation, where each request is another agent. PostgreSQL's CPU is that of every backend of
+ * the database from /proc, which includes the API's idle LISTEN connections: PostgreSQL wakes
+ * every listening backend of the database on each NOTIFY, whatever its channel.
+ */
+async function batchBreakdown(
+  database: BenchDatabase,
+  clusterIds: string[],
+  calls: number,
+): Promise<BatchCost[]> {
+  const client = new pg.Client({
+    connectionString: database.url,
+    application_name: 'commander-bench breakdown',
+  });
+  await client.connect();
+  const backendPids = async () =>
+    (
+      await client.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+      )
+    ).rows.map((r) => r.pid);
+  const model = newAgentModel(7);
+  const agentDataJson = JSON.stringify(
+    agentData(TelemetryBodySchema.parse(nextTelemetryBody(model)), new Date()),
+  );
+  const groups = Math.max(1, Math.floor(clusterIds.length / BREAKDOWN_BATCH));
+  const idsOf = (i: number) =>
+    clusterIds.slice((i % groups) * BREAKDOWN_BATCH, (i % groups) * BREAKDOWN_BATCH + BREAKDOWN_BATCH);
+  const samples = (ids: string[], i: number): TelemetryRow[] =>
+    ids.map((clusterId, k) => ({
+      clusterId,
+      ts: new Date(),
+      cpuCores: 16,
+      cpuUsage: (i + k) % 16,
+      memoryBytes: 68_719_476_736,
+      memoryUsedBytes: 34_359_738_368,
+      storageBytes: 536_870_912_000,
+      storageUsedBytes: 107_374_182_400,
+      nodeCount: 4,
+    }));
+  const snapshots = (ids: string[]) =>
+    ids.map((clusterId) => ({ clusterId, agentDataJson, seenAt: new Date() }));
+  // The batch statement's INSERT and snapshot UPDATE, as `writeTelemetryBatch` writes them,
+  // with the NOTIFYs inside the transaction: one per cluster (as before) or coalesced.
+  const insertAndSnapshot = (notify: 'per-cluster' | 'coalesced') => `WITH inserted AS (
+      INSERT INTO telemetry_samples (cluster_id, ts, cpu_cores, cpu_usage, memory_bytes,
+                                     memory_used_bytes, storage_bytes, storage_used_bytes, node_count)
+      SELECT u.* FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[],
+                             $6::float8[], $7::float8[], $8::float8[], $9::int[])
+                   AS u(cluster_id, ts, cpu_cores, cpu_usage, memory_bytes, memory_used_bytes,
+                        storage_bytes, storage_used_bytes, node_count)
+      WHERE EXISTS (SELECT 1 FROM clusters c WHERE c.id = u.cluster_id)
+      RETURNING 1
+    ), snapshots AS (
+      UPDATE clusters c
+      SET agent_data = v.data::jsonb, agent_status = 'online', agent_last_seen_at = v.seen
+      FROM unnest($10::uuid[], $11::text[], $12::timestamptz[]) AS v(id, data, seen)
+      WHERE c.id = v.id
+      RETURNING c.id, c.workspace_id
+    )
+    SELECT (SELECT count(*) FROM inserted)::int AS stored,
+           ${
+             notify === 'per-cluster'
+               ? `(SELECT count(pg_notify('${EVENTS_CHANNEL}', json_build_object('type', 'telemetry', 'id', id,
+                    'workspace_id', workspace_id, 'cluster_id', id)::text)) FROM snapshots)`
+               : `(SELECT count(pg_notify('${EVENTS_CHANNEL}', p.payload))
+                   FROM (SELECT json_build_object('type', 'telemetry', 'workspace_id', k.workspace_id,
+                                  'cluster_ids', json_agg(k.id ORDER BY k.id))::text AS payload
+                         FROM (SELECT id, workspace_id,
+                                      (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1)
+                                        / ${TELEMETRY_NOTICE_MAX_CLUSTERS} AS chunk
+                               FROM snapshots) k
+                         GROUP BY k.workspace_id, k.chunk) p)`
+           } AS n`;
+  const custom = (name: string, text: string) => (i: number) => {
+    const ids = idsOf(i);
+    const rows = samples(ids, i);
+    const snaps = snapshots(ids);
+    return client.query({
+      name,
+      text,
+      values: [
+        rows.map((r) => r.clusterId),
+        rows.map((r) => r.ts),
+        rows.map((r) => r.cpuCores),
+        rows.map((r) => r.cpuUsage),
+        rows.map((r) => r.memoryBytes),
+        rows.map((r) => r.memoryUsedBytes),
+        rows.map((r) => r.storageBytes),
+        rows.map((r) => r.storageUsedBytes),
+        rows.map((r) => r.nodeCount),
+        snaps.map((r) => r.clusterId),
+        snaps.map((r) => r.agentDataJson),
+        snaps.map((r) => r.seenAt),
+      ],
+    });
+  };
+  const n = BREAKDOWN_BATCH;
+  const variants: [string, number, (i: number) => Promise<unknown>][] = [
+    [
+      'single-row `INSERT` (the baseline\'s statement)',
+      1,
+      (i) =>
+        client.query({
+          name: 'bench-breakdown-insert',
+          text: `INSERT INTO telemetry_samples (cluster_id, ts, cpu_cores, cpu_usage, memory_bytes, memory_used_bytes, storage_bytes, storage_used_bytes, node_count)
+                 VALUES ($1, now(), 16, 4.2, 68719476736, 34359738368, 536870912000, 107374182400, 4)`,
+          values: [clusterIds[i % clusterIds.length]],
+        }),
+    ],
+    [
+      `multi-row \`INSERT\` of ${n} samples (\`writeTelemetryBatch\`, samples only)`,
+      n,
+      (i) => writeTelemetryBatch(client, { samples: samples(idsOf(i), i), snapshots: [], seen: [] }),
+    ],
+    [
+      `+ snapshot \`UPDATE\` of their ${n} clusters (\`agent_data\`; the batch statement now, \`writeTelemetryBatch\`)`,
+      n,
+      (i) => {
+        const ids = idsOf(i);
+        return writeTelemetryBatch(client, { samples: samples(ids, i), snapshots: snapshots(ids), seen: [] });
+      },
+    ],
+    [
+      `+ its notices in their own transaction after the commit (now: \`sendNotices\`, one NOTIFY per workspace)`,
+      n,
+      async (i) => {
+        const ids = idsOf(i);
+        const { notices } = await writeTelemetryBatch(client, {
+          samples: samples(ids, i),
+          snapshots: snapshots(ids),
+          seen: [],
+        });
+        await sendNotices(client, EVENTS_CHANNEL, notices);
+      },
+    ],
+    [
+      `before: one \`pg_notify\` per cluster inside the batch's transaction (${n} notifications)`,
+      n,
+      custom('bench-breakdown-notify-each', insertAndSnapshot('per-cluster')),
+    ],
+    [
+      'before: one coalesced NOTIFY per workspace inside the batch\'s transaction',
+      n,
+      custom('bench-breakdown-notify-coalesced', insertAndSnapshot('coalesced')),
+    ],
+    [
+      `seen \`UPDATE\` of ${n} agents that only polled (\`writeTelemetryBatch\`, seen only)`,
+      n,
+      (i) =>
+        writeTelemetryBatch(client, {
+          samples: [],
+          snapshots: [],
+          seen: idsOf(i).map((clusterId) => ({ clusterId, seenAt: new Date() })),
+        }),
+    ],
+  ];
+  const costs: BatchCost[] = [];
+  try {
+    for (const [statement, perStatement, run] of variants) {
+      const count = Math.max(20, perStatement === 1 ? calls * 5 : calls);
+      for (let i = 0; i < Math.min(20, count); i++) {
+        await run(i);
+      }
+      const pids = await backendPids();
+      const pgBefore = pids.map((pid) => processCpuSeconds(pid) ?? 0);
+      const cpu = process.cpuUsage();
+      const at = performance.now();
+      for (let i = 0; i < count; i++) {
+        await run(i);
+      }
+      const wall = performance.now() - at;
+      const used = process.cpuUsage(cpu);
+      const pgUsed = pids.reduce(
+        (sum, pid, k) => sum + Math.max(0, (processCpuSeconds(pid) ?? pgBefore[k]!) - pgBefore[k]!),
+        0,
+      );
+      const samplesDone = count * perStatement;
+      costs.push({
+        statement,
+        perStatement,
+        pgCpuMs: (pgUsed * 1000) / samplesDone,
+        clientCpuMs: (used.user + used.system) / 1000 / samplesDone,
+        wallMsPerStatement: wall / count,
+      });
+    }
+  } finally {
+    await client.end();
   }
   return costs;
 }
@@ -509,7 +751,7 @@ export async function runTelemetryBenchmark(
   const healthz = await measured(setup, [], () =>
     closedLoop({
       baseUrl: base,
-      concurrency: options.saturationConcurrency,
+      concurrency: options.baselineConcurrency,
       durationMs: options.baselineMs,
       expectedStatus: 200,
       next: () => ({ method: 'GET', path: '/healthz' }),
@@ -525,7 +767,7 @@ export async function runTelemetryBenchmark(
   const readyz = await measured(setup, [], () =>
     closedLoop({
       baseUrl: base,
-      concurrency: options.saturationConcurrency,
+      concurrency: options.baselineConcurrency,
       durationMs: options.baselineMs,
       expectedStatus: 200,
       next: () => ({ method: 'GET', path: '/readyz' }),
@@ -538,31 +780,36 @@ export async function runTelemetryBenchmark(
       window: readyz.window,
     }),
   );
-  // As many connections as the API's pool (20): the database's rate for the same row.
+  // The database's rate for the same row, over a ladder of connection counts (its best rung is
+  // the baseline): PostgreSQL's group commit lets more connections share each WAL flush.
   const clusterIds = (
     await setup.database.db.cluster.findMany({ select: { id: true }, take: 1000 })
   ).map((c) => c.id);
-  const insert = await measured(setup, [], () =>
-    insertBaseline(setup.database, clusterIds, 20, options.baselineMs),
-  );
-  rows.push({
-    label: 'single-row `INSERT` into telemetry_samples (pg, 20 connections, no API)',
-    kind: 'baseline',
-    offered: null,
-    rate: insert.value.rate,
-    latency: insert.value.latency,
-    errors: 'none',
-    rowsWritten: insert.rowsWritten,
-    cpu: insert.cpu,
-    waits: insert.waits,
-    server: null,
-    note: '',
-    window: null,
-    profile: null,
-  });
+  for (const connections of options.insertLadder) {
+    const insert = await measured(setup, [], () =>
+      insertBaseline(setup.database, clusterIds, connections, options.baselineMs),
+    );
+    rows.push({
+      label: `single-row \`INSERT\` into telemetry_samples (pg, ${connections} connections, no API)`,
+      kind: 'baseline',
+      rung: { ladder: 'insert', connections },
+      offered: null,
+      rate: insert.value.rate,
+      latency: insert.value.latency,
+      errors: 'none',
+      rowsWritten: insert.rowsWritten,
+      cpu: insert.cpu,
+      waits: insert.waits,
+      server: null,
+      note: '',
+      window: null,
+      profile: null,
+    });
+  }
 
   log('statement costs');
   const costs = await callCosts(setup.database, setup.agents[0]!, options.prismaCalls);
+  const breakdown = await batchBreakdown(setup.database, clusterIds, options.prismaCalls);
 
   // Warm-up (JIT, pools, caches), not reported.
   await closedLoop({
@@ -573,32 +820,33 @@ export async function runTelemetryBenchmark(
     next: () => telemetryRequest(nextAgent()),
   });
 
-  log(
-    `saturation: ${options.saturationConcurrency} connections for ${options.saturationMs / 1000} s`,
-  );
-  const saturation = await measured(setup, [], () =>
-    closedLoop({
-      baseUrl: base,
-      concurrency: options.saturationConcurrency,
-      durationMs: options.saturationMs,
-      expectedStatus: 204,
-      next: () => telemetryRequest(nextAgent()),
-    }),
-  );
-  rows.push(
-    loadRow(
-      `\`POST …/telemetry\` as fast as possible (${options.saturationConcurrency} connections)`,
-      'saturation',
-      saturation.value,
-      null,
-      {
-        cpu: saturation.cpu,
-        waits: saturation.waits,
-        rowsWritten: saturation.rowsWritten,
-        window: saturation.window,
-      },
-    ),
-  );
+  for (const connections of options.saturationLadder) {
+    log(`saturation: ${connections} connections for ${options.saturationMs / 1000} s`);
+    const saturation = await measured(setup, [], () =>
+      closedLoop({
+        baseUrl: base,
+        concurrency: connections,
+        durationMs: options.saturationMs,
+        expectedStatus: 204,
+        next: () => telemetryRequest(nextAgent()),
+      }),
+    );
+    rows.push(
+      loadRow(
+        `\`POST …/telemetry\` as fast as possible (${connections} connections)`,
+        'saturation',
+        saturation.value,
+        null,
+        {
+          rung: { ladder: 'saturation', connections },
+          cpu: saturation.cpu,
+          waits: saturation.waits,
+          rowsWritten: saturation.rowsWritten,
+          window: saturation.window,
+        },
+      ),
+    );
+  }
 
   for (const agents of options.agentCounts) {
     log(
@@ -650,7 +898,7 @@ export async function runTelemetryBenchmark(
   return {
     name: 'telemetry',
     title: 'Telemetry: agent samples into the API (issue 6)',
-    body: renderBody(rows, costs, options),
+    body: renderBody(rows, costs, breakdown, options),
   };
 }
 
@@ -673,10 +921,23 @@ function cores(row: Row, group: string): number {
   return row.cpu?.groups.find((g) => g.name === group)?.cores ?? Number.NaN;
 }
 
-function renderBody(rows: Row[], callCosts: CallCost[], options: TelemetryOptions): string {
+/** The best rung of a ladder (the highest rate). */
+function bestOf(rows: Row[], ladder: 'insert' | 'saturation'): Row | undefined {
+  return rows
+    .filter((r) => r.rung?.ladder === ladder)
+    .reduce<Row | undefined>((best, r) => (!best || r.rate > best.rate ? r : best), undefined);
+}
+
+function renderBody(
+  rows: Row[],
+  callCosts: CallCost[],
+  breakdown: BatchCost[],
+  options: TelemetryOptions,
+): string {
   const healthz = rows.find((r) => r.label.includes('/healthz'));
-  const insert = rows.find((r) => r.label.includes('INSERT'));
-  const saturation = rows.find((r) => r.kind === 'saturation');
+  const insert = bestOf(rows, 'insert');
+  const saturation = bestOf(rows, 'saturation');
+  const bestMark = (r: Row) => (r === insert || r === saturation ? ' **(best)**' : '');
   const table = markdownTable(
     [
       'Load',
@@ -689,7 +950,7 @@ function renderBody(rows: Row[], callCosts: CallCost[], options: TelemetryOption
       'Rows stored',
     ],
     rows.map((r) => [
-      r.label,
+      `${r.label}${bestMark(r)}`,
       r.offered === null ? 'max' : formatNumber(r.offered),
       formatNumber(r.rate),
       formatRatio(r.rate, healthz?.rate ?? Number.NaN),
@@ -722,8 +983,8 @@ function renderBody(rows: Row[], callCosts: CallCost[], options: TelemetryOption
         formatNumber(cores(r, 'PostgreSQL backends'), 2),
         formatNumber(cores(r, 'bench process'), 2),
         formatNumber(r.cpu!.otherCores, 2),
-        r.label.includes('INSERT') ? '—' : formatNumber((cores(r, 'API') * 1000) / r.rate, 2),
-        r.kind === 'baseline' && !r.label.includes('INSERT')
+        r.rung?.ladder === 'insert' ? '—' : formatNumber((cores(r, 'API') * 1000) / r.rate, 2),
+        r.kind === 'baseline' && r.rung?.ladder !== 'insert'
           ? '—'
           : formatNumber(perSampleCpu(r), 2),
         r.waits ? describeWaits(r.waits, 3) : '—',
@@ -758,7 +1019,10 @@ function renderBody(rows: Row[], callCosts: CallCost[], options: TelemetryOption
     'real agent logic: resource polls, ETags, status reports and telemetry); its latency is the',
     "server-side response time from the API's request log. Baselines, same run, same API process:",
     '`/healthz` (the framework alone), `/readyz` (one Prisma round trip) and plain INSERTs of the same',
-    "row into PostgreSQL with as many connections as the API's pool.",
+    `row into PostgreSQL. A closed loop's rate is its connections ÷ its latency, so both the INSERT`,
+    `baseline (${options.insertLadder.join(' / ')} connections) and the saturation run`,
+    `(${options.saturationLadder.join(' / ')} connections) climb a ladder of connection counts, and`,
+    'the ratios compare the best rung of each (marked **best**); every rung is reported.',
     '',
     table,
     '',
@@ -804,11 +1068,37 @@ function renderBody(rows: Row[], callCosts: CallCost[], options: TelemetryOption
     'same database, nothing else running in it: the API\'s hot statements on `pg`, and ("before") the',
     'Prisma calls each sample made before the write-behind buffer; `SELECT 1` is the floor of each.',
     '',
+    '### What the batch statement costs PostgreSQL',
+    '',
+    markdownTable(
+      [
+        'Statement (one at a time, autocommit)',
+        'Samples per statement',
+        'PostgreSQL CPU per sample (ms)',
+        'Client CPU per sample (ms)',
+        'Wall time per statement (ms)',
+      ],
+      breakdown.map((b) => [
+        b.statement,
+        b.perStatement,
+        formatNumber(b.pgCpuMs, 3),
+        formatNumber(b.clientCpuMs, 3),
+        formatNumber(b.wallMsPerStatement, 2),
+      ]),
+    ),
+    '',
+    `The batch statement taken apart, each variant timed alone on one connection: a batch of ${BREAKDOWN_BATCH}`,
+    'samples of as many clusters (as at saturation, where every request is another agent); each of the',
+    'first rows adds one part to the row above it, and the "before" rows put the NOTIFYs inside the batch\'s',
+    'transaction instead of after it. PostgreSQL CPU is every backend of the database from /proc,',
+    "the API's idle LISTEN connections included (PostgreSQL wakes each listening backend of the",
+    'database on every NOTIFY, whatever its channel); wall time includes the commit\'s WAL flush.',
+    '',
     '### Reading',
     '',
   );
   if (saturation && healthz && insert) {
-    lines.push(...reading(rows, saturation, healthz, insert, callCosts, options));
+    lines.push(...reading(rows, saturation, healthz, insert, callCosts, breakdown, options));
   }
   return lines.join('\n');
 }
@@ -828,6 +1118,7 @@ function reading(
   healthz: Row,
   insert: Row,
   callCosts: CallCost[],
+  breakdown: BatchCost[],
   options: TelemetryOptions,
 ): string[] {
   const out: string[] = [];
@@ -844,9 +1135,16 @@ function reading(
   const before = callCosts
     .filter((c) => c.call.startsWith('before:'))
     .reduce((sum, c) => sum + c.cpuMs, 0);
+  const rungs = (ladder: 'insert' | 'saturation') =>
+    rows
+      .filter((r) => r.rung?.ladder === ladder)
+      .map((r) => `${formatNumber(r.rate, 0)} at ${r.rung!.connections}`)
+      .join(', ');
   out.push(
-    `- **Ceiling.** The API stored ${formatNumber(saturation.rate, 0)} samples/s at saturation: ${formatRatio(saturation.rate, healthz.rate)} of its` +
-      ` \`/healthz\` rate and ${formatRatio(saturation.rate, insert.rate)} of the rate PostgreSQL takes the same row as plain INSERTs. At one sample` +
+    `- **Ceiling.** The API stored ${formatNumber(saturation.rate, 0)} samples/s at saturation (its best rung, ${saturation.rung?.connections} connections;` +
+      ` samples/s by connections: ${rungs('saturation')}): ${formatRatio(saturation.rate, healthz.rate)} of its` +
+      ` \`/healthz\` rate and ${formatRatio(saturation.rate, insert.rate)} of the rate PostgreSQL takes the same row as plain single-row INSERTs` +
+      ` (their best rung, ${formatNumber(insert.rate, 0)}/s at ${insert.rung?.connections} connections; by connections: ${rungs('insert')}). At one sample` +
       ` per agent every ${options.intervalMs / 1000} s that is about ${formatNumber(agentsAtCeiling, 0)} agents for one API process on this machine` +
       ' counting telemetry only.' +
       (fleetPerSample !== null
@@ -867,7 +1165,8 @@ function reading(
         ? `**What limits it: the machine's CPU.** At saturation the machine was busy ${formatNumber(busy, 2)} of ${cpus} cores (the API` +
           ` ${formatNumber(api, 2)}, PostgreSQL backends ${formatNumber(cores(saturation, 'PostgreSQL backends'), 2)}, the load generator` +
           ` ${formatNumber(cores(saturation, 'bench process'), 2)}, other processes ${formatNumber(saturation.cpu?.otherCores ?? Number.NaN, 2)})`
-        : `**What limits it: waiting, not CPU.** At saturation the API used ${formatNumber(api, 2)} cores and the machine ${formatNumber(busy, 2)} of ${cpus}`;
+        : `**What limits it: waiting, not CPU.** At saturation the API used ${formatNumber(api, 2)} cores and the machine ${formatNumber(busy, 2)} of ${cpus}` +
+          ` (latency p50 ${formatNumber(saturation.latency?.p50 ?? Number.NaN)} ms: a request waits for its batch to fill, be written and commit)`;
   out.push(
     `- ${limit}, spending ${formatNumber(perRequest, 2)} ms of CPU per sample against ${formatNumber((cores(healthz, 'API') * 1000) / healthz.rate, 2)} ms per` +
       ' `/healthz`: what is left per sample is the HTTP request itself (reading and parsing the JSON body, the zod body schema, the' +
@@ -884,6 +1183,33 @@ function reading(
       ' database is no longer what bounds the rate; more API processes (stateless) raise it where there are free cores, cheaper' +
       ' request handling (body parsing and validation) raises it per process.',
   );
+  const part = (prefix: string) => breakdown.find((b) => b.statement.startsWith(prefix));
+  const [single, multi, snapshot, now, notifyEach, notifyCoalesced, seen] = [
+    part('single-row'),
+    part('multi-row'),
+    part('+ snapshot'),
+    part('+ its notices'),
+    part('before: one `pg_notify`'),
+    part('before: one coalesced'),
+    part('seen'),
+  ];
+  if (single && multi && snapshot && now && notifyEach && notifyCoalesced && seen) {
+    const us = (v: number) => `${formatNumber(v * 1000, 0)} µs`;
+    const wall = (b: BatchCost) => `${formatNumber(b.wallMsPerStatement, 1)} ms`;
+    out.push(
+      `- **PostgreSQL's CPU per sample, by part** (batches of ${BREAKDOWN_BATCH} samples of as many clusters, one statement at a time):` +
+        ` the multi-row INSERT ${us(multi.pgCpuMs)} (a single-row INSERT with its own commit: ${us(single.pgCpuMs)});` +
+        ` the snapshot UPDATE adds ${us(snapshot.pgCpuMs - multi.pgCpuMs)}, ${us(snapshot.pgCpuMs)} in all (${wall(snapshot)} per statement);` +
+        ` the coalesced notices sent after the commit add ${us(now.pgCpuMs - snapshot.pgCpuMs)} (${wall(now)} for both statements).` +
+        ` Before, one \`pg_notify\` per cluster inside the transaction cost ${us(notifyEach.pgCpuMs - snapshot.pgCpuMs)} per sample` +
+        ` (${wall(notifyEach)}), and coalesced inside it ${us(notifyCoalesced.pgCpuMs - snapshot.pgCpuMs)} (${wall(notifyCoalesced)}).` +
+        ` The seen UPDATE of an agent that only polled costs ${us(seen.pgCpuMs)}. Each NOTIFY is an entry in PostgreSQL's notification` +
+        ' queue, written at commit under a global lock held until the commit is flushed, and wakes every listening backend of' +
+        ' the database to read it: one notice per workspace and 150 clusters makes that once per batch instead of once per' +
+        ' sample, and sending it in its own transaction (no WAL to flush) lets concurrent batches share their WAL flushes' +
+        ' instead of committing one after another (`Lock:object` in the wait events).',
+    );
+  }
   for (const row of rows.filter((r) => r.kind === 'open')) {
     out.push(
       `- **${(row.agents ?? 0).toLocaleString('en-US')} agents** offer ${formatNumber(row.offered ?? Number.NaN)} samples/s: stored ${formatNumber(row.rate)}/s,` +

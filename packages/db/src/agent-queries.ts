@@ -76,24 +76,39 @@ export const NO_PARTITION_SQLSTATE = '23514';
  */
 export const TELEMETRY_NOTICE_MAX_CLUSTERS = 150;
 
+/** What a telemetry batch wrote. */
+export type TelemetryBatchResult = {
+  /** Samples stored (those of clusters that no longer exist are skipped). */
+  stored: number;
+  /**
+   * The batch's change events, coalesced: one notice per workspace and
+   * {@link TELEMETRY_NOTICE_MAX_CLUSTERS} clusters whose snapshot was written, for
+   * {@link sendNotices} once the batch has committed.
+   */
+  notices: string[];
+};
+
 /**
  * Writes one batch in ONE statement (so one transaction and one commit): the samples
- * (multi-row INSERT from arrays), each cluster's latest snapshot and online status, the
- * last-seen time of agents that only polled, and the clusters' `telemetry` change events on
- * `eventsChannel` (NOTIFY is delivered at commit), coalesced: one notice per workspace and
- * {@link TELEMETRY_NOTICE_MAX_CLUSTERS} clusters (`{type: 'telemetry', workspace_id,
- * cluster_ids}`), which the API's event listener fans out into one change event per cluster
- * (`changeEventsOf` in @commander/core). A cluster must appear at most once across
+ * (multi-row INSERT from arrays), each cluster's latest snapshot and online status, and the
+ * last-seen time of agents that only polled. A cluster must appear at most once across
  * `snapshots` and `seen` (one UPDATE of a row per statement). Samples of clusters that no longer
- * exist are skipped. Returns how many samples were stored.
+ * exist are skipped.
+ *
+ * The statement sends NO notification: a transaction that NOTIFYs holds PostgreSQL's global
+ * notify lock from its pre-commit through its commit, WAL flush included, so concurrent
+ * batches would commit one after another instead of sharing flushes (group commit). It returns
+ * the clusters' `telemetry` change events instead, coalesced into notices (`{type: 'telemetry',
+ * workspace_id, cluster_ids}`), which the caller sends after the commit ({@link sendNotices});
+ * the API's event listener fans each out into one change event per cluster (`changeEventsOf`
+ * in @commander/core).
  */
 export async function writeTelemetryBatch(
   db: Queryable,
   batch: { samples: TelemetryRow[]; snapshots: AgentSnapshot[]; seen: AgentSeen[] },
-  eventsChannel: string,
-): Promise<number> {
+): Promise<TelemetryBatchResult> {
   const s = batch.samples;
-  const { rows } = await db.query<{ stored: number }>({
+  const { rows } = await db.query<{ stored: number; notices: string[] | null }>({
     name: 'commander_telemetry_batch',
     text: `WITH inserted AS (
              INSERT INTO telemetry_samples (cluster_id, ts, cpu_cores, cpu_usage, memory_bytes,
@@ -117,17 +132,17 @@ export async function writeTelemetryBatch(
              WHERE c.id = v.id AND (c.agent_last_seen_at IS NULL OR c.agent_last_seen_at < v.seen
                                     OR c.agent_status IS DISTINCT FROM 'online')
              RETURNING 1
-           ), notified AS (
-             SELECT count(pg_notify($15, p.payload)) AS n
-             FROM (SELECT json_build_object('type', 'telemetry', 'workspace_id', k.workspace_id,
-                            'cluster_ids', json_agg(k.id ORDER BY k.id))::text AS payload
-                   FROM (SELECT id, workspace_id,
-                                (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1)
-                                  / ${TELEMETRY_NOTICE_MAX_CLUSTERS} AS chunk
-                         FROM snapshots) k
-                   GROUP BY k.workspace_id, k.chunk) p
+           ), notices AS (
+             SELECT json_build_object('type', 'telemetry', 'workspace_id', k.workspace_id,
+                      'cluster_ids', json_agg(k.id ORDER BY k.id))::text AS payload
+             FROM (SELECT id, workspace_id,
+                          (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1)
+                            / ${TELEMETRY_NOTICE_MAX_CLUSTERS} AS chunk
+                   FROM snapshots) k
+             GROUP BY k.workspace_id, k.chunk
            )
-           SELECT (SELECT count(*) FROM inserted)::int AS stored, (SELECT n FROM notified) AS n,
+           SELECT (SELECT count(*) FROM inserted)::int AS stored,
+                  (SELECT array_agg(payload) FROM notices) AS notices,
                   (SELECT count(*) FROM seen) AS seen`,
     values: [
       s.map((r) => r.clusterId),
@@ -144,10 +159,24 @@ export async function writeTelemetryBatch(
       batch.snapshots.map((r) => r.seenAt),
       batch.seen.map((r) => r.clusterId),
       batch.seen.map((r) => r.seenAt),
-      eventsChannel,
     ],
   });
-  return rows[0]?.stored ?? 0;
+  return { stored: rows[0]?.stored ?? 0, notices: rows[0]?.notices ?? [] };
+}
+
+/**
+ * Sends `notices` on `channel` in one statement (its own transaction: it writes no WAL, so it
+ * commits without waiting for a flush and holds the notify lock only for a moment).
+ */
+export async function sendNotices(db: Queryable, channel: string, notices: string[]): Promise<void> {
+  if (notices.length === 0) {
+    return;
+  }
+  await db.query({
+    name: 'commander_send_notices',
+    text: 'SELECT count(pg_notify($1, n)) FROM unnest($2::text[]) AS n',
+    values: [channel, notices],
+  });
 }
 
 /**

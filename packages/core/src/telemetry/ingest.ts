@@ -5,6 +5,7 @@ import {
   ensureTelemetryPartitions,
   NO_PARTITION_SQLSTATE,
   type Queryable,
+  sendNotices,
   type TelemetryRow,
   utcDay,
   writeTelemetryBatch,
@@ -49,8 +50,10 @@ export type IngestRefusal = { retry_after_seconds: number };
  * has COMMITTED, so an acknowledged sample is never lost; what is lost on a crash is only what
  * was never acknowledged (the agent sees its request fail and reports again). A batch is one
  * statement (`writeTelemetryBatch`): the samples as one multi-row INSERT, each cluster's latest
- * snapshot and online status (once per cluster per batch), the last-seen time of agents that
- * only polled, and one change event per cluster.
+ * snapshot and online status (once per cluster per batch) and the last-seen time of agents that
+ * only polled. The clusters' change events follow the commit as one statement of coalesced
+ * notices (one per workspace and 150 clusters; `sendNotices`), outside the batch's transaction
+ * so that concurrent batches share WAL flushes instead of queueing for the notify lock.
  */
 export class TelemetryIngest {
   private pending: Pending[] = [];
@@ -61,6 +64,8 @@ export class TelemetryIngest {
   private seenTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  /** Notices of committed batches being sent. */
+  private readonly noticesInFlight = new Set<Promise<void>>();
   private readonly maxBatch: number;
   private readonly lingerMs: number;
   private readonly maxInFlight: number;
@@ -183,6 +188,7 @@ export class TelemetryIngest {
       }
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
+    await Promise.all([...this.noticesInFlight]);
   }
 
   private schedule(): void {
@@ -217,12 +223,13 @@ export class TelemetryIngest {
     this.inFlight++;
     this.inFlightSamples += batch.length;
     try {
-      await this.write(batch, seen);
+      const notices = await this.write(batch, seen);
       this.stats.batches++;
       this.stats.samples += batch.length;
       for (const p of batch) {
         p.waiter.resolve();
       }
+      this.announce(notices);
     } catch (error) {
       this.stats.failedBatches++;
       this.log?.warn({ err: error, samples: batch.length }, 'telemetry batch not stored');
@@ -250,8 +257,28 @@ export class TelemetryIngest {
     }
   }
 
-  /** One statement; a missing day partition is created and the batch tried once more. */
-  private async write(batch: Pending[], seenMap: Map<string, Date>): Promise<void> {
+  /**
+   * Sends a committed batch's change events (never waits: the batch is answered already). A
+   * failure loses those events only (listeners refetch on their next event or reconnect); the
+   * samples are stored.
+   */
+  private announce(notices: string[]): void {
+    if (notices.length === 0) {
+      return;
+    }
+    const sent = sendNotices(this.db, EVENTS_CHANNEL, notices)
+      .catch((error: unknown) => {
+        this.log?.warn({ err: error, notices: notices.length }, 'telemetry change events not sent');
+      })
+      .finally(() => this.noticesInFlight.delete(sent));
+    this.noticesInFlight.add(sent);
+  }
+
+  /**
+   * One statement; a missing day partition is created and the batch tried once more. Returns
+   * the batch's change events (coalesced notices) to send after the commit.
+   */
+  private async write(batch: Pending[], seenMap: Map<string, Date>): Promise<string[]> {
     // One snapshot per cluster (the latest to arrive); polls of those clusters are covered by it.
     const snapshots = new Map<string, AgentSnapshot>();
     for (const p of batch) {
@@ -265,7 +292,7 @@ export class TelemetryIngest {
     }
     const input = { samples: batch.map((p) => p.row), snapshots: [...snapshots.values()], seen };
     try {
-      await writeTelemetryBatch(this.db, input, EVENTS_CHANNEL);
+      return (await writeTelemetryBatch(this.db, input)).notices;
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION_SQLSTATE) {
         throw error;
@@ -275,7 +302,7 @@ export class TelemetryIngest {
         const d = new Date(`${day}T00:00:00Z`);
         await ensureTelemetryPartitions(this.db, d, d);
       }
-      await writeTelemetryBatch(this.db, input, EVENTS_CHANNEL);
+      return (await writeTelemetryBatch(this.db, input)).notices;
     }
   }
 
