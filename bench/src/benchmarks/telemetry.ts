@@ -4,13 +4,12 @@
 import { randomBytes } from 'node:crypto';
 
 import { TelemetryBodySchema } from '@commander/contracts';
-
 import {
   AGENT_POLL_INTERVAL_SECONDS,
   AGENT_TELEMETRY_INTERVAL_SECONDS,
   agentCredentialsSecret,
-  agentUrl,
   agentData,
+  agentUrl,
   ensureAgentKey,
   EVENTS_CHANNEL,
 } from '@commander/core';
@@ -471,7 +470,10 @@ async function batchBreakdown(
   );
   const groups = Math.max(1, Math.floor(clusterIds.length / BREAKDOWN_BATCH));
   const idsOf = (i: number) =>
-    clusterIds.slice((i % groups) * BREAKDOWN_BATCH, (i % groups) * BREAKDOWN_BATCH + BREAKDOWN_BATCH);
+    clusterIds.slice(
+      (i % groups) * BREAKDOWN_BATCH,
+      (i % groups) * BREAKDOWN_BATCH + BREAKDOWN_BATCH,
+    );
   const samples = (ids: string[], i: number): TelemetryRow[] =>
     ids.map((clusterId, k) => ({
       clusterId,
@@ -544,7 +546,7 @@ async function batchBreakdown(
   const n = BREAKDOWN_BATCH;
   const variants: [string, number, (i: number) => Promise<unknown>][] = [
     [
-      'single-row `INSERT` (the baseline\'s statement)',
+      "single-row `INSERT` (the baseline's statement)",
       1,
       (i) =>
         client.query({
@@ -557,14 +559,19 @@ async function batchBreakdown(
     [
       `multi-row \`INSERT\` of ${n} samples (\`writeTelemetryBatch\`, samples only)`,
       n,
-      (i) => writeTelemetryBatch(client, { samples: samples(idsOf(i), i), snapshots: [], seen: [] }),
+      (i) =>
+        writeTelemetryBatch(client, { samples: samples(idsOf(i), i), snapshots: [], seen: [] }),
     ],
     [
       `+ snapshot \`UPDATE\` of their ${n} clusters (\`agent_data\`; the batch statement now, \`writeTelemetryBatch\`)`,
       n,
       (i) => {
         const ids = idsOf(i);
-        return writeTelemetryBatch(client, { samples: samples(ids, i), snapshots: snapshots(ids), seen: [] });
+        return writeTelemetryBatch(client, {
+          samples: samples(ids, i),
+          snapshots: snapshots(ids),
+          seen: [],
+        });
       },
     ],
     [
@@ -586,7 +593,7 @@ async function batchBreakdown(
       custom('bench-breakdown-notify-each', insertAndSnapshot('per-cluster')),
     ],
     [
-      'before: one coalesced NOTIFY per workspace inside the batch\'s transaction',
+      "before: one coalesced NOTIFY per workspace inside the batch's transaction",
       n,
       custom('bench-breakdown-notify-coalesced', insertAndSnapshot('coalesced')),
     ],
@@ -1092,7 +1099,7 @@ function renderBody(
     'first rows adds one part to the row above it, and the "before" rows put the NOTIFYs inside the batch\'s',
     'transaction instead of after it. PostgreSQL CPU is every backend of the database from /proc,',
     "the API's idle LISTEN connections included (PostgreSQL wakes each listening backend of the",
-    'database on every NOTIFY, whatever its channel); wall time includes the commit\'s WAL flush.',
+    "database on every NOTIFY, whatever its channel); wall time includes the commit's WAL flush.",
     '',
     '### Reading',
     '',

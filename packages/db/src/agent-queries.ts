@@ -168,7 +168,11 @@ export async function writeTelemetryBatch(
  * Sends `notices` on `channel` in one statement (its own transaction: it writes no WAL, so it
  * commits without waiting for a flush and holds the notify lock only for a moment).
  */
-export async function sendNotices(db: Queryable, channel: string, notices: string[]): Promise<void> {
+export async function sendNotices(
+  db: Queryable,
+  channel: string,
+  notices: string[],
+): Promise<void> {
   if (notices.length === 0) {
     return;
   }
