@@ -167,7 +167,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // batches) run on pg directly, on a small pool of their own.
   const agentPool = new pg.Pool({
     connectionString: config.databaseUrl,
-    max: 6,
+    // The batches in flight, and four for key lookups, resource versions and change notices.
+    max: config.telemetry.maxInFlight + 4,
     application_name: 'commander-api-agent',
   });
   agentPool.on('error', (err) => app.log.warn({ err }, 'agent pool connection lost'));
@@ -178,6 +179,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     lingerMs: config.telemetry.flushMs,
     maxBatch: config.telemetry.maxBatch,
     maxPending: config.telemetry.maxPending,
+    maxInFlight: config.telemetry.maxInFlight,
     log: app.log,
   });
   app.decorate('telemetryIngest', ingest);

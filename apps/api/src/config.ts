@@ -80,6 +80,8 @@ const EnvSchema = z.object({
   TELEMETRY_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Telemetry samples accepted but not yet committed, at most; beyond it agents get 503. */
   TELEMETRY_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),
+  /** Telemetry batches written at once (each on its own connection of the agent pool). */
+  TELEMETRY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   /** Seconds an agent's key hashes are served from the cache without asking PostgreSQL. */
   AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
   /** Password sign-in: everyone (on), global administrators only (break-glass), or nobody. */
@@ -264,7 +266,7 @@ export type Config = {
     heapMb: number;
     rateLimit: number;
   };
-  telemetry: { flushMs: number; maxBatch: number; maxPending: number };
+  telemetry: { flushMs: number; maxBatch: number; maxPending: number; maxInFlight: number };
   agentKeyCacheTtlMs: number;
   localLogin: 'on' | 'admin-only' | 'off';
   oidcProviders: OidcProviderConfig[];
@@ -329,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       flushMs: e.TELEMETRY_FLUSH_MS,
       maxBatch: e.TELEMETRY_MAX_BATCH,
       maxPending: e.TELEMETRY_MAX_PENDING,
+      maxInFlight: e.TELEMETRY_MAX_IN_FLIGHT,
     },
     agentKeyCacheTtlMs: e.AGENT_KEY_CACHE_TTL_SECONDS * 1000,
     localLogin: e.COMMANDER_LOCAL_LOGIN,

@@ -1176,7 +1176,7 @@ function reading(
           ` (latency p50 ${formatNumber(saturation.latency?.p50 ?? Number.NaN)} ms: a request waits for its batch to fill, be written and commit)`;
   out.push(
     `- ${limit}, spending ${formatNumber(perRequest, 2)} ms of CPU per sample against ${formatNumber((cores(healthz, 'API') * 1000) / healthz.rate, 2)} ms per` +
-      ' `/healthz`: what is left per sample is the HTTP request itself (reading and parsing the JSON body, the zod body schema, the' +
+      ' `/healthz`: what is left per sample is the HTTP request itself (reading and parsing the JSON body, the body schema (compiled by Ajv), the' +
       " input guard, the agent key's SHA-256, the answer's headers and socket write; the agent API writes no log line at `info`)," +
       ' not the database.' +
       (Number.isFinite(prisma)
@@ -1186,9 +1186,10 @@ function reading(
       ` ${formatNumber(batchMany, 3)} ms per sample in a batch of 100, against ${formatNumber(before, 2)} ms for the Prisma calls each sample made before.` +
       ` PostgreSQL's backends used ${formatNumber(cores(saturation, 'PostgreSQL backends'), 2)} cores (${formatNumber(perSampleCpu(saturation), 2)} ms of API + PostgreSQL CPU per sample);` +
       ` their samples: ${saturation.waits ? describeWaits(saturation.waits, 4) : '—'}.` +
-      ' Batching turns the commits (WAL flushes) and the NOTIFY commit lock into one per batch instead of one per sample, so the' +
-      ' database is no longer what bounds the rate; more API processes (stateless) raise it where there are free cores, cheaper' +
-      ' request handling (body parsing and validation) raises it per process.',
+      ' Batching turns the commits (WAL flushes) into one per batch instead of one per sample, and the change events, sent after' +
+      ' the commit as one notice per workspace, no longer hold the notify lock through it, so batches in flight share their' +
+      ' flushes; more API processes (stateless) raise the rate where there are free cores, cheaper request handling raises it' +
+      ' per process.',
   );
   const part = (prefix: string) => breakdown.find((b) => b.statement.startsWith(prefix));
   const [single, multi, snapshot, now, notifyEach, notifyCoalesced, seen] = [
