@@ -608,39 +608,55 @@ async function batchBreakdown(
         }),
     ],
   ];
-  const costs: BatchCost[] = [];
+  // Interleaved: each variant runs a share of its statements in every round, so a change in
+  // the machine's load during the measurement falls on all of them alike.
+  const rounds = 5;
+  const totals = variants.map(() => ({ pg: 0, client: 0, wall: 0, statements: 0 }));
   try {
-    for (const [statement, perStatement, run] of variants) {
-      const count = Math.max(20, perStatement === 1 ? calls * 5 : calls);
-      for (let i = 0; i < Math.min(20, count); i++) {
-        await run(i);
+    for (const [, , run] of variants) {
+      for (let i = 0; i < 20; i++) {
+        await run(i); // warm-up: JIT, plans, buffers
       }
-      const pids = await backendPids();
-      const pgBefore = pids.map((pid) => processCpuSeconds(pid) ?? 0);
-      const cpu = process.cpuUsage();
-      const at = performance.now();
-      for (let i = 0; i < count; i++) {
-        await run(i);
+    }
+    const pids = await backendPids();
+    let sequence = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (const [v, [, perStatement, run]] of variants.entries()) {
+        const count = Math.ceil(Math.max(20, perStatement === 1 ? calls * 5 : calls) / rounds);
+        const pgBefore = pids.map((pid) => processCpuSeconds(pid) ?? 0);
+        const cpu = process.cpuUsage();
+        const at = performance.now();
+        for (let i = 0; i < count; i++) {
+          await run(sequence++);
+        }
+        const total = totals[v]!;
+        total.wall += performance.now() - at;
+        const used = process.cpuUsage(cpu);
+        total.client += (used.user + used.system) / 1000;
+        total.pg +=
+          1000 *
+          pids.reduce(
+            (sum, pid, k) =>
+              sum + Math.max(0, (processCpuSeconds(pid) ?? pgBefore[k]!) - pgBefore[k]!),
+            0,
+          );
+        total.statements += count;
       }
-      const wall = performance.now() - at;
-      const used = process.cpuUsage(cpu);
-      const pgUsed = pids.reduce(
-        (sum, pid, k) => sum + Math.max(0, (processCpuSeconds(pid) ?? pgBefore[k]!) - pgBefore[k]!),
-        0,
-      );
-      const samplesDone = count * perStatement;
-      costs.push({
-        statement,
-        perStatement,
-        pgCpuMs: (pgUsed * 1000) / samplesDone,
-        clientCpuMs: (used.user + used.system) / 1000 / samplesDone,
-        wallMsPerStatement: wall / count,
-      });
     }
   } finally {
     await client.end();
   }
-  return costs;
+  return variants.map(([statement, perStatement], v) => {
+    const t = totals[v]!;
+    const samplesDone = t.statements * perStatement;
+    return {
+      statement,
+      perStatement,
+      pgCpuMs: t.pg / samplesDone,
+      clientCpuMs: t.client / samplesDone,
+      wallMsPerStatement: t.wall / t.statements,
+    };
+  });
 }
 
 /** Drives the API with dhctl-sim's simulated commander-agents (the real agent code paths). */
@@ -1099,7 +1115,9 @@ function renderBody(
     'first rows adds one part to the row above it, and the "before" rows put the NOTIFYs inside the batch\'s',
     'transaction instead of after it. PostgreSQL CPU is every backend of the database from /proc,',
     "the API's idle LISTEN connections included (PostgreSQL wakes each listening backend of the",
-    "database on every NOTIFY, whatever its channel); wall time includes the commit's WAL flush.",
+    "database on every NOTIFY, whatever its channel); wall time includes the commit's WAL flush. The",
+    'variants run interleaved, in five rounds, so load that comes and goes falls on all of them;',
+    '/proc counts CPU in 10 ms ticks, so differences of a few µs per sample are within the resolution.',
     '',
     '### Reading',
     '',
