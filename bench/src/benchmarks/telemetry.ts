@@ -1221,19 +1221,24 @@ function reading(
   ];
   if (single && multi && snapshot && now && notifyEach && notifyCoalesced && seen) {
     const us = (v: number) => `${formatNumber(v * 1000, 0)} µs`;
+    // Differences under 10 µs per sample are below what /proc's 10 ms ticks resolve here.
+    const adds = (v: number) =>
+      Math.abs(v * 1000) < 10 ? 'nothing measurable' : `${v > 0 ? '' : '−'}${us(Math.abs(v))}`;
     const wall = (b: BatchCost) => `${formatNumber(b.wallMsPerStatement, 1)} ms`;
+    const lockShare = saturation.waits?.events.find((e) => e.event === 'Lock:object')?.share ?? 0;
     out.push(
       `- **PostgreSQL's CPU per sample, by part** (batches of ${BREAKDOWN_BATCH} samples of as many clusters, one statement at a time):` +
         ` the multi-row INSERT ${us(multi.pgCpuMs)} (a single-row INSERT with its own commit: ${us(single.pgCpuMs)});` +
-        ` the snapshot UPDATE adds ${us(snapshot.pgCpuMs - multi.pgCpuMs)}, ${us(snapshot.pgCpuMs)} in all (${wall(snapshot)} per statement);` +
-        ` the coalesced notices sent after the commit add ${us(now.pgCpuMs - snapshot.pgCpuMs)} (${wall(now)} for both statements).` +
-        ` Before, one \`pg_notify\` per cluster inside the transaction cost ${us(notifyEach.pgCpuMs - snapshot.pgCpuMs)} per sample` +
-        ` (${wall(notifyEach)}), and coalesced inside it ${us(notifyCoalesced.pgCpuMs - snapshot.pgCpuMs)} (${wall(notifyCoalesced)}).` +
-        ` The seen UPDATE of an agent that only polled costs ${us(seen.pgCpuMs)}. Each NOTIFY is an entry in PostgreSQL's notification` +
-        ' queue, written at commit under a global lock held until the commit is flushed, and wakes every listening backend of' +
-        ' the database to read it: one notice per workspace and 150 clusters makes that once per batch instead of once per' +
-        ' sample, and sending it in its own transaction (no WAL to flush) lets concurrent batches share their WAL flushes' +
-        ' instead of committing one after another (`Lock:object` in the wait events).',
+        ` the snapshot UPDATE adds ${adds(snapshot.pgCpuMs - multi.pgCpuMs)}, ${us(snapshot.pgCpuMs)} in all (${wall(snapshot)} per statement);` +
+        ` the coalesced notices sent after the commit add ${adds(now.pgCpuMs - snapshot.pgCpuMs)} (${wall(now)} for both statements).` +
+        ` Inside the transaction, one \`pg_notify\` per cluster (as before) adds ${adds(notifyEach.pgCpuMs - snapshot.pgCpuMs)}` +
+        ` (${wall(notifyEach)}), the coalesced notices ${adds(notifyCoalesced.pgCpuMs - snapshot.pgCpuMs)} (${wall(notifyCoalesced)}).` +
+        ` The seen UPDATE of an agent that only polled costs ${us(seen.pgCpuMs)}. So the snapshot UPDATE and the INSERT are the` +
+        ' CPU; a NOTIFY costs little CPU one statement at a time. What it cost was waiting: PostgreSQL takes a global lock for a' +
+        ' transaction that NOTIFYs before its commit and holds it through the WAL flush, so batches in flight committed one' +
+        ' after another instead of sharing flushes, and each NOTIFY wakes every listening backend of the database. Sent after' +
+        ' the commit in a transaction of their own (no WAL to flush), one notice per workspace and 150 clusters, the notices' +
+        ` hold that lock only for a moment: \`Lock:object\` was ${formatPercent(lockShare)} of the best saturation rung's wait events.`,
     );
   }
   for (const row of rows.filter((r) => r.kind === 'open')) {
