@@ -85,18 +85,20 @@ describe('SerialQueue', () => {
     const queue = new SerialQueue();
     const log: string[] = [];
     let running = 0;
-    const task = (name: string, fail = false) => async () => {
-      running += 1;
-      expect(running).toBe(1);
-      log.push(`start ${name}`);
-      await new Promise((resolve) => setImmediate(resolve));
-      log.push(`end ${name}`);
-      running -= 1;
-      if (fail) {
-        throw new Error(name);
-      }
-      return name;
-    };
+    const task =
+      (name: string, fail = false) =>
+      async () => {
+        running += 1;
+        expect(running).toBe(1);
+        log.push(`start ${name}`);
+        await new Promise((resolve) => setImmediate(resolve));
+        log.push(`end ${name}`);
+        running -= 1;
+        if (fail) {
+          throw new Error(name);
+        }
+        return name;
+      };
     const results = await Promise.allSettled([
       queue.run(task('a')),
       queue.run(task('b', true)),
