@@ -1,11 +1,14 @@
 // `pnpm screenshots`: starts the whole system the way a user does (`scripts/start.ts`, embedded
 // PostgreSQL, dhctl-sim, two managers) in its own data directory and ports, gives the `default`
 // workspace a fleet of 200 clusters (a few created for real through the API and installed by
-// the simulator, the rest written straight into the database in assorted states), and saves
-// screenshots of the cluster list, a cluster page and the audit log, light and dark, English
-// and Russian, at 1440 px and on a phone (390 px), to docs/screenshots/. Debian's Chromium
-// (`CHROMIUM_PATH`, default /usr/bin/chromium). Ports: SCREENSHOTS_PORT (8097),
-// SCREENSHOTS_SIM_GRPC_PORT (9197), SCREENSHOTS_SIM_HTTP_PORT (9198), SCREENSHOTS_PG_PORT (54397).
+// the simulator, the rest written straight into the database in assorted states) and two staged
+// rollouts (one completed, one soaking its first wave) on a template of their own, and saves
+// screenshots of the cluster list, a cluster page, a cluster's Administration tab (its
+// Kubernetes objects through the agent's tunnel), the rollouts, a rollout, the audit log and the
+// installation's Administration (users), light and dark, English and Russian, at 1440 px and on
+// a phone (390 px), to docs/screenshots/. Debian's Chromium (`CHROMIUM_PATH`, default
+// /usr/bin/chromium). Ports: SCREENSHOTS_PORT (8097), SCREENSHOTS_SIM_GRPC_PORT (9197),
+// SCREENSHOTS_SIM_HTTP_PORT (9198), SCREENSHOTS_PG_PORT (54397).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -138,6 +141,163 @@ async function createRealClusters(): Promise<{ token: string; first: ApiCluster 
   }
   say(`${REAL.length} clusters installed by the simulator`);
   return { token, first: created[0]! };
+}
+
+/** A template with two versions (v2 adds a managed ConfigMap: a change, not a destructive one). */
+function rolloutTemplateYaml(): string {
+  const version = (
+    n: number,
+  ) => `  - comment: ${n === 1 ? 'Store baseline' : 'Store baseline with the price feed'}
+    params:
+      - key: host
+        type: string
+        title: Host
+        default: 10.0.9.1
+    kubernetes_template: |
+      apiVersion: deckhouse.io/v1
+      kind: ClusterConfiguration
+      clusterType: Static
+      kubernetesVersion: "1.33"
+      podSubnetCIDR: 10.111.0.0/16
+      serviceSubnetCIDR: 10.222.0.0/16
+      clusterDomain: cluster.local
+    placement_template: |
+      apiVersion: deckhouse.io/v1
+      kind: StaticClusterConfiguration
+      internalNetworkCIDRs:
+        - 10.0.9.0/24
+    ssh_template: |
+      apiVersion: dhctl.deckhouse.io/v1
+      kind: SSHConfig
+      sshUser: ubuntu
+      sshPort: 22
+      sshAgentPrivateKeys:
+      - key: |
+          {{- .dc_sshPrivateKey | nindent 4 }}
+      ---
+      apiVersion: dhctl.deckhouse.io/v1
+      kind: SSHHost
+      host: {{ .host }}
+    installation_template: |
+      apiVersion: deckhouse.io/v1
+      kind: InitConfiguration
+      deckhouse:
+        imagesRepo: registry.deckhouse.io/deckhouse/ce
+        registryDockerCfg: eyJhdXRocyI6IHsgInJlZ2lzdHJ5LmRlY2tob3VzZS5pbyI6IHt9fX0=
+    primary_resources_template: |
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: commander-agent
+        labels:
+          heritage: deckhouse-commander
+      spec:
+        enabled: true
+        version: 1
+        settings:
+          commanderUrl: "http://{{ .dc_domain }}/agent_api/{{ .dc_clusterUUID }}"
+    resources:
+      - name: store
+        sync_mode: managed
+        template: |
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: store-settings
+            namespace: default
+          data:
+            release: "${n}"
+`;
+  return `apiVersion: commander.deckhouse.io/v1
+kind: ClusterTemplate
+name: Edge stores
+comment: Retail edge clusters, rolled out in waves
+versions:
+${version(1)}${version(2)}`;
+}
+
+type ApiRollout = { id: string; status: string; waves: { clusters: { state: string }[] }[] };
+
+/**
+ * Two staged rollouts on a template of their own (three stores installed by the simulator): one
+ * of one store, completed; one of two stores in two waves, its first wave soaking for an hour.
+ * Returns the second.
+ */
+async function createRollouts(token: string): Promise<ApiRollout> {
+  const template = await api<{
+    id: string;
+    cluster_template_versions: { id: string; number: number }[];
+  }>('POST', '/api/v1/cluster_templates/import', token, { content: rolloutTemplateYaml() });
+  const [v1, v2] = [...template.cluster_template_versions].sort((a, b) => a.number - b.number);
+  const stores: ApiCluster[] = [];
+  for (const name of ['store-berlin-01', 'store-munich-02', 'store-hamburg-03']) {
+    stores.push(
+      await api<ApiCluster>('POST', '/api/v1/clusters', token, {
+        name,
+        cluster_template_version_id: v1!.id,
+        values: { host: '10.0.9.1' },
+      }),
+    );
+  }
+  for (const store of stores) {
+    await poll(`${store.name} to be ready`, async () => {
+      const now = await api<ApiCluster>('GET', `/api/v1/clusters/${store.id}`, token);
+      return now.status === 'in_sync' && now.agent_status === 'online' ? now : undefined;
+    });
+  }
+  const start = (ids: string[], waves: unknown[], soak: number) =>
+    api<ApiRollout>('POST', '/api/v1/rollouts', token, {
+      cluster_template_id: template.id,
+      cluster_template_version_id: v2!.id,
+      cluster_ids: ids,
+      waves,
+      soak_seconds: soak,
+      dry_run: false,
+    });
+  const first = await start([stores[0]!.id], [{ size: 1 }], 5);
+  await poll('the first rollout to complete', async () => {
+    const now = await api<ApiRollout>('GET', `/api/v1/rollouts/${first.id}`, token);
+    return now.status === 'completed' ? now : undefined;
+  });
+  const second = await start([stores[1]!.id, stores[2]!.id], [{ size: 1 }, { rest: true }], 3600);
+  await poll('the second rollout to soak its first wave', async () => {
+    const now = await api<ApiRollout>('GET', `/api/v1/rollouts/${second.id}`, token);
+    return now.waves[0]?.clusters[0]?.state === 'soaking' ? now : undefined;
+  });
+  say('two rollouts: one completed, one soaking its first wave');
+  return second;
+}
+
+/** A few people for the Administration pages, each bound to a workspace role of `default`. */
+async function createPeople(): Promise<void> {
+  const workspaces = await api<{ id: string; slug: string }[]>(
+    'GET',
+    '/api/v1/workspaces',
+    BOOTSTRAP,
+  );
+  const workspaceId = workspaces.find((w) => w.slug === 'default')?.id;
+  const roles = (
+    await api<{ id: string; name: string; scope: string }[]>('GET', '/api/v1/roles', BOOTSTRAP)
+  ).filter((r) => r.scope === 'workspace');
+  const people = [
+    { name: 'Anna Petrova', email: 'anna.petrova@example.com' },
+    { name: 'Jonas Weber', email: 'jonas.weber@example.com' },
+    { name: 'Mei Chen', email: 'mei.chen@example.com' },
+  ];
+  for (const [i, person] of people.entries()) {
+    const user = await api<{ id: string }>('POST', '/api/v1/users', BOOTSTRAP, {
+      ...person,
+      password: `screenshots-${person.email}`,
+    });
+    const role = roles[i % Math.max(1, roles.length)];
+    if (role) {
+      await api('POST', '/api/v1/role_bindings', BOOTSTRAP, {
+        user_id: user.id,
+        role_id: role.id,
+        workspace_id: workspaceId,
+      });
+    }
+  }
 }
 
 /** The rest of the fleet, straight into the database: statuses, agents and telemetry vary. */
@@ -274,8 +434,11 @@ async function main(): Promise<void> {
     await poll('the API to be ready', async () =>
       (await fetch(`${BASE}/readyz`)).ok ? true : undefined,
     );
-    const { first } = await createRealClusters();
-    await seedFleet(FLEET - REAL.length);
+    const { token, first } = await createRealClusters();
+    const rollout = await createRollouts(token);
+    await createPeople();
+    // The fleet: 200 clusters with the real ones and the stores.
+    await seedFleet(FLEET - REAL.length - 3);
     // The real cluster's agent reports a few telemetry samples for the charts.
     await new Promise((resolve) => setTimeout(resolve, 8_000));
     browser = await chromium.launch({
@@ -286,7 +449,16 @@ async function main(): Promise<void> {
     const shots: Shot[] = [
       { name: 'clusters', path: '/w/default/clusters', width: 1440, fullPage: false },
       { name: 'cluster', path: `${cluster}?range=1h`, width: 1440, fullPage: true },
+      {
+        name: 'cluster-administration',
+        path: `${cluster}/administration`,
+        width: 1440,
+        fullPage: false,
+      },
+      { name: 'rollouts', path: '/w/default/rollouts', width: 1440, fullPage: false },
+      { name: 'rollout', path: `/w/default/rollouts/${rollout.id}`, width: 1440, fullPage: true },
       { name: 'audit', path: '/w/default/audit', width: 1440, fullPage: false },
+      { name: 'administration', path: '/settings/users', width: 1440, fullPage: false },
       { name: 'phone-clusters', path: '/w/default/clusters', width: 390, fullPage: false },
       { name: 'phone-cluster', path: `${cluster}?range=1h`, width: 390, fullPage: false },
     ];

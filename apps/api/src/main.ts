@@ -46,6 +46,12 @@ closeWithGrace({ delay: 10_000 }, async ({ err }) => {
 });
 
 await app.listen({ host: config.host, port: config.port });
+// The port actually bound (PORT=0 picks a free one: tests read this line instead of guessing a
+// free port that another process could take before the listen).
+const bound = app.server.address();
+if (bound && typeof bound === 'object') {
+  print(`Listening on port ${bound.port}`);
+}
 if (config.tls && tlsMaterial) {
   tlsServer = await serveTls(app, tlsMaterial, config.host, config.tls.port);
   print(`HTTPS (kubectl) on port ${config.tls.port}`);

@@ -126,6 +126,24 @@ const resourceErrorSchema = z
   })
   .strict();
 
+const agentInjectionSchema = z
+  .object({
+    silent: z.boolean().optional(),
+    alerts: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(200),
+            severity: z.enum(['critical', 'warning', 'info']).default('warning'),
+            message: z.string().max(2000).default(''),
+          })
+          .strict(),
+      )
+      .max(50)
+      .optional(),
+  })
+  .strict();
+
 const faultSchema = z
   .object({
     operation: z.enum(FAULT_OPERATIONS),
@@ -504,6 +522,23 @@ export function controlApiHandler(deps: ControlApiDeps): http.RequestListener {
           kind !== null && name !== null ? { kind, name } : undefined,
         );
         return Promise.resolve([200, { cleared }]);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/sim\/clusters\/([^/]+)\/agent$/,
+      handle: (match) => {
+        const cluster = clusterOr404(match[1] ?? '');
+        return Promise.resolve([200, { injection: agentsOr409().injection(cluster.uuid) }]);
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: /^\/sim\/clusters\/([^/]+)\/agent$/,
+      handle: async (match, request) => {
+        const cluster = clusterOr404(match[1] ?? '');
+        const input = parseBody(agentInjectionSchema, await readJson(request));
+        return [200, { injection: agentsOr409().setInjection(cluster.uuid, input) }];
       },
     },
     {

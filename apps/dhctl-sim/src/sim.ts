@@ -53,6 +53,11 @@ export type DhctlSimOptions = {
   /** Agent API requests in flight at most, across all agents. Default 128. */
   agentConcurrency?: number;
   /**
+   * The agents' random source (jitter, simulated telemetry: a component goes down now and then,
+   * its alert sometimes critical). Tests that judge alerts pass a constant. Default Math.random.
+   */
+  agentRandom?: () => number;
+  /**
    * Serve gRPC over TLS with this certificate and key (PEM); with `clientCa`, clients must
    * present a certificate it signed (mTLS). Default: plaintext.
    */
@@ -168,6 +173,7 @@ export async function startDhctlSim(options: DhctlSimOptions = {}): Promise<Dhct
           telemetryMs: options.agentTelemetryMs ?? 15_000,
           commanderUrlOverride: options.commanderUrl ?? null,
           maxConcurrent: options.agentConcurrency ?? 128,
+          ...(options.agentRandom ? { random: options.agentRandom } : {}),
           log: deps.log,
         });
 

@@ -224,6 +224,69 @@ describe('simulated agents', () => {
     expect(findResource(clusterId, 'ConfigMap', 'bad')).toBeDefined();
   });
 
+  it('falls silent and reports injected alerts on request (control API)', async () => {
+    const clusterId = await bootstrapWithAgent('10.20.0.9', [
+      { name: 'apps', sync_mode: 'managed', resources: [NAMESPACE] },
+    ]);
+    await waitFor(() => commander.telemetry(clusterId).length > 0, { message: 'telemetry' });
+    const path = `/sim/clusters/${clusterId}/agent`;
+    expect(await api(baseUrl, 'GET', path)).toEqual({
+      status: 200,
+      body: { injection: { silent: false, alerts: [] } },
+    });
+    const alert = { name: 'TestCritical', severity: 'critical', message: 'injected' };
+    expect(await api(baseUrl, 'PUT', path, { alerts: [alert] })).toEqual({
+      status: 200,
+      body: { injection: { silent: false, alerts: [alert] } },
+    });
+    await waitFor(
+      () =>
+        commander
+          .telemetry(clusterId)
+          .at(-1)
+          ?.alerts?.some((a) => a.name === 'TestCritical'),
+      { message: 'the injected alert reported' },
+    );
+
+    // Silent: no request at all (telemetry, polls) until it speaks again.
+    expect((await api(baseUrl, 'PUT', path, { silent: true })).body).toEqual({
+      injection: { silent: true, alerts: [alert] },
+    });
+    const count = () => commander.requests.filter((r) => r.clusterId === clusterId).length;
+    // Each loop runs again only after its previous run ended: once both have run silenced, no
+    // request of theirs is in flight any more. Then neither sends anything for more runs.
+    const silencedRuns = (n: number) =>
+      waitFor(
+        () => {
+          const runs = sim.agents?.snapshot(clusterId)?.silenced_runs;
+          return runs !== undefined && runs.sync >= n && runs.telemetry >= n;
+        },
+        { message: `${n} silenced runs of each loop` },
+      );
+    await silencedRuns(1);
+    const before = count();
+    await silencedRuns(4);
+    expect(count()).toBe(before);
+
+    expect((await api(baseUrl, 'PUT', path, { silent: false, alerts: [] })).body).toEqual({
+      injection: { silent: false, alerts: [] },
+    });
+    await waitFor(
+      () =>
+        count() > before &&
+        commander
+          .telemetry(clusterId)
+          .at(-1)
+          ?.alerts?.every((a) => a.name !== 'TestCritical'),
+      { message: 'reports again, without the alert' },
+    );
+    // Odd input is refused; an unknown cluster is 404.
+    expect((await api(baseUrl, 'PUT', path, { silent: 'yes' })).status).toBe(400);
+    expect((await api(baseUrl, 'PUT', path, { alerts: [{ name: '' }] })).status).toBe(400);
+    expect((await api(baseUrl, 'PUT', path, { other: 1 })).status).toBe(400);
+    expect((await api(baseUrl, 'PUT', `/sim/clusters/${randomUUID()}/agent`, {})).status).toBe(404);
+  });
+
   it('deletes what leaves a managed group and labels orphan what leaves an unmanaged one', async () => {
     const clusterId = await bootstrapWithAgent('10.20.0.3', [
       {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
 
 import { openEncryption, settingText } from '@commander/core';
 import { createDb } from '@commander/db';
@@ -143,7 +144,8 @@ const metricsServer = config.metrics
   : null;
 log.info(
   {
-    metricsPort: config.metrics?.port ?? null,
+    // The port bound (METRICS_PORT=0 picks a free one).
+    metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : null,
     dhctlServers: config.dhctlServers,
     managedDhctl: config.managedDhctl
       ? {

@@ -34,6 +34,41 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The ports a child reports once it listens (each is started on port 0: a port picked here
+ * beforehand could be taken by another process before the child's listen). `logs` is the
+ * child's whole output so far; `pattern`'s groups are the ports.
+ */
+async function reportedPorts(
+  child: ChildProcess,
+  logs: () => string,
+  pattern: RegExp,
+  what: string,
+): Promise<number[]> {
+  return eventually(
+    () => {
+      const match = pattern.exec(logs());
+      if (match) {
+        return Promise.resolve(match.slice(1).map(Number));
+      }
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`exited (${child.exitCode ?? child.signalCode}) before listening`);
+      }
+      return Promise.resolve(null);
+    },
+    60_000,
+    `${what} listening`,
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${logs().slice(-4000)}`);
+  });
+}
+
+/** The API prints the port it bound; dhctl-sim its gRPC address and control URL. */
+const API_PORT = /Listening on port (\d+)/;
+const SIM_PORTS = /gRPC on [^\s,]+:(\d+), control API on http:\/\/[^\s,]+:(\d+)/;
+/** The manager logs (at info) the port of its /metrics. */
+const METRICS_PORT = /"metricsPort":(\d+)/;
+
 // One build for every test of this file (the bundles are written in place: two files building
 // at once would race).
 beforeAll(async () => {
@@ -59,6 +94,7 @@ describe('compiled build', () => {
   const keys = generateEncryptionKeys();
   const live = new Set<ChildProcess>();
   const output: string[] = [];
+  const logs = new Map<string, string>();
 
   function startNode(name: string, script: string, env: Record<string, string>): ChildProcess {
     const child = spawn(process.execPath, [script], {
@@ -75,8 +111,12 @@ describe('compiled build', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
-    child.stderr?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    const record = (c: Buffer) => {
+      output.push(`[${name}] ${c.toString()}`);
+      logs.set(name, (logs.get(name) ?? '') + c.toString());
+    };
+    child.stdout?.on('data', record);
+    child.stderr?.on('data', record);
     live.add(child);
     child.once('exit', () => live.delete(child));
     return child;
@@ -134,12 +174,12 @@ describe('compiled build', () => {
       workspace_id: ctx.workspace!.id,
       scope: 'read',
     });
-    const port = await freePort();
     const api = startNode('api', 'apps/api/dist/main.js', {
       HOST: '127.0.0.1',
-      PORT: String(port),
+      PORT: '0',
       RENDER_WORKERS: '1',
     });
+    const [port] = await reportedPorts(api, () => logs.get('api') ?? '', API_PORT, 'compiled API');
     await eventually(() => ok(`http://127.0.0.1:${port}/readyz`), 60_000, 'compiled API ready');
     expect(api.spawnargs.join(' ')).not.toContain('tsx');
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/render`, {
@@ -157,26 +197,35 @@ describe('compiled build', () => {
 
   it('a compiled manager installs a cluster through the compiled simulator', async () => {
     const { ctx, versionId } = await installationContext(database.db, keys, 'build-manager');
-    const [grpcPort, httpPort, metricsPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    startNode('dhctl-sim', 'apps/dhctl-sim/dist/main.js', {
+    const sim = startNode('dhctl-sim', 'apps/dhctl-sim/dist/main.js', {
       DHCTL_SIM_HOST: '127.0.0.1',
-      DHCTL_SIM_GRPC_PORT: String(grpcPort),
-      DHCTL_SIM_HTTP_PORT: String(httpPort),
+      DHCTL_SIM_GRPC_PORT: '0',
+      DHCTL_SIM_HTTP_PORT: '0',
       DHCTL_SIM_PHASE_DELAY_MS: '0',
       DHCTL_SIM_AGENTS: 'off',
     });
+    const [grpcPort, httpPort] = await reportedPorts(
+      sim,
+      () => logs.get('dhctl-sim') ?? '',
+      SIM_PORTS,
+      'compiled sim',
+    );
     await eventually(() => ok(`http://127.0.0.1:${httpPort}/healthz`), 60_000, 'compiled sim');
-    startNode('manager', 'apps/manager/dist/main.js', {
+    const manager = startNode('manager', 'apps/manager/dist/main.js', {
       DHCTL_SERVER_ADDRESS: `127.0.0.1:${grpcPort}`,
       MANAGER_REPLICA_ID: 'compiled',
       MANAGER_HEARTBEAT_MS: '300',
-      METRICS_PORT: String(metricsPort),
+      METRICS_PORT: '0',
       METRICS_HOST: '127.0.0.1',
+      // Its start-up line (info) names the metrics port it bound.
+      LOG_LEVEL: 'info',
     });
+    const [metricsPort] = await reportedPorts(
+      manager,
+      () => logs.get('manager') ?? '',
+      METRICS_PORT,
+      'compiled manager metrics',
+    );
     await eventually(
       () => ok(`http://127.0.0.1:${metricsPort}/healthz`),
       60_000,
@@ -242,6 +291,7 @@ describe('compiled build: two APIs and three managers, killed and PostgreSQL res
   let db: Db;
   const live = new Set<ChildProcess>();
   const output: string[] = [];
+  const logs = new Map<string, string>();
 
   function startNode(name: string, script: string, env: Record<string, string>): ChildProcess {
     const child = spawn(process.execPath, [script], {
@@ -257,8 +307,12 @@ describe('compiled build: two APIs and three managers, killed and PostgreSQL res
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
-    child.stderr?.on('data', (c: Buffer) => output.push(`[${name}] ${c.toString()}`));
+    const record = (c: Buffer) => {
+      output.push(`[${name}] ${c.toString()}`);
+      logs.set(name, (logs.get(name) ?? '') + c.toString());
+    };
+    child.stdout?.on('data', record);
+    child.stderr?.on('data', record);
     live.add(child);
     child.once('exit', () => live.delete(child));
     return child;
@@ -280,8 +334,18 @@ describe('compiled build: two APIs and three managers, killed and PostgreSQL res
   }
 
   beforeAll(async () => {
-    pgPort = await freePort();
-    server = await startEmbeddedPostgres({ dataDir, port: pgPort });
+    // PostgreSQL keeps its port across the restart below, so it gets a fixed one: should
+    // another process take it before PostgreSQL listens, start again on another.
+    for (let attempt = 1; ; attempt++) {
+      pgPort = await freePort();
+      try {
+        server = await startEmbeddedPostgres({ dataDir, port: pgPort });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
     url = withDatabase(server.url, 'commander');
     await migrateDatabase(url);
     db = createDb(url, { poolSize: 2 });
@@ -308,30 +372,34 @@ describe('compiled build: two APIs and three managers, killed and PostgreSQL res
     );
 
     // The simulated dhctl, with a phase delay so that operations are in flight when we kill.
-    const [grpcPort, httpPort, apiA, apiB] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    startNode('dhctl-sim', 'apps/dhctl-sim/dist/main.js', {
+    const simulator = startNode('dhctl-sim', 'apps/dhctl-sim/dist/main.js', {
       DHCTL_SIM_HOST: '127.0.0.1',
-      DHCTL_SIM_GRPC_PORT: String(grpcPort),
-      DHCTL_SIM_HTTP_PORT: String(httpPort),
+      DHCTL_SIM_GRPC_PORT: '0',
+      DHCTL_SIM_HTTP_PORT: '0',
       DHCTL_SIM_PHASE_DELAY_MS: '150',
       DHCTL_SIM_AGENTS: 'off',
     });
+    const [grpcPort, httpPort] = await reportedPorts(
+      simulator,
+      () => logs.get('dhctl-sim') ?? '',
+      SIM_PORTS,
+      'simulator',
+    );
+    // Each API on a port of its own choosing, read from its output.
+    const started = ['api-a', 'api-b'].map((name) => ({
+      name,
+      child: startNode(name, 'apps/api/dist/main.js', {
+        HOST: '127.0.0.1',
+        PORT: '0',
+        RENDER_WORKERS: '1',
+      }),
+    }));
     const apis = new Map<number, ChildProcess>();
-    for (const port of [apiA, apiB]) {
-      apis.set(
-        port,
-        startNode(`api-${port}`, 'apps/api/dist/main.js', {
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          RENDER_WORKERS: '1',
-        }),
-      );
+    for (const { name, child } of started) {
+      const [port] = await reportedPorts(child, () => logs.get(name) ?? '', API_PORT, name);
+      apis.set(port!, child);
     }
+    const [apiA, apiB] = [...apis.keys()] as [number, number];
     const managers = new Map<string, ChildProcess>();
     for (const name of ['m1', 'm2', 'm3']) {
       managers.set(
@@ -350,7 +418,7 @@ describe('compiled build: two APIs and three managers, killed and PostgreSQL res
     for (const port of [apiA, apiB]) {
       await eventually(() => ok(`http://127.0.0.1:${port}/readyz`), 60_000, `API ${port}`).catch(
         (error: unknown) => {
-          // Why it never answered (a port taken between freePort() and the listen, a crash).
+          // Why it never answered (a crash, a database that never came back).
           throw new Error(`${(error as Error).message}\n${output.join('').slice(-4000)}`);
         },
       );
@@ -473,7 +541,11 @@ describe('compiled build: two APIs and three managers, killed and PostgreSQL res
     // The surviving processes are still up (they rode out the restart).
     expect(await ok(`http://127.0.0.1:${apiA}/readyz`)).toBe(true);
     for (const name of ['m1', 'm3']) {
-      expect(managers.get(name)!.exitCode, name).toBeNull();
+      // A survivor that exited says why (its last output).
+      expect(
+        managers.get(name)!.exitCode,
+        `${name} exited:\n${(logs.get(name) ?? '').slice(-3000)}`,
+      ).toBeNull();
     }
   }, 300_000);
 });

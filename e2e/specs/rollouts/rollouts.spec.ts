@@ -83,6 +83,7 @@ ${version(1)}${version(2)}`;
  * wave 1 soaks and completes, a converge failure injected in the simulated dhctl while wave 1
  * soaks fails wave 2's cluster, the rollout pauses with the reason shown and wave 3 does not
  * start; after Resume it completes with every cluster done. The page follows live events.
+ * The Rollouts list shows it, filtered by its template too (the filter is in the URL).
  */
 test('plan a rollout, watch it pause on a failure in wave 2, resume it to completion', async ({
   page,
@@ -206,6 +207,22 @@ test('plan a rollout, watch it pause on a failure in wave 2, resume it to comple
       .getByRole('row', { name: new RegExp(`${templateName} → v2`) });
     await expect(row.getByRole('status', { name: 'Rollout: Completed' })).toBeVisible();
     await expect(row).toContainText('3 / 3');
+
+    // Filtered by template (in the URL, so it survives a reload).
+    const templateFilter = page.getByRole('combobox', { name: 'Template', exact: true });
+    await templateFilter.click();
+    await page.getByRole('option', { name: templateName, exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`[?&]template=${imported.id}(&|$)`));
+    await expect(row.getByRole('status', { name: 'Rollout: Completed' })).toBeVisible();
+    await page.reload();
+    await expect(templateFilter).toHaveValue(templateName);
+    await expect(row).toContainText('3 / 3');
+    // A template without rollouts (an id the list does not know): nothing matches.
+    await page.goto(`/w/default/rollouts?template=${v1!.id}`);
+    await expect(page.getByText('No rollouts match the filter')).toBeVisible();
+    await expect(templateFilter).toHaveValue('Unknown template');
+    await page.goto(`/w/default/rollouts?template=${imported.id}`);
+    await expect(row).toBeVisible();
 
     // In Russian.
     await page.evaluate(() => window.localStorage.setItem('commander.language', 'ru'));

@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 
 import { Prisma, PrismaClient } from './generated/prisma/client.js';
+import { withSerialTransactions } from './serial-transactions.js';
 
 /** The application's database client (Prisma over node-postgres). */
 export type Db = PrismaClient;
@@ -37,7 +38,9 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   pool.on('error', (error) => {
     options.onConnectionError?.(error);
   });
-  const adapter = new PrismaPg(pool);
+  // A transaction's statements share one pg client: send them one at a time
+  // (serial-transactions.ts; Prisma loads sibling relations in parallel).
+  const adapter = withSerialTransactions(new PrismaPg(pool));
   const db = new PrismaClient({ adapter });
   pools.set(db, pool);
   return db;

@@ -44,6 +44,16 @@ export type AgentFleetOptions = {
 /** An injected apply error: applying `kind/name` fails with `message` until cleared. */
 export type ResourceError = { kind: string; name: string; message: string };
 
+/** An alert an agent adds to every telemetry report until cleared (its Prometheus firing it). */
+export type InjectedAlert = {
+  name: string;
+  severity: 'critical' | 'warning' | 'info';
+  message: string;
+};
+
+/** What is injected into one cluster's agent: silenced (it sends nothing), extra alerts. */
+export type AgentInjection = { silent: boolean; alerts: InjectedAlert[] };
+
 /** One agent as the control API shows it. */
 export type AgentSnapshot = {
   cluster_uuid: string;
@@ -72,6 +82,8 @@ export type AgentSnapshot = {
   /** Resources whose last apply failed. */
   failing_resources: { kind: string; namespace: string | null; name: string; message: string }[];
   resource_errors: ResourceError[];
+  /** Runs of its sync and telemetry loops that sent nothing because it was silenced. */
+  silenced_runs: { sync: number; telemetry: number };
 };
 
 /** Fleet-wide counters. */
@@ -105,6 +117,7 @@ type SimAgent = {
   lastError: AgentSnapshot['last_error'];
   syncs: number;
   telemetrySent: number;
+  silencedRuns: { sync: number; telemetry: number };
 };
 
 function message(error: unknown): string {
@@ -118,6 +131,7 @@ export class AgentFleet {
   };
   readonly #agents = new Map<string, SimAgent>();
   readonly #resourceErrors = new Map<string, Map<string, string>>();
+  readonly #injections = new Map<string, AgentInjection>();
   readonly #scheduler: TaskScheduler;
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
@@ -231,6 +245,37 @@ export class AgentFleet {
     return errors.size;
   }
 
+  /**
+   * Silences a cluster's agent (it keeps its schedule but sends no request, as an agent whose
+   * pod is down: Commander marks it lost once silent long enough) and/or sets the alerts its
+   * telemetry adds to the simulated ones. Replaces what was given; returns the injection.
+   */
+  setInjection(uuid: string, change: Partial<AgentInjection>): AgentInjection {
+    const current = this.injection(uuid);
+    const next: AgentInjection = {
+      silent: change.silent ?? current.silent,
+      alerts: change.alerts ?? current.alerts,
+    };
+    if (!next.silent && next.alerts.length === 0) {
+      this.#injections.delete(uuid);
+    } else {
+      this.#injections.set(uuid, next);
+    }
+    return next;
+  }
+
+  /** What is injected into a cluster's agent (nothing: not silent, no alerts). */
+  injection(uuid: string): AgentInjection {
+    const found = this.#injections.get(uuid);
+    return found
+      ? { silent: found.silent, alerts: [...found.alerts] }
+      : { silent: false, alerts: [] };
+  }
+
+  #isSilent(agent: SimAgent): boolean {
+    return this.#injections.get(agent.uuid)?.silent === true;
+  }
+
   /** Injected errors of a cluster. */
   resourceErrors(uuid: string): ResourceError[] {
     return [...(this.#resourceErrors.get(uuid) ?? new Map<string, string>())].map(([key, text]) => {
@@ -243,6 +288,7 @@ export class AgentFleet {
     if (change.type === 'removed') {
       this.#remove(change.cluster.uuid);
       this.#resourceErrors.delete(change.cluster.uuid);
+      this.#injections.delete(change.cluster.uuid);
       return;
     }
     this.#reconcile(change.cluster);
@@ -308,6 +354,7 @@ export class AgentFleet {
       lastError: null,
       syncs: 0,
       telemetrySent: 0,
+      silencedRuns: { sync: 0, telemetry: 0 },
     };
     this.#agents.set(cluster.uuid, agent);
     this.#options.log(`agent ${cluster.uuid}: started (${credentials.commanderUrl})`);
@@ -369,7 +416,11 @@ export class AgentFleet {
   async #sync(agent: SimAgent): Promise<void> {
     let delay: number;
     try {
-      await this.#syncPass(agent);
+      if (this.#isSilent(agent)) {
+        agent.silencedRuns.sync += 1;
+      } else {
+        await this.#syncPass(agent);
+      }
       agent.syncFailures = 0;
       delay = jittered(this.#options.pollMs, 0.1, this.#options.random);
     } catch (error) {
@@ -462,6 +513,14 @@ export class AgentFleet {
   }
 
   async #sendTelemetry(agent: SimAgent): Promise<void> {
+    if (this.#isSilent(agent)) {
+      agent.silencedRuns.telemetry += 1;
+      if (this.#isCurrent(agent)) {
+        const delay = jittered(this.#options.telemetryMs, 0.1, this.#options.random);
+        this.#scheduleTelemetry(agent, Date.now() + delay);
+      }
+      return;
+    }
     let delay: number;
     try {
       const body = this.#options.clusters.peek(agent.uuid, (cluster) =>
@@ -469,6 +528,10 @@ export class AgentFleet {
       );
       if (!body) {
         return;
+      }
+      const injected = this.#injections.get(agent.uuid)?.alerts ?? [];
+      if (injected.length > 0) {
+        body.alerts = [...(body.alerts ?? []), ...injected];
       }
       await agent.client.sendTelemetry(body);
       agent.telemetryFailures = 0;
@@ -517,6 +580,7 @@ export class AgentFleet {
         message: result.message ?? '',
       })),
       resource_errors: this.resourceErrors(agent.uuid),
+      silenced_runs: { ...agent.silencedRuns },
     };
   }
 }

@@ -15,22 +15,28 @@ import { IconRocket } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { z } from 'zod';
 
 import { ErrorAlert } from '../../../components/ui/error-alert.js';
 import { PageHeader } from '../../../components/ui/page-header.js';
 import { TableSkeleton } from '../../../components/ui/page-skeleton.js';
 import { formatDateTime } from '../../../lib/format.js';
+import { clusterTemplateQueries } from '../../cluster-templates/cluster-templates.api.js';
 import { useRequiredWorkspaceSlug } from '../../workspaces/use-workspace.js';
 import { RolloutStatusBadge } from '../components/rollout-badges.js';
 import { rolloutQueries, ROLLOUTS_PAGE_SIZE, type RolloutsFilter } from '../rollouts.api.js';
 
-/** Reads the list's filter from the URL (`?status=&page=`). */
+const TemplateIdSchema = z.uuid();
+
+/** Reads the list's filter from the URL (`?status=&template=&page=`); odd values are ignored. */
 function rolloutsFilter(params: URLSearchParams): RolloutsFilter {
   const page = Number(params.get('page'));
   const status = RolloutStatusSchema.safeParse(params.get('status'));
+  const template = TemplateIdSchema.safeParse(params.get('template'));
   return {
     page: Number.isInteger(page) && page > 0 ? page : 1,
     ...(status.success ? { status: status.data } : {}),
+    ...(template.success ? { templateId: template.data } : {}),
   };
 }
 
@@ -44,6 +50,17 @@ export function RolloutsPage() {
   const [params, setParams] = useSearchParams();
   const filter = rolloutsFilter(params);
   const rollouts = useQuery(rolloutQueries.list(slug, filter));
+  // Rollouts outlive a template's archiving: archived templates are offered too.
+  const templates = useQuery(clusterTemplateQueries.browse(slug, true));
+  const templateOptions = (templates.data?.items ?? []).map((tpl) => ({
+    value: tpl.id,
+    label: tpl.archived_at ? t('rollouts.archivedTemplate', { name: tpl.name }) : tpl.name,
+  }));
+  if (filter.templateId && !templateOptions.some((o) => o.value === filter.templateId)) {
+    // A template the list does not know (deleted, or not loaded yet): still shown as chosen.
+    templateOptions.push({ value: filter.templateId, label: t('rollouts.unknownTemplate') });
+  }
+  const filtered = filter.status !== undefined || filter.templateId !== undefined;
   const update = (changes: Record<string, string | undefined>) =>
     setParams(
       (prev) => {
@@ -78,6 +95,17 @@ export function RolloutsPage() {
           clearable
           w={220}
         />
+        <Select
+          label={t('rollouts.templateFilter')}
+          placeholder={t('rollouts.allTemplates')}
+          data={templateOptions}
+          value={filter.templateId ?? null}
+          onChange={(value) => update({ template: value ?? undefined, page: undefined })}
+          searchable
+          clearable
+          nothingFoundMessage={t('rollouts.noTemplates')}
+          w={260}
+        />
       </Group>
       {rollouts.isPending ? (
         <TableSkeleton rows={3} columns={5} />
@@ -86,8 +114,10 @@ export function RolloutsPage() {
       ) : rollouts.data.items.length === 0 ? (
         <EmptyState
           icon={<IconRocket size={32} aria-hidden />}
-          title={t('rollouts.emptyTitle')}
-          description={t('rollouts.emptyDescription')}
+          title={filtered ? t('rollouts.noMatchesTitle') : t('rollouts.emptyTitle')}
+          description={
+            filtered ? t('rollouts.noMatchesDescription') : t('rollouts.emptyDescription')
+          }
         />
       ) : (
         <Stack gap="sm">

@@ -178,6 +178,9 @@ describe('rollout page', () => {
   it('lists rollouts with their progress and filters by status in the URL', async () => {
     const asked: URLSearchParams[] = [];
     server.use(
+      http.get('*/api/v1/cluster_templates', () =>
+        HttpResponse.json([template], { headers: { 'x-total-count': '1' } }),
+      ),
       http.get('*/api/v1/rollouts', ({ request }) => {
         asked.push(new URL(request.url).searchParams);
         const { waves: _waves, skipped: _skipped, ...rollout } = pausedRollout();
@@ -195,6 +198,76 @@ describe('rollout page', () => {
     expect(row).toHaveTextContent('0 / 2');
     expect(row).toHaveTextContent('Wave 1 of 2');
     expect(asked[0]?.get('status')).toBe('paused');
+  });
+});
+
+describe('rollouts list: template filter', () => {
+  const other = templateFixture({
+    id: '00000000-0000-4000-8000-00000000c0e2',
+    name: 'Core',
+    archived_at: NOW,
+  });
+
+  it('filters by template in the URL, offers archived templates, and clears', async () => {
+    const asked: (string | null)[] = [];
+    server.use(
+      http.get('*/api/v1/cluster_templates', ({ request }) => {
+        // Archived templates are asked for too: rollouts outlive a template's archiving.
+        expect(new URL(request.url).searchParams.get('without_archived')).toBe('false');
+        return HttpResponse.json([template, other], { headers: { 'x-total-count': '2' } });
+      }),
+      http.get('*/api/v1/rollouts', ({ request }) => {
+        const wanted = new URL(request.url).searchParams.get('cluster_template_id');
+        asked.push(wanted);
+        const { waves: _waves, skipped: _skipped, ...rollout } = pausedRollout();
+        const items = wanted === null || wanted === template.id ? [rollout] : [];
+        return HttpResponse.json(items, { headers: { 'x-total-count': String(items.length) } });
+      }),
+    );
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderRoutes({
+      path: `/w/default/rollouts?template=${template.id}&page=1`,
+      me: reader,
+      routes: rolloutRoutes,
+    });
+    const table = await screen.findByRole('table', { name: 'Rollouts' });
+    expect(within(table).getByRole('row', { name: /Edge → v2/ })).toBeInTheDocument();
+    expect(asked[0]).toBe(template.id);
+    const select = screen.getByRole('combobox', { name: 'Template' });
+    await waitFor(() => expect(select).toHaveValue('Edge'));
+
+    await user.click(select);
+    await user.click(await screen.findByRole('option', { name: 'Core (archived)', hidden: true }));
+    expect(await screen.findByText('No rollouts match the filter')).toBeInTheDocument();
+    expect(asked.at(-1)).toBe(other.id);
+    expect(router.state.location.search).toBe(`?template=${other.id}`);
+
+    // Choosing the chosen template again clears the filter.
+    await user.click(select);
+    await user.click(await screen.findByRole('option', { name: 'Core (archived)', hidden: true }));
+    await waitFor(() => expect(router.state.location.search).toBe(''));
+    expect(await screen.findByRole('table', { name: 'Rollouts' })).toBeInTheDocument();
+    expect(asked.at(-1)).toBeNull();
+  });
+
+  it('ignores a template parameter that is not an id', async () => {
+    const asked: (string | null)[] = [];
+    server.use(
+      http.get('*/api/v1/cluster_templates', () =>
+        HttpResponse.json([template], { headers: { 'x-total-count': '1' } }),
+      ),
+      http.get('*/api/v1/rollouts', ({ request }) => {
+        asked.push(new URL(request.url).searchParams.get('cluster_template_id'));
+        return HttpResponse.json([], { headers: { 'x-total-count': '0' } });
+      }),
+    );
+    renderRoutes({
+      path: "/w/default/rollouts?template=../x'%20OR%201=1",
+      me: reader,
+      routes: rolloutRoutes,
+    });
+    expect(await screen.findByText('No rollouts yet')).toBeInTheDocument();
+    expect(asked).toEqual([null]);
   });
 });
 
