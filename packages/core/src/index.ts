@@ -11,6 +11,12 @@ export {
 } from './agent/agent-key-cache.js';
 export { ensureAgentKey, ensureClaimedAgentKey } from './agent/agent-keys.js';
 export {
+  AGENT_RESOURCES_CHANNEL,
+  AgentResourcesCache,
+  type AgentResourcesCacheOptions,
+  ResourcesStampQueue,
+} from './agent/agent-resources-cache.js';
+export {
   AGENT_GROUP,
   AGENT_POLL_INTERVAL_SECONDS,
   AGENT_TELEMETRY_INTERVAL_SECONDS,
@@ -18,8 +24,10 @@ export {
   agentCredentialsSecret,
   agentUrl,
   agentWorkloadResources,
+  buildAgentResources,
+  desiredAgentResources,
 } from './agent/agent-resources.js';
-export { getAgentResources } from './agent/get-agent-resources.js';
+export { type AgentResourcesAnswer, getAgentResources } from './agent/get-agent-resources.js';
 export { markSilentAgents } from './agent/mark-silent-agents.js';
 export { recordResourcesStatus } from './agent/record-resources-status.js';
 export { reportTelemetry } from './agent/report-telemetry.js';

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   type AgentContext,
+  AgentResourcesCache,
   AppError,
   bootstrapInstallation,
   checkReadiness,
@@ -15,6 +16,7 @@ import {
   getAgentResources,
   recordResourcesStatus,
   reportTelemetry,
+  ResourcesStampQueue,
   type ServiceContext,
   silentLogger,
   TelemetryIngest,
@@ -31,6 +33,7 @@ describe('metrics, readiness and the agent context', () => {
   let ctx: ServiceContext;
   let agentCtx: AgentContext;
   let ingest: TelemetryIngest;
+  let stamps: ResourcesStampQueue;
   let clusterId = '';
 
   beforeAll(async () => {
@@ -65,6 +68,11 @@ describe('metrics, readiness and the agent context', () => {
     await db.$transaction((tx) => ensureAgentKey(tx, encryptor, cluster.id));
     const row = await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
     ingest = new TelemetryIngest(sqlPool(db), { lingerMs: 1 });
+    stamps = new ResourcesStampQueue(sqlPool(db), {
+      warn: (err) => {
+        throw err;
+      },
+    });
     agentCtx = {
       db,
       hot: sqlPool(db),
@@ -74,6 +82,9 @@ describe('metrics, readiness and the agent context', () => {
       agent: { id: row.id, uuid: row.uuid, workspaceId },
       actor: { type: 'agent', id: row.id, name: `agent:${row.uuid}` },
       telemetry: ingest,
+      // Not listening: every poll reads PostgreSQL (the API's caches listen; see apps/api tests).
+      resources: new AgentResourcesCache(),
+      stamps,
     };
   });
   afterAll(async () => {
@@ -108,11 +119,21 @@ describe('metrics, readiness and the agent context', () => {
 
   it("serves the agent its cluster's resources, then 304 (null) for the same version", async () => {
     const resources = await getAgentResources(agentCtx, undefined);
-    expect(resources?.groups.map((g) => g.name)).toContain('commander-agent');
+    const body = JSON.parse(resources!.body) as { version: string; groups: { name: string }[] };
+    expect(body.version).toBe(resources!.version);
+    expect(body.groups.map((g) => g.name)).toContain('commander-agent');
+    expect(await getAgentResources(agentCtx, `"${resources!.version}"`)).toBeNull();
+    // Stored in the background: then a poll with that version is a 304 from the stored stamp.
+    await stamps.flush();
+    const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
+    expect(row.resourcesVersion?.startsWith(`${resources!.version}@`)).toBe(true);
     expect(await getAgentResources(agentCtx, `"${resources!.version}"`)).toBeNull();
   });
 
   it('records apply results for the current version as configured, and the agent online', async () => {
+    // No stored version: the report learns the current one from the stamp the poll queues,
+    // or (not written yet) by rebuilding the resources; either way the same outcome.
+    await db.cluster.update({ where: { id: clusterId }, data: { resourcesVersion: null } });
     const resources = (await getAgentResources(agentCtx, undefined))!;
     await recordResourcesStatus(agentCtx, { version: resources.version, results: [] });
     const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
