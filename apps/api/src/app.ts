@@ -7,12 +7,12 @@ import {
   AGENT_RESOURCES_CHANNEL,
   AgentKeyCache,
   AgentResourcesCache,
-  ResourcesStampQueue,
   type AuditSink,
   type ConfigurationRenderer,
   type Encryptor,
   type InstanceInfo,
   logRedactPaths,
+  ResourcesStampQueue,
   TelemetryIngest,
 } from '@commander/core';
 import { RenderPool } from '@commander/core/render-pool';

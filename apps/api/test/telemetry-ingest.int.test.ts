@@ -233,9 +233,9 @@ describe('telemetry ingest (in-process)', () => {
     // The computed version is stored in the background (other processes, restarts).
     await eventually(
       async () =>
-        (await t.db.cluster.findUniqueOrThrow({ where: { id: c.id } })).resourcesVersion?.startsWith(
-          `${etag.replace(/"/g, '')}@`,
-        ) === true,
+        (
+          await t.db.cluster.findUniqueOrThrow({ where: { id: c.id } })
+        ).resourcesVersion?.startsWith(`${etag.replace(/"/g, '')}@`) === true,
       'the version was stored',
     );
     const counted = async <T>(run: () => Promise<T>): Promise<{ result: T; queries: string[] }> => {
@@ -293,9 +293,9 @@ describe('telemetry ingest (in-process)', () => {
     );
     expect(report.result.statusCode).toBe(204);
     expect(report.queries).toHaveLength(1);
-    expect(
-      (await t.db.cluster.findUniqueOrThrow({ where: { id: c.id } })).resourcesSyncState,
-    ).toBe('configured');
+    expect((await t.db.cluster.findUniqueOrThrow({ where: { id: c.id } })).resourcesSyncState).toBe(
+      'configured',
+    );
   });
 });
 

@@ -93,8 +93,8 @@ export type ResourcesStamp = {
 /**
  * Stores computed resources versions in ONE statement, each only if the render and the agent
  * key still hash to what the version was computed from (a trigger clears the version whenever
- * they are written, so a late stamp can never describe other content). A cluster must appear
- * at most once. Returns how many rows were stamped.
+ * they are written, so a late stamp can never describe other content), skipping rows locked
+ * right now. A cluster must appear at most once. Returns how many rows were stamped.
  */
 export async function stampResourcesVersions(
   db: Queryable,
@@ -102,13 +102,22 @@ export async function stampResourcesVersions(
 ): Promise<number> {
   const { rows } = await db.query<{ n: number }>({
     name: 'commander_resources_stamp',
-    text: `WITH s AS (
-             UPDATE clusters c SET resources_version = v.stamped
-             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS v(id, stamped, render_md5, key_md5)
-             WHERE c.id = v.id
-               AND md5(c.desired_rendered_encrypted) IS NOT DISTINCT FROM v.render_md5
+    // Never waits for a row lock (SKIP LOCKED): a telemetry batch updates many cluster rows in
+    // one statement too, in its own order, and two such statements waiting on each other
+    // deadlock. A row busy right now is simply not stamped (its next uncached poll computes
+    // the version again).
+    text: `WITH v AS (
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+                           AS v(id, stamped, render_md5, key_md5)
+           ), locked AS (
+             SELECT c.id, v.stamped FROM clusters c JOIN v ON v.id = c.id
+             WHERE md5(c.desired_rendered_encrypted) IS NOT DISTINCT FROM v.render_md5
                AND md5(c.agent_key_encrypted) IS NOT DISTINCT FROM v.key_md5
                AND c.resources_version IS DISTINCT FROM v.stamped
+             FOR UPDATE OF c SKIP LOCKED
+           ), s AS (
+             UPDATE clusters c SET resources_version = l.stamped
+             FROM locked l WHERE c.id = l.id
              RETURNING 1
            )
            SELECT count(*)::int AS n FROM s`,

@@ -21,17 +21,18 @@ export const agentKeysPlugin = fp<{
   /** Another channel of cluster ids (default: the agent keys'). */
   channel?: string;
   applicationName?: string;
-}>(
-  async (app, { databaseUrl, caches, channel, applicationName }) => {
-    const listener = await listenToChannel({
-      databaseUrl,
-      channel: channel ?? AGENT_KEYS_CHANNEL,
-      applicationName: applicationName ?? 'commander-api-agent-keys',
-      onNotify: (clusterId) => caches.forEach((c) => c.invalidate(clusterId)),
-      onListening: (listening) => caches.forEach((c) => c.setListening(listening)),
-      warn: (err, message) =>
-        app.log.warn({ err }, `${channel ?? AGENT_KEYS_CHANNEL} invalidation: ${message} (cache off until it is back)`),
-    });
-    app.addHook('onClose', async () => listener.close());
-  },
-);
+}>(async (app, { databaseUrl, caches, channel, applicationName }) => {
+  const listener = await listenToChannel({
+    databaseUrl,
+    channel: channel ?? AGENT_KEYS_CHANNEL,
+    applicationName: applicationName ?? 'commander-api-agent-keys',
+    onNotify: (clusterId) => caches.forEach((c) => c.invalidate(clusterId)),
+    onListening: (listening) => caches.forEach((c) => c.setListening(listening)),
+    warn: (err, message) =>
+      app.log.warn(
+        { err },
+        `${channel ?? AGENT_KEYS_CHANNEL} invalidation: ${message} (cache off until it is back)`,
+      ),
+  });
+  app.addHook('onClose', async () => listener.close());
+});

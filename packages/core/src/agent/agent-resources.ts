@@ -203,15 +203,16 @@ export function buildAgentResources(
   const rendered =
     inputs.desiredRenderedEncrypted === null
       ? []
-      : ((JSON.parse(encryptor.decrypt(inputs.desiredRenderedEncrypted)) as {
-          resources?: RenderedGroup[];
-        }).resources ?? []);
+      : ((
+          JSON.parse(encryptor.decrypt(inputs.desiredRenderedEncrypted)) as {
+            resources?: RenderedGroup[];
+          }
+        ).resources ?? []);
   // Keyed by the resource groups' text only, unambiguously (JSON); the rest of the render
   // (cluster configuration, SSH settings) is not kept.
   const template = cache
-    ? cache.template(
-        JSON.stringify(rendered.map((g) => [g.name, g.sync_mode, g.yaml])),
-        () => parseGroups(rendered),
+    ? cache.template(JSON.stringify(rendered.map((g) => [g.name, g.sync_mode, g.yaml])), () =>
+        parseGroups(rendered),
       )
     : (() => {
         const groups = parseGroups(rendered);
@@ -231,8 +232,7 @@ export function buildAgentResources(
       ],
     });
     // JSON.stringify([...groups, own]), without serializing the template's groups again.
-    groupsJson =
-      template.groups.length === 0 ? `[${own}]` : `${groupsJson.slice(0, -1)},${own}]`;
+    groupsJson = template.groups.length === 0 ? `[${own}]` : `${groupsJson.slice(0, -1)},${own}]`;
   }
   const version = createHash('sha256').update(groupsJson).digest('hex').slice(0, 32);
   return {

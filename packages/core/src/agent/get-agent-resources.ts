@@ -32,7 +32,11 @@ export async function getAgentResources(
   }
   const tag = urlTag(publicUrl, agentImage);
   const mark = cache.mark;
-  const row = await selectAgentResources(hot, agent.id, wanted === null ? null : `${wanted}@${tag}`);
+  const row = await selectAgentResources(
+    hot,
+    agent.id,
+    wanted === null ? null : `${wanted}@${tag}`,
+  );
   if (!row) {
     throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
   }

@@ -265,7 +265,7 @@ export class TelemetryIngest {
     }
     const input = { samples: batch.map((p) => p.row), snapshots: [...snapshots.values()], seen };
     try {
-      await writeTelemetryBatch(this.db, input, EVENTS_CHANNEL);
+      await writeBatchRetryingDeadlocks(this.db, input);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION_SQLSTATE) {
         throw error;
@@ -283,6 +283,31 @@ export class TelemetryIngest {
     for (const [id, at] of this.lastSeenWrite) {
       if (now - at >= this.seenEveryMs) {
         this.lastSeenWrite.delete(id);
+      }
+    }
+  }
+}
+
+/** PostgreSQL's SQLSTATE of a statement chosen as a deadlock's victim (nothing was written). */
+const DEADLOCK_SQLSTATE = '40P01';
+
+/**
+ * Writes a batch, again (at most twice more) when PostgreSQL picked it as a deadlock's victim:
+ * it updates many cluster rows in one statement, as may another batch or another multi-row
+ * writer, in an order it does not choose. The victim's statement is rolled back whole, so
+ * running it again stores each sample once.
+ */
+async function writeBatchRetryingDeadlocks(
+  db: Queryable,
+  input: Parameters<typeof writeTelemetryBatch>[1],
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeTelemetryBatch(db, input, EVENTS_CHANNEL);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK_SQLSTATE || attempt >= 2) {
+        throw error;
       }
     }
   }
