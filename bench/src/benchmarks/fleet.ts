@@ -1277,10 +1277,22 @@ function storageReading(r: FleetResult, offeredTelemetry: number): string {
   const perSample = growth(raw) / r.telemetry.rowsStored;
   const hourlyRows = r.telemetry.clustersWithSamples * 24 * 30;
   const others = r.database.tables
-    .filter((t) => !t.name.startsWith('telemetry_samples'))
+    .filter((t) => !t.name.startsWith('telemetry_samples') && growth(t) > 0)
     .sort((a, b) => growth(b) - growth(a));
-  const otherPerDay = others.reduce((n, t) => n + growth(t), 0) * perDay;
+  // A table whose rows did not grow grew by its updates: dead row versions (and TOAST) that
+  // autovacuum makes reusable, so its size levels off instead of growing by the day.
+  const churned = others.filter(
+    (t) => t.startRows > 0 && Math.abs(t.endRows - t.startRows) <= t.startRows / 100,
+  );
+  const accumulating = others.filter((t) => !churned.includes(t));
+  const otherPerDay = accumulating.reduce((n, t) => n + growth(t), 0) * perDay;
   const gib = (b: number) => formatNumber(b / 1024 ** 3, 1);
+  const churn =
+    churned.length === 0
+      ? ''
+      : ` ${churned.map((t) => `\`${t.name}\``).join(', ')} grew ${formatNumber((100 * churned.reduce((n, t) => n + growth(t), 0)) / total, 0)} % of it` +
+        " with the same rows (each telemetry sample and status report rewrites its cluster's row: dead row versions and TOAST that" +
+        ' autovacuum makes reusable), which levels off rather than adding up by the day.';
   return (
     ` Raw telemetry is ${formatNumber((100 * growth(raw)) / total, 0)} % of the growth (${gib(rawPerDay)} GiB a day,` +
     ` ${formatNumber(perSample, 0)} bytes per sample with its indexes; ${formatNumber((offeredTelemetry * 86_400) / 1e6, 1)} M rows a day at the offered rate).` +
@@ -1288,11 +1300,11 @@ function storageReading(r: FleetResult, offeredTelemetry: number): string {
     ` so at most two days of raw samples exist (≈ ${gib(2 * rawPerDay)} GiB), and the hourly rows of 30 days` +
     ` (${formatNumber(hourlyRows / 1e6, 1)} M for ${formatNumber(r.telemetry.clustersWithSamples, 0)} clusters, ≈ ${gib(hourlyRows * perSample)} GiB at the raw row's size)` +
     ` are dropped by day too: telemetry levels off at about ${gib(2 * rawPerDay + hourlyRows * perSample)} GiB.` +
-    ` Everything else grew ${gib(otherPerDay)} GiB a day` +
-    (others.length > 0
-      ? ` (${others
+    churn +
+    ` What accumulates is the rest: ${gib(otherPerDay)} GiB a day` +
+    (accumulating.length > 0
+      ? ` (${accumulating
           .slice(0, 3)
-          .filter((t) => growth(t) > 0)
           .map((t) => `\`${t.name}\` ${gib(growth(t) * perDay)}`)
           .join(', ')})`
       : '') +
