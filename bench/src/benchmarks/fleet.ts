@@ -1281,18 +1281,20 @@ function storageReading(r: FleetResult, offeredTelemetry: number): string {
     .sort((a, b) => growth(b) - growth(a));
   // A table whose rows did not grow grew by its updates: dead row versions (and TOAST) that
   // autovacuum makes reusable, so its size levels off instead of growing by the day.
-  const churned = others.filter(
-    (t) => t.startRows > 0 && Math.abs(t.endRows - t.startRows) <= t.startRows / 100,
-  );
+  const churned = others.filter((t) => t.endRows <= t.startRows * 1.01);
   const accumulating = others.filter((t) => !churned.includes(t));
   const otherPerDay = accumulating.reduce((n, t) => n + growth(t), 0) * perDay;
   const gib = (b: number) => formatNumber(b / 1024 ** 3, 1);
+  const named = churned.filter((t) => growth(t) >= total / 100).map((t) => `\`${t.name}\``);
+  const small = churned.length > named.length ? 'smaller tables' : '';
   const churn =
     churned.length === 0
       ? ''
-      : ` ${churned.map((t) => `\`${t.name}\``).join(', ')} grew ${formatNumber((100 * churned.reduce((n, t) => n + growth(t), 0)) / total, 0)} % of it` +
-        " with the same rows (each telemetry sample and status report rewrites its cluster's row: dead row versions and TOAST that" +
-        ' autovacuum makes reusable), which levels off rather than adding up by the day.';
+      : ` ${[named.join(', '), small].filter(Boolean).join(' and ')} grew` +
+        ` ${formatNumber((100 * churned.reduce((n, t) => n + growth(t), 0)) / total, 0)} % of it` +
+        " without more rows (each telemetry sample and status report rewrites its cluster's row; queue" +
+        ' jobs come and go: dead row versions and TOAST that autovacuum makes reusable), which levels off' +
+        ' rather than adding up by the day.';
   return (
     ` Raw telemetry is ${formatNumber((100 * growth(raw)) / total, 0)} % of the growth (${gib(rawPerDay)} GiB a day,` +
     ` ${formatNumber(perSample, 0)} bytes per sample with its indexes; ${formatNumber((offeredTelemetry * 86_400) / 1e6, 1)} M rows a day at the offered rate).` +

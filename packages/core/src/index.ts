@@ -13,7 +13,6 @@ export { ensureAgentKey, ensureClaimedAgentKey } from './agent/agent-keys.js';
 export {
   AGENT_RESOURCES_CHANNEL,
   AgentResourcesCache,
-  type AgentResourcesCacheOptions,
   ResourcesStampQueue,
 } from './agent/agent-resources-cache.js';
 export {
@@ -24,10 +23,8 @@ export {
   agentCredentialsSecret,
   agentUrl,
   agentWorkloadResources,
-  buildAgentResources,
-  desiredAgentResources,
 } from './agent/agent-resources.js';
-export { type AgentResourcesAnswer, getAgentResources } from './agent/get-agent-resources.js';
+export { getAgentResources } from './agent/get-agent-resources.js';
 export { markSilentAgents } from './agent/mark-silent-agents.js';
 export { recordResourcesStatus } from './agent/record-resources-status.js';
 export { reportTelemetry } from './agent/report-telemetry.js';

@@ -244,18 +244,6 @@ export function buildAgentResources(
   };
 }
 
-/** {@link buildAgentResources} as an object (tests, and the status report's fallback). */
-export function desiredAgentResources(
-  encryptor: Encryptor,
-  cluster: AgentResourcesInputs,
-  publicUrl: string,
-  agentImage: string | null = null,
-): AgentResources {
-  return JSON.parse(
-    buildAgentResources(encryptor, cluster, publicUrl, agentImage).body,
-  ) as AgentResources;
-}
-
 /**
  * What the stored `resources_version` is stamped with: the URL (and the agent image) the
  * resources were built for, so a changed configuration never answers 304 to an old version.
