@@ -1,6 +1,12 @@
 import { TelemetryBodySchema, WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
-import { createDb, type Db, sqlPool } from '@commander/db';
+import {
+  createDb,
+  type Db,
+  selectAgentResources,
+  sqlPool,
+  stampResourcesVersions,
+} from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -128,6 +134,34 @@ describe('metrics, readiness and the agent context', () => {
     const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
     expect(row.resourcesVersion?.startsWith(`${resources!.version}@`)).toBe(true);
     expect(await getAgentResources(agentCtx, `"${resources!.version}"`)).toBeNull();
+  });
+
+  it('a version computed from inputs that changed since is never stored', async () => {
+    const read = (await selectAgentResources(sqlPool(db), clusterId, null))!;
+    expect(read.renderMd5).not.toBeNull();
+    const stale = {
+      clusterId,
+      stamped: 'computed-before-the-change@tag',
+      renderMd5: read.renderMd5,
+      keyMd5: read.keyMd5,
+    };
+    // The render changes after it was read (a re-render): the trigger clears the stored version.
+    const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
+    await db.cluster.update({
+      where: { id: clusterId },
+      data: { desiredRenderedEncrypted: `${row.desiredRenderedEncrypted ?? ''}x` },
+    });
+    expect(await stampResourcesVersions(sqlPool(db), [stale])).toBe(0);
+    expect(
+      (await db.cluster.findUniqueOrThrow({ where: { id: clusterId } })).resourcesVersion,
+    ).toBeNull();
+    // Put back what was there; a stamp of the current inputs is stored.
+    await db.cluster.update({
+      where: { id: clusterId },
+      data: { desiredRenderedEncrypted: row.desiredRenderedEncrypted },
+    });
+    expect(await stampResourcesVersions(sqlPool(db), [stale])).toBe(1);
+    await db.cluster.update({ where: { id: clusterId }, data: { resourcesVersion: null } });
   });
 
   it('records apply results for the current version as configured, and the agent online', async () => {
