@@ -11,11 +11,6 @@ export {
 } from './agent/agent-key-cache.js';
 export { ensureAgentKey, ensureClaimedAgentKey } from './agent/agent-keys.js';
 export {
-  AGENT_RESOURCES_CHANNEL,
-  AgentResourcesCache,
-  ResourcesStampQueue,
-} from './agent/agent-resources-cache.js';
-export {
   AGENT_GROUP,
   AGENT_POLL_INTERVAL_SECONDS,
   AGENT_TELEMETRY_INTERVAL_SECONDS,
@@ -24,6 +19,11 @@ export {
   agentUrl,
   agentWorkloadResources,
 } from './agent/agent-resources.js';
+export {
+  AGENT_RESOURCES_CHANNEL,
+  AgentResourcesCache,
+  ResourcesStampQueue,
+} from './agent/agent-resources-cache.js';
 export { getAgentResources } from './agent/get-agent-resources.js';
 export { markSilentAgents } from './agent/mark-silent-agents.js';
 export { recordResourcesStatus } from './agent/record-resources-status.js';
