@@ -77,6 +77,12 @@ describe('fleet soak harness (small fleet)', () => {
     expect(result.exited).toEqual([]);
     expect(Object.values(result.processErrors).every((n) => n === 0)).toBe(true);
     expect(result.database.endBytes).toBeGreaterThan(result.database.startBytes);
+    // The size by table: the raw telemetry partitions summed (a few samples may fit the pages
+    // already there, so no growth is asserted), and every table of the schema.
+    const raw = result.database.tables.find((t) => t.name === 'telemetry_samples (raw)');
+    expect(raw?.endBytes).toBeGreaterThan(0);
+    expect(raw!.endBytes).toBeGreaterThanOrEqual(raw!.startBytes);
+    expect(result.database.tables.map((t) => t.name)).toContain('clusters');
     expect(result.cpu.groups.map((g) => g.name)).toEqual([
       'API',
       'manager-1',
@@ -104,5 +110,6 @@ describe('fleet soak harness (small fleet)', () => {
     expect(text).toContain('wall time per check');
     expect(text).toContain('overdue by more than one interval');
     expect(text).toContain('growth extrapolated per day');
+    expect(text).toContain('`telemetry_samples (raw)`');
   });
 });

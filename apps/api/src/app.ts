@@ -4,12 +4,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import {
+  AGENT_RESOURCES_CHANNEL,
   AgentKeyCache,
+  AgentResourcesCache,
   type AuditSink,
   type ConfigurationRenderer,
   type Encryptor,
   type InstanceInfo,
   logRedactPaths,
+  ResourcesStampQueue,
   TelemetryIngest,
 } from '@commander/core';
 import { RenderPool } from '@commander/core/render-pool';
@@ -70,6 +73,7 @@ declare module 'fastify' {
     telemetryIngest: TelemetryIngest;
     /** The agent key cache. */
     agentKeyCache: AgentKeyCache;
+    agentResourcesCache: AgentResourcesCache;
     /** The connector: agents' tunnels held by this process, and forwarding to other replicas. */
     connector: Connector;
   }
@@ -182,12 +186,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     maxInFlight: config.telemetry.maxInFlight,
     log: app.log,
   });
+  // Resource versions and parsed renders, invalidated by NOTIFY (packages/core
+  // agent-resources-cache.ts); computed versions are stored in batches off the request.
+  const agentResources = new AgentResourcesCache();
+  const stamps = new ResourcesStampQueue(agentPool, {
+    warn: (err, message) => app.log.warn({ err }, message),
+  });
   app.decorate('telemetryIngest', ingest);
   app.decorate('agentKeyCache', agentKeys);
+  app.decorate('agentResourcesCache', agentResources);
   // Registered first, so it runs after every other onClose hook: the server has stopped taking
   // requests; what was accepted is committed before the pool closes.
   app.addHook('onClose', async () => {
     await ingest.close();
+    await stamps.flush();
     await agentPool.end();
   });
 
@@ -217,6 +229,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     instance: deps.instance,
     agentKeys,
     telemetry: ingest,
+    resources: agentResources,
+    stamps,
   });
   // Before any route is registered: it records every route and refuses undeclared ones.
   await app.register(authPlugin, {
@@ -240,6 +254,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       clusterWorkspaces,
       { invalidate: (id) => void tunnelGuard?.changed(id), setListening: () => undefined },
     ],
+  });
+  // Resource versions: their own channel (a render change is no key change).
+  await app.register(agentKeysPlugin, {
+    databaseUrl: config.databaseUrl,
+    channel: AGENT_RESOURCES_CHANNEL,
+    applicationName: 'commander-api-agent-resources',
+    caches: [agentResources],
   });
   await app.register(inputGuardPlugin);
   await app.register(conditionalRequestsPlugin);

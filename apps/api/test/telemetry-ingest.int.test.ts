@@ -213,7 +213,7 @@ describe('telemetry ingest (in-process)', () => {
     expect(again).toMatchObject({ rolledUp: 0, droppedPartitions: 0 });
   });
 
-  it('an unchanged resource poll (304) is one statement, and marks the agent seen in the batch', async () => {
+  it('an unchanged resource poll (304) costs no statement (the version is cached), and marks the agent seen in the batch', async () => {
     const c = await clusterWithKey('poll');
     const get = (etag?: string) =>
       t.app.inject({
@@ -230,32 +230,72 @@ describe('telemetry ingest (in-process)', () => {
         (await t.db.cluster.findUniqueOrThrow({ where: { id: c.id } })).agentStatus === 'online',
       'the poll marked the agent online',
     );
-    // Count every statement any pg client of this process sends (Prisma's adapter uses pg too).
-    const queries: string[] = [];
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was below
-    const original = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const q = args[0];
-      queries.push(typeof q === 'string' ? q : String((q as { text?: string }).text ?? q));
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
-    let res;
-    try {
-      res = await get(etag);
-    } finally {
-      pg.Client.prototype.query = original;
-    }
-    expect(res.statusCode).toBe(304);
-    expect(queries).toHaveLength(1);
-    expect(queries[0]).toMatch(/SELECT resources_version/);
-    // A change of the desired resources clears the stored version: the same ETag gets a 200.
+    // The computed version is stored in the background (other processes, restarts).
+    await eventually(
+      async () =>
+        (
+          await t.db.cluster.findUniqueOrThrow({ where: { id: c.id } })
+        ).resourcesVersion?.startsWith(`${etag.replace(/"/g, '')}@`) === true,
+      'the version was stored',
+    );
+    const counted = async <T>(run: () => Promise<T>): Promise<{ result: T; queries: string[] }> => {
+      // Count every statement any pg client of this process sends (Prisma's adapter uses pg too).
+      const queries: string[] = [];
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was below
+      const original = pg.Client.prototype.query;
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        const q = args[0];
+        queries.push(typeof q === 'string' ? q : String((q as { text?: string }).text ?? q));
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof original;
+      try {
+        return { result: await run(), queries };
+      } finally {
+        pg.Client.prototype.query = original;
+      }
+    };
+    const cached = await counted(() => get(etag));
+    expect(cached.result.statusCode).toBe(304);
+    expect(cached.queries).toHaveLength(0);
+    // Without the cached version (another process, a restart): one statement, the stored stamp.
+    t.app.agentResourcesCache.clear();
+    const stored = await counted(() => get(etag));
+    expect(stored.result.statusCode).toBe(304);
+    expect(stored.queries).toHaveLength(1);
+    expect(stored.queries[0]).toMatch(/resources_version AS stored/);
+    expect(t.app.agentResourcesCache.version(c.id)).toBe(etag.replace(/"/g, ''));
+    // A change of the desired resources (made anywhere: here straight in the database) is
+    // announced at commit; once the notification is in, the same ETag gets a 200.
     await t.db.cluster.update({
       where: { id: c.id },
       data: { desiredRenderedEncrypted: null },
     });
-    const changed = await get(etag);
-    expect(changed.statusCode).toBe(200);
-    expect(changed.headers.etag).not.toBe(etag);
+    await eventually(
+      async () => t.app.agentResourcesCache.version(c.id) === undefined,
+      'the change notification dropped the cached version',
+    );
+    const changed = await counted(() => get(etag));
+    expect(changed.result.statusCode).toBe(200);
+    expect(changed.result.headers.etag).not.toBe(etag);
+    // The 200 is one statement too (the version is stored later, in a batch).
+    expect(changed.queries).toHaveLength(1);
+    const body = changed.result.json();
+    expect(`"${body.version}"`).toBe(changed.result.headers.etag);
+    expect(body.groups.map((g: { name: string }) => g.name)).toEqual(['commander-agent']);
+    // And the apply report that follows is one statement, the version known from the cache.
+    const report = await counted(() =>
+      t.app.inject({
+        method: 'POST',
+        url: `/agent_api/${c.uuid}/resources/status`,
+        headers: { authorization: `Bearer ${c.key}` },
+        payload: { version: body.version, results: [] },
+      }),
+    );
+    expect(report.result.statusCode).toBe(204);
+    expect(report.queries).toHaveLength(1);
+    expect((await t.db.cluster.findUniqueOrThrow({ where: { id: c.id } })).resourcesSyncState).toBe(
+      'configured',
+    );
   });
 });
 

@@ -100,6 +100,38 @@ export type CheckTiming = {
   lateAtEndMs: number;
 };
 
+/**
+ * A table's `pg_total_relation_size` (heap, indexes, TOAST) and live rows (`n_live_tup`, the
+ * statistics' estimate) at the start and the end of the window; telemetry's day partitions are
+ * summed by resolution (`telemetry_samples (raw)`, `telemetry_samples (hourly)`).
+ */
+export type TableSize = {
+  name: string;
+  startBytes: number;
+  endBytes: number;
+  startRows: number;
+  endRows: number;
+};
+
+/** Sizes by table (see {@link TableSize}) of every schema but PostgreSQL's own. */
+async function tableSizes(url: string): Promise<Map<string, { bytes: number; rows: number }>> {
+  const rows = await pgQuery<{ name: string; bytes: string; rows: string }>(
+    url,
+    `SELECT CASE WHEN c.relname ~ '^telemetry_samples_(raw|hourly)_'
+                 THEN 'telemetry_samples (' || substring(c.relname from '^telemetry_samples_(raw|hourly)_') || ')'
+                 WHEN n.nspname = 'public' THEN c.relname
+                 ELSE n.nspname || '.' || c.relname END AS name,
+            sum(pg_total_relation_size(c.oid))::bigint AS bytes,
+            sum(coalesce(s.n_live_tup, 0))::bigint AS rows
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+     WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+       AND n.nspname NOT LIKE 'pg_toast%'
+     GROUP BY 1`,
+  );
+  return new Map(rows.map((r) => [r.name, { bytes: Number(r.bytes), rows: Number(r.rows) }]));
+}
+
 /** What a soak measured (the report renders it; the test asserts on it). */
 export type FleetResult = {
   options: FleetOptions;
@@ -126,7 +158,13 @@ export type FleetResult = {
   };
   telemetry: { rowsStored: number; clustersWithSamples: number; clustersSeenByAgent: number };
   cpu: CpuUsage;
-  database: { startBytes: number; endBytes: number; perDayBytes: number };
+  database: {
+    startBytes: number;
+    endBytes: number;
+    perDayBytes: number;
+    /** Each table's size (indexes and TOAST included) at the start and the end. */
+    tables: TableSize[];
+  };
   /** Process exits and error-level log lines, by process. */
   processErrors: Record<string, number>;
   /** The most frequent error messages, by process. */
@@ -564,6 +602,7 @@ export async function runFleetSoak(
   );
   const firstDue = new Map(due.map((d) => [d.id, d.next_check_at.getTime()]));
   const startBytes = await sizeOf();
+  const startTables = await tableSizes(database.url);
   const loadStart = os.loadavg();
   let loadgen: AppProcess | null = null;
   const apiMetrics = {
@@ -638,6 +677,8 @@ export async function runFleetSoak(
   const toUs = profileClockNow();
   const loadEnd = os.loadavg();
   const endBytes = await sizeOf();
+  // The statistics (n_live_tup) are sent by backends at most every 0.5 s and when idle.
+  const endTables = await tableSizes(database.url);
   if (loadgen.child.exitCode !== 0) {
     throw new Error(`the load generator failed:\n${loadgen.tail()}`);
   }
@@ -778,6 +819,13 @@ export async function runFleetSoak(
       startBytes,
       endBytes,
       perDayBytes: ((endBytes - startBytes) / windowMs) * 86_400_000,
+      tables: [...new Set([...startTables.keys(), ...endTables.keys()])].map((name) => ({
+        name,
+        startBytes: startTables.get(name)?.bytes ?? 0,
+        endBytes: endTables.get(name)?.bytes ?? 0,
+        startRows: startTables.get(name)?.rows ?? 0,
+        endRows: endTables.get(name)?.rows ?? 0,
+      })),
     },
     processErrors,
     errorMessages,
@@ -1154,8 +1202,116 @@ export function renderFleet(r: FleetResult): string {
     ),
     '',
   );
+  const perDay = 86_400_000 / r.windowMs;
+  const grown = [...db.tables].sort(
+    (a, b) => b.endBytes - b.startBytes - (a.endBytes - a.startBytes),
+  );
+  const shown = grown.slice(0, 8);
+  const rest = grown.slice(8);
+  const total = db.tables.reduce((n, t) => n + t.endBytes - t.startBytes, 0);
+  const row = (name: string, t: Pick<TableSize, 'startBytes' | 'endBytes'>, rows: string) => {
+    const growth = t.endBytes - t.startBytes;
+    return [
+      name,
+      mib(t.startBytes),
+      mib(t.endBytes),
+      mib(growth),
+      formatNumber((growth * perDay) / 1024 ** 3, 2),
+      total > 0 ? `${formatNumber((100 * growth) / total, 0)} %` : '—',
+      rows,
+    ];
+  };
+  lines.push(
+    markdownTable(
+      [
+        'Table (indexes and TOAST included)',
+        'Start (MiB)',
+        'End (MiB)',
+        'Growth (MiB)',
+        'Per day (GiB)',
+        'Share of growth',
+        'Rows start → end (≈)',
+      ],
+      [
+        ...shown.map((t) =>
+          row(
+            `\`${t.name}\``,
+            t,
+            `${formatNumber(t.startRows, 0)} → ${formatNumber(t.endRows, 0)}`,
+          ),
+        ),
+        ...(rest.length > 0
+          ? [
+              row(
+                `${rest.length} other tables`,
+                {
+                  startBytes: rest.reduce((n, t) => n + t.startBytes, 0),
+                  endBytes: rest.reduce((n, t) => n + t.endBytes, 0),
+                },
+                '',
+              ),
+            ]
+          : []),
+      ],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    '`pg_total_relation_size` of each table at the start and the end of the window (telemetry day',
+    'partitions summed by resolution); rows from the statistics (`n_live_tup`, an estimate).',
+    '',
+  );
   lines.push('### Reading', '', ...reading(r), '');
   return lines.join('\n');
+}
+
+/** What the table growth is made of, and what telemetry retention does to it. */
+function storageReading(r: FleetResult, offeredTelemetry: number): string {
+  const perDay = 86_400_000 / r.windowMs;
+  const growth = (t: TableSize) => t.endBytes - t.startBytes;
+  const total = r.database.tables.reduce((n, t) => n + growth(t), 0);
+  const raw = r.database.tables.find((t) => t.name === 'telemetry_samples (raw)');
+  if (!raw || total <= 0 || r.telemetry.rowsStored === 0) {
+    return '';
+  }
+  const rawPerDay = growth(raw) * perDay;
+  const perSample = growth(raw) / r.telemetry.rowsStored;
+  const hourlyRows = r.telemetry.clustersWithSamples * 24 * 30;
+  const others = r.database.tables
+    .filter((t) => !t.name.startsWith('telemetry_samples') && growth(t) > 0)
+    .sort((a, b) => growth(b) - growth(a));
+  // A table whose rows did not grow grew by its updates: dead row versions (and TOAST) that
+  // autovacuum makes reusable, so its size levels off instead of growing by the day.
+  const churned = others.filter((t) => t.endRows <= t.startRows * 1.01);
+  const accumulating = others.filter((t) => !churned.includes(t));
+  const otherPerDay = accumulating.reduce((n, t) => n + growth(t), 0) * perDay;
+  const gib = (b: number) => formatNumber(b / 1024 ** 3, 1);
+  const named = churned.filter((t) => growth(t) >= total / 100).map((t) => `\`${t.name}\``);
+  const small = churned.length > named.length ? 'smaller tables' : '';
+  const churn =
+    churned.length === 0
+      ? ''
+      : ` ${[named.join(', '), small].filter(Boolean).join(' and ')} grew` +
+        ` ${formatNumber((100 * churned.reduce((n, t) => n + growth(t), 0)) / total, 0)} % of it` +
+        " without more rows (each telemetry sample and status report rewrites its cluster's row; queue" +
+        ' jobs come and go: dead row versions and TOAST that autovacuum makes reusable), which levels off' +
+        ' rather than adding up by the day.';
+  return (
+    ` Raw telemetry is ${formatNumber((100 * growth(raw)) / total, 0)} % of the growth (${gib(rawPerDay)} GiB a day,` +
+    ` ${formatNumber(perSample, 0)} bytes per sample with its indexes; ${formatNumber((offeredTelemetry * 86_400) / 1e6, 1)} M rows a day at the offered rate).` +
+    ' It does not accumulate: a raw day partition is rolled up into hourly averages and dropped once the whole day is older than 24 h,' +
+    ` so at most two days of raw samples exist (≈ ${gib(2 * rawPerDay)} GiB), and the hourly rows of 30 days` +
+    ` (${formatNumber(hourlyRows / 1e6, 1)} M for ${formatNumber(r.telemetry.clustersWithSamples, 0)} clusters, ≈ ${gib(hourlyRows * perSample)} GiB at the raw row's size)` +
+    ` are dropped by day too: telemetry levels off at about ${gib(2 * rawPerDay + hourlyRows * perSample)} GiB.` +
+    churn +
+    ` What accumulates is the rest: ${gib(otherPerDay)} GiB a day` +
+    (accumulating.length > 0
+      ? ` (${accumulating
+          .slice(0, 3)
+          .map((t) => `\`${t.name}\` ${gib(growth(t) * perDay)}`)
+          .join(', ')})`
+      : '') +
+    '.'
+  );
 }
 
 function coresOf(r: FleetResult, name: string): number {
@@ -1227,9 +1383,9 @@ function reading(r: FleetResult): string[] {
   );
   out.push(
     `- **PostgreSQL** used ${formatNumber(coresOf(r, 'PostgreSQL'), 2)} cores. The database grew ${mib(r.database.endBytes - r.database.startBytes)} MiB in` +
-      ` ${formatNumber(seconds / 60, 1)} minutes, ${formatNumber(r.database.perDayBytes / 1024 ** 3, 1)} GiB a day at this rate` +
-      ` (telemetry rows, operations and their logs; telemetry is downsampled and expired by the managers' rollup).` +
-      ` At the full offered telemetry rate it would store ${formatNumber((offeredTelemetry * 86_400) / 1e6, 1)} M samples a day.`,
+      ` ${formatNumber(seconds / 60, 1)} minutes, ${formatNumber(r.database.perDayBytes / 1024 ** 3, 1)} GiB a day at this rate.` +
+      ` At the full offered telemetry rate it would store ${formatNumber((offeredTelemetry * 86_400) / 1e6, 1)} M samples a day.` +
+      storageReading(r, offeredTelemetry),
   );
   return out;
 }

@@ -19,6 +19,11 @@ export {
   agentUrl,
   agentWorkloadResources,
 } from './agent/agent-resources.js';
+export {
+  AGENT_RESOURCES_CHANNEL,
+  AgentResourcesCache,
+  ResourcesStampQueue,
+} from './agent/agent-resources-cache.js';
 export { getAgentResources } from './agent/get-agent-resources.js';
 export { markSilentAgents } from './agent/mark-silent-agents.js';
 export { recordResourcesStatus } from './agent/record-resources-status.js';

@@ -1,11 +1,18 @@
 import { TelemetryBodySchema, WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
-import { createDb, type Db, sqlPool } from '@commander/db';
+import {
+  createDb,
+  type Db,
+  selectAgentResources,
+  sqlPool,
+  stampResourcesVersions,
+} from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   type AgentContext,
+  AgentResourcesCache,
   AppError,
   bootstrapInstallation,
   checkReadiness,
@@ -15,6 +22,7 @@ import {
   getAgentResources,
   recordResourcesStatus,
   reportTelemetry,
+  ResourcesStampQueue,
   type ServiceContext,
   silentLogger,
   TelemetryIngest,
@@ -31,6 +39,7 @@ describe('metrics, readiness and the agent context', () => {
   let ctx: ServiceContext;
   let agentCtx: AgentContext;
   let ingest: TelemetryIngest;
+  let stamps: ResourcesStampQueue;
   let clusterId = '';
 
   beforeAll(async () => {
@@ -65,6 +74,11 @@ describe('metrics, readiness and the agent context', () => {
     await db.$transaction((tx) => ensureAgentKey(tx, encryptor, cluster.id));
     const row = await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
     ingest = new TelemetryIngest(sqlPool(db), { lingerMs: 1 });
+    stamps = new ResourcesStampQueue(sqlPool(db), {
+      warn: (err) => {
+        throw err;
+      },
+    });
     agentCtx = {
       db,
       hot: sqlPool(db),
@@ -74,6 +88,9 @@ describe('metrics, readiness and the agent context', () => {
       agent: { id: row.id, uuid: row.uuid, workspaceId },
       actor: { type: 'agent', id: row.id, name: `agent:${row.uuid}` },
       telemetry: ingest,
+      // Not listening: every poll reads PostgreSQL (the API's caches listen; see apps/api tests).
+      resources: new AgentResourcesCache(),
+      stamps,
     };
   });
   afterAll(async () => {
@@ -108,11 +125,49 @@ describe('metrics, readiness and the agent context', () => {
 
   it("serves the agent its cluster's resources, then 304 (null) for the same version", async () => {
     const resources = await getAgentResources(agentCtx, undefined);
-    expect(resources?.groups.map((g) => g.name)).toContain('commander-agent');
+    const body = JSON.parse(resources!.body) as { version: string; groups: { name: string }[] };
+    expect(body.version).toBe(resources!.version);
+    expect(body.groups.map((g) => g.name)).toContain('commander-agent');
+    expect(await getAgentResources(agentCtx, `"${resources!.version}"`)).toBeNull();
+    // Stored in the background: then a poll with that version is a 304 from the stored stamp.
+    await stamps.flush();
+    const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
+    expect(row.resourcesVersion?.startsWith(`${resources!.version}@`)).toBe(true);
     expect(await getAgentResources(agentCtx, `"${resources!.version}"`)).toBeNull();
   });
 
+  it('a version computed from inputs that changed since is never stored', async () => {
+    const read = (await selectAgentResources(sqlPool(db), clusterId, null))!;
+    expect(read.renderMd5).not.toBeNull();
+    const stale = {
+      clusterId,
+      stamped: 'computed-before-the-change@tag',
+      renderMd5: read.renderMd5,
+      keyMd5: read.keyMd5,
+    };
+    // The render changes after it was read (a re-render): the trigger clears the stored version.
+    const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
+    await db.cluster.update({
+      where: { id: clusterId },
+      data: { desiredRenderedEncrypted: `${row.desiredRenderedEncrypted ?? ''}x` },
+    });
+    expect(await stampResourcesVersions(sqlPool(db), [stale])).toBe(0);
+    expect(
+      (await db.cluster.findUniqueOrThrow({ where: { id: clusterId } })).resourcesVersion,
+    ).toBeNull();
+    // Put back what was there; a stamp of the current inputs is stored.
+    await db.cluster.update({
+      where: { id: clusterId },
+      data: { desiredRenderedEncrypted: row.desiredRenderedEncrypted },
+    });
+    expect(await stampResourcesVersions(sqlPool(db), [stale])).toBe(1);
+    await db.cluster.update({ where: { id: clusterId }, data: { resourcesVersion: null } });
+  });
+
   it('records apply results for the current version as configured, and the agent online', async () => {
+    // No stored version: the report learns the current one from the stamp the poll queues,
+    // or (not written yet) by rebuilding the resources; either way the same outcome.
+    await db.cluster.update({ where: { id: clusterId }, data: { resourcesVersion: null } });
     const resources = (await getAgentResources(agentCtx, undefined))!;
     await recordResourcesStatus(agentCtx, { version: resources.version, results: [] });
     const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });

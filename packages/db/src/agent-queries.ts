@@ -46,6 +46,166 @@ export async function selectResourcesVersion(
   return rows[0]?.v ?? null;
 }
 
+/**
+ * What the resource poll needs of a cluster: its stored (stamped) version and, only when that
+ * is not `stampedIfNoneMatch` (the agent's ETag with this process's tag), what the resources
+ * are built from — the encrypted render and agent key, with their md5 for a later
+ * {@link stampResourcesVersions} — so a 304 does not carry the ciphertexts.
+ */
+export type AgentResourcesRow = {
+  uuid: string;
+  stored: string | null;
+  render: string | null;
+  key: string | null;
+  renderMd5: string | null;
+  keyMd5: string | null;
+};
+
+/** The resource poll's one statement; null when the cluster is gone. */
+export async function selectAgentResources(
+  db: Queryable,
+  clusterId: string,
+  stampedIfNoneMatch: string | null,
+): Promise<AgentResourcesRow | null> {
+  const { rows } = await db.query<AgentResourcesRow>({
+    name: 'commander_agent_resources',
+    text: `SELECT uuid, resources_version AS stored,
+                  CASE WHEN m.hit THEN NULL ELSE desired_rendered_encrypted END AS render,
+                  CASE WHEN m.hit THEN NULL ELSE agent_key_encrypted END AS key,
+                  CASE WHEN m.hit THEN NULL ELSE md5(desired_rendered_encrypted) END AS "renderMd5",
+                  CASE WHEN m.hit THEN NULL ELSE md5(agent_key_encrypted) END AS "keyMd5"
+           FROM clusters c
+           CROSS JOIN LATERAL (SELECT $2::text IS NOT NULL AND c.resources_version = $2::text AS hit) m
+           WHERE c.id = $1`,
+    values: [clusterId, stampedIfNoneMatch],
+  });
+  return rows[0] ?? null;
+}
+
+/** A computed resources version to store, if the inputs read are still what is stored. */
+export type ResourcesStamp = {
+  clusterId: string;
+  stamped: string;
+  renderMd5: string | null;
+  keyMd5: string | null;
+};
+
+/**
+ * Stores computed resources versions in ONE statement, each only if the render and the agent
+ * key still hash to what the version was computed from (a trigger clears the version whenever
+ * they are written, so a late stamp can never describe other content), skipping rows locked
+ * right now. A cluster must appear at most once. Returns how many rows were stamped.
+ */
+export async function stampResourcesVersions(
+  db: Queryable,
+  stamps: ResourcesStamp[],
+): Promise<number> {
+  const { rows } = await db.query<{ n: number }>({
+    name: 'commander_resources_stamp',
+    // Never waits for a row lock (SKIP LOCKED): a telemetry batch updates many cluster rows in
+    // one statement too, in its own order, and two such statements waiting on each other
+    // deadlock. A row busy right now is simply not stamped (its next uncached poll computes
+    // the version again).
+    text: `WITH v AS (
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+                           AS v(id, stamped, render_md5, key_md5)
+           ), locked AS (
+             SELECT c.id, v.stamped FROM clusters c JOIN v ON v.id = c.id
+             WHERE md5(c.desired_rendered_encrypted) IS NOT DISTINCT FROM v.render_md5
+               AND md5(c.agent_key_encrypted) IS NOT DISTINCT FROM v.key_md5
+               AND c.resources_version IS DISTINCT FROM v.stamped
+             FOR UPDATE OF c SKIP LOCKED
+           ), s AS (
+             UPDATE clusters c SET resources_version = l.stamped
+             FROM locked l WHERE c.id = l.id
+             RETURNING 1
+           )
+           SELECT count(*)::int AS n FROM s`,
+    values: [
+      stamps.map((s) => s.clusterId),
+      stamps.map((s) => s.stamped),
+      stamps.map((s) => s.renderMd5),
+      stamps.map((s) => s.keyMd5),
+    ],
+  });
+  return rows[0]?.n ?? 0;
+}
+
+/** Outcome of {@link updateResourcesStatus}. */
+export type ResourcesStatusOutcome =
+  /** No such cluster. */
+  | 'missing'
+  /** The current version is unknown (not cached, not stamped): nothing was written. */
+  | 'unknown_version'
+  | 'updated';
+
+/**
+ * `POST …/resources/status` in ONE statement: locks the cluster row, decides its sync state
+ * (`configured` when `reported` is the current version and no result is an error; the current
+ * version is `current` when the caller knows it, else the stored stamp carrying `tagSuffix`),
+ * writes the state, the results, the check/apply times and the agent's last-seen, and NOTIFYs
+ * `eventsChannel` (a `cluster` `resources` change) when the state changed or a result is an
+ * error. Writes nothing when the current version is unknown (`unknown_version`).
+ */
+export async function updateResourcesStatus(
+  db: Queryable,
+  input: {
+    clusterId: string;
+    current: string | null;
+    tagSuffix: string;
+    reported: string;
+    hasErrors: boolean;
+    resultsJson: string;
+    now: Date;
+  },
+  eventsChannel: string,
+): Promise<ResourcesStatusOutcome> {
+  const { rows } = await db.query<{ found: number; updated: number }>({
+    name: 'commander_resources_status',
+    text: `WITH o AS (
+             SELECT id, workspace_id, resources_sync_state AS old_state,
+                    COALESCE($2::text,
+                             CASE WHEN right(resources_version, length($3::text)) = $3::text
+                                  THEN left(resources_version, -length($3::text)) END) AS current
+             FROM clusters WHERE id = $1 FOR UPDATE
+           ), s AS (
+             SELECT o.*, CASE WHEN o.current = $4::text AND NOT $5::boolean
+                              THEN 'configured' ELSE 'not_configured' END AS state
+             FROM o WHERE o.current IS NOT NULL
+           ), u AS (
+             UPDATE clusters c
+             SET resources_sync_state = s.state, resources_state_results = $6::jsonb,
+                 resources_checked_at = $7::timestamptz,
+                 resources_applied_at = CASE WHEN s.state = 'configured' THEN $7::timestamptz
+                                             ELSE c.resources_applied_at END,
+                 agent_status = 'online', agent_last_seen_at = $7::timestamptz
+             FROM s WHERE c.id = s.id
+             RETURNING c.id, c.workspace_id, s.old_state, s.state
+           ), n AS (
+             SELECT count(pg_notify($8, json_build_object('type', 'cluster', 'id', id,
+                      'workspace_id', workspace_id, 'cluster_id', id, 'action', 'resources')::text)) AS k
+             FROM u WHERE u.old_state IS DISTINCT FROM u.state OR $5::boolean
+           )
+           SELECT (SELECT count(*) FROM o)::int AS found, (SELECT count(*) FROM u)::int AS updated,
+                  (SELECT k FROM n)::int AS notified`,
+    values: [
+      input.clusterId,
+      input.current,
+      input.tagSuffix,
+      input.reported,
+      input.hasErrors,
+      input.resultsJson,
+      input.now,
+      eventsChannel,
+    ],
+  });
+  const r = rows[0];
+  if (!r || r.found === 0) {
+    return 'missing';
+  }
+  return r.updated > 0 ? 'updated' : 'unknown_version';
+}
+
 /** One telemetry sample as stored. */
 export type TelemetryRow = {
   clusterId: string;

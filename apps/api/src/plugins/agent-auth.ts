@@ -1,6 +1,7 @@
 import {
   type AgentContext,
   type AgentKeyCache,
+  type AgentResourcesCache,
   AppError,
   type Encryptor,
   type InstanceInfo,
@@ -28,6 +29,8 @@ export type AgentAuthOptions = {
   /** Agent authentication (key hash -> cluster), cached and invalidated by NOTIFY. */
   agentKeys: AgentKeyCache;
   telemetry: TelemetrySink;
+  resources: AgentResourcesCache;
+  stamps: AgentContext['stamps'];
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,6 +60,8 @@ export const agentAuthPlugin = fp<AgentAuthOptions>(
           agent,
           actor: { type: 'agent', id: agent.id, name: `agent:${agent.uuid}` },
           telemetry: options.telemetry,
+          resources: options.resources,
+          stamps: options.stamps,
           requestId: request.id,
         };
         done();

@@ -15,18 +15,24 @@ type InvalidatedCache = {
   setListening: (listening: boolean) => void;
 };
 
-export const agentKeysPlugin = fp<{ databaseUrl: string; caches: InvalidatedCache[] }>(
-  async (app, { databaseUrl, caches }) => {
-    const listener = await listenToChannel({
-      databaseUrl,
-      channel: AGENT_KEYS_CHANNEL,
-      applicationName: 'commander-api-agent-keys',
-      onNotify: (clusterId) => caches.forEach((c) => c.invalidate(clusterId)),
-      onListening: (listening) => caches.forEach((c) => c.setListening(listening)),
-      warn: (err, message) =>
-        app.log.warn({ err }, `agent key invalidation: ${message} (cache off until it is back)`),
-    });
-    app.addHook('onClose', async () => listener.close());
-  },
-  { name: 'agent-keys' },
-);
+export const agentKeysPlugin = fp<{
+  databaseUrl: string;
+  caches: InvalidatedCache[];
+  /** Another channel of cluster ids (default: the agent keys'). */
+  channel?: string;
+  applicationName?: string;
+}>(async (app, { databaseUrl, caches, channel, applicationName }) => {
+  const listener = await listenToChannel({
+    databaseUrl,
+    channel: channel ?? AGENT_KEYS_CHANNEL,
+    applicationName: applicationName ?? 'commander-api-agent-keys',
+    onNotify: (clusterId) => caches.forEach((c) => c.invalidate(clusterId)),
+    onListening: (listening) => caches.forEach((c) => c.setListening(listening)),
+    warn: (err, message) =>
+      app.log.warn(
+        { err },
+        `${channel ?? AGENT_KEYS_CHANNEL} invalidation: ${message} (cache off until it is back)`,
+      ),
+  });
+  app.addHook('onClose', async () => listener.close());
+});

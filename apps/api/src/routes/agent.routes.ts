@@ -1,4 +1,5 @@
 import {
+  type AgentResources,
   AgentResourcesSchema,
   ResourcesStatusBodySchema,
   TelemetryBodySchema,
@@ -45,7 +46,13 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!resources) {
         return reply.code(304).send(null);
       }
-      return reply.header('etag', `"${resources.version}"`).send(resources);
+      // The body is built as JSON text (the render's groups serialized once per process):
+      // sent as is, not through the response serializer (agent-routes test: it parses to what
+      // AgentResourcesSchema describes).
+      return reply
+        .header('etag', `"${resources.version}"`)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(resources.body as unknown as AgentResources);
     },
   );
 

@@ -3,6 +3,7 @@ import type { Db, Queryable } from '@commander/db';
 import type { Actor, Encryptor, InstanceInfo, Logger } from '../context.js';
 import type { ParsedTelemetry } from '../telemetry/ingest.js';
 import type { AgentIdentity } from './agent-key-cache.js';
+import type { AgentResourcesCache, ResourcesStampQueue } from './agent-resources-cache.js';
 
 /** Where an agent's telemetry goes (the API's write-behind buffer, `TelemetryIngest`). */
 export type TelemetrySink = {
@@ -28,5 +29,9 @@ export type AgentContext = {
   /** The agent as an actor (type `agent`, the cluster's id). */
   actor: Actor;
   telemetry: TelemetrySink;
+  /** Resources versions and parsed renders of this process (invalidated by NOTIFY). */
+  resources: AgentResourcesCache;
+  /** Computed resources versions, stored in batches off the request. */
+  stamps: Pick<ResourcesStampQueue, 'add'>;
   requestId?: string | undefined;
 };

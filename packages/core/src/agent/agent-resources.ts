@@ -6,11 +6,10 @@ import {
   HERITAGE_LABEL,
   type KubeObject,
 } from '@commander/contracts';
-import type { Cluster } from '@commander/db';
 import { parseAllDocuments } from 'yaml';
 
-import { decryptRendered } from '../cluster-state/rendered-config.js';
 import type { Encryptor } from '../context.js';
+import type { AgentResourcesCache } from './agent-resources-cache.js';
 
 /** How often agents poll for resources and report telemetry (seconds). */
 export const AGENT_POLL_INTERVAL_SECONDS = 30;
@@ -166,41 +165,82 @@ function parseDocuments(yaml: string): KubeObject[] {
   return out;
 }
 
-/**
- * The desired resources of a cluster by group, with a content version: the template's
- * resource groups as last rendered, plus Commander's own group with the agent's credentials.
- */
-export function desiredAgentResources(
-  encryptor: Encryptor,
-  cluster: Cluster,
-  publicUrl: string,
-  agentImage: string | null = null,
-): AgentResources {
-  const desired = decryptRendered(encryptor, cluster.desiredRenderedEncrypted);
-  const groups: AgentResources['groups'] = (desired?.resources ?? []).map((g) => ({
+/** What a cluster's agent resources are built from (its row's columns). */
+export type AgentResourcesInputs = {
+  uuid: string;
+  desiredRenderedEncrypted: string | null;
+  agentKeyEncrypted: string | null;
+};
+
+/** A cluster's agent resources: the content version and the response body (JSON text). */
+export type BuiltAgentResources = { version: string; body: string };
+
+type RenderedGroup = { name: string; sync_mode: 'managed' | 'unmanaged'; yaml: string };
+
+function parseGroups(rendered: RenderedGroup[]): AgentResources['groups'] {
+  return rendered.map((g) => ({
     name: g.name,
     sync_mode: g.sync_mode,
     resources: parseDocuments(g.yaml),
   }));
-  if (cluster.agentKeyEncrypted) {
-    groups.push({
+}
+
+/**
+ * The desired resources of a cluster by group, with a content version: the template's
+ * resource groups as last rendered, plus Commander's own group with the agent's credentials.
+ * With `cache`, a render's groups are parsed (YAML) and serialized once per process and
+ * reused by every cluster with the same render; only the agent's own group (its key and URL)
+ * is built per cluster. The body is the JSON the route sends as is; the version is the SHA-256
+ * of the groups' JSON, as it always was.
+ */
+export function buildAgentResources(
+  encryptor: Encryptor,
+  inputs: AgentResourcesInputs,
+  publicUrl: string,
+  agentImage: string | null = null,
+  cache?: AgentResourcesCache,
+): BuiltAgentResources {
+  const rendered =
+    inputs.desiredRenderedEncrypted === null
+      ? []
+      : ((
+          JSON.parse(encryptor.decrypt(inputs.desiredRenderedEncrypted)) as {
+            resources?: RenderedGroup[];
+          }
+        ).resources ?? []);
+  // Keyed by the resource groups' text only, unambiguously (JSON); the rest of the render
+  // (cluster configuration, SSH settings) is not kept.
+  const template = cache
+    ? cache.template(JSON.stringify(rendered.map((g) => [g.name, g.sync_mode, g.yaml])), () =>
+        parseGroups(rendered),
+      )
+    : (() => {
+        const groups = parseGroups(rendered);
+        return { groups, json: JSON.stringify(groups) };
+      })();
+  let groupsJson = template.json;
+  if (inputs.agentKeyEncrypted) {
+    const own = JSON.stringify({
       name: AGENT_GROUP,
       sync_mode: 'managed',
       resources: [
         agentCredentialsSecret(
-          encryptor.decrypt(cluster.agentKeyEncrypted),
-          agentUrl(publicUrl, cluster.uuid),
+          encryptor.decrypt(inputs.agentKeyEncrypted),
+          agentUrl(publicUrl, inputs.uuid),
         ),
         ...(agentImage ? agentWorkloadResources(agentImage) : []),
       ],
     });
+    // JSON.stringify([...groups, own]), without serializing the template's groups again.
+    groupsJson = template.groups.length === 0 ? `[${own}]` : `${groupsJson.slice(0, -1)},${own}]`;
   }
-  const version = createHash('sha256').update(JSON.stringify(groups)).digest('hex').slice(0, 32);
+  const version = createHash('sha256').update(groupsJson).digest('hex').slice(0, 32);
   return {
     version,
-    groups,
-    poll_interval_seconds: AGENT_POLL_INTERVAL_SECONDS,
-    telemetry_interval_seconds: AGENT_TELEMETRY_INTERVAL_SECONDS,
+    body:
+      `{"version":"${version}","groups":${groupsJson},` +
+      `"poll_interval_seconds":${AGENT_POLL_INTERVAL_SECONDS},` +
+      `"telemetry_interval_seconds":${AGENT_TELEMETRY_INTERVAL_SECONDS}}`,
   };
 }
 
@@ -209,8 +249,16 @@ export function desiredAgentResources(
  * resources were built for, so a changed configuration never answers 304 to an old version.
  */
 export function urlTag(publicUrl: string, agentImage: string | null): string {
-  return createHash('sha256')
-    .update(`${publicUrl}\n${agentImage ?? ''}`)
-    .digest('hex')
-    .slice(0, 8);
+  const key = `${publicUrl}\n${agentImage ?? ''}`;
+  let tag = urlTags.get(key);
+  if (tag === undefined) {
+    tag = createHash('sha256').update(key).digest('hex').slice(0, 8);
+    if (urlTags.size < 16) {
+      urlTags.set(key, tag);
+    }
+  }
+  return tag;
 }
+
+/** A process serves one public URL and agent image: their tag is computed once. */
+const urlTags = new Map<string, string>();

@@ -1,46 +1,65 @@
-import type { AgentResources } from '@commander/contracts';
-import { selectResourcesVersion } from '@commander/db';
+import { selectAgentResources } from '@commander/db';
 
 import { AppError } from '../errors.js';
 import type { AgentContext } from './agent-context.js';
-import { desiredAgentResources, urlTag } from './agent-resources.js';
+import { buildAgentResources, urlTag } from './agent-resources.js';
+
+/** A poll's answer: 304 (`null`), or the resources' version and JSON body. */
+export type AgentResourcesAnswer = { version: string; body: string } | null;
 
 /**
  * `GET /resources`: the desired resources, or null when `ifNoneMatch` is the current version
- * (304). The 304 costs one statement (the stored version, a trigger clears it whenever the
- * desired render or the agent key is written); otherwise the cluster is read, the resources
- * built and their version stored, unless the cluster changed meanwhile.
+ * (304).
+ *
+ * - The cluster's version is in this process's cache (`AgentResourcesCache`, invalidated by
+ *   NOTIFY when the render or the agent key changes): a 304 costs no statement.
+ * - Otherwise ONE statement reads the stored version and, only when it is not the agent's,
+ *   the encrypted render and key; the resources are built (the render's YAML parsed once per
+ *   process per distinct render), their version cached, and stored in the background
+ *   (`ResourcesStampQueue`, batched) only if the inputs read are still what is stored.
  */
 export async function getAgentResources(
   ctx: AgentContext,
   ifNoneMatch: string | undefined,
-): Promise<AgentResources | null> {
-  const { db, hot, encryptor, agent } = ctx;
+): Promise<AgentResourcesAnswer> {
+  const { hot, encryptor, agent, resources: cache } = ctx;
   const { publicUrl } = ctx.instance;
   const agentImage = ctx.instance.agentImage ?? null;
   ctx.telemetry.markSeen(agent.id);
-  const tag = urlTag(publicUrl, agentImage);
-  const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '');
-  const stored = await selectResourcesVersion(hot, agent.id);
-  if (wanted && stored === `${wanted}@${tag}`) {
+  const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '') || null;
+  if (wanted !== null && cache.version(agent.id) === wanted) {
     return null;
   }
-  const cluster = await db.cluster.findUnique({ where: { id: agent.id } });
-  if (!cluster) {
+  const tag = urlTag(publicUrl, agentImage);
+  const mark = cache.mark;
+  const row = await selectAgentResources(
+    hot,
+    agent.id,
+    wanted === null ? null : `${wanted}@${tag}`,
+  );
+  if (!row) {
     throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
   }
-  const resources = desiredAgentResources(encryptor, cluster, publicUrl, agentImage);
-  const stamped = `${resources.version}@${tag}`;
-  if (cluster.resourcesVersion !== stamped) {
-    // Only if what the version was computed from is still what is stored.
-    await db.cluster.updateMany({
-      where: {
-        id: cluster.id,
-        desiredRenderedEncrypted: cluster.desiredRenderedEncrypted,
-        agentKeyEncrypted: cluster.agentKeyEncrypted,
-      },
-      data: { resourcesVersion: stamped },
+  if (wanted !== null && row.stored === `${wanted}@${tag}`) {
+    cache.remember(agent.id, wanted, mark);
+    return null;
+  }
+  const built = buildAgentResources(
+    encryptor,
+    { uuid: row.uuid, desiredRenderedEncrypted: row.render, agentKeyEncrypted: row.key },
+    publicUrl,
+    agentImage,
+    cache,
+  );
+  cache.remember(agent.id, built.version, mark);
+  const stamped = `${built.version}@${tag}`;
+  if (row.stored !== stamped) {
+    ctx.stamps.add({
+      clusterId: agent.id,
+      stamped,
+      renderMd5: row.renderMd5,
+      keyMd5: row.keyMd5,
     });
   }
-  return wanted === resources.version ? null : resources;
+  return wanted === built.version ? null : built;
 }

@@ -1,37 +1,67 @@
 import type { ResourcesStatusBody } from '@commander/contracts';
+import { selectAgentResources, updateResourcesStatus } from '@commander/db';
 
 import { AppError } from '../errors.js';
-import { notifyChange } from '../events/notify.js';
+import { EVENTS_CHANNEL } from '../events/notify.js';
 import type { AgentContext } from './agent-context.js';
-import { desiredAgentResources, urlTag } from './agent-resources.js';
+import { buildAgentResources, urlTag } from './agent-resources.js';
 
 /**
  * `POST /resources/status`: per-resource apply results. The cluster's resources are
  * `configured` when every resource of the current version applied, `not_configured` otherwise
- * (errors, or results for an older version).
+ * (errors, or results for an older version). ONE statement (`updateResourcesStatus`) when the
+ * current version is known — from this process's cache, or the version the last poll stamped —
+ * which is every report that follows a poll; otherwise the resources are rebuilt to learn it.
  */
 export async function recordResourcesStatus(
   ctx: AgentContext,
   body: ResourcesStatusBody,
 ): Promise<void> {
-  const { db, encryptor, agent } = ctx;
+  const { encryptor, agent } = ctx;
   const { publicUrl } = ctx.instance;
   const agentImage = ctx.instance.agentImage ?? null;
-  const cluster = await db.cluster.findUnique({ where: { id: agent.id } });
-  if (!cluster) {
+  const errorCount = body.results.reduce((n, r) => (r.status === 'error' ? n + 1 : n), 0);
+  const tag = urlTag(publicUrl, agentImage);
+  const write = (current: string | null) =>
+    updateResourcesStatus(
+      ctx.hot,
+      {
+        clusterId: agent.id,
+        current,
+        tagSuffix: `@${tag}`,
+        reported: body.version,
+        hasErrors: errorCount > 0,
+        resultsJson: JSON.stringify(stateResults(body)),
+        now: new Date(),
+      },
+      EVENTS_CHANNEL,
+    );
+  let outcome = await write(ctx.resources.version(agent.id) ?? null);
+  if (outcome === 'unknown_version') {
+    // Neither cached nor stamped (a change since the last poll, or none yet): rebuild the
+    // resources to learn the current version (decrypting the render, parsing its YAML).
+    const mark = ctx.resources.mark;
+    const row = await selectAgentResources(ctx.hot, agent.id, null);
+    if (row) {
+      const { version } = buildAgentResources(
+        encryptor,
+        { uuid: row.uuid, desiredRenderedEncrypted: row.render, agentKeyEncrypted: row.key },
+        publicUrl,
+        agentImage,
+        ctx.resources,
+      );
+      ctx.resources.remember(agent.id, version, mark);
+      outcome = await write(version);
+    }
+  }
+  if (outcome !== 'updated') {
     throw new AppError('unauthorized', 'A valid agent key of this cluster is required');
   }
-  // The version stamped by the last GET /resources is current while it carries this URL's tag:
-  // a trigger clears it whenever the desired render or the agent key is written. Only without
-  // it are the resources rebuilt (decrypting the render and parsing its YAML).
-  const tag = `@${urlTag(publicUrl, agentImage)}`;
-  const current =
-    cluster.resourcesVersion?.endsWith(tag) === true
-      ? cluster.resourcesVersion.slice(0, -tag.length)
-      : desiredAgentResources(encryptor, cluster, publicUrl, agentImage).version;
-  const errors = body.results.filter((r) => r.status === 'error');
-  const state = body.version === current && errors.length === 0 ? 'configured' : 'not_configured';
-  const results = body.results.map((r) => ({
+}
+
+/** The results as stored (`resources_state_results`). */
+function stateResults(body: ResourcesStatusBody) {
+  return body.results.map((r) => ({
     group: r.group,
     api_version: r.api_version,
     kind: r.kind,
@@ -40,25 +70,4 @@ export async function recordResourcesStatus(
     status: r.status,
     errors: r.status === 'error' ? [r.message ?? 'apply failed'] : [],
   }));
-  const now = new Date();
-  await db.cluster.update({
-    where: { id: cluster.id },
-    data: {
-      resourcesSyncState: state,
-      resourcesStateResults: results,
-      resourcesCheckedAt: now,
-      ...(state === 'configured' ? { resourcesAppliedAt: now } : {}),
-      agentStatus: 'online',
-      agentLastSeenAt: now,
-    },
-  });
-  if (state !== cluster.resourcesSyncState || errors.length > 0) {
-    await notifyChange(db, {
-      type: 'cluster',
-      id: cluster.id,
-      workspace_id: cluster.workspaceId,
-      cluster_id: cluster.id,
-      action: 'resources',
-    });
-  }
 }

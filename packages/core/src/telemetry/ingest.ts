@@ -292,7 +292,7 @@ export class TelemetryIngest {
     }
     const input = { samples: batch.map((p) => p.row), snapshots: [...snapshots.values()], seen };
     try {
-      return (await writeTelemetryBatch(this.db, input)).notices;
+      return await writeBatchRetryingDeadlocks(this.db, input);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION_SQLSTATE) {
         throw error;
@@ -302,7 +302,7 @@ export class TelemetryIngest {
         const d = new Date(`${day}T00:00:00Z`);
         await ensureTelemetryPartitions(this.db, d, d);
       }
-      return (await writeTelemetryBatch(this.db, input)).notices;
+      return await writeBatchRetryingDeadlocks(this.db, input);
     }
   }
 
@@ -310,6 +310,30 @@ export class TelemetryIngest {
     for (const [id, at] of this.lastSeenWrite) {
       if (now - at >= this.seenEveryMs) {
         this.lastSeenWrite.delete(id);
+      }
+    }
+  }
+}
+
+/** PostgreSQL's SQLSTATE of a statement chosen as a deadlock's victim (nothing was written). */
+const DEADLOCK_SQLSTATE = '40P01';
+
+/**
+ * Writes a batch, again (at most twice more) when PostgreSQL picked it as a deadlock's victim:
+ * it updates many cluster rows in one statement, as may another batch or another multi-row
+ * writer, in an order it does not choose. The victim's statement is rolled back whole, so
+ * running it again stores each sample once.
+ */
+async function writeBatchRetryingDeadlocks(
+  db: Queryable,
+  input: Parameters<typeof writeTelemetryBatch>[1],
+): Promise<string[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await writeTelemetryBatch(db, input)).notices;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK_SQLSTATE || attempt >= 2) {
+        throw error;
       }
     }
   }

@@ -1,0 +1,169 @@
+import type { AgentResources } from '@commander/contracts';
+import { type Queryable, type ResourcesStamp, stampResourcesVersions } from '@commander/db';
+
+/** PostgreSQL channel on which a trigger announces clusters whose agent resources changed. */
+export const AGENT_RESOURCES_CHANNEL = 'commander_agent_resources';
+
+/** A render's resource groups, parsed once: the same for every cluster with that render. */
+export type ParsedTemplateGroups = {
+  groups: AgentResources['groups'];
+  /** `JSON.stringify(groups)`. */
+  json: string;
+};
+
+export type AgentResourcesCacheOptions = {
+  /** At most this many clusters' versions are kept (default 20,000); the oldest goes first. */
+  maxVersions?: number;
+  /** At most this many distinct renders are kept parsed (default 256); least recently used goes. */
+  maxTemplates?: number;
+};
+
+/**
+ * What the agent resource poll computes once and every poll reuses, per API process:
+ *
+ * - **versions**: each cluster's current resources version (content hash), so a poll whose
+ *   `If-None-Match` names it is a 304 without a statement. A trigger on `clusters` NOTIFYs
+ *   {@link AGENT_RESOURCES_CHANNEL} with the cluster id when the desired render or the agent key
+ *   changes (or the row is deleted) and the listening process calls {@link invalidate}. While
+ *   that listener is not connected ({@link setListening}(false)) no version is served or kept;
+ *   a version read before an invalidation arrived is not kept (a generation counter).
+ * - **templates**: a render's resource groups parsed from their YAML, by the render's decrypted
+ *   text (content, not ciphertext: two clusters with the same render share one parse). Content
+ *   never changes under its key, so these need no invalidation; they are bounded (LRU).
+ */
+export class AgentResourcesCache {
+  private readonly versions = new Map<string, string>();
+  private readonly templates = new Map<string, ParsedTemplateGroups>();
+  private readonly maxVersions: number;
+  private readonly maxTemplates: number;
+  private listening = false;
+  private generation = 0;
+
+  constructor(options: AgentResourcesCacheOptions = {}) {
+    this.maxVersions = options.maxVersions ?? 20_000;
+    this.maxTemplates = options.maxTemplates ?? 256;
+  }
+
+  /** Whether invalidations can arrive; versions are bypassed (and emptied) while they cannot. */
+  setListening(listening: boolean): void {
+    this.clear();
+    this.listening = listening;
+  }
+
+  /** Drops a cluster's version (its render or key changed, or it was deleted). */
+  invalidate(clusterId: string): void {
+    this.generation++;
+    this.versions.delete(clusterId);
+  }
+
+  /** Drops every cluster's version. */
+  clear(): void {
+    this.generation++;
+    this.versions.clear();
+  }
+
+  /** Taken before reading a cluster: {@link remember} keeps what was read only if still current. */
+  get mark(): number {
+    return this.generation;
+  }
+
+  /** The cluster's cached version, if it can be trusted. */
+  version(clusterId: string): string | undefined {
+    return this.listening ? this.versions.get(clusterId) : undefined;
+  }
+
+  /** Keeps a version read after {@link mark} returned `mark`, unless an invalidation came since. */
+  remember(clusterId: string, version: string, mark: number): void {
+    if (!this.listening || mark !== this.generation) {
+      return;
+    }
+    this.versions.delete(clusterId);
+    if (this.versions.size >= this.maxVersions) {
+      const oldest = this.versions.keys().next();
+      if (!oldest.done) {
+        this.versions.delete(oldest.value);
+      }
+    }
+    this.versions.set(clusterId, version);
+  }
+
+  /** Versions held (tests, metrics). */
+  get size(): number {
+    return this.versions.size;
+  }
+
+  /** The render's parsed groups, parsing it (`parse`) only the first time it is seen. */
+  template(renderText: string, parse: () => AgentResources['groups']): ParsedTemplateGroups {
+    const hit = this.templates.get(renderText);
+    if (hit) {
+      this.templates.delete(renderText);
+      this.templates.set(renderText, hit);
+      return hit;
+    }
+    const groups = parse();
+    const parsed = { groups, json: JSON.stringify(groups) };
+    if (this.templates.size >= this.maxTemplates) {
+      const oldest = this.templates.keys().next();
+      if (!oldest.done) {
+        this.templates.delete(oldest.value);
+      }
+    }
+    this.templates.set(renderText, parsed);
+    return parsed;
+  }
+}
+
+/**
+ * Computed resources versions waiting to be stored: gathered for `flushMs` and written in ONE
+ * statement ({@link stampResourcesVersions}), off the request (the stored version serves other
+ * processes and restarts; this process already has it in its {@link AgentResourcesCache}). A
+ * failed write is logged and dropped: the next poll that misses recomputes it.
+ */
+export class ResourcesStampQueue {
+  private readonly pending = new Map<string, ResourcesStamp>();
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  private readonly db: Queryable;
+  private readonly options: { flushMs?: number; warn: (err: unknown, message: string) => void };
+
+  constructor(
+    db: Queryable,
+    options: { flushMs?: number; warn: (err: unknown, message: string) => void },
+  ) {
+    this.db = db;
+    this.options = options;
+  }
+
+  add(stamp: ResourcesStamp): void {
+    this.pending.set(stamp.clusterId, stamp);
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.options.flushMs ?? 50);
+  }
+
+  /** Stamps waiting (tests). */
+  get backlog(): number {
+    return this.pending.size;
+  }
+
+  /** Writes what waits now; resolves when it (and any write before it) is done. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const stamps = [...this.pending.values()];
+    this.pending.clear();
+    if (stamps.length > 0) {
+      this.writing = this.writing.then(() =>
+        stampResourcesVersions(this.db, stamps).then(
+          () => undefined,
+          (err: unknown) => this.options.warn(err, 'storing resources versions failed'),
+        ),
+      );
+    }
+    return this.writing;
+  }
+}
