@@ -99,14 +99,17 @@ const EnvSchema = z.object({
   OPERATION_RETENTION_IN_SYNC_CHECKS_HOURS: z.coerce
     .number()
     .min(0)
+    .max(24 * 36_500)
     .default(DEFAULT_OPERATION_RETENTION.inSyncChecksMs / 3600_000),
   OPERATION_RETENTION_CHECKS_DAYS: z.coerce
     .number()
     .min(0)
+    .max(36_500)
     .default(DEFAULT_OPERATION_RETENTION.checksMs / 86_400_000),
   OPERATION_RETENTION_DAYS: z.coerce
     .number()
     .min(0)
+    .max(36_500)
     .default(DEFAULT_OPERATION_RETENTION.othersMs / 86_400_000),
   /** Operations deleted per statement (one short transaction each; their log lines go with them). */
   OPERATION_RETENTION_BATCH: z.coerce

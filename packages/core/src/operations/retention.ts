@@ -83,9 +83,10 @@ WITH doomed AS (
 )
 SELECT count(*)::int AS operations, coalesce(sum(log_count), 0)::bigint AS lines FROM gone`;
 
-/** A cutoff: `now - age`, or -infinity when the age is 0 (kept forever). */
+/** A cutoff: `now - age`, or -infinity when the age is 0 (kept forever) or beyond dates. */
 function cutoff(now: Date, ageMs: number): string {
-  return ageMs > 0 ? new Date(now.getTime() - ageMs).toISOString() : '-infinity';
+  const at = new Date(now.getTime() - ageMs);
+  return ageMs > 0 && !Number.isNaN(at.getTime()) ? at.toISOString() : '-infinity';
 }
 
 /**
@@ -101,7 +102,9 @@ export async function expireOperations(
   policy: OperationRetention = DEFAULT_OPERATION_RETENTION,
   now: Date = new Date(),
 ): Promise<{ operations: number; lines: number; batches: number }> {
-  const ages = [policy.inSyncChecksMs, policy.checksMs, policy.othersMs].filter((a) => a > 0);
+  const ages = [policy.inSyncChecksMs, policy.checksMs, policy.othersMs].filter(
+    (a) => a > 0 && Number.isFinite(a),
+  );
   const total = { operations: 0, lines: 0, batches: 0 };
   if (ages.length === 0 || policy.batchSize <= 0) {
     return total;
