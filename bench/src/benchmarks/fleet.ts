@@ -12,8 +12,8 @@ import { WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import {
   AGENT_TELEMETRY_INTERVAL_SECONDS,
   bootstrapInstallation,
-  DEFAULT_OPERATION_RETENTION,
   createCluster,
+  DEFAULT_OPERATION_RETENTION,
   type ServiceContext,
   silentLogger,
 } from '@commander/core';
