@@ -1326,9 +1326,10 @@ export function operationsAtSteadyState(r: FleetResult): {
   bytesPerLine: number;
   bytesPerOperationRow: number;
 } | null {
-  const w = r.database.operations;
-  const written = w.inSyncChecks + w.otherChecks + w.others;
-  if (written === 0) {
+  // Absent from a result saved before it was measured (re-rendered from bench/.out).
+  const w = r.database.operations as FleetResult['database']['operations'] | undefined;
+  const written = w ? w.inSyncChecks + w.otherChecks + w.others : 0;
+  if (!w || written === 0) {
     return null;
   }
   const growth = (name: string) => {
