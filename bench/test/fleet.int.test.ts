@@ -110,6 +110,12 @@ describe('fleet soak harness (small fleet)', () => {
     expect(text).toContain('wall time per check');
     expect(text).toContain('overdue by more than one interval');
     expect(text).toContain('growth extrapolated per day');
+    // What the operation tables are made of, and what retention levels them off at.
+    const written = result.database.operations;
+    expect(written.inSyncChecks).toBeGreaterThan(0);
+    expect(written.lines).toBeGreaterThan(written.inSyncChecks);
+    expect(text).toContain('growth per day net of retention');
+    expect(text).toContain('operations at steady state under retention');
     expect(text).toContain('`telemetry_samples (raw)`');
   });
 });

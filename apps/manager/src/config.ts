@@ -3,8 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
+  DEFAULT_OPERATION_RETENTION,
   DEFAULT_ROLLOUT_ENGINE_SETTINGS,
   type DeliverySettings,
+  type OperationRetention,
   type RolloutEngineSettings,
 } from '@commander/core';
 import { type DhctlTlsSettings, dhctlTlsSettingsFromEnv } from '@commander/dhctl';
@@ -88,6 +90,34 @@ const EnvSchema = z.object({
     .min(0)
     .default(6 * 3600_000),
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(50),
+  /**
+   * Operation retention (with their log lines): succeeded checks that found the cluster in sync
+   * are kept this many hours; other finished checks and other finished operations this many
+   * days. 0 keeps that class forever. Each cluster's latest operation of each kind and anything
+   * still referenced is always kept (packages/core/src/operations/retention.ts).
+   */
+  OPERATION_RETENTION_IN_SYNC_CHECKS_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 36_500)
+    .default(DEFAULT_OPERATION_RETENTION.inSyncChecksMs / 3600_000),
+  OPERATION_RETENTION_CHECKS_DAYS: z.coerce
+    .number()
+    .min(0)
+    .max(36_500)
+    .default(DEFAULT_OPERATION_RETENTION.checksMs / 86_400_000),
+  OPERATION_RETENTION_DAYS: z.coerce
+    .number()
+    .min(0)
+    .max(36_500)
+    .default(DEFAULT_OPERATION_RETENTION.othersMs / 86_400_000),
+  /** Operations deleted per statement (one short transaction each; their log lines go with them). */
+  OPERATION_RETENTION_BATCH: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50_000)
+    .default(DEFAULT_OPERATION_RETENTION.batchSize),
   /** How often a running staged rollout is stepped (judged, advanced). */
   ROLLOUT_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 });
@@ -107,6 +137,7 @@ export type ManagerConfig = {
   shutdownGraceMs: number;
   reconcileEveryMs: number;
   agentSilentAfterMs: number;
+  operationRetention: OperationRetention;
   publicUrl: string;
   caBundle: string;
   metrics: { port: number; host: string } | null;
@@ -170,6 +201,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ManagerConfig 
     shutdownGraceMs: e.MANAGER_SHUTDOWN_GRACE_MS,
     reconcileEveryMs: e.MANAGER_RECONCILE_EVERY_MS,
     agentSilentAfterMs: e.MANAGER_AGENT_SILENT_AFTER_MS,
+    operationRetention: {
+      ...DEFAULT_OPERATION_RETENTION,
+      inSyncChecksMs: Math.round(e.OPERATION_RETENTION_IN_SYNC_CHECKS_HOURS * 3600_000),
+      checksMs: Math.round(e.OPERATION_RETENTION_CHECKS_DAYS * 86_400_000),
+      othersMs: Math.round(e.OPERATION_RETENTION_DAYS * 86_400_000),
+      batchSize: e.OPERATION_RETENTION_BATCH,
+    },
     publicUrl: e.COMMANDER_PUBLIC_URL,
     caBundle: e.COMMANDER_CA_BUNDLE,
     agentImage: e.COMMANDER_AGENT_IMAGE ?? null,

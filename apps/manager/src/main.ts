@@ -138,6 +138,7 @@ const webhookRunner = await run({
 });
 const stopReconcile = startReconcileLoop(deps, config.reconcileEveryMs, {
   agentSilentAfterMs: config.agentSilentAfterMs,
+  operationRetention: config.operationRetention,
 });
 const metricsServer = config.metrics
   ? await startMetricsServer(config.metrics.port, config.metrics.host, () => deps.running.size)

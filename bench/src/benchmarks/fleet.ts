@@ -13,6 +13,7 @@ import {
   AGENT_TELEMETRY_INTERVAL_SECONDS,
   bootstrapInstallation,
   createCluster,
+  DEFAULT_OPERATION_RETENTION,
   type ServiceContext,
   silentLogger,
 } from '@commander/core';
@@ -164,6 +165,11 @@ export type FleetResult = {
     perDayBytes: number;
     /** Each table's size (indexes and TOAST included) at the start and the end. */
     tables: TableSize[];
+    /**
+     * Operations created in the window by retention class (see `OperationRetention`) and their
+     * log lines: what the operation tables' growth is made of.
+     */
+    operations: { inSyncChecks: number; otherChecks: number; others: number; lines: number };
   };
   /** Process exits and error-level log lines, by process. */
   processErrors: Record<string, number>;
@@ -679,6 +685,22 @@ export async function runFleetSoak(
   const endBytes = await sizeOf();
   // The statistics (n_live_tup) are sent by backends at most every 0.5 s and when idle.
   const endTables = await tableSizes(database.url);
+  const [written] = await pgQuery<{
+    in_sync: string;
+    other_checks: string;
+    others: string;
+    lines: string;
+  }>(
+    database.url,
+    `SELECT count(*) FILTER (WHERE kind = 'CHECK' AND status = 'SUCCEEDED'
+                               AND result->>'status' = 'InSync') AS in_sync,
+            count(*) FILTER (WHERE kind = 'CHECK' AND NOT (status = 'SUCCEEDED'
+                               AND coalesce(result->>'status' = 'InSync', false))) AS other_checks,
+            count(*) FILTER (WHERE kind <> 'CHECK') AS others,
+            coalesce(sum(log_count), 0) AS lines
+     FROM cluster_operations WHERE created_at >= $1`,
+    [new Date(from)],
+  );
   if (loadgen.child.exitCode !== 0) {
     throw new Error(`the load generator failed:\n${loadgen.tail()}`);
   }
@@ -826,6 +848,12 @@ export async function runFleetSoak(
         startRows: startTables.get(name)?.rows ?? 0,
         endRows: endTables.get(name)?.rows ?? 0,
       })),
+      operations: {
+        inSyncChecks: Number(written?.in_sync ?? 0),
+        otherChecks: Number(written?.other_checks ?? 0),
+        others: Number(written?.others ?? 0),
+        lines: Number(written?.lines ?? 0),
+      },
     },
     processErrors,
     errorMessages,
@@ -1048,6 +1076,7 @@ export function renderFleet(r: FleetResult): string {
     ['l', 'r'],
   );
   const db = r.database;
+  const steady = operationsAtSteadyState(r);
   const errors = Object.entries(r.processErrors)
     .filter(([, n]) => n > 0)
     .map(
@@ -1182,6 +1211,20 @@ export function renderFleet(r: FleetResult): string {
       [
         ['database size at start / end (MiB)', `${mib(db.startBytes)} / ${mib(db.endBytes)}`],
         ['growth extrapolated per day (GiB)', formatNumber(db.perDayBytes / 1024 ** 3, 2)],
+        [
+          'growth per day net of retention (GiB)',
+          formatNumber(
+            (accumulatingTables(r).reduce((n, t) => n + t.endBytes - t.startBytes, 0) *
+              86_400_000) /
+              r.windowMs /
+              1024 ** 3,
+            2,
+          ),
+        ],
+        [
+          'operations at steady state under retention (GiB)',
+          steady ? formatNumber(steady.steadyBytes / 1024 ** 3, 1) : '—',
+        ],
         ['telemetry rows stored', r.telemetry.rowsStored],
         [
           'clusters with telemetry / seen by their agent',
@@ -1264,6 +1307,74 @@ export function renderFleet(r: FleetResult): string {
   return lines.join('\n');
 }
 
+/** Tables whose size levels off under retention: telemetry partitions and operations. */
+const OPERATION_TABLES = ['cluster_operations', 'operation_logs'];
+
+/**
+ * What the operation tables level off at under the managers' default retention
+ * (`DEFAULT_OPERATION_RETENTION`; nothing expires during a soak: the shortest age is a day).
+ * Each class is kept the shortest age of its rules (an in-sync check is also a check), so the
+ * tables hold about (their growth per day) × (the days kept, weighted by the classes' shares of
+ * the operations written), with autovacuum reusing the space of the deleted rows. Assumes the
+ * classes' operations are of similar size (in a soak nearly all are in-sync checks).
+ */
+export function operationsAtSteadyState(r: FleetResult): {
+  perDayBytes: number;
+  steadyBytes: number;
+  keptDays: number;
+  linesPerOperation: number;
+  bytesPerLine: number;
+  bytesPerOperationRow: number;
+} | null {
+  // Absent from a result saved before it was measured (re-rendered from bench/.out).
+  const w = r.database.operations as FleetResult['database']['operations'] | undefined;
+  const written = w ? w.inSyncChecks + w.otherChecks + w.others : 0;
+  if (!w || written === 0) {
+    return null;
+  }
+  const growth = (name: string) => {
+    const t = r.database.tables.find((x) => x.name === name);
+    return t ? t.endBytes - t.startBytes : 0;
+  };
+  const policy = DEFAULT_OPERATION_RETENTION;
+  const days = (...ages: number[]) => {
+    const set = ages.filter((a) => a > 0);
+    return set.length > 0 ? Math.min(...set) / 86_400_000 : Number.POSITIVE_INFINITY;
+  };
+  const keptDays =
+    (w.inSyncChecks * days(policy.inSyncChecksMs, policy.checksMs) +
+      w.otherChecks * days(policy.checksMs) +
+      w.others * days(policy.othersMs)) /
+    written;
+  const perDayBytes =
+    (OPERATION_TABLES.reduce((n, t) => n + growth(t), 0) * 86_400_000) / r.windowMs;
+  return {
+    perDayBytes,
+    steadyBytes: perDayBytes * keptDays,
+    keptDays,
+    linesPerOperation: w.lines / written,
+    bytesPerLine: w.lines > 0 ? growth('operation_logs') / w.lines : 0,
+    bytesPerOperationRow: growth('cluster_operations') / written,
+  };
+}
+
+/**
+ * Growth per day of the tables nothing expires (not telemetry, not operations, not the tables
+ * that grew by rewriting their rows): what the database still adds a day at steady state.
+ */
+function accumulatingTables(r: FleetResult): TableSize[] {
+  const growth = (t: TableSize) => t.endBytes - t.startBytes;
+  return r.database.tables
+    .filter(
+      (t) =>
+        !t.name.startsWith('telemetry_samples') &&
+        !OPERATION_TABLES.includes(t.name) &&
+        growth(t) > 0 &&
+        t.endRows > t.startRows * 1.01,
+    )
+    .sort((a, b) => growth(b) - growth(a));
+}
+
 /** What the table growth is made of, and what telemetry retention does to it. */
 function storageReading(r: FleetResult, offeredTelemetry: number): string {
   const perDay = 86_400_000 / r.windowMs;
@@ -1277,14 +1388,30 @@ function storageReading(r: FleetResult, offeredTelemetry: number): string {
   const perSample = growth(raw) / r.telemetry.rowsStored;
   const hourlyRows = r.telemetry.clustersWithSamples * 24 * 30;
   const others = r.database.tables
-    .filter((t) => !t.name.startsWith('telemetry_samples') && growth(t) > 0)
+    .filter(
+      (t) =>
+        !t.name.startsWith('telemetry_samples') &&
+        !OPERATION_TABLES.includes(t.name) &&
+        growth(t) > 0,
+    )
     .sort((a, b) => growth(b) - growth(a));
   // A table whose rows did not grow grew by its updates: dead row versions (and TOAST) that
   // autovacuum makes reusable, so its size levels off instead of growing by the day.
   const churned = others.filter((t) => t.endRows <= t.startRows * 1.01);
-  const accumulating = others.filter((t) => !churned.includes(t));
-  const otherPerDay = accumulating.reduce((n, t) => n + growth(t), 0) * perDay;
+  const accumulating = accumulatingTables(r);
   const gib = (b: number) => formatNumber(b / 1024 ** 3, 1);
+  const ops = operationsAtSteadyState(r);
+  const policy = DEFAULT_OPERATION_RETENTION;
+  const operations = ops
+    ? ` Operations (\`cluster_operations\` and \`operation_logs\`) grew ${gib(ops.perDayBytes)} GiB a day:` +
+      ` ${formatNumber(ops.linesPerOperation, 1)} log lines per operation at ${formatNumber(ops.bytesPerLine, 0)} bytes per line and` +
+      ` ${formatNumber(ops.bytesPerOperationRow, 0)} bytes per operation row (indexes, TOAST and the row's dead versions included).` +
+      ` They level off too: the managers delete in-sync checks after ${formatNumber(policy.inSyncChecksMs / 3_600_000, 0)} h,` +
+      ` other checks after ${formatNumber(policy.checksMs / 86_400_000, 0)} days and other operations after ${formatNumber(policy.othersMs / 86_400_000, 0)}` +
+      ` (OPERATION_RETENTION_*), so at this mix (${formatNumber(ops.keptDays, 2)} days kept on average) they hold about` +
+      ` ${gib(ops.steadyBytes)} GiB (plus the dead space autovacuum has not yet reclaimed, up to its 20 % scale factor).`
+    : '';
+  const otherPerDay = accumulating.reduce((n, t) => n + growth(t), 0) * perDay;
   const named = churned.filter((t) => growth(t) >= total / 100).map((t) => `\`${t.name}\``);
   const small = churned.length > named.length ? 'smaller tables' : '';
   const churn =
@@ -1303,7 +1430,8 @@ function storageReading(r: FleetResult, offeredTelemetry: number): string {
     ` (${formatNumber(hourlyRows / 1e6, 1)} M for ${formatNumber(r.telemetry.clustersWithSamples, 0)} clusters, ≈ ${gib(hourlyRows * perSample)} GiB at the raw row's size)` +
     ` are dropped by day too: telemetry levels off at about ${gib(2 * rawPerDay + hourlyRows * perSample)} GiB.` +
     churn +
-    ` What accumulates is the rest: ${gib(otherPerDay)} GiB a day` +
+    operations +
+    ` What accumulates net of retention is the rest: ${gib(otherPerDay)} GiB a day` +
     (accumulating.length > 0
       ? ` (${accumulating
           .slice(0, 3)

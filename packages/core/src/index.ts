@@ -236,6 +236,11 @@ export {
   handBackOperation,
   retryCluster,
 } from './operations/operation-actions.js';
+export {
+  DEFAULT_OPERATION_RETENTION,
+  expireOperations,
+  type OperationRetention,
+} from './operations/retention.js';
 export { scheduleDueChecks } from './operations/schedule-checks.js';
 export {
   type ReleasedOperation,
