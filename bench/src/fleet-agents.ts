@@ -57,6 +57,12 @@ export type FleetAgentsOutput = {
   agentsWithTelemetry: number;
   /** Agents that fetched their resources (200) at least once. */
   agentsSynced: number;
+  /**
+   * CPU seconds (user + system, all threads) this process used from its start to writing this
+   * output (`process.cpuUsage()`): the bench's CPU meter reads it, as the process has exited
+   * (and its /proc entry is gone) by the end of the measured window.
+   */
+  cpuSeconds: number;
 };
 
 type AgentState = {
@@ -224,6 +230,7 @@ export async function runFleetAgents(
     listing: tally(),
     agentsWithTelemetry: 0,
     agentsSynced: 0,
+    cpuSeconds: 0,
   };
   const agents: AgentState[] = input.agents.map((a, i) => ({
     ...a,
@@ -396,6 +403,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop());
   process.once('SIGINT', () => stop());
   const out = await runFleetAgents(input, stopped);
+  const cpu = process.cpuUsage();
+  out.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   writeFileSync(outputFile, JSON.stringify(out));
 }
 
