@@ -1208,7 +1208,7 @@ export function renderFleet(r: FleetResult): string {
         ['l', 'r', 'l'],
       ),
       '',
-      "From V8's sampling profiler (1 ms) over the window. Sampled time is time on the process's",
+      "From V8's sampling profiler (10 ms) over the window. Sampled time is time on the process's",
       'threads, including time the OS did not run them on a busy machine: read the shares, not the',
       'seconds (/proc above has the CPU).',
       '',
