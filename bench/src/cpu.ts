@@ -46,8 +46,17 @@ export function machineCpuSeconds(): { busy: number; total: number } | null {
   }
 }
 
-/** A named set of processes whose CPU is accounted together (e.g. all manager replicas). */
-export type CpuGroup = { name: string; pids: () => Promise<number[]> | number[] };
+/**
+ * A named set of processes whose CPU is accounted together (e.g. all manager replicas).
+ * `reported`, when given and not null at `stop()`, is the group's CPU seconds in the window as
+ * the processes measured themselves (`process.cpuUsage()`): for a process that starts after
+ * `start()` and exits before `stop()`, whose /proc entry is gone by then.
+ */
+export type CpuGroup = {
+  name: string;
+  pids: () => Promise<number[]> | number[];
+  reported?: () => number | null;
+};
 
 /** CPU used during a measured window, in cores (CPU seconds per wall second). */
 export type CpuUsage = {
@@ -96,15 +105,19 @@ export class CpuMeter {
     const counted = new Set<number>();
     for (const group of this.#groups) {
       let seconds = 0;
+      const reported = group.reported?.() ?? null;
       for (const pid of await group.pids()) {
         if (counted.has(pid)) {
           continue;
         }
         counted.add(pid);
-        const now = processCpuSeconds(pid);
+        const now = reported === null ? processCpuSeconds(pid) : null;
         if (now !== null) {
           seconds += now - (this.#atStart.get(pid) ?? 0);
         }
+      }
+      if (reported !== null) {
+        seconds = reported;
       }
       groups.push({
         name: group.name,

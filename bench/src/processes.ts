@@ -24,21 +24,35 @@ export type AppProcess = {
  * Starts `node --import tsx <script>` from the repository root: one process per component
  * (what `pnpm start` and production run), its output in `logDir/<name>.log` rather than a pipe
  * we would have to drain during measurements. With `profileDir`, V8's sampling profiler writes
- * the process's profiles to `<profileDir>/<name>/` when it exits (`--cpu-prof`, a few % of
- * overhead).
+ * the process's profiles to `<profileDir>/<name>/` when it exits (`--cpu-prof`). The sampler is
+ * not free: at V8's default interval (1 ms) it costs about 0.06 cores per isolate even when the
+ * isolate is idle (a render worker blocked in `Atomics.wait` is sampled like a running one), so
+ * a process with worker threads pays it several times over (measured: an idle process with two
+ * blocked workers, 0.17 cores more than unprofiled), and a process with more threads (the API:
+ * main, tsx's loader, two render workers) pays more than one with fewer (the bare baseline),
+ * which skews ratios measured on a shared 2-core machine and CPU read from /proc. So every
+ * benchmark samples every {@link PROFILE_INTERVAL_US} µs (10 ms: ~0.006 cores per isolate,
+ * still 1,000 samples per busy thread in a 10 s window); `profileIntervalUs` overrides it.
  */
+/** V8 sampling interval of the benchmarks' `--cpu-prof` (see {@link startApp}). */
+export const PROFILE_INTERVAL_US = 10_000;
+
 export function startApp(
   name: string,
   script: string,
   env: Record<string, string>,
   logDir: string,
-  options: { profileDir?: string } = {},
+  options: { profileDir?: string; profileIntervalUs?: number } = {},
 ): AppProcess {
   const logFile = path.join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
   // A folder per process: V8 writes one profile per thread (tsx's loader hooks run in one).
   const profile = options.profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(options.profileDir, name)}`]
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${path.join(options.profileDir, name)}`,
+        `--cpu-prof-interval=${options.profileIntervalUs ?? PROFILE_INTERVAL_US}`,
+      ]
     : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
     cwd: REPO_ROOT,

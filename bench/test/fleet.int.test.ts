@@ -92,6 +92,25 @@ describe('fleet soak harness (small fleet)', () => {
       'PostgreSQL',
       'bench process',
     ]);
+    // The load generator exits before the meter stops: its own count is its line (it was 0).
+    expect(result.cpu.groups.find((g) => g.name === 'load generator')!.cores).toBeGreaterThan(0);
+    expect(result.agents.cpuSeconds).toBeGreaterThan(0);
+    // The API's CPU per request by route: every phase answered, the 304 phase all 304.
+    expect(result.routeCpu.phases.map((p) => p.name)).toEqual([
+      'POST /agent_api/:uuid/telemetry',
+      'GET /agent_api/:uuid/resources (200)',
+      'GET /agent_api/:uuid/resources (304)',
+      'POST /agent_api/:uuid/resources/status',
+      'GET /api/v1/clusters?limit=100',
+    ]);
+    for (const p of result.routeCpu.phases) {
+      expect(
+        Object.keys(p.statuses).every((code) => /^(2\d\d|304)$/.test(code)),
+        p.name,
+      ).toBe(true);
+      expect(Number.isFinite(p.cpuMsPerRequest), p.name).toBe(true);
+    }
+    expect(result.routeCpu.phases[2]!.statuses).toEqual({ '304': clusters });
     // Event loop delay of the API and each replica, scraped from their /metrics.
     expect(result.eventLoop.map((d) => d.name)).toEqual(['API', 'manager-1', 'manager-2']);
     for (const d of result.eventLoop) {
@@ -117,5 +136,7 @@ describe('fleet soak harness (small fleet)', () => {
     expect(text).toContain('growth per day net of retention');
     expect(text).toContain('operations at steady state under retention');
     expect(text).toContain('`telemetry_samples (raw)`');
+    expect(text).toContain('API CPU per request, by route');
+    expect(text).toContain('The load generator** used');
   });
 });

@@ -3,7 +3,7 @@
 // sending telemetry and polling resources at Commander's intervals, the system's own periodic
 // checks, and a user listing clusters. The fleet is seeded directly (one real install, cloned).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -52,6 +52,7 @@ import {
   waitFor,
 } from '../processes.js';
 import { type BenchmarkReport, markdownTable } from '../report.js';
+import { measureRouteCpu, type RouteCpu } from '../route-cpu.js';
 import { formatNumber, summarize, type Summary } from '../stats.js';
 
 /** Sizes of one soak. */
@@ -185,6 +186,12 @@ export type FleetResult = {
    * at the end): requests, and how many took longer than 100 ms and 1 s.
    */
   serverSlow: { route: string; count: number; over100ms: number; over1s: number }[];
+  /**
+   * The API's CPU per request by route, measured after the soak at a moderate fixed rate (see
+   * bench/src/route-cpu.ts), with the API profile of each phase when profiling.
+   */
+  routeCpu: RouteCpu;
+  routeProfiles: { name: string; profile: ProfileBreakdown }[];
 };
 
 type Encryptor = ReturnType<typeof createEncryptor>;
@@ -572,6 +579,7 @@ export async function runFleetSoak(
   const inputFile = path.join(env.workDir, 'fleet-agents.json');
   const outputFile = path.join(env.workDir, 'fleet-agents.out.json');
   writeFileSync(inputFile, JSON.stringify(input), { mode: 0o600 });
+  rmSync(outputFile, { force: true });
   const seedMs = performance.now() - seedStarted;
 
   const pgPids = async () =>
@@ -582,7 +590,18 @@ export async function runFleetSoak(
     { name: 'API', pids: () => [api.pid] },
     ...managers.map((m) => ({ name: m.name, pids: () => [m.pid] })),
     { name: 'dhctl-sim', pids: () => [sim.pid] },
-    { name: 'load generator', pids: () => (loadgen ? [loadgen.pid] : []) },
+    {
+      name: 'load generator',
+      pids: () => (loadgen ? [loadgen.pid] : []),
+      // It has exited when the meter stops: its own count, from its output (null: not written).
+      reported: () => {
+        try {
+          return (JSON.parse(readFileSync(outputFile, 'utf8')) as FleetAgentsOutput).cpuSeconds;
+        } catch {
+          return null;
+        }
+      },
+    },
     { name: 'PostgreSQL', pids: pgPids },
     { name: 'bench process', pids: () => [process.pid] },
   ]);
@@ -776,6 +795,18 @@ export async function runFleetSoak(
     [new Date(from - 60_000)],
   );
 
+  log('route CPU: one phase per kind of request against the API');
+  const routeCpu = await measureRouteCpu(
+    {
+      apiUrl,
+      apiPid: api.pid,
+      agents: fleet.map((f) => ({ uuid: f.uuid, key: f.key })),
+      listingToken,
+      rate: 100,
+      requests: 1500,
+    },
+    log,
+  );
   const server = agentApiLatencies(api.logFile, from, to);
   await Promise.all([...managers.map((m) => m.stop(10_000)), api.stop()]);
   await sim.stop();
@@ -796,6 +827,13 @@ export async function runFleetSoak(
       if (files.length > 0) {
         profiles.push({ name: app.name, profile: analyzeProfiles(files, fromUs, toUs) });
       }
+    }
+  }
+  const routeProfiles: FleetResult['routeProfiles'] = [];
+  const apiProfile = env.profileDir ? profileFiles(env.profileDir, api.name) : [];
+  if (apiProfile.length > 0) {
+    for (const p of routeCpu.phases) {
+      routeProfiles.push({ name: p.name, profile: analyzeProfiles(apiProfile, p.fromUs, p.toUs) });
     }
   }
   await database.drop();
@@ -862,6 +900,8 @@ export async function runFleetSoak(
     seedMs,
     eventLoop,
     serverSlow,
+    routeCpu,
+    routeProfiles,
   };
 }
 
@@ -1197,12 +1237,40 @@ export function renderFleet(r: FleetResult): string {
         ['l', 'r', 'l'],
       ),
       '',
-      "From V8's sampling profiler (1 ms) over the window. Sampled time is time on the process's",
+      "From V8's sampling profiler (10 ms) over the window. Sampled time is time on the process's",
       'threads, including time the OS did not run them on a busy machine: read the shares, not the',
       'seconds (/proc above has the CPU).',
       '',
     );
   }
+  const rc = r.routeCpu;
+  const profileOf = (name: string) => r.routeProfiles.find((p) => p.name === name)?.profile;
+  lines.push(
+    '### API CPU per request, by route',
+    '',
+    markdownTable(
+      ['Route', 'Requests (rate)', 'Answers', 'API CPU per request (ms)', 'Where (API profile)'],
+      rc.phases.map((p) => {
+        const profile = profileOf(p.name);
+        return [
+          `\`${p.name}\``,
+          `${p.requests} (${formatNumber(p.rate, 0)}/s)`,
+          Object.entries(p.statuses)
+            .map(([code, n]) => `${code}: ${n}`)
+            .join(', '),
+          formatNumber(p.cpuMsPerRequest, 2),
+          profile ? describeBreakdown(profile, 0.05) : '—',
+        ];
+      }),
+      ['l', 'r', 'l', 'r', 'l'],
+    ),
+    '',
+    'After the soak, against the same API (the managers still checking): one phase per kind of',
+    "request at a fixed rate (open loop), the API process's CPU from /proc over the phase less its",
+    `idle CPU over the same time (${formatNumber(rc.idleCores * 1000, 0)} ms/s, measured first), per request`,
+    "(bench/src/route-cpu.ts). The agents are the fleet's, each request a different cluster.",
+    '',
+  );
   lines.push(
     '### Storage and errors',
     '',
@@ -1490,6 +1558,14 @@ function reading(r: FleetResult): string[] {
       (api > 0.85
         ? ': its one thread was saturated, so requests queued and latency is mostly that queue.'
         : '.'),
+  );
+  const loadgen = coresOf(r, 'load generator');
+  const sent = [...agentKinds, r.agents.listing].reduce((sum, t) => sum + t.sent, 0) / seconds;
+  out.push(
+    `- **The load generator** used ${formatNumber(loadgen, 2)} cores for ${formatNumber(sent, 0)} requests/s sent,` +
+      ` ${formatNumber((loadgen * 1000) / Math.max(sent, 1e-9), 2)} ms of CPU per request (its own \`process.cpuUsage()\`,` +
+      ' start to exit, as it exits before the window closes); "other processes" is the machine\'s busy time' +
+      ' less every process of the table.',
   );
   out.push(
     `- **The user.** \`GET /api/v1/clusters?limit=100\` p50 ${formatNumber(listing.p50, 0)} ms, p99 ${formatNumber(listing.p99, 0)} ms` +

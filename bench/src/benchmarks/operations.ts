@@ -775,7 +775,7 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
         ['l', 'r', 'r', 'l'],
       ),
       '',
-      "From V8's sampling profiler (`node --cpu-prof`, 1 ms interval) in every manager process, samples",
+      "From V8's sampling profiler (`node --cpu-prof`, 10 ms interval) in every manager process, samples",
       'of the measured window only; each sample counts for the function on CPU (self time). "Prisma',
       'query compiler" is the Wasm module that turns each Prisma call into SQL; "Node.js internals"',
       'includes promises, streams, crypto and the event loop.',

@@ -1072,7 +1072,7 @@ function renderBody(
         ['l', 'r', 'l'],
       ),
       '',
-      "From V8's sampling profiler in the API process (`node --cpu-prof`, 1 ms interval), samples of",
+      "From V8's sampling profiler in the API process (`node --cpu-prof`, 10 ms interval), samples of",
       'each measured window only, by the function on CPU (self time). "Prisma query compiler" is the',
       'Wasm module that turns every Prisma call into SQL; "socket and file writes" includes the request',
       'log lines; "Node.js internals" includes the HTTP parser, promises and the event loop.',
