@@ -70,6 +70,29 @@ export const QUICK_OPERATIONS: OperationsOptions = {
   phaseDelayMs: 100,
 };
 
+/**
+ * Size overrides for A/B runs of one part (`BENCH_OPS_REPLICAS=1 BENCH_OPS_CHECKS=60
+ * BENCH_OPS_NOOP=600 BENCH_OPS_SLOW_INSTALLS=0 pnpm bench operations --quick`).
+ */
+function withEnvSizes(options: OperationsOptions): OperationsOptions {
+  const int = (name: string): number | undefined => {
+    const text = process.env[name];
+    const value = text === undefined ? Number.NaN : Number(text);
+    return Number.isInteger(value) && value >= 0 ? value : undefined;
+  };
+  const replicas = process.env.BENCH_OPS_REPLICAS?.split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  return {
+    ...options,
+    replicaCounts: replicas && replicas.length > 0 ? replicas : options.replicaCounts,
+    checks: int('BENCH_OPS_CHECKS') || options.checks,
+    noopJobs: int('BENCH_OPS_NOOP') || options.noopJobs,
+    idleChecks: int('BENCH_OPS_IDLE_CHECKS') || options.idleChecks,
+    slowInstalls: int('BENCH_OPS_SLOW_INSTALLS') ?? options.slowInstalls,
+  };
+}
+
 type Workload = 'install' | 'check' | 'check-again' | 'noop' | 'slow-install';
 
 /** What one (workload, replica count) run measured. */
@@ -474,6 +497,7 @@ export async function runOperationsBenchmark(
   options: OperationsOptions,
   log: (line: string) => void,
 ): Promise<BenchmarkReport> {
+  options = withEnvSizes(options);
   const setup = await setUp(env, options);
   const results: RunResult[] = [];
 
@@ -528,7 +552,7 @@ export async function runOperationsBenchmark(
 
   // The same installs against a dhctl that takes time per phase, as real ones do (minutes,
   // waiting on clouds and SSH): the replicas wait rather than compute, so N of them run N at once.
-  for (const count of options.replicaCounts) {
+  for (const count of options.slowInstalls > 0 ? options.replicaCounts : []) {
     log(
       `install, dhctl ${options.phaseDelayMs} ms per phase: ${options.slowInstalls} clusters, ${count} replica(s)`,
     );
