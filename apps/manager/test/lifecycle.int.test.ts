@@ -51,6 +51,14 @@ describe('cluster lifecycle through dhctl-sim', () => {
     return dhctlStateUuid(env.deps.encryptor.decrypt(row.dhctlStateEncrypted!))!;
   }
 
+  async function storedState(clusterId: string): Promise<string | null> {
+    const row = await env.database.db.cluster.findUniqueOrThrow({
+      where: { id: clusterId },
+      select: { dhctlStateEncrypted: true },
+    });
+    return row.dhctlStateEncrypted;
+  }
+
   async function lastOp(clusterId: string, kind: string) {
     return env.database.db.clusterOperation.findFirstOrThrow({
       where: { clusterId, kind: kind as never },
@@ -60,6 +68,7 @@ describe('cluster lifecycle through dhctl-sim', () => {
 
   it('check of an untouched cluster: InSync, stays in_sync', async () => {
     const c = await readyCluster();
+    const stateBefore = await storedState(c.id);
     const op = await checkClusterNow(env.ctx, c.id);
     expect(op.kind).toBe('check');
     await eventually(
@@ -69,6 +78,10 @@ describe('cluster lifecycle through dhctl-sim', () => {
     );
     expect((await lastOp(c.id, 'CHECK')).result).toMatchObject({ status: 'InSync' });
     expect((await getCluster(env.ctx, c.id)).status).toBe('in_sync');
+    // dhctl handed back the state it was given: the stored ciphertext is kept, not rewritten.
+    const stateAfter = await storedState(c.id);
+    expect(env.deps.encryptor.decrypt(stateAfter!)).toBe(env.deps.encryptor.decrypt(stateBefore!));
+    expect(stateAfter).toBe(stateBefore);
   });
 
   it('non-destructive drift in auto mode: check finds OutOfSync and converges back to in_sync', async () => {

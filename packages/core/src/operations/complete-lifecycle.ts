@@ -42,6 +42,21 @@ function stateColumns(
   return outcome.state ? { dhctlStateEncrypted: ctx.encryptor.encrypt(outcome.state) } : {};
 }
 
+/**
+ * A check's state columns: none when dhctl handed back the cluster's stored state unchanged
+ * (the common check, which changes nothing). The stored ciphertext is of that same text (the
+ * claim decrypted it, and one operation per cluster runs at a time, so nothing wrote it since),
+ * so re-encrypting it (deflate + AES-GCM) and rewriting the TOASTed column on every periodic
+ * check would only cost CPU and WAL.
+ */
+function checkStateColumns(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome,
+): Prisma.ClusterUncheckedUpdateInput {
+  return outcome.state && outcome.state === claimed.dhctlState ? {} : stateColumns(ctx, outcome);
+}
+
 function nextCheck(cluster: Cluster, now: Date): Date {
   return new Date(now.getTime() + cluster.checkIntervalSeconds * 1000);
 }
@@ -159,7 +174,10 @@ export async function completeCheck(
       clusterId: claimed.cluster.id,
       instanceId: options.instanceId ?? null,
       result: claimed.masker.maskJson(outcome.verdict),
-      stateEncrypted: outcome.state ? ctx.encryptor.encrypt(outcome.state) : null,
+      stateEncrypted:
+        outcome.state && outcome.state !== claimed.dhctlState
+          ? ctx.encryptor.encrypt(outcome.state)
+          : null,
       status: 'IN_SYNC',
       eventsChannel: EVENTS_CHANNEL,
       action: 'check_in_sync',
@@ -175,7 +193,7 @@ export async function completeCheck(
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     const now = new Date();
     const base: Prisma.ClusterUncheckedUpdateInput = {
-      ...stateColumns(ctx, outcome),
+      ...checkStateColumns(ctx, claimed, outcome),
       clusterConfigurationCheckedAt: now,
       nextCheckAt: nextCheck(cluster, now),
     };
