@@ -89,6 +89,7 @@ describe('cluster lifecycle through dhctl-sim', () => {
     const c = await readyCluster();
     const named: string[] = [];
     let completionLines: unknown;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was below
     const original = pg.Client.prototype.query;
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
       const config = args[0] as { name?: unknown; values?: unknown[] } | string;
@@ -99,7 +100,7 @@ describe('cluster lifecycle through dhctl-sim', () => {
         }
       }
       return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof pg.Client.prototype.query;
+    } as typeof original;
     let op: { id: string };
     try {
       op = await checkClusterNow(env.ctx, c.id);

@@ -187,10 +187,7 @@ export async function settle<R>(
   outcome: DhctlOutcome<R>,
   complete: (settled: Settled<R>) => Promise<void>,
   closingLines: string[] = [],
-  completeWithLog?: (
-    settled: Settled<R> & { ok: true },
-    log: FinalRecording,
-  ) => Promise<boolean>,
+  completeWithLog?: (settled: Settled<R> & { ok: true }, log: FinalRecording) => Promise<boolean>,
 ): Promise<void> {
   // What dhctl did is recorded even when PostgreSQL restarts meanwhile (retried until it is
   // back): a lost completion would run the operation again. Each write is retried together
