@@ -1089,12 +1089,23 @@ function reading(runs: {
       (Number.isFinite(prisma)
         ? ` Prisma takes ${formatPercent(prisma)} of the profile${Number.isFinite(steadyPrisma) ? ` (${formatPercent(steadyPrisma)} in the steady state)` : ''} and the pg driver ${formatPercent(pgDriver)}:` +
           " a check's statements are single named pg statements (`packages/db/src/hot/operations.ts`): the operation's header with" +
-          " its cluster's advisory lock, the claim, one recorder flush that carries the closing lines and answers whether this" +
-          " instance still holds the operation, the in-sync completion, the lock's release with the metrics read, besides" +
-          " graphile-worker's fetch and completion of the job: seven round trips. What remains is Node's own promise and socket work," +
+          " its cluster's advisory lock, the claim, the in-sync completion that also stores the run's last log lines and progress" +
+          " and answers whether this instance still holds the operation, the lock's release with the metrics read, besides" +
+          " graphile-worker's fetch and completion of the job: six round trips. What remains is Node's own promise and socket work," +
           ' the pg driver and the gRPC stream to dhctl.'
         : ''),
   );
+  const scheduled = all.find((r) => r.workload === 'check-scheduled' && r.replicas === least);
+  if (steady && scheduled) {
+    out.push(
+      `- **How a check is queued matters to PostgreSQL.** With ${least} replica, checks queued by the scheduler (one` +
+        ' `scheduleDueChecks` pass for the burst: one INSERT of the operations, one `add_jobs`, one statement of NOTIFYs) cost' +
+        ` ${formatNumber(cpuMsPerOp(scheduled, 'managers'))} + ${formatNumber(cpuMsPerOp(scheduled, 'PostgreSQL backends'))} ms` +
+        ` (manager + PostgreSQL), against ${formatNumber(cpuMsPerOp(steady, 'managers'))} + ${formatNumber(cpuMsPerOp(steady, 'PostgreSQL backends'))} ms` +
+        ' queued one "check now" statement each (its own transaction, graphile-worker\'s `add_job` and its NOTIFY, the' +
+        " event and the audit row). Periodic checks, what the fleet's 16.7 checks/s are, take the first path.",
+    );
+  }
   const commit = ['IO:WALSync', 'LWLock:WALWrite', 'Lock:object'];
   const lock1 = shareOf(c1.waits, ['Lock:object']);
   const lockN = shareOf(cN.waits, ['Lock:object']);
