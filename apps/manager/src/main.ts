@@ -5,12 +5,12 @@ import { openEncryption, settingText } from '@commander/core';
 import { createDb } from '@commander/db';
 import { loadDhctlTls } from '@commander/dhctl';
 import { stopWhenSupervisorDies } from '@commander/process';
-import { Logger, run, type WorkerEvents } from 'graphile-worker';
+import { run, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 
 import { loadConfig } from './config.js';
 import { createDeps } from './deps.js';
-import { createLogger } from './logger.js';
+import { createLogger, graphileLogBridge } from './logger.js';
 import { startMetricsServer } from './metrics.js';
 import { startReconcileLoop } from './reconcile.js';
 import { ReplicaHeartbeat } from './replica.js';
@@ -77,38 +77,7 @@ queuePool.on('connect', (client) => {
     log.warn({ err: err.message }, 'queue connection lost; reconnecting on demand');
   });
 });
-const graphileLogger = new Logger((scope) => (level, message, meta) => {
-  // graphile attaches whole pg clients to some errors: keep the message, drop the rest. Of a
-  // job (every "Completed task" line carries the whole row) only its id, task and attempt.
-  const { error, job, ...rest } = (meta ?? {}) as {
-    error?: unknown;
-    job?: { id?: unknown; task_identifier?: unknown; attempts?: unknown };
-  };
-  if (job) {
-    (rest as Record<string, unknown>).job = {
-      id: job.id,
-      task: job.task_identifier,
-      attempt: job.attempts,
-    };
-  }
-  const text =
-    error instanceof Error
-      ? error.message
-      : typeof (error as { message?: unknown } | undefined)?.message === 'string'
-        ? (error as { message: string }).message
-        : undefined;
-  const line = { ...scope, ...rest, ...(text ? { error: text } : {}), source: 'graphile-worker' };
-  const severity = String(level);
-  if (severity === 'error') {
-    log.error(line, message);
-  } else if (severity === 'warning') {
-    log.warn(line, message);
-  } else if (severity === 'info') {
-    log.info(line, message);
-  } else {
-    log.debug(line, message);
-  }
-});
+const graphileLogger = graphileLogBridge(log);
 const runner = await run({
   pgPool: queuePool,
   // No cron (the reconcile loop schedules checks), so no crontab file is looked for.

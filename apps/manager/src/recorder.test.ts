@@ -60,4 +60,39 @@ describe('OperationRecorder with the database away', () => {
     await recorder.flush();
     expect(writes.lines).toEqual(['a', 'b']);
   });
+
+  it('flushWith: lines a completion did not store (or failed to) go back to the buffer, in order', async () => {
+    const recorder = new OperationRecorder({} as Db, 'op', {} as SecretMasker);
+    await recorder.log(['a', 'b']);
+    const offered: string[][] = [];
+    // Not applicable: nothing stored, the lines stay for the next flush.
+    expect(
+      await recorder.flushWith(async (batch) => {
+        offered.push(batch.lines);
+        return false;
+      }),
+    ).toBe(false);
+    await recorder.log(['c']);
+    // Failed (the database away): the same.
+    await expect(
+      recorder.flushWith(async (batch) => {
+        offered.push(batch.lines);
+        throw new Error('the database system is starting up');
+      }),
+    ).rejects.toThrow('starting up');
+    expect(offered).toEqual([
+      ['a', 'b'],
+      ['a', 'b', 'c'],
+    ]);
+    // Stored: nothing is left for a later flush.
+    expect(
+      await recorder.flushWith(async (batch) => {
+        offered.push(batch.lines);
+        return true;
+      }),
+    ).toBe(true);
+    expect(offered.at(-1)).toEqual(['a', 'b', 'c']);
+    await recorder.flush();
+    expect(writes.lines).toEqual([]);
+  });
 });

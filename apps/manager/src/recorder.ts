@@ -1,5 +1,10 @@
 import type { OperationPhase } from '@commander/contracts';
-import { recordOperation, type SecretMasker, updateOperationProgress } from '@commander/core';
+import {
+  type FinalRecording,
+  recordOperation,
+  type SecretMasker,
+  updateOperationProgress,
+} from '@commander/core';
 import type { Db } from '@commander/db';
 import type { Progress } from '@commander/dhctl';
 
@@ -147,18 +152,7 @@ export class OperationRecorder {
         const progress = this.#pendingProgress;
         this.#pendingProgress = null;
         try {
-          let update: ProgressUpdate | null = null;
-          let notify = false;
-          let key: string | null = null;
-          if (progress) {
-            const phases = phasesFromProgress(progress, this.#phases);
-            const current = progress.current_phase || progress.completed_phase || null;
-            update = { progress: progress.progress, phase: current, phases };
-            key = phasesKey(phases, current);
-            notify =
-              key !== this.#notifiedKey ||
-              Date.now() - this.#lastNotifyAt >= PROGRESS_NOTIFY_MIN_MS;
-          }
+          const { update, notify, key } = this.#progressUpdate(progress);
           const held = await recordOperation(this.#db, this.#operationId, {
             lines,
             masker: this.#masker,
@@ -168,14 +162,7 @@ export class OperationRecorder {
             phaseState: options.phaseState,
           });
           lines = [];
-          if (update) {
-            this.#lastProgressAt = Date.now();
-            this.#phases = update.phases;
-            if (notify) {
-              this.#notifiedKey = key;
-              this.#lastNotifyAt = this.#lastProgressAt;
-            }
-          }
+          this.#progressStored(update, notify, key);
           return held;
         } catch (error) {
           this.#lines = [...lines, ...this.#lines];
@@ -188,6 +175,77 @@ export class OperationRecorder {
       () => undefined,
     );
     return result;
+  }
+
+  /**
+   * The last flush of a run, written by `write` (a completion that stores the lines and progress
+   * in its own statement) instead of a statement of its own; serialised with the other flushes.
+   * `write` answers whether it stored them: when it did not (or failed), they go back to the
+   * buffer, ahead of newer ones, for the next flush. Resolves to `write`'s answer.
+   */
+  flushWith(write: (batch: FinalRecording) => Promise<boolean>): Promise<boolean> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    const result = this.#chain
+      .catch(() => undefined)
+      .then(async (): Promise<boolean> => {
+        const lines = this.#lines;
+        this.#lines = [];
+        const progress = this.#pendingProgress;
+        this.#pendingProgress = null;
+        const { update, notify, key } = this.#progressUpdate(progress);
+        let stored = false;
+        try {
+          stored = await write({ lines, progress: update, notify });
+        } finally {
+          if (stored) {
+            this.#progressStored(update, notify, key);
+          } else {
+            this.#lines = [...lines, ...this.#lines];
+            this.#pendingProgress ??= progress;
+          }
+        }
+        return stored;
+      });
+    this.#chain = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /** The progress row update of a pending snapshot, and whether to announce it. */
+  #progressUpdate(progress: Progress | null): {
+    update: ProgressUpdate | null;
+    notify: boolean;
+    key: string | null;
+  } {
+    if (!progress) {
+      return { update: null, notify: false, key: null };
+    }
+    const phases = phasesFromProgress(progress, this.#phases);
+    const current = progress.current_phase || progress.completed_phase || null;
+    const key = phasesKey(phases, current);
+    return {
+      update: { progress: progress.progress, phase: current, phases },
+      notify:
+        key !== this.#notifiedKey || Date.now() - this.#lastNotifyAt >= PROGRESS_NOTIFY_MIN_MS,
+      key,
+    };
+  }
+
+  /** After a write stored `update`: what the coalescing of later ones starts from. */
+  #progressStored(update: ProgressUpdate | null, notify: boolean, key: string | null): void {
+    if (update) {
+      this.#lastProgressAt = Date.now();
+      this.#phases = update.phases;
+      if (notify) {
+        this.#notifiedKey = key;
+        this.#lastNotifyAt = this.#lastProgressAt;
+      }
+    }
   }
 
   /** Marks the running phase failed (after an error result). */

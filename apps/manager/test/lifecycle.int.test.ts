@@ -13,6 +13,7 @@ import {
   updateClusterSettings,
 } from '@commander/core';
 import { dhctlStateUuid } from '@commander/dhctl';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { eventually, simApi, useManagerEnv } from './helpers.js';
@@ -51,6 +52,14 @@ describe('cluster lifecycle through dhctl-sim', () => {
     return dhctlStateUuid(env.deps.encryptor.decrypt(row.dhctlStateEncrypted!))!;
   }
 
+  async function storedState(clusterId: string): Promise<string | null> {
+    const row = await env.database.db.cluster.findUniqueOrThrow({
+      where: { id: clusterId },
+      select: { dhctlStateEncrypted: true },
+    });
+    return row.dhctlStateEncrypted;
+  }
+
   async function lastOp(clusterId: string, kind: string) {
     return env.database.db.clusterOperation.findFirstOrThrow({
       where: { clusterId, kind: kind as never },
@@ -60,6 +69,7 @@ describe('cluster lifecycle through dhctl-sim', () => {
 
   it('check of an untouched cluster: InSync, stays in_sync', async () => {
     const c = await readyCluster();
+    const stateBefore = await storedState(c.id);
     const op = await checkClusterNow(env.ctx, c.id);
     expect(op.kind).toBe('check');
     await eventually(
@@ -69,6 +79,60 @@ describe('cluster lifecycle through dhctl-sim', () => {
     );
     expect((await lastOp(c.id, 'CHECK')).result).toMatchObject({ status: 'InSync' });
     expect((await getCluster(env.ctx, c.id)).status).toBe('in_sync');
+    // dhctl handed back the state it was given: the stored ciphertext is kept, not rewritten.
+    const stateAfter = await storedState(c.id);
+    expect(env.deps.encryptor.decrypt(stateAfter!)).toBe(env.deps.encryptor.decrypt(stateBefore!));
+    expect(stateAfter).toBe(stateBefore);
+  });
+
+  it('a check in sync writes its last log lines and its completion in one statement', async () => {
+    const c = await readyCluster();
+    const named: string[] = [];
+    let completionLines: unknown;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was below
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const config = args[0] as { name?: unknown; values?: unknown[] } | string;
+      if (typeof config === 'object' && typeof config.name === 'string') {
+        named.push(config.name);
+        if (config.name === 'commander_complete_check_in_sync') {
+          completionLines = config.values?.[8];
+        }
+      }
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    let op: { id: string };
+    try {
+      op = await checkClusterNow(env.ctx, c.id);
+      await eventually(
+        async () => (await lastOp(c.id, 'CHECK')).status === 'SUCCEEDED',
+        20_000,
+        'check done',
+      );
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    const row = await env.database.db.clusterOperation.findUniqueOrThrow({ where: { id: op.id } });
+    const logs = await env.database.db.operationLog.findMany({
+      where: { operationId: op.id },
+      orderBy: { seq: 'asc' },
+    });
+    // Every line stored, numbered 1..n, the verdict last; the progress complete.
+    expect(logs.map((l) => l.seq)).toEqual(logs.map((_, i) => i + 1));
+    expect(row.logCount).toBe(logs.length);
+    expect(logs[0]?.line).toContain('Checking cluster');
+    expect(logs.at(-1)?.line).toBe('Check result: InSync');
+    expect(row.progress).toBe(1);
+    expect((row.phases as { status: string }[]).every((p) => p.status !== 'running')).toBe(true);
+    // The claim, then ONE statement for the last flush and the completion: the verdict's line
+    // goes with the completion (no flush of its own, no separate ownership read).
+    expect(completionLines).toEqual(expect.arrayContaining(['Check result: InSync']));
+    const mine = named.filter((n) => n.startsWith('commander_'));
+    expect(mine.filter((n) => n === 'commander_claim_operation')).toHaveLength(1);
+    expect(mine.filter((n) => n === 'commander_complete_check_in_sync')).toHaveLength(1);
+    expect(mine).not.toContain('commander_operation_held');
+    expect(mine.at(-1)).toBe('commander_unlock_cluster_read_operation');
+    expect(mine.at(-2)).toBe('commander_complete_check_in_sync');
   });
 
   it('non-destructive drift in auto mode: check finds OutOfSync and converges back to in_sync', async () => {

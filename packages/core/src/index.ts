@@ -204,9 +204,11 @@ export {
   type CheckVerdict,
   completeAttach,
   completeCheck,
+  completeCheckInSync,
   completeDetach,
   completeUpdate,
   type ConvergeVerdict,
+  type FinalRecording,
 } from './operations/complete-lifecycle.js';
 export { completeDelete, completeInstall } from './operations/complete-operation.js';
 export { type DhctlOutcome } from './operations/dhctl-outcome.js';

@@ -1,4 +1,4 @@
-import { type CheckVerdict, completeCheck } from '@commander/core';
+import { type CheckVerdict, completeCheck, completeCheckInSync } from '@commander/core';
 
 import {
   commanderOptions,
@@ -41,9 +41,19 @@ export async function runCheck(run: OperationRun): Promise<void> {
         run.ctx,
         run.claimed,
         { state: o.state, verdict, result: verdict },
-        { instanceId: run.deps.instanceId },
+        // Reached only when the one-statement end below did not apply.
+        { instanceId: run.deps.instanceId, inSyncTried: true },
       );
     },
     closingLines,
+    // The common end (in sync, and the cluster already is): the last lines, the progress and
+    // the completion in one statement.
+    async (o, log) =>
+      (await completeCheckInSync(
+        run.ctx,
+        run.claimed,
+        { state: o.state, verdict: o.result, result: o.result },
+        { instanceId: run.deps.instanceId, log },
+      )) === 'done',
   );
 }

@@ -3,6 +3,7 @@ import {
   agentBootstrapYaml,
   agentUrl,
   ensureClaimedAgentKey,
+  type FinalRecording,
   handBackOperation,
   OperationCancelledError,
   OperationLostError,
@@ -176,13 +177,17 @@ export type Settled<R> =
  * Ends a run the same way for every kind: logs and progress (and `closingLines`, the run's last
  * words) are flushed and the ownership checked in one statement; an operation stopped at a phase
  * boundary (this replica is stopping) is handed back to the queue; a failure marks the running
- * phase failed; then `complete` records the outcome.
+ * phase failed; then `complete` records the outcome. `completeWithLog`, when given, is tried
+ * first for a run that ended well: a completion that also writes the recorder's last lines and
+ * progress, in one statement with the ownership check (the common check end); it answers
+ * whether it applied (false: nothing written, and the general path above follows).
  */
 export async function settle<R>(
   run: OperationRun,
   outcome: DhctlOutcome<R>,
   complete: (settled: Settled<R>) => Promise<void>,
   closingLines: string[] = [],
+  completeWithLog?: (settled: Settled<R> & { ok: true }, log: FinalRecording) => Promise<boolean>,
 ): Promise<void> {
   // What dhctl did is recorded even when PostgreSQL restarts meanwhile (retried until it is
   // back): a lost completion would run the operation again. Each write is retried together
@@ -207,6 +212,15 @@ export async function settle<R>(
     }, 'failed phase');
   }
   await retry(async () => {
+    if (completeWithLog && outcome.ok) {
+      if (run.signal.reason instanceof OperationLostError) {
+        throw run.signal.reason;
+      }
+      const settled = { ok: true as const, state: outcome.state, result: outcome.result };
+      if (await run.recorder.flushWith((log) => completeWithLog(settled, log))) {
+        return;
+      }
+    }
     await assertStillHeld(run);
     await complete(
       outcome.ok

@@ -20,7 +20,12 @@ import { transitionCluster } from '../cluster-state/transition.js';
 import type { ServiceContext } from '../context.js';
 import { EVENTS_CHANNEL } from '../events/notify.js';
 import type { DhctlOutcome } from './dhctl-outcome.js';
-import { type ClaimedOperation, finishOperationRow, OperationLostError } from './execution.js';
+import {
+  type ClaimedOperation,
+  finishOperationRow,
+  OperationLostError,
+  type ProgressUpdate,
+} from './execution.js';
 
 /** dhctl's check verdict (§3.1 of the protocol). */
 export type CheckVerdict = {
@@ -40,6 +45,21 @@ function stateColumns(
   outcome: DhctlOutcome,
 ): Prisma.ClusterUncheckedUpdateInput {
   return outcome.state ? { dhctlStateEncrypted: ctx.encryptor.encrypt(outcome.state) } : {};
+}
+
+/**
+ * A check's state columns: none when dhctl handed back the cluster's stored state unchanged
+ * (the common check, which changes nothing). The stored ciphertext is of that same text (the
+ * claim decrypted it, and one operation per cluster runs at a time, so nothing wrote it since),
+ * so re-encrypting it (deflate + AES-GCM) and rewriting the TOASTed column on every periodic
+ * check would only cost CPU and WAL.
+ */
+function checkStateColumns(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome,
+): Prisma.ClusterUncheckedUpdateInput {
+  return outcome.state && outcome.state === claimed.dhctlState ? {} : stateColumns(ctx, outcome);
 }
 
 function nextCheck(cluster: Cluster, now: Date): Date {
@@ -148,34 +168,20 @@ export async function completeCheck(
   ctx: ServiceContext,
   claimed: ClaimedOperation,
   outcome: DhctlOutcome & { verdict?: CheckVerdict | null },
-  options: { instanceId?: string | null } = {},
+  options: { instanceId?: string | null; inSyncTried?: boolean } = {},
 ): Promise<void> {
-  if (IN_SYNC_STAYS && !outcome.error && outcome.verdict?.status === 'InSync') {
-    // The common case (10,000 clusters checked every 10 minutes, nearly all in sync): the
-    // cluster stays in sync, so nothing is audited; one statement records it all. Any other
-    // status under the row lock takes the general path below.
-    const done = await completeCheckInSyncRow(ctx.db, {
-      operationId: claimed.operation.id,
-      clusterId: claimed.cluster.id,
-      instanceId: options.instanceId ?? null,
-      result: claimed.masker.maskJson(outcome.verdict),
-      stateEncrypted: outcome.state ? ctx.encryptor.encrypt(outcome.state) : null,
-      status: 'IN_SYNC',
-      eventsChannel: EVENTS_CHANNEL,
-      action: 'check_in_sync',
-    });
-    if (done === 'lost') {
-      throw new OperationLostError(claimed.operation.id);
-    }
-    if (done === 'done') {
-      return;
-    }
+  // `inSyncTried`: the caller tried `completeCheckInSync` already (not applicable).
+  if (
+    !options.inSyncTried &&
+    (await completeCheckInSync(ctx, claimed, outcome, options)) === 'done'
+  ) {
+    return;
   }
   await ctx.db.$transaction(async (tx) => {
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     const now = new Date();
     const base: Prisma.ClusterUncheckedUpdateInput = {
-      ...stateColumns(ctx, outcome),
+      ...checkStateColumns(ctx, claimed, outcome),
       clusterConfigurationCheckedAt: now,
       nextCheckAt: nextCheck(cluster, now),
     };
@@ -247,6 +253,65 @@ export async function completeCheck(
       await tx.cluster.update({ where: { id: cluster.id }, data: base });
     }
   });
+}
+
+/** A run's last log lines (raw: masked here) and progress, written with its completion. */
+export type FinalRecording = {
+  lines: string[];
+  progress: ProgressUpdate | null;
+  /** Also announce the progress (the recorder's coalescing decided). */
+  notify: boolean;
+};
+
+/**
+ * The common end of a check in one statement (10,000 clusters checked every 10 minutes, nearly
+ * all in sync): in sync while the cluster already is, so nothing is audited. With `log`, the
+ * run's last lines and progress go in the same statement (the recorder's last flush). `'done'`,
+ * or `'not_applicable'` when nothing was written (another outcome, or the cluster in another
+ * status under the row lock): the caller records through {@link completeCheck}, which takes
+ * the general path.
+ * @throws OperationLostError when `instanceId` no longer holds the operation (nothing written).
+ */
+export async function completeCheckInSync(
+  ctx: ServiceContext,
+  claimed: ClaimedOperation,
+  outcome: DhctlOutcome & { verdict?: CheckVerdict | null },
+  options: { instanceId?: string | null; log?: FinalRecording } = {},
+): Promise<'done' | 'not_applicable'> {
+  if (!IN_SYNC_STAYS || outcome.error || outcome.verdict?.status !== 'InSync') {
+    return 'not_applicable';
+  }
+  const log = options.log;
+  const done = await completeCheckInSyncRow(ctx.db, {
+    operationId: claimed.operation.id,
+    clusterId: claimed.cluster.id,
+    instanceId: options.instanceId ?? null,
+    result: claimed.masker.maskJson(outcome.verdict),
+    stateEncrypted:
+      outcome.state && outcome.state !== claimed.dhctlState
+        ? ctx.encryptor.encrypt(outcome.state)
+        : null,
+    status: 'IN_SYNC',
+    eventsChannel: EVENTS_CHANNEL,
+    action: 'check_in_sync',
+    log: log
+      ? {
+          lines: claimed.masker.maskLines(log.lines),
+          progress: log.progress
+            ? {
+                progress: Math.max(0, Math.min(1, log.progress.progress)),
+                phase: log.progress.phase,
+                phases: log.progress.phases,
+              }
+            : null,
+          notify: log.notify,
+        }
+      : undefined,
+  });
+  if (done === 'lost') {
+    throw new OperationLostError(claimed.operation.id);
+  }
+  return done;
 }
 
 /** A check in sync leaves an in-sync cluster in sync (so the one-statement path applies). */

@@ -471,6 +471,16 @@ export type CheckInSyncInput = {
   eventsChannel: string;
   /** The change event's action (the status machine's event name). */
   action: string;
+  /**
+   * The run's last log lines (already masked) and progress, written by the same statement and
+   * only when it records the completion (the recorder's last flush; nothing is written when the
+   * answer is `not_applicable` or `lost`). `notify`: also send the operation's `progress` event.
+   */
+  log?: {
+    lines: string[];
+    progress: { progress: number; phase: string | null; phases: unknown } | null;
+    notify: boolean;
+  };
 };
 
 const CHECK_IN_SYNC_SQL = `
@@ -481,11 +491,24 @@ WITH cl AS (
 ), op AS (
   UPDATE cluster_operations o
      SET status = 'SUCCEEDED', error = NULL, result = $4::jsonb, finished_at = now(), progress = 1,
+         phase = CASE WHEN $10::boolean THEN $11::text ELSE o.phase END,
+         phases = CASE WHEN $10::boolean THEN $12::jsonb ELSE o.phases END,
+         log_count = o.log_count + cardinality($9::text[]),
          heartbeat_at = now(), phase_state_encrypted = NULL, updated_at = now()
     FROM cl
    WHERE o.id = $1::uuid AND o.status = 'RUNNING'
      AND ($3::text IS NULL OR o.manager_instance_id = $3::text)
-  RETURNING o.id
+  RETURNING o.id, o.log_count
+), ins AS (
+  INSERT INTO operation_logs (operation_id, seq, line, ts)
+  SELECT $1::uuid, op.log_count - cardinality($9::text[]) + l.n, left(l.line, 10000), now()
+    FROM op, unnest($9::text[]) WITH ORDINALITY AS l(line, n)
+  RETURNING seq
+), progressed AS (
+  SELECT pg_notify($7, json_build_object('type', 'operation', 'id', op.id,
+           'workspace_id', cl.workspace_id, 'cluster_id', cl.id, 'action', 'progress')::text)
+    FROM cl, op
+   WHERE $13::boolean
 ), cu AS (
   UPDATE clusters c
      SET dhctl_state_encrypted = coalesce($5, c.dhctl_state_encrypted),
@@ -506,12 +529,13 @@ WITH cl AS (
 )
 SELECT (SELECT count(*) FROM cl)::int AS locked, (SELECT count(*) FROM op)::int AS finished,
        (SELECT count(*) FROM cu)::int AS updated, (SELECT count(*) FROM cr)::int AS superseded,
-       (SELECT count(*) FROM notified)::int AS notified`;
+       (SELECT count(*) FROM notified)::int AS notified, (SELECT count(*) FROM ins)::int AS logged,
+       (SELECT count(*) FROM progressed)::int AS progressed`;
 
 /**
  * Records a check that found the cluster in sync while it already is, in one statement: the
- * operation succeeds, the cluster's next check is scheduled, pending change requests are
- * superseded, one change event. `'not_applicable'` when the cluster is not in `status` (the
+ * run's last log lines and progress (`input.log`), the operation succeeds, the cluster's next
+ * check is scheduled, pending change requests are superseded, one change event. `'not_applicable'` when the cluster is not in `status` (the
  * caller records through the general path); `'lost'` when the operation is no longer held.
  */
 export async function completeCheckInSyncRow(
@@ -530,6 +554,11 @@ export async function completeCheckInSyncRow(
       input.status,
       input.eventsChannel,
       input.action,
+      input.log?.lines ?? [],
+      input.log?.progress != null,
+      input.log?.progress?.phase ?? null,
+      JSON.stringify(input.log?.progress?.phases ?? []),
+      input.log?.notify === true && input.log.progress != null,
     ],
   });
   const row = rows[0];
