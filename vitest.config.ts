@@ -46,6 +46,12 @@ export default defineConfig({
         extends: true as const,
         test: { name: '@commander/deploy', root: 'deploy', include: ['test/**/*.test.ts'] },
       },
+      // The benchmarks' own tests (argument parsing, statistics, reports, the CPU meter, and the
+      // fleet soak harness end to end on 12 clusters); the benchmarks run with `pnpm bench`.
+      {
+        extends: true as const,
+        test: { name: '@commander/bench', root: 'bench', include: ['test/**/*.test.ts'] },
+      },
       // The web app has its own config (jsdom, React); it needs no database.
       'apps/web/vitest.config.ts',
     ],

@@ -6,7 +6,7 @@ describe('parseArgs', () => {
   it('runs every benchmark by default, in registry order', () => {
     expect(parseArgs([])).toEqual({
       kind: 'run',
-      names: ['operations', 'telemetry', 'api', 'render', 'web'],
+      names: ['operations', 'telemetry', 'api', 'render', 'web', 'connector'],
       quick: false,
       profile: true,
       out: undefined,

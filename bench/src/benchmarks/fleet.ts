@@ -1427,8 +1427,17 @@ export function operationsAtSteadyState(r: FleetResult): {
 }
 
 /**
- * Growth per day of the tables nothing expires (not telemetry, not operations, not the tables
- * that grew by rewriting their rows): what the database still adds a day at steady state.
+ * A table whose rows come and go: graphile-worker's queue (a job row is deleted when it
+ * completes, so the rows at the end are the jobs then waiting, not history).
+ */
+function isQueueTable(t: TableSize): boolean {
+  return t.name.startsWith('graphile_worker.');
+}
+
+/**
+ * Growth per day of the tables nothing expires (not telemetry, not operations, not the queue,
+ * not the tables that grew by rewriting their rows): what the database still adds a day at
+ * steady state.
  */
 function accumulatingTables(r: FleetResult): TableSize[] {
   const growth = (t: TableSize) => t.endBytes - t.startBytes;
@@ -1437,6 +1446,7 @@ function accumulatingTables(r: FleetResult): TableSize[] {
       (t) =>
         !t.name.startsWith('telemetry_samples') &&
         !OPERATION_TABLES.includes(t.name) &&
+        !isQueueTable(t) &&
         growth(t) > 0 &&
         t.endRows > t.startRows * 1.01,
     )
@@ -1465,7 +1475,7 @@ function storageReading(r: FleetResult, offeredTelemetry: number): string {
     .sort((a, b) => growth(b) - growth(a));
   // A table whose rows did not grow grew by its updates: dead row versions (and TOAST) that
   // autovacuum makes reusable, so its size levels off instead of growing by the day.
-  const churned = others.filter((t) => t.endRows <= t.startRows * 1.01);
+  const churned = others.filter((t) => isQueueTable(t) || t.endRows <= t.startRows * 1.01);
   const accumulating = accumulatingTables(r);
   const gib = (b: number) => formatNumber(b / 1024 ** 3, 1);
   const ops = operationsAtSteadyState(r);
