@@ -124,7 +124,11 @@ const list = (values: string[]) => values.map((v) => `'${v}'`).join(', ');
  */
 export const ATTENTION_RANK_SQL = `(CASE WHEN status IN (${list(FAILURES)}) THEN 0 WHEN status IN (${list(IN_PROGRESS)}) THEN 1 ELSE 2 END)`;
 
-/** The status's place in the alphabetical order of API status names (enum order is not). */
+/**
+ * The status's place in the alphabetical order of API status names (enum order is not). The
+ * SAME text is in the migration `20261212100000_workspace_cluster_counts`'s status indexes;
+ * change both together.
+ */
 const STATUS_ALPHA_SQL = `(CASE status ${[...ALL_STATUSES]
   .sort()
   .map((s, i) => `WHEN '${s}' THEN ${i}`)
@@ -132,10 +136,11 @@ const STATUS_ALPHA_SQL = `(CASE status ${[...ALL_STATUSES]
 
 /**
  * ORDER BY per sort. Live clusters first, archived ones after them by archive date (as the
- * list always was), then the chosen key, then id so pages never overlap. `attention` and
- * `name` are read from indexes; the others sort the workspace's rows (top-N, a few ms at
- * 10,000) rather than index `updated_at`, which would make every telemetry update of a
- * cluster a non-HOT update.
+ * list always was), then the chosen key, then id so pages never overlap. Every order but
+ * `updated_at` is an index of exactly these columns (migrations `20261206041600_cluster_list_sort`
+ * and `20261212100000_workspace_cluster_counts`), so an unfiltered page is read from it;
+ * `updated_at` sorts the workspace's rows (top-N, a few ms at 10,000) rather than index
+ * `updated_at`, which would make every telemetry update of a cluster a non-HOT update.
  */
 const ORDER_BY: Record<ClusterListSort, string> = {
   attention: `c.archive_number, c.archived_at DESC, ${ATTENTION_RANK_SQL.replace(/status/g, 'c.status')}, c.name, c.id`,
@@ -193,15 +198,16 @@ FROM clusters c ${TEMPLATE_JOIN} ${LAST_OPERATION_JOIN}
 WHERE c.id = $1 AND c.workspace_id = $2 AND ($3::boolean OR c.archived_at IS NULL)`;
 
 /**
- * One statement per sort: the page (with its template and last operation) and the total of
- * the filter, in one round trip and one scan of the filter. The scan sorts only the keys (the
- * order's columns and the id; the full rows, JSON included, are read for the page's rows only)
- * and counts the filter as it goes (`count(*) OVER ()`, computed before the LIMIT). Only a page
+ * One statement per sort for a filtered list (status, template or name): the page (with its
+ * template and last operation) and the total of the filter, in one round trip and one scan of
+ * the filter. The scan sorts only the keys (the order's columns and the id; the full rows, JSON
+ * included, are read for the page's rows only) and counts the filter as it goes (`count(*)
+ * OVER ()`, computed before the LIMIT), so it visits every row the filter matches. Only a page
  * past the end (empty, offset > 0) counts separately: the count is a scalar subquery in a CASE
  * branch, an InitPlan PostgreSQL runs only when its branch is taken. The total row comes even
  * when the page is empty.
  */
-function listSql(sort: ClusterListSort): string {
+function scanListSql(sort: ClusterListSort): string {
   const order = ORDER_BY[sort];
   return `WITH keys AS (
   SELECT c.id, row_number() OVER (ORDER BY ${order}) AS ord, count(*) OVER () AS full_count
@@ -218,6 +224,37 @@ FROM (SELECT CASE
     WHEN $7::bigint = 0 THEN 0
     ELSE (SELECT count(*)::int FROM clusters c ${TEMPLATE_JOIN} WHERE ${FILTER})
   END AS total) t
+LEFT JOIN page c ON true
+${LAST_OPERATION_JOIN}
+ORDER BY c.ord`;
+}
+
+/**
+ * One statement per sort for the unfiltered list (the UI's default: archived clusters left out
+ * or not, no other filter). The total is the workspace's row of `workspace_cluster_counts`
+ * (live, or live + archived), which triggers on `clusters` keep exactly (migration
+ * 20261212100000_workspace_cluster_counts), so nothing counts the workspace; the page is read
+ * by `LIMIT/OFFSET` from the order's index (every order but `updated_at` has one), so the
+ * statement visits the page's rows (and the offset's index entries), not the workspace's.
+ * Both come from the statement's one snapshot: the total is the page's. The total row comes
+ * even when the page is empty (a workspace without clusters has no counts row: 0).
+ */
+function countedListSql(sort: ClusterListSort): string {
+  const order = ORDER_BY[sort];
+  return `WITH keys AS (
+  SELECT c.id, row_number() OVER (ORDER BY ${order}) AS ord
+  FROM clusters c
+  WHERE c.workspace_id = $1 AND (NOT $2::boolean OR c.archived_at IS NULL)
+  ORDER BY ${order} LIMIT $3::bigint OFFSET $4::bigint
+), page AS (
+  SELECT ${BASE_COLUMNS}, k.ord
+  FROM keys k JOIN clusters c ON c.id = k.id ${TEMPLATE_JOIN}
+)
+SELECT c.*, ${OP_COLUMNS}, t.total
+FROM (SELECT coalesce((
+    SELECT CASE WHEN $2::boolean THEN n.live ELSE n.live + n.archived END
+    FROM workspace_cluster_counts n WHERE n.workspace_id = $1
+  ), 0) AS total) t
 LEFT JOIN page c ON true
 ${LAST_OPERATION_JOIN}
 ORDER BY c.ord`;
@@ -442,12 +479,31 @@ export class HotClusterQueries {
     return detailRow(raw, this.#detailColumns);
   }
 
-  /** A page of a workspace's clusters in the asked order, and the total of the filter. */
+  /**
+   * A page of a workspace's clusters in the asked order, and the total of the filter: the
+   * unfiltered list takes its total from the kept counts, a filtered one counts its filter.
+   */
   async listClusters(query: ClusterListQuery): Promise<{ rows: HotClusterRow[]; total: number }> {
-    const result = await describedQuery<unknown[]>(this.#pool, {
+    if (query.status !== null || query.clusterTemplateId !== null || query.q !== null) {
+      return this.listClustersByScan(query);
+    }
+    return this.#list({
+      name: `hot_cluster_list_counted_${sortName(query.sort)}`,
+      text: countedListSql(query.sort),
+      values: [query.workspaceId, query.withoutArchived, query.limit, query.offset],
+    });
+  }
+
+  /**
+   * The list by the statement that counts its filter (any filter; what `listClusters` runs for
+   * a filtered list). Public so tests can hold the unfiltered statement against it.
+   */
+  async listClustersByScan(
+    query: ClusterListQuery,
+  ): Promise<{ rows: HotClusterRow[]; total: number }> {
+    return this.#list({
       name: `hot_cluster_list_${sortName(query.sort)}`,
-      text: listSql(query.sort),
-      rowMode: 'array',
+      text: scanListSql(query.sort),
       values: [
         query.workspaceId,
         query.withoutArchived,
@@ -458,6 +514,14 @@ export class HotClusterQueries {
         query.offset,
       ],
     });
+  }
+
+  async #list(statement: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: HotClusterRow[]; total: number }> {
+    const result = await describedQuery<unknown[]>(this.#pool, { ...statement, rowMode: 'array' });
     const c = columnsOf(result.fields, LIST_COLUMN_NAMES);
     const total = (result.rows[0]?.[c.total] as number | undefined) ?? 0;
     const rows: HotClusterRow[] = [];
