@@ -4,6 +4,7 @@ import {
   isValidElement,
   type MouseEvent,
   type ReactElement,
+  type ReactNode,
   type Ref,
   useEffect,
   useId,
@@ -20,8 +21,12 @@ type TriggerProps = {
 
 export type LazyTooltipProps = Pick<
   TooltipProps,
-  'label' | 'openDelay' | 'closeDelay' | 'position' | 'withArrow' | 'multiline' | 'w' | 'maw'
-> & { children: ReactElement };
+  'openDelay' | 'closeDelay' | 'position' | 'withArrow' | 'multiline' | 'w' | 'maw'
+> & {
+  /** The text, or a function making it on first hover (a costly formatting). */
+  label: ReactNode | (() => ReactNode);
+  children: ReactElement;
+};
 
 /**
  * A hover tooltip (Mantine's Tooltip, as `<Tooltip label openDelay>` shows it) that costs
@@ -33,6 +38,8 @@ export type LazyTooltipProps = Pick<
  * Like Mantine's default (`events: { hover: true, focus: false }`): it opens on hover after
  * `openDelay`, closes on leave after `closeDelay` and on Escape, and while open the target is
  * described by the label (`aria-describedby`). The target must accept a ref and mouse handlers.
+ * A label that costs something to make (a date in the user's format: the first
+ * `Intl.DateTimeFormat` of a page takes tens of milliseconds) can be a function, called on hover.
  */
 export function LazyTooltip({
   children,
@@ -92,7 +99,7 @@ export function LazyTooltip({
       {used && (
         <Tooltip
           {...props}
-          label={<span id={id}>{label}</span>}
+          label={<span id={id}>{typeof label === 'function' ? label() : label}</span>}
           opened={opened}
           target={target}
           closeDelay={closeDelay}
