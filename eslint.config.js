@@ -22,7 +22,7 @@ export default tseslint.config(
       'e2e/playwright-report/**',
       'e2e/test-results/**',
       'packages/db/engine/**',
-      // Plain browser scripts copied as they are (apps/web/public/color-scheme.js).
+      // Plain browser scripts copied as they are (apps/web/public/boot.js).
       'apps/web/public/**',
       '**/*.mjs',
       '**/*.cjs',

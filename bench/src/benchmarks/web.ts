@@ -5,6 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { generateEncryptionKeys } from '@commander/crypto';
@@ -36,7 +38,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WEB_DIST = path.join(REPO_ROOT, 'apps/web/dist');
+/** The built app served; BENCH_WEB_DIST names another build (same-machine A/B runs). */
+const WEB_DIST = process.env.BENCH_WEB_DIST ?? path.join(REPO_ROOT, 'apps/web/dist');
 const GOAL_MS = 1_500;
 
 type Load = {
@@ -44,6 +47,12 @@ type Load = {
   usableMs: number;
   /** Navigation start → DOMContentLoaded (ms). */
   domContentLoadedMs: number;
+  /** CPU time of the page's main thread until usable (ms; Chromium's ThreadTime metric). */
+  mainThreadCpuMs: number;
+  /** Of which running JavaScript (ms; Chromium's ScriptDuration, in thread time). */
+  scriptCpuMs: number;
+  /** API requests started before the app's entry script had arrived. */
+  apiEarly: number;
   jsEncoded: number;
   jsDecoded: number;
   jsFiles: number;
@@ -67,28 +76,67 @@ function ensureBuild(log: (line: string) => void): void {
   }
 }
 
-async function coldLoad(
-  browser: Browser,
-  base: string,
-  email: string,
-  password: string,
-  slug: string,
-  expectRows: boolean,
-): Promise<Load> {
+/**
+ * The floor: the same cold load of a page that is nothing but the app's `index.html` shell with
+ * one small module script drawing one table row with a link (no CSS, no framework, no API
+ * call), from a bare Node.js HTTP server: what Chromium itself costs on this machine.
+ */
+function startBarePage(): Promise<{ base: string; server: Server }> {
+  const html =
+    '<!doctype html><html lang="en"><head><meta charset="UTF-8" /><title>Commander</title>' +
+    '<script type="module" src="/assets/bare.js"></script></head>' +
+    '<body><div id="root"></div></body></html>';
+  const script =
+    "const a = document.createElement('a'); a.href = '#c'; a.textContent = 'cluster-00001';\n" +
+    "const t = document.createElement('table'); t.setAttribute('aria-label', 'Clusters');\n" +
+    't.createTBody().insertRow().insertCell().append(a);\n' +
+    "document.getElementById('root').append(t);\n";
+  const server = createServer((request, response) => {
+    const isScript = request.url === '/assets/bare.js';
+    response.writeHead(200, {
+      'content-type': isScript ? 'text/javascript' : 'text/html; charset=utf-8',
+      'cache-control': 'no-cache',
+    });
+    response.end(isScript ? script : html);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }),
+    );
+  });
+}
+
+type Target = {
+  base: string;
+  path: string;
+  /** The visible sign that the page is there: its first row's link, or the empty state. */
+  ready: 'row' | 'empty';
+  /** Signed in first (the app), or not (the bare page). */
+  login?: { email: string; password: string };
+};
+
+async function coldLoad(browser: Browser, target: Target): Promise<Load> {
   // A new context is a new profile: no cached assets, no service worker, only the session cookie.
   const context = await browser.newContext({
-    baseURL: base,
+    baseURL: target.base,
     viewport: { width: 1440, height: 900 },
   });
   try {
-    // The browser context's own request: its session cookie is what the page loads with.
-    const login = await context.request.post('/api/v1/auth/login', {
-      data: { email, password },
-    });
-    if (!login.ok()) {
-      throw new Error(`sign-in: ${login.status()} ${await login.text()}`);
+    if (target.login) {
+      // The browser context's own request: its session cookie is what the page loads with.
+      const login = await context.request.post('/api/v1/auth/login', { data: target.login });
+      if (!login.ok()) {
+        throw new Error(`sign-in: ${login.status()} ${await login.text()}`);
+      }
     }
     const page = await context.newPage();
+    // Chromium's own counters of the page's main thread (thread time: what the machine's other
+    // work does not inflate as much as it does wall time).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const metrics = async () =>
+      new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const before = await metrics();
     const responses: Promise<{ type: string; encoded: number; decoded: number; api: boolean }>[] =
       [];
     page.on('requestfinished', (request) => {
@@ -106,8 +154,8 @@ async function coldLoad(
         })(),
       );
     });
-    await page.goto(`/w/${slug}/clusters`, { waitUntil: 'commit' });
-    if (expectRows) {
+    await page.goto(target.path, { waitUntil: 'commit' });
+    if (target.ready === 'row') {
       await page.locator('table[aria-label] tbody tr a').first().waitFor({ timeout: 60_000 });
     } else {
       await page.getByText(/No clusters yet/).waitFor({ timeout: 60_000 });
@@ -115,6 +163,18 @@ async function coldLoad(
     // A script scheduled after the rows appeared: the main thread is free to answer input.
     const usableMs = await page.evaluate(
       () => new Promise<number>((resolve) => setTimeout(() => resolve(performance.now()), 0)),
+    );
+    const after = await metrics();
+    const spent = (name: string) =>
+      Math.max(0, ((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000);
+    // When the entry script had arrived, and how many API requests were already under way.
+    const apiEarly = Number(
+      await page.evaluate(`(() => {
+        const all = performance.getEntriesByType('resource');
+        const entry = all.find((e) => e.initiatorType === 'script' && /\\/assets\\/index-/.test(e.name));
+        if (!entry) return 0;
+        return all.filter((e) => new URL(e.name).pathname.startsWith('/api/') && e.startTime < entry.responseEnd).length;
+      })()`),
     );
     // A string: it runs in the page, and DOM types are not in the bench's lib.
     const domContentLoadedMs = Number(
@@ -128,6 +188,9 @@ async function coldLoad(
     return {
       usableMs,
       domContentLoadedMs,
+      mainThreadCpuMs: spent('ThreadTime'),
+      scriptCpuMs: spent('ScriptDuration'),
+      apiEarly,
       jsEncoded: scripts.reduce((s, r) => s + r.encoded, 0),
       jsDecoded: scripts.reduce((s, r) => s + r.decoded, 0),
       jsFiles: scripts.length,
@@ -200,25 +263,36 @@ export async function runWebBenchmark(
   );
   await db.$executeRawUnsafe('ANALYZE clusters');
 
+  const bare = await startBarePage();
+  env.defer(
+    'stop the bare page server',
+    () => new Promise<void>((r) => bare.server.close(() => r())),
+  );
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   env.defer('close chromium', () => browser.close());
-  const measure = async (slug: string, expectRows: boolean) => {
-    await coldLoad(browser, base, email, password, slug, expectRows); // warm-up: JIT, PG cache
+  const measure = async (target: Target) => {
+    await coldLoad(browser, target); // warm-up: JIT, PG cache
     const loads: Load[] = [];
     for (let i = 0; i < options.loads; i++) {
-      loads.push(await coldLoad(browser, base, email, password, slug, expectRows));
+      loads.push(await coldLoad(browser, target));
     }
     return loads;
   };
+  const login = { email, password };
+  log(`cold loads: ${options.loads} × bare page (floor)`);
+  const floor = await measure({ base: bare.base, path: '/', ready: 'row' });
   log(`cold loads: ${options.loads} × empty workspace (baseline)`);
-  const empty = await measure('empty', false);
+  const empty = await measure({ base, path: '/w/empty/clusters', ready: 'empty', login });
   log(`cold loads: ${options.loads} × ${options.clusters} clusters`);
-  const fleet = await measure('default', true);
+  const fleet = await measure({ base, path: '/w/default/clusters', ready: 'row', login });
   await browser.close();
 
   const fleetUsable = summarize(fleet.map((l) => l.usableMs));
   const emptyUsable = summarize(empty.map((l) => l.usableMs));
+  const floorUsable = summarize(floor.map((l) => l.usableMs));
   const fleetDcl = summarize(fleet.map((l) => l.domContentLoadedMs));
+  const cpu = (loads: Load[]) => summarize(loads.map((l) => l.mainThreadCpuMs)).p50;
+  const script = (loads: Load[]) => summarize(loads.map((l) => l.scriptCpuMs)).p50;
   const last = fleet[fleet.length - 1]!;
   const distJs = readdirSync(path.join(WEB_DIST, 'assets'))
     .filter((f) => f.endsWith('.js'))
@@ -232,25 +306,52 @@ export async function runWebBenchmark(
     `Cold load of \`/w/default/clusters\` at 1440 × 900 in Chromium ${browser.version()} (a new profile each time: empty cache, ${CHROMIUM_ARGS.join(' ')}), API as a real process serving \`apps/web/dist\` from PostgreSQL with ${formatNumber(options.clusters, 0)} clusters in the workspace; ${options.loads} measured loads after one warm-up. **Usable** = navigation start → the first row's link is visible and a task queued after it ran (the main thread answers input). Baseline: the same cold load of an empty workspace in the same run.`,
     '',
     markdownTable(
-      ['Workspace', 'Usable p50 (ms)', 'Usable max (ms)', 'DOMContentLoaded p50 (ms)', 'vs empty'],
+      [
+        'Page',
+        'Usable p50 (ms)',
+        'Usable max (ms)',
+        'DOMContentLoaded p50 (ms)',
+        'Main-thread CPU p50 (ms)',
+        'of which JavaScript (ms)',
+        'vs empty',
+        'vs bare page',
+      ],
       [
         [
           `${formatNumber(options.clusters, 0)} clusters`,
           fleetUsable.p50,
           fleetUsable.max,
           fleetDcl.p50,
+          cpu(fleet),
+          script(fleet),
           formatRatio(fleetUsable.p50, emptyUsable.p50),
+          formatRatio(fleetUsable.p50, floorUsable.p50),
         ],
         [
-          'empty (baseline)',
+          'empty workspace (baseline)',
           emptyUsable.p50,
           emptyUsable.max,
           summarize(empty.map((l) => l.domContentLoadedMs)).p50,
+          cpu(empty),
+          script(empty),
+          '1.00×',
+          formatRatio(emptyUsable.p50, floorUsable.p50),
+        ],
+        [
+          'bare page (floor)',
+          floorUsable.p50,
+          floorUsable.max,
+          summarize(floor.map((l) => l.domContentLoadedMs)).p50,
+          cpu(floor),
+          script(floor),
+          '',
           '1.00×',
         ],
       ],
-      ['l', 'r', 'r', 'r', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
+    '',
+    `The bare page: \`index.html\` with one small module script drawing one table row with a link (no CSS, no framework, no API call), served by a bare Node.js HTTP server: Chromium's own cold load on this machine. Main-thread CPU: Chromium's ThreadTime and ScriptDuration (thread time) from before the navigation to usable, which the machine's other work inflates less than wall time.`,
     '',
     markdownTable(
       ['Transferred on a cold load', 'Compressed (kB)', 'Uncompressed (kB)', 'Files'],
@@ -262,7 +363,7 @@ export async function runWebBenchmark(
       ['l', 'r', 'r', 'r'],
     ),
     '',
-    `API requests per load: ${last.apiRequests} (the page of 25 clusters, templates, the session, workspaces, the event stream). Entry chunk: \`${entry ?? '?'}\`.`,
+    `API requests per load: ${last.apiRequests} finished (the session with its workspaces, the page of 25 clusters, the templates; the event stream stays open), ${last.apiEarly} of them started before the app's entry script had arrived (\`public/boot.js\`). Entry chunk: \`${entry ?? '?'}\`.`,
     '',
     `**Goal** (cold load to usable < ${formatNumber(GOAL_MS, 0)} ms with ${formatNumber(options.clusters, 0)} clusters): ${met ? `**met** (p50 ${formatNumber(fleetUsable.p50, 0)} ms)` : `**not met** (p50 ${formatNumber(fleetUsable.p50, 0)} ms)`}. JavaScript is sent brotli-compressed (${formatRatio(last.jsDecoded, last.jsEncoded)} smaller than its bytes), hashed and immutable; the ${formatNumber(options.clusters, 0)} clusters cost ${formatRatio(fleetUsable.p50, emptyUsable.p50)} of the empty workspace's load, as the page fetches one page of 25 sorted on the server.`,
   ].join('\n');

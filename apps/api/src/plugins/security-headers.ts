@@ -63,7 +63,7 @@ export function computeSecurityHeaders(https: boolean): [name: string, value: st
 
 /**
  * Security headers on everything the API serves (the built web app, the API, Swagger UI):
- * a CSP without inline scripts (`apps/web/index.html` loads `/color-scheme.js` instead of an
+ * a CSP without inline scripts (`apps/web/index.html` loads `/boot.js` instead of an
  * inline script; the Vite dev server is not behind this), no framing, nosniff, no referrer, and HSTS
  * only when the public URL is https (HSTS over plain http would break the install).
  *

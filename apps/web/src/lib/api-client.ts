@@ -82,6 +82,38 @@ function buildUrl(path: string, query: RequestOptions['query']): URL {
   return url;
 }
 
+/** How long after the page loaded a response started by `public/boot.js` may still be used. */
+export const BOOT_TTL_MS = 10_000;
+
+type BootRequests = { at: number; requests: Map<string, Promise<Response>> };
+
+declare global {
+  interface Window {
+    /** The first screen's requests, started by `public/boot.js` before the app's script ran. */
+    __commanderBoot?: BootRequests;
+  }
+}
+
+/**
+ * The response `public/boot.js` started for this GET (same path, query and workspace), taken
+ * once: the first screen's data was requested while the app's script loaded. Nothing after
+ * BOOT_TTL_MS, so a late first request never gets a response from before a change.
+ */
+function takeBootResponse(url: URL, workspace: string | undefined): Promise<Response> | undefined {
+  const boot = window.__commanderBoot;
+  if (boot === undefined) {
+    return undefined;
+  }
+  if (Date.now() - boot.at > BOOT_TTL_MS) {
+    delete window.__commanderBoot;
+    return undefined;
+  }
+  const key = `${workspace ?? ''} ${url.pathname}${url.search}`;
+  const response = boot.requests.get(key);
+  boot.requests.delete(key);
+  return response;
+}
+
 /** A body sent as is (the Kubernetes proxy: patches and YAML), with its content type. */
 type RawBody = { text: string; contentType: string };
 
@@ -111,15 +143,21 @@ async function send(
   if (method !== 'GET' && csrfToken !== null) {
     headers['x-csrf-token'] = csrfToken;
   }
+  const url = buildUrl(path, o.query);
+  const early =
+    method === 'GET' && accept === 'application/json'
+      ? takeBootResponse(url, o.workspace)
+      : undefined;
   let res: Response;
   try {
-    res = await fetch(buildUrl(path, o.query), {
-      method,
-      headers,
-      body: o.raw !== undefined ? o.raw.text : hasBody ? JSON.stringify(o.body) : undefined,
-      signal: o.signal,
-      credentials: 'same-origin',
-    });
+    res = await (early ??
+      fetch(url, {
+        method,
+        headers,
+        body: o.raw !== undefined ? o.raw.text : hasBody ? JSON.stringify(o.body) : undefined,
+        signal: o.signal,
+        credentials: 'same-origin',
+      }));
   } catch (error) {
     if (o.signal?.aborted) {
       throw error;

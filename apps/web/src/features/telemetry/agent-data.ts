@@ -81,11 +81,25 @@ function severity(value: string | null | undefined): AlertSeverity {
   return value === 'critical' || value === 'info' ? value : 'warning';
 }
 
+// One reading per fetched array: a list row reads it for several columns, and again on every
+// render, while the array (the query's data) stays the same object until the next fetch.
+const snapshots = new WeakMap<Cluster['cluster_agent_data'], AgentSnapshot>();
+
 /**
  * Reads `cluster_agent_data` (`[{source: 'overview', data}, {source: 'upmeter', data}]`),
- * tolerating missing or malformed parts: it comes from agents of any version.
+ * tolerating missing or malformed parts: it comes from agents of any version. The result is
+ * shared between calls with the same array: treat it as read-only.
  */
 export function readAgentData(data: Cluster['cluster_agent_data']): AgentSnapshot {
+  let snapshot = snapshots.get(data);
+  if (snapshot === undefined) {
+    snapshot = parseAgentData(data);
+    snapshots.set(data, snapshot);
+  }
+  return snapshot;
+}
+
+function parseAgentData(data: Cluster['cluster_agent_data']): AgentSnapshot {
   const overviewRaw = data.find((d) => d.source === 'overview')?.data;
   const upmeterRaw = data.find((d) => d.source === 'upmeter')?.data;
   const overview = OverviewSchema.safeParse(overviewRaw ?? {});
