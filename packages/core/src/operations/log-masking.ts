@@ -317,6 +317,11 @@ export type OperationSecrets = {
   agentKey?: string | null;
   desired?: RenderedConfig | null;
   applied?: RenderedConfig | null;
+  /**
+   * The secrets of the rendered configurations, found before (`secretsInRenderedConfig`, as
+   * stored in `masker_secrets_encrypted`): used instead of parsing `desired` and `applied`.
+   */
+  renderedSecrets?: readonly string[] | null;
 };
 
 /** The masker for one operation's log lines, result and error text. */
@@ -338,7 +343,10 @@ export function createOperationMasker(secrets: OperationSecrets): SecretMasker {
   if (secrets.registryDockerConfig) {
     collectSecrets(secrets.registryDockerConfig, values, true);
   }
-  values.push(...secretsInRenderedConfig(secrets.desired ?? null, secrets.applied ?? null));
+  values.push(
+    ...(secrets.renderedSecrets ??
+      secretsInRenderedConfig(secrets.desired ?? null, secrets.applied ?? null)),
+  );
   return new SecretMasker(values);
 }
 
