@@ -1,7 +1,7 @@
 // The operation masker's rendered secrets, stored encrypted with the digest of the renders they
 // were found in, so a replica builds a cluster's first masker without parsing its YAML.
 import { WORKSPACE_PERMISSIONS } from '@commander/contracts';
-import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
+import { createEncryptor, generateEncryptionKeys, hashToken } from '@commander/crypto';
 import type { Db } from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import {
   completeCheckInSync,
   completeInstall,
   createCluster,
+  ensureAgentKey,
   type ServiceContext,
   silentLogger,
 } from '../src/index.js';
@@ -78,7 +79,9 @@ describe('masker secrets stored with the renders', () => {
       where: { clusterId, status: 'QUEUED' },
       orderBy: { createdAt: 'asc' },
     });
-    const claimed = await claimOperation(db, ctx.encryptor, op.id, 'replica-1', 'instance-1');
+    const claimed = await claimOperation(db, ctx.encryptor, op.id, 'replica-1', 'instance-1', {
+      agentKey: op.kind === 'INSTALL',
+    });
     if (!claimed || claimed === 'busy') {
       throw new Error(`operation ${op.id} was not claimed`);
     }
@@ -107,9 +110,32 @@ describe('masker secrets stored with the renders', () => {
     // Nothing stored for a new cluster's render: the claim parsed it.
     expect(claimed.renderedSecrets.parsed).toBe(true);
     expect(claimed.renderedSecrets.list()).toEqual(expect.arrayContaining([PASSWORD, LITERAL]));
+    // The install's claim gave the cluster its agent key (stored hashed and encrypted), and
+    // the masker masks it.
+    const keyed = await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
+    expect(claimed.agentKey).toBeTruthy();
+    expect(keyed.agentKeyHash).toBe(hashToken(claimed.agentKey!));
+    expect(ctx.encryptor.decrypt(keyed.agentKeyEncrypted!)).toBe(claimed.agentKey);
+    expect(claimed.masker.mask(`key ${claimed.agentKey}`)).not.toContain(claimed.agentKey);
     await completeInstall(ctx, claimed, { state: '{"uuid":"c2VjcmV0"}' });
     return cluster.id;
   }
+
+  it("an install's claim keeps an agent key the cluster already has", async () => {
+    const cluster = await createCluster(ctx, {
+      name: `masker-${++n}`,
+      cluster_template_version_id: versionId,
+      values: {},
+    });
+    const key = await db.$transaction((tx) => ensureAgentKey(tx, ctx.encryptor, cluster.id));
+    const before = await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
+    const claimed = await claimNext(cluster.id);
+    expect(claimed.agentKey).toBe(key);
+    const after = await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
+    expect(after.agentKeyHash).toBe(before.agentKeyHash);
+    expect(after.agentKeyEncrypted).toBe(before.agentKeyEncrypted);
+    expect(after.status).toBe('CREATING');
+  });
 
   it('an install stores them, encrypted, for the renders it leaves; a fresh replica reads them', async () => {
     const clusterId = await installed();
@@ -117,6 +143,9 @@ describe('masker secrets stored with the renders', () => {
     expect(row.status).toBe('IN_SYNC');
     // The applied render is the desired one, stored without encrypting it again.
     expect(row.appliedRenderedEncrypted).toBe(row.desiredRenderedEncrypted);
+    expect(row.appliedRenderedPublic).toEqual(row.desiredRenderedPublic);
+    expect(row.appliedRenderedPublic).not.toBeNull();
+    expect(row.appliedRevision).toBe(1);
     const stored = row.maskerSecretsEncrypted!;
     expect(stored).toBeTruthy();
     for (const secret of [PASSWORD, LITERAL, Buffer.from(PASSWORD).toString('base64')]) {

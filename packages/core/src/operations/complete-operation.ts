@@ -9,8 +9,8 @@ import { canTransition, CLUSTER_TRANSITIONS } from '../cluster-state/status-mach
 import { transitionCluster } from '../cluster-state/transition.js';
 import type { ServiceContext } from '../context.js';
 import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
-import type { DhctlOutcome } from './dhctl-outcome.js';
 import type { FinalRecording } from './complete-lifecycle.js';
+import type { DhctlOutcome } from './dhctl-outcome.js';
 import type { ClaimedOperation } from './execution.js';
 import {
   appliedCiphertext,
@@ -137,15 +137,22 @@ export async function completeInstallSucceeded(
     },
   };
   const row = auditRow(ctx, audit);
-  const appliedRenderedEncrypted = appliedCiphertext(ctx.encryptor, claimed);
+  // The applied configuration is the desired one as the claim read it: copied from the
+  // cluster's desired columns inside the statement (no 100 kB of render sent and parsed again).
+  const appliedIsDesired = claimed.desiredAsStored;
+  const appliedRenderedEncrypted = appliedIsDesired
+    ? claimed.renderedSecrets.desiredEncrypted
+    : appliedCiphertext(ctx.encryptor, claimed);
   const done = await completeInstallSucceededRow(ctx.db, {
     operationId: claimed.operation.id,
     clusterId: claimed.cluster.id,
     fromStatus: INSTALL_SUCCEEDED.from,
     toStatus: INSTALL_SUCCEEDED.to,
     appliedRevision,
-    appliedRenderedEncrypted,
-    appliedRenderedPublic: claimed.desiredPublic ? publicRenderedJson(claimed.desiredPublic) : null,
+    appliedRenderedEncrypted: appliedIsDesired ? null : appliedRenderedEncrypted,
+    appliedRenderedPublic:
+      appliedIsDesired || !claimed.desiredPublic ? null : publicRenderedJson(claimed.desiredPublic),
+    appliedIsDesired,
     stateEncrypted: outcome.state ? ctx.encryptor.encrypt(outcome.state) : null,
     maskerSecretsEncrypted: maskerSecretsAfterApply(
       ctx.encryptor,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { OperationPhase } from '@commander/contracts';
+import { generateToken, hashToken } from '@commander/crypto';
 import {
   type ClaimedClusterRow,
   type ClaimedRegistryRow,
@@ -91,6 +92,12 @@ export type ClaimedOperation = {
    * applied configuration instead of encrypting the same text again. Null otherwise.
    */
   desiredEncrypted: string | null;
+  /**
+   * True when `desired` and `desiredPublic` are exactly the cluster's stored desired columns
+   * (ciphertext and public render; the claim wrote no registry into either): an install that
+   * applied them copies those columns in its completion statement instead of sending them.
+   */
+  desiredAsStored: boolean;
   /** The configuration the cluster was last installed or converged with. */
   applied: RenderedConfig | null;
   /** The secrets found in the stored rendered configurations (what the masker took from them). */
@@ -163,6 +170,8 @@ export const CLUSTER_BUSY = 'busy' as const;
  * (a retry of its own job) or when no instance holds it (rows from before instance ids).
  * Returns null when the operation is no longer runnable (finished, cancelled, superseded,
  * running elsewhere, its cluster archived), so a re-delivered job is a no-op.
+ * `options.agentKey`: the run will hand the cluster's agent its key (an install): a cluster
+ * without one gets a new key in the claim's statement (`agentKey` of the result).
  */
 export async function claimOperation(
   db: Db,
@@ -170,13 +179,18 @@ export async function claimOperation(
   operationId: string,
   replicaId: string,
   instanceId: string | null = null,
+  options: { agentKey?: boolean } = {},
 ): Promise<ClaimedOperation | typeof CLUSTER_BUSY | null> {
+  const newAgentKey = options.agentKey ? generateToken('agent') : null;
   const claimed = await claimOperationRow(db, {
     operationId,
     replicaId,
     instanceId,
     startTransitions: START_TRANSITIONS,
     eventsChannel: EVENTS_CHANNEL,
+    agentKey: newAgentKey
+      ? { hash: hashToken(newAgentKey), encrypted: encryptor.encrypt(newAgentKey) }
+      : null,
   });
   if (claimed.outcome === 'busy') {
     return CLUSTER_BUSY;
@@ -220,7 +234,12 @@ export async function claimOperation(
         init_configuration: applyRegistry(storedPublic.init_configuration, clusterRegistry, true),
       }
     : null;
-  const agentKey = cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null;
+  const agentKey =
+    claimed.agentKeyGiven && newAgentKey
+      ? newAgentKey
+      : cluster.agentKeyEncrypted
+        ? encryptor.decrypt(cluster.agentKeyEncrypted)
+        : null;
   // The renders' secrets come from what they were stored with (no YAML parsed) while the render
   // ciphertexts are the ones they were found in; else from the stored renders' YAML. The
   // registry's docker config, which the claim may write into `desired`, is added to the masker
@@ -277,6 +296,12 @@ export async function claimOperation(
       rendered && desired && desired.init_configuration === rendered.init_configuration
         ? cluster.desiredRenderedEncrypted
         : null,
+    desiredAsStored:
+      rendered !== null &&
+      desired !== null &&
+      desired.init_configuration === rendered.init_configuration &&
+      (storedPublic === null ||
+        desiredPublic?.init_configuration === storedPublic.init_configuration),
     desiredPublic,
     renderedSecrets,
     get applied() {

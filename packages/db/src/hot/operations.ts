@@ -50,6 +50,8 @@ export type ClaimRowResult =
       operation: ClusterOperation;
       cluster: ClaimedClusterRow;
       registry: ClaimedRegistryRow | null;
+      /** True when the claim gave the cluster `ClaimInput.agentKey` (it had none). */
+      agentKeyGiven: boolean;
     }
   /** Another operation of the cluster runs, or an older one is still queued. */
   | { outcome: 'busy' }
@@ -64,6 +66,11 @@ export type ClaimInput = {
   startTransitions: Record<string, Record<string, string>>;
   /** Channel and payload fields of the change event announcing the start. */
   eventsChannel: string;
+  /**
+   * An agent key (hash and ciphertext) to give the cluster, in the same statement, if the
+   * operation is claimed and the cluster has none (an install's: its agent's credentials).
+   */
+  agentKey?: { hash: string; encrypted: string } | null;
 };
 
 const CLAIM_SQL = `
@@ -105,10 +112,19 @@ WITH me AS (
   RETURNING o.*
 ), moved AS (
   UPDATE clusters c
-     SET status = ($4::jsonb -> claimed.kind::text ->> cl.status)::"ClusterStatus", updated_at = now()
+     SET status = CASE WHEN ($4::jsonb -> claimed.kind::text) ? cl.status
+                       THEN ($4::jsonb -> claimed.kind::text ->> cl.status)::"ClusterStatus"
+                       ELSE c.status END,
+         agent_key_hash = CASE WHEN cl.agent_key_encrypted IS NULL AND $7::text IS NOT NULL
+                               THEN $6::text ELSE c.agent_key_hash END,
+         agent_key_encrypted = CASE WHEN cl.agent_key_encrypted IS NULL AND $7::text IS NOT NULL
+                                    THEN $7::text ELSE c.agent_key_encrypted END,
+         updated_at = now()
     FROM cl, claimed
-   WHERE c.id = cl.id AND ($4::jsonb -> claimed.kind::text) ? cl.status
-  RETURNING c.id
+   WHERE c.id = cl.id
+     AND (($4::jsonb -> claimed.kind::text) ? cl.status
+          OR (cl.agent_key_encrypted IS NULL AND $7::text IS NOT NULL))
+  RETURNING c.id, (cl.agent_key_encrypted IS NULL AND $7::text IS NOT NULL) AS keyed
 ), notified AS (
   SELECT pg_notify($5, json_build_object('type', 'operation', 'id', claimed.id,
            'workspace_id', cl.workspace_id, 'cluster_id', cl.id, 'action', 'started')::text)
@@ -117,6 +133,7 @@ WITH me AS (
 SELECT (SELECT n FROM ahead) AS ahead,
        (SELECT count(*) FROM cancelled)::int AS cancelled,
        (SELECT count(*) FROM moved)::int AS moved,
+       coalesce((SELECT keyed FROM moved), false) AS keyed,
        (SELECT count(*) FROM notified)::int AS notified,
        (SELECT row_to_json(claimed) FROM claimed) AS operation,
        row_to_json(cl) AS cluster,
@@ -207,6 +224,8 @@ export async function claimOperationRow(db: Db, input: ClaimInput): Promise<Clai
         input.instanceId,
         JSON.stringify(input.startTransitions),
         input.eventsChannel,
+        input.agentKey?.hash ?? null,
+        input.agentKey?.encrypted ?? null,
       ],
     }));
   } catch (error) {
@@ -220,11 +239,15 @@ export async function claimOperationRow(db: Db, input: ClaimInput): Promise<Clai
     return { outcome: 'gone' };
   }
   if (row.operation) {
+    const cluster = clusterFromJson(row.cluster as JsonRow);
+    const keyed = row.keyed === true && input.agentKey != null;
     return {
       outcome: 'claimed',
       operation: operationFromJson(row.operation as JsonRow),
-      cluster: clusterFromJson(row.cluster as JsonRow),
+      // The cluster as it is after the claim as far as its agent key goes.
+      cluster: keyed ? { ...cluster, agentKeyEncrypted: input.agentKey!.encrypted } : cluster,
       registry: (row.registry as ClaimedRegistryRow | null) ?? null,
+      agentKeyGiven: keyed,
     };
   }
   return Number(row.ahead) > 0 ? { outcome: 'busy' } : { outcome: 'gone' };
@@ -607,6 +630,12 @@ export type InstallSucceededInput = {
   appliedRenderedEncrypted: string | null;
   /** The public render (JSON), or null. */
   appliedRenderedPublic: unknown;
+  /**
+   * The applied configuration is the desired one as stored (both columns): copied from the
+   * cluster's desired columns in the statement, and `appliedRenderedEncrypted` and
+   * `appliedRenderedPublic` are not sent (pass null).
+   */
+  appliedIsDesired?: boolean;
   /** dhctl's new state, encrypted (null: keep). */
   stateEncrypted: string | null;
   /** The masker's rendered secrets for the renders as stored now, encrypted (null: keep). */
@@ -671,8 +700,11 @@ WITH cl AS (
 ), cu AS (
   UPDATE clusters c
      SET status = $4::"ClusterStatus", dhctl_state_encrypted = coalesce($8, c.dhctl_state_encrypted),
-         was_created = true, applied_revision = $5, applied_rendered_encrypted = $6,
-         applied_rendered_public = $7::jsonb,
+         was_created = true, applied_revision = $5,
+         applied_rendered_encrypted = CASE WHEN $26::boolean THEN c.desired_rendered_encrypted
+                                           ELSE $6 END,
+         applied_rendered_public = CASE WHEN $26::boolean THEN c.desired_rendered_public
+                                        ELSE $7::jsonb END,
          masker_secrets_encrypted = coalesce($19, c.masker_secrets_encrypted),
          cluster_configuration_applied_at = now(),
          cluster_configuration_checked_at = now(),
@@ -745,6 +777,7 @@ export async function completeInstallSucceededRow(
       input.log?.progress?.phase ?? null,
       JSON.stringify(input.log?.progress?.phases ?? []),
       input.log?.notify === true && input.log.progress != null,
+      input.appliedIsDesired === true,
     ],
   });
   const row = rows[0];
