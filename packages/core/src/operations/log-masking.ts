@@ -73,8 +73,11 @@ export function secretVariants(value: string): string[] {
 export class SecretMasker {
   readonly #needles = new Set<string>();
   #pattern: RegExp | null = null;
-  /** The needles that contain no other needle: a text holds some needle iff it holds one of these. */
-  #probes: string[] | null = null;
+  /**
+   * The needles that contain no other needle, as one non-global pattern: a text holds some
+   * needle iff it holds one of these.
+   */
+  #probe: RegExp | null = null;
 
   /** @param secrets secret values; empty, missing and too short ones are ignored. */
   constructor(secrets: Iterable<string | null | undefined> = []) {
@@ -91,7 +94,7 @@ export class SecretMasker {
         if (!this.#needles.has(variant)) {
           this.#needles.add(variant);
           this.#pattern = null;
-          this.#probes = null;
+          this.#probe = null;
         }
       }
     }
@@ -114,8 +117,8 @@ export class SecretMasker {
       copy.#needles.add(needle);
     }
     copy.#pattern = this.#pattern;
-    // Computed here, on the cached original, so every run's copy shares them.
-    copy.#probes = this.#minimalProbes();
+    // Compiled here, on the cached original, so every run's copy shares it (and its tier-up).
+    copy.#probe = this.#probePattern();
     return copy;
   }
 
@@ -136,30 +139,28 @@ export class SecretMasker {
   }
 
   #foundIn(text: string): boolean {
-    for (const probe of this.#minimalProbes()) {
-      if (text.includes(probe)) {
-        return true;
-      }
-    }
-    return false;
+    return this.#probePattern().test(text);
   }
 
   /**
    * The needles without those that contain a shorter one (a text holding the longer holds the
-   * shorter): a secret's whole value, its trimmed and JSON-escaped forms all contain each of its
-   * lines, so an SSH key is probed by its lines and base64 forms only.
+   * shorter: a secret's whole value, its trimmed and JSON-escaped forms all contain each of its
+   * lines, so an SSH key is probed by its lines and base64 forms only), as one pattern: V8's
+   * compiled alternation of a few dozen literals rejects a log line several times faster than a
+   * substring search per form.
    */
-  #minimalProbes(): string[] {
-    if (this.#probes === null) {
+  #probePattern(): RegExp {
+    if (this.#probe === null) {
       const probes: string[] = [];
       for (const needle of [...this.#needles].sort((a, b) => a.length - b.length)) {
         if (!probes.some((shorter) => needle.includes(shorter))) {
           probes.push(needle);
         }
       }
-      this.#probes = probes;
+      // Non-global: `test` keeps no state between calls, so copies can share the object.
+      this.#probe = new RegExp(probes.map(escapeRegExp).join('|'));
     }
-    return this.#probes;
+    return this.#probe;
   }
 
   #compiled(): RegExp {
