@@ -73,11 +73,8 @@ export function secretVariants(value: string): string[] {
 export class SecretMasker {
   readonly #needles = new Set<string>();
   #pattern: RegExp | null = null;
-  /**
-   * The needles that contain no other needle, as one non-global pattern: a text holds some
-   * needle iff it holds one of these.
-   */
-  #probe: RegExp | null = null;
+  /** The needles that contain no other needle: a text holds some needle iff it holds one of these. */
+  #probes: string[] | null = null;
 
   /** @param secrets secret values; empty, missing and too short ones are ignored. */
   constructor(secrets: Iterable<string | null | undefined> = []) {
@@ -94,7 +91,7 @@ export class SecretMasker {
         if (!this.#needles.has(variant)) {
           this.#needles.add(variant);
           this.#pattern = null;
-          this.#probe = null;
+          this.#probes = null;
         }
       }
     }
@@ -117,8 +114,8 @@ export class SecretMasker {
       copy.#needles.add(needle);
     }
     copy.#pattern = this.#pattern;
-    // Compiled here, on the cached original, so every run's copy shares it (and its tier-up).
-    copy.#probe = this.#probePattern();
+    // Computed here, on the cached original, so every run's copy shares them.
+    copy.#probes = this.#minimalProbes();
     return copy;
   }
 
@@ -139,28 +136,30 @@ export class SecretMasker {
   }
 
   #foundIn(text: string): boolean {
-    return this.#probePattern().test(text);
+    for (const probe of this.#minimalProbes()) {
+      if (text.includes(probe)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
    * The needles without those that contain a shorter one (a text holding the longer holds the
-   * shorter: a secret's whole value, its trimmed and JSON-escaped forms all contain each of its
-   * lines, so an SSH key is probed by its lines and base64 forms only), as one pattern: V8's
-   * compiled alternation of a few dozen literals rejects a log line several times faster than a
-   * substring search per form.
+   * shorter): a secret's whole value, its trimmed and JSON-escaped forms all contain each of its
+   * lines, so an SSH key is probed by its lines and base64 forms only.
    */
-  #probePattern(): RegExp {
-    if (this.#probe === null) {
+  #minimalProbes(): string[] {
+    if (this.#probes === null) {
       const probes: string[] = [];
       for (const needle of [...this.#needles].sort((a, b) => a.length - b.length)) {
         if (!probes.some((shorter) => needle.includes(shorter))) {
           probes.push(needle);
         }
       }
-      // Non-global: `test` keeps no state between calls, so copies can share the object.
-      this.#probe = new RegExp(probes.map(escapeRegExp).join('|'));
+      this.#probes = probes;
     }
-    return this.#probe;
+    return this.#probes;
   }
 
   #compiled(): RegExp {
