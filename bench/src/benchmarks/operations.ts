@@ -765,7 +765,8 @@ function renderBody(results: RunResult[], options: OperationsOptions): string {
     'third of the clusters per replica count; checks: every installed cluster, per replica count,',
     'once as each replica\'s first check of the cluster ("check") and then again by the same replicas',
     '("check, steady state": what periodic checks are, every replica having checked the cluster',
-    'before, so its operation masker comes from the cache instead of parsing the rendered YAML),',
+    'before, so its operation masker comes from its cache; a first check builds it from the',
+    'rendered secrets the install stored with the cluster, encrypted, instead of parsing the YAML),',
     'and a third time queued as periodic checks are ("queued by the scheduler": the clusters made',
     'due and queued by one `scheduleDueChecks` pass, one INSERT and one `add_jobs` for the burst,',
     'instead of one "check now" statement each).',
@@ -1083,8 +1084,10 @@ function reading(runs: {
         ? ` With ${least} replica a periodic check (the replica has checked the cluster before) costs the manager` +
           ` ${formatNumber(cpuMsPerOp(steady, 'managers'))} ms and PostgreSQL ${formatNumber(cpuMsPerOp(steady, 'PostgreSQL backends'))} ms;` +
           ` a replica's first check of a cluster ${formatNumber(cpuMsPerOp(c1, 'managers'))} + ${formatNumber(cpuMsPerOp(c1, 'PostgreSQL backends'))} ms,` +
-          ` the difference being the operation's secret masker, built from the rendered YAML (the YAML parser is ${formatPercent(yamlShare)}` +
-          " of those checks' profile) and then cached by cluster while the ciphertexts it comes from stay the same."
+          ` the difference being what a replica does once per cluster (the operation's secret masker, built from the rendered` +
+          ` secrets stored with the cluster, or from its rendered YAML when none are stored for its renders: the YAML parser is` +
+          ` ${formatPercent(yamlShare)} of those checks' profile; then cached by cluster while the ciphertexts it comes from stay` +
+          ' the same) and whatever else a replica pays on its first burst of checks.'
         : '') +
       (Number.isFinite(prisma)
         ? ` Prisma takes ${formatPercent(prisma)} of the profile${Number.isFinite(steadyPrisma) ? ` (${formatPercent(steadyPrisma)} in the steady state)` : ''} and the pg driver ${formatPercent(pgDriver)}:` +

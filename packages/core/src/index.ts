@@ -210,7 +210,11 @@ export {
   type ConvergeVerdict,
   type FinalRecording,
 } from './operations/complete-lifecycle.js';
-export { completeDelete, completeInstall } from './operations/complete-operation.js';
+export {
+  completeDelete,
+  completeInstall,
+  completeInstallSucceeded,
+} from './operations/complete-operation.js';
 export { type DhctlOutcome } from './operations/dhctl-outcome.js';
 export {
   type CancelReason,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
+import { inflate } from 'pako';
 import { describe, expect, it } from 'vitest';
 
-import { compress, uncompress } from './compression.js';
+import { compress, compressFast, uncompress } from './compression.js';
 import { MalformedMessageError } from './errors.js';
 
 describe('uncompress (native inflate)', () => {
@@ -32,6 +33,17 @@ describe('uncompress (native inflate)', () => {
       Buffer.from('not zlib'),
     ]) {
       expect(() => uncompress(bad)).toThrow(MalformedMessageError);
+    }
+  });
+});
+
+describe('compressFast (native deflate, for random-IV values)', () => {
+  it('writes a standard zlib stream that pako (as Ruby Zlib::Inflate) and uncompress read', () => {
+    for (const input of [141, 4096, 70_000].map((n) => randomBytes(n))) {
+      const deflated = compressFast(input);
+      expect(deflated.subarray(0, 2).toString('hex')).toBe('789c');
+      expect(Buffer.from(inflate(deflated)).equals(input)).toBe(true);
+      expect(uncompress(deflated).equals(input)).toBe(true);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 import { deflate } from 'pako';
 
@@ -12,6 +12,17 @@ import { MalformedMessageError } from './errors.js';
  */
 export function compress(bytes: Buffer): Buffer {
   return Buffer.from(deflate(bytes, { legacyHash: true }));
+}
+
+/**
+ * zlib (RFC 1950) at the default level with Node's native zlib: a valid stream that Ruby's
+ * `Zlib::Inflate` (and {@link uncompress}) reads like any other, but not byte-identical to Ruby's.
+ * For values encrypted with a random IV, whose ciphertext nobody compares, so the bytes need not
+ * be Rails'. It costs a fifth of pako's CPU on small values (pako sets up its window on every
+ * call: ~200 µs) and under half on large ones (an 88 kB render).
+ */
+export function compressFast(bytes: Buffer): Buffer {
+  return deflateSync(bytes);
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 
-import { compress, uncompress } from './compression.js';
+import { compress, compressFast, uncompress } from './compression.js';
 import { ENCRYPTION_KEY_NAMES, EncryptionKeyError, MalformedMessageError } from './errors.js';
 import {
   AUTH_TAG_LENGTH,
@@ -296,7 +296,9 @@ export function createEncryptor(keys: EncryptionKeys, options: EncryptorOptions 
     encryptBytes(bytes, deterministic, encoding) {
       const key = deterministic ? deterministicKey() : encryptionKey();
       const isCompressed = bytes.length > COMPRESSION_THRESHOLD_BYTES;
-      const data = isCompressed ? compress(bytes) : bytes;
+      // Only a deterministic value's bytes must be Rails' own (equal plaintexts, equal
+      // ciphertexts, for lookups); a random-IV value's compressed bytes may be any valid stream.
+      const data = isCompressed ? (deterministic ? compress(bytes) : compressFast(bytes)) : bytes;
       // Rails hashes what it encrypts, i.e. the compressed bytes when compressed.
       const iv = deterministic
         ? createHmac('sha256', key.secret).update(data).digest().subarray(0, IV_LENGTH)

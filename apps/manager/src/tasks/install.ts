@@ -1,4 +1,4 @@
-import { completeInstall } from '@commander/core';
+import { completeInstall, completeInstallSucceeded } from '@commander/core';
 
 import {
   agentResourcesYaml,
@@ -28,7 +28,25 @@ export async function runInstall(run: OperationRun): Promise<void> {
     },
     recordingHooks(run),
   );
-  await settle(run, outcome, (o) =>
-    completeInstall(run.ctx, run.claimed, o.ok ? { state: o.state } : o),
+  await settle(
+    run,
+    outcome,
+    (o) =>
+      completeInstall(
+        run.ctx,
+        run.claimed,
+        o.ok ? { state: o.state } : o,
+        // Reached after a success only when the one-statement end below did not apply.
+        { succeededTried: o.ok },
+      ),
+    [],
+    // The common end: the last lines, the progress and the completion in one statement.
+    async (o, log) =>
+      (await completeInstallSucceeded(
+        run.ctx,
+        run.claimed,
+        { state: o.state },
+        { instanceId: run.deps.instanceId, log },
+      )) === 'done',
   );
 }

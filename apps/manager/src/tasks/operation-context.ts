@@ -61,10 +61,12 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
     onLogs: (lines) => keepWhileDatabaseDown(run.recorder.log(lines)),
     onProgress: (progress) => keepWhileDatabaseDown(run.recorder.progress(progress)),
     onPhaseEnd: async (phaseEnd): Promise<'next' | 'stop'> => {
-      // dhctl waits for this answer: a database restart holds the phase boundary, not fails it.
-      await whileDatabaseDown(
-        async () => {
-          if (phaseEnd.completed_phase) {
+      // A boundary before the first phase completed nothing: there is no state to store before
+      // dhctl goes on, so the buffered lines and progress wait for the next write.
+      if (phaseEnd.completed_phase) {
+        // dhctl waits for this answer: a database restart holds the phase boundary, not fails it.
+        await whileDatabaseDown(
+          async () => {
             // The buffered lines and progress, then the phase's state (encrypted), in one
             // statement, and only while this instance still holds the operation.
             const held = await run.recorder.flush({
@@ -79,13 +81,11 @@ export function recordingHooks(run: OperationRun): DhctlCallOptions {
             if (!held) {
               throw new OperationLostError(run.claimed.operation.id);
             }
-          } else {
-            await run.recorder.flush();
-          }
-        },
-        run.deps.log,
-        'phase state',
-      );
+          },
+          run.deps.log,
+          'phase state',
+        );
+      }
       if (run.deps.stopping.value) {
         await run.recorder.log([
           `This replica is stopping: handing the operation back after phase ${phaseEnd.completed_phase || '(start)'}`,

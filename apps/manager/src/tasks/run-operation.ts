@@ -92,6 +92,8 @@ export function operationTask(
         operationId,
         deps.replicaId,
         deps.instanceId,
+        // An install hands the agent its key: a cluster without one gets it with the claim.
+        { agentKey: op.kind === 'INSTALL' },
       );
       if (claimed === CLUSTER_BUSY) {
         // Another operation of the cluster runs, or an older one waits: follow it.

@@ -21,8 +21,10 @@ import type { ServiceContext } from '../context.js';
 import { EVENTS_CHANNEL } from '../events/notify.js';
 import type { DhctlOutcome } from './dhctl-outcome.js';
 import {
+  appliedCiphertext,
   type ClaimedOperation,
   finishOperationRow,
+  maskerSecretsToStore,
   OperationLostError,
   type ProgressUpdate,
 } from './execution.js';
@@ -135,9 +137,8 @@ export async function completeUpdate(
     const data: Prisma.ClusterUncheckedUpdateInput = {
       ...stateColumns(ctx, outcome),
       appliedRevision: revision,
-      appliedRenderedEncrypted: claimed.desired
-        ? encryptRendered(ctx.encryptor, claimed.desired)
-        : cluster.appliedRenderedEncrypted,
+      appliedRenderedEncrypted:
+        appliedCiphertext(ctx.encryptor, claimed) ?? cluster.appliedRenderedEncrypted,
       ...(claimed.desired
         ? {
             appliedRenderedPublic: claimed.desiredPublic
@@ -291,6 +292,8 @@ export async function completeCheckInSync(
       outcome.state && outcome.state !== claimed.dhctlState
         ? ctx.encryptor.encrypt(outcome.state)
         : null,
+    // The renders' secrets this claim had to parse: stored, so no other replica parses them.
+    maskerSecretsEncrypted: maskerSecretsToStore(ctx.encryptor, claimed),
     status: 'IN_SYNC',
     eventsChannel: EVENTS_CHANNEL,
     action: 'check_in_sync',

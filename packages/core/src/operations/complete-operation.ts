@@ -4,14 +4,20 @@ import { auditRow, printAudit } from '../audit/record-audit.js';
 import { archiveCluster } from '../cluster-state/archive.js';
 import { lockedCluster } from '../cluster-state/lock-cluster.js';
 import { queueOperation } from '../cluster-state/queue-operation.js';
-import { encryptRendered, publicRenderedJson } from '../cluster-state/rendered-config.js';
+import { publicRenderedJson } from '../cluster-state/rendered-config.js';
 import { canTransition, CLUSTER_TRANSITIONS } from '../cluster-state/status-machine.js';
 import { transitionCluster } from '../cluster-state/transition.js';
 import type { ServiceContext } from '../context.js';
 import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
+import type { FinalRecording } from './complete-lifecycle.js';
 import type { DhctlOutcome } from './dhctl-outcome.js';
 import type { ClaimedOperation } from './execution.js';
-import { finishOperationRow } from './execution.js';
+import {
+  appliedCiphertext,
+  finishOperationRow,
+  maskerSecretsAfterApply,
+  OperationLostError,
+} from './execution.js';
 
 /**
  * Records the end of an install: on success the cluster is created and its applied
@@ -22,12 +28,14 @@ export async function completeInstall(
   ctx: ServiceContext,
   claimed: ClaimedOperation,
   outcome: DhctlOutcome,
+  options: { succeededTried?: boolean } = {},
 ): Promise<void> {
+  // `succeededTried`: the caller tried `completeInstallSucceeded` already (not applicable).
   const ok = !outcome.error;
   if (
     ok &&
-    outcome.result === undefined &&
-    (await completeInstallSucceeded(ctx, claimed, outcome))
+    !options.succeededTried &&
+    (await completeInstallSucceeded(ctx, claimed, outcome)) === 'done'
   ) {
     return;
   }
@@ -51,13 +59,18 @@ export async function completeInstall(
     }
     const appliedRevision = claimed.operation.desiredRevision ?? cluster.desiredRevision;
     const now = new Date();
+    const appliedRenderedEncrypted = appliedCiphertext(ctx.encryptor, claimed);
+    const maskerSecretsEncrypted = maskerSecretsAfterApply(
+      ctx.encryptor,
+      claimed,
+      appliedRenderedEncrypted,
+    );
     const data: Prisma.ClusterUncheckedUpdateInput = {
       ...stateData,
       wasCreated: true,
       appliedRevision,
-      appliedRenderedEncrypted: claimed.desired
-        ? encryptRendered(ctx.encryptor, claimed.desired)
-        : null,
+      appliedRenderedEncrypted,
+      ...(maskerSecretsEncrypted === null ? {} : { maskerSecretsEncrypted }),
       appliedRenderedPublic: claimed.desiredPublic
         ? publicRenderedJson(claimed.desiredPublic)
         : Prisma.DbNull,
@@ -97,13 +110,22 @@ const INSTALL_SUCCEEDED = (() => {
 /**
  * The common end of an install in one statement (the cluster still installing, no newer
  * revision to converge): the same rows, audit line and change event as the general path of
- * {@link completeInstall}. False when it does not apply (nothing was written).
+ * {@link completeInstall}. With `log`, the run's last lines and progress go in the same
+ * statement (the recorder's last flush). `'not_applicable'` when nothing was written (a result
+ * to keep, another status, a newer revision): the caller records through
+ * {@link completeInstall}.
+ * @throws OperationLostError when `instanceId` no longer holds the operation (nothing written).
  */
-async function completeInstallSucceeded(
+export async function completeInstallSucceeded(
   ctx: ServiceContext,
   claimed: ClaimedOperation,
   outcome: DhctlOutcome,
-): Promise<boolean> {
+  options: { instanceId?: string | null; log?: FinalRecording } = {},
+): Promise<'done' | 'not_applicable'> {
+  if (outcome.error || outcome.result !== undefined) {
+    return 'not_applicable';
+  }
+  const log = options.log;
   const appliedRevision = claimed.operation.desiredRevision ?? claimed.cluster.desiredRevision;
   const audit = {
     action: 'update',
@@ -115,26 +137,54 @@ async function completeInstallSucceeded(
     },
   };
   const row = auditRow(ctx, audit);
+  // The applied configuration is the desired one as the claim read it: copied from the
+  // cluster's desired columns inside the statement (no 100 kB of render sent and parsed again).
+  const appliedIsDesired = claimed.desiredAsStored;
+  const appliedRenderedEncrypted = appliedIsDesired
+    ? claimed.renderedSecrets.desiredEncrypted
+    : appliedCiphertext(ctx.encryptor, claimed);
   const done = await completeInstallSucceededRow(ctx.db, {
     operationId: claimed.operation.id,
     clusterId: claimed.cluster.id,
     fromStatus: INSTALL_SUCCEEDED.from,
     toStatus: INSTALL_SUCCEEDED.to,
     appliedRevision,
-    appliedRenderedEncrypted: claimed.desired
-      ? encryptRendered(ctx.encryptor, claimed.desired)
-      : null,
-    appliedRenderedPublic: claimed.desiredPublic ? publicRenderedJson(claimed.desiredPublic) : null,
+    appliedRenderedEncrypted: appliedIsDesired ? null : appliedRenderedEncrypted,
+    appliedRenderedPublic:
+      appliedIsDesired || !claimed.desiredPublic ? null : publicRenderedJson(claimed.desiredPublic),
+    appliedIsDesired,
     stateEncrypted: outcome.state ? ctx.encryptor.encrypt(outcome.state) : null,
+    maskerSecretsEncrypted: maskerSecretsAfterApply(
+      ctx.encryptor,
+      claimed,
+      appliedRenderedEncrypted,
+    ),
     audit: row,
     eventsChannel: EVENTS_CHANNEL,
     action: 'install_succeeded',
+    instanceId: options.instanceId ?? null,
+    log: log
+      ? {
+          lines: claimed.masker.maskLines(log.lines),
+          progress: log.progress
+            ? {
+                progress: Math.max(0, Math.min(1, log.progress.progress)),
+                phase: log.progress.phase,
+                phases: log.progress.phases,
+              }
+            : null,
+          notify: log.notify,
+        }
+      : undefined,
   });
+  if (done.outcome === 'lost') {
+    throw new OperationLostError(claimed.operation.id);
+  }
   if (done.outcome !== 'done') {
-    return false;
+    return 'not_applicable';
   }
   printAudit(ctx, audit, row.changes, done.auditedAt);
-  return true;
+  return 'done';
 }
 
 /**
@@ -147,13 +197,6 @@ export async function completeDelete(
   outcome: DhctlOutcome,
 ): Promise<void> {
   const ok = !outcome.error;
-  if (
-    ok &&
-    outcome.result === undefined &&
-    (await completeInstallSucceeded(ctx, claimed, outcome))
-  ) {
-    return;
-  }
   await ctx.db.$transaction(async (tx) => {
     const cluster = await lockedCluster(tx, claimed.cluster.id);
     await finishOperationRow(tx, claimed, {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { OperationPhase } from '@commander/contracts';
+import { generateToken, hashToken } from '@commander/crypto';
 import {
   type ClaimedClusterRow,
   type ClaimedRegistryRow,
@@ -19,6 +20,7 @@ import { applyRegistry, type ClusterRegistry } from '@commander/renderer';
 
 import {
   decryptRendered,
+  encryptRendered,
   readPublicRendered,
   type RenderedConfig,
 } from '../cluster-state/rendered-config.js';
@@ -26,7 +28,14 @@ import { CLUSTER_TRANSITIONS, type ClusterEvent } from '../cluster-state/status-
 import type { Encryptor } from '../context.js';
 import { EVENTS_CHANNEL, notifyChange } from '../events/notify.js';
 import { decryptSecretValues } from '../security/secret-values.js';
-import { createOperationMasker, OperationMaskerCache, type SecretMasker } from './log-masking.js';
+import {
+  createOperationMasker,
+  OperationMaskerCache,
+  type SecretMasker,
+  secretsInDocuments,
+  secretsInRenderedConfig,
+} from './log-masking.js';
+import { encryptMaskerSecrets, readMaskerSecrets, renderedSecretsKey } from './masker-secrets.js';
 
 /** This process's maskers by cluster (see {@link OperationMaskerCache}). */
 export const operationMaskers = new OperationMaskerCache();
@@ -77,8 +86,22 @@ export type ClaimedOperation = {
    * from before public renders.
    */
   desiredPublic: RenderedConfig | null;
+  /**
+   * The stored ciphertext of `desired` when `desired` is exactly what it holds (the claim wrote
+   * no registry into it): an operation that applies `desired` stores this ciphertext as the
+   * applied configuration instead of encrypting the same text again. Null otherwise.
+   */
+  desiredEncrypted: string | null;
+  /**
+   * True when `desired` and `desiredPublic` are exactly the cluster's stored desired columns
+   * (ciphertext and public render; the claim wrote no registry into either): an install that
+   * applied them copies those columns in its completion statement instead of sending them.
+   */
+  desiredAsStored: boolean;
   /** The configuration the cluster was last installed or converged with. */
   applied: RenderedConfig | null;
+  /** The secrets found in the stored rendered configurations (what the masker took from them). */
+  renderedSecrets: ClaimedRenderedSecrets;
   /** dhctl's state cache as JSON (map of base64), from the last finished operation. */
   dhctlState: string | null;
   /** dhctl's state as of the last completed phase of THIS operation (resume after a crash). */
@@ -92,6 +115,19 @@ export type ClaimedOperation = {
    * stored. Add secrets that appear during the run (a new agent key) with `masker.add`.
    */
   masker: SecretMasker;
+};
+
+/** The secrets of a cluster's stored renders as of the claim. */
+export type ClaimedRenderedSecrets = {
+  /** The digest of the desired and applied ciphertexts as claimed ({@link renderedSecretsKey}). */
+  readonly key: string;
+  /** The claimed ciphertexts (desired, applied). */
+  readonly desiredEncrypted: string | null;
+  readonly appliedEncrypted: string | null;
+  /** The list: read from `masker_secrets_encrypted` when stored for `key`, else parsed now. */
+  list(): string[];
+  /** True once {@link list} had to parse the YAML (nothing stored for `key`). */
+  readonly parsed: boolean;
 };
 
 /** The DKP version in a cluster's latest telemetry snapshot (`cluster_agent_data`). */
@@ -134,6 +170,8 @@ export const CLUSTER_BUSY = 'busy' as const;
  * (a retry of its own job) or when no instance holds it (rows from before instance ids).
  * Returns null when the operation is no longer runnable (finished, cancelled, superseded,
  * running elsewhere, its cluster archived), so a re-delivered job is a no-op.
+ * `options.agentKey`: the run will hand the cluster's agent its key (an install): a cluster
+ * without one gets a new key in the claim's statement (`agentKey` of the result).
  */
 export async function claimOperation(
   db: Db,
@@ -141,13 +179,18 @@ export async function claimOperation(
   operationId: string,
   replicaId: string,
   instanceId: string | null = null,
+  options: { agentKey?: boolean } = {},
 ): Promise<ClaimedOperation | typeof CLUSTER_BUSY | null> {
+  const newAgentKey = options.agentKey ? generateToken('agent') : null;
   const claimed = await claimOperationRow(db, {
     operationId,
     replicaId,
     instanceId,
     startTransitions: START_TRANSITIONS,
     eventsChannel: EVENTS_CHANNEL,
+    agentKey: newAgentKey
+      ? { hash: hashToken(newAgentKey), encrypted: encryptor.encrypt(newAgentKey) }
+      : null,
   });
   if (claimed.outcome === 'busy') {
     return CLUSTER_BUSY;
@@ -191,7 +234,38 @@ export async function claimOperation(
         init_configuration: applyRegistry(storedPublic.init_configuration, clusterRegistry, true),
       }
     : null;
-  const agentKey = cluster.agentKeyEncrypted ? encryptor.decrypt(cluster.agentKeyEncrypted) : null;
+  const agentKey =
+    claimed.agentKeyGiven && newAgentKey
+      ? newAgentKey
+      : cluster.agentKeyEncrypted
+        ? encryptor.decrypt(cluster.agentKeyEncrypted)
+        : null;
+  // The renders' secrets come from what they were stored with (no YAML parsed) while the render
+  // ciphertexts are the ones they were found in; else from the stored renders' YAML. The
+  // registry's docker config, which the claim may write into `desired`, is added to the masker
+  // on its own below.
+  const secretsKey = renderedSecretsKey(
+    cluster.desiredRenderedEncrypted,
+    cluster.appliedRenderedEncrypted,
+  );
+  let secretsList: string[] | null = null;
+  let secretsParsed = false;
+  const renderedSecrets: ClaimedRenderedSecrets = {
+    key: secretsKey,
+    desiredEncrypted: cluster.desiredRenderedEncrypted,
+    appliedEncrypted: cluster.appliedRenderedEncrypted,
+    list() {
+      secretsList ??= readMaskerSecrets(encryptor, cluster.maskerSecretsEncrypted, secretsKey);
+      if (secretsList === null) {
+        secretsList = secretsInRenderedConfig(rendered, appliedConfig());
+        secretsParsed = true;
+      }
+      return secretsList;
+    },
+    get parsed() {
+      return secretsParsed;
+    },
+  };
   const masker = operationMaskers.get(cluster.id, maskerSourceKey(cluster, registry), () =>
     createOperationMasker({
       sshPrivateKey,
@@ -200,8 +274,7 @@ export async function claimOperation(
         : null,
       registryDockerConfig,
       agentKey,
-      desired,
-      applied: appliedConfig(),
+      renderedSecrets: renderedSecrets.list(),
     }),
   );
   return {
@@ -219,7 +292,18 @@ export async function claimOperation(
       dkpVersion: reportedDkpVersion(cluster.agentData),
     },
     desired,
+    desiredEncrypted:
+      rendered && desired && desired.init_configuration === rendered.init_configuration
+        ? cluster.desiredRenderedEncrypted
+        : null,
+    desiredAsStored:
+      rendered !== null &&
+      desired !== null &&
+      desired.init_configuration === rendered.init_configuration &&
+      (storedPublic === null ||
+        desiredPublic?.init_configuration === storedPublic.init_configuration),
     desiredPublic,
+    renderedSecrets,
     get applied() {
       return appliedConfig();
     },
@@ -232,6 +316,72 @@ export async function claimOperation(
     agentKey,
     masker,
   };
+}
+
+/**
+ * The applied configuration's ciphertext after an operation applied `claimed.desired`: the
+ * desired render's stored ciphertext when the claim did not change it (no deflate and AES of the
+ * whole render again), else `desired` encrypted. Null without a desired configuration.
+ */
+export function appliedCiphertext(
+  encryptor: Encryptor,
+  claimed: Pick<ClaimedOperation, 'desired' | 'desiredEncrypted'>,
+): string | null {
+  return claimed.desired
+    ? (claimed.desiredEncrypted ?? encryptRendered(encryptor, claimed.desired))
+    : null;
+}
+
+/**
+ * The `masker_secrets_encrypted` to store with a check's completion: the renders' secrets this
+ * claim had to parse (none were stored for the renders it found), so the next replica to claim
+ * an operation of the cluster reads them instead. Null when they were stored already (or never
+ * needed: the masker came from this process's cache): the column is left as it is.
+ */
+export function maskerSecretsToStore(
+  encryptor: Encryptor,
+  claimed: ClaimedOperation,
+): string | null {
+  const secrets = claimed.renderedSecrets;
+  return secrets.parsed ? encryptMaskerSecrets(encryptor, secrets.key, secrets.list()) : null;
+}
+
+/**
+ * The `masker_secrets_encrypted` to store when an operation that applied `claimed.desired`
+ * (an install) records `appliedEncrypted` as the applied configuration: the desired render's
+ * secrets (and those of what the claim wrote into it, the registry), for the renders as they
+ * will then be stored, so the cluster's next operations (its first checks on every replica)
+ * parse no YAML. Null (the column is left as it is, and the next claim parses) when the claim's
+ * list also holds a different, older applied render's secrets.
+ */
+export function maskerSecretsAfterApply(
+  encryptor: Encryptor,
+  claimed: ClaimedOperation,
+  appliedEncrypted: string | null,
+): string | null {
+  const secrets = claimed.renderedSecrets;
+  if (
+    secrets.desiredEncrypted === null ||
+    (secrets.appliedEncrypted !== null && secrets.appliedEncrypted !== secrets.desiredEncrypted)
+  ) {
+    return null;
+  }
+  const list = [...secrets.list()];
+  const applied = claimed.desired;
+  if (applied && claimed.desiredEncrypted === null) {
+    // The claim wrote the registry into the InitConfiguration: its secrets are in the applied
+    // render (the registry's docker config).
+    try {
+      list.push(...secretsInDocuments(applied.init_configuration));
+    } catch {
+      return null;
+    }
+  }
+  return encryptMaskerSecrets(
+    encryptor,
+    renderedSecretsKey(secrets.desiredEncrypted, appliedEncrypted),
+    list,
+  );
 }
 
 /**

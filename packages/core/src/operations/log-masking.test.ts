@@ -89,6 +89,33 @@ describe('SecretMasker', () => {
   });
 });
 
+describe('SecretMasker probes (the forms a line is searched for)', () => {
+  it('finds a secret by each of its forms, alone, in copies and after later additions', () => {
+    const masker = new SecretMasker([PRIVATE_KEY, 'pass-word-1']);
+    const copy = masker.clone();
+    const line = PRIVATE_KEY.trim().split('\n')[3]!;
+    const forms = [
+      PRIVATE_KEY,
+      line,
+      JSON.stringify(PRIVATE_KEY),
+      Buffer.from(PRIVATE_KEY).toString('base64'),
+      `pw pass-word-1 end`,
+      Buffer.from('pass-word-1').toString('base64'),
+    ];
+    for (const form of forms) {
+      for (const m of [masker, copy]) {
+        expect(m.mask(`x ${form} y`)).not.toBe(`x ${form} y`);
+        expect(m.mask(`x ${form} y`)).toContain(SECRET_MASK);
+      }
+    }
+    // A secret added to a copy after its probes were computed is found by that copy only.
+    copy.add('added-later-secret');
+    expect(copy.mask('added-later-secret')).toBe(SECRET_MASK);
+    expect(masker.mask('added-later-secret')).toBe('added-later-secret');
+    expect(masker.mask('nothing to hide here')).toBe('nothing to hide here');
+  });
+});
+
 describe('secrets of an operation', () => {
   it('finds secret fields, Kubernetes Secret data and registry credentials in documents', () => {
     const dockerCfg = Buffer.from(

@@ -73,6 +73,8 @@ export function secretVariants(value: string): string[] {
 export class SecretMasker {
   readonly #needles = new Set<string>();
   #pattern: RegExp | null = null;
+  /** The needles that contain no other needle: a text holds some needle iff it holds one of these. */
+  #probes: string[] | null = null;
 
   /** @param secrets secret values; empty, missing and too short ones are ignored. */
   constructor(secrets: Iterable<string | null | undefined> = []) {
@@ -89,6 +91,7 @@ export class SecretMasker {
         if (!this.#needles.has(variant)) {
           this.#needles.add(variant);
           this.#pattern = null;
+          this.#probes = null;
         }
       }
     }
@@ -111,6 +114,8 @@ export class SecretMasker {
       copy.#needles.add(needle);
     }
     copy.#pattern = this.#pattern;
+    // Computed here, on the cached original, so every run's copy shares them.
+    copy.#probes = this.#minimalProbes();
     return copy;
   }
 
@@ -131,12 +136,30 @@ export class SecretMasker {
   }
 
   #foundIn(text: string): boolean {
-    for (const needle of this.#needles) {
-      if (text.includes(needle)) {
+    for (const probe of this.#minimalProbes()) {
+      if (text.includes(probe)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The needles without those that contain a shorter one (a text holding the longer holds the
+   * shorter): a secret's whole value, its trimmed and JSON-escaped forms all contain each of its
+   * lines, so an SSH key is probed by its lines and base64 forms only.
+   */
+  #minimalProbes(): string[] {
+    if (this.#probes === null) {
+      const probes: string[] = [];
+      for (const needle of [...this.#needles].sort((a, b) => a.length - b.length)) {
+        if (!probes.some((shorter) => needle.includes(shorter))) {
+          probes.push(needle);
+        }
+      }
+      this.#probes = probes;
+    }
+    return this.#probes;
   }
 
   #compiled(): RegExp {
@@ -317,6 +340,11 @@ export type OperationSecrets = {
   agentKey?: string | null;
   desired?: RenderedConfig | null;
   applied?: RenderedConfig | null;
+  /**
+   * The secrets of the rendered configurations, found before (`secretsInRenderedConfig`, as
+   * stored in `masker_secrets_encrypted`): used instead of parsing `desired` and `applied`.
+   */
+  renderedSecrets?: readonly string[] | null;
 };
 
 /** The masker for one operation's log lines, result and error text. */
@@ -338,7 +366,10 @@ export function createOperationMasker(secrets: OperationSecrets): SecretMasker {
   if (secrets.registryDockerConfig) {
     collectSecrets(secrets.registryDockerConfig, values, true);
   }
-  values.push(...secretsInRenderedConfig(secrets.desired ?? null, secrets.applied ?? null));
+  values.push(
+    ...(secrets.renderedSecrets ??
+      secretsInRenderedConfig(secrets.desired ?? null, secrets.applied ?? null)),
+  );
   return new SecretMasker(values);
 }
 

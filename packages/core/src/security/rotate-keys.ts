@@ -11,6 +11,7 @@ export const ENCRYPTED_COLUMNS = [
   ['clusters', 'id', 'desired_rendered_encrypted'],
   ['clusters', 'id', 'applied_rendered_encrypted'],
   ['clusters', 'id', 'agent_key_encrypted'],
+  ['clusters', 'id', 'masker_secrets_encrypted'],
   ['cluster_operations', 'id', 'phase_state_encrypted'],
   ['cluster_revisions', 'id', 'secret_values_encrypted'],
   ['records', 'id', 'secret_values_encrypted'],

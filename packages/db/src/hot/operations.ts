@@ -31,6 +31,8 @@ export type ClaimedClusterRow = {
   secretValuesEncrypted: string | null;
   agentKeyEncrypted: string | null;
   dhctlStateEncrypted: string | null;
+  /** The masker's secrets found in the rendered configurations, encrypted, with their digest. */
+  maskerSecretsEncrypted: string | null;
 };
 
 /** The cluster's registry as the claim reads it (null without one). */
@@ -48,6 +50,8 @@ export type ClaimRowResult =
       operation: ClusterOperation;
       cluster: ClaimedClusterRow;
       registry: ClaimedRegistryRow | null;
+      /** True when the claim gave the cluster `ClaimInput.agentKey` (it had none). */
+      agentKeyGiven: boolean;
     }
   /** Another operation of the cluster runs, or an older one is still queued. */
   | { outcome: 'busy' }
@@ -62,6 +66,11 @@ export type ClaimInput = {
   startTransitions: Record<string, Record<string, string>>;
   /** Channel and payload fields of the change event announcing the start. */
   eventsChannel: string;
+  /**
+   * An agent key (hash and ciphertext) to give the cluster, in the same statement, if the
+   * operation is claimed and the cluster has none (an install's: its agent's credentials).
+   */
+  agentKey?: { hash: string; encrypted: string } | null;
 };
 
 const CLAIM_SQL = `
@@ -72,7 +81,8 @@ WITH me AS (
          c.desired_revision, c.applied_revision, c.change_mode::text AS change_mode, c.agent_data,
          c.registry_id, c.registry_mode, c.desired_rendered_encrypted,
          c.applied_rendered_encrypted, c.desired_rendered_public, c.ssh_private_key_encrypted,
-         c.secret_values_encrypted, c.agent_key_encrypted, c.dhctl_state_encrypted, c.archived_at
+         c.secret_values_encrypted, c.agent_key_encrypted, c.dhctl_state_encrypted,
+         c.masker_secrets_encrypted, c.archived_at
   FROM clusters c JOIN me ON c.id = me.cluster_id
   FOR UPDATE OF c
 ), ahead AS (
@@ -102,10 +112,19 @@ WITH me AS (
   RETURNING o.*
 ), moved AS (
   UPDATE clusters c
-     SET status = ($4::jsonb -> claimed.kind::text ->> cl.status)::"ClusterStatus", updated_at = now()
+     SET status = CASE WHEN ($4::jsonb -> claimed.kind::text) ? cl.status
+                       THEN ($4::jsonb -> claimed.kind::text ->> cl.status)::"ClusterStatus"
+                       ELSE c.status END,
+         agent_key_hash = CASE WHEN cl.agent_key_encrypted IS NULL AND $7::text IS NOT NULL
+                               THEN $6::text ELSE c.agent_key_hash END,
+         agent_key_encrypted = CASE WHEN cl.agent_key_encrypted IS NULL AND $7::text IS NOT NULL
+                                    THEN $7::text ELSE c.agent_key_encrypted END,
+         updated_at = now()
     FROM cl, claimed
-   WHERE c.id = cl.id AND ($4::jsonb -> claimed.kind::text) ? cl.status
-  RETURNING c.id
+   WHERE c.id = cl.id
+     AND (($4::jsonb -> claimed.kind::text) ? cl.status
+          OR (cl.agent_key_encrypted IS NULL AND $7::text IS NOT NULL))
+  RETURNING c.id, (cl.agent_key_encrypted IS NULL AND $7::text IS NOT NULL) AS keyed
 ), notified AS (
   SELECT pg_notify($5, json_build_object('type', 'operation', 'id', claimed.id,
            'workspace_id', cl.workspace_id, 'cluster_id', cl.id, 'action', 'started')::text)
@@ -114,6 +133,7 @@ WITH me AS (
 SELECT (SELECT n FROM ahead) AS ahead,
        (SELECT count(*) FROM cancelled)::int AS cancelled,
        (SELECT count(*) FROM moved)::int AS moved,
+       coalesce((SELECT keyed FROM moved), false) AS keyed,
        (SELECT count(*) FROM notified)::int AS notified,
        (SELECT row_to_json(claimed) FROM claimed) AS operation,
        row_to_json(cl) AS cluster,
@@ -179,6 +199,7 @@ function clusterFromJson(row: JsonRow): ClaimedClusterRow {
     secretValuesEncrypted: (row.secret_values_encrypted as string | null) ?? null,
     agentKeyEncrypted: (row.agent_key_encrypted as string | null) ?? null,
     dhctlStateEncrypted: (row.dhctl_state_encrypted as string | null) ?? null,
+    maskerSecretsEncrypted: (row.masker_secrets_encrypted as string | null) ?? null,
   };
 }
 
@@ -203,6 +224,8 @@ export async function claimOperationRow(db: Db, input: ClaimInput): Promise<Clai
         input.instanceId,
         JSON.stringify(input.startTransitions),
         input.eventsChannel,
+        input.agentKey?.hash ?? null,
+        input.agentKey?.encrypted ?? null,
       ],
     }));
   } catch (error) {
@@ -216,11 +239,15 @@ export async function claimOperationRow(db: Db, input: ClaimInput): Promise<Clai
     return { outcome: 'gone' };
   }
   if (row.operation) {
+    const cluster = clusterFromJson(row.cluster as JsonRow);
+    const keyed = row.keyed === true && input.agentKey != null;
     return {
       outcome: 'claimed',
       operation: operationFromJson(row.operation as JsonRow),
-      cluster: clusterFromJson(row.cluster as JsonRow),
+      // The cluster as it is after the claim as far as its agent key goes.
+      cluster: keyed ? { ...cluster, agentKeyEncrypted: input.agentKey!.encrypted } : cluster,
       registry: (row.registry as ClaimedRegistryRow | null) ?? null,
+      agentKeyGiven: keyed,
     };
   }
   return Number(row.ahead) > 0 ? { outcome: 'busy' } : { outcome: 'gone' };
@@ -466,6 +493,8 @@ export type CheckInSyncInput = {
   result: unknown;
   /** dhctl's new state, encrypted (null: keep). */
   stateEncrypted: string | null;
+  /** The masker's rendered secrets, encrypted, when the claim had to find them (null: keep). */
+  maskerSecretsEncrypted?: string | null;
   /** The status the cluster must be in (and stays in) for this shortcut. */
   status: string;
   eventsChannel: string;
@@ -512,6 +541,7 @@ WITH cl AS (
 ), cu AS (
   UPDATE clusters c
      SET dhctl_state_encrypted = coalesce($5, c.dhctl_state_encrypted),
+         masker_secrets_encrypted = coalesce($14, c.masker_secrets_encrypted),
          cluster_configuration_checked_at = now(),
          next_check_at = now() + make_interval(secs => cl.check_interval_seconds),
          updated_at = now()
@@ -559,6 +589,7 @@ export async function completeCheckInSyncRow(
       input.log?.progress?.phase ?? null,
       JSON.stringify(input.log?.progress?.phases ?? []),
       input.log?.notify === true && input.log.progress != null,
+      input.maskerSecretsEncrypted ?? null,
     ],
   });
   const row = rows[0];
@@ -599,8 +630,16 @@ export type InstallSucceededInput = {
   appliedRenderedEncrypted: string | null;
   /** The public render (JSON), or null. */
   appliedRenderedPublic: unknown;
+  /**
+   * The applied configuration is the desired one as stored (both columns): copied from the
+   * cluster's desired columns in the statement, and `appliedRenderedEncrypted` and
+   * `appliedRenderedPublic` are not sent (pass null).
+   */
+  appliedIsDesired?: boolean;
   /** dhctl's new state, encrypted (null: keep). */
   stateEncrypted: string | null;
+  /** The masker's rendered secrets for the renders as stored now, encrypted (null: keep). */
+  maskerSecretsEncrypted?: string | null;
   /** The audit row of the transition (who; the changes are already redacted). */
   audit: {
     actorType: string;
@@ -615,6 +654,21 @@ export type InstallSucceededInput = {
   eventsChannel: string;
   /** The change event's action (the status machine's event name). */
   action: string;
+  /**
+   * The instance that must still hold the operation (null: any RUNNING operation; not holding
+   * it is then `not_applicable`, else `lost`).
+   */
+  instanceId?: string | null;
+  /**
+   * The run's last log lines (already masked) and progress, written by the same statement and
+   * only when it records the completion (the recorder's last flush). `notify`: also send the
+   * operation's `progress` event.
+   */
+  log?: {
+    lines: string[];
+    progress: { progress: number; phase: string | null; phases: unknown } | null;
+    notify: boolean;
+  };
 };
 
 const INSTALL_SUCCEEDED_SQL = `
@@ -625,15 +679,34 @@ WITH cl AS (
 ), op AS (
   UPDATE cluster_operations o
      SET status = 'SUCCEEDED', error = NULL, finished_at = now(), progress = 1,
+         phase = CASE WHEN $22::boolean THEN $23::text ELSE o.phase END,
+         phases = CASE WHEN $22::boolean THEN $24::jsonb ELSE o.phases END,
+         log_count = o.log_count + cardinality($21::text[]),
          heartbeat_at = now(), phase_state_encrypted = NULL, updated_at = now()
     FROM cl
    WHERE o.id = $1::uuid AND o.status = 'RUNNING'
-  RETURNING o.id
+     AND ($20::text IS NULL OR o.manager_instance_id = $20::text)
+  RETURNING o.id, o.log_count
+), ins AS (
+  INSERT INTO operation_logs (operation_id, seq, line, ts)
+  SELECT $1::uuid, op.log_count - cardinality($21::text[]) + l.n, left(l.line, 10000), now()
+    FROM op, unnest($21::text[]) WITH ORDINALITY AS l(line, n)
+  RETURNING seq
+), progressed AS (
+  SELECT pg_notify($17, json_build_object('type', 'operation', 'id', op.id,
+           'workspace_id', cl.workspace_id, 'cluster_id', cl.id, 'action', 'progress')::text)
+    FROM cl, op
+   WHERE $25::boolean
 ), cu AS (
   UPDATE clusters c
      SET status = $4::"ClusterStatus", dhctl_state_encrypted = coalesce($8, c.dhctl_state_encrypted),
-         was_created = true, applied_revision = $5, applied_rendered_encrypted = $6,
-         applied_rendered_public = $7::jsonb, cluster_configuration_applied_at = now(),
+         was_created = true, applied_revision = $5,
+         applied_rendered_encrypted = CASE WHEN $26::boolean THEN c.desired_rendered_encrypted
+                                           ELSE $6 END,
+         applied_rendered_public = CASE WHEN $26::boolean THEN c.desired_rendered_public
+                                        ELSE $7::jsonb END,
+         masker_secrets_encrypted = coalesce($19, c.masker_secrets_encrypted),
+         cluster_configuration_applied_at = now(),
          cluster_configuration_checked_at = now(),
          next_check_at = now() + make_interval(secs => cl.check_interval_seconds),
          updated_at = now()
@@ -653,20 +726,29 @@ WITH cl AS (
 )
 SELECT (SELECT count(*) FROM cl)::int AS locked, (SELECT count(*) FROM op)::int AS finished,
        (SELECT count(*) FROM cu)::int AS updated, (SELECT ts FROM audited) AS audited_at,
-       (SELECT count(*) FROM notified)::int AS notified`;
+       (SELECT count(*) FROM notified)::int AS notified, (SELECT count(*) FROM ins)::int AS logged,
+       (SELECT count(*) FROM progressed)::int AS progressed`;
 
 /**
- * Records a successful install in one statement (under the cluster's row lock): the operation
- * succeeds, the cluster is created with the installed configuration and its first check
- * scheduled, the transition is audited and announced. `'not_applicable'` (nothing written) when
- * the cluster is not in `fromStatus`, a newer revision waits, or the operation is not running:
- * the caller records through the general path. On `'done'`, the audit row's time.
+ * Records a successful install in one statement (under the cluster's row lock): the run's last
+ * log lines and progress (`input.log`), the operation succeeds, the cluster is created with the
+ * installed configuration and its first check scheduled, the transition is audited and
+ * announced. `'not_applicable'` (nothing written) when the cluster is not in `fromStatus`, a
+ * newer revision waits, or (without `instanceId`) the operation is not running: the caller
+ * records through the general path; `'lost'` (nothing written) when `instanceId` no longer holds
+ * the operation. On `'done'`, the audit row's time.
  */
 export async function completeInstallSucceededRow(
   db: Db,
   input: InstallSucceededInput,
-): Promise<{ outcome: 'done'; auditedAt: Date } | { outcome: 'not_applicable' }> {
-  const { rows } = await sqlPool(db).query<{ finished: number; audited_at: Date | null }>({
+): Promise<
+  { outcome: 'done'; auditedAt: Date } | { outcome: 'not_applicable' } | { outcome: 'lost' }
+> {
+  const { rows } = await sqlPool(db).query<{
+    locked: number;
+    finished: number;
+    audited_at: Date | null;
+  }>({
     name: 'commander_complete_install_succeeded',
     text: INSTALL_SUCCEEDED_SQL,
     values: [
@@ -688,11 +770,22 @@ export async function completeInstallSucceededRow(
       input.audit.requestId,
       input.eventsChannel,
       input.action,
+      input.maskerSecretsEncrypted ?? null,
+      input.instanceId ?? null,
+      input.log?.lines ?? [],
+      input.log?.progress != null,
+      input.log?.progress?.phase ?? null,
+      JSON.stringify(input.log?.progress?.phases ?? []),
+      input.log?.notify === true && input.log.progress != null,
+      input.appliedIsDesired === true,
     ],
   });
   const row = rows[0];
-  return row && row.finished > 0 && row.audited_at
-    ? { outcome: 'done', auditedAt: new Date(row.audited_at) }
+  if (row && row.finished > 0 && row.audited_at) {
+    return { outcome: 'done', auditedAt: new Date(row.audited_at) };
+  }
+  return row && row.locked > 0 && input.instanceId != null
+    ? { outcome: 'lost' }
     : { outcome: 'not_applicable' };
 }
 
