@@ -56,6 +56,33 @@ describe('AgentResourcesCache versions', () => {
     expect(cache.version('c')).toBe('3');
   });
 
+  it('keeps the document built for a version, dropped with it, within its byte budget', () => {
+    const cache = new AgentResourcesCache({ maxDocumentBytes: 10 });
+    cache.setListening(true);
+    cache.remember('c1', 'v1', cache.mark, '{"a":1}');
+    expect(cache.document('c1')).toEqual({ version: 'v1', body: '{"a":1}' });
+    // The same version again without a body (a 304 read from the stored stamp) keeps it.
+    cache.remember('c1', 'v1', cache.mark);
+    expect(cache.document('c1')?.body).toBe('{"a":1}');
+    // Another version without a body: the old document is gone with the old version.
+    cache.remember('c1', 'v2', cache.mark);
+    expect(cache.version('c1')).toBe('v2');
+    expect(cache.document('c1')).toBeUndefined();
+    // Beyond the budget a version is kept without its document.
+    cache.remember('c2', 'v1', cache.mark, '{"b":2}');
+    cache.remember('c3', 'v1', cache.mark, '{"c":3}');
+    expect(cache.document('c2')?.body).toBe('{"b":2}');
+    expect(cache.version('c3')).toBe('v1');
+    expect(cache.document('c3')).toBeUndefined();
+    // Invalidation frees its bytes; a change's notification drops the document.
+    cache.invalidate('c2');
+    expect(cache.document('c2')).toBeUndefined();
+    cache.remember('c3', 'v1', cache.mark, '{"c":3}');
+    expect(cache.document('c3')?.body).toBe('{"c":3}');
+    cache.setListening(false);
+    expect(cache.document('c3')).toBeUndefined();
+  });
+
   it('parses a render once while it is held; least recently used out first', () => {
     const cache = new AgentResourcesCache({ maxTemplates: 2 });
     let parses = 0;

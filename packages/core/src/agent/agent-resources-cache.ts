@@ -14,6 +14,11 @@ export type ParsedTemplateGroups = {
 export type AgentResourcesCacheOptions = {
   /** At most this many clusters' versions are kept (default 20,000); the oldest goes first. */
   maxVersions?: number;
+  /**
+   * The documents (bodies) kept with their versions, at most this many bytes in all (default
+   * 64 MiB); beyond it a version is kept without its document.
+   */
+  maxDocumentBytes?: number;
   /** At most this many distinct renders are kept parsed (default 256); least recently used goes. */
   maxTemplates?: number;
 };
@@ -22,7 +27,10 @@ export type AgentResourcesCacheOptions = {
  * What the agent resource poll computes once and every poll reuses, per API process:
  *
  * - **versions**: each cluster's current resources version (content hash), so a poll whose
- *   `If-None-Match` names it is a 304 without a statement. A trigger on `clusters` NOTIFYs
+ *   `If-None-Match` names it is a 304 without a statement; with it, once built here, the
+ *   document itself (the JSON body of a 200, the agent key included), so a poll without the
+ *   current ETag (an agent's first, or one after a restart) is answered without a statement or a
+ *   rebuild either. A trigger on `clusters` NOTIFYs
  *   {@link AGENT_RESOURCES_CHANNEL} with the cluster id when the desired render or the agent key
  *   changes (or the row is deleted) and the listening process calls {@link invalidate}. While
  *   that listener is not connected ({@link setListening}(false)) no version is served or kept;
@@ -31,8 +39,12 @@ export type AgentResourcesCacheOptions = {
  *   text (content, not ciphertext: two clusters with the same render share one parse). Content
  *   never changes under its key, so these need no invalidation; they are bounded (LRU).
  */
+type VersionEntry = { version: string; body: string | null };
+
 export class AgentResourcesCache {
-  private readonly versions = new Map<string, string>();
+  private readonly versions = new Map<string, VersionEntry>();
+  private documentBytes = 0;
+  private readonly maxDocumentBytes: number;
   private readonly templates = new Map<string, ParsedTemplateGroups>();
   private readonly maxVersions: number;
   private readonly maxTemplates: number;
@@ -42,6 +54,7 @@ export class AgentResourcesCache {
   constructor(options: AgentResourcesCacheOptions = {}) {
     this.maxVersions = options.maxVersions ?? 20_000;
     this.maxTemplates = options.maxTemplates ?? 256;
+    this.maxDocumentBytes = options.maxDocumentBytes ?? 64 * 1024 * 1024;
   }
 
   /** Whether invalidations can arrive; versions are bypassed (and emptied) while they cannot. */
@@ -53,13 +66,22 @@ export class AgentResourcesCache {
   /** Drops a cluster's version (its render or key changed, or it was deleted). */
   invalidate(clusterId: string): void {
     this.generation++;
-    this.versions.delete(clusterId);
+    this.drop(clusterId);
   }
 
   /** Drops every cluster's version. */
   clear(): void {
     this.generation++;
     this.versions.clear();
+    this.documentBytes = 0;
+  }
+
+  private drop(clusterId: string): void {
+    const entry = this.versions.get(clusterId);
+    if (entry) {
+      this.documentBytes -= entry.body?.length ?? 0;
+      this.versions.delete(clusterId);
+    }
   }
 
   /** Taken before reading a cluster: {@link remember} keeps what was read only if still current. */
@@ -69,22 +91,41 @@ export class AgentResourcesCache {
 
   /** The cluster's cached version, if it can be trusted. */
   version(clusterId: string): string | undefined {
-    return this.listening ? this.versions.get(clusterId) : undefined;
+    return this.listening ? this.versions.get(clusterId)?.version : undefined;
   }
 
-  /** Keeps a version read after {@link mark} returned `mark`, unless an invalidation came since. */
-  remember(clusterId: string, version: string, mark: number): void {
+  /** The cluster's cached document (version and body), if it can be trusted. */
+  document(clusterId: string): { version: string; body: string } | undefined {
+    if (!this.listening) {
+      return undefined;
+    }
+    const entry = this.versions.get(clusterId);
+    return entry?.body != null ? { version: entry.version, body: entry.body } : undefined;
+  }
+
+  /**
+   * Keeps a version (and the document built for it, `body`) read after {@link mark} returned
+   * `mark`, unless an invalidation came since. A version kept again without a body keeps the
+   * body it had if the version is the same.
+   */
+  remember(clusterId: string, version: string, mark: number, body: string | null = null): void {
     if (!this.listening || mark !== this.generation) {
       return;
     }
-    this.versions.delete(clusterId);
+    const had = this.versions.get(clusterId);
+    const kept = body ?? (had?.version === version ? had.body : null);
+    this.drop(clusterId);
     if (this.versions.size >= this.maxVersions) {
       const oldest = this.versions.keys().next();
       if (!oldest.done) {
-        this.versions.delete(oldest.value);
+        this.drop(oldest.value);
       }
     }
-    this.versions.set(clusterId, version);
+    const fits = kept !== null && this.documentBytes + kept.length <= this.maxDocumentBytes;
+    this.versions.set(clusterId, { version, body: fits ? kept : null });
+    if (fits) {
+      this.documentBytes += kept.length;
+    }
   }
 
   /** Versions held (tests, metrics). */

@@ -12,7 +12,8 @@ export type AgentResourcesAnswer = { version: string; body: string } | null;
  * (304).
  *
  * - The cluster's version is in this process's cache (`AgentResourcesCache`, invalidated by
- *   NOTIFY when the render or the agent key changes): a 304 costs no statement.
+ *   NOTIFY when the render or the agent key changes): a 304 costs no statement; so does a 200
+ *   when the document was built here since the last change (kept with its version).
  * - Otherwise ONE statement reads the stored version and, only when it is not the agent's,
  *   the encrypted render and key; the resources are built (the render's YAML parsed once per
  *   process per distinct render), their version cached, and stored in the background
@@ -29,6 +30,11 @@ export async function getAgentResources(
   const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '') || null;
   if (wanted !== null && cache.version(agent.id) === wanted) {
     return null;
+  }
+  // Built here before and not changed since: the same document, no statement, no rebuild.
+  const document = cache.document(agent.id);
+  if (document) {
+    return document;
   }
   const tag = urlTag(publicUrl, agentImage);
   const mark = cache.mark;
@@ -51,7 +57,7 @@ export async function getAgentResources(
     agentImage,
     cache,
   );
-  cache.remember(agent.id, built.version, mark);
+  cache.remember(agent.id, built.version, mark, built.body);
   const stamped = `${built.version}@${tag}`;
   if (row.stored !== stamped) {
     ctx.stamps.add({
