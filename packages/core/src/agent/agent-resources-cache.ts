@@ -1,6 +1,8 @@
 import type { AgentResources } from '@commander/contracts';
 import { type Queryable, type ResourcesStamp, stampResourcesVersions } from '@commander/db';
 
+import type { AgentResourcesSource } from './agent-resources.js';
+
 /** PostgreSQL channel on which a trigger announces clusters whose agent resources changed. */
 export const AGENT_RESOURCES_CHANNEL = 'commander_agent_resources';
 
@@ -15,8 +17,9 @@ export type AgentResourcesCacheOptions = {
   /** At most this many clusters' versions are kept (default 20,000); the oldest goes first. */
   maxVersions?: number;
   /**
-   * The documents (bodies) kept with their versions, at most this many bytes in all (default
-   * 64 MiB); beyond it a version is kept without its document.
+   * What the documents kept with their versions are built from, at most this many bytes of
+   * parsed render groups in all (counted per cluster, though clusters with the same render share
+   * them; default 64 MiB); beyond it a version is kept without its document.
    */
   maxDocumentBytes?: number;
   /** At most this many distinct renders are kept parsed (default 256); least recently used goes. */
@@ -27,10 +30,10 @@ export type AgentResourcesCacheOptions = {
  * What the agent resource poll computes once and every poll reuses, per API process:
  *
  * - **versions**: each cluster's current resources version (content hash), so a poll whose
- *   `If-None-Match` names it is a 304 without a statement; with it, once built here, the
- *   document itself (the JSON body of a 200, the agent key included), so a poll without the
- *   current ETag (an agent's first, or one after a restart) is answered without a statement or a
- *   rebuild either. A trigger on `clusters` NOTIFYs
+ *   `If-None-Match` names it is a 304 without a statement; with it, once built here, what the
+ *   document is built from (the render's parsed groups, shared, and the agent key as stored,
+ *   ENCRYPTED), so a poll without the current ETag (an agent's first, or one after a restart) is
+ *   answered without a statement, a render decryption, a parse or a hash either. A trigger on `clusters` NOTIFYs
  *   {@link AGENT_RESOURCES_CHANNEL} with the cluster id when the desired render or the agent key
  *   changes (or the row is deleted) and the listening process calls {@link invalidate}. While
  *   that listener is not connected ({@link setListening}(false)) no version is served or kept;
@@ -39,7 +42,7 @@ export type AgentResourcesCacheOptions = {
  *   text (content, not ciphertext: two clusters with the same render share one parse). Content
  *   never changes under its key, so these need no invalidation; they are bounded (LRU).
  */
-type VersionEntry = { version: string; body: string | null };
+type VersionEntry = { version: string; source: AgentResourcesSource | null };
 
 export class AgentResourcesCache {
   private readonly versions = new Map<string, VersionEntry>();
@@ -79,7 +82,7 @@ export class AgentResourcesCache {
   private drop(clusterId: string): void {
     const entry = this.versions.get(clusterId);
     if (entry) {
-      this.documentBytes -= entry.body?.length ?? 0;
+      this.documentBytes -= entry.source?.template.json.length ?? 0;
       this.versions.delete(clusterId);
     }
   }
@@ -94,26 +97,31 @@ export class AgentResourcesCache {
     return this.listening ? this.versions.get(clusterId)?.version : undefined;
   }
 
-  /** The cluster's cached document (version and body), if it can be trusted. */
-  document(clusterId: string): { version: string; body: string } | undefined {
+  /** The cluster's cached document (its version and what it is built from), if trusted. */
+  document(clusterId: string): { version: string; source: AgentResourcesSource } | undefined {
     if (!this.listening) {
       return undefined;
     }
     const entry = this.versions.get(clusterId);
-    return entry?.body != null ? { version: entry.version, body: entry.body } : undefined;
+    return entry?.source ? { version: entry.version, source: entry.source } : undefined;
   }
 
   /**
-   * Keeps a version (and the document built for it, `body`) read after {@link mark} returned
-   * `mark`, unless an invalidation came since. A version kept again without a body keeps the
-   * body it had if the version is the same.
+   * Keeps a version (and what its document is built from, `source`) read after {@link mark}
+   * returned `mark`, unless an invalidation came since. A version kept again without a source
+   * keeps the source it had if the version is the same.
    */
-  remember(clusterId: string, version: string, mark: number, body: string | null = null): void {
+  remember(
+    clusterId: string,
+    version: string,
+    mark: number,
+    source: AgentResourcesSource | null = null,
+  ): void {
     if (!this.listening || mark !== this.generation) {
       return;
     }
     const had = this.versions.get(clusterId);
-    const kept = body ?? (had?.version === version ? had.body : null);
+    const kept = source ?? (had?.version === version ? had.source : null);
     this.drop(clusterId);
     if (this.versions.size >= this.maxVersions) {
       const oldest = this.versions.keys().next();
@@ -121,10 +129,11 @@ export class AgentResourcesCache {
         this.drop(oldest.value);
       }
     }
-    const fits = kept !== null && this.documentBytes + kept.length <= this.maxDocumentBytes;
-    this.versions.set(clusterId, { version, body: fits ? kept : null });
+    const bytes = kept?.template.json.length ?? 0;
+    const fits = kept !== null && this.documentBytes + bytes <= this.maxDocumentBytes;
+    this.versions.set(clusterId, { version, source: fits ? kept : null });
     if (fits) {
-      this.documentBytes += kept.length;
+      this.documentBytes += bytes;
     }
   }
 

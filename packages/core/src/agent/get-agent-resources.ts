@@ -2,7 +2,7 @@ import { selectAgentResources } from '@commander/db';
 
 import { AppError } from '../errors.js';
 import type { AgentContext } from './agent-context.js';
-import { buildAgentResources, urlTag } from './agent-resources.js';
+import { agentResourcesBody, buildAgentResources, urlTag } from './agent-resources.js';
 
 /** A poll's answer: 304 (`null`), or the resources' version and JSON body. */
 export type AgentResourcesAnswer = { version: string; body: string } | null;
@@ -31,10 +31,14 @@ export async function getAgentResources(
   if (wanted !== null && cache.version(agent.id) === wanted) {
     return null;
   }
-  // Built here before and not changed since: the same document, no statement, no rebuild.
+  // Built here before and not changed since: the same document, no statement, no rebuild (only
+  // the agent key decrypted again: it is not kept in clear).
   const document = cache.document(agent.id);
   if (document) {
-    return document;
+    return {
+      version: document.version,
+      body: agentResourcesBody(encryptor, document.version, document.source, publicUrl, agentImage),
+    };
   }
   const tag = urlTag(publicUrl, agentImage);
   const mark = cache.mark;
@@ -57,7 +61,7 @@ export async function getAgentResources(
     agentImage,
     cache,
   );
-  cache.remember(agent.id, built.version, mark, built.body);
+  cache.remember(agent.id, built.version, mark, built.source);
   const stamped = `${built.version}@${tag}`;
   if (row.stored !== stamped) {
     ctx.stamps.add({

@@ -41,14 +41,14 @@ export async function recordResourcesStatus(
     const mark = ctx.resources.mark;
     const row = await selectAgentResources(ctx.hot, agent.id, null);
     if (row) {
-      const { version, body: document } = buildAgentResources(
+      const { version, source } = buildAgentResources(
         encryptor,
         { uuid: row.uuid, desiredRenderedEncrypted: row.render, agentKeyEncrypted: row.key },
         publicUrl,
         agentImage,
         ctx.resources,
       );
-      ctx.resources.remember(agent.id, version, mark, document);
+      ctx.resources.remember(agent.id, version, mark, source);
       outcome = await write(version);
     }
   }
