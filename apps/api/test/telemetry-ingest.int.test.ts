@@ -282,6 +282,14 @@ describe('telemetry ingest (in-process)', () => {
     const body = changed.result.json();
     expect(`"${body.version}"`).toBe(changed.result.headers.etag);
     expect(body.groups.map((g: { name: string }) => g.name)).toEqual(['commander-agent']);
+    // Its version is stored in the background (a batch 50 ms later): let it go before counting.
+    await eventually(
+      async () =>
+        (
+          await t.db.cluster.findUniqueOrThrow({ where: { id: c.id } })
+        ).resourcesVersion?.startsWith(`${body.version}@`) === true,
+      'the new version was stored',
+    );
     // And the apply report that follows is one statement (its batch's), the version known from
     // the cache; the state changed, so its change event follows the commit in one more.
     const report = await counted(() =>

@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 
 import { WORKSPACE_PERMISSIONS } from '@commander/contracts';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
-import { type Db, type ResourcesStatusReport, sqlPool } from '@commander/db';
+import {
+  type Db,
+  type ResourcesStatusReport,
+  sqlPool,
+  updateResourcesStatusBatch,
+  writeTelemetryBatch,
+} from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -21,13 +27,14 @@ describe('ResourcesStatusBatcher', () => {
   let database: TestDatabase;
   let db: Db;
   let clusterIds: string[] = [];
+  let workspaceId = '';
   const TAG = '@tag1';
 
   beforeAll(async () => {
     database = await createTestDatabase();
     db = database.db;
     const boot = await bootstrapInstallation(db, {});
-    const workspaceId = boot.defaultWorkspaceId!;
+    workspaceId = boot.defaultWorkspaceId!;
     const ctx: ServiceContext = {
       db,
       actor: { type: 'system', id: null, name: 'test' },
@@ -150,6 +157,47 @@ describe('ResourcesStatusBatcher', () => {
       'not_configured',
     );
     await batcher.close();
+  });
+
+  it('never deadlocks with telemetry batches over the same clusters: both lock their rows in id order', async () => {
+    await db.cluster.createMany({
+      data: Array.from({ length: 120 }, (_, i) => ({ workspaceId, name: `overlap-${i}` })),
+    });
+    const ids = (
+      await db.cluster.findMany({
+        where: { name: { startsWith: 'overlap-' } },
+        select: { id: true },
+      })
+    ).map((c) => c.id);
+    // Separate connections, the arrays in opposite orders, many rounds at once.
+    const a = new pg.Pool({ connectionString: database.url, max: 4 });
+    const b = new pg.Pool({ connectionString: database.url, max: 4 });
+    try {
+      const now = new Date();
+      const telemetry = (order: string[]) =>
+        writeTelemetryBatch(a, {
+          samples: [],
+          snapshots: order.map((clusterId) => ({ clusterId, agentDataJson: '{}', seenAt: now })),
+          seen: [],
+        });
+      const status = (order: string[]) =>
+        updateResourcesStatusBatch(
+          b,
+          order.map((clusterId) => report(clusterId)),
+        );
+      const reversed = [...ids].reverse();
+      const rounds = Array.from({ length: 8 }, (_, i) => [
+        telemetry(i % 2 === 0 ? ids : reversed),
+        status(i % 2 === 0 ? reversed : ids),
+      ]).flat();
+      const settled = await Promise.allSettled(rounds);
+      expect(settled.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual(
+        [],
+      );
+    } finally {
+      await a.end();
+      await b.end();
+    }
   });
 
   it('refuses with 503 details once closed, after writing everything it accepted', async () => {

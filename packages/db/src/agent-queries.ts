@@ -331,16 +331,26 @@ export async function writeTelemetryBatch(
                                storage_bytes, storage_used_bytes, node_count)
              WHERE EXISTS (SELECT 1 FROM clusters c WHERE c.id = u.cluster_id)
              RETURNING 1
+           ), locked AS MATERIALIZED (
+             -- Every row this statement updates, locked in id order first, as the status
+             -- report batch locks its rows: two multi-row writers of clusters that take their
+             -- locks in one order cannot deadlock each other.
+             SELECT c.id FROM clusters c
+             WHERE c.id = ANY($10::uuid[] || $13::uuid[])
+             ORDER BY c.id
+             FOR NO KEY UPDATE
            ), snapshots AS (
              UPDATE clusters c
              SET agent_data = v.data::jsonb, agent_status = 'online', agent_last_seen_at = v.seen
              FROM unnest($10::uuid[], $11::text[], $12::timestamptz[]) AS v(id, data, seen)
+             JOIN locked l ON l.id = v.id
              WHERE c.id = v.id
              RETURNING c.id, c.workspace_id
            ), seen AS (
              UPDATE clusters c
              SET agent_status = 'online', agent_last_seen_at = v.seen
              FROM unnest($13::uuid[], $14::timestamptz[]) AS v(id, seen)
+             JOIN locked l ON l.id = v.id
              WHERE c.id = v.id AND (c.agent_last_seen_at IS NULL OR c.agent_last_seen_at < v.seen
                                     OR c.agent_status IS DISTINCT FROM 'online')
              RETURNING 1
