@@ -43,6 +43,12 @@ export type RequestTally = {
    * lookups are behind): the fleet's steady state.
    */
   steadyLatenciesMs: number[];
+  /**
+   * Latencies of the requests scheduled in the first poll interval: the seeded fleet's first
+   * sync (every agent's first poll and report, its first key lookup), the complement of
+   * {@link steadyLatenciesMs}.
+   */
+  firstLatenciesMs: number[];
 };
 
 /** What the load generator measured. */
@@ -75,7 +81,7 @@ type AgentState = {
 };
 
 function tally(): RequestTally {
-  return { sent: 0, statuses: {}, latenciesMs: [], steadyLatenciesMs: [] };
+  return { sent: 0, statuses: {}, latenciesMs: [], steadyLatenciesMs: [], firstLatenciesMs: [] };
 }
 
 /** Requests scheduled at or after this time (performance.now()) count as steady state. */
@@ -147,6 +153,8 @@ function note(t: RequestTally, status: number | string, latencyMs: number, at: n
   t.latenciesMs.push(latencyMs);
   if (at >= steadyFrom) {
     t.steadyLatenciesMs.push(latencyMs);
+  } else {
+    t.firstLatenciesMs.push(latencyMs);
   }
 }
 

@@ -8,15 +8,17 @@ import {
   AgentKeyCache,
   AgentResourcesCache,
   type AuditSink,
+  batchedLookup,
   type ConfigurationRenderer,
   type Encryptor,
   type InstanceInfo,
   logRedactPaths,
   ResourcesStampQueue,
+  ResourcesStatusBatcher,
   TelemetryIngest,
 } from '@commander/core';
 import { RenderPool } from '@commander/core/render-pool';
-import { type Db, poolOf, selectAgentAuth } from '@commander/db';
+import { type Db, poolOf, selectAgentAuthMany } from '@commander/db';
 import { Connector, TunnelKeyGuard } from '@commander/tunnel';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -71,6 +73,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The telemetry write-behind buffer (benchmarks and tests read its counters). */
     telemetryIngest: TelemetryIngest;
+    /** Agents' apply reports' write-behind buffer. */
+    resourcesStatusBatcher: ResourcesStatusBatcher;
     /** The agent key cache. */
     agentKeyCache: AgentKeyCache;
     agentResourcesCache: AgentResourcesCache;
@@ -167,23 +171,29 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     pool.ready().catch((err: unknown) => app.log.error({ err }, 'render workers failed to start'));
   }
 
+  // First, on the root instance: its onResponse hook times every route.
+  const metrics = registerApiMetrics(app, deps.db);
   // The agent API's hot statements (authentication misses, resource version, telemetry
   // batches) run on pg directly, on a small pool of their own.
   const agentPool = new pg.Pool({
     connectionString: config.databaseUrl,
-    // The batches in flight, and four for key lookups, resource versions and change notices.
-    max: config.telemetry.maxInFlight + 4,
+    // The telemetry batches in flight, two status report batches, and four for key lookups,
+    // resource versions and change notices.
+    max: config.telemetry.maxInFlight + 2 + 4,
     application_name: 'commander-api-agent',
   });
   agentPool.on('error', (err) => app.log.warn({ err }, 'agent pool connection lost'));
-  const agentKeys = new AgentKeyCache((uuid) => selectAgentAuth(agentPool, uuid), {
-    ttlMs: config.agentKeyCacheTtlMs,
-  });
+  // Misses of one event-loop turn are read in one statement (a fleet's first requests).
+  const agentKeys = new AgentKeyCache(
+    batchedLookup((uuids) => selectAgentAuthMany(agentPool, uuids)),
+    { ttlMs: config.agentKeyCacheTtlMs },
+  );
   const ingest = new TelemetryIngest(agentPool, {
     lingerMs: config.telemetry.flushMs,
     maxBatch: config.telemetry.maxBatch,
     maxPending: config.telemetry.maxPending,
     maxInFlight: config.telemetry.maxInFlight,
+    onBatch: metrics.telemetryBatch,
     log: app.log,
   });
   // Resource versions and parsed renders, invalidated by NOTIFY (packages/core
@@ -192,19 +202,25 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const stamps = new ResourcesStampQueue(agentPool, {
     warn: (err, message) => app.log.warn({ err }, message),
   });
+  // Agents' apply reports: written in batches like telemetry (one statement, answered after its
+  // commit, change events after it).
+  const statusReports = new ResourcesStatusBatcher(agentPool, {
+    lingerMs: config.telemetry.flushMs,
+    maxInFlight: 2,
+    log: app.log,
+  });
   app.decorate('telemetryIngest', ingest);
+  app.decorate('resourcesStatusBatcher', statusReports);
   app.decorate('agentKeyCache', agentKeys);
   app.decorate('agentResourcesCache', agentResources);
   // Registered first, so it runs after every other onClose hook: the server has stopped taking
   // requests; what was accepted is committed before the pool closes.
   app.addHook('onClose', async () => {
-    await ingest.close();
+    await Promise.all([ingest.close(), statusReports.close()]);
     await stamps.flush();
     await agentPool.end();
   });
 
-  // First, on the root instance: its onResponse hook times every route.
-  const metrics = registerApiMetrics(app, deps.db);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(securityHeadersPlugin, { https: config.publicUrl.startsWith('https:') });
@@ -231,6 +247,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     telemetry: ingest,
     resources: agentResources,
     stamps,
+    statusReports,
   });
   // Before any route is registered: it records every route and refuses undeclared ones.
   await app.register(authPlugin, {

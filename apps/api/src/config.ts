@@ -74,14 +74,17 @@ const EnvSchema = z.object({
   RENDER_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   /** Webhook URLs may name private, loopback and link-local addresses (SSRF guard off). */
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '']).default('false'),
-  /** Telemetry write-behind: how long an idle writer waits for more samples, in ms. */
+  /**
+   * Telemetry write-behind: while a batch is being written, how long the next one waits for
+   * more samples, in ms (an idle writer writes at once).
+   */
   TELEMETRY_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(10),
   /** Telemetry samples per batch (one INSERT) at most. */
   TELEMETRY_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Telemetry samples accepted but not yet committed, at most; beyond it agents get 503. */
   TELEMETRY_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),
   /** Telemetry batches written at once (each on its own connection of the agent pool). */
-  TELEMETRY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
+  TELEMETRY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(4),
   /** Seconds an agent's key hashes are served from the cache without asking PostgreSQL. */
   AGENT_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
   /** Password sign-in: everyone (on), global administrators only (break-glass), or nobody. */

@@ -1,4 +1,9 @@
-import { collectMetrics, type InstallationMetrics, REPLICA_ALIVE_SECONDS } from '@commander/core';
+import {
+  type BatchTiming,
+  collectMetrics,
+  type InstallationMetrics,
+  REPLICA_ALIVE_SECONDS,
+} from '@commander/core';
 import type { Db } from '@commander/db';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -6,7 +11,11 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 /** How long one aggregate answer serves scrapes (several Prometheus replicas, several APIs). */
 const AGGREGATE_TTL_MS = 10_000;
 /** The API's Prometheus metrics: HTTP durations by route, telemetry ingest, and the state of the installation (one cached aggregate query). */
-export type ApiMetrics = { registry: Registry };
+export type ApiMetrics = {
+  registry: Registry;
+  /** Records a telemetry batch (TelemetryIngest's `onBatch`). */
+  telemetryBatch: (batch: BatchTiming) => void;
+};
 
 /**
  * Creates the registry (one per app: tests build several apps in one process), times every
@@ -28,6 +37,36 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     help: 'Telemetry samples accepted from agents.',
     registers: [registry],
   });
+
+  // The write-behind buffer's batches: what an acknowledged sample waits for (BENCHMARKS.md
+  // telemetry-tail): its queueing before the batch starts, then the statement and its commit.
+  const batchBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+  const batchWrite = new Histogram({
+    name: 'commander_telemetry_batch_write_seconds',
+    help: 'Wall time of a telemetry batch statement, its commit included, by outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: batchBuckets,
+    registers: [registry],
+  });
+  const batchQueued = new Histogram({
+    name: 'commander_telemetry_batch_queued_seconds',
+    help: "How long a telemetry batch's oldest sample waited before the batch was started.",
+    buckets: batchBuckets,
+    registers: [registry],
+  });
+  const batchSamples = new Histogram({
+    name: 'commander_telemetry_batch_samples',
+    help: 'Samples per telemetry batch.',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
+    registers: [registry],
+  });
+  const telemetryBatch = (b: BatchTiming): void => {
+    batchWrite.observe({ outcome: b.ok ? 'ok' : 'failed' }, b.writeMs / 1000);
+    if (b.samples > 0) {
+      batchQueued.observe(b.queuedMs / 1000);
+      batchSamples.observe(b.samples);
+    }
+  };
 
   let cached: { at: number; value: Promise<InstallationMetrics> } | null = null;
   const aggregate = (): Promise<InstallationMetrics> => {
@@ -115,5 +154,5 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     }
     done();
   });
-  return { registry };
+  return { registry, telemetryBatch };
 }

@@ -1026,12 +1026,14 @@ export function renderFleet(r: FleetResult): string {
       'Per second',
       'Statuses',
       'Latency p50 / p99 / max (ms)',
+      'First poll interval p50 / p99 / max (ms)',
       'Steady state p50 / p99 / max (ms)',
       'Goal p99 < 100 ms (whole window; steady state)',
     ],
     kinds.map(([label, t]) => {
       const s = summarize(t.latenciesMs);
       const steady = summarize(t.steadyLatenciesMs ?? []);
+      const first = summarize(t.firstLatenciesMs ?? []);
       return [
         label,
         t.sent,
@@ -1040,6 +1042,7 @@ export function renderFleet(r: FleetResult): string {
           .map(([code, n]) => `${code}×${n}`)
           .join(', ') || '—',
         latencyCell(s),
+        first.count > 0 ? latencyCell(first) : '—',
         steady.count > 0 ? latencyCell(steady) : '—',
         [s, steady]
           .map((x, i) =>

@@ -24,10 +24,15 @@ export {
   AgentResourcesCache,
   ResourcesStampQueue,
 } from './agent/agent-resources-cache.js';
+export { batchedLookup } from './agent/batched-lookup.js';
 export { getAgentResources } from './agent/get-agent-resources.js';
 export { markSilentAgents } from './agent/mark-silent-agents.js';
 export { recordResourcesStatus } from './agent/record-resources-status.js';
 export { reportTelemetry } from './agent/report-telemetry.js';
+export {
+  ResourcesStatusBatcher,
+  type ResourcesStatusBatcherOptions,
+} from './agent/resources-status-batcher.js';
 export { rotateAgentKey } from './agent/rotate-agent-key.js';
 export { applyDocuments } from './apply/apply-documents.js';
 export { type AuditFilter, listAuditEvents } from './audit/list-audit.js';
@@ -293,6 +298,7 @@ export {
 } from './tasks/registry.js';
 export { agentData } from './telemetry/agent-data.js';
 export {
+  type BatchTiming,
   type IngestRefusal,
   type ParsedTelemetry,
   TelemetryIngest,

@@ -23,6 +23,7 @@ import {
   recordResourcesStatus,
   reportTelemetry,
   ResourcesStampQueue,
+  ResourcesStatusBatcher,
   type ServiceContext,
   silentLogger,
   TelemetryIngest,
@@ -40,6 +41,7 @@ describe('metrics, readiness and the agent context', () => {
   let agentCtx: AgentContext;
   let ingest: TelemetryIngest;
   let stamps: ResourcesStampQueue;
+  let statusReports: ResourcesStatusBatcher;
   let clusterId = '';
 
   beforeAll(async () => {
@@ -79,6 +81,7 @@ describe('metrics, readiness and the agent context', () => {
         throw err;
       },
     });
+    statusReports = new ResourcesStatusBatcher(sqlPool(db), { lingerMs: 1 });
     agentCtx = {
       db,
       hot: sqlPool(db),
@@ -91,10 +94,12 @@ describe('metrics, readiness and the agent context', () => {
       // Not listening: every poll reads PostgreSQL (the API's caches listen; see apps/api tests).
       resources: new AgentResourcesCache(),
       stamps,
+      statusReports,
     };
   });
   afterAll(async () => {
     await ingest?.close();
+    await statusReports?.close();
     await database?.drop();
   });
 

@@ -33,6 +33,26 @@ export async function selectAgentAuth(db: Queryable, uuid: string): Promise<Agen
   return rows[0] ?? null;
 }
 
+/**
+ * The clusters with these uuids (at most one statement's worth; duplicates allowed), as agent
+ * authentication needs them, by uuid; a uuid with no cluster is absent from the map. ONE
+ * statement: the agent key cache's misses of one event-loop tick are read together.
+ */
+export async function selectAgentAuthMany(
+  db: Queryable,
+  uuids: string[],
+): Promise<Map<string, AgentAuthRow>> {
+  const { rows } = await db.query<AgentAuthRow>({
+    name: 'commander_agent_auth_many',
+    text: `SELECT id, uuid, workspace_id AS "workspaceId", archived_at IS NOT NULL AS archived,
+                  agent_key_hash AS "agentKeyHash", agent_previous_key_hash AS "agentPreviousKeyHash",
+                  agent_previous_key_expires_at AS "agentPreviousKeyExpiresAt"
+           FROM clusters WHERE uuid = ANY($1::uuid[])`,
+    values: [uuids],
+  });
+  return new Map(rows.map((r) => [r.uuid, r]));
+}
+
 /** The stored resources version of a cluster (null when cleared or never computed). */
 export async function selectResourcesVersion(
   db: Queryable,
@@ -131,7 +151,7 @@ export async function stampResourcesVersions(
   return rows[0]?.n ?? 0;
 }
 
-/** Outcome of {@link updateResourcesStatus}. */
+/** Outcome of one report of {@link updateResourcesStatusBatch}. */
 export type ResourcesStatusOutcome =
   /** No such cluster. */
   | 'missing'
@@ -139,71 +159,103 @@ export type ResourcesStatusOutcome =
   | 'unknown_version'
   | 'updated';
 
+/** One agent's `POST …/resources/status`, as {@link updateResourcesStatusBatch} writes it. */
+export type ResourcesStatusReport = {
+  clusterId: string;
+  /** The cluster's current version when the caller knows it, else null (the stored stamp). */
+  current: string | null;
+  /** The version the agent applied. */
+  reported: string;
+  hasErrors: boolean;
+  /** `resources_state_results` as JSON text. */
+  resultsJson: string;
+  now: Date;
+  /** The suffix a stored stamp of this process's URL and agent image ends with (`@<tag>`). */
+  tagSuffix: string;
+};
+
+/** What {@link updateResourcesStatusBatch} did: an outcome per report (in order) and notices. */
+export type ResourcesStatusBatchResult = {
+  outcomes: ResourcesStatusOutcome[];
+  /**
+   * The `cluster` `resources` change events of the reports whose state changed or that carry
+   * an error, for {@link sendNotices} once the batch has committed.
+   */
+  notices: string[];
+};
+
 /**
- * `POST …/resources/status` in ONE statement: locks the cluster row, decides its sync state
- * (`configured` when `reported` is the current version and no result is an error; the current
- * version is `current` when the caller knows it, else the stored stamp carrying `tagSuffix`),
- * writes the state, the results, the check/apply times and the agent's last-seen, and NOTIFYs
- * `eventsChannel` (a `cluster` `resources` change) when the state changed or a result is an
- * error. Writes nothing when the current version is unknown (`unknown_version`).
+ * Many agents' `POST …/resources/status` in ONE statement (one transaction, one commit). Locks the clusters' rows in id
+ * order, decides each one's sync state against its current version (`current`, else the stored
+ * stamp carrying its `tagSuffix`), writes the state, the results, the check/apply times and the
+ * agent's last-seen. A cluster must appear at most once. Sends NO notification (a transaction
+ * that NOTIFYs holds PostgreSQL's global notify lock through its commit's WAL flush, so reports
+ * would commit one after another): it returns the change events instead, to send after the
+ * commit ({@link sendNotices}).
  */
-export async function updateResourcesStatus(
+export async function updateResourcesStatusBatch(
   db: Queryable,
-  input: {
-    clusterId: string;
-    current: string | null;
-    tagSuffix: string;
-    reported: string;
-    hasErrors: boolean;
-    resultsJson: string;
-    now: Date;
-  },
-  eventsChannel: string,
-): Promise<ResourcesStatusOutcome> {
-  const { rows } = await db.query<{ found: number; updated: number }>({
-    name: 'commander_resources_status',
-    text: `WITH o AS (
-             SELECT id, workspace_id, resources_sync_state AS old_state,
-                    COALESCE($2::text,
-                             CASE WHEN right(resources_version, length($3::text)) = $3::text
-                                  THEN left(resources_version, -length($3::text)) END) AS current
-             FROM clusters WHERE id = $1 FOR UPDATE
-           ), s AS (
-             SELECT o.*, CASE WHEN o.current = $4::text AND NOT $5::boolean
-                              THEN 'configured' ELSE 'not_configured' END AS state
-             FROM o WHERE o.current IS NOT NULL
-           ), u AS (
-             UPDATE clusters c
-             SET resources_sync_state = s.state, resources_state_results = $6::jsonb,
-                 resources_checked_at = $7::timestamptz,
-                 resources_applied_at = CASE WHEN s.state = 'configured' THEN $7::timestamptz
-                                             ELSE c.resources_applied_at END,
-                 agent_status = 'online', agent_last_seen_at = $7::timestamptz
-             FROM s WHERE c.id = s.id
-             RETURNING c.id, c.workspace_id, s.old_state, s.state
-           ), n AS (
-             SELECT count(pg_notify($8, json_build_object('type', 'cluster', 'id', id,
-                      'workspace_id', workspace_id, 'cluster_id', id, 'action', 'resources')::text)) AS k
-             FROM u WHERE u.old_state IS DISTINCT FROM u.state OR $5::boolean
-           )
-           SELECT (SELECT count(*) FROM o)::int AS found, (SELECT count(*) FROM u)::int AS updated,
-                  (SELECT k FROM n)::int AS notified`,
+  reports: ResourcesStatusReport[],
+): Promise<ResourcesStatusBatchResult> {
+  const { rows } = await db.query<{
+    found: boolean[];
+    updated: boolean[];
+    notices: string[] | null;
+  }>({
+    name: 'commander_resources_status_batch',
+    text: `WITH v AS (
+               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::text[],
+                                    $6::timestamptz[], $7::text[]) WITH ORDINALITY
+                             AS v(id, current, reported, has_errors, results, at, tag, i)
+             ), o AS (
+               SELECT c.id, c.workspace_id, c.resources_sync_state AS old_state,
+                      COALESCE(v.current,
+                               CASE WHEN right(c.resources_version, length(v.tag)) = v.tag
+                                    THEN left(c.resources_version, -length(v.tag)) END) AS cur,
+                      v.reported, v.has_errors, v.results, v.at
+               FROM clusters c JOIN v ON v.id = c.id
+               ORDER BY c.id
+               -- NO KEY: telemetry INSERTs' foreign-key checks (KEY SHARE) need not wait.
+               FOR NO KEY UPDATE OF c
+             ), s AS (
+               SELECT o.*, CASE WHEN o.cur = o.reported AND NOT o.has_errors
+                                THEN 'configured' ELSE 'not_configured' END AS state
+               FROM o WHERE o.cur IS NOT NULL
+             ), u AS (
+               UPDATE clusters c
+               SET resources_sync_state = s.state, resources_state_results = s.results::jsonb,
+                   resources_checked_at = s.at,
+                   resources_applied_at = CASE WHEN s.state = 'configured' THEN s.at
+                                               ELSE c.resources_applied_at END,
+                   agent_status = 'online', agent_last_seen_at = s.at
+               FROM s WHERE c.id = s.id
+               RETURNING c.id, c.workspace_id, s.old_state, s.state, s.has_errors
+             )
+             SELECT array_agg(o.id IS NOT NULL ORDER BY v.i) AS found,
+                    array_agg(u.id IS NOT NULL ORDER BY v.i) AS updated,
+                    (SELECT array_agg(json_build_object('type', 'cluster', 'id', u2.id,
+                              'workspace_id', u2.workspace_id, 'cluster_id', u2.id,
+                              'action', 'resources')::text)
+                     FROM u u2 WHERE u2.old_state IS DISTINCT FROM u2.state OR u2.has_errors) AS notices
+             FROM v LEFT JOIN o ON o.id = v.id LEFT JOIN u ON u.id = v.id`,
     values: [
-      input.clusterId,
-      input.current,
-      input.tagSuffix,
-      input.reported,
-      input.hasErrors,
-      input.resultsJson,
-      input.now,
-      eventsChannel,
+      reports.map((r) => r.clusterId),
+      reports.map((r) => r.current),
+      reports.map((r) => r.reported),
+      reports.map((r) => r.hasErrors),
+      reports.map((r) => r.resultsJson),
+      reports.map((r) => r.now),
+      reports.map((r) => r.tagSuffix),
     ],
   });
   const r = rows[0];
-  if (!r || r.found === 0) {
-    return 'missing';
-  }
-  return r.updated > 0 ? 'updated' : 'unknown_version';
+  const outcomes = reports.map((_, i): ResourcesStatusOutcome => {
+    if (!r?.found[i]) {
+      return 'missing';
+    }
+    return r.updated[i] ? 'updated' : 'unknown_version';
+  });
+  return { outcomes, notices: r?.notices ?? [] };
 }
 
 /** One telemetry sample as stored. */
@@ -279,16 +331,26 @@ export async function writeTelemetryBatch(
                                storage_bytes, storage_used_bytes, node_count)
              WHERE EXISTS (SELECT 1 FROM clusters c WHERE c.id = u.cluster_id)
              RETURNING 1
+           ), locked AS MATERIALIZED (
+             -- Every row this statement updates, locked in id order first, as the status
+             -- report batch locks its rows: two multi-row writers of clusters that take their
+             -- locks in one order cannot deadlock each other.
+             SELECT c.id FROM clusters c
+             WHERE c.id = ANY($10::uuid[] || $13::uuid[])
+             ORDER BY c.id
+             FOR NO KEY UPDATE
            ), snapshots AS (
              UPDATE clusters c
              SET agent_data = v.data::jsonb, agent_status = 'online', agent_last_seen_at = v.seen
              FROM unnest($10::uuid[], $11::text[], $12::timestamptz[]) AS v(id, data, seen)
+             JOIN locked l ON l.id = v.id
              WHERE c.id = v.id
              RETURNING c.id, c.workspace_id
            ), seen AS (
              UPDATE clusters c
              SET agent_status = 'online', agent_last_seen_at = v.seen
              FROM unnest($13::uuid[], $14::timestamptz[]) AS v(id, seen)
+             JOIN locked l ON l.id = v.id
              WHERE c.id = v.id AND (c.agent_last_seen_at IS NULL OR c.agent_last_seen_at < v.seen
                                     OR c.agent_status IS DISTINCT FROM 'online')
              RETURNING 1

@@ -31,6 +31,7 @@ export type AgentAuthOptions = {
   telemetry: TelemetrySink;
   resources: AgentResourcesCache;
   stamps: AgentContext['stamps'];
+  statusReports: AgentContext['statusReports'];
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -62,6 +63,7 @@ export const agentAuthPlugin = fp<AgentAuthOptions>(
           telemetry: options.telemetry,
           resources: options.resources,
           stamps: options.stamps,
+          statusReports: options.statusReports,
           requestId: request.id,
         };
         done();

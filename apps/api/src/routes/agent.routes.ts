@@ -11,6 +11,7 @@ import {
   recordResourcesStatus,
   reportTelemetry,
 } from '@commander/core';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -19,6 +20,14 @@ import { agentContextOf } from '../plugins/agent-auth.js';
 import { BODY_LIMITS } from '../plugins/auth.js';
 
 const ParamsSchema = z.object({ cluster_uuid: z.uuid() });
+
+/** A refusal by back-pressure (a write-behind buffer full or closing) says when to come back. */
+function retryAfter(reply: FastifyReply, error: unknown): void {
+  const refusal = error instanceof AppError ? (error.details as IngestRefusal | null) : null;
+  if (error instanceof AppError && error.code === 'service_unavailable' && refusal) {
+    void reply.header('retry-after', String(refusal.retry_after_seconds));
+  }
+}
 
 /**
  * The agent API (`/agent_api/:cluster_uuid/…`), authenticated by the cluster's agent key
@@ -70,7 +79,12 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await recordResourcesStatus(agentContextOf(request), request.body);
+      try {
+        await recordResourcesStatus(agentContextOf(request), request.body);
+      } catch (error) {
+        retryAfter(reply, error);
+        throw error;
+      }
       return reply.code(204).send(null);
     },
   );
@@ -96,10 +110,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         await reportTelemetry(agentContextOf(request), request.body);
       } catch (error) {
-        const refusal = error instanceof AppError ? (error.details as IngestRefusal | null) : null;
-        if (error instanceof AppError && error.code === 'service_unavailable' && refusal) {
-          void reply.header('retry-after', String(refusal.retry_after_seconds));
-        }
+        retryAfter(reply, error);
         throw error;
       }
       return reply.code(204).send(null);

@@ -4,6 +4,7 @@ import type { Actor, Encryptor, InstanceInfo, Logger } from '../context.js';
 import type { ParsedTelemetry } from '../telemetry/ingest.js';
 import type { AgentIdentity } from './agent-key-cache.js';
 import type { AgentResourcesCache, ResourcesStampQueue } from './agent-resources-cache.js';
+import type { ResourcesStatusBatcher } from './resources-status-batcher.js';
 
 /** Where an agent's telemetry goes (the API's write-behind buffer, `TelemetryIngest`). */
 export type TelemetrySink = {
@@ -33,5 +34,7 @@ export type AgentContext = {
   resources: AgentResourcesCache;
   /** Computed resources versions, stored in batches off the request. */
   stamps: Pick<ResourcesStampQueue, 'add'>;
+  /** Agents' apply reports, written in batches (answered after their batch's commit). */
+  statusReports: Pick<ResourcesStatusBatcher, 'submit'>;
   requestId?: string | undefined;
 };

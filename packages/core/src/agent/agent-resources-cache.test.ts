@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   AGENT_GROUP,
   agentCredentialsSecret,
+  agentResourcesBody,
   agentUrl,
   agentWorkloadResources,
   buildAgentResources,
@@ -54,6 +55,40 @@ describe('AgentResourcesCache versions', () => {
     expect(cache.size).toBe(2);
     expect(cache.version('a')).toBeUndefined();
     expect(cache.version('c')).toBe('3');
+  });
+
+  it("keeps what a version's document is built from, dropped with it, within its byte budget", () => {
+    const cache = new AgentResourcesCache({ maxDocumentBytes: 10 });
+    cache.setListening(true);
+    const source = (json: string) => ({
+      template: { groups: [], json },
+      uuid: 'u',
+      agentKeyEncrypted: 'ciphertext',
+    });
+    const s1 = source('[1,2,3]');
+    cache.remember('c1', 'v1', cache.mark, s1);
+    expect(cache.document('c1')).toEqual({ version: 'v1', source: s1 });
+    // The same version again without a source (a 304 read from the stored stamp) keeps it.
+    cache.remember('c1', 'v1', cache.mark);
+    expect(cache.document('c1')?.source).toBe(s1);
+    // Another version without a source: the old document is gone with the old version.
+    cache.remember('c1', 'v2', cache.mark);
+    expect(cache.version('c1')).toBe('v2');
+    expect(cache.document('c1')).toBeUndefined();
+    // Beyond the budget a version is kept without its document.
+    const s2 = source('[4,5,6]');
+    cache.remember('c2', 'v1', cache.mark, s2);
+    cache.remember('c3', 'v1', cache.mark, source('[7,8,9]'));
+    expect(cache.document('c2')?.source).toBe(s2);
+    expect(cache.version('c3')).toBe('v1');
+    expect(cache.document('c3')).toBeUndefined();
+    // An invalidation (a change's notification) drops the document and frees its bytes.
+    cache.invalidate('c2');
+    expect(cache.document('c2')).toBeUndefined();
+    cache.remember('c3', 'v1', cache.mark, source('[7,8,9]'));
+    expect(cache.document('c3')?.version).toBe('v1');
+    cache.setListening(false);
+    expect(cache.document('c3')).toBeUndefined();
   });
 
   it('parses a render once while it is held; least recently used out first', () => {
@@ -149,6 +184,11 @@ describe('buildAgentResources', () => {
       });
       // What the route's schema serializer would have written: nothing stripped or added.
       expect(AgentResourcesSchema.parse(body)).toEqual(body);
+      // Written again from the cached source (the key kept encrypted): the same body.
+      expect(first.source.agentKeyEncrypted).toBe(inputs.agentKeyEncrypted);
+      expect(
+        agentResourcesBody(encryptor, first.version, first.source, 'https://c.example/', image),
+      ).toBe(plain.body);
     },
   );
 

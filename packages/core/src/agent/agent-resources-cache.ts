@@ -1,6 +1,8 @@
 import type { AgentResources } from '@commander/contracts';
 import { type Queryable, type ResourcesStamp, stampResourcesVersions } from '@commander/db';
 
+import type { AgentResourcesSource } from './agent-resources.js';
+
 /** PostgreSQL channel on which a trigger announces clusters whose agent resources changed. */
 export const AGENT_RESOURCES_CHANNEL = 'commander_agent_resources';
 
@@ -14,6 +16,12 @@ export type ParsedTemplateGroups = {
 export type AgentResourcesCacheOptions = {
   /** At most this many clusters' versions are kept (default 20,000); the oldest goes first. */
   maxVersions?: number;
+  /**
+   * What the documents kept with their versions are built from, at most this many bytes of
+   * parsed render groups in all (counted per cluster, though clusters with the same render share
+   * them; default 64 MiB); beyond it a version is kept without its document.
+   */
+  maxDocumentBytes?: number;
   /** At most this many distinct renders are kept parsed (default 256); least recently used goes. */
   maxTemplates?: number;
 };
@@ -22,7 +30,10 @@ export type AgentResourcesCacheOptions = {
  * What the agent resource poll computes once and every poll reuses, per API process:
  *
  * - **versions**: each cluster's current resources version (content hash), so a poll whose
- *   `If-None-Match` names it is a 304 without a statement. A trigger on `clusters` NOTIFYs
+ *   `If-None-Match` names it is a 304 without a statement; with it, once built here, what the
+ *   document is built from (the render's parsed groups, shared, and the agent key as stored,
+ *   ENCRYPTED), so a poll without the current ETag (an agent's first, or one after a restart) is
+ *   answered without a statement, a render decryption, a parse or a hash either. A trigger on `clusters` NOTIFYs
  *   {@link AGENT_RESOURCES_CHANNEL} with the cluster id when the desired render or the agent key
  *   changes (or the row is deleted) and the listening process calls {@link invalidate}. While
  *   that listener is not connected ({@link setListening}(false)) no version is served or kept;
@@ -31,8 +42,12 @@ export type AgentResourcesCacheOptions = {
  *   text (content, not ciphertext: two clusters with the same render share one parse). Content
  *   never changes under its key, so these need no invalidation; they are bounded (LRU).
  */
+type VersionEntry = { version: string; source: AgentResourcesSource | null };
+
 export class AgentResourcesCache {
-  private readonly versions = new Map<string, string>();
+  private readonly versions = new Map<string, VersionEntry>();
+  private documentBytes = 0;
+  private readonly maxDocumentBytes: number;
   private readonly templates = new Map<string, ParsedTemplateGroups>();
   private readonly maxVersions: number;
   private readonly maxTemplates: number;
@@ -42,6 +57,7 @@ export class AgentResourcesCache {
   constructor(options: AgentResourcesCacheOptions = {}) {
     this.maxVersions = options.maxVersions ?? 20_000;
     this.maxTemplates = options.maxTemplates ?? 256;
+    this.maxDocumentBytes = options.maxDocumentBytes ?? 64 * 1024 * 1024;
   }
 
   /** Whether invalidations can arrive; versions are bypassed (and emptied) while they cannot. */
@@ -53,13 +69,22 @@ export class AgentResourcesCache {
   /** Drops a cluster's version (its render or key changed, or it was deleted). */
   invalidate(clusterId: string): void {
     this.generation++;
-    this.versions.delete(clusterId);
+    this.drop(clusterId);
   }
 
   /** Drops every cluster's version. */
   clear(): void {
     this.generation++;
     this.versions.clear();
+    this.documentBytes = 0;
+  }
+
+  private drop(clusterId: string): void {
+    const entry = this.versions.get(clusterId);
+    if (entry) {
+      this.documentBytes -= entry.source?.template.json.length ?? 0;
+      this.versions.delete(clusterId);
+    }
   }
 
   /** Taken before reading a cluster: {@link remember} keeps what was read only if still current. */
@@ -69,22 +94,47 @@ export class AgentResourcesCache {
 
   /** The cluster's cached version, if it can be trusted. */
   version(clusterId: string): string | undefined {
-    return this.listening ? this.versions.get(clusterId) : undefined;
+    return this.listening ? this.versions.get(clusterId)?.version : undefined;
   }
 
-  /** Keeps a version read after {@link mark} returned `mark`, unless an invalidation came since. */
-  remember(clusterId: string, version: string, mark: number): void {
+  /** The cluster's cached document (its version and what it is built from), if trusted. */
+  document(clusterId: string): { version: string; source: AgentResourcesSource } | undefined {
+    if (!this.listening) {
+      return undefined;
+    }
+    const entry = this.versions.get(clusterId);
+    return entry?.source ? { version: entry.version, source: entry.source } : undefined;
+  }
+
+  /**
+   * Keeps a version (and what its document is built from, `source`) read after {@link mark}
+   * returned `mark`, unless an invalidation came since. A version kept again without a source
+   * keeps the source it had if the version is the same.
+   */
+  remember(
+    clusterId: string,
+    version: string,
+    mark: number,
+    source: AgentResourcesSource | null = null,
+  ): void {
     if (!this.listening || mark !== this.generation) {
       return;
     }
-    this.versions.delete(clusterId);
+    const had = this.versions.get(clusterId);
+    const kept = source ?? (had?.version === version ? had.source : null);
+    this.drop(clusterId);
     if (this.versions.size >= this.maxVersions) {
       const oldest = this.versions.keys().next();
       if (!oldest.done) {
-        this.versions.delete(oldest.value);
+        this.drop(oldest.value);
       }
     }
-    this.versions.set(clusterId, version);
+    const bytes = kept?.template.json.length ?? 0;
+    const fits = kept !== null && this.documentBytes + bytes <= this.maxDocumentBytes;
+    this.versions.set(clusterId, { version, source: fits ? kept : null });
+    if (fits) {
+      this.documentBytes += bytes;
+    }
   }
 
   /** Versions held (tests, metrics). */

@@ -9,7 +9,7 @@ import {
 import { parseAllDocuments } from 'yaml';
 
 import type { Encryptor } from '../context.js';
-import type { AgentResourcesCache } from './agent-resources-cache.js';
+import type { AgentResourcesCache, ParsedTemplateGroups } from './agent-resources-cache.js';
 
 /** How often agents poll for resources and report telemetry (seconds). */
 export const AGENT_POLL_INTERVAL_SECONDS = 30;
@@ -173,7 +173,23 @@ export type AgentResourcesInputs = {
 };
 
 /** A cluster's agent resources: the content version and the response body (JSON text). */
-export type BuiltAgentResources = { version: string; body: string };
+export type BuiltAgentResources = {
+  version: string;
+  body: string;
+  /** What the body is built from again without a statement ({@link agentResourcesBody}). */
+  source: AgentResourcesSource;
+};
+
+/**
+ * What a cluster's resources document is assembled from once its render is parsed: the render's
+ * groups (shared by every cluster with the same render) and the cluster's uuid and agent key as
+ * stored (ENCRYPTED: the key is decrypted only while a body is written, never kept in clear).
+ */
+export type AgentResourcesSource = {
+  template: ParsedTemplateGroups;
+  uuid: string;
+  agentKeyEncrypted: string | null;
+};
 
 type RenderedGroup = { name: string; sync_mode: 'managed' | 'unmanaged'; yaml: string };
 
@@ -218,30 +234,58 @@ export function buildAgentResources(
         const groups = parseGroups(rendered);
         return { groups, json: JSON.stringify(groups) };
       })();
-  let groupsJson = template.json;
-  if (inputs.agentKeyEncrypted) {
-    const own = JSON.stringify({
-      name: AGENT_GROUP,
-      sync_mode: 'managed',
-      resources: [
-        agentCredentialsSecret(
-          encryptor.decrypt(inputs.agentKeyEncrypted),
-          agentUrl(publicUrl, inputs.uuid),
-        ),
-        ...(agentImage ? agentWorkloadResources(agentImage) : []),
-      ],
-    });
-    // JSON.stringify([...groups, own]), without serializing the template's groups again.
-    groupsJson = template.groups.length === 0 ? `[${own}]` : `${groupsJson.slice(0, -1)},${own}]`;
-  }
+  const source = { template, uuid: inputs.uuid, agentKeyEncrypted: inputs.agentKeyEncrypted };
+  const groupsJson = groupsJsonOf(encryptor, source, publicUrl, agentImage);
   const version = createHash('sha256').update(groupsJson).digest('hex').slice(0, 32);
-  return {
-    version,
-    body:
-      `{"version":"${version}","groups":${groupsJson},` +
-      `"poll_interval_seconds":${AGENT_POLL_INTERVAL_SECONDS},` +
-      `"telemetry_interval_seconds":${AGENT_TELEMETRY_INTERVAL_SECONDS}}`,
-  };
+  return { version, body: bodyOf(version, groupsJson), source };
+}
+
+/**
+ * The body of {@link buildAgentResources} for `version`, from its `source` (kept in the
+ * process's cache with the version): the agent key decrypted and Commander's own group
+ * serialized again, nothing parsed or hashed.
+ */
+export function agentResourcesBody(
+  encryptor: Encryptor,
+  version: string,
+  source: AgentResourcesSource,
+  publicUrl: string,
+  agentImage: string | null = null,
+): string {
+  return bodyOf(version, groupsJsonOf(encryptor, source, publicUrl, agentImage));
+}
+
+function groupsJsonOf(
+  encryptor: Encryptor,
+  source: AgentResourcesSource,
+  publicUrl: string,
+  agentImage: string | null,
+): string {
+  const { template } = source;
+  if (!source.agentKeyEncrypted) {
+    return template.json;
+  }
+  const own = JSON.stringify({
+    name: AGENT_GROUP,
+    sync_mode: 'managed',
+    resources: [
+      agentCredentialsSecret(
+        encryptor.decrypt(source.agentKeyEncrypted),
+        agentUrl(publicUrl, source.uuid),
+      ),
+      ...(agentImage ? agentWorkloadResources(agentImage) : []),
+    ],
+  });
+  // JSON.stringify([...groups, own]), without serializing the template's groups again.
+  return template.groups.length === 0 ? `[${own}]` : `${template.json.slice(0, -1)},${own}]`;
+}
+
+function bodyOf(version: string, groupsJson: string): string {
+  return (
+    `{"version":"${version}","groups":${groupsJson},` +
+    `"poll_interval_seconds":${AGENT_POLL_INTERVAL_SECONDS},` +
+    `"telemetry_interval_seconds":${AGENT_TELEMETRY_INTERVAL_SECONDS}}`
+  );
 }
 
 /**

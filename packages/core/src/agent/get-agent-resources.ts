@@ -2,7 +2,7 @@ import { selectAgentResources } from '@commander/db';
 
 import { AppError } from '../errors.js';
 import type { AgentContext } from './agent-context.js';
-import { buildAgentResources, urlTag } from './agent-resources.js';
+import { agentResourcesBody, buildAgentResources, urlTag } from './agent-resources.js';
 
 /** A poll's answer: 304 (`null`), or the resources' version and JSON body. */
 export type AgentResourcesAnswer = { version: string; body: string } | null;
@@ -12,7 +12,8 @@ export type AgentResourcesAnswer = { version: string; body: string } | null;
  * (304).
  *
  * - The cluster's version is in this process's cache (`AgentResourcesCache`, invalidated by
- *   NOTIFY when the render or the agent key changes): a 304 costs no statement.
+ *   NOTIFY when the render or the agent key changes): a 304 costs no statement; so does a 200
+ *   when the document was built here since the last change (kept with its version).
  * - Otherwise ONE statement reads the stored version and, only when it is not the agent's,
  *   the encrypted render and key; the resources are built (the render's YAML parsed once per
  *   process per distinct render), their version cached, and stored in the background
@@ -29,6 +30,15 @@ export async function getAgentResources(
   const wanted = ifNoneMatch?.replace(/^W\//, '').replace(/"/g, '') || null;
   if (wanted !== null && cache.version(agent.id) === wanted) {
     return null;
+  }
+  // Built here before and not changed since: the same document, no statement, no rebuild (only
+  // the agent key decrypted again: it is not kept in clear).
+  const document = cache.document(agent.id);
+  if (document) {
+    return {
+      version: document.version,
+      body: agentResourcesBody(encryptor, document.version, document.source, publicUrl, agentImage),
+    };
   }
   const tag = urlTag(publicUrl, agentImage);
   const mark = cache.mark;
@@ -51,7 +61,7 @@ export async function getAgentResources(
     agentImage,
     cache,
   );
-  cache.remember(agent.id, built.version, mark);
+  cache.remember(agent.id, built.version, mark, built.source);
   const stamped = `${built.version}@${tag}`;
   if (row.stored !== stamped) {
     ctx.stamps.add({

@@ -1,17 +1,18 @@
 import type { ResourcesStatusBody } from '@commander/contracts';
-import { selectAgentResources, updateResourcesStatus } from '@commander/db';
+import { selectAgentResources } from '@commander/db';
 
 import { AppError } from '../errors.js';
-import { EVENTS_CHANNEL } from '../events/notify.js';
 import type { AgentContext } from './agent-context.js';
 import { buildAgentResources, urlTag } from './agent-resources.js';
 
 /**
  * `POST /resources/status`: per-resource apply results. The cluster's resources are
  * `configured` when every resource of the current version applied, `not_configured` otherwise
- * (errors, or results for an older version). ONE statement (`updateResourcesStatus`) when the
- * current version is known — from this process's cache, or the version the last poll stamped —
- * which is every report that follows a poll; otherwise the resources are rebuilt to learn it.
+ * (errors, or results for an older version). Written through the write-behind batcher
+ * (`ResourcesStatusBatcher`: one statement per batch of many agents' reports, answered after its
+ * commit) when the current version is known — from this process's cache, or the version the last
+ * poll stamped — which is every report that follows a poll; otherwise the resources are rebuilt
+ * to learn it and the report is written again.
  */
 export async function recordResourcesStatus(
   ctx: AgentContext,
@@ -22,20 +23,17 @@ export async function recordResourcesStatus(
   const agentImage = ctx.instance.agentImage ?? null;
   const errorCount = body.results.reduce((n, r) => (r.status === 'error' ? n + 1 : n), 0);
   const tag = urlTag(publicUrl, agentImage);
+  const resultsJson = JSON.stringify(stateResults(body));
   const write = (current: string | null) =>
-    updateResourcesStatus(
-      ctx.hot,
-      {
-        clusterId: agent.id,
-        current,
-        tagSuffix: `@${tag}`,
-        reported: body.version,
-        hasErrors: errorCount > 0,
-        resultsJson: JSON.stringify(stateResults(body)),
-        now: new Date(),
-      },
-      EVENTS_CHANNEL,
-    );
+    ctx.statusReports.submit({
+      clusterId: agent.id,
+      current,
+      tagSuffix: `@${tag}`,
+      reported: body.version,
+      hasErrors: errorCount > 0,
+      resultsJson,
+      now: new Date(),
+    });
   let outcome = await write(ctx.resources.version(agent.id) ?? null);
   if (outcome === 'unknown_version') {
     // Neither cached nor stamped (a change since the last poll, or none yet): rebuild the
@@ -43,14 +41,14 @@ export async function recordResourcesStatus(
     const mark = ctx.resources.mark;
     const row = await selectAgentResources(ctx.hot, agent.id, null);
     if (row) {
-      const { version } = buildAgentResources(
+      const { version, source } = buildAgentResources(
         encryptor,
         { uuid: row.uuid, desiredRenderedEncrypted: row.render, agentKeyEncrypted: row.key },
         publicUrl,
         agentImage,
         ctx.resources,
       );
-      ctx.resources.remember(agent.id, version, mark);
+      ctx.resources.remember(agent.id, version, mark, source);
       outcome = await write(version);
     }
   }

@@ -20,12 +20,18 @@ export type TelemetryIngestOptions = {
   /** A batch is written as soon as this many samples wait (default 500). */
   maxBatch?: number;
   /**
-   * How long the first sample of a batch waits for others when the writer is idle (default
-   * 10 ms). While a batch is being written the next one fills up and goes as soon as it ends
-   * (group commit), so under load batches grow by themselves.
+   * While a batch is being written and another could start, how long the first sample of the
+   * next batch waits for others (default 10 ms); it goes sooner when the running batch ends.
+   * When no batch is being written a sample's batch goes at once (in the same turn of the event
+   * loop): waiting would share no commit. So batches grow with the load (group commit), and a
+   * lone sample waits for its own commit only.
    */
   lingerMs?: number;
-  /** Batches written at once (default 2): the next batch fills while one waits for its commit. */
+  /**
+   * Batches written at once (default 4): the next batches fill while one waits for its commit,
+   * and batches committing together share PostgreSQL's WAL flushes, so one slow flush delays
+   * the samples behind it once, not once per batch queued.
+   */
   maxInFlight?: number;
   /** Samples accepted but not yet committed, at most (default 10,000); beyond it: 503. */
   maxPending?: number;
@@ -33,14 +39,37 @@ export type TelemetryIngestOptions = {
   seenEveryMs?: number;
   /** Seconds a refused agent is told to wait (Retry-After). */
   retryAfterSeconds?: number;
+  /** Told of every batch written or failed (metrics: its size, wait and commit time). */
+  onBatch?: (batch: BatchTiming) => void;
   log?: Logger;
+};
+
+/** What one batch cost in time, for metrics (`TelemetryIngestOptions.onBatch`). */
+export type BatchTiming = {
+  /** Samples in the batch. */
+  samples: number;
+  /** Agents that only polled, marked seen by the batch. */
+  seen: number;
+  /** How long its oldest sample waited before the batch was started (ms). */
+  queuedMs: number;
+  /** The batch statement's wall time, commit (WAL flush) included (ms). */
+  writeMs: number;
+  /** Batches being written when this one started (itself excluded). */
+  concurrent: number;
+  ok: boolean;
 };
 
 /** A telemetry body as its schema parses it. */
 export type ParsedTelemetry = ReturnType<typeof TelemetryBodySchema.parse>;
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
-type Pending = { row: TelemetryRow; snapshot: AgentSnapshot; waiter: Waiter };
+type Pending = {
+  row: TelemetryRow;
+  snapshot: AgentSnapshot;
+  waiter: Waiter;
+  /** When it was queued (performance.now()). */
+  at: number;
+};
 
 /** Error code details of a refusal by back-pressure. */
 export type IngestRefusal = { retry_after_seconds: number };
@@ -61,6 +90,7 @@ export class TelemetryIngest {
   private readonly lastSeenWrite = new Map<string, number>();
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private seenTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -73,6 +103,7 @@ export class TelemetryIngest {
   private readonly seenEveryMs: number;
   private readonly retryAfterSeconds: number;
   private readonly log: Logger | undefined;
+  private readonly onBatch: ((batch: BatchTiming) => void) | undefined;
   /** Counters since start (metrics, benchmarks). */
   readonly stats = { batches: 0, samples: 0, refused: 0, failedBatches: 0 };
 
@@ -82,11 +113,12 @@ export class TelemetryIngest {
     this.db = db;
     this.maxBatch = options.maxBatch ?? 500;
     this.lingerMs = options.lingerMs ?? 10;
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxInFlight = options.maxInFlight ?? 4;
     this.maxPending = options.maxPending ?? 10_000;
     this.seenEveryMs = options.seenEveryMs ?? 10_000;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
     this.log = options.log;
+    this.onBatch = options.onBatch;
   }
 
   /** Samples accepted and not yet committed. */
@@ -141,6 +173,7 @@ export class TelemetryIngest {
           seenAt: now,
         },
         waiter: { resolve, reject },
+        at: performance.now(),
       });
       this.lastSeenWrite.set(cluster.id, now.getTime());
       this.schedule();
@@ -199,6 +232,22 @@ export class TelemetryIngest {
       void this.flush();
       return;
     }
+    if (this.inFlight === 0) {
+      // The writer is idle: nothing to share a commit with by waiting, so the batch goes once
+      // this turn of the event loop has queued what arrived with it. Under load a batch is
+      // always being written, and the next one fills while it commits (below).
+      if (!this.immediate) {
+        this.immediate = setImmediate(() => {
+          this.immediate = null;
+          if (this.inFlight === 0 && this.pending.length > 0) {
+            void this.flush();
+          } else if (this.pending.length > 0) {
+            this.schedule();
+          }
+        });
+      }
+      return;
+    }
     if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -220,10 +269,22 @@ export class TelemetryIngest {
     if (batch.length === 0 && seen.size === 0) {
       return;
     }
+    const concurrent = this.inFlight;
     this.inFlight++;
     this.inFlightSamples += batch.length;
+    const started = performance.now();
+    const timing = (ok: boolean) =>
+      this.onBatch?.({
+        samples: batch.length,
+        seen: seen.size,
+        queuedMs: batch.length > 0 ? started - batch[0]!.at : 0,
+        writeMs: performance.now() - started,
+        concurrent,
+        ok,
+      });
     try {
       const notices = await this.write(batch, seen);
+      timing(true);
       this.stats.batches++;
       this.stats.samples += batch.length;
       for (const p of batch) {
@@ -231,6 +292,7 @@ export class TelemetryIngest {
       }
       this.announce(notices);
     } catch (error) {
+      timing(false);
       this.stats.failedBatches++;
       this.log?.warn({ err: error, samples: batch.length }, 'telemetry batch not stored');
       const refusal = isConnectionError(error)
