@@ -1,8 +1,6 @@
 import type { AgentResources } from '@commander/contracts';
 import { type Queryable, type ResourcesStamp, stampResourcesVersions } from '@commander/db';
 
-import type { AgentResourcesSource } from './agent-resources.js';
-
 /** PostgreSQL channel on which a trigger announces clusters whose agent resources changed. */
 export const AGENT_RESOURCES_CHANNEL = 'commander_agent_resources';
 
@@ -11,6 +9,17 @@ export type ParsedTemplateGroups = {
   groups: AgentResources['groups'];
   /** `JSON.stringify(groups)`. */
   json: string;
+};
+
+/**
+ * What a cluster's resources document is assembled from once its render is parsed: the render's
+ * groups (shared by every cluster with the same render) and the cluster's uuid and agent key as
+ * stored (ENCRYPTED: the key is decrypted only while a body is written, never kept in clear).
+ */
+export type AgentResourcesSource = {
+  template: ParsedTemplateGroups;
+  uuid: string;
+  agentKeyEncrypted: string | null;
 };
 
 export type AgentResourcesCacheOptions = {

@@ -9,7 +9,7 @@ import {
 import { parseAllDocuments } from 'yaml';
 
 import type { Encryptor } from '../context.js';
-import type { AgentResourcesCache, ParsedTemplateGroups } from './agent-resources-cache.js';
+import type { AgentResourcesCache, AgentResourcesSource } from './agent-resources-cache.js';
 
 /** How often agents poll for resources and report telemetry (seconds). */
 export const AGENT_POLL_INTERVAL_SECONDS = 30;
@@ -178,17 +178,6 @@ export type BuiltAgentResources = {
   body: string;
   /** What the body is built from again without a statement ({@link agentResourcesBody}). */
   source: AgentResourcesSource;
-};
-
-/**
- * What a cluster's resources document is assembled from once its render is parsed: the render's
- * groups (shared by every cluster with the same render) and the cluster's uuid and agent key as
- * stored (ENCRYPTED: the key is decrypted only while a body is written, never kept in clear).
- */
-export type AgentResourcesSource = {
-  template: ParsedTemplateGroups;
-  uuid: string;
-  agentKeyEncrypted: string | null;
 };
 
 type RenderedGroup = { name: string; sync_mode: 'managed' | 'unmanaged'; yaml: string };
