@@ -107,6 +107,8 @@ describe('masker secrets stored with the renders', () => {
       values: { adminPassword: PASSWORD },
     });
     const claimed = await claimNext(cluster.id);
+    // An install stores the public render as the applied one: its claim reads it.
+    expect(claimed.desiredPublic).not.toBeNull();
     // Nothing stored for a new cluster's render: the claim parsed it.
     expect(claimed.renderedSecrets.parsed).toBe(true);
     expect(claimed.renderedSecrets.list()).toEqual(expect.arrayContaining([PASSWORD, LITERAL]));
@@ -189,6 +191,46 @@ describe('masker secrets stored with the renders', () => {
     ).toBe('done');
     const after = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
     expect(after.maskerSecretsEncrypted).toBe(stored);
+  });
+
+  it("a check's claim leaves the public render out and reads an applied render equal to the desired one once", async () => {
+    const clusterId = await installed();
+    const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
+    // The install applied the desired render as stored: the same ciphertext in both columns.
+    expect(row.appliedRenderedEncrypted).toBe(row.desiredRenderedEncrypted);
+    expect(row.desiredRenderedPublic).not.toBeNull();
+    await checkClusterNow(ctx, clusterId);
+    const check = await claimNext(clusterId);
+    expect(check.operation.kind).toBe('CHECK');
+    // A check never stores the public render: the claim does not read it.
+    expect(check.desiredPublic).toBeNull();
+    expect(check.renderedSecrets.desiredEncrypted).toBe(row.desiredRenderedEncrypted);
+    expect(check.renderedSecrets.appliedEncrypted).toBe(row.appliedRenderedEncrypted);
+    expect(check.applied).toEqual(decryptRendered(ctx.encryptor, row.appliedRenderedEncrypted));
+    expect(check.desired).toEqual(check.applied);
+    await completeCheckInSync(
+      ctx,
+      check,
+      { state: '{"uuid":"c2VjcmV0"}', verdict: { status: 'InSync' } },
+      { instanceId: 'instance-1' },
+    );
+    // A desired render that differs from the applied one: each comes with its own ciphertext.
+    const desired = decryptRendered(ctx.encryptor, row.desiredRenderedEncrypted)!;
+    const newer = {
+      ...desired,
+      cluster_configuration: `${desired.cluster_configuration}\n# newer`,
+    };
+    await db.cluster.update({
+      where: { id: clusterId },
+      data: { desiredRenderedEncrypted: encryptRendered(ctx.encryptor, newer) },
+    });
+    const changed = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
+    await checkClusterNow(ctx, clusterId);
+    const second = await claimNext(clusterId);
+    expect(second.renderedSecrets.desiredEncrypted).toBe(changed.desiredRenderedEncrypted);
+    expect(second.renderedSecrets.appliedEncrypted).toBe(row.appliedRenderedEncrypted);
+    expect(second.desired).toEqual(newer);
+    expect(second.applied).toEqual(desired);
   });
 
   it('renders written since are parsed, and the check stores their secrets for the next replica', async () => {

@@ -83,7 +83,8 @@ export type ClaimedOperation = {
   /**
    * The same configuration with secrets as `<secret:key>` placeholders (for display and diffs;
    * stored as the applied public render when the operation applies `desired`). Null for rows
-   * from before public renders.
+   * from before public renders, and for kinds that never store it (check, delete, detach: the
+   * claim does not read it).
    */
   desiredPublic: RenderedConfig | null;
   /**
@@ -157,6 +158,12 @@ const START_TRANSITIONS: Record<string, Record<string, string>> = Object.fromEnt
   ]),
 );
 
+/**
+ * The kinds whose completion stores the claimed public desired render (as the applied one, or
+ * next to an attach's findings): the claim reads the public render for these only.
+ */
+const PUBLIC_RENDER_KINDS: readonly OperationKind[] = ['INSTALL', 'UPDATE', 'ATTACH'];
+
 /** Why `claimOperation` did not claim: the cluster is busy with another operation. */
 export const CLUSTER_BUSY = 'busy' as const;
 
@@ -188,6 +195,7 @@ export async function claimOperation(
     instanceId,
     startTransitions: START_TRANSITIONS,
     eventsChannel: EVENTS_CHANNEL,
+    publicRenderKinds: PUBLIC_RENDER_KINDS,
     agentKey: newAgentKey
       ? { hash: hashToken(newAgentKey), encrypted: encryptor.encrypt(newAgentKey) }
       : null,
