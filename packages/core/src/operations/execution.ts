@@ -40,12 +40,19 @@ import { encryptMaskerSecrets, readMaskerSecrets, renderedSecretsKey } from './m
 /** This process's maskers by cluster (see {@link OperationMaskerCache}). */
 export const operationMaskers = new OperationMaskerCache();
 
+const SAME_AS_DESIRED = Symbol('same as the desired render');
+
 /** A digest of everything a cluster's masker is built from, as stored (ciphertexts). */
 function maskerSourceKey(cluster: ClaimedClusterRow, registry: ClaimedRegistryRow | null): string {
   const hash = createHash('sha256');
+  // An applied render that is the desired one (a cluster in sync: the same ciphertext) is
+  // digested once: its part is the marker -2 (no length is negative, -1 is a missing part).
+  const appliedIsDesired =
+    cluster.appliedRenderedEncrypted !== null &&
+    cluster.appliedRenderedEncrypted === cluster.desiredRenderedEncrypted;
   for (const part of [
     cluster.desiredRenderedEncrypted,
-    cluster.appliedRenderedEncrypted,
+    appliedIsDesired ? SAME_AS_DESIRED : cluster.appliedRenderedEncrypted,
     cluster.sshPrivateKeyEncrypted,
     cluster.secretValuesEncrypted,
     cluster.agentKeyEncrypted,
@@ -56,6 +63,10 @@ function maskerSourceKey(cluster: ClaimedClusterRow, registry: ClaimedRegistryRo
     registry?.ca,
   ]) {
     // Length-prefixed, so no two different lists of parts hash the same text.
+    if (typeof part === 'symbol') {
+      hash.update('-2:');
+      continue;
+    }
     const text = part ?? '';
     hash.update(`${part === null || part === undefined ? -1 : text.length}:${text}`);
   }
@@ -252,18 +263,21 @@ export async function claimOperation(
   // ciphertexts are the ones they were found in; else from the stored renders' YAML. The
   // registry's docker config, which the claim may write into `desired`, is added to the masker
   // on its own below.
-  const secretsKey = renderedSecretsKey(
-    cluster.desiredRenderedEncrypted,
-    cluster.appliedRenderedEncrypted,
-  );
+  // Digested on first use: a run whose masker is cached (a periodic check) never needs it.
+  let secretsKey: string | null = null;
   let secretsList: string[] | null = null;
   let secretsParsed = false;
   const renderedSecrets: ClaimedRenderedSecrets = {
-    key: secretsKey,
+    get key() {
+      return (secretsKey ??= renderedSecretsKey(
+        cluster.desiredRenderedEncrypted,
+        cluster.appliedRenderedEncrypted,
+      ));
+    },
     desiredEncrypted: cluster.desiredRenderedEncrypted,
     appliedEncrypted: cluster.appliedRenderedEncrypted,
     list() {
-      secretsList ??= readMaskerSecrets(encryptor, cluster.maskerSecretsEncrypted, secretsKey);
+      secretsList ??= readMaskerSecrets(encryptor, cluster.maskerSecretsEncrypted, this.key);
       if (secretsList === null) {
         secretsList = secretsInRenderedConfig(rendered, appliedConfig());
         secretsParsed = true;
