@@ -34,8 +34,14 @@ export type AppProcess = {
  * benchmark samples every {@link PROFILE_INTERVAL_US} µs (10 ms: ~0.006 cores per isolate,
  * still 1,000 samples per busy thread in a 10 s window); `profileIntervalUs` overrides it.
  */
-/** V8 sampling interval of the benchmarks' `--cpu-prof` (see {@link startApp}). */
-export const PROFILE_INTERVAL_US = 10_000;
+/**
+ * V8 sampling interval of the benchmarks' `--cpu-prof` (see {@link startApp}); `BENCH_PROFILE_US`
+ * overrides it for a closer look at one run (1000: V8's default, at the cost above).
+ */
+export const PROFILE_INTERVAL_US = (() => {
+  const value = Number(process.env.BENCH_PROFILE_US);
+  return Number.isInteger(value) && value > 0 ? value : 10_000;
+})();
 
 export function startApp(
   name: string,

@@ -100,16 +100,18 @@ describe('masker secrets stored with the renders', () => {
     });
   }
 
-  async function installed(): Promise<string> {
+  async function installed(password = PASSWORD): Promise<string> {
     const cluster = await createCluster(ctx, {
       name: `masker-${++n}`,
       cluster_template_version_id: versionId,
-      values: { adminPassword: PASSWORD },
+      values: { adminPassword: password },
     });
     const claimed = await claimNext(cluster.id);
+    // An install stores the public render as the applied one: its claim reads it.
+    expect(claimed.desiredPublic).not.toBeNull();
     // Nothing stored for a new cluster's render: the claim parsed it.
     expect(claimed.renderedSecrets.parsed).toBe(true);
-    expect(claimed.renderedSecrets.list()).toEqual(expect.arrayContaining([PASSWORD, LITERAL]));
+    expect(claimed.renderedSecrets.list()).toEqual(expect.arrayContaining([password, LITERAL]));
     // The install's claim gave the cluster its agent key (stored hashed and encrypted), and
     // the masker masks it.
     const keyed = await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
@@ -189,6 +191,94 @@ describe('masker secrets stored with the renders', () => {
     ).toBe('done');
     const after = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
     expect(after.maskerSecretsEncrypted).toBe(stored);
+  });
+
+  it("a check's claim leaves the public render out and reads an applied render equal to the desired one once", async () => {
+    const clusterId = await installed();
+    const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
+    // The install applied the desired render as stored: the same ciphertext in both columns.
+    expect(row.appliedRenderedEncrypted).toBe(row.desiredRenderedEncrypted);
+    expect(row.desiredRenderedPublic).not.toBeNull();
+    await checkClusterNow(ctx, clusterId);
+    const check = await claimNext(clusterId);
+    expect(check.operation.kind).toBe('CHECK');
+    // A check never stores the public render: the claim does not read it.
+    expect(check.desiredPublic).toBeNull();
+    expect(check.renderedSecrets.desiredEncrypted).toBe(row.desiredRenderedEncrypted);
+    expect(check.renderedSecrets.appliedEncrypted).toBe(row.appliedRenderedEncrypted);
+    expect(check.applied).toEqual(decryptRendered(ctx.encryptor, row.appliedRenderedEncrypted));
+    expect(check.desired).toEqual(check.applied);
+    await completeCheckInSync(
+      ctx,
+      check,
+      { state: '{"uuid":"c2VjcmV0"}', verdict: { status: 'InSync' } },
+      { instanceId: 'instance-1' },
+    );
+    // A desired render that differs from the applied one: each comes with its own ciphertext.
+    const desired = decryptRendered(ctx.encryptor, row.desiredRenderedEncrypted)!;
+    const newer = {
+      ...desired,
+      cluster_configuration: `${desired.cluster_configuration}\n# newer`,
+    };
+    await db.cluster.update({
+      where: { id: clusterId },
+      data: { desiredRenderedEncrypted: encryptRendered(ctx.encryptor, newer) },
+    });
+    const changed = await db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
+    await checkClusterNow(ctx, clusterId);
+    const second = await claimNext(clusterId);
+    expect(second.renderedSecrets.desiredEncrypted).toBe(changed.desiredRenderedEncrypted);
+    expect(second.renderedSecrets.appliedEncrypted).toBe(row.appliedRenderedEncrypted);
+    expect(second.desired).toEqual(newer);
+    expect(second.applied).toEqual(desired);
+  });
+
+  it("a replica's cached masker is its cluster's own and is rebuilt when an in-sync cluster's renders change", async () => {
+    const passwordA = 'first-cluster-password-aaaa';
+    const passwordB = 'second-cluster-password-bbbb';
+    const a = await installed(passwordA);
+    const b = await installed(passwordB);
+    const checkOnce = async (clusterId: string) => {
+      await checkClusterNow(ctx, clusterId);
+      const claimed = await claimNext(clusterId);
+      await completeCheckInSync(
+        ctx,
+        claimed,
+        { state: '{"uuid":"c2VjcmV0"}', verdict: { status: 'InSync' } },
+        { instanceId: 'instance-1' },
+      );
+      return claimed;
+    };
+    // One replica (this process) checks both clusters, twice: the second claims use the cache.
+    for (let round = 0; round < 2; round++) {
+      const checkA = await checkOnce(a);
+      const checkB = await checkOnce(b);
+      expect(checkA.masker.mask(`pw ${passwordA}`)).toBe('pw [MASKED]');
+      expect(checkB.masker.mask(`pw ${passwordB}`)).toBe('pw [MASKED]');
+      // Each cluster's masker holds its own secrets only.
+      expect(checkA.masker.mask(`pw ${passwordB}`)).toBe(`pw ${passwordB}`);
+      expect(checkB.masker.mask(`pw ${passwordA}`)).toBe(`pw ${passwordA}`);
+    }
+    // Cluster A in sync with a new secret in its render, both columns holding one new
+    // ciphertext (what an install leaves): the cached masker no longer applies.
+    const row = await db.cluster.findUniqueOrThrow({ where: { id: a } });
+    expect(row.appliedRenderedEncrypted).toBe(row.desiredRenderedEncrypted);
+    const rotated = 'rotated-cluster-password-cccc';
+    const desired = decryptRendered(ctx.encryptor, row.desiredRenderedEncrypted)!;
+    const renewed = encryptRendered(ctx.encryptor, {
+      ...desired,
+      resources: desired.resources.map((group) => ({
+        ...group,
+        yaml: group.yaml.replaceAll(passwordA, rotated),
+      })),
+    });
+    await db.cluster.update({
+      where: { id: a },
+      data: { desiredRenderedEncrypted: renewed, appliedRenderedEncrypted: renewed },
+    });
+    const after = await checkOnce(a);
+    expect(after.renderedSecrets.parsed).toBe(true);
+    expect(after.masker.mask(`pw ${rotated}`)).toBe('pw [MASKED]');
   });
 
   it('renders written since are parsed, and the check stores their secrets for the next replica', async () => {

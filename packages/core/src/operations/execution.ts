@@ -40,12 +40,19 @@ import { encryptMaskerSecrets, readMaskerSecrets, renderedSecretsKey } from './m
 /** This process's maskers by cluster (see {@link OperationMaskerCache}). */
 export const operationMaskers = new OperationMaskerCache();
 
+const SAME_AS_DESIRED = Symbol('same as the desired render');
+
 /** A digest of everything a cluster's masker is built from, as stored (ciphertexts). */
 function maskerSourceKey(cluster: ClaimedClusterRow, registry: ClaimedRegistryRow | null): string {
   const hash = createHash('sha256');
+  // An applied render that is the desired one (a cluster in sync: the same ciphertext) is
+  // digested once: its part is the marker -2 (no length is negative, -1 is a missing part).
+  const appliedIsDesired =
+    cluster.appliedRenderedEncrypted !== null &&
+    cluster.appliedRenderedEncrypted === cluster.desiredRenderedEncrypted;
   for (const part of [
     cluster.desiredRenderedEncrypted,
-    cluster.appliedRenderedEncrypted,
+    appliedIsDesired ? SAME_AS_DESIRED : cluster.appliedRenderedEncrypted,
     cluster.sshPrivateKeyEncrypted,
     cluster.secretValuesEncrypted,
     cluster.agentKeyEncrypted,
@@ -56,6 +63,10 @@ function maskerSourceKey(cluster: ClaimedClusterRow, registry: ClaimedRegistryRo
     registry?.ca,
   ]) {
     // Length-prefixed, so no two different lists of parts hash the same text.
+    if (typeof part === 'symbol') {
+      hash.update('-2:');
+      continue;
+    }
     const text = part ?? '';
     hash.update(`${part === null || part === undefined ? -1 : text.length}:${text}`);
   }
@@ -83,7 +94,8 @@ export type ClaimedOperation = {
   /**
    * The same configuration with secrets as `<secret:key>` placeholders (for display and diffs;
    * stored as the applied public render when the operation applies `desired`). Null for rows
-   * from before public renders.
+   * from before public renders, and for kinds that never store it (check, delete, detach: the
+   * claim does not read it).
    */
   desiredPublic: RenderedConfig | null;
   /**
@@ -157,6 +169,12 @@ const START_TRANSITIONS: Record<string, Record<string, string>> = Object.fromEnt
   ]),
 );
 
+/**
+ * The kinds whose completion stores the claimed public desired render (as the applied one, or
+ * next to an attach's findings): the claim reads the public render for these only.
+ */
+const PUBLIC_RENDER_KINDS: readonly OperationKind[] = ['INSTALL', 'UPDATE', 'ATTACH'];
+
 /** Why `claimOperation` did not claim: the cluster is busy with another operation. */
 export const CLUSTER_BUSY = 'busy' as const;
 
@@ -188,6 +206,7 @@ export async function claimOperation(
     instanceId,
     startTransitions: START_TRANSITIONS,
     eventsChannel: EVENTS_CHANNEL,
+    publicRenderKinds: PUBLIC_RENDER_KINDS,
     agentKey: newAgentKey
       ? { hash: hashToken(newAgentKey), encrypted: encryptor.encrypt(newAgentKey) }
       : null,
@@ -244,18 +263,21 @@ export async function claimOperation(
   // ciphertexts are the ones they were found in; else from the stored renders' YAML. The
   // registry's docker config, which the claim may write into `desired`, is added to the masker
   // on its own below.
-  const secretsKey = renderedSecretsKey(
-    cluster.desiredRenderedEncrypted,
-    cluster.appliedRenderedEncrypted,
-  );
+  // Digested on first use: a run whose masker is cached (a periodic check) never needs it.
+  let secretsKey: string | null = null;
   let secretsList: string[] | null = null;
   let secretsParsed = false;
   const renderedSecrets: ClaimedRenderedSecrets = {
-    key: secretsKey,
+    get key() {
+      return (secretsKey ??= renderedSecretsKey(
+        cluster.desiredRenderedEncrypted,
+        cluster.appliedRenderedEncrypted,
+      ));
+    },
     desiredEncrypted: cluster.desiredRenderedEncrypted,
     appliedEncrypted: cluster.appliedRenderedEncrypted,
     list() {
-      secretsList ??= readMaskerSecrets(encryptor, cluster.maskerSecretsEncrypted, secretsKey);
+      secretsList ??= readMaskerSecrets(encryptor, cluster.maskerSecretsEncrypted, this.key);
       if (secretsList === null) {
         secretsList = secretsInRenderedConfig(rendered, appliedConfig());
         secretsParsed = true;

@@ -26,6 +26,7 @@ export type ClaimedClusterRow = {
   registryMode: string | null;
   desiredRenderedEncrypted: string | null;
   appliedRenderedEncrypted: string | null;
+  /** Null also when the operation's kind does not use it (`ClaimInput.publicRenderKinds`). */
   desiredRenderedPublic: Prisma.JsonValue;
   sshPrivateKeyEncrypted: string | null;
   secretValuesEncrypted: string | null;
@@ -71,16 +72,28 @@ export type ClaimInput = {
    * operation is claimed and the cluster has none (an install's: its agent's credentials).
    */
   agentKey?: { hash: string; encrypted: string } | null;
+  /**
+   * The kinds whose run uses the cluster's public desired render (it stores it as the applied
+   * one): for other kinds (a check) the row leaves it out (`desiredRenderedPublic` null), as it
+   * is as large as the render itself.
+   */
+  publicRenderKinds: readonly string[];
 };
 
 const CLAIM_SQL = `
 WITH me AS (
-  SELECT id, cluster_id, created_at FROM cluster_operations WHERE id = $1::uuid
+  SELECT id, cluster_id, created_at, kind FROM cluster_operations WHERE id = $1::uuid
 ), cl AS (
   SELECT c.id, c.uuid, c.workspace_id, c.name, c.status::text AS status, c.cluster_type,
          c.desired_revision, c.applied_revision, c.change_mode::text AS change_mode, c.agent_data,
          c.registry_id, c.registry_mode, c.desired_rendered_encrypted,
-         c.applied_rendered_encrypted, c.desired_rendered_public, c.ssh_private_key_encrypted,
+         CASE WHEN c.applied_rendered_encrypted = c.desired_rendered_encrypted THEN NULL
+              ELSE c.applied_rendered_encrypted END AS applied_rendered_encrypted,
+         coalesce(c.applied_rendered_encrypted = c.desired_rendered_encrypted, false)
+           AS applied_is_desired,
+         CASE WHEN me.kind::text = ANY ($8::text[]) THEN c.desired_rendered_public END
+           AS desired_rendered_public,
+         c.ssh_private_key_encrypted,
          c.secret_values_encrypted, c.agent_key_encrypted, c.dhctl_state_encrypted,
          c.masker_secrets_encrypted, c.archived_at
   FROM clusters c JOIN me ON c.id = me.cluster_id
@@ -193,7 +206,11 @@ function clusterFromJson(row: JsonRow): ClaimedClusterRow {
     registryId: (row.registry_id as string | null) ?? null,
     registryMode: (row.registry_mode as string | null) ?? null,
     desiredRenderedEncrypted: (row.desired_rendered_encrypted as string | null) ?? null,
-    appliedRenderedEncrypted: (row.applied_rendered_encrypted as string | null) ?? null,
+    // The same ciphertext (a cluster in sync) is sent once.
+    appliedRenderedEncrypted:
+      row.applied_is_desired === true
+        ? ((row.desired_rendered_encrypted as string | null) ?? null)
+        : ((row.applied_rendered_encrypted as string | null) ?? null),
     desiredRenderedPublic: row.desired_rendered_public ?? null,
     sshPrivateKeyEncrypted: (row.ssh_private_key_encrypted as string | null) ?? null,
     secretValuesEncrypted: (row.secret_values_encrypted as string | null) ?? null,
@@ -226,6 +243,7 @@ export async function claimOperationRow(db: Db, input: ClaimInput): Promise<Clai
         input.eventsChannel,
         input.agentKey?.hash ?? null,
         input.agentKey?.encrypted ?? null,
+        input.publicRenderKinds,
       ],
     }));
   } catch (error) {
