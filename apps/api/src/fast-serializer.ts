@@ -124,8 +124,13 @@ export function compileRawSplicedListSerializer(
   if (at <= 0 || at === keys.length - 1) {
     throw new Error(`${rawKey} must be a property between others`);
   }
-  const pick = (names: string[]) =>
-    compileZodSerializer(item.pick(Object.fromEntries(names.map((k) => [k, true]))));
+  const pick = (names: string[]) => {
+    const mask: Record<string, true> & Record<number, never> = {};
+    for (const name of names) {
+      mask[name] = true;
+    }
+    return compileZodSerializer(item.pick(mask));
+  };
   const head = pick(keys.slice(0, at));
   const tail = pick(keys.slice(at + 1));
   const raw = compileZodSerializer(item.shape[rawKey] as z.ZodType);
