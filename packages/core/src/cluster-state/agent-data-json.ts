@@ -42,21 +42,76 @@ function stringEnd(t: string, at: number): number {
   return -1;
 }
 
-function isNumberChar(ch: number): boolean {
+function isDigit(ch: number): boolean {
+  return ch >= 48 && ch <= 57;
+}
+
+/**
+ * The end of the number starting at `at`, or -1 when JavaScript would write it otherwise than
+ * its text: `String(Number(text)) !== text` (`1.50`, `1e400`, 17 digits, `-0`). An integer of
+ * at most 15 digits without a leading zero is written as it is (checked without converting).
+ */
+function numberEnd(t: string, at: number): number {
+  let i = at;
+  if (t.charCodeAt(i) === 45) {
+    i++;
+  }
+  const digitsFrom = i;
+  while (isDigit(t.charCodeAt(i))) {
+    i++;
+  }
+  const digits = i - digitsFrom;
+  const next = t.charCodeAt(i);
+  if (next !== 46 && next !== 101 && next !== 69) {
+    // An integer: exact below 2^53 (any 15 digits), as written unless "-0" or a leading zero.
+    const leadingZero = t.charCodeAt(digitsFrom) === 48;
+    if (digits > 0 && digits <= 15 && !(leadingZero && (digits > 1 || digitsFrom > at))) {
+      return i;
+    }
+  }
   // 0-9 . - + e E
-  return (ch >= 48 && ch <= 57) || ch === 46 || ch === 45 || ch === 43 || ch === 101 || ch === 69;
+  while (
+    isDigit(t.charCodeAt(i)) ||
+    t.charCodeAt(i) === 46 ||
+    t.charCodeAt(i) === 45 ||
+    t.charCodeAt(i) === 43 ||
+    t.charCodeAt(i) === 101 ||
+    t.charCodeAt(i) === 69
+  ) {
+    i++;
+  }
+  const token = t.slice(at, i);
+  return String(Number(token)) === token ? i : -1;
 }
 
 /**
  * One JSON value of `t` starting at `at` (no leading whitespace), without its whitespace: the
  * text `JSON.stringify(JSON.parse(value))` writes, and the index after the value. Null when that
  * text could differ from the value's text without whitespace: a number JavaScript writes
- * otherwise (`1.50`, `1e400`, 17 digits, `-0`), or an object key that is an array index
- * (JavaScript objects order those first, jsonb orders keys by length). Strings are copied:
- * PostgreSQL escapes exactly what `JSON.stringify` escapes (`"`, `\`, `\b\f\n\r\t` and other
- * control characters as `\u00xx`), and jsonb holds no lone surrogate.
+ * otherwise (see numberEnd), or an object key that is a digit string (JavaScript orders
+ * array-index keys first, jsonb orders keys by length). Strings are copied: PostgreSQL escapes
+ * exactly what `JSON.stringify` escapes (`"`, `\`, `\b\f\n\r\t` and other control characters
+ * as `\u00xx`), and jsonb holds no lone surrogate or NUL.
  */
 function compactValue(t: string, at: number): { text: string; end: number } | null {
+  const first = t.charCodeAt(at);
+  if (first === QUOTE) {
+    const end = stringEnd(t, at);
+    return end === -1 ? null : { text: t.slice(at, end + 1), end: end + 1 };
+  }
+  if (first === 45 || isDigit(first)) {
+    const end = numberEnd(t, at);
+    return end === -1 ? null : { text: t.slice(at, end), end };
+  }
+  if (first !== 123 && first !== 91) {
+    // true, false, null
+    let i = at;
+    while (t.charCodeAt(i) >= 97 && t.charCodeAt(i) <= 122) {
+      i++;
+    }
+    return i === at ? null : { text: t.slice(at, i), end: i };
+  }
+  // An object or an array: copied up to its closing bracket, whitespace between tokens cut.
   let out = '';
   let from = at;
   let depth = 0;
@@ -69,78 +124,37 @@ function compactValue(t: string, at: number): { text: string; end: number } | nu
       if (end === -1) {
         return null;
       }
-      // An object key that is a digit string: JavaScript would move it (array index keys first).
-      if (t.charCodeAt(end + 1) === COLON) {
-        const first = t.charCodeAt(i + 1);
-        if (first >= 48 && first <= 57) {
-          return null;
-        }
+      if (t.charCodeAt(end + 1) === COLON && isDigit(t.charCodeAt(i + 1))) {
+        return null;
       }
       i = end + 1;
-    } else if (ch === 123 || ch === 91) {
-      // { [
-      depth++;
-      i++;
-    } else if (ch === 125 || ch === 93) {
-      // } ]
-      if (depth === 0) {
-        break;
-      }
-      depth--;
-      i++;
     } else if (isSpace(ch)) {
-      if (depth === 0) {
-        break;
-      }
       out += t.slice(from, i);
       i++;
-      while (i < len && isSpace(t.charCodeAt(i))) {
+      while (isSpace(t.charCodeAt(i))) {
         i++;
       }
       from = i;
-      continue;
-    } else if (ch === 44) {
-      // ,
-      if (depth === 0) {
-        break;
-      }
+    } else if (ch === 123 || ch === 91) {
+      depth++;
       i++;
-    } else if (ch === 45 || (ch >= 48 && ch <= 57)) {
-      let j = i + 1;
-      while (j < len && isNumberChar(t.charCodeAt(j))) {
-        j++;
+    } else if (ch === 125 || ch === 93) {
+      depth--;
+      i++;
+      if (depth === 0) {
+        return { text: out + t.slice(from, i), end: i };
       }
-      const token = t.slice(i, j);
-      if (String(Number(token)) !== token) {
+    } else if (ch === 45 || isDigit(ch)) {
+      i = numberEnd(t, i);
+      if (i === -1) {
         return null;
       }
-      i = j;
     } else {
-      // true, false, null: letters
+      // , : and the letters of true, false, null
       i++;
     }
-    if (depth === 0) {
-      // A complete scalar or a closed container at the top: the value ends here, unless the
-      // scalar goes on (letters or digits of a literal).
-      const next = t.charCodeAt(i);
-      if (
-        ch === QUOTE ||
-        ch === 125 ||
-        ch === 93 ||
-        Number.isNaN(next) ||
-        isSpace(next) ||
-        next === 44 ||
-        next === 125 ||
-        next === 93
-      ) {
-        break;
-      }
-    }
   }
-  if (i === at) {
-    return null;
-  }
-  return { text: out + t.slice(from, i), end: i };
+  return null;
 }
 
 function skipSpace(t: string, i: number): number {
@@ -231,6 +245,17 @@ export function projectAgentDataJson(t: string): string | null {
 }
 
 /**
+ * Projections by snapshot text: a snapshot changes with its agent's telemetry (every 30 s) while
+ * a page of 100 is listed many times in between; a hit costs a hash and a compare of the text
+ * instead of a scan. Keyed by the whole text, so an entry is only ever its own text's projection
+ * (nothing to invalidate, nothing shared across clusters but equal content). Bounded by the
+ * characters it holds: cleared when full.
+ */
+const projections = new Map<string, string | null>();
+let projectedChars = 0;
+const MAX_PROJECTED_CHARS = 8_000_000;
+
+/**
  * A list row's `cluster_agent_data` from the snapshot's jsonb text: the projected text to write
  * as it is, or (text the projection does not take) the parsed value, as the detail view has it.
  * A cluster without a snapshot (SQL or JSON null) has none (`[]`).
@@ -239,7 +264,16 @@ export function agentDataFromJson(text: string | null): ClusterDto['cluster_agen
   if (text === null) {
     return [];
   }
-  const projected = projectAgentDataJson(text);
+  let projected = projections.get(text);
+  if (projected === undefined) {
+    projected = projectAgentDataJson(text);
+    if (projectedChars + text.length > MAX_PROJECTED_CHARS) {
+      projections.clear();
+      projectedChars = 0;
+    }
+    projections.set(text, projected);
+    projectedChars += text.length + (projected?.length ?? 0);
+  }
   if (projected !== null) {
     return new RawJson(projected);
   }
