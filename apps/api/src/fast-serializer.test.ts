@@ -1,10 +1,11 @@
 import { type Cluster, CLUSTER_STATUSES, ClusterSchema } from '@commander/contracts';
+import { RawJson } from '@commander/core';
 import fc from 'fast-check';
 import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
-import { compileZodSerializer } from './fast-serializer.js';
+import { compileRawSplicedListSerializer, compileZodSerializer } from './fast-serializer.js';
 
 /** Strings a serializer gets wrong first: lone surrogates, control characters, markup, quotes. */
 const hostile = fc.oneof(
@@ -176,5 +177,36 @@ describe('compileZodSerializer (the cluster routes’ response serializer)', () 
     const parsed = JSON.parse(out) as { values: Record<string, unknown> };
     expect(Object.getPrototypeOf(parsed.values)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('compileRawSplicedListSerializer (the cluster list: agent snapshots spliced as text)', () => {
+  const schema = z.array(ClusterSchema);
+  const whole = compileZodSerializer(schema);
+  const spliced = compileRawSplicedListSerializer(schema, 'cluster_agent_data');
+  const agent = compileZodSerializer(ClusterSchema.shape.cluster_agent_data);
+
+  it('writes a page byte for byte as the whole-array serializer, parsed or spliced', () => {
+    fc.assert(
+      fc.property(fc.array(cluster, { maxLength: 5 }), fc.boolean(), (page, raw) => {
+        const expected = whole(page);
+        expect(spliced(page)).toBe(expected);
+        const withRaw = page.map((c) => ({
+          ...c,
+          cluster_agent_data: raw ? new RawJson(agent(c.cluster_agent_data)) : c.cluster_agent_data,
+        }));
+        const out = spliced(withRaw);
+        expect(out).toBe(expected);
+        expect(out).not.toContain('secret_values_encrypted');
+      }),
+      { numRuns: 200 },
+    );
+    expect(spliced([])).toBe('[]');
+  });
+
+  it('RawJson written by JSON.stringify is the same value', () => {
+    expect(JSON.stringify({ a: new RawJson('[{"source":"x","data":{"n":1}}]') })).toBe(
+      '{"a":[{"source":"x","data":{"n":1}}]}',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { RawJson } from '@commander/core';
 import fastJson from 'fast-json-stringify';
 import { z } from 'zod';
 
@@ -99,4 +100,61 @@ export function compileZodSerializer(schema: z.ZodType): (data: unknown) => stri
 /** A route's `serializerCompiler` for zod response schemas (see compileZodSerializer). */
 export function fastSerializerCompiler<T>({ schema }: { schema: T }): (data: unknown) => string {
   return compileZodSerializer(schema as z.ZodType);
+}
+
+/**
+ * A serializer for an array of objects one of whose properties (`rawKey`) may come as
+ * {@link RawJson}: text already in the form the property's serializer writes (the cluster
+ * list's agent snapshots, projected from their jsonb text: `agentDataFromJson` in core), spliced
+ * in as it is instead of parsed and serialized again. The other properties are written by the
+ * compiled serializers of the properties before and after it (same schema, same order), so the
+ * output is byte for byte that of {@link compileZodSerializer} for the whole array; a value that
+ * is not RawJson is written by the property's own compiled serializer.
+ */
+export function compileRawSplicedListSerializer(
+  schema: z.ZodType,
+  rawKey: string,
+): (data: unknown) => string {
+  const item = schema instanceof z.ZodArray ? schema.element : null;
+  if (!(item instanceof z.ZodObject)) {
+    throw new Error('a spliced list serializer needs an array of objects');
+  }
+  const keys = Object.keys(item.shape);
+  const at = keys.indexOf(rawKey);
+  if (at <= 0 || at === keys.length - 1) {
+    throw new Error(`${rawKey} must be a property between others`);
+  }
+  const pick = (names: string[]) => {
+    const mask: Record<string, true> & Record<number, never> = {};
+    for (const name of names) {
+      mask[name] = true;
+    }
+    return compileZodSerializer(item.pick(mask));
+  };
+  const head = pick(keys.slice(0, at));
+  const tail = pick(keys.slice(at + 1));
+  const raw = compileZodSerializer(item.shape[rawKey] as z.ZodType);
+  const prefix = `,${JSON.stringify(rawKey)}:`;
+  return (data: unknown) => {
+    const items = data as Record<string, unknown>[];
+    let out = '[';
+    for (let i = 0; i < items.length; i++) {
+      const o = items[i]!;
+      const value = o[rawKey];
+      // head: `{…}` without its `}`; tail: `{…}` without its `{`.
+      out += `${i === 0 ? '' : ','}${head(o).slice(0, -1)}${prefix}${
+        value instanceof RawJson ? value.json : raw(value)
+      },${tail(o).slice(1)}`;
+    }
+    return `${out}]`;
+  };
+}
+
+/** The cluster list's `serializerCompiler`: agent snapshots spliced as text (see above). */
+export function clusterListSerializerCompiler<T>({
+  schema,
+}: {
+  schema: T;
+}): (data: unknown) => string {
+  return compileRawSplicedListSerializer(schema as z.ZodType, 'cluster_agent_data');
 }

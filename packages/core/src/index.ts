@@ -113,6 +113,11 @@ export {
   rejectChangeRequest,
 } from './change-requests/change-requests.js';
 export {
+  agentDataFromJson,
+  projectAgentDataJson,
+  RawJson,
+} from './cluster-state/agent-data-json.js';
+export {
   CLUSTER_DTO_INCLUDE,
   type ClusterDtoOptions,
   type ClusterDtoRow,
@@ -147,7 +152,11 @@ export { backfillPublicRenders, type BackfillReport } from './clusters/backfill-
 export { createCluster } from './clusters/create-cluster.js';
 export { deleteCluster } from './clusters/delete-cluster.js';
 export { getCluster, type GetClusterOptions } from './clusters/get-cluster.js';
-export { listClusters, type ListClustersInput } from './clusters/list-clusters.js';
+export {
+  type ClusterListItem,
+  listClusters,
+  type ListClustersInput,
+} from './clusters/list-clusters.js';
 export { moveCluster } from './clusters/move-cluster.js';
 export { archiveClusterWithoutCleanup, rollbackCluster } from './clusters/recovery.js';
 export { updateCluster, updateClusterSettings } from './clusters/update-cluster.js';

@@ -1,6 +1,7 @@
 import {
   ArchivedQuerySchema,
   AttachClusterBodySchema,
+  type Cluster,
   ClusterSchema,
   CreateClusterBodySchema,
   GetClusterQuerySchema,
@@ -38,7 +39,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-import { fastSerializerCompiler } from '../fast-serializer.js';
+import { clusterListSerializerCompiler, fastSerializerCompiler } from '../fast-serializer.js';
 
 export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -54,8 +55,9 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
         ),
         response: { 200: z.array(ClusterSchema) },
       },
-      // The hot reads: compiled fast-json-stringify instead of zod's encode (fast-serializer.ts).
-      serializerCompiler: fastSerializerCompiler,
+      // The hot reads: compiled fast-json-stringify instead of zod's encode, the agent
+      // snapshots spliced in as projected text, never parsed (fast-serializer.ts).
+      serializerCompiler: clusterListSerializerCompiler,
     },
     async (request, reply) => {
       const q = request.query;
@@ -69,7 +71,8 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
         sort: q.sort,
       });
       void reply.header('X-Total-Count', String(page.total));
-      return page.items;
+      // Items whose agent snapshot is RawJson (projected text; its toJSON gives the same value).
+      return page.items as Cluster[];
     },
   );
 

@@ -1,6 +1,7 @@
 import type { Cluster, ClusterStatus } from '@commander/contracts';
 import { type Cluster as ClusterRecord, type ClusterListSort, hotClusters } from '@commander/db';
 
+import { agentDataFromJson, type RawJson } from '../cluster-state/agent-data-json.js';
 import { toClusterDto } from '../cluster-state/cluster-dto.js';
 import type { ServiceContext } from '../context.js';
 import { requireWorkspace } from '../workspaces/require-workspace.js';
@@ -17,6 +18,15 @@ export type ListClustersInput = {
 };
 
 /**
+ * A cluster of a list: the API object, its agent snapshot possibly as JSON text to write as it
+ * is (`RawJson`, already projected to the allowlisted `source` and `data`; see
+ * `agentDataFromJson`). `JSON.stringify` writes it as the same value.
+ */
+export type ClusterListItem = Omit<Cluster, 'cluster_agent_data'> & {
+  cluster_agent_data: Cluster['cluster_agent_data'] | RawJson;
+};
+
+/**
  * Clusters of the current workspace: live ones first in the asked order, then archived ones by
  * archive date (newest first). Rendered configurations are left out of lists (null); get one
  * cluster for them. One prepared statement (page + total), see `@commander/db` hot queries.
@@ -24,7 +34,7 @@ export type ListClustersInput = {
 export async function listClusters(
   ctx: ServiceContext,
   input: ListClustersInput,
-): Promise<{ items: Cluster[]; total: number }> {
+): Promise<{ items: ClusterListItem[]; total: number }> {
   const workspace = requireWorkspace(ctx);
   const hot = hotClusters(ctx.db);
   if (!hot) {
@@ -41,9 +51,16 @@ export async function listClusters(
     sort: input.sort ?? 'attention',
   });
   return {
-    items: page.rows.map((row) =>
-      toClusterDto(row, { withRendered: false, encryptor: ctx.encryptor, secretKeys: [] }),
-    ),
+    items: page.rows.map((row) => {
+      // The row's agentData is null: the DTO gets `[]`, replaced by the snapshot's text.
+      const item: ClusterListItem = toClusterDto(row, {
+        withRendered: false,
+        encryptor: ctx.encryptor,
+        secretKeys: [],
+      });
+      item.cluster_agent_data = agentDataFromJson(row.agentDataJson);
+      return item;
+    }),
     total: page.total,
   };
 }

@@ -42,6 +42,15 @@ export type HotClusterRow = Pick<
   operations: Pick<ClusterOperation, 'id' | 'kind' | 'status' | 'progress' | 'phase'>[];
 };
 
+/**
+ * A cluster of a list: the agent snapshot comes as its jsonb text (`agentDataJson`), not parsed
+ * (`agentData` is null): the API writes it without parsing it (`agentDataFromJson` in core).
+ */
+export type HotClusterListRow = Omit<HotClusterRow, 'agentData'> & {
+  agentData: null;
+  agentDataJson: string | null;
+};
+
 /** A cluster for the detail view: also its secret values and rendered configurations. */
 export type HotClusterDetailRow = HotClusterRow &
   Pick<
@@ -170,6 +179,18 @@ const BASE_COLUMNS = `c.id, c.uuid, c.workspace_id AS "workspaceId", c.name, c.s
   c.agent_data AS "agentData", c.connection_hosts AS "connectionHosts",
   v.cluster_template_id AS "templateId"`;
 
+/**
+ * The list's columns: BASE_COLUMNS with the agent snapshot as text (`jsonb::text`, the text pg
+ * would parse; the API projects and writes it without parsing, 100 snapshots a page).
+ */
+const LIST_BASE_COLUMNS = BASE_COLUMNS.replace(
+  'c.agent_data AS "agentData"',
+  'c.agent_data::text AS "agentDataJson"',
+);
+if (LIST_BASE_COLUMNS === BASE_COLUMNS) {
+  throw new Error('the list statement lost its agent snapshot column');
+}
+
 const OP_COLUMNS = `o.id AS "opId", o.kind::text AS "opKind", o.status::text AS "opStatus",
   o.progress AS "opProgress", o.phase AS "opPhase"`;
 
@@ -215,7 +236,7 @@ function scanListSql(sort: ClusterListSort): string {
   WHERE ${FILTER}
   ORDER BY ${order} LIMIT $6::bigint OFFSET $7::bigint
 ), page AS (
-  SELECT ${BASE_COLUMNS}, k.ord
+  SELECT ${LIST_BASE_COLUMNS}, k.ord
   FROM keys k JOIN clusters c ON c.id = k.id ${TEMPLATE_JOIN}
 )
 SELECT c.*, ${OP_COLUMNS}, t.total
@@ -247,7 +268,7 @@ function countedListSql(sort: ClusterListSort): string {
   WHERE c.workspace_id = $1 AND (NOT $2::boolean OR c.archived_at IS NULL)
   ORDER BY ${order} LIMIT $3::bigint OFFSET $4::bigint
 ), page AS (
-  SELECT ${BASE_COLUMNS}, k.ord
+  SELECT ${LIST_BASE_COLUMNS}, k.ord
   FROM keys k JOIN clusters c ON c.id = k.id ${TEMPLATE_JOIN}
 )
 SELECT c.*, ${OP_COLUMNS}, t.total
@@ -290,7 +311,7 @@ const LIST_COLUMN_NAMES = [
   'resourcesSyncState',
   'resourcesStateResults',
   'agentStatus',
-  'agentData',
+  'agentDataJson',
   'connectionHosts',
   'templateId',
   'opId',
@@ -302,7 +323,10 @@ const LIST_COLUMN_NAMES = [
 ] as const;
 
 const DETAIL_COLUMN_NAMES = [
-  ...LIST_COLUMN_NAMES.filter((name) => name !== 'total'),
+  ...LIST_COLUMN_NAMES.filter((name) => name !== 'total').map((name) =>
+    // The detail view parses its one snapshot.
+    name === 'agentDataJson' ? ('agentData' as const) : name,
+  ),
   'secretValuesEncrypted',
   'desiredRenderedPublic',
   'appliedRenderedPublic',
@@ -334,7 +358,7 @@ function columnsOf<N extends string>(
  * once, instead of pg's per-row object of ~36 properties reshaped afterwards (the list builds
  * 100 of them per request; that building and its garbage were a fifth of the API's CPU).
  */
-function listRow(r: unknown[], c: ListColumns): HotClusterRow {
+function listRow(r: unknown[], c: ListColumns): HotClusterListRow {
   const opId = r[c.opId] as string | null;
   const templateId = r[c.templateId] as string | null;
   return {
@@ -364,7 +388,8 @@ function listRow(r: unknown[], c: ListColumns): HotClusterRow {
     resourcesSyncState: r[c.resourcesSyncState],
     resourcesStateResults: r[c.resourcesStateResults],
     agentStatus: r[c.agentStatus],
-    agentData: r[c.agentData],
+    agentData: null,
+    agentDataJson: r[c.agentDataJson],
     connectionHosts: r[c.connectionHosts],
     clusterTemplateVersion: templateId === null ? null : { clusterTemplateId: templateId },
     operations:
@@ -379,7 +404,7 @@ function listRow(r: unknown[], c: ListColumns): HotClusterRow {
               phase: r[c.opPhase] as string | null,
             },
           ],
-  } as HotClusterRow;
+  } as HotClusterListRow;
 }
 
 /**
@@ -483,7 +508,9 @@ export class HotClusterQueries {
    * A page of a workspace's clusters in the asked order, and the total of the filter: the
    * unfiltered list takes its total from the kept counts, a filtered one counts its filter.
    */
-  async listClusters(query: ClusterListQuery): Promise<{ rows: HotClusterRow[]; total: number }> {
+  async listClusters(
+    query: ClusterListQuery,
+  ): Promise<{ rows: HotClusterListRow[]; total: number }> {
     if (query.status !== null || query.clusterTemplateId !== null || query.q !== null) {
       return this.listClustersByScan(query);
     }
@@ -500,7 +527,7 @@ export class HotClusterQueries {
    */
   async listClustersByScan(
     query: ClusterListQuery,
-  ): Promise<{ rows: HotClusterRow[]; total: number }> {
+  ): Promise<{ rows: HotClusterListRow[]; total: number }> {
     return this.#list({
       name: `hot_cluster_list_${sortName(query.sort)}`,
       text: scanListSql(query.sort),
@@ -520,11 +547,11 @@ export class HotClusterQueries {
     name: string;
     text: string;
     values: unknown[];
-  }): Promise<{ rows: HotClusterRow[]; total: number }> {
+  }): Promise<{ rows: HotClusterListRow[]; total: number }> {
     const result = await describedQuery<unknown[]>(this.#pool, { ...statement, rowMode: 'array' });
     const c = columnsOf(result.fields, LIST_COLUMN_NAMES);
     const total = (result.rows[0]?.[c.total] as number | undefined) ?? 0;
-    const rows: HotClusterRow[] = [];
+    const rows: HotClusterListRow[] = [];
     for (const r of result.rows) {
       // The total's row comes alone (id null) when the page is empty.
       if (r[c.id] !== null) {
