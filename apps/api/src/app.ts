@@ -194,6 +194,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     maxPending: config.telemetry.maxPending,
     maxInFlight: config.telemetry.maxInFlight,
     onBatch: metrics.telemetryBatch,
+    onSnapshots: metrics.telemetrySnapshots,
     log: app.log,
   });
   // Resource versions and parsed renders, invalidated by NOTIFY (packages/core

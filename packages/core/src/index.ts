@@ -301,6 +301,7 @@ export {
   type BatchTiming,
   type IngestRefusal,
   type ParsedTelemetry,
+  type SnapshotTiming,
   TelemetryIngest,
   type TelemetryIngestOptions,
 } from './telemetry/ingest.js';
