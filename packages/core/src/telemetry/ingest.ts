@@ -36,6 +36,12 @@ export type TelemetryIngestOptions = {
   maxInFlight?: number;
   /** Samples accepted but not yet committed, at most (default 10,000); beyond it: 503. */
   maxPending?: number;
+  /**
+   * How long the first snapshot waiting for the snapshot writer waits for others (default
+   * 50 ms): snapshots are off the acknowledged path, so the writer coalesces them into a few
+   * statements per second (each cluster once) instead of one statement and commit per batch.
+   */
+  snapshotLingerMs?: number;
   /** An agent that only polls is marked seen at most this often (default 10 s). */
   seenEveryMs?: number;
   /** Seconds a refused agent is told to wait (Retry-After). */
@@ -115,7 +121,7 @@ export class TelemetryIngest {
   /** Snapshots of committed samples not yet written, the newest per cluster. */
   private snapshots = new Map<string, WaitingSnapshot>();
   private snapshotsWriting = false;
-  private snapshotsImmediate: NodeJS.Immediate | null = null;
+  private snapshotsTimer: NodeJS.Timeout | null = null;
   private snapshotsRetry: NodeJS.Timeout | null = null;
   private readonly lastSeenWrite = new Map<string, number>();
   private inFlight = 0;
@@ -131,6 +137,7 @@ export class TelemetryIngest {
   private readonly maxInFlight: number;
   private readonly maxPending: number;
   private readonly seenEveryMs: number;
+  private readonly snapshotLingerMs: number;
   private readonly retryAfterSeconds: number;
   private readonly log: Logger | undefined;
   private readonly onBatch: ((batch: BatchTiming) => void) | undefined;
@@ -154,6 +161,7 @@ export class TelemetryIngest {
     this.maxInFlight = options.maxInFlight ?? 4;
     this.maxPending = options.maxPending ?? 10_000;
     this.seenEveryMs = options.seenEveryMs ?? 10_000;
+    this.snapshotLingerMs = options.snapshotLingerMs ?? 50;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
     this.log = options.log;
     this.onBatch = options.onBatch;
@@ -259,6 +267,10 @@ export class TelemetryIngest {
       clearTimeout(this.snapshotsRetry);
       this.snapshotsRetry = null;
     }
+    if (this.snapshotsTimer) {
+      clearTimeout(this.snapshotsTimer);
+      this.snapshotsTimer = null;
+    }
     for (;;) {
       if (this.pending.length > 0 && this.inFlight < this.maxInFlight) {
         void this.flush();
@@ -281,16 +293,19 @@ export class TelemetryIngest {
     await Promise.all([...this.noticesInFlight]);
   }
 
-  /** Resolves when nothing is waiting or being written: samples, snapshots, change events. */
+  /**
+   * Resolves when nothing is waiting or being written: samples, snapshots (written now, without
+   * their linger), change events.
+   */
   async settled(): Promise<void> {
-    while (
-      this.pending.length > 0 ||
-      this.inFlight > 0 ||
-      this.snapshotsWriting ||
-      this.snapshots.size > 0 ||
-      this.seen.size > 0
-    ) {
-      this.scheduleSnapshots();
+    for (;;) {
+      const idle = this.pending.length === 0 && this.inFlight === 0 && !this.snapshotsWriting;
+      if (idle && this.snapshots.size === 0 && this.seen.size === 0) {
+        break;
+      }
+      if (idle && !this.snapshotsRetry) {
+        void this.writeSnapshots();
+      }
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     await Promise.all([...this.noticesInFlight]);
@@ -451,24 +466,25 @@ export class TelemetryIngest {
   }
 
   /**
-   * The snapshot writer goes once this turn of the event loop has committed what it will (one
-   * statement at a time: what arrives meanwhile is coalesced into the next).
+   * The snapshot writer goes `snapshotLingerMs` after the first snapshot waiting (one statement
+   * at a time: what arrives meanwhile is coalesced into the next, each cluster once).
    */
   private scheduleSnapshots(): void {
     if (
       this.snapshotsWriting ||
-      this.snapshotsImmediate ||
+      this.snapshotsTimer ||
       this.snapshotsRetry ||
       (this.snapshots.size === 0 && this.seen.size === 0)
     ) {
       return;
     }
-    this.snapshotsImmediate = setImmediate(() => {
-      this.snapshotsImmediate = null;
+    this.snapshotsTimer = setTimeout(() => {
+      this.snapshotsTimer = null;
       if (!this.snapshotsWriting) {
         void this.writeSnapshots();
       }
-    });
+    }, this.snapshotLingerMs);
+    this.snapshotsTimer.unref();
   }
 
   /**
@@ -478,9 +494,9 @@ export class TelemetryIngest {
    * the clusters' next samples write them again.
    */
   private async writeSnapshots(): Promise<void> {
-    if (this.snapshotsImmediate) {
-      clearImmediate(this.snapshotsImmediate);
-      this.snapshotsImmediate = null;
+    if (this.snapshotsTimer) {
+      clearTimeout(this.snapshotsTimer);
+      this.snapshotsTimer = null;
     }
     const waiting = this.snapshots;
     const seenMap = this.seen;
