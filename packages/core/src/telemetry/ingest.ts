@@ -230,7 +230,8 @@ export class TelemetryIngest {
 
   /**
    * The agent of `clusterId` was seen (a resource poll): its last-seen time and online status
-   * are written with the next batch, at most once per `seenEveryMs` per cluster. Never waits.
+   * are written by the next snapshot statement, at most once per `seenEveryMs` per cluster.
+   * Never waits.
    */
   markSeen(clusterId: string): void {
     const now = Date.now();
