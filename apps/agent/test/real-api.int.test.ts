@@ -119,6 +119,8 @@ describe('agent against the real agent API', () => {
     });
     const api = new AgentApiClient({ baseUrl: `${apiUrl}/agent_api/${cluster.uuid}`, token: key });
     await api.sendTelemetry(await collectTelemetry(client, silentLogger));
+    // The sample is stored when answered; the snapshot follows its commit (ARCHITECTURE.md).
+    await t.app.telemetryIngest.settled();
     const view = await clusterView();
     expect(JSON.stringify(view)).toContain('"node_count":1');
     expect(view.agent_status).toBe('online');

@@ -177,9 +177,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // batches) run on pg directly, on a small pool of their own.
   const agentPool = new pg.Pool({
     connectionString: config.databaseUrl,
-    // The telemetry batches in flight, two status report batches, and four for key lookups,
-    // resource versions and change notices.
-    max: config.telemetry.maxInFlight + 2 + 4,
+    // The telemetry batches in flight, its snapshot writer, two status report batches, and
+    // four for key lookups, resource versions and change notices.
+    max: config.telemetry.maxInFlight + 1 + 2 + 4,
     application_name: 'commander-api-agent',
   });
   agentPool.on('error', (err) => app.log.warn({ err }, 'agent pool connection lost'));
@@ -194,6 +194,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     maxPending: config.telemetry.maxPending,
     maxInFlight: config.telemetry.maxInFlight,
     onBatch: metrics.telemetryBatch,
+    onSnapshots: metrics.telemetrySnapshots,
     log: app.log,
   });
   // Resource versions and parsed renders, invalidated by NOTIFY (packages/core

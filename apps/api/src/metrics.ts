@@ -3,6 +3,7 @@ import {
   collectMetrics,
   type InstallationMetrics,
   REPLICA_ALIVE_SECONDS,
+  type SnapshotTiming,
 } from '@commander/core';
 import type { Db } from '@commander/db';
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +16,8 @@ export type ApiMetrics = {
   registry: Registry;
   /** Records a telemetry batch (TelemetryIngest's `onBatch`). */
   telemetryBatch: (batch: BatchTiming) => void;
+  /** Records a telemetry snapshot statement (TelemetryIngest's `onSnapshots`). */
+  telemetrySnapshots: (write: SnapshotTiming) => void;
 };
 
 /**
@@ -60,6 +63,27 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
     registers: [registry],
   });
+  // The clusters' snapshots, written after their samples' commit (off the acknowledged path):
+  // how long a snapshot lagged its committed sample, and its statement.
+  const snapshotLag = new Histogram({
+    name: 'commander_telemetry_snapshot_lag_seconds',
+    help: "How long a snapshot statement's oldest snapshot waited after its sample's commit.",
+    buckets: batchBuckets,
+    registers: [registry],
+  });
+  const snapshotWrite = new Histogram({
+    name: 'commander_telemetry_snapshot_write_seconds',
+    help: 'Wall time of a telemetry snapshot statement, its commit included, by outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: batchBuckets,
+    registers: [registry],
+  });
+  const telemetrySnapshots = (w: SnapshotTiming): void => {
+    snapshotWrite.observe({ outcome: w.ok ? 'ok' : 'failed' }, w.writeMs / 1000);
+    if (w.snapshots > 0) {
+      snapshotLag.observe(w.lagMs / 1000);
+    }
+  };
   const telemetryBatch = (b: BatchTiming): void => {
     batchWrite.observe({ outcome: b.ok ? 'ok' : 'failed' }, b.writeMs / 1000);
     if (b.samples > 0) {
@@ -154,5 +178,5 @@ export function registerApiMetrics(app: FastifyInstance, db: Db): ApiMetrics {
     }
     done();
   });
-  return { registry, telemetryBatch };
+  return { registry, telemetryBatch, telemetrySnapshots };
 }

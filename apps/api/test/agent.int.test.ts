@@ -169,6 +169,8 @@ describe('agent API', () => {
       payload: sample,
     });
     expect(res.statusCode).toBe(204);
+    // The snapshot is written right after the sample's commit (off the acknowledged path).
+    await t.app.telemetryIngest.settled();
     const cluster = (
       await t.app.inject({
         method: 'GET',

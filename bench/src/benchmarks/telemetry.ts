@@ -15,11 +15,12 @@ import {
 } from '@commander/core';
 import { createEncryptor, generateEncryptionKeys } from '@commander/crypto';
 import {
+  insertTelemetrySamples,
   selectAgentAuth,
   sendNotices,
   TELEMETRY_NOTICE_MAX_CLUSTERS,
   type TelemetryRow,
-  writeTelemetryBatch,
+  writeAgentSnapshots,
 } from '@commander/db';
 import pg from 'pg';
 
@@ -355,9 +356,19 @@ async function callCosts(
     nodeCount: 4,
   });
   const batch = async (n: number, i: number) => {
-    const { notices } = await writeTelemetryBatch(pool, {
-      samples: Array.from({ length: n }, (_, k) => row(i + k)),
-      snapshots: [{ clusterId: cluster.id, agentDataJson: '[]', seenAt: new Date() }],
+    await insertTelemetrySamples(
+      pool,
+      Array.from({ length: n }, (_, k) => row(i + k)),
+    );
+    const { notices } = await writeAgentSnapshots(pool, {
+      snapshots: [
+        {
+          clusterId: cluster.id,
+          agentDataJson: '[]',
+          reportedAt: new Date().toISOString(),
+          seenAt: new Date(),
+        },
+      ],
       seen: [],
     });
     await sendNotices(pool, EVENTS_CHANNEL, notices);
@@ -368,9 +379,13 @@ async function callCosts(
       1,
       () => selectAgentAuth(pool, agent.uuid),
     ],
-    ['pg: `writeTelemetryBatch` + `sendNotices`, 1 sample', 1, (i) => batch(1, i)],
     [
-      'pg: `writeTelemetryBatch` + `sendNotices`, 100 samples of one cluster (per sample)',
+      'pg: `insertTelemetrySamples`, then `writeAgentSnapshots` + `sendNotices`, 1 sample',
+      1,
+      (i) => batch(1, i),
+    ],
+    [
+      'pg: `insertTelemetrySamples`, then `writeAgentSnapshots` + `sendNotices`, 100 samples of one cluster (per sample)',
       100,
       (i) => batch(100, i),
     ],
@@ -439,9 +454,10 @@ const BREAKDOWN_BATCH = 100;
 
 /**
  * The telemetry batch statement taken apart, each variant timed alone (one statement at a time,
- * autocommit, one connection, `calls` statements): the multi-row INSERT alone; with each
- * cluster's snapshot UPDATE (`agent_data` jsonb, online, last seen: the batch statement now);
- * followed by its coalesced notices in their own transaction (now); with one `pg_notify` per
+ * autocommit, one connection, `calls` statements): the multi-row INSERT alone (the acknowledged
+ * statement now); with each cluster's snapshot UPDATE (`agent_data` jsonb, online, last seen)
+ * in the same statement (before); the INSERT, then the snapshot statement and its coalesced
+ * notices in their own transactions (now); with one `pg_notify` per
  * cluster inside the transaction, or the coalesced notices inside it (before); the seen UPDATE
  * of agents that only polled; and the single-row INSERT of the baseline. A batch holds {@link BREAKDOWN_BATCH} samples of as many clusters, as at
  * saturation, where each request is another agent. PostgreSQL's CPU is that of every backend of
@@ -487,10 +503,16 @@ async function batchBreakdown(
       nodeCount: 4,
     }));
   const snapshots = (ids: string[]) =>
-    ids.map((clusterId) => ({ clusterId, agentDataJson, seenAt: new Date() }));
-  // The batch statement's INSERT and snapshot UPDATE, as `writeTelemetryBatch` writes them,
-  // with the NOTIFYs inside the transaction: one per cluster (as before) or coalesced.
-  const insertAndSnapshot = (notify: 'per-cluster' | 'coalesced') => `WITH inserted AS (
+    ids.map((clusterId) => ({
+      clusterId,
+      agentDataJson,
+      reportedAt: new Date().toISOString(),
+      seenAt: new Date(),
+    }));
+  // The INSERT and the snapshot UPDATE in one statement, as the batch statement wrote them
+  // before the snapshots left the acknowledged path: without NOTIFY (the notices after the
+  // commit), or with the NOTIFYs inside the transaction, one per cluster or coalesced.
+  const insertAndSnapshot = (notify: 'none' | 'per-cluster' | 'coalesced') => `WITH inserted AS (
       INSERT INTO telemetry_samples (cluster_id, ts, cpu_cores, cpu_usage, memory_bytes,
                                      memory_used_bytes, storage_bytes, storage_used_bytes, node_count)
       SELECT u.* FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[],
@@ -508,10 +530,12 @@ async function batchBreakdown(
     )
     SELECT (SELECT count(*) FROM inserted)::int AS stored,
            ${
-             notify === 'per-cluster'
-               ? `(SELECT count(pg_notify('${EVENTS_CHANNEL}', json_build_object('type', 'telemetry', 'id', id,
+             notify === 'none'
+               ? '(SELECT count(*) FROM snapshots)'
+               : notify === 'per-cluster'
+                 ? `(SELECT count(pg_notify('${EVENTS_CHANNEL}', json_build_object('type', 'telemetry', 'id', id,
                     'workspace_id', workspace_id, 'cluster_id', id)::text)) FROM snapshots)`
-               : `(SELECT count(pg_notify('${EVENTS_CHANNEL}', p.payload))
+                 : `(SELECT count(pg_notify('${EVENTS_CHANNEL}', p.payload))
                    FROM (SELECT json_build_object('type', 'telemetry', 'workspace_id', k.workspace_id,
                                   'cluster_ids', json_agg(k.id ORDER BY k.id))::text AS payload
                          FROM (SELECT id, workspace_id,
@@ -557,30 +581,22 @@ async function batchBreakdown(
         }),
     ],
     [
-      `multi-row \`INSERT\` of ${n} samples (\`writeTelemetryBatch\`, samples only)`,
+      `multi-row \`INSERT\` of ${n} samples (\`insertTelemetrySamples\`: the acknowledged statement now)`,
       n,
-      (i) =>
-        writeTelemetryBatch(client, { samples: samples(idsOf(i), i), snapshots: [], seen: [] }),
+      (i) => insertTelemetrySamples(client, samples(idsOf(i), i)),
     ],
     [
-      `+ snapshot \`UPDATE\` of their ${n} clusters (\`agent_data\`; the batch statement now, \`writeTelemetryBatch\`)`,
+      `+ snapshot \`UPDATE\` of their ${n} clusters in the same statement (\`agent_data\`; the batch statement before)`,
       n,
-      (i) => {
-        const ids = idsOf(i);
-        return writeTelemetryBatch(client, {
-          samples: samples(ids, i),
-          snapshots: snapshots(ids),
-          seen: [],
-        });
-      },
+      custom('bench-breakdown-insert-snapshot', insertAndSnapshot('none')),
     ],
     [
-      `+ its notices in their own transaction after the commit (now: \`sendNotices\`, one NOTIFY per workspace)`,
+      `now: the \`INSERT\`, then the snapshot statement (\`writeAgentSnapshots\`) and its notices (\`sendNotices\`), three transactions`,
       n,
       async (i) => {
         const ids = idsOf(i);
-        const { notices } = await writeTelemetryBatch(client, {
-          samples: samples(ids, i),
+        await insertTelemetrySamples(client, samples(ids, i));
+        const { notices } = await writeAgentSnapshots(client, {
           snapshots: snapshots(ids),
           seen: [],
         });
@@ -598,11 +614,10 @@ async function batchBreakdown(
       custom('bench-breakdown-notify-coalesced', insertAndSnapshot('coalesced')),
     ],
     [
-      `seen \`UPDATE\` of ${n} agents that only polled (\`writeTelemetryBatch\`, seen only)`,
+      `seen \`UPDATE\` of ${n} agents that only polled (\`writeAgentSnapshots\`, seen only)`,
       n,
       (i) =>
-        writeTelemetryBatch(client, {
-          samples: [],
+        writeAgentSnapshots(client, {
           snapshots: [],
           seen: idsOf(i).map((clusterId) => ({ clusterId, seenAt: new Date() })),
         }),
@@ -1112,8 +1127,9 @@ function renderBody(
     '',
     `The batch statement taken apart, each variant timed alone on one connection: a batch of ${BREAKDOWN_BATCH}`,
     'samples of as many clusters (as at saturation, where every request is another agent); each of the',
-    'first rows adds one part to the row above it, and the "before" rows put the NOTIFYs inside the batch\'s',
-    'transaction instead of after it. PostgreSQL CPU is every backend of the database from /proc,',
+    'first rows adds one part to the row above it ("now" is what the API writes: the INSERT alone answers the',
+    'samples, the snapshots follow in a statement of their own), and the "before" rows put the NOTIFYs inside the',
+    "batch's transaction instead of after it. PostgreSQL CPU is every backend of the database from /proc,",
     "the API's idle LISTEN connections included (PostgreSQL wakes each listening backend of the",
     "database on every NOTIFY, whatever its channel); wall time includes the commit's WAL flush. The",
     'variants run interleaved, in five rounds, so load that comes and goes falls on all of them;',
@@ -1214,7 +1230,7 @@ function reading(
     part('single-row'),
     part('multi-row'),
     part('+ snapshot'),
-    part('+ its notices'),
+    part('now:'),
     part('before: one `pg_notify`'),
     part('before: one coalesced'),
     part('seen'),
@@ -1228,9 +1244,9 @@ function reading(
     const lockShare = saturation.waits?.events.find((e) => e.event === 'Lock:object')?.share ?? 0;
     out.push(
       `- **PostgreSQL's CPU per sample, by part** (batches of ${BREAKDOWN_BATCH} samples of as many clusters, one statement at a time):` +
-        ` the multi-row INSERT ${us(multi.pgCpuMs)} (a single-row INSERT with its own commit: ${us(single.pgCpuMs)});` +
-        ` the snapshot UPDATE adds ${adds(snapshot.pgCpuMs - multi.pgCpuMs)}, ${us(snapshot.pgCpuMs)} in all (${wall(snapshot)} per statement);` +
-        ` the coalesced notices sent after the commit add ${adds(now.pgCpuMs - snapshot.pgCpuMs)} (${wall(now)} for both statements).` +
+        ` the multi-row INSERT ${us(multi.pgCpuMs)} (${wall(multi)} per statement: all an acknowledged sample waits for now; a single-row INSERT with its own commit: ${us(single.pgCpuMs)});` +
+        ` the snapshot UPDATE in the same statement (as before) adds ${adds(snapshot.pgCpuMs - multi.pgCpuMs)}, ${us(snapshot.pgCpuMs)} in all (${wall(snapshot)} per statement);` +
+        ` as now, the INSERT, then the snapshot statement and its coalesced notices (three transactions), ${us(now.pgCpuMs)} in all (${wall(now)} for the three).` +
         ` Inside the transaction, one \`pg_notify\` per cluster (as before) adds ${adds(notifyEach.pgCpuMs - snapshot.pgCpuMs)}` +
         ` (${wall(notifyEach)}), the coalesced notices ${adds(notifyCoalesced.pgCpuMs - snapshot.pgCpuMs)} (${wall(notifyCoalesced)}).` +
         ` The seen UPDATE of an agent that only polled costs ${us(seen.pgCpuMs)}. So the snapshot UPDATE and the INSERT are the` +

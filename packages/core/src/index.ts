@@ -310,6 +310,7 @@ export {
   type BatchTiming,
   type IngestRefusal,
   type ParsedTelemetry,
+  type SnapshotTiming,
   TelemetryIngest,
   type TelemetryIngestOptions,
 } from './telemetry/ingest.js';

@@ -7,7 +7,7 @@ import {
   type ResourcesStatusReport,
   sqlPool,
   updateResourcesStatusBatch,
-  writeTelemetryBatch,
+  writeAgentSnapshots,
 } from '@commander/db';
 import { createTestDatabase, type TestDatabase } from '@commander/db/testing';
 import pg from 'pg';
@@ -159,7 +159,7 @@ describe('ResourcesStatusBatcher', () => {
     await batcher.close();
   });
 
-  it('never deadlocks with telemetry batches over the same clusters: both lock their rows in id order', async () => {
+  it('never deadlocks with telemetry snapshot statements over the same clusters: both lock their rows in id order', async () => {
     await db.cluster.createMany({
       data: Array.from({ length: 120 }, (_, i) => ({ workspaceId, name: `overlap-${i}` })),
     });
@@ -175,9 +175,13 @@ describe('ResourcesStatusBatcher', () => {
     try {
       const now = new Date();
       const telemetry = (order: string[]) =>
-        writeTelemetryBatch(a, {
-          samples: [],
-          snapshots: order.map((clusterId) => ({ clusterId, agentDataJson: '{}', seenAt: now })),
+        writeAgentSnapshots(a, {
+          snapshots: order.map((clusterId) => ({
+            clusterId,
+            agentDataJson: '{}',
+            reportedAt: now.toISOString(),
+            seenAt: now,
+          })),
           seen: [],
         });
       const status = (order: string[]) =>

@@ -271,8 +271,17 @@ export type TelemetryRow = {
   nodeCount: number;
 };
 
-/** A cluster's latest snapshot (`agent_data`, JSON text) and when its agent was seen. */
-export type AgentSnapshot = { clusterId: string; agentDataJson: string; seenAt: Date };
+/**
+ * A cluster's latest snapshot (`agent_data`, JSON text), when its sample was taken
+ * (`reportedAt`: the snapshot's `reported_at`, an ISO 8601 UTC string as `Date#toISOString`
+ * writes it) and when its agent was seen.
+ */
+export type AgentSnapshot = {
+  clusterId: string;
+  agentDataJson: string;
+  reportedAt: string;
+  seenAt: Date;
+};
 
 /** An agent seen (a resource poll) with nothing else to write. */
 export type AgentSeen = { clusterId: string; seenAt: Date };
@@ -288,40 +297,20 @@ export const NO_PARTITION_SQLSTATE = '23514';
  */
 export const TELEMETRY_NOTICE_MAX_CLUSTERS = 150;
 
-/** What a telemetry batch wrote. */
-export type TelemetryBatchResult = {
-  /** Samples stored (those of clusters that no longer exist are skipped). */
-  stored: number;
-  /**
-   * The batch's change events, coalesced: one notice per workspace and
-   * {@link TELEMETRY_NOTICE_MAX_CLUSTERS} clusters whose snapshot was written, for
-   * {@link sendNotices} once the batch has committed.
-   */
-  notices: string[];
-};
-
 /**
- * Writes one batch in ONE statement (so one transaction and one commit): the samples
- * (multi-row INSERT from arrays), each cluster's latest snapshot and online status, and the
- * last-seen time of agents that only polled. A cluster must appear at most once across
- * `snapshots` and `seen` (one UPDATE of a row per statement). Samples of clusters that no longer
- * exist are skipped.
- *
- * The statement sends NO notification: a transaction that NOTIFYs holds PostgreSQL's global
- * notify lock from its pre-commit through its commit, WAL flush included, so concurrent
- * batches would commit one after another instead of sharing flushes (group commit). It returns
- * the clusters' `telemetry` change events instead, coalesced into notices (`{type: 'telemetry',
- * workspace_id, cluster_ids}`), which the caller sends after the commit ({@link sendNotices});
- * the API's event listener fans each out into one change event per cluster (`changeEventsOf`
- * in @commander/core).
+ * Stores a batch of samples in ONE statement (a multi-row INSERT from arrays: one transaction,
+ * one commit) and returns how many it stored: samples of clusters that no longer exist are
+ * skipped. It updates no row of `clusters` (the foreign key takes only a key-share lock, which
+ * no cluster write but a deletion waits for), so an acknowledged sample waits for its INSERT and
+ * commit only; the clusters' snapshots follow in {@link writeAgentSnapshots}.
  */
-export async function writeTelemetryBatch(
+export async function insertTelemetrySamples(
   db: Queryable,
-  batch: { samples: TelemetryRow[]; snapshots: AgentSnapshot[]; seen: AgentSeen[] },
-): Promise<TelemetryBatchResult> {
-  const s = batch.samples;
-  const { rows } = await db.query<{ stored: number; notices: string[] | null }>({
-    name: 'commander_telemetry_batch',
+  samples: TelemetryRow[],
+): Promise<number> {
+  const s = samples;
+  const { rows } = await db.query<{ stored: number }>({
+    name: 'commander_telemetry_insert',
     text: `WITH inserted AS (
              INSERT INTO telemetry_samples (cluster_id, ts, cpu_cores, cpu_usage, memory_bytes,
                                             memory_used_bytes, storage_bytes, storage_used_bytes, node_count)
@@ -331,25 +320,86 @@ export async function writeTelemetryBatch(
                                storage_bytes, storage_used_bytes, node_count)
              WHERE EXISTS (SELECT 1 FROM clusters c WHERE c.id = u.cluster_id)
              RETURNING 1
-           ), locked AS MATERIALIZED (
-             -- Every row this statement updates, locked in id order first, as the status
-             -- report batch locks its rows: two multi-row writers of clusters that take their
-             -- locks in one order cannot deadlock each other.
+           )
+           SELECT count(*)::int AS stored FROM inserted`,
+    values: [
+      s.map((r) => r.clusterId),
+      s.map((r) => r.ts),
+      s.map((r) => r.cpuCores),
+      s.map((r) => r.cpuUsage),
+      s.map((r) => r.memoryBytes),
+      s.map((r) => r.memoryUsedBytes),
+      s.map((r) => r.storageBytes),
+      s.map((r) => r.storageUsedBytes),
+      s.map((r) => r.nodeCount),
+    ],
+  });
+  return rows[0]?.stored ?? 0;
+}
+
+/** What a snapshot statement wrote. */
+export type AgentSnapshotsResult = {
+  /**
+   * The change events of the clusters whose snapshot was written, coalesced: one notice per
+   * workspace and {@link TELEMETRY_NOTICE_MAX_CLUSTERS} clusters, for {@link sendNotices} once
+   * the statement has committed.
+   */
+  notices: string[];
+};
+
+/**
+ * Writes clusters' latest telemetry snapshots and online status, and the last-seen time of
+ * agents that only polled, in ONE statement. A cluster must appear at most once across
+ * `snapshots` and `seen` (one UPDATE of a row per statement).
+ *
+ * A snapshot never replaces a newer one: it is written only when the stored snapshot's
+ * `reported_at` (`agent_data[0].data.reported_at`, compared as ISO 8601 UTC text, which orders
+ * as time) is not later than its own, so samples stored out of order (consecutive batches, or
+ * two API processes) leave the newest. The last-seen time only moves forward.
+ *
+ * Its rows are locked in id order first (`FOR NO KEY UPDATE`), as the status report batch locks
+ * its rows: two multi-row writers of clusters that take their locks in one order cannot deadlock
+ * each other.
+ *
+ * The statement sends NO notification: a transaction that NOTIFYs holds PostgreSQL's global
+ * notify lock from its pre-commit through its commit, WAL flush included, so concurrent
+ * writers would commit one after another instead of sharing flushes (group commit). It returns
+ * the clusters' `telemetry` change events instead, coalesced into notices (`{type: 'telemetry',
+ * workspace_id, cluster_ids}`), which the caller sends after the commit ({@link sendNotices}):
+ * a reader woken by one sees the snapshot. The API's event listener fans each out into one
+ * change event per cluster (`changeEventsOf` in @commander/core).
+ */
+export async function writeAgentSnapshots(
+  db: Queryable,
+  batch: { snapshots: AgentSnapshot[]; seen: AgentSeen[] },
+): Promise<AgentSnapshotsResult> {
+  const { rows } = await db.query<{ notices: string[] | null }>({
+    name: 'commander_telemetry_snapshots',
+    text: `WITH locked AS MATERIALIZED (
              SELECT c.id FROM clusters c
-             WHERE c.id = ANY($10::uuid[] || $13::uuid[])
+             WHERE c.id = ANY($1::uuid[] || $5::uuid[])
              ORDER BY c.id
              FOR NO KEY UPDATE
            ), snapshots AS (
              UPDATE clusters c
-             SET agent_data = v.data::jsonb, agent_status = 'online', agent_last_seen_at = v.seen
-             FROM unnest($10::uuid[], $11::text[], $12::timestamptz[]) AS v(id, data, seen)
+             SET agent_data = CASE
+                   WHEN c.agent_data #>> '{0,data,reported_at}' > v.reported THEN c.agent_data
+                   ELSE v.data::jsonb END,
+                 agent_status = 'online',
+                 agent_last_seen_at = GREATEST(c.agent_last_seen_at, v.seen)
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
+                    AS v(id, data, reported, seen)
              JOIN locked l ON l.id = v.id
              WHERE c.id = v.id
+               AND (c.agent_data #>> '{0,data,reported_at}' IS NULL
+                    OR c.agent_data #>> '{0,data,reported_at}' <= v.reported
+                    OR c.agent_last_seen_at IS NULL OR c.agent_last_seen_at < v.seen
+                    OR c.agent_status IS DISTINCT FROM 'online')
              RETURNING c.id, c.workspace_id
            ), seen AS (
              UPDATE clusters c
              SET agent_status = 'online', agent_last_seen_at = v.seen
-             FROM unnest($13::uuid[], $14::timestamptz[]) AS v(id, seen)
+             FROM unnest($5::uuid[], $6::timestamptz[]) AS v(id, seen)
              JOIN locked l ON l.id = v.id
              WHERE c.id = v.id AND (c.agent_last_seen_at IS NULL OR c.agent_last_seen_at < v.seen
                                     OR c.agent_status IS DISTINCT FROM 'online')
@@ -363,27 +413,18 @@ export async function writeTelemetryBatch(
                    FROM snapshots) k
              GROUP BY k.workspace_id, k.chunk
            )
-           SELECT (SELECT count(*) FROM inserted)::int AS stored,
-                  (SELECT array_agg(payload) FROM notices) AS notices,
+           SELECT (SELECT array_agg(payload) FROM notices) AS notices,
                   (SELECT count(*) FROM seen) AS seen`,
     values: [
-      s.map((r) => r.clusterId),
-      s.map((r) => r.ts),
-      s.map((r) => r.cpuCores),
-      s.map((r) => r.cpuUsage),
-      s.map((r) => r.memoryBytes),
-      s.map((r) => r.memoryUsedBytes),
-      s.map((r) => r.storageBytes),
-      s.map((r) => r.storageUsedBytes),
-      s.map((r) => r.nodeCount),
       batch.snapshots.map((r) => r.clusterId),
       batch.snapshots.map((r) => r.agentDataJson),
+      batch.snapshots.map((r) => r.reportedAt),
       batch.snapshots.map((r) => r.seenAt),
       batch.seen.map((r) => r.clusterId),
       batch.seen.map((r) => r.seenAt),
     ],
   });
-  return { stored: rows[0]?.stored ?? 0, notices: rows[0]?.notices ?? [] };
+  return { notices: rows[0]?.notices ?? [] };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { ResourcesStatusBatcher } from './resources-status-batcher.js';
 export type TelemetrySink = {
   /** Stores a validated sample of the cluster; resolves once it is committed. */
   submit: (cluster: { id: string }, body: ParsedTelemetry, parsed: true) => Promise<void>;
-  /** The agent was heard from (its last-seen time is written with the next batch). */
+  /** The agent was heard from (its last-seen time is written with the next snapshots). */
   markSeen: (clusterId: string) => void;
 };
 

@@ -14,9 +14,10 @@ export async function notifyChange(db: DbOrTx, event: ChangeEvent): Promise<void
 
 /**
  * The change events one notification on {@link EVENTS_CHANNEL} carries, as listeners hand them
- * on. A notification is one {@link ChangeEvent}, or a coalesced telemetry notice of the
- * telemetry batch (`writeTelemetryBatch`: `{type: 'telemetry', workspace_id, cluster_ids}`),
- * which stands for one event per cluster, exactly as the batch sent them one by one before:
+ * on. A notification is one {@link ChangeEvent}, or a coalesced telemetry notice of a
+ * telemetry snapshot statement (`writeAgentSnapshots`: `{type: 'telemetry', workspace_id,
+ * cluster_ids}`), which stands for one event per cluster, exactly as the batch sent them one by
+ * one before:
  * `{type: 'telemetry', id, workspace_id, cluster_id: id}`. Returns [] for anything else.
  */
 export function changeEventsOf(payload: string): ChangeEvent[] {

@@ -3,12 +3,13 @@ import {
   type AgentSeen,
   type AgentSnapshot,
   ensureTelemetryPartitions,
+  insertTelemetrySamples,
   NO_PARTITION_SQLSTATE,
   type Queryable,
   sendNotices,
   type TelemetryRow,
   utcDay,
-  writeTelemetryBatch,
+  writeAgentSnapshots,
 } from '@commander/db';
 
 import type { Logger } from '../context.js';
@@ -35,12 +36,20 @@ export type TelemetryIngestOptions = {
   maxInFlight?: number;
   /** Samples accepted but not yet committed, at most (default 10,000); beyond it: 503. */
   maxPending?: number;
+  /**
+   * How long the first snapshot waiting for the snapshot writer waits for others (default
+   * 50 ms): snapshots are off the acknowledged path, so the writer coalesces them into a few
+   * statements per second (each cluster once) instead of one statement and commit per batch.
+   */
+  snapshotLingerMs?: number;
   /** An agent that only polls is marked seen at most this often (default 10 s). */
   seenEveryMs?: number;
   /** Seconds a refused agent is told to wait (Retry-After). */
   retryAfterSeconds?: number;
   /** Told of every batch written or failed (metrics: its size, wait and commit time). */
   onBatch?: (batch: BatchTiming) => void;
+  /** Told of every snapshot statement written or failed (metrics). */
+  onSnapshots?: (write: SnapshotTiming) => void;
   log?: Logger;
 };
 
@@ -59,6 +68,18 @@ export type BatchTiming = {
   ok: boolean;
 };
 
+/** What one snapshot statement cost (`TelemetryIngestOptions.onSnapshots`). */
+export type SnapshotTiming = {
+  /** Clusters whose snapshot it wrote, and agents that only polled it marked seen. */
+  snapshots: number;
+  seen: number;
+  /** How long its oldest snapshot waited after its sample was committed (ms). */
+  lagMs: number;
+  /** The statement's wall time, commit included (ms). */
+  writeMs: number;
+  ok: boolean;
+};
+
 /** A telemetry body as its schema parses it. */
 export type ParsedTelemetry = ReturnType<typeof TelemetryBodySchema.parse>;
 
@@ -70,6 +91,8 @@ type Pending = {
   /** When it was queued (performance.now()). */
   at: number;
 };
+/** A snapshot whose sample is committed, waiting to be written; `at`: when (performance.now()). */
+type WaitingSnapshot = { snapshot: AgentSnapshot; at: number };
 
 /** Error code details of a refusal by back-pressure. */
 export type IngestRefusal = { retry_after_seconds: number };
@@ -78,15 +101,28 @@ export type IngestRefusal = { retry_after_seconds: number };
  * The write-behind buffer of agent telemetry. {@link submit} resolves once the sample's batch
  * has COMMITTED, so an acknowledged sample is never lost; what is lost on a crash is only what
  * was never acknowledged (the agent sees its request fail and reports again). A batch is one
- * statement (`writeTelemetryBatch`): the samples as one multi-row INSERT, each cluster's latest
- * snapshot and online status (once per cluster per batch) and the last-seen time of agents that
- * only polled. The clusters' change events follow the commit as one statement of coalesced
- * notices (one per workspace and 150 clusters; `sendNotices`), outside the batch's transaction
- * so that concurrent batches share WAL flushes instead of queueing for the notify lock.
+ * statement (`insertTelemetrySamples`): the samples as one multi-row INSERT, which locks no
+ * cluster row.
+ *
+ * The clusters' snapshots (`agent_data`, online status, last seen) are derived data, written
+ * right AFTER their samples' commit, off the acknowledged path: one statement at a time
+ * (`writeAgentSnapshots`), coalesced per cluster (only the newest sample's snapshot of each
+ * cluster waits; the statement never replaces a newer stored one), together with the last-seen
+ * time of agents that only polled. What a crash can lose is a snapshot lagging by the batches
+ * not yet applied, never a sample: the cluster's next sample (30 s) writes its snapshot again,
+ * and its latest stored sample holds the same numbers. The clusters' change events follow the
+ * snapshot statement's commit (a reader woken sees the snapshot) as one statement of coalesced
+ * notices (one per workspace and 150 clusters; `sendNotices`), outside its transaction so that
+ * concurrent writers share WAL flushes instead of queueing for the notify lock.
  */
 export class TelemetryIngest {
   private pending: Pending[] = [];
   private seen = new Map<string, Date>();
+  /** Snapshots of committed samples not yet written, the newest per cluster. */
+  private snapshots = new Map<string, WaitingSnapshot>();
+  private snapshotsWriting = false;
+  private snapshotsTimer: NodeJS.Timeout | null = null;
+  private snapshotsRetry: NodeJS.Timeout | null = null;
   private readonly lastSeenWrite = new Map<string, number>();
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -101,11 +137,20 @@ export class TelemetryIngest {
   private readonly maxInFlight: number;
   private readonly maxPending: number;
   private readonly seenEveryMs: number;
+  private readonly snapshotLingerMs: number;
   private readonly retryAfterSeconds: number;
   private readonly log: Logger | undefined;
   private readonly onBatch: ((batch: BatchTiming) => void) | undefined;
+  private readonly onSnapshots: ((write: SnapshotTiming) => void) | undefined;
   /** Counters since start (metrics, benchmarks). */
-  readonly stats = { batches: 0, samples: 0, refused: 0, failedBatches: 0 };
+  readonly stats = {
+    batches: 0,
+    samples: 0,
+    refused: 0,
+    failedBatches: 0,
+    snapshotWrites: 0,
+    failedSnapshotWrites: 0,
+  };
 
   private readonly db: Queryable;
 
@@ -116,9 +161,11 @@ export class TelemetryIngest {
     this.maxInFlight = options.maxInFlight ?? 4;
     this.maxPending = options.maxPending ?? 10_000;
     this.seenEveryMs = options.seenEveryMs ?? 10_000;
+    this.snapshotLingerMs = options.snapshotLingerMs ?? 50;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
     this.log = options.log;
     this.onBatch = options.onBatch;
+    this.onSnapshots = options.onSnapshots;
   }
 
   /** Samples accepted and not yet committed. */
@@ -170,6 +217,7 @@ export class TelemetryIngest {
         snapshot: {
           clusterId: cluster.id,
           agentDataJson: JSON.stringify(agentData(body, ts)),
+          reportedAt: ts.toISOString(),
           seenAt: now,
         },
         waiter: { resolve, reject },
@@ -182,7 +230,8 @@ export class TelemetryIngest {
 
   /**
    * The agent of `clusterId` was seen (a resource poll): its last-seen time and online status
-   * are written with the next batch, at most once per `seenEveryMs` per cluster. Never waits.
+   * are written by the next snapshot statement, at most once per `seenEveryMs` per cluster.
+   * Never waits.
    */
   markSeen(clusterId: string): void {
     const now = Date.now();
@@ -196,9 +245,7 @@ export class TelemetryIngest {
       // Polls alone are written within a second even when no telemetry arrives.
       this.seenTimer = setTimeout(() => {
         this.seenTimer = null;
-        if (this.seen.size > 0 && this.inFlight < this.maxInFlight) {
-          void this.flush();
-        }
+        this.scheduleSnapshots();
       }, 1_000);
       this.seenTimer.unref();
     }
@@ -207,17 +254,58 @@ export class TelemetryIngest {
     }
   }
 
-  /** Stops accepting samples and writes everything accepted; resolves when all is committed. */
+  /**
+   * Stops accepting samples and writes everything accepted, then the snapshots and last-seen
+   * times waiting; resolves when all is committed and the change events are sent.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.seenTimer) {
       clearTimeout(this.seenTimer);
       this.seenTimer = null;
     }
-    while (this.pending.length > 0 || this.seen.size > 0 || this.inFlight > 0) {
-      if (this.inFlight < this.maxInFlight && (this.pending.length > 0 || this.seen.size > 0)) {
+    if (this.snapshotsRetry) {
+      clearTimeout(this.snapshotsRetry);
+      this.snapshotsRetry = null;
+    }
+    if (this.snapshotsTimer) {
+      clearTimeout(this.snapshotsTimer);
+      this.snapshotsTimer = null;
+    }
+    for (;;) {
+      if (this.pending.length > 0 && this.inFlight < this.maxInFlight) {
         void this.flush();
         continue;
+      }
+      if (
+        this.pending.length === 0 &&
+        this.inFlight === 0 &&
+        !this.snapshotsWriting &&
+        (this.snapshots.size > 0 || this.seen.size > 0)
+      ) {
+        void this.writeSnapshots();
+        continue;
+      }
+      if (this.pending.length === 0 && this.inFlight === 0 && !this.snapshotsWriting) {
+        break;
+      }
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    await Promise.all([...this.noticesInFlight]);
+  }
+
+  /**
+   * Resolves when nothing is waiting or being written: samples, snapshots (written now, without
+   * their linger), change events.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      const idle = this.pending.length === 0 && this.inFlight === 0 && !this.snapshotsWriting;
+      if (idle && this.snapshots.size === 0 && this.seen.size === 0) {
+        break;
+      }
+      if (idle && !this.snapshotsRetry) {
+        void this.writeSnapshots();
       }
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
@@ -264,9 +352,7 @@ export class TelemetryIngest {
       this.timer = null;
     }
     const batch = this.pending.splice(0, this.maxBatch);
-    const seen = this.seen;
-    this.seen = new Map();
-    if (batch.length === 0 && seen.size === 0) {
+    if (batch.length === 0) {
       return;
     }
     const concurrent = this.inFlight;
@@ -276,21 +362,21 @@ export class TelemetryIngest {
     const timing = (ok: boolean) =>
       this.onBatch?.({
         samples: batch.length,
-        seen: seen.size,
-        queuedMs: batch.length > 0 ? started - batch[0]!.at : 0,
+        seen: 0,
+        queuedMs: started - batch[0]!.at,
         writeMs: performance.now() - started,
         concurrent,
         ok,
       });
     try {
-      const notices = await this.write(batch, seen);
+      await this.write(batch);
       timing(true);
       this.stats.batches++;
       this.stats.samples += batch.length;
       for (const p of batch) {
         p.waiter.resolve();
       }
-      this.announce(notices);
+      this.queueSnapshots(batch);
     } catch (error) {
       timing(false);
       this.stats.failedBatches++;
@@ -336,35 +422,151 @@ export class TelemetryIngest {
     this.noticesInFlight.add(sent);
   }
 
-  /**
-   * One statement; a missing day partition is created and the batch tried once more. Returns
-   * the batch's change events (coalesced notices) to send after the commit.
-   */
-  private async write(batch: Pending[], seenMap: Map<string, Date>): Promise<string[]> {
-    // One snapshot per cluster (the latest to arrive); polls of those clusters are covered by it.
-    const snapshots = new Map<string, AgentSnapshot>();
-    for (const p of batch) {
-      snapshots.set(p.snapshot.clusterId, p.snapshot);
-    }
-    const seen: AgentSeen[] = [];
-    for (const [clusterId, seenAt] of seenMap) {
-      if (!snapshots.has(clusterId)) {
-        seen.push({ clusterId, seenAt });
-      }
-    }
-    const input = { samples: batch.map((p) => p.row), snapshots: [...snapshots.values()], seen };
+  /** One statement; a missing day partition is created and the batch tried once more. */
+  private async write(batch: Pending[]): Promise<void> {
+    const samples = batch.map((p) => p.row);
     try {
-      return await writeBatchRetryingDeadlocks(this.db, input);
+      await insertTelemetrySamples(this.db, samples);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION_SQLSTATE) {
         throw error;
       }
-      const days = new Set(input.samples.map((r) => utcDay(r.ts)));
+      const days = new Set(samples.map((r) => utcDay(r.ts)));
       for (const day of days) {
         const d = new Date(`${day}T00:00:00Z`);
         await ensureTelemetryPartitions(this.db, d, d);
       }
-      return await writeBatchRetryingDeadlocks(this.db, input);
+      await insertTelemetrySamples(this.db, samples);
+    }
+  }
+
+  /** The snapshots of a committed batch wait for the snapshot writer, the newest per cluster. */
+  private queueSnapshots(batch: Pending[]): void {
+    const at = performance.now();
+    for (const p of batch) {
+      this.keepNewest({ snapshot: p.snapshot, at });
+    }
+    this.scheduleSnapshots();
+  }
+
+  /** Keeps `w` unless a snapshot of a later sample of its cluster waits already. */
+  private keepNewest(w: WaitingSnapshot): void {
+    const current = this.snapshots.get(w.snapshot.clusterId);
+    if (!current) {
+      this.snapshots.set(w.snapshot.clusterId, w);
+      return;
+    }
+    const older = current.snapshot.reportedAt > w.snapshot.reportedAt;
+    const seenAt =
+      current.snapshot.seenAt > w.snapshot.seenAt ? current.snapshot.seenAt : w.snapshot.seenAt;
+    const kept = older ? current.snapshot : w.snapshot;
+    this.snapshots.set(w.snapshot.clusterId, {
+      snapshot: { ...kept, seenAt },
+      at: Math.min(current.at, w.at),
+    });
+  }
+
+  /**
+   * The snapshot writer goes `snapshotLingerMs` after the first snapshot waiting (one statement
+   * at a time: what arrives meanwhile is coalesced into the next, each cluster once).
+   */
+  private scheduleSnapshots(): void {
+    if (
+      this.snapshotsWriting ||
+      this.snapshotsTimer ||
+      this.snapshotsRetry ||
+      (this.snapshots.size === 0 && this.seen.size === 0)
+    ) {
+      return;
+    }
+    this.snapshotsTimer = setTimeout(() => {
+      this.snapshotsTimer = null;
+      if (!this.snapshotsWriting) {
+        void this.writeSnapshots();
+      }
+    }, this.snapshotLingerMs);
+    this.snapshotsTimer.unref();
+  }
+
+  /**
+   * Writes the waiting snapshots and last-seen times in one statement, then sends their change
+   * events. On a failure the snapshots wait for the next statement (a second later) unless newer
+   * ones replaced them, or, when the error is not the database being away, are dropped (logged):
+   * the clusters' next samples write them again.
+   */
+  private async writeSnapshots(): Promise<void> {
+    if (this.snapshotsTimer) {
+      clearTimeout(this.snapshotsTimer);
+      this.snapshotsTimer = null;
+    }
+    const waiting = this.snapshots;
+    const seenMap = this.seen;
+    this.snapshots = new Map();
+    this.seen = new Map();
+    if (waiting.size === 0 && seenMap.size === 0) {
+      return;
+    }
+    this.snapshotsWriting = true;
+    const snapshots: AgentSnapshot[] = [];
+    let oldest = Infinity;
+    for (const w of waiting.values()) {
+      snapshots.push(w.snapshot);
+      oldest = Math.min(oldest, w.at);
+    }
+    // Polls of clusters with a snapshot are covered by it.
+    const seen: AgentSeen[] = [];
+    for (const [clusterId, seenAt] of seenMap) {
+      if (!waiting.has(clusterId)) {
+        seen.push({ clusterId, seenAt });
+      }
+    }
+    const started = performance.now();
+    const timing = (ok: boolean) =>
+      this.onSnapshots?.({
+        snapshots: snapshots.length,
+        seen: seen.length,
+        lagMs: snapshots.length > 0 ? started - oldest : 0,
+        writeMs: performance.now() - started,
+        ok,
+      });
+    let retry = false;
+    try {
+      const { notices } = await writeSnapshotsRetryingDeadlocks(this.db, { snapshots, seen });
+      timing(true);
+      this.stats.snapshotWrites++;
+      this.announce(notices);
+    } catch (error) {
+      timing(false);
+      this.stats.failedSnapshotWrites++;
+      retry = !this.closed && isConnectionError(error);
+      this.log?.warn(
+        { err: error, snapshots: snapshots.length, seen: seen.length, retry },
+        'telemetry snapshots not stored',
+      );
+      if (retry) {
+        for (const w of waiting.values()) {
+          this.keepNewest(w);
+        }
+        for (const [clusterId, seenAt] of seenMap) {
+          if (!this.seen.has(clusterId)) {
+            this.seen.set(clusterId, seenAt);
+          }
+        }
+      }
+    } finally {
+      this.snapshotsWriting = false;
+      if (retry) {
+        this.snapshotsRetry = setTimeout(() => {
+          this.snapshotsRetry = null;
+          this.scheduleSnapshots();
+        }, 1_000);
+        this.snapshotsRetry.unref();
+      } else {
+        this.scheduleSnapshots();
+      }
+      for (const w of this.idleWaiters.splice(0)) {
+        w();
+      }
     }
   }
 
@@ -381,18 +583,18 @@ export class TelemetryIngest {
 const DEADLOCK_SQLSTATE = '40P01';
 
 /**
- * Writes a batch, again (at most twice more) when PostgreSQL picked it as a deadlock's victim:
- * it updates many cluster rows in one statement, as may another batch or another multi-row
- * writer, in an order it does not choose. The victim's statement is rolled back whole, so
- * running it again stores each sample once.
+ * Writes snapshots, again (at most twice more) when PostgreSQL picked the statement as a
+ * deadlock's victim: it updates many cluster rows in one statement (in id order, as the status
+ * report batch does, but other writers of clusters may not). The victim's statement is rolled
+ * back whole, so running it again writes each snapshot once.
  */
-async function writeBatchRetryingDeadlocks(
+async function writeSnapshotsRetryingDeadlocks(
   db: Queryable,
-  input: Parameters<typeof writeTelemetryBatch>[1],
-): Promise<string[]> {
+  input: Parameters<typeof writeAgentSnapshots>[1],
+): ReturnType<typeof writeAgentSnapshots> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await writeTelemetryBatch(db, input)).notices;
+      return await writeAgentSnapshots(db, input);
     } catch (error) {
       if ((error as { code?: string }).code !== DEADLOCK_SQLSTATE || attempt >= 2) {
         throw error;
