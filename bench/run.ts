@@ -49,7 +49,7 @@ async function main(): Promise<number> {
     : env.isEmbedded
       ? 'embedded, started for this run'
       : 'local server on 127.0.0.1:5432, shared with other work on the machine';
-  const machine = describeMachine(env.postgresVersion, source);
+  const machine = describeMachine(env.postgresVersion, `${source}; autovacuum ${env.autovacuum}`);
   const reports: BenchmarkReport[] = [];
   let failed = false;
   for (const name of args.names) {

@@ -23,6 +23,8 @@ export type BenchEnvironment = {
   /** Migrated template database that benchmark databases are cloned from (milliseconds). */
   template: string;
   postgresVersion: string;
+  /** The server's `autovacuum` setting (on / off), reported with the machine. */
+  autovacuum: string;
   /** Whether the server is an embedded one started for this run. */
   isEmbedded: boolean;
   /** Temporary folder for process logs; removed at the end unless a benchmark failed. */
@@ -56,12 +58,16 @@ export async function openEnvironment(options: {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
+  // Autovacuum is a server setting the results depend on (dead rows left in hot tables); a CI
+  // machine's server may have it off, a production server has it on.
+  const autovacuum = await admin.query<{ autovacuum: string }>('SHOW autovacuum');
   await admin.end();
   let isClosed = false;
   const env: BenchEnvironment = {
     adminUrl,
     template,
     postgresVersion: rows[0]?.server_version ?? 'unknown',
+    autovacuum: autovacuum.rows[0]?.autovacuum ?? 'unknown',
     isEmbedded: prepared.server !== null,
     workDir,
     quick: options.quick,
