@@ -7,7 +7,7 @@ import { createMemoryRouter, type RouteObject, RouterProvider } from 'react-rout
 
 import { theme } from '../app/theme.js';
 import { authQueries } from '../features/auth/auth.api.js';
-import { createI18n } from '../i18n/i18n.js';
+import { createI18n } from './i18n.js';
 import { meFixture } from './fixtures.js';
 
 export type RenderOptions = {
