@@ -5,8 +5,8 @@ import { Profiler, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { createQueryClient } from '../../../app/query-client.js';
-import { createI18n } from '../../../test/i18n.js';
 import { clusterFixture } from '../../../test/fixtures.js';
+import { createI18n } from '../../../test/i18n.js';
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes, renderWithProviders } from '../../../test/render.js';
 import { ClustersPage } from '../pages/clusters-page.js';
