@@ -64,6 +64,8 @@ const cluster: fc.Arbitrary<Cluster & Record<string, unknown>> = fc.record({
   secret_values: fc.dictionary(key, fc.record({ has_value: fc.boolean() }), { maxKeys: 3 }),
   cluster_template_version_id: nullable(uuid),
   cluster_template_id: nullable(uuid),
+  cluster_template_name: nullable(hostile),
+  cluster_template_version_number: nullable(safeInt),
   registry_id: nullable(uuid),
   registry_mode: nullable(hostile),
   current_revision: safeInt,

@@ -202,4 +202,77 @@ describe('cluster reads: hot statements and server-side sorting', () => {
     expect(all.names.at(-1)).toBe('alpha');
     expect((await names('?sort=name&without_archived=true')).names).not.toContain('alpha');
   });
+
+  it("names each cluster's template and version number, in the list (both statements) and GET", async () => {
+    const { templateId, versionId } = await createTestTemplate(t.db, t.defaultWorkspaceId, {
+      name: `named-${t.suffix}`,
+      number: 4,
+    });
+    const id = await create(`named-${t.suffix}`, versionId);
+    const expected = {
+      cluster_template_id: templateId,
+      cluster_template_version_id: versionId,
+      cluster_template_name: `named-${t.suffix}`,
+      cluster_template_version_number: 4,
+    };
+    for (const url of [
+      '/api/v1/clusters?limit=100',
+      `/api/v1/clusters?limit=100&q=named-${t.suffix}`,
+      `/api/v1/clusters?limit=100&cluster_template_id=${templateId}`,
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url, headers: t.headers() });
+      expect(res.json<{ id: string }[]>().find((c) => c.id === id)).toMatchObject(expected);
+    }
+    const one = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${id}`,
+      headers: t.headers(),
+    });
+    expect(one.json()).toMatchObject(expected);
+  });
+
+  it("never names another workspace's template to a workspace's token", async () => {
+    const other = await t.db.workspace.create({
+      data: { slug: `names-${t.suffix}`, name: 'Names' },
+    });
+    const secret = `secret-template-${t.suffix}`;
+    const { versionId } = await createTestTemplate(t.db, t.defaultWorkspaceId, { name: secret });
+    // A row pointing across workspaces (no API path makes one: moving a cluster detaches it).
+    const cluster = await t.db.cluster.create({
+      data: {
+        workspaceId: other.id,
+        name: `theirs-${t.suffix}`,
+        clusterTemplateVersionId: versionId,
+      },
+    });
+    const token = await t.issueToken({ workspaceId: other.id, scope: 'read' });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/clusters',
+      headers: t.headers(token),
+    });
+    const got = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clusters/${cluster.id}`,
+      headers: t.headers(token),
+    });
+    expect(list.statusCode).toBe(200);
+    expect(got.statusCode).toBe(200);
+    for (const body of [list.body, got.body]) {
+      expect(body).toContain(cluster.id);
+      expect(body).not.toContain(secret);
+    }
+    expect(got.json()).toMatchObject({
+      cluster_template_name: null,
+      cluster_template_version_number: null,
+    });
+    // The Prisma path answers the same.
+    const row = await t.db.cluster.findUniqueOrThrow({
+      where: { id: cluster.id },
+      include: CLUSTER_DTO_INCLUDE,
+    });
+    const dto = toClusterDto(row, { withRendered: false, encryptor: t.systemContext().encryptor });
+    expect(dto.cluster_template_name).toBeNull();
+    expect(dto.cluster_template_version_number).toBeNull();
+  });
 });

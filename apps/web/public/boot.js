@@ -41,7 +41,8 @@ try {
     };
     start('/api/v1/auth/me');
     // The cluster list (src/features/clusters/pages/clusters-page.tsx) with the default order
-    // and no filter, at any page: the URL its query builds (clusters.api.ts).
+    // and no filter, at any page: the URL its query builds (clusters.api.ts). Its rows carry
+    // their template's name and version: the page asks for no templates.
     var list = /^\/w\/([^/]+)\/clusters\/?$/.exec(path);
     var search = new URLSearchParams(location.search);
     var page = search.has('page') ? Number(search.get('page')) : 1;
@@ -52,7 +53,6 @@ try {
         '/api/v1/clusters?without_archived=true&sort=attention&limit=25&offset=' + (page - 1) * 25,
         slug,
       );
-      start('/api/v1/cluster_templates?without_archived=true', slug);
     }
     window.__commanderBoot = { at: Date.now(), requests: requests };
   })();

@@ -363,7 +363,7 @@ export async function runWebBenchmark(
       ['l', 'r', 'r', 'r'],
     ),
     '',
-    `API requests per load: ${last.apiRequests} finished (the session with its workspaces, the page of 25 clusters, the templates; the event stream stays open), ${last.apiEarly} of them started before the app's entry script had arrived (\`public/boot.js\`). Entry chunk: \`${entry ?? '?'}\`.`,
+    `API requests per load: ${last.apiRequests} finished (the session with its workspaces and the page of 25 clusters, whose rows name their templates; builds before the template names on the rows also fetched the templates; the event stream stays open), ${last.apiEarly} of them started before the app's entry script had arrived (\`public/boot.js\`). Entry chunk: \`${entry ?? '?'}\`.`,
     '',
     `**Goal** (cold load to usable < ${formatNumber(GOAL_MS, 0)} ms with ${formatNumber(options.clusters, 0)} clusters): ${met ? `**met** (p50 ${formatNumber(fleetUsable.p50, 0)} ms)` : `**not met** (p50 ${formatNumber(fleetUsable.p50, 0)} ms)`}. JavaScript is sent brotli-compressed (${formatRatio(last.jsDecoded, last.jsEncoded)} smaller than its bytes), hashed and immutable; the ${formatNumber(options.clusters, 0)} clusters cost ${formatRatio(fleetUsable.p50, emptyUsable.p50)} of the empty workspace's load, as the page fetches one page of 25 sorted on the server.`,
   ].join('\n');

@@ -71,6 +71,10 @@ export const ClusterSchema = z.object({
   secret_values: z.record(z.string(), z.object({ has_value: z.boolean() })),
   cluster_template_version_id: z.uuid().nullable(),
   cluster_template_id: z.uuid().nullable(),
+  /** Read-only: the name of the cluster's template (null without one), for lists. */
+  cluster_template_name: z.string().nullable(),
+  /** Read-only: the number of the cluster's template version (null without one). */
+  cluster_template_version_number: z.number().int().nullable(),
   registry_id: z.uuid().nullable(),
   registry_mode: z.string().nullable(),
   current_revision: z.number().int(),

@@ -11,7 +11,6 @@ import {
 
 import { ErrorAlert } from '../components/ui/error-alert.js';
 import { AuthRedirector } from '../features/auth/auth-redirector.js';
-import { SignInPage } from '../features/auth/pages/sign-in-page.js';
 import { RequireAuth } from '../features/auth/require-auth.js';
 import { ClustersPage } from '../features/clusters/pages/clusters-page.js';
 import { StartPage } from '../features/home/pages/start-page.js';
@@ -53,8 +52,8 @@ function RouteError() {
 }
 
 /**
- * A route whose page module loads on first use. The first screen (sign-in, the start page, the
- * cluster list) is in the entry chunk; every other page, and with them the template renderer,
+ * A route whose page module loads on first use. The first screen (the start page, the cluster
+ * list) is in the entry chunk; every other page (sign-in too), and with them the template renderer,
  * the YAML and chart libraries, loads when it is opened, so the cluster list starts sooner.
  */
 function page<M extends Record<string, unknown>>(
@@ -74,7 +73,11 @@ export const routes: RouteObject[] = [
     errorElement: <RouteError />,
     HydrateFallback: PageLoading,
     children: [
-      { path: '/sign-in', element: <SignInPage /> },
+      // Lazy too: the sign-in form (and the form library) is not the cluster list's script.
+      {
+        path: '/sign-in',
+        lazy: page(() => import('../features/auth/pages/sign-in-page.js'), 'SignInPage'),
+      },
       {
         element: <RequireAuth />,
         children: [

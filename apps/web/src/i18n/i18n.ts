@@ -1,29 +1,13 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
-import en from './locales/en.json';
-import enAdministration from './locales/en-administration.json';
-import enManage from './locales/en-manage.json';
-import enOperator from './locales/en-operator.json';
-import enRollouts from './locales/en-rollouts.json';
-import enTemplates from './locales/en-templates.json';
-import ru from './locales/ru.json';
-import ruAdministration from './locales/ru-administration.json';
-import ruManage from './locales/ru-manage.json';
-import ruOperator from './locales/ru-operator.json';
-import ruRollouts from './locales/ru-rollouts.json';
-import ruTemplates from './locales/ru-templates.json';
+import type { translation as en } from './translation-en.js';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     resources: {
-      translation: typeof en &
-        typeof enTemplates &
-        typeof enManage &
-        typeof enOperator &
-        typeof enAdministration &
-        typeof enRollouts;
+      translation: typeof en;
     };
   }
 }
@@ -42,42 +26,36 @@ export function detectLanguage(): Language {
   return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
 }
 
-/** Switches the language and remembers the choice. */
+type Translation = typeof en;
+
+/**
+ * The strings of one language: a chunk of its own (translation-en.ts, translation-ru.ts), so
+ * the entry carries no strings and a page loads only its language's.
+ */
+export async function loadTranslation(language: Language): Promise<Translation> {
+  const module =
+    language === 'ru' ? await import('./translation-ru.js') : await import('./translation-en.js');
+  return module.translation;
+}
+
+/** Switches the language (loading its strings first) and remembers the choice. */
 export async function changeLanguage(i18n: I18n, language: Language): Promise<void> {
   window.localStorage.setItem(STORAGE_KEY, language);
+  if (!i18n.hasResourceBundle(language, 'translation')) {
+    i18n.addResourceBundle(language, 'translation', await loadTranslation(language));
+  }
   await i18n.changeLanguage(language);
   document.documentElement.lang = language;
 }
 
-/** A ready i18next instance with every resource bundled (no loading step). */
-export function createI18n(language: Language = detectLanguage()): I18n {
+/** A ready i18next instance with the strings of `language` (no loading step). */
+export function initI18n(language: Language, translation: Translation): I18n {
   const instance = i18next.createInstance();
   void instance.use(initReactI18next).init({
-    // Features may keep their strings in their own files (top-level keys must not collide).
-    resources: {
-      en: {
-        translation: {
-          ...en,
-          ...enTemplates,
-          ...enManage,
-          ...enOperator,
-          ...enAdministration,
-          ...enRollouts,
-        },
-      },
-      ru: {
-        translation: {
-          ...ru,
-          ...ruTemplates,
-          ...ruManage,
-          ...ruOperator,
-          ...ruAdministration,
-          ...ruRollouts,
-        },
-      },
-    },
+    resources: { [language]: { translation } },
     lng: language,
-    fallbackLng: 'en',
+    // Both languages have every key (locales.test.ts): no fallback strings are loaded.
+    fallbackLng: false,
     supportedLngs: [...SUPPORTED_LANGUAGES],
     interpolation: { escapeValue: false },
     initAsync: false,
@@ -85,4 +63,12 @@ export function createI18n(language: Language = detectLanguage()): I18n {
   });
   document.documentElement.lang = language;
   return instance;
+}
+
+/** The app's i18next instance: the detected language, its strings loaded. */
+export async function loadI18n(
+  language: Language = detectLanguage(),
+  translation: Promise<Translation> = loadTranslation(language),
+): Promise<I18n> {
+  return initI18n(language, await translation);
 }

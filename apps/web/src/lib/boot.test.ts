@@ -7,7 +7,6 @@ import { z } from 'zod';
 
 import { authQueries } from '../features/auth/auth.api.js';
 import { clusterQueries } from '../features/cluster-shared/clusters.api.js';
-import { clusterTemplateQueries } from '../features/cluster-templates/cluster-templates.api.js';
 import { filterFromSearch } from '../features/clusters/pages/clusters-page.js';
 import { clusterFixture, meFixture } from '../test/fixtures.js';
 import { api, BOOT_TTL_MS } from './api-client.js';
@@ -46,15 +45,17 @@ function boot(url: string): void {
   new Function(BOOT_JS)();
 }
 
-/** What the clusters page asks for first (RequireAuth, ClusterList), with an abort signal. */
+/**
+ * What the clusters page asks for first (RequireAuth, ClusterList), with an abort signal: no
+ * templates (the rows carry their template's name and version number).
+ */
 async function firstScreen(slug: string, search: string) {
   const signal = new AbortController().signal;
   const filter = filterFromSearch(new URLSearchParams(search));
   const me = authQueries.me().queryFn;
   const list = clusterQueries.list(slug, filter).queryFn;
-  const templates = clusterTemplateQueries.list(slug).queryFn;
   const context = { signal, meta: undefined } as never;
-  return Promise.all([me?.(context), list?.(context), templates?.(context)]);
+  return Promise.all([me?.(context), list?.(context)]);
 }
 
 beforeEach(() => {
@@ -77,13 +78,11 @@ describe('boot.js: the first screen requested before the app runs', () => {
         url: '/api/v1/clusters?without_archived=true&sort=attention&limit=25&offset=0',
         workspace: 'team-a',
       },
-      { url: '/api/v1/cluster_templates?without_archived=true', workspace: 'team-a' },
     ]);
-    const [me, list, templates] = await firstScreen('team-a', '');
+    const [me, list] = await firstScreen('team-a', '');
     expect(me).toMatchObject({ user: { email: meFixture().user?.email } });
     expect(list).toMatchObject({ total: 1, items: [{ id: cluster.id }] });
-    expect(templates).toEqual({ items: [], total: 1 });
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(2);
   });
 
   it('predicts a later page of the list too', async () => {
@@ -92,18 +91,17 @@ describe('boot.js: the first screen requested before the app runs', () => {
       '/api/v1/clusters?without_archived=true&sort=attention&limit=25&offset=50',
     );
     await firstScreen('team-a', 'page=3');
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(2);
   });
 
   it('starts only the session for a filtered list or another page, and nothing on sign-in', async () => {
     boot('/w/team-a/clusters?status=creating');
     expect(calls.map((c) => c.url)).toEqual(['/api/v1/auth/me']);
     await firstScreen('team-a', 'status=creating');
-    // The app asked for the list and the templates itself, once each.
+    // The app asked for the list itself, once.
     expect(calls.map((c) => c.url)).toEqual([
       '/api/v1/auth/me',
       '/api/v1/clusters?without_archived=true&status=creating&sort=attention&limit=25&offset=0',
-      '/api/v1/cluster_templates?without_archived=true',
     ]);
 
     calls = [];
@@ -122,19 +120,19 @@ describe('boot.js: the first screen requested before the app runs', () => {
     const query = { without_archived: true, sort: 'attention', limit: 25, offset: 0 };
     // Another workspace's request with the same URL is not served team-a's list.
     await api.list('/clusters', { schema, workspace: 'team-b', query });
-    expect(calls).toHaveLength(4);
-    expect(calls[3]).toMatchObject({ workspace: 'team-b' });
+    expect(calls).toHaveLength(3);
+    expect(calls[2]).toMatchObject({ workspace: 'team-b' });
     await api.list('/clusters', { schema, workspace: 'team-a', query });
-    expect(calls).toHaveLength(4);
+    expect(calls).toHaveLength(3);
     // A second request (a refetch) goes to the server.
     await api.list('/clusters', { schema, workspace: 'team-a', query });
-    expect(calls).toHaveLength(5);
+    expect(calls).toHaveLength(4);
 
     // Late: the session started at boot is not used for a first request after the TTL.
     const at = window.__commanderBoot?.at ?? 0;
     vi.spyOn(Date, 'now').mockReturnValue(at + BOOT_TTL_MS + 1);
     await api.get('/auth/me', { schema: z.unknown() });
-    expect(calls).toHaveLength(6);
+    expect(calls).toHaveLength(5);
     expect(window.__commanderBoot).toBeUndefined();
   });
 });

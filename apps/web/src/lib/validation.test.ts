@@ -1,7 +1,7 @@
 import { CreateClusterBodySchema } from '@commander/contracts';
 import { describe, expect, it } from 'vitest';
 
-import { createI18n } from '../i18n/i18n.js';
+import { createI18n } from '../test/i18n.js';
 import { fieldRule, validationIssuesByField } from './validation.js';
 
 describe('validation helpers', () => {

@@ -101,6 +101,8 @@ export function clusterFixture(overrides: Partial<Cluster> = {}): Cluster {
     secret_values: {},
     cluster_template_version_id: null,
     cluster_template_id: null,
+    cluster_template_name: null,
+    cluster_template_version_number: null,
     registry_id: null,
     registry_mode: null,
     current_revision: 1,

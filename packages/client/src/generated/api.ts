@@ -7398,6 +7398,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;
@@ -7584,6 +7586,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;
@@ -7795,6 +7799,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;
@@ -7982,6 +7988,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;
@@ -8179,6 +8187,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;
@@ -8389,6 +8399,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;
@@ -8600,6 +8612,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;
@@ -8955,6 +8969,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;
@@ -9824,6 +9840,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;
@@ -10285,6 +10303,8 @@ export interface paths {
                             cluster_template_version_id: string | null;
                             /** Format: uuid */
                             cluster_template_id: string | null;
+                            cluster_template_name: string | null;
+                            cluster_template_version_number: number | null;
                             /** Format: uuid */
                             registry_id: string | null;
                             registry_mode: string | null;

@@ -18,7 +18,11 @@ import {
 } from './rendered-config.js';
 
 export type ClusterRow = Cluster & {
-  clusterTemplateVersion: Pick<ClusterTemplateVersion, 'clusterTemplateId'> | null;
+  clusterTemplateVersion:
+    | (Pick<ClusterTemplateVersion, 'clusterTemplateId' | 'number'> & {
+        clusterTemplate: { name: string; workspaceId: string } | null;
+      })
+    | null;
   operations: Pick<ClusterOperation, 'id' | 'kind' | 'status' | 'progress' | 'phase'>[];
 };
 
@@ -39,7 +43,13 @@ export type ClusterDtoRow = HotClusterRow &
 
 /** Prisma `include` that loads what toClusterDto needs. */
 export const CLUSTER_DTO_INCLUDE = {
-  clusterTemplateVersion: { select: { clusterTemplateId: true } },
+  clusterTemplateVersion: {
+    select: {
+      clusterTemplateId: true,
+      number: true,
+      clusterTemplate: { select: { name: true, workspaceId: true } },
+    },
+  },
   operations: {
     orderBy: { createdAt: 'desc' },
     take: 1,
@@ -93,6 +103,10 @@ export function toClusterDto(row: ClusterDtoRow, options: ClusterDtoOptions): Cl
     values[key] = options.revealedSecrets?.[key] ?? null;
   }
   const last = row.operations[0];
+  // The template's name and version number only from the cluster's own workspace.
+  const version = row.clusterTemplateVersion;
+  const ownTemplate =
+    version?.clusterTemplate?.workspaceId === row.workspaceId ? version.clusterTemplate : null;
   const hosts =
     (row.connectionHosts as { masters?: { host: string; user: string | null }[] } | null)
       ?.masters ?? [];
@@ -106,6 +120,8 @@ export function toClusterDto(row: ClusterDtoRow, options: ClusterDtoOptions): Cl
     secret_values: secretValues,
     cluster_template_version_id: row.clusterTemplateVersionId,
     cluster_template_id: row.clusterTemplateVersion?.clusterTemplateId ?? null,
+    cluster_template_name: ownTemplate?.name ?? null,
+    cluster_template_version_number: ownTemplate === null ? null : (version?.number ?? null),
     registry_id: row.registryId,
     registry_mode: row.registryMode,
     current_revision: row.currentRevision,

@@ -38,7 +38,12 @@ export type HotClusterRow = Pick<
   | 'agentData'
   | 'connectionHosts'
 > & {
-  clusterTemplateVersion: { clusterTemplateId: string } | null;
+  clusterTemplateVersion: {
+    clusterTemplateId: string;
+    number: number;
+    /** The template when it belongs to the cluster's workspace. */
+    clusterTemplate: { name: string; workspaceId: string } | null;
+  } | null;
   operations: Pick<ClusterOperation, 'id' | 'kind' | 'status' | 'progress' | 'phase'>[];
 };
 
@@ -177,7 +182,8 @@ const BASE_COLUMNS = `c.id, c.uuid, c.workspace_id AS "workspaceId", c.name, c.s
   c.resources_sync_state AS "resourcesSyncState",
   c.resources_state_results AS "resourcesStateResults", c.agent_status AS "agentStatus",
   c.agent_data AS "agentData", c.connection_hosts AS "connectionHosts",
-  v.cluster_template_id AS "templateId"`;
+  v.cluster_template_id AS "templateId", v.number AS "templateVersionNumber",
+  ct.name AS "templateName"`;
 
 /**
  * The list's columns: BASE_COLUMNS with the agent snapshot as text (`jsonb::text`, the text pg
@@ -197,6 +203,10 @@ const OP_COLUMNS = `o.id AS "opId", o.kind::text AS "opKind", o.status::text AS 
 const TEMPLATE_JOIN =
   'LEFT JOIN cluster_template_versions v ON v.id = c.cluster_template_version_id';
 
+/** The template's version and, of the cluster's own workspace only, the template (its name). */
+const TEMPLATE_NAME_JOIN = `${TEMPLATE_JOIN}
+  LEFT JOIN cluster_templates ct ON ct.id = v.cluster_template_id AND ct.workspace_id = c.workspace_id`;
+
 /** The last operation of the cluster `c` (index cluster_operations(cluster_id, created_at)). */
 const LAST_OPERATION_JOIN = `LEFT JOIN LATERAL (
     SELECT id, kind, status, progress, phase FROM cluster_operations
@@ -215,7 +225,7 @@ const GET_SQL = `SELECT ${BASE_COLUMNS}, ${OP_COLUMNS},
   c.applied_rendered_public AS "appliedRenderedPublic",
   c.desired_rendered_encrypted AS "desiredRenderedEncrypted",
   c.applied_rendered_encrypted AS "appliedRenderedEncrypted"
-FROM clusters c ${TEMPLATE_JOIN} ${LAST_OPERATION_JOIN}
+FROM clusters c ${TEMPLATE_NAME_JOIN} ${LAST_OPERATION_JOIN}
 WHERE c.id = $1 AND c.workspace_id = $2 AND ($3::boolean OR c.archived_at IS NULL)`;
 
 /**
@@ -237,7 +247,7 @@ function scanListSql(sort: ClusterListSort): string {
   ORDER BY ${order} LIMIT $6::bigint OFFSET $7::bigint
 ), page AS (
   SELECT ${LIST_BASE_COLUMNS}, k.ord
-  FROM keys k JOIN clusters c ON c.id = k.id ${TEMPLATE_JOIN}
+  FROM keys k JOIN clusters c ON c.id = k.id ${TEMPLATE_NAME_JOIN}
 )
 SELECT c.*, ${OP_COLUMNS}, t.total
 FROM (SELECT CASE
@@ -269,7 +279,7 @@ function countedListSql(sort: ClusterListSort): string {
   ORDER BY ${order} LIMIT $3::bigint OFFSET $4::bigint
 ), page AS (
   SELECT ${LIST_BASE_COLUMNS}, k.ord
-  FROM keys k JOIN clusters c ON c.id = k.id ${TEMPLATE_JOIN}
+  FROM keys k JOIN clusters c ON c.id = k.id ${TEMPLATE_NAME_JOIN}
 )
 SELECT c.*, ${OP_COLUMNS}, t.total
 FROM (SELECT coalesce((
@@ -314,6 +324,8 @@ const LIST_COLUMN_NAMES = [
   'agentDataJson',
   'connectionHosts',
   'templateId',
+  'templateVersionNumber',
+  'templateName',
   'opId',
   'opKind',
   'opStatus',
@@ -351,6 +363,23 @@ function columnsOf<N extends string>(
     out[name] = i;
   }
   return out;
+}
+
+/** The template part of a row (the template's workspace is the cluster's: the join's rule). */
+function templateVersion(
+  r: unknown[],
+  c: Pick<ListColumns, 'workspaceId' | 'templateName' | 'templateVersionNumber'>,
+  templateId: string | null,
+): HotClusterRow['clusterTemplateVersion'] {
+  if (templateId === null) {
+    return null;
+  }
+  const name = r[c.templateName] as string | null;
+  return {
+    clusterTemplateId: templateId,
+    number: r[c.templateVersionNumber] as number,
+    clusterTemplate: name === null ? null : { name, workspaceId: r[c.workspaceId] as string },
+  };
 }
 
 /**
@@ -391,7 +420,7 @@ function listRow(r: unknown[], c: ListColumns): HotClusterListRow {
     agentData: null,
     agentDataJson: r[c.agentDataJson],
     connectionHosts: r[c.connectionHosts],
-    clusterTemplateVersion: templateId === null ? null : { clusterTemplateId: templateId },
+    clusterTemplateVersion: templateVersion(r, c, templateId),
     operations:
       opId === null
         ? []
@@ -449,7 +478,7 @@ function detailRow(r: unknown[], c: DetailColumns): HotClusterDetailRow {
     appliedRenderedPublic: r[c.appliedRenderedPublic],
     desiredRenderedEncrypted: r[c.desiredRenderedEncrypted],
     appliedRenderedEncrypted: r[c.appliedRenderedEncrypted],
-    clusterTemplateVersion: templateId === null ? null : { clusterTemplateId: templateId },
+    clusterTemplateVersion: templateVersion(r, c, templateId),
     operations:
       opId === null
         ? []

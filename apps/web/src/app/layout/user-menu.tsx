@@ -2,13 +2,19 @@ import { Avatar, Button, Menu, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconCheck, IconLanguage, IconLock, IconLogout, IconSettings } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 
 import { useHasAdminArea } from '../../features/auth/admin-area.js';
 import { authQueries, useLogout } from '../../features/auth/auth.api.js';
-import { ChangePasswordModal } from '../../features/identity/components/change-password-modal.js';
 import { changeLanguage, type Language, SUPPORTED_LANGUAGES } from '../../i18n/i18n.js';
+
+// Loaded when first opened: the form library stays out of the first screen's script.
+const ChangePasswordModal = lazy(async () => ({
+  default: (await import('../../features/identity/components/change-password-modal.js'))
+    .ChangePasswordModal,
+}));
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', ru: 'Русский' };
 
@@ -21,7 +27,13 @@ export function UserMenu() {
   const user = me.data?.user;
   const label = user?.name || user?.email || t('shell.user');
   const hasAdminArea = useHasAdminArea();
-  const [passwordOpened, { open: openPassword, close: closePassword }] = useDisclosure(false);
+  const [passwordOpened, { open, close: closePassword }] = useDisclosure(false);
+  // Mounted from the first opening on (and kept, for its closing transition).
+  const [passwordWanted, setPasswordWanted] = useState(false);
+  const openPassword = () => {
+    setPasswordWanted(true);
+    open();
+  };
   return (
     <>
       <Menu position="bottom-end" width={220}>
@@ -86,7 +98,11 @@ export function UserMenu() {
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
-      <ChangePasswordModal opened={passwordOpened} onClose={closePassword} />
+      {passwordWanted && (
+        <Suspense fallback={null}>
+          <ChangePasswordModal opened={passwordOpened} onClose={closePassword} />
+        </Suspense>
+      )}
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { createI18n } from '../../i18n/i18n.js';
 import { ApiError } from '../../lib/api-client.js';
+import { createI18n } from '../../test/i18n.js';
 import { createClusterErrorFields } from './components/create-cluster-form.js';
 import { filterFromSearch } from './pages/clusters-page.js';
 

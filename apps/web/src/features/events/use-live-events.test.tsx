@@ -4,8 +4,8 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
 import { createQueryClient } from '../../app/query-client.js';
-import { createI18n } from '../../i18n/i18n.js';
 import { clusterFixture } from '../../test/fixtures.js';
+import { createI18n } from '../../test/i18n.js';
 import { server } from '../../test/msw-server.js';
 import { renderWithProviders } from '../../test/render.js';
 import { type ClusterListFilter, clusterQueries } from '../cluster-shared/clusters.api.js';

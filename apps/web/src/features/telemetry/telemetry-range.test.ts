@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createI18n } from '../../i18n/i18n.js';
+import { createI18n } from '../../test/i18n.js';
 import { formatBytes } from './agent-data.js';
 import { chartRows, chartWindow, timeFormatter } from './components/telemetry-charts.js';
 import { fitRange, rangesForAge } from './telemetry.api.js';

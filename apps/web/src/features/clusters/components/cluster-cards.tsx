@@ -1,4 +1,4 @@
-import type { Cluster, ClusterTemplate } from '@commander/contracts';
+import type { Cluster } from '@commander/contracts';
 import { Anchor, Badge, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,6 @@ import { Link } from 'react-router';
 
 import { formatRelative } from '../../../lib/format.js';
 import { ClusterStatusBadge } from '../../cluster-shared/components/cluster-status-badge.js';
-import { findVersion } from '../../cluster-templates/cluster-templates.api.js';
 import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
 import { readAgentData } from '../../telemetry/agent-data.js';
 import { AgentStatusBadge } from '../../telemetry/components/agent-status-badge.js';
@@ -14,7 +13,6 @@ import { AgentStatusBadge } from '../../telemetry/components/agent-status-badge.
 export type ClusterCardsProps = {
   slug: string;
   clusters: Cluster[];
-  templates: ClusterTemplate[] | undefined;
   dense: boolean;
 };
 
@@ -22,7 +20,7 @@ export type ClusterCardsProps = {
  * The cluster list on a phone: one card per cluster (name, status, agent and alerts, versions,
  * nodes, template, last operation), the same page and order as the table.
  */
-export function ClusterCards({ slug, clusters, templates, dense }: ClusterCardsProps) {
+export function ClusterCards({ slug, clusters, dense }: ClusterCardsProps) {
   const { t, i18n } = useTranslation();
   return (
     <Stack
@@ -35,7 +33,8 @@ export function ClusterCards({ slug, clusters, templates, dense }: ClusterCardsP
     >
       {clusters.map((cluster) => {
         const agent = readAgentData(cluster.cluster_agent_data);
-        const found = findVersion(templates, cluster.cluster_template_version_id);
+        const template = cluster.cluster_template_name;
+        const version = cluster.cluster_template_version_number;
         const op = cluster.last_operation;
         const percent = op ? Math.round(op.progress * 100) : 0;
         const kind = op ? operationKindWord(op.kind, t) : '';
@@ -87,11 +86,8 @@ export function ClusterCards({ slug, clusters, templates, dense }: ClusterCardsP
               </Group>
               <Group justify="space-between" gap="xs" wrap="nowrap">
                 <Text size="xs" c="dimmed" truncate="end" miw={0}>
-                  {found
-                    ? t('clusters.templateVersion', {
-                        template: found.template.name,
-                        version: found.version.number,
-                      })
+                  {template !== null && version !== null
+                    ? t('clusters.templateVersion', { template, version })
                     : '—'}
                 </Text>
                 <Text

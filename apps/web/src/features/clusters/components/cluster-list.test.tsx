@@ -5,8 +5,8 @@ import { Profiler, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { createQueryClient } from '../../../app/query-client.js';
-import { createI18n } from '../../../i18n/i18n.js';
-import { clusterFixture, templateFixture, versionFixture } from '../../../test/fixtures.js';
+import { clusterFixture } from '../../../test/fixtures.js';
+import { createI18n } from '../../../test/i18n.js';
 import { server } from '../../../test/msw-server.js';
 import { renderRoutes, renderWithProviders } from '../../../test/render.js';
 import { ClustersPage } from '../pages/clusters-page.js';
@@ -19,7 +19,6 @@ function renderView(props: Partial<ClusterListViewProps>) {
       clusters={[]}
       total={0}
       page={1}
-      templates={[]}
       hasFilters={false}
       canCreate
       onClearFilters={() => undefined}
@@ -31,19 +30,15 @@ function renderView(props: Partial<ClusterListViewProps>) {
 
 describe('ClusterListView', () => {
   it('shows each cluster with its status as words, template version and operation progress', () => {
-    const version = versionFixture({ number: 3 });
-    const template = templateFixture({
-      name: 'Yandex Cloud',
-      cluster_template_versions: [version],
-    });
     renderView({
       total: 3,
-      templates: [template],
       clusters: [
         clusterFixture({
           name: 'prod-1',
           status: 'in_sync',
-          cluster_template_version_id: version.id,
+          cluster_template_version_id: '00000000-0000-4000-8000-00000000c003',
+          cluster_template_name: 'Yandex Cloud',
+          cluster_template_version_number: 3,
         }),
         clusterFixture({ name: 'stage', status: 'creation_failed' }),
         clusterFixture({
@@ -80,17 +75,17 @@ describe('ClusterListView', () => {
   });
 
   it('shows each cluster as a card on a phone, with the same words and links', () => {
-    const version = versionFixture({ number: 3 });
     renderView({
       layout: 'cards',
       total: 2,
-      templates: [templateFixture({ name: 'Yandex Cloud', cluster_template_versions: [version] })],
       clusters: [
         clusterFixture({
           name: 'prod-1',
           status: 'in_sync',
           agent_status: 'online',
-          cluster_template_version_id: version.id,
+          cluster_template_version_id: '00000000-0000-4000-8000-00000000c003',
+          cluster_template_name: 'Yandex Cloud',
+          cluster_template_version_number: 3,
           cluster_agent_data: [
             {
               source: 'overview',
@@ -145,7 +140,6 @@ describe('ClusterListView', () => {
             page={1}
             sort="name"
             onSortChange={() => undefined}
-            templates={[]}
             hasFilters={false}
             canCreate
             onClearFilters={() => undefined}
@@ -202,7 +196,6 @@ describe('ClustersPage', () => {
           headers: { 'x-total-count': '51' },
         });
       }),
-      http.get('*/api/v1/cluster_templates', () => HttpResponse.json([])),
     );
     renderRoutes({
       path: '/w/default/clusters?status=in_sync&q=prod&page=3',
@@ -236,7 +229,6 @@ describe('ClustersPage', () => {
             )
           : HttpResponse.json([clusterFixture({ name: 'back' })]);
       }),
-      http.get('*/api/v1/cluster_templates', () => HttpResponse.json([])),
     );
     renderRoutes({
       path: '/w/default/clusters',
@@ -259,7 +251,6 @@ describe('ClustersPage', () => {
           headers: { 'x-total-count': '1' },
         });
       }),
-      http.get('*/api/v1/cluster_templates', () => HttpResponse.json([])),
     );
     const { router } = renderRoutes({
       path: '/w/default/clusters?page=2',
@@ -296,7 +287,6 @@ describe('ClustersPage', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
         return HttpResponse.json([]);
       }),
-      http.get('*/api/v1/cluster_templates', () => HttpResponse.json([])),
     );
     renderRoutes({
       path: '/w/default/clusters',

@@ -1,4 +1,4 @@
-import type { Cluster, ClusterTemplate } from '@commander/contracts';
+import type { Cluster } from '@commander/contracts';
 import {
   Anchor,
   Badge,
@@ -45,10 +45,6 @@ import {
   type ClusterSort,
 } from '../../cluster-shared/clusters.api.js';
 import { ClusterStatusBadge } from '../../cluster-shared/components/cluster-status-badge.js';
-import {
-  clusterTemplateQueries,
-  findVersion,
-} from '../../cluster-templates/cluster-templates.api.js';
 import { operationKindWord, operationStatusWord } from '../../operations/operation-words.js';
 import { readAgentData } from '../../telemetry/agent-data.js';
 import { AgentStatusBadge } from '../../telemetry/components/agent-status-badge.js';
@@ -113,7 +109,6 @@ export function ClusterList({
   onPageChange,
 }: ClusterListProps) {
   const clusters = useQuery(clusterQueries.list(slug, filter));
-  const templateList = useQuery(clusterTemplateQueries.list(slug));
   if (clusters.isPending) {
     return <TableSkeleton rows={6} columns={9} />;
   }
@@ -128,7 +123,6 @@ export function ClusterList({
       page={filter.page}
       sort={filter.sort ?? 'attention'}
       onSortChange={onSortChange}
-      templates={templateList.data?.items}
       hasFilters={filter.status !== undefined || Boolean(filter.q)}
       canCreate={canCreate}
       onClearFilters={onClearFilters}
@@ -145,7 +139,6 @@ export type ClusterListViewProps = {
   page: number;
   sort?: ClusterSort;
   onSortChange?: (sort: ClusterSort) => void;
-  templates: ClusterTemplate[] | undefined;
   hasFilters: boolean;
   canCreate: boolean;
   onClearFilters: () => void;
@@ -178,7 +171,6 @@ export function ClusterListView({
   page,
   sort = 'attention',
   onSortChange = () => undefined,
-  templates,
   hasFilters,
   canCreate,
   onClearFilters,
@@ -255,18 +247,17 @@ export function ClusterListView({
         enableSorting: false,
         header: () => t('clusters.columns.template'),
         cell: (info) => {
-          const found = findVersion(templates, info.row.original.cluster_template_version_id);
-          if (!found) {
+          // The API names the template and version (the list needs no templates request).
+          const { cluster_template_name: template, cluster_template_version_number: version } =
+            info.row.original;
+          if (template === null || version === null) {
             return (
               <Text size="sm" c="dimmed">
                 —
               </Text>
             );
           }
-          const label = t('clusters.templateVersion', {
-            template: found.template.name,
-            version: found.version.number,
-          });
+          const label = t('clusters.templateVersion', { template, version });
           // One line a row: a long template name ends in an ellipsis, whole in the tooltip.
           return (
             <LazyTooltip label={label} openDelay={400}>
@@ -320,7 +311,7 @@ export function ClusterListView({
         ),
       }),
     ],
-    [t, i18n.language, slug, templates],
+    [t, i18n.language, slug],
   );
   const table = useReactTable({
     data: clusters,
@@ -401,7 +392,7 @@ export function ClusterListView({
         />
       </Group>
       {cards ? (
-        <ClusterCards slug={slug} clusters={clusters} templates={templates} dense={dense} />
+        <ClusterCards slug={slug} clusters={clusters} dense={dense} />
       ) : (
         <Table.ScrollContainer minWidth={1080}>
           <Table

@@ -2,6 +2,7 @@ import { Button, Stack } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus, IconSettings } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 
@@ -9,8 +10,13 @@ import { PageHeader } from '../../../components/ui/page-header.js';
 import { useHasAdminArea } from '../../auth/admin-area.js';
 import { authQueries } from '../../auth/auth.api.js';
 import { canGlobally } from '../../auth/permissions.js';
-import { CreateWorkspaceModal } from '../../workspaces/components/create-workspace-modal.js';
 import { WorkspaceCards } from '../components/workspace-cards.js';
+
+// Loaded when first opened: the form library stays out of the first screen's script.
+const CreateWorkspaceModal = lazy(async () => ({
+  default: (await import('../../workspaces/components/create-workspace-modal.js'))
+    .CreateWorkspaceModal,
+}));
 
 /**
  * Start page: the workspaces the user can enter. With exactly one, `/` (where sign-in lands)
@@ -20,7 +26,13 @@ export function StartPage() {
   const { t } = useTranslation();
   const me = useQuery(authQueries.me());
   const [params] = useSearchParams();
-  const [opened, { open, close }] = useDisclosure(false);
+  const [opened, { open: openModal, close }] = useDisclosure(false);
+  // Mounted from the first opening on (and kept, for its closing transition).
+  const [wanted, setWanted] = useState(false);
+  const open = () => {
+    setWanted(true);
+    openModal();
+  };
   const canCreate = canGlobally(me.data, 'workspaces:write');
   const hasAdminArea = useHasAdminArea();
   const only = me.data?.workspaces.length === 1 ? me.data.workspaces[0] : undefined;
@@ -53,7 +65,11 @@ export function StartPage() {
         }
       />
       <WorkspaceCards />
-      {canCreate && <CreateWorkspaceModal opened={opened} onClose={close} />}
+      {canCreate && wanted && (
+        <Suspense fallback={null}>
+          <CreateWorkspaceModal opened={opened} onClose={close} />
+        </Suspense>
+      )}
     </Stack>
   );
 }
