@@ -182,7 +182,9 @@ async function coldLoad(browser: Browser, target: Target): Promise<Load> {
         "performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? NaN",
       ),
     );
-    await page.waitForLoadState('networkidle').catch(() => undefined);
+    // The first screen's requests finish within moments; the event stream stays open, so
+    // "network idle" may never come: bounded, it no longer waits out Playwright's 30 s per load.
+    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
     const all = await Promise.all(responses);
     const scripts = all.filter((r) => r.type === 'script');
     return {
